@@ -1,0 +1,73 @@
+// swift-tools-version:6.1
+//
+// zkvm — zero-knowledge proofs of ML model execution.
+//
+// Module graph (arrows are dependencies, all one-way):
+//
+//   Parallel ◀── Field ◀── Polynomials
+//                  ▲
+//   CLibCrypto ◀── Hashing ◀── Commitments
+//                  ▲
+//                  └────────── Transcript
+//   zkvm (CLI) ──▶ all of the above
+//   TestSupport (oracles: GMP, naive DFT, reference SHA-256) ──▶ Field, CGMP
+//
+// Set ZKVM_NATIVE=1 to build for this machine's CPU only (`-target-cpu native`);
+// the default build is portable and already branch-free in its hot loops.
+import PackageDescription
+import class Foundation.ProcessInfo
+
+let nativeCPU = ProcessInfo.processInfo.environment["ZKVM_NATIVE"] == "1"
+let hotSettings: [SwiftSetting] = nativeCPU ? [.unsafeFlags(["-target-cpu", "native"])] : []
+
+let package = Package(
+    name: "zkvm",
+    products: [
+        .executable(name: "zkvm", targets: ["zkvm"]),
+        .library(name: "Field", targets: ["Field"]),
+        .library(name: "Polynomials", targets: ["Polynomials"]),
+        .library(name: "Hashing", targets: ["Hashing"]),
+        .library(name: "Commitments", targets: ["Commitments"]),
+        .library(name: "Transcript", targets: ["Transcript"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+    ],
+    targets: [
+        // System libraries.
+        .systemLibrary(name: "CLibCrypto", path: "Sources/CLibCrypto",
+                       providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CGMP", path: "Sources/CGMP",
+                       providers: [.apt(["libgmp-dev"])]),
+
+        // Core layers.
+        .target(name: "Parallel", swiftSettings: hotSettings),
+        .target(name: "Field", dependencies: ["Parallel"], swiftSettings: hotSettings),
+        .target(name: "Polynomials", dependencies: ["Field", "Parallel"], swiftSettings: hotSettings),
+        .target(name: "Hashing", dependencies: ["CLibCrypto", "Parallel"], swiftSettings: hotSettings),
+        .target(name: "Commitments", dependencies: ["Field", "Hashing", "Parallel"],
+                swiftSettings: hotSettings),
+        .target(name: "Transcript", dependencies: ["Field", "Hashing", "Parallel"],
+                swiftSettings: hotSettings),
+
+        // Command-line tool.
+        .executableTarget(name: "zkvm", dependencies: [
+            "Field", "Polynomials", "Hashing", "Commitments", "Transcript", "Parallel",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: hotSettings),
+
+        // Independent oracles for tests only.
+        .target(name: "TestSupport", dependencies: [
+            "CGMP", "Field",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+
+        .testTarget(name: "FieldTests", dependencies: ["Field", "TestSupport"]),
+        .testTarget(name: "PolynomialsTests", dependencies: ["Polynomials", "TestSupport"]),
+        .testTarget(name: "HashingTests", dependencies: ["Hashing", "TestSupport"]),
+        .testTarget(name: "CommitmentsTests", dependencies: ["Commitments", "TestSupport"]),
+        .testTarget(name: "TranscriptTests", dependencies: ["Transcript", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["zkvm"]),
+    ]
+)
