@@ -1,0 +1,99 @@
+import Field
+import Parallel
+
+/// Low-degree extension of a column of evaluations (Spec/polynomials.md §LDE).
+///
+/// Input: the n = 2^k values of a polynomial f (deg f < n) on H = ⟨ω_n⟩, in
+/// natural order. Output: the N = n·2^b values of f on the coset s·⟨ω_N⟩,
+/// in bit-reversed order: position r holds f(s·ω_N^{reverse_N(r)}). In that
+/// order positions 2r and 2r + 1 hold f(x) and f(−x), the pair FRI folds.
+///
+/// Method: one inverse NTT gives the coefficients; since
+/// reverse_N(c·n + a) = reverse_n(a)·2^b + reverse_{2^b}(c), the output is
+/// 2^b contiguous chunks, chunk c being the bit-reversed size-n NTT of the
+/// coefficients on the coset s·ω_N^{reverse(c)}·H. Each chunk is one size-n
+/// forward NTT of the coefficients scaled by (s_c)^i / n — no zero padding, and
+/// the chunks are independent work for the cores.
+public enum LowDegreeExtension {
+    /// Largest supported blowup exponent (blowup 2^4 = 16).
+    public static let maxLogBlowup = 4
+
+    /// The default coset shift: the multiplicative generator 7, outside every
+    /// 2-power subgroup (7 is a quadratic non-residue).
+    public static let defaultShift = Goldilocks.generator
+
+    /// Extends one column; see the type documentation for the output order.
+    /// - Precondition: `evaluations.count` is a power of two, 0 ≤ logBlowup ≤ 4,
+    ///   shift ≠ 0.
+    public static func extend(_ evaluations: [Goldilocks], logBlowup: Int,
+                              shift: Goldilocks = defaultShift,
+                              threads: Int = Parallel.defaultThreads) -> [Goldilocks] {
+        let n = evaluations.count
+        precondition(n > 0 && n & (n - 1) == 0, "LDE input size must be a power of two")
+        precondition(logBlowup >= 0 && logBlowup <= maxLogBlowup, "blowup must be 1…16")
+        precondition(!shift.isZero, "coset shift must be non-zero")
+        let logN = n.trailingZeroBitCount + logBlowup
+        precondition(logN <= Goldilocks.twoAdicity, "extended domain exceeds 2^32")
+        let chunks = 1 << logBlowup
+        let bigN = n << logBlowup
+
+        // Coefficients × n, natural order.
+        var coefficients = evaluations
+        coefficients.withUnsafeMutableBufferPointer { b in
+            BitReversal.permute(b.baseAddress!, count: n)
+            NTT.inverseFromBitReversedUnscaled(b.baseAddress!, count: n, threads: threads)
+        }
+        let invN = NTT.inverseOfPowerOfTwo(n.trailingZeroBitCount)
+        let omegaBig = Goldilocks.rootOfUnity(logOrder: logN)
+
+        let outer = min(chunks, max(1, threads))
+        let inner = max(1, threads / outer)
+        return [Goldilocks](unsafeUninitializedCapacity: bigN) { out, initialized in
+            let dst = SharedMutablePointer(out.baseAddress!)
+            coefficients.withUnsafeBufferPointer { src in
+                let source = src.baseAddress!
+                Parallel.forEach(outer, threads: outer) { worker in
+                    var c = worker
+                    while c < chunks {
+                        let cosetShift = shift * omegaBig.power(UInt64(BitReversal.reverse(c, bits: logBlowup)))
+                        let chunk = dst.base + c * n
+                        scaleByPowers(source, into: chunk, count: n, first: invN, ratio: cosetShift)
+                        NTT.forwardToBitReversed(chunk, count: n, threads: inner)
+                        c += outer
+                    }
+                }
+            }
+            initialized = bigN
+        }
+    }
+
+    /// dst[i] = src[i] · first · ratio^i, with four interleaved power chains so
+    /// the multiplier pipeline stays full.
+    @inlinable
+    static func scaleByPowers(_ src: UnsafePointer<Goldilocks>, into dst: UnsafeMutablePointer<Goldilocks>,
+                              count: Int, first: Goldilocks, ratio: Goldilocks) {
+        if count < 4 {
+            var acc = first
+            for i in 0..<count { dst.advanced(by: i).initialize(to: src[i] * acc); acc = acc * ratio }
+            return
+        }
+        let r4 = ratio.squared().squared()
+        var a0 = first, a1 = first * ratio
+        var a2 = a1 * ratio, a3 = a2 * ratio
+        var i = 0
+        while i < count {
+            dst.advanced(by: i).initialize(to: src[i] * a0)
+            dst.advanced(by: i + 1).initialize(to: src[i + 1] * a1)
+            dst.advanced(by: i + 2).initialize(to: src[i + 2] * a2)
+            dst.advanced(by: i + 3).initialize(to: src[i + 3] * a3)
+            a0 = a0 * r4; a1 = a1 * r4; a2 = a2 * r4; a3 = a3 * r4
+            i += 4
+        }
+    }
+
+    /// The domain point at bit-reversed position `r` of an extension of size
+    /// 2^logSize with coset shift `shift`: shift·ω^{reverse(r)}.
+    public static func point(at r: Int, logSize: Int, shift: Goldilocks = defaultShift) -> Goldilocks {
+        shift * Goldilocks.rootOfUnity(logOrder: logSize).power(UInt64(BitReversal.reverse(r, bits: logSize)))
+    }
+}

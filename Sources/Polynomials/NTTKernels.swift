@@ -1,0 +1,220 @@
+import Field
+import Parallel
+
+/// In-place radix-2/radix-4 butterfly passes on raw pointers (Spec/polynomials.md).
+///
+/// Notation: x has `count` = 2^k elements; a layer of half-size m pairs x[s+j]
+/// with x[s+j+m] for every block start s ≡ 0 (mod 2m) and j < m, with twiddle
+/// w = roots[m + j] = ω_{2m}^j.
+///
+/// * DIF (Gentleman–Sande), layers m = n/2 … 1: (u, v) ↦ (u + v, (u − v)·w).
+///   Natural-order input → bit-reversed output.
+/// * DIT (Cooley–Tukey), layers m = 1 … n/2: (u, v) ↦ (u + v·w, u − v·w).
+///   Bit-reversed input → natural-order output.
+///
+/// Two consecutive layers are fused into one radix-4 pass (half the memory
+/// traffic); layers whose blocks fit in `cacheBlock` elements are run block by
+/// block so a block stays in L1 while all its small layers run.
+@usableFromInline
+enum NTTKernels {
+    /// Elements per cache block: 2^12 × 8 bytes = 32 KiB (L1d is 48 KiB here).
+    @usableFromInline static let cacheBlock = 1 << 12
+
+    // MARK: DIF
+
+    /// One radix-4 DIF pass: layers m = 2q and q, on butterfly indices
+    /// `range` ⊆ [0, count/4) (index t ↦ block t / q, offset t % q).
+    @inlinable @inline(__always)
+    static func difRadix4(_ x: UnsafeMutablePointer<Goldilocks>, q: Int,
+                          roots: UnsafePointer<Goldilocks>, range: Range<Int>) {
+        let m = 2 * q
+        var t = range.lowerBound
+        while t < range.upperBound {
+            let block = t / q
+            let j0 = t - block * q
+            let j1 = min(q, j0 + (range.upperBound - t))
+            let b = x + block * 4 * q
+            for j in j0..<j1 {
+                let x0 = b[j], x1 = b[j + q], x2 = b[j + 2 * q], x3 = b[j + 3 * q]
+                let wm0 = roots[m + j], wm1 = roots[m + j + q], wq = roots[q + j]
+                let y0 = x0 + x2, y2 = (x0 - x2) * wm0
+                let y1 = x1 + x3, y3 = (x1 - x3) * wm1
+                b[j] = y0 + y1
+                b[j + q] = (y0 - y1) * wq
+                b[j + 2 * q] = y2 + y3
+                b[j + 3 * q] = (y2 - y3) * wq
+            }
+            t += j1 - j0
+        }
+    }
+
+    /// One radix-2 DIF layer of half-size m over butterfly indices `range` ⊆ [0, count/2).
+    @inlinable @inline(__always)
+    static func difRadix2(_ x: UnsafeMutablePointer<Goldilocks>, m: Int,
+                          roots: UnsafePointer<Goldilocks>, range: Range<Int>) {
+        var t = range.lowerBound
+        while t < range.upperBound {
+            let block = t / m
+            let j0 = t - block * m
+            let j1 = min(m, j0 + (range.upperBound - t))
+            let b = x + block * 2 * m
+            if m == 1 {
+                let u = b[0], v = b[1]
+                b[0] = u + v
+                b[1] = u - v
+            } else {
+                for j in j0..<j1 {
+                    let u = b[j], v = b[j + m]
+                    b[j] = u + v
+                    b[j + m] = (u - v) * roots[m + j]
+                }
+            }
+            t += j1 - j0
+        }
+    }
+
+    /// All DIF layers with half-size in [1, mTop] on x[0..<count], one thread.
+    @inlinable
+    static func difLayers(_ x: UnsafeMutablePointer<Goldilocks>, count: Int, mTop: Int,
+                          roots: UnsafePointer<Goldilocks>) {
+        var m = mTop
+        while m >= 2 {
+            difRadix4(x, q: m / 2, roots: roots, range: 0..<(count / 4))
+            m /= 4
+        }
+        if m == 1 { difRadix2(x, m: 1, roots: roots, range: 0..<(count / 2)) }
+    }
+
+    /// The full DIF transform of size `count` (a power of two).
+    @inlinable
+    static func dif(_ x: UnsafeMutablePointer<Goldilocks>, count: Int,
+                    roots: UnsafePointer<Goldilocks>, threads: Int) {
+        guard count >= 2 else { return }
+        let block = min(count, cacheBlock)
+        var m = count / 2
+        let shared = SharedMutablePointer(x)
+        // Outer layers: blocks larger than a cache block, full-array passes.
+        while m >= block {
+            if m / 2 >= block {
+                let q = m / 2
+                Parallel.forEachChunk(count / 4, granularity: 256, threads: threads) { r in
+                    difRadix4(shared.base, q: q, roots: roots, range: r)
+                }
+                m /= 4
+            } else {
+                let mm = m
+                Parallel.forEachChunk(count / 2, granularity: 256, threads: threads) { r in
+                    difRadix2(shared.base, m: mm, roots: roots, range: r)
+                }
+                m /= 2
+            }
+        }
+        // Inner layers: each cache block independently.
+        let mInner = m
+        Parallel.forEachChunk(count / block, threads: threads) { blocks in
+            for bIndex in blocks {
+                difLayers(shared.base + bIndex * block, count: block, mTop: mInner, roots: roots)
+            }
+        }
+    }
+
+    // MARK: DIT
+
+    /// One radix-4 DIT pass: layers q then m = 2q (the mirror of `difRadix4`).
+    @inlinable @inline(__always)
+    static func ditRadix4(_ x: UnsafeMutablePointer<Goldilocks>, q: Int,
+                          roots: UnsafePointer<Goldilocks>, range: Range<Int>) {
+        let m = 2 * q
+        var t = range.lowerBound
+        while t < range.upperBound {
+            let block = t / q
+            let j0 = t - block * q
+            let j1 = min(q, j0 + (range.upperBound - t))
+            let b = x + block * 4 * q
+            for j in j0..<j1 {
+                let x0 = b[j], x1 = b[j + q], x2 = b[j + 2 * q], x3 = b[j + 3 * q]
+                let wq = roots[q + j], wm0 = roots[m + j], wm1 = roots[m + j + q]
+                let v1 = x1 * wq, v3 = x3 * wq
+                let y0 = x0 + v1, y1 = x0 - v1
+                let y2 = x2 + v3, y3 = x2 - v3
+                let v2 = y2 * wm0, v3b = y3 * wm1
+                b[j] = y0 + v2
+                b[j + 2 * q] = y0 - v2
+                b[j + q] = y1 + v3b
+                b[j + 3 * q] = y1 - v3b
+            }
+            t += j1 - j0
+        }
+    }
+
+    /// One radix-2 DIT layer of half-size m over butterfly indices `range`.
+    @inlinable @inline(__always)
+    static func ditRadix2(_ x: UnsafeMutablePointer<Goldilocks>, m: Int,
+                          roots: UnsafePointer<Goldilocks>, range: Range<Int>) {
+        var t = range.lowerBound
+        while t < range.upperBound {
+            let block = t / m
+            let j0 = t - block * m
+            let j1 = min(m, j0 + (range.upperBound - t))
+            let b = x + block * 2 * m
+            if m == 1 {
+                let u = b[0], v = b[1]
+                b[0] = u + v
+                b[1] = u - v
+            } else {
+                for j in j0..<j1 {
+                    let u = b[j], v = b[j + m] * roots[m + j]
+                    b[j] = u + v
+                    b[j + m] = u - v
+                }
+            }
+            t += j1 - j0
+        }
+    }
+
+    /// All DIT layers with half-size in [1, mTop] on x[0..<count], one thread.
+    @inlinable
+    static func ditLayers(_ x: UnsafeMutablePointer<Goldilocks>, count: Int, mTop: Int,
+                          roots: UnsafePointer<Goldilocks>) {
+        var m = 1
+        let layers = mTop.trailingZeroBitCount + 1
+        if layers % 2 == 1 {
+            ditRadix2(x, m: 1, roots: roots, range: 0..<(count / 2))
+            m = 2
+        }
+        while m <= mTop {
+            ditRadix4(x, q: m, roots: roots, range: 0..<(count / 4))
+            m *= 4
+        }
+    }
+
+    /// The full DIT transform of size `count` (a power of two).
+    @inlinable
+    static func dit(_ x: UnsafeMutablePointer<Goldilocks>, count: Int,
+                    roots: UnsafePointer<Goldilocks>, threads: Int) {
+        guard count >= 2 else { return }
+        let block = min(count, cacheBlock)
+        let shared = SharedMutablePointer(x)
+        Parallel.forEachChunk(count / block, threads: threads) { blocks in
+            for bIndex in blocks {
+                ditLayers(shared.base + bIndex * block, count: block, mTop: block / 2, roots: roots)
+            }
+        }
+        var m = block
+        while m < count {
+            if 2 * m < count {
+                let q = m
+                Parallel.forEachChunk(count / 4, granularity: 256, threads: threads) { r in
+                    ditRadix4(shared.base, q: q, roots: roots, range: r)
+                }
+                m *= 4
+            } else {
+                let mm = m
+                Parallel.forEachChunk(count / 2, granularity: 256, threads: threads) { r in
+                    ditRadix2(shared.base, m: mm, roots: roots, range: r)
+                }
+                m *= 2
+            }
+        }
+    }
+}
