@@ -67,29 +67,20 @@ public struct Goldilocks: FieldElement {
 // MARK: - Arithmetic
 
 extension Goldilocks {
-    /// All ones if `flag`, else zero — a branch-free select mask.
-    @inlinable @inline(__always)
-    static func mask(_ flag: Bool) -> UInt64 {
-        0 &- UInt64(unsafeBitCast(flag, to: UInt8.self))
-    }
-
-    /// a + b for canonical a, b; result canonical.
-    ///
-    /// x = a + (b + ε) = a + b − p + 2^64 cannot be computed without overflow
-    /// exactly when a + b ≥ p, in which case the wrapped word is a + b − p;
-    /// otherwise a + b = x − ε. (b + ε < 2^64 because b < p.)
+    /// a + b: `lazyAdd` then one conditional subtraction. For canonical
+    /// inputs a + b < 2p; on a 64-bit carry the lazy result is a + b − p < p,
+    /// otherwise a + b < 2^64 may still be ≥ p, which `canonicalize` fixes.
     @inlinable @inline(__always)
     public static func + (lhs: Goldilocks, rhs: Goldilocks) -> Goldilocks {
-        let (x, carry) = lhs.value.addingReportingOverflow(rhs.value &+ epsilon)
-        return Goldilocks(canonicalUnchecked: x &- (~mask(carry) & epsilon))
+        Goldilocks(canonicalUnchecked: canonicalize(lazyAdd(lhs.value, rhs.value)))
     }
 
-    /// a − b for canonical a, b; on borrow the wrapped word is a − b + 2^64 and
-    /// a − b + p = (a − b + 2^64) − ε.
+    /// a − b: `lazySubtract` is already canonical for canonical inputs — on a
+    /// borrow the wrapped difference a − b + 2^64 ≥ ε + 1, so subtracting ε
+    /// gives a − b + p ∈ [1, p) without a second borrow.
     @inlinable @inline(__always)
     public static func - (lhs: Goldilocks, rhs: Goldilocks) -> Goldilocks {
-        let (d, borrow) = lhs.value.subtractingReportingOverflow(rhs.value)
-        return Goldilocks(canonicalUnchecked: d &- (mask(borrow) & epsilon))
+        Goldilocks(canonicalUnchecked: lazySubtract(lhs.value, rhs.value))
     }
 
     @inlinable @inline(__always)
@@ -99,35 +90,23 @@ extension Goldilocks {
 
     @inlinable @inline(__always)
     public static func * (lhs: Goldilocks, rhs: Goldilocks) -> Goldilocks {
-        let (hi, lo) = lhs.value.multipliedFullWidth(by: rhs.value)
-        return Goldilocks(canonicalUnchecked: reduce128(high: hi, low: lo))
+        Goldilocks(canonicalUnchecked: canonicalize(lazyMultiply(lhs.value, rhs.value)))
     }
 
     @inlinable @inline(__always)
     public func squared() -> Goldilocks { self * self }
 
-    /// Reduces x = high·2^64 + low (any 128-bit value) to its canonical residue.
-    ///
-    /// With high = h1·2^32 + h0: x ≡ low − h1 + h0·ε (mod p) since 2^96 ≡ −1
-    /// and 2^64 ≡ ε.  t0 = low − h1 borrows with probability ≈ 2^−32 (slow
-    /// path); t1 = h0·ε < 2^64; t0 + t1 carries about half the time and the
-    /// carry is folded in arithmetically; a final conditional subtraction
-    /// makes the result canonical.
+    /// Reduces x = high·2^64 + low (any 128-bit value) to its canonical
+    /// residue: x ≡ low − h1 + h0·ε with high = h1·2^32 + h0, since 2^96 ≡ −1
+    /// and 2^64 ≡ ε (see `lazyMultiply`), then one conditional subtraction.
     @inlinable @inline(__always)
     public static func reduce128(high: UInt64, low: UInt64) -> UInt64 {
-        let h1 = high >> 32
-        let h0 = high & epsilon
-        var (t0, borrow) = low.subtractingReportingOverflow(h1)
-        if _slowPath(borrow) { t0 &-= epsilon }  // wrapped t0 ≥ 2^64 − 2^32 > ε
-        let t1 = h0 &* epsilon
-        let (s, carry) = t0.addingReportingOverflow(t1)
-        let r = s &+ (mask(carry) & epsilon)     // no overflow: s ≤ 2^64 − 2^33 on carry
-        return canonicalize(r)
+        canonicalize(lazyReduce128(high: high, low: low))
     }
 
     /// Maps r ∈ [0, 2^64) to r mod p (r − p when r ≥ p; r + ε overflows exactly then).
     @inlinable @inline(__always)
-    static func canonicalize(_ r: UInt64) -> UInt64 {
+    public static func canonicalize(_ r: UInt64) -> UInt64 {
         let (x, carry) = r.addingReportingOverflow(epsilon)
         return carry ? x : r
     }

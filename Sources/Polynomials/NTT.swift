@@ -35,7 +35,9 @@ public enum NTT {
                                             threads: Int = Parallel.defaultThreads) {
         let log = checkSize(count)
         let table = TwiddleCache.table(logSize: log, inverse: false)
-        NTTKernels.dif(x, count: count, roots: table.roots, threads: effectiveThreads(count, threads))
+        x.withMemoryRebound(to: UInt64.self, capacity: count) { words in
+            NTTKernels.dif(words, count: count, roots: table.roots, threads: effectiveThreads(count, threads))
+        }
         withExtendedLifetime(table) {}
     }
 
@@ -45,7 +47,9 @@ public enum NTT {
                                               threads: Int = Parallel.defaultThreads) {
         let log = checkSize(count)
         let table = TwiddleCache.table(logSize: log, inverse: false)
-        NTTKernels.dit(x, count: count, roots: table.roots, threads: effectiveThreads(count, threads))
+        x.withMemoryRebound(to: UInt64.self, capacity: count) { words in
+            NTTKernels.dit(words, count: count, roots: table.roots, threads: effectiveThreads(count, threads))
+        }
         withExtendedLifetime(table) {}
     }
 
@@ -56,7 +60,9 @@ public enum NTT {
                                                     threads: Int = Parallel.defaultThreads) {
         let log = checkSize(count)
         let table = TwiddleCache.table(logSize: log, inverse: true)
-        NTTKernels.dif(x, count: count, roots: table.roots, threads: effectiveThreads(count, threads))
+        x.withMemoryRebound(to: UInt64.self, capacity: count) { words in
+            NTTKernels.dif(words, count: count, roots: table.roots, threads: effectiveThreads(count, threads))
+        }
         withExtendedLifetime(table) {}
     }
 
@@ -66,7 +72,9 @@ public enum NTT {
                                                       threads: Int = Parallel.defaultThreads) {
         let log = checkSize(count)
         let table = TwiddleCache.table(logSize: log, inverse: true)
-        NTTKernels.dit(x, count: count, roots: table.roots, threads: effectiveThreads(count, threads))
+        x.withMemoryRebound(to: UInt64.self, capacity: count) { words in
+            NTTKernels.dit(words, count: count, roots: table.roots, threads: effectiveThreads(count, threads))
+        }
         withExtendedLifetime(table) {}
     }
 

@@ -14,14 +14,14 @@ import Synchronization
 public final class TwiddleTable: @unchecked Sendable {
     /// Transforms of size ≤ 2^logCapacity can use this table.
     public let logCapacity: Int
-    /// `roots[m + j]` as described above; element 0 is unused (set to 1).
-    @usableFromInline let roots: UnsafeMutablePointer<Goldilocks>
+    /// `roots[m + j]` as described above, canonical words; element 0 is unused (1).
+    @usableFromInline let roots: UnsafeMutablePointer<UInt64>
 
     init(logCapacity: Int, inverse: Bool, threads: Int) {
         self.logCapacity = logCapacity
         let n = 1 << logCapacity
         roots = .allocate(capacity: max(n, 2))
-        roots.initialize(repeating: .one, count: max(n, 2))
+        roots.initialize(repeating: 1, count: max(n, 2))
         guard logCapacity >= 1 else { return }
         // Top level m = n/2: powers of ω_n, in parallel chunks that each start
         // from ω_n^start; then every lower level is the even-indexed half of the
@@ -34,7 +34,7 @@ public final class TwiddleTable: @unchecked Sendable {
         Parallel.forEachChunk(half, granularity: 1 << 12, threads: threads) { range in
             var current = w.power(UInt64(range.lowerBound))
             for j in range {
-                top.base[j] = current
+                top.base[j] = current.value
                 current = current * w
             }
         }

@@ -1,0 +1,145 @@
+import ArgumentParser
+import Foundation
+import Parallel
+
+/// `zkvm bench`: throughput of the arithmetic and commitment layer.
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure field, NTT, LDE, Merkle and SHA-256 throughput on this machine.",
+        discussion: """
+            Prints a table (or one JSON object with --json) of medians over several runs. \
+            Figures are measured with one thread and with --threads threads, and compared \
+            with the issue targets and with a textbook radix-2 NTT measured in the same run. \
+            Tools/bench.sh adds C references (gcc -O3 -march=native).
+            """
+    )
+
+    @Flag(help: "Print one JSON object instead of a table.")
+    var json = false
+
+    @Flag(help: "Small sizes, for smoke tests (figures are not comparable with targets).")
+    var quick = false
+
+    @Option(help: "Worker threads for the parallel figures (default: all cores).")
+    var threads: Int = Parallel.defaultThreads
+
+    @Option(help: "Timed repetitions per figure (median reported).")
+    var repetitions: Int = 5
+
+    @Option(help: "Run only these groups (comma-separated: field, ntt, lde, merkle).")
+    var only: String?
+
+    func wants(_ group: String) -> Bool {
+        guard let only else { return true }
+        return only.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == group }
+    }
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard repetitions >= 1 else { throw ValidationError("--repetitions must be at least 1") }
+    }
+
+    func progress(_ message: String) {
+        FileHandle.standardError.write(Data("bench: \(message)\n".utf8))
+    }
+
+    func run() throws {
+        var report = BenchReport(threads: threads, quick: quick)
+        let reps = repetitions
+        let threadCounts = threads == 1 ? [1] : [1, threads]
+
+        if wants("field") {
+        progress("field arithmetic")
+        let fieldCount = quick ? 1 << 14 : 1 << 20
+        report.add("field.mul", FieldBenchmarks.baseMultiply(count: fieldCount, repetitions: reps), "ns/op", threads: 1,
+                   note: "2^\(fieldCount.trailingZeroBitCount) random pairs")
+        report.add("field.add", FieldBenchmarks.baseAdd(count: fieldCount, repetitions: reps), "ns/op", threads: 1)
+        report.add("ext3.mul", FieldBenchmarks.extensionMultiply(count: fieldCount / 4, repetitions: reps), "ns/op", threads: 1)
+        report.add("field.inverse", FieldBenchmarks.inverse(count: quick ? 1 << 10 : 1 << 14, repetitions: reps), "ns/op", threads: 1)
+
+        }
+        let nttSizes = quick ? [10, 12, 14] : [16, 20, 22]
+        if wants("ntt") {
+        for log in nttSizes {
+            progress("NTT 2^\(log)")
+            for t in threadCounts {
+                report.add("ntt.2^\(log)", PolynomialBenchmarks.ntt(logSize: log, threads: t, repetitions: reps), "ms", threads: t,
+                           note: "natural → bit-reversed")
+            }
+            report.add("ntt.natural.2^\(log)", PolynomialBenchmarks.nttNatural(logSize: log, threads: threads, repetitions: reps),
+                       "ms", threads: threads, note: "with bit reversal")
+        }
+        let midLog = nttSizes[1]
+        progress("reference radix-2 NTT 2^\(midLog)")
+        report.add("ntt.reference-radix2.2^\(midLog)", PolynomialBenchmarks.referenceRadix2(logSize: midLog, repetitions: reps),
+                   "ms", threads: 1, note: "textbook loop, same twiddles")
+
+        }
+        let ldeLog = quick ? 12 : 20
+        if wants("lde") {
+        progress("LDE 2^\(ldeLog) × 4")
+        for t in threadCounts {
+            report.add("lde.2^\(ldeLog)x4", PolynomialBenchmarks.lde(logSize: ldeLog, logBlowup: 2, threads: t, repetitions: reps),
+                       "ms", threads: t, note: "one column, coset, bit-reversed output")
+        }
+
+        }
+        let rows = quick ? 1 << 12 : 1 << 20
+        let width = 16
+        if wants("merkle") { progress("Merkle commit 2^\(rows.trailingZeroBitCount) × \(width)") }
+        if wants("merkle") {
+        let matrix = CommitmentBenchmarks.randomMatrix(height: rows, width: width)
+        for t in threadCounts {
+            report.add("merkle.commit.2^\(rows.trailingZeroBitCount)x\(width)",
+                       CommitmentBenchmarks.merkleCommit(matrix, threads: t, repetitions: reps), "ms", threads: t)
+        }
+        progress("SHA-256")
+        let shaBytes = quick ? 1 << 20 : rows * width * 8
+        for t in threadCounts {
+            report.add("sha256.raw", CommitmentBenchmarks.sha256Throughput(bytes: shaBytes, threads: t, repetitions: reps),
+                       "MB/s", threads: t, note: "libcrypto, \(shaBytes >> 20) MiB")
+        }
+        report.add("merkle.node-hash", CommitmentBenchmarks.nodeHash(count: quick ? 1 << 12 : 1 << 18, repetitions: reps),
+                   "ns/op", threads: 1, note: "one compression")
+        }
+
+        if !quick { checkTargets(&report, rows: rows, width: width) }
+
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print(report.table())
+        }
+    }
+
+    /// The targets of issue 2, evaluated on this run's figures.
+    func checkTargets(_ report: inout BenchReport, rows: Int, width: Int) {
+        if let one = report.value("ntt.2^20", threads: 1) {
+            report.targets.append(TargetCheck(name: "NTT 2^20, one thread (ms)", measured: one, target: "≤ 15", met: one <= 15))
+        }
+        for log in [20, 22] where threads > 1 {
+            if let one = report.value("ntt.2^\(log)", threads: 1), let many = report.value("ntt.2^\(log)", threads: threads) {
+                let speedup = one / many
+                report.targets.append(TargetCheck(name: "NTT 2^\(log) speed-up with \(threads) threads", measured: speedup,
+                                                  target: "≥ 1.7×", met: speedup >= 1.7))
+            }
+        }
+        let name = "merkle.commit.2^\(rows.trailingZeroBitCount)x\(width)"
+        for t in Set([1, threads]).sorted() {
+            guard let commit = report.value(name, threads: t), let sha = report.value("sha256.raw", threads: t) else { continue }
+            // Raw SHA-256 time over the matrix bytes alone, and over every byte
+            // the tree hashes (rows padded to 64-byte blocks plus 64 bytes per inner node).
+            let dataBytes = Double(rows * width * 8)
+            let hashedBytes = Double(rows * ((width * 8 + 63) / 64) * 64 + (rows - 1) * 64)
+            let overData = commit / (dataBytes / (sha * 1e6) * 1e3)
+            let overHashed = commit / (hashedBytes / (sha * 1e6) * 1e3)
+            report.targets.append(TargetCheck(name: "Merkle commit ÷ raw SHA-256 of the hashed bytes, \(t) thread(s)",
+                                              measured: overHashed, target: "≤ 1.3×", met: overHashed <= 1.3))
+            report.targets.append(TargetCheck(name: "Merkle commit ÷ raw SHA-256 of the matrix bytes only, \(t) thread(s)",
+                                              measured: overData, target: "≤ 1.3× (≥ 1.5× floor for a binary tree of 128-byte rows)",
+                                              met: overData <= 1.3))
+        }
+    }
+}
