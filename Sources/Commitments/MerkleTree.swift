@@ -27,18 +27,34 @@ public struct MerkleTree: Sendable {
         nodes = [Digest](unsafeUninitializedCapacity: 2 * n) { buffer, initialized in
             let out = SharedMutablePointer(buffer.baseAddress!)
             out.base.initialize(to: .zero)
+            // Subtrees of `block` leaves are built bottom-up by one worker each,
+            // so a subtree's digests are still in cache when its parents are
+            // hashed; the levels above the subtree roots follow level by level.
+            let block = min(n, MerkleTree.subtreeLeaves)
             matrix.values.withUnsafeBufferPointer { values in
                 let rows = values.baseAddress!
-                Parallel.forEachChunk(n, granularity: 1024, threads: n >= 1024 ? threads : 1) { range in
-                    for i in range {
-                        (out.base + n + i).initialize(to: MerkleHashing.hashLeaf(rows + i * w, width: w, iv: leafIV))
+                Parallel.forEachChunk(n / block, threads: threads) { blocks in
+                    for b in blocks {
+                        let first = b * block
+                        for i in first..<first + block {
+                            (out.base + n + i).initialize(to: MerkleHashing.hashLeaf(rows + i * w, width: w, iv: leafIV))
+                        }
+                        var lo = (n + first) / 2, count = block / 2
+                        while count >= 1 {
+                            for node in lo..<lo + count {
+                                (out.base + node).initialize(
+                                    to: MerkleHashing.hashNode(children: UnsafeRawPointer(out.base + 2 * node), iv: nodeIV))
+                            }
+                            lo /= 2
+                            count /= 2
+                        }
                     }
                 }
             }
-            var levelStart = n / 2
+            var levelStart = n / block / 2
             while levelStart >= 1 {
                 let start = levelStart
-                Parallel.forEachChunk(start, granularity: 1024, threads: start >= 1024 ? threads : 1) { range in
+                Parallel.forEachChunk(start, granularity: 256, threads: start >= 1024 ? threads : 1) { range in
                     for k in range {
                         let node = start + k
                         (out.base + node).initialize(
@@ -50,6 +66,9 @@ public struct MerkleTree: Sendable {
             initialized = 2 * n
         }
     }
+
+    /// Leaves per cache-resident subtree (1024 leaves: 32 KiB of leaf digests).
+    static let subtreeLeaves = 1024
 
     /// A batched opening of the given leaves: the sibling digests the verifier
     /// cannot recompute, in the order `MerkleTree.verify` consumes them

@@ -32,17 +32,27 @@ public enum SHA256 {
 /// function. Domain separation comes from distinct IVs (`tagged(_:)`).
 @frozen
 public struct SHA256State: Hashable, Sendable {
-    public var h: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)
+    /// A libcrypto context whose only meaningful part is the chaining value
+    /// h0…h7; it is kept whole so each compression starts from a plain copy.
+    @usableFromInline var context: SHA256_CTX
 
     /// The FIPS 180-4 initial hash value.
-    public static let standardIV = SHA256State(h: (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                                   0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19))
+    public static let standardIV: SHA256State = {
+        var ctx = SHA256_CTX()
+        SHA256_Init(&ctx)
+        return SHA256State(context: ctx)
+    }()
 
     @inlinable
-    public init(h: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)) { self.h = h }
+    init(context: SHA256_CTX) { self.context = context }
+
+    /// The chaining value h0…h7.
+    public var words: [UInt32] {
+        withUnsafeBytes(of: context.h) { Array($0.bindMemory(to: UInt32.self)) }
+    }
 
     /// The IV for a domain: the standard IV compressed once over a 64-byte
-    /// block holding `tag` (UTF-8, ≤ 48 bytes), a zero byte pad to 56 bytes and
+    /// block holding `tag` (UTF-8, ≤ 48 bytes) zero-padded to 56 bytes and
     /// `parameter` as 8 little-endian bytes.
     public static func tagged(_ tag: String, parameter: UInt64 = 0) -> SHA256State {
         var block = [UInt8](repeating: 0, count: 64)
@@ -59,27 +69,29 @@ public struct SHA256State: Hashable, Sendable {
     /// partial block (no length encoding). `byteCount` may be 0.
     @inlinable
     public mutating func compress(blocks: UnsafeRawPointer, byteCount: Int) {
-        var ctx = SHA256_CTX()
-        withUnsafeMutableBytes(of: &ctx.h) { dst in
-            withUnsafeBytes(of: h) { dst.copyMemory(from: $0) }
+        if byteCount == 64 {
+            // One block: the direct transform, no buffering logic.
+            SHA256_Transform(&context, blocks.assumingMemoryBound(to: UInt8.self))
+            return
         }
         let whole = byteCount & ~63
-        if whole > 0 { SHA256_Update(&ctx, blocks, whole) }
+        if whole > 0 { SHA256_Update(&context, blocks, whole) }
         let rest = byteCount - whole
         if rest > 0 {
             var last: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
             withUnsafeMutableBytes(of: &last) { $0.baseAddress!.copyMemory(from: blocks + whole, byteCount: rest) }
-            withUnsafeBytes(of: &last) { _ = SHA256_Update(&ctx, $0.baseAddress!, 64) }
+            withUnsafeBytes(of: &last) { SHA256_Transform(&context, $0.baseAddress!.assumingMemoryBound(to: UInt8.self)) }
         }
-        withUnsafeMutableBytes(of: &h) { dst in
-            withUnsafeBytes(of: ctx.h) { dst.copyMemory(from: $0) }
-        }
+        // Only h0…h7 matter; keep the byte counters from growing.
+        context.Nl = 0
+        context.Nh = 0
     }
 
     /// The state as a digest: h0…h7 big-endian, as in a standard SHA-256 output.
     @inlinable
     public var digest: Digest {
         var out = Digest.zero
+        let h = context.h
         withUnsafeMutableBytes(of: &out.words) { dst in
             dst.storeBytes(of: h.0.bigEndian, toByteOffset: 0, as: UInt32.self)
             dst.storeBytes(of: h.1.bigEndian, toByteOffset: 4, as: UInt32.self)
