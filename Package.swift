@@ -2,15 +2,14 @@
 //
 // zkvm — zero-knowledge proofs of ML model execution.
 //
-// Module graph (arrows are dependencies, all one-way):
+// Module graph (A → B: A depends on B; all one-way):
 //
-//   Parallel ◀── Field ◀── Polynomials
-//                  ▲
-//   CLibCrypto ◀── Hashing ◀── Commitments
-//                  ▲
-//                  └────────── Transcript
-//   zkvm (CLI) ──▶ all of the above
-//   TestSupport (oracles: GMP, naive DFT, reference SHA-256) ──▶ Field, CGMP
+//   Polynomials → Field, Parallel
+//   Hashing     → CLibCrypto
+//   Commitments → Field, Hashing, Parallel
+//   Transcript  → Field, Hashing, Parallel
+//   zkvm (CLI)  → all of the above, ArgumentParser
+//   TestSupport (oracles: GMP, naive DFT, reference SHA-256) → Field, CGMP, Crypto
 //
 // Set ZKVM_NATIVE=1 to build for this machine's CPU only (`-target-cpu native`);
 // the default build is portable and already branch-free in its hot loops.
@@ -43,9 +42,9 @@ let package = Package(
 
         // Core layers.
         .target(name: "Parallel", swiftSettings: hotSettings),
-        .target(name: "Field", dependencies: ["Parallel"], swiftSettings: hotSettings),
+        .target(name: "Field", swiftSettings: hotSettings),
         .target(name: "Polynomials", dependencies: ["Field", "Parallel"], swiftSettings: hotSettings),
-        .target(name: "Hashing", dependencies: ["CLibCrypto", "Parallel"], swiftSettings: hotSettings),
+        .target(name: "Hashing", dependencies: ["CLibCrypto"], swiftSettings: hotSettings),
         .target(name: "Commitments", dependencies: ["Field", "Hashing", "Parallel"],
                 swiftSettings: hotSettings),
         .target(name: "Transcript", dependencies: ["Field", "Hashing", "Parallel"],

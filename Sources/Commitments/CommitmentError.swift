@@ -8,6 +8,8 @@ public enum CommitmentError: Error, Equatable, Sendable {
     case emptyOpening
     /// A leaf index is outside [0, leafCount).
     case indexOutOfRange(index: Int, leafCount: Int)
+    /// The numbers of indices and of rows differ.
+    case countMismatch(indices: Int, rows: Int)
     /// An opened row has the wrong number of elements.
     case rowWidthMismatch(index: Int, expected: Int, actual: Int)
     /// The same leaf is opened twice with different rows.

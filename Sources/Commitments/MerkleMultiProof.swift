@@ -45,7 +45,7 @@ extension MerkleTree {
         }
         guard !indices.isEmpty else { throw .emptyOpening }
         guard indices.count == rows.count else {
-            throw .rowWidthMismatch(index: -1, expected: indices.count, actual: rows.count)
+            throw .countMismatch(indices: indices.count, rows: rows.count)
         }
         // Leaf digests keyed by heap position; duplicates must agree.
         var leaves = [Int: (row: [Goldilocks], digest: Digest)]()

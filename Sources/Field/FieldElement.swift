@@ -50,7 +50,7 @@ extension FieldElement {
 }
 
 /// Montgomery's batch inversion: inverts every element with one field inversion
-/// and 3(n − 1) multiplications.
+/// and 3n multiplications.
 ///
 /// - Throws: `FieldError.divisionByZero(index:)` naming the first zero element;
 ///   `values` is left unchanged in that case.

@@ -17,7 +17,8 @@ extension GoldilocksExt3 {
     /// The norm N(a) = a · a^p · a^(p²) ∈ F_p.
     @inlinable
     public func norm() -> Goldilocks {
-        let conjugates = frobenius() * frobenius().frobenius()
+        let f1 = frobenius()
+        let conjugates = f1 * f1.frobenius()
         let n = self * conjugates
         assert(n.c1.isZero && n.c2.isZero, "norm must lie in the base field")
         return n.c0

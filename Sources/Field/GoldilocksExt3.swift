@@ -99,7 +99,7 @@ extension GoldilocksExt3 {
     public func squared() -> GoldilocksExt3 { self * self }
 }
 
-/// A sum of up to 2^64 products of canonical words, held as
+/// A sum of fewer than 2^32 products of canonical words, held as
 /// `low + overflows·2^128`, reduced once at the end using 2^128 ≡ −2^32 (mod p).
 @frozen @usableFromInline
 struct WideAccumulator {
