@@ -8,6 +8,7 @@
 //   Hashing     → CLibCrypto
 //   Commitments → Field, Hashing, Parallel
 //   Transcript  → Field, Hashing, Parallel
+//   ISA         → Field (byte coding), Hashing (program digest)
 //   zkvm (CLI)  → all of the above, ArgumentParser
 //   TestSupport (oracles: GMP, naive DFT, reference SHA-256) → Field, CGMP, Crypto
 //
@@ -28,6 +29,7 @@ let package = Package(
         .library(name: "Hashing", targets: ["Hashing"]),
         .library(name: "Commitments", targets: ["Commitments"]),
         .library(name: "Transcript", targets: ["Transcript"]),
+        .library(name: "ISA", targets: ["ISA"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -50,6 +52,9 @@ let package = Package(
         .target(name: "Transcript", dependencies: ["Field", "Hashing", "Parallel"],
                 swiftSettings: hotSettings),
 
+        // The ML bytecode.
+        .target(name: "ISA", dependencies: ["Field", "Hashing"], swiftSettings: hotSettings),
+
         // Command-line tool.
         .executableTarget(name: "zkvm", dependencies: [
             "Field", "Polynomials", "Hashing", "Commitments", "Transcript", "Parallel",
@@ -67,6 +72,7 @@ let package = Package(
         .testTarget(name: "HashingTests", dependencies: ["Hashing", "TestSupport"]),
         .testTarget(name: "CommitmentsTests", dependencies: ["Commitments", "TestSupport"]),
         .testTarget(name: "TranscriptTests", dependencies: ["Transcript", "TestSupport"]),
+        .testTarget(name: "ISATests", dependencies: ["ISA", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["zkvm"]),
     ]
 )

@@ -4,6 +4,11 @@ public struct ByteWriter: Sendable {
 
     public init() {}
 
+    public mutating func write(_ value: UInt8) { bytes.append(value) }
+    public mutating func write(_ value: UInt16) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+    public mutating func write(_ value: Int64) { write(UInt64(bitPattern: value)) }
     public mutating func write(_ value: UInt32) {
         withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
     }
@@ -40,6 +45,19 @@ public struct ByteReader: Sendable {
         let start = offset
         offset += count
         return start
+    }
+
+    public mutating func readUInt8() throws(FieldError) -> UInt8 {
+        bytes[try take(1)]
+    }
+
+    public mutating func readUInt16() throws(FieldError) -> UInt16 {
+        let at = try take(2)
+        return UInt16(bytes[at]) | UInt16(bytes[at + 1]) << 8
+    }
+
+    public mutating func readInt64() throws(FieldError) -> Int64 {
+        Int64(bitPattern: try readUInt64())
     }
 
     public mutating func readUInt32() throws(FieldError) -> UInt32 {

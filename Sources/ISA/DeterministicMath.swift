@@ -1,0 +1,72 @@
+/// Elementary functions built only from IEEE-754 operations that are exactly
+/// specified (+, −, ×, ÷, √, comparisons, rounding to integers), so lookup
+/// tables come out bit-identical on every platform — libm's exp/tanh/erf may
+/// differ in the last place between systems, which could flip a table entry
+/// that sits on a rounding boundary and change the program digest.
+/// Accuracy: relative error below 1e−13 for `exp`, absolute error below 2e−7
+/// for `erf` (Spec/isa.md §5), far below the 2^−24 resolution of any table.
+public enum DeterministicMath {
+    /// e^x. Range reduction x = k·ln2 + r with |r| ≤ ln2/2, a degree-20
+    /// Taylor polynomial for e^r, then scaling by 2^k through exact doubling.
+    public static func exp(_ x: Double) -> Double {
+        if x.isNaN { return x }
+        if x > 709 { return .infinity }
+        if x < -745 { return 0 }
+        let ln2 = 0.693_147_180_559_945_309_417_232_121_458
+        let k = (x / ln2).rounded(.toNearestOrEven)
+        let r = x - k * ln2
+        var term = 1.0, sum = 1.0
+        for n in 1...20 {
+            term = term * r / Double(n)
+            sum += term
+        }
+        var result = sum
+        var e = Int(k)
+        while e > 0 { result *= 2; e -= 1 }
+        while e < 0 { result /= 2; e += 1 }
+        return result
+    }
+
+    /// 1 / (1 + e^−x).
+    public static func sigmoid(_ x: Double) -> Double {
+        x >= 0 ? 1 / (1 + exp(-x)) : exp(x) / (1 + exp(x))
+    }
+
+    /// tanh x = 2·sigmoid(2x) − 1.
+    public static func tanh(_ x: Double) -> Double {
+        x >= 0 ? 1 - 2 / (exp(2 * x) + 1) : -(1 - 2 / (exp(-2 * x) + 1))
+    }
+
+    /// erf x: the Maclaurin series for |x| < 3 (enough terms for 1e−15),
+    /// 1 − erfc's asymptotic value (|erfc| < 2.3e−5 and shrinking) beyond,
+    /// computed with a continued fraction.
+    public static func erf(_ x: Double) -> Double {
+        let a = abs(x)
+        let value: Double
+        if a < 3 {
+            // erf x = 2/√π Σ (−1)^n x^(2n+1) / (n! (2n+1))
+            var term = a, sum = a
+            var n = 0.0
+            while true {
+                n += 1
+                term = -term * a * a / n
+                let add = term / (2 * n + 1)
+                sum += add
+                if abs(add) < 1e-17 * abs(sum) || n > 200 { break }
+            }
+            value = sum * 1.128_379_167_095_512_573_896_158_903_121_545_171_688
+        } else {
+            // erfc x = e^(−x²)/√π · 1/(x + 1/2/(x + 1/(x + 3/2/(x + …)))) (Lentz-free, 60 levels)
+            var f = a
+            for k in stride(from: 60, through: 1, by: -1) { f = a + Double(k) / 2 / f }
+            let erfc = exp(-a * a) / f * 0.564_189_583_547_756_286_948_079_451_560_772_585_844
+            value = 1 - erfc
+        }
+        return x < 0 ? -value : value
+    }
+
+    /// GELU(x) = x/2 · (1 + erf(x/√2)) (the exact form ONNX's Gelu uses by default).
+    public static func gelu(_ x: Double) -> Double {
+        0.5 * x * (1 + erf(x / 2.0.squareRoot()))
+    }
+}

@@ -1,0 +1,89 @@
+/// The non-linear functions the VM evaluates by table lookup (Spec/isa.md §5).
+public enum ActivationFunction: String, CaseIterable, Sendable, Codable {
+    case sigmoid, tanh, exp, gelu, erf
+    /// 1/x; 1/0 saturates to the largest value.
+    case reciprocal
+    /// 1/√x; x ≤ 0 saturates to the largest value.
+    case rsqrt
+
+    /// The real function, from `DeterministicMath` (bit-identical everywhere).
+    public func evaluate(_ x: Double) -> Double {
+        switch self {
+        case .sigmoid: return DeterministicMath.sigmoid(x)
+        case .tanh: return DeterministicMath.tanh(x)
+        case .exp: return DeterministicMath.exp(x)
+        case .gelu: return DeterministicMath.gelu(x)
+        case .erf: return DeterministicMath.erf(x)
+        case .reciprocal: return x == 0 ? .infinity : 1 / x
+        case .rsqrt: return x <= 0 ? .infinity : 1 / x.squareRoot()
+        }
+    }
+
+    /// A stable numeric code for the binary encoding.
+    public var code: UInt8 {
+        switch self {
+        case .sigmoid: 1
+        case .tanh: 2
+        case .exp: 3
+        case .gelu: 4
+        case .erf: 5
+        case .reciprocal: 6
+        case .rsqrt: 7
+        }
+    }
+
+    public init?(code: UInt8) {
+        guard let f = ActivationFunction.allCases.first(where: { $0.code == code }) else { return nil }
+        self = f
+    }
+}
+
+/// A lookup table: f sampled on every raw input of the domain
+/// [−2^15, 2^15) at `inputScale` fractional bits, producing raw outputs at
+/// `outputScale` fractional bits:
+///
+///   T[x] = clamp_V(round_half_away(f(x / 2^inputScale) · 2^outputScale)).
+///
+/// Inputs outside the domain are clamped to its ends before the lookup (a rule
+/// the prover enforces with range checks). Tables are generated, never stored:
+/// the program records only (function, inputScale, outputScale).
+public struct LookupTableSpec: Hashable, Sendable, Codable {
+    public var function: ActivationFunction
+    public var inputScale: Int
+    public var outputScale: Int
+
+    /// Raw inputs are clamped to [domainMin, domainMax].
+    public static let domainBits = 16
+    public static let domainMin: Int64 = -(1 << 15)
+    public static let domainMax: Int64 = (1 << 15) - 1
+
+    public init(function: ActivationFunction, inputScale: Int, outputScale: Int) {
+        self.function = function
+        self.inputScale = inputScale
+        self.outputScale = outputScale
+    }
+
+    /// The documented clamp of a raw input to the table domain.
+    @inlinable
+    public static func clampInput(_ x: Int64) -> Int64 { min(max(x, domainMin), domainMax) }
+
+    /// The table entry for a raw input already inside the domain.
+    public func entry(_ x: Int64) -> Int64 {
+        let real = function.evaluate(FixedPoint.dequantize(x, scale: inputScale))
+        let scaled = real * Double(1 << outputScale)
+        if scaled.isNaN { return 0 }
+        if scaled >= Double(FixedPoint.maxValue) { return FixedPoint.maxValue }
+        if scaled <= Double(FixedPoint.minValue) { return FixedPoint.minValue }
+        return Int64(scaled.rounded(.toNearestOrAwayFromZero))
+    }
+
+    /// The whole table, indexed by x − domainMin.
+    public func generate() -> [Int64] {
+        (LookupTableSpec.domainMin...LookupTableSpec.domainMax).map(entry)
+    }
+
+    /// Applies the table to any raw value (clamp, then look up).
+    public func apply(_ x: Int64, table: [Int64]) -> Int64 {
+        table[Int(LookupTableSpec.clampInput(x) - LookupTableSpec.domainMin)]
+    }
+}

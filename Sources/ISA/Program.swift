@@ -1,0 +1,74 @@
+/// What a tensor is for: it decides who supplies its values (Spec/isa.md §2).
+public enum TensorKind: UInt8, Sendable, Codable, CaseIterable {
+    /// Supplied at run time from input.json, in declaration order.
+    case input = 1
+    /// Constant data inside the program (model weights, biases, constants).
+    case weights = 2
+    /// Produced by the program; reported after `halt`.
+    case output = 3
+    /// Scratch memory, zero at start.
+    case buffer = 4
+
+    public var name: String { String(describing: self) }
+}
+
+/// Whether a tensor's values are part of the public statement.
+public enum Visibility: UInt8, Sendable, Codable, CaseIterable {
+    case `public` = 1
+    case `private` = 2
+
+    public var name: String { self == .public ? "public" : "private" }
+}
+
+/// A named region of memory: `shape.product` cells starting at `address`,
+/// row-major, each a raw fixed-point value at `scale` fractional bits.
+public struct TensorDeclaration: Hashable, Sendable {
+    public var name: String
+    public var shape: [Int]
+    public var scale: Int
+    public var kind: TensorKind
+    public var visibility: Visibility
+    public var address: Int64
+    /// Initial values for `weights` (exactly `count` values in V); nil otherwise.
+    public var data: [Int64]?
+
+    public init(name: String, shape: [Int], scale: Int, kind: TensorKind, visibility: Visibility,
+                address: Int64, data: [Int64]? = nil) {
+        self.name = name; self.shape = shape; self.scale = scale; self.kind = kind
+        self.visibility = visibility; self.address = address; self.data = data
+    }
+
+    /// Number of cells (1 for a scalar of shape []).
+    public var count: Int { shape.reduce(1, *) }
+}
+
+/// A complete program: memory layout, lookup tables, tensor-instruction
+/// descriptors and code. Source positions are debugging aids, outside the
+/// canonical encoding and the digest.
+public struct Program: Hashable, Sendable {
+    /// Cells of memory (addresses 0 ..< memorySize).
+    public var memorySize: Int64
+    public var tensors: [TensorDeclaration]
+    public var tables: [LookupTableSpec]
+    public var descriptors: [TensorOperation]
+    public var code: [Instruction]
+    /// `sourceLines[pc]`: the .zkasm line of instruction pc, if known.
+    public var sourceLines: [Int]
+
+    /// Upper bounds the decoder and validator enforce (Spec/isa.md §6).
+    public static let maxMemory: Int64 = 1 << 28
+    public static let maxCode = 1 << 24
+    public static let maxTensors = 1 << 16
+    public static let maxRank = 8
+
+    public init(memorySize: Int64, tensors: [TensorDeclaration], tables: [LookupTableSpec],
+                descriptors: [TensorOperation], code: [Instruction], sourceLines: [Int] = []) {
+        self.memorySize = memorySize; self.tensors = tensors; self.tables = tables
+        self.descriptors = descriptors; self.code = code; self.sourceLines = sourceLines
+    }
+
+    public static func == (a: Program, b: Program) -> Bool { a.encoded() == b.encoded() }
+    public func hash(into hasher: inout Hasher) { hasher.combine(encoded()) }
+
+    public func tensor(named name: String) -> TensorDeclaration? { tensors.first { $0.name == name } }
+}

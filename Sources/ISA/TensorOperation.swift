@@ -1,0 +1,121 @@
+/// The parameters of a tensor instruction, kept in the program's descriptor
+/// table (Spec/isa.md §4). Addresses are static bases; at run time the VM adds
+/// the instruction's registers rd (destination), ra (first source) and rb
+/// (second source) so loops can move a tensor instruction over memory.
+public enum TensorOperation: Hashable, Sendable {
+    /// dst[i·ds + j] = rescale(Σ_t a[i·ars + t·acs] · b[t·brs + j·bcs] + bias[j], shift)
+    /// for i < m, j < n, t < k (bias omitted when `bias` is nil).
+    case matmul(MatMul)
+    /// dst[i·ds] = f(src[i·ss]) for i < count.
+    case map(Map)
+    /// dst[i·ds] = a[i·as] ∘ b[i·bs] for i < count (bs = 0 broadcasts one value).
+    case zip(Zip)
+    /// dst[0] = ⊕ src[r·rs + c·cs] over r < rows, c < cols.
+    case reduce(Reduce)
+    /// dst[flat index] = src[Σ_d index_d · stride_d] over a shape of ≤ 4 dims:
+    /// a strided gather for reshape, transpose, slicing and im2col.
+    case copy(Copy)
+
+    public struct MatMul: Hashable, Sendable {
+        public var dst, a, b: Int64
+        public var bias: Int64?
+        public var m, k, n: Int64
+        public var aRowStride, aColStride, bRowStride, bColStride, dstRowStride: Int64
+        public var shift: Int64
+        public init(dst: Int64, a: Int64, b: Int64, bias: Int64?, m: Int64, k: Int64, n: Int64,
+                    aRowStride: Int64, aColStride: Int64, bRowStride: Int64, bColStride: Int64,
+                    dstRowStride: Int64, shift: Int64) {
+            self.dst = dst; self.a = a; self.b = b; self.bias = bias
+            self.m = m; self.k = k; self.n = n
+            self.aRowStride = aRowStride; self.aColStride = aColStride
+            self.bRowStride = bRowStride; self.bColStride = bColStride
+            self.dstRowStride = dstRowStride; self.shift = shift
+        }
+    }
+
+    /// A unary element-wise function.
+    public enum MapFunction: Hashable, Sendable {
+        /// Table lookup (index into the program's table list).
+        case lookup(table: Int64)
+        /// min(max(x, lo), hi): ReLU is clamp(0, 2^31 − 1); Clip in general.
+        case clamp(lo: Int64, hi: Int64)
+        /// rescale(x, shift).
+        case rescale(shift: Int64)
+    }
+
+    public struct Map: Hashable, Sendable {
+        public var dst, src, count, dstStride, srcStride: Int64
+        public var function: MapFunction
+        public init(dst: Int64, src: Int64, count: Int64, dstStride: Int64 = 1, srcStride: Int64 = 1, function: MapFunction) {
+            self.dst = dst; self.src = src; self.count = count
+            self.dstStride = dstStride; self.srcStride = srcStride; self.function = function
+        }
+    }
+
+    /// A binary element-wise operation.
+    public enum ZipOperation: Hashable, Sendable {
+        case add, sub, max, min
+        /// rescale(a·b, shift).
+        case mul(shift: Int64)
+    }
+
+    public struct Zip: Hashable, Sendable {
+        public var dst, a, b, count, dstStride, aStride, bStride: Int64
+        public var operation: ZipOperation
+        public init(dst: Int64, a: Int64, b: Int64, count: Int64, dstStride: Int64 = 1, aStride: Int64 = 1,
+                    bStride: Int64 = 1, operation: ZipOperation) {
+            self.dst = dst; self.a = a; self.b = b; self.count = count
+            self.dstStride = dstStride; self.aStride = aStride; self.bStride = bStride; self.operation = operation
+        }
+    }
+
+    /// A reduction to one value.
+    public enum ReduceOperation: Hashable, Sendable {
+        /// rescale(Σ, shift).
+        case sum(shift: Int64)
+        case max
+        /// The flat index r·cols + c of the first maximum.
+        case argmax
+    }
+
+    public struct Reduce: Hashable, Sendable {
+        public var dst, src, rows, cols, rowStride, colStride: Int64
+        public var operation: ReduceOperation
+        public init(dst: Int64, src: Int64, rows: Int64, cols: Int64, rowStride: Int64, colStride: Int64 = 1,
+                    operation: ReduceOperation) {
+            self.dst = dst; self.src = src; self.rows = rows; self.cols = cols
+            self.rowStride = rowStride; self.colStride = colStride; self.operation = operation
+        }
+    }
+
+    public struct Copy: Hashable, Sendable {
+        public var dst, src: Int64
+        /// Up to four dimensions, outermost first; unused trailing dims are 1.
+        public var shape: [Int64]
+        /// Source strides per dimension (same length as `shape`).
+        public var strides: [Int64]
+        public init(dst: Int64, src: Int64, shape: [Int64], strides: [Int64]) {
+            self.dst = dst; self.src = src; self.shape = shape; self.strides = strides
+        }
+    }
+
+    /// The opcode that executes this operation.
+    public var opcode: Opcode {
+        switch self {
+        case .matmul: .matmul
+        case .map: .map
+        case .zip: .zip
+        case .reduce: .reduce
+        case .copy: .copy
+        }
+    }
+
+    /// Multiply-accumulates this operation performs (for statistics).
+    public var multiplyAccumulates: Int64 {
+        switch self {
+        case .matmul(let mm): mm.m * mm.k * mm.n
+        case .zip(let z): if case .mul = z.operation { z.count } else { 0 }
+        default: 0
+        }
+    }
+}
