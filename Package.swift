@@ -9,6 +9,7 @@
 //   Commitments → Field, Hashing, Parallel
 //   Transcript  → Field, Hashing, Parallel
 //   ISA         → Field (byte coding), Hashing (program digest)
+//   VM          → ISA
 //   zkvm (CLI)  → all of the above, ArgumentParser
 //   TestSupport (oracles: GMP, naive DFT, reference SHA-256) → Field, CGMP, Crypto
 //
@@ -55,6 +56,8 @@ let package = Package(
         // The ML bytecode.
         .target(name: "ISA", dependencies: ["Field", "Hashing"], swiftSettings: hotSettings),
 
+        .target(name: "VM", dependencies: ["ISA"], swiftSettings: hotSettings),
+
         // Command-line tool.
         .executableTarget(name: "zkvm", dependencies: [
             "Field", "Polynomials", "Hashing", "Commitments", "Transcript", "Parallel",
@@ -73,6 +76,7 @@ let package = Package(
         .testTarget(name: "CommitmentsTests", dependencies: ["Commitments", "TestSupport"]),
         .testTarget(name: "TranscriptTests", dependencies: ["Transcript", "TestSupport"]),
         .testTarget(name: "ISATests", dependencies: ["ISA", "TestSupport"]),
+        .testTarget(name: "VMTests", dependencies: ["VM", "ISA", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["zkvm"]),
     ]
 )

@@ -27,6 +27,7 @@ public enum MerkleHashing {
     /// Hashes one row of `width` elements starting at `row`.
     @inlinable
     public static func hashLeaf(_ row: UnsafePointer<Goldilocks>, width: Int, iv: SHA256State) -> Digest {
+        precondition(width >= 1 && width <= Int.max / 8, "leaf width out of range")
         #if _endian(little)
         var state = iv
         state.compress(blocks: UnsafeRawPointer(row), byteCount: width * 8)

@@ -20,6 +20,7 @@ public struct MerkleTree: Sendable {
     public init(matrix: RowMajorMatrix, threads: Int = Parallel.defaultThreads) {
         let n = matrix.height, w = matrix.width
         precondition(n >= 1 && n & (n - 1) == 0, "Merkle trees need a power-of-two number of rows")
+        precondition(matrix.values.count == n * w, "matrix storage does not match its shape")
         leafCount = n
         rowWidth = w
         let leafIV = MerkleHashing.leafIV(width: w)

@@ -93,9 +93,10 @@ public struct ByteReader: Sendable {
     /// A u32 count, checked against `maximum` and against the bytes left
     /// (each item needs at least `minimumItemSize` bytes) before any allocation.
     public mutating func readCount(maximum: Int, minimumItemSize: Int) throws(FieldError) -> Int {
+        precondition(minimumItemSize >= 1, "items must occupy at least one byte")
         let at = offset
         let declared = try readUInt32()
-        let fits = minimumItemSize > 0 ? remaining / minimumItemSize : Int.max
+        let fits = remaining / minimumItemSize
         guard Int(declared) <= maximum, Int(declared) <= fits else {
             throw .lengthOutOfRange(declared: UInt64(declared), maximum: min(maximum, fits), offset: at)
         }

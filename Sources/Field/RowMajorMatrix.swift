@@ -4,7 +4,7 @@ public struct RowMajorMatrix: Sendable, Equatable {
     public let width: Int
     public let height: Int
     /// `values[row * width + column]`.
-    public var values: [Goldilocks]
+    public private(set) var values: [Goldilocks]
 
     /// - Precondition: `values.count == width * height`, width ≥ 1.
     public init(width: Int, values: [Goldilocks]) {
@@ -32,11 +32,18 @@ public struct RowMajorMatrix: Sendable, Equatable {
     }
 
     public func row(_ index: Int) -> [Goldilocks] {
-        Array(values[index * width..<(index + 1) * width])
+        precondition(index >= 0 && index < height, "row index out of range")
+        return Array(values[index * width..<(index + 1) * width])
     }
 
     public subscript(row: Int, column: Int) -> Goldilocks {
-        get { values[row * width + column] }
-        set { values[row * width + column] = newValue }
+        get {
+            precondition(column >= 0 && column < width && row >= 0 && row < height, "matrix index out of range")
+            return values[row * width + column]
+        }
+        set {
+            precondition(column >= 0 && column < width && row >= 0 && row < height, "matrix index out of range")
+            values[row * width + column] = newValue
+        }
     }
 }

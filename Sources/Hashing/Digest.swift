@@ -61,7 +61,8 @@ public struct Digest: Hashable, Sendable, CustomStringConvertible {
     /// Parses 64 hexadecimal digits.
     public init?(hex: String) {
         let chars = Array(hex.utf8)
-        guard chars.count == 64 else { return nil }
+        // Exactly 64 lower-case hex digits: one accepted spelling per digest.
+        guard chars.count == 64, chars.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else { return nil }
         var out = [UInt8]()
         for i in stride(from: 0, to: 64, by: 2) {
             guard let byte = UInt8(String(decoding: chars[i..<i + 2], as: UTF8.self), radix: 16) else { return nil }

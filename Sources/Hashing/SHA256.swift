@@ -69,6 +69,7 @@ public struct SHA256State: Hashable, Sendable {
     /// partial block (no length encoding). `byteCount` may be 0.
     @inlinable
     public mutating func compress(blocks: UnsafeRawPointer, byteCount: Int) {
+        precondition(byteCount >= 0, "negative byte count")
         if byteCount == 64 {
             // One block: the direct transform, no buffering logic.
             SHA256_Transform(&context, blocks.assumingMemoryBound(to: UInt8.self))

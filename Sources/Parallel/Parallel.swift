@@ -14,16 +14,23 @@ public enum Parallel {
     /// `ZKVM_THREADS` if set to a positive integer, otherwise the number of
     /// active processors.
     public static let defaultThreads: Int = {
+        let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         if let text = getenv("ZKVM_THREADS"), let n = Int(String(cString: text)), n > 0 {
-            return n
+            return min(n, maxThreads)
         }
-        return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        return min(cores, maxThreads)
     }()
 
-    /// Runs `body(i)` for every `i` in `0..<count`, on up to `threads` threads.
+    /// Upper bound on worker counts, whatever the caller or environment asks.
+    public static let maxThreads = 256
+
+    /// Runs `body(i)` for every `i` in `0..<count` as parallel tasks.
     ///
     /// With `threads <= 1` or `count <= 1` the calls run in order on the
-    /// calling thread. `body` must be safe to call concurrently for distinct `i`.
+    /// calling thread; otherwise Dispatch schedules them on its worker pool
+    /// (so `count` should not exceed the intended parallelism — callers pass
+    /// count ≤ threads, or use `forEachChunk`). `body` must be safe to call
+    /// concurrently for distinct `i`.
     @inlinable
     public static func forEach(_ count: Int, threads: Int, _ body: (Int) -> Void) {
         if threads <= 1 || count <= 1 {

@@ -93,7 +93,10 @@ public enum LowDegreeExtension {
 
     /// The domain point at bit-reversed position `r` of an extension of size
     /// 2^logSize with coset shift `shift`: shift·ω^{reverse(r)}.
+    /// - Precondition: 0 ≤ r < 2^logSize (callers validate untrusted positions first).
     public static func point(at r: Int, logSize: Int, shift: Goldilocks = defaultShift) -> Goldilocks {
-        shift * Goldilocks.rootOfUnity(logOrder: logSize).power(UInt64(BitReversal.reverse(r, bits: logSize)))
+        precondition(logSize >= 0 && logSize <= Goldilocks.twoAdicity && r >= 0 && r < 1 << logSize,
+                     "domain position out of range")
+        return shift * Goldilocks.rootOfUnity(logOrder: logSize).power(UInt64(BitReversal.reverse(r, bits: logSize)))
     }
 }

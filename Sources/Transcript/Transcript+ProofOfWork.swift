@@ -37,7 +37,7 @@ extension Transcript {
         var nonce: UInt64 = 0
         if bits > 0 {
             let chunk: UInt64 = 1 << 12
-            let workers = max(1, threads)
+            let workers = min(max(1, threads), Parallel.maxThreads)
             var base: UInt64 = 0
             search: while true {
                 let found = FoundNonces(count: workers)

@@ -82,3 +82,24 @@ import TestSupport
         #expect(Goldilocks(7).signedValue == 7)
     }
 }
+
+/// The unreduced-word operations on arbitrary 64-bit words (including ≥ p),
+/// against GMP: congruence mod p, and the slow paths that canonical inputs
+/// never reach.
+@Suite struct LazyArithmeticOracleTests {
+    @Test func lazyOperationsAreCongruentOnAnyWords() {
+        var g = SeededGenerator(seed: 8)
+        let p = Goldilocks.modulus
+        for _ in 0..<100_000 {
+            let a = g.edgyWord(), b = g.edgyWord()
+            #expect(Goldilocks.lazyAdd(a, b) % p == GMPOracle.add(a % p, b % p))
+            #expect(Goldilocks.lazySubtract(a, b) % p == GMPOracle.sub(a % p, b % p))
+            #expect(Goldilocks.lazyMultiply(a, b) % p == GMPOracle.mul(a % p, b % p))
+            #expect(Goldilocks.canonical(a).value == GMPOracle.reduce(a))
+        }
+        // The second-carry and second-borrow slow paths.
+        #expect(Goldilocks.lazyAdd(.max, .max) == 8_589_934_588)
+        #expect(Goldilocks.lazySubtract(0, .max) == 0xFFFF_FFFE_0000_0003)
+        #expect(Goldilocks.lazyAdd(.max, .max) % p == GMPOracle.add(UInt64.max % p, UInt64.max % p))
+    }
+}

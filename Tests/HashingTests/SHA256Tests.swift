@@ -61,3 +61,14 @@ import TestSupport
         #expect(Digest.zero.leadingZeroBits == 64)
     }
 }
+
+@Suite struct DigestParsingTests {
+    @Test func hexIsStrictLowerCase() {
+        let d = Hashing.SHA256.hash([7])
+        let hex = d.description
+        #expect(Digest(hex: hex) == d)
+        #expect(Digest(hex: hex.uppercased()) == nil || hex == hex.uppercased())
+        #expect(Digest(hex: "+" + hex.dropFirst()) == nil)
+        #expect(Digest(hex: String(hex.dropLast())) == nil)
+    }
+}

@@ -1,0 +1,22 @@
+import ISA
+
+/// What a run produced (Spec/vm.md).
+public struct ExecutionResult: Sendable {
+    public struct Output: Sendable, Equatable {
+        public var name: String
+        public var shape: [Int]
+        public var scale: Int
+        public var raw: [Int64]
+        public var values: [Double] { raw.map { FixedPoint.dequantize($0, scale: scale) } }
+    }
+
+    public var outputs: [Output]
+    /// Instructions executed (including `halt`).
+    public var steps: Int
+    /// Lookups per table index.
+    public var lookups: [Int]
+    /// Multiply-accumulates performed by tensor instructions and scalar multiplies.
+    public var multiplyAccumulates: Int
+    /// Per-opcode execution counts, indexed by raw opcode.
+    public var opcodeCounts: [Int]
+}

@@ -1,0 +1,124 @@
+import ISA
+
+extension MachineState {
+    /// Checks that every address base + Σ i_d·stride_d (0 ≤ i_d < extent_d)
+    /// lies in memory, from the two extreme corners of the affine pattern.
+    func checkPattern(base: Int64, extents: [Int64], strides: [Int64]) throws(VMError) {
+        if extents.contains(0) { return }
+        var lo = base, hi = base
+        for (e, s) in zip(extents, strides) {
+            let span = (e - 1) * s
+            if span < 0 { lo += span } else { hi += span }
+        }
+        _ = try address(lo)
+        _ = try address(hi)
+    }
+
+    func checkedAccumulator(_ x: Int128) throws(VMError) -> Int64 {
+        guard x > -Int128(FixedPoint.accumulatorBound), x < Int128(FixedPoint.accumulatorBound) else {
+            throw .valueOutOfRange(pc: pc, value: String(x))
+        }
+        return Int64(x)
+    }
+
+    mutating func executeTensor(_ op: TensorOperation, dstOffset: Int64, aOffset: Int64, bOffset: Int64) throws(VMError) {
+        switch op {
+        case .matmul(let mm):
+            let dst = mm.dst + dstOffset, a = mm.a + aOffset, b = mm.b + bOffset
+            try checkPattern(base: a, extents: [mm.m, mm.k], strides: [mm.aRowStride, mm.aColStride])
+            try checkPattern(base: b, extents: [mm.k, mm.n], strides: [mm.bRowStride, mm.bColStride])
+            try checkPattern(base: dst, extents: [mm.m, mm.n], strides: [mm.dstRowStride, 1])
+            if let bias = mm.bias { try checkPattern(base: bias, extents: [mm.n], strides: [1]) }
+            var out = [Int64](repeating: 0, count: Int(mm.m * mm.n))
+            for i in 0..<mm.m {
+                for j in 0..<mm.n {
+                    var acc: Int128 = mm.bias.map { Int128(memory[Int($0 + j)]) } ?? 0
+                    for t in 0..<mm.k {
+                        acc += Int128(memory[Int(a + i * mm.aRowStride + t * mm.aColStride)])
+                            * Int128(memory[Int(b + t * mm.bRowStride + j * mm.bColStride)])
+                    }
+                    out[Int(i * mm.n + j)] = try checked(FixedPoint.rescale(try checkedAccumulator(acc), shift: Int(mm.shift)))
+                }
+            }
+            macs += Int(mm.m * mm.k * mm.n)
+            for i in 0..<mm.m { for j in 0..<mm.n { memory[Int(dst + i * mm.dstRowStride + j)] = out[Int(i * mm.n + j)] } }
+
+        case .map(let m):
+            let dst = m.dst + dstOffset, src = m.src + aOffset
+            try checkPattern(base: src, extents: [m.count], strides: [m.srcStride])
+            try checkPattern(base: dst, extents: [m.count], strides: [m.dstStride])
+            var out = [Int64](repeating: 0, count: Int(m.count))
+            for i in 0..<Int(m.count) {
+                let x = memory[Int(src + Int64(i) * m.srcStride)]
+                switch m.function {
+                case .lookup(let t):
+                    lookups[Int(t)] += 1
+                    out[i] = program.tables[Int(t)].apply(x, table: tables[Int(t)])
+                case .clamp(let lo, let hi): out[i] = Swift.min(Swift.max(x, lo), hi)
+                case .rescale(let s): out[i] = FixedPoint.rescale(x, shift: Int(s))
+                }
+            }
+            for i in 0..<Int(m.count) { memory[Int(dst + Int64(i) * m.dstStride)] = out[i] }
+
+        case .zip(let z):
+            let dst = z.dst + dstOffset, a = z.a + aOffset, b = z.b + bOffset
+            try checkPattern(base: a, extents: [z.count], strides: [z.aStride])
+            try checkPattern(base: b, extents: [z.count], strides: [z.bStride])
+            try checkPattern(base: dst, extents: [z.count], strides: [z.dstStride])
+            var out = [Int64](repeating: 0, count: Int(z.count))
+            for i in 0..<Int(z.count) {
+                let x = memory[Int(a + Int64(i) * z.aStride)], y = memory[Int(b + Int64(i) * z.bStride)]
+                switch z.operation {
+                case .add: out[i] = try checked(x + y)
+                case .sub: out[i] = try checked(x - y)
+                case .max: out[i] = Swift.max(x, y)
+                case .min: out[i] = Swift.min(x, y)
+                case .mul(let s): out[i] = try checked(FixedPoint.rescale(try checkedAccumulator(Int128(x * y)), shift: Int(s)))
+                }
+            }
+            if case .mul = z.operation { macs += Int(z.count) }
+            for i in 0..<Int(z.count) { memory[Int(dst + Int64(i) * z.dstStride)] = out[i] }
+
+        case .reduce(let r):
+            let dst = try address(r.dst + dstOffset), src = r.src + aOffset
+            try checkPattern(base: src, extents: [r.rows, r.cols], strides: [r.rowStride, r.colStride])
+            guard r.rows * r.cols > 0 else { memory[dst] = 0; return }
+            var sum: Int128 = 0
+            var best = Int64.min, bestIndex: Int64 = 0
+            for row in 0..<r.rows {
+                for col in 0..<r.cols {
+                    let x = memory[Int(src + row * r.rowStride + col * r.colStride)]
+                    sum += Int128(x)
+                    if x > best { best = x; bestIndex = row * r.cols + col }
+                }
+            }
+            switch r.operation {
+            case .sum(let s): memory[dst] = try checked(FixedPoint.rescale(try checkedAccumulator(sum), shift: Int(s)))
+            case .max: memory[dst] = best
+            case .argmax: memory[dst] = try checked(bestIndex)
+            }
+
+        case .copy(let c):
+            let dst = c.dst + dstOffset, src = c.src + aOffset
+            try checkPattern(base: src, extents: c.shape, strides: c.strides)
+            let total = c.shape.reduce(1, *)
+            try checkPattern(base: dst, extents: [total], strides: [1])
+            var out = [Int64]()
+            out.reserveCapacity(Int(total))
+            var index = [Int64](repeating: 0, count: c.shape.count)
+            for _ in 0..<total {
+                var address = src
+                for d in 0..<c.shape.count { address += index[d] * c.strides[d] }
+                out.append(memory[Int(address)])
+                var d = c.shape.count - 1
+                while d >= 0 {
+                    index[d] += 1
+                    if index[d] < c.shape[d] { break }
+                    index[d] = 0
+                    d -= 1
+                }
+            }
+            for (f, v) in out.enumerated() { memory[Int(dst) + f] = v }
+        }
+    }
+}

@@ -1,0 +1,156 @@
+import ISA
+
+/// The deterministic interpreter (Spec/isa.md §3–4).
+///
+/// Memory and registers hold Int64 values that are always in the value range
+/// V between instructions. Every instruction reads first and writes last, so
+/// in-place tensor operations are well defined.
+public struct Machine {
+    public let program: Program
+    let tables: [[Int64]]
+
+    /// Prepares a program: generates its lookup tables once.
+    public init(program: Program) {
+        self.program = program
+        self.tables = program.tables.map { $0.generate() }
+    }
+
+    /// Quantizes real inputs (one flat list per `input` tensor, in declaration
+    /// order) at each tensor's scale.
+    public func quantizeInputs(_ inputs: [[Double]]) throws(VMError) -> [[Int64]] {
+        let declared = program.tensors.filter { $0.kind == .input }
+        guard inputs.count == declared.count else {
+            throw .badInput("expected \(declared.count) input tensor(s), got \(inputs.count)")
+        }
+        var out: [[Int64]] = []
+        for (t, values) in zip(declared, inputs) {
+            guard values.count == t.count else {
+                throw .badInput("input '\(t.name)' needs \(t.count) values (shape \(t.shape)), got \(values.count)")
+            }
+            var raw: [Int64] = []
+            raw.reserveCapacity(values.count)
+            for (i, v) in values.enumerated() {
+                guard let q = FixedPoint.quantize(v, scale: t.scale) else {
+                    throw .badInput("input '\(t.name)'[\(i)] = \(v) is not finite or does not fit at scale \(t.scale)")
+                }
+                raw.append(q)
+            }
+            out.append(raw)
+        }
+        return out
+    }
+
+    /// Runs to `halt` with raw inputs (one list per input tensor).
+    public func run(rawInputs: [[Int64]], maxSteps: Int = 1 << 32) throws(VMError) -> ExecutionResult {
+        var state = try MachineState(program: program, tables: tables, inputs: rawInputs)
+        try state.run(maxSteps: maxSteps)
+        let outputs = program.tensors.filter { $0.kind == .output }.map { t in
+            ExecutionResult.Output(name: t.name, shape: t.shape, scale: t.scale,
+                                   raw: Array(state.memory[Int(t.address)..<Int(t.address) + t.count]))
+        }
+        return ExecutionResult(outputs: outputs, steps: state.steps, lookups: state.lookups,
+                               multiplyAccumulates: state.macs, opcodeCounts: state.opcodeCounts)
+    }
+
+    /// Runs with real inputs (quantized first).
+    public func run(inputs: [[Double]], maxSteps: Int = 1 << 32) throws(VMError) -> ExecutionResult {
+        try run(rawInputs: try quantizeInputs(inputs), maxSteps: maxSteps)
+    }
+}
+
+/// Mutable machine state for one run.
+struct MachineState {
+    let program: Program
+    let tables: [[Int64]]
+    var memory: [Int64]
+    var registers = [Int64](repeating: 0, count: Instruction.registerCount)
+    var pc = 0
+    var steps = 0
+    var macs = 0
+    var lookups: [Int]
+    var opcodeCounts = [Int](repeating: 0, count: 256)
+
+    init(program: Program, tables: [[Int64]], inputs: [[Int64]]) throws(VMError) {
+        self.program = program
+        self.tables = tables
+        memory = [Int64](repeating: 0, count: Int(program.memorySize))
+        lookups = [Int](repeating: 0, count: program.tables.count)
+        var next = 0
+        for t in program.tensors {
+            let base = Int(t.address)
+            switch t.kind {
+            case .weights:
+                for (i, v) in (t.data ?? []).enumerated() { memory[base + i] = v }
+            case .input:
+                guard next < inputs.count else { throw .badInput("missing input '\(t.name)'") }
+                let values = inputs[next]
+                next += 1
+                guard values.count == t.count else { throw .badInput("input '\(t.name)' needs \(t.count) values") }
+                for (i, v) in values.enumerated() {
+                    guard FixedPoint.inRange(v) else { throw .badInput("input '\(t.name)'[\(i)] outside the value range") }
+                    memory[base + i] = v
+                }
+            case .output, .buffer:
+                break
+            }
+        }
+        guard next == inputs.count else { throw .badInput("\(inputs.count - next) extra input tensor(s)") }
+    }
+
+    @inline(__always)
+    func checked(_ value: Int64) throws(VMError) -> Int64 {
+        guard FixedPoint.inRange(value) else { throw .valueOutOfRange(pc: pc, value: String(value)) }
+        return value
+    }
+
+    @inline(__always)
+    func address(_ a: Int64) throws(VMError) -> Int {
+        guard a >= 0, a < program.memorySize else { throw .addressOutOfRange(pc: pc, address: a) }
+        return Int(a)
+    }
+
+    mutating func run(maxSteps: Int) throws(VMError) {
+        let code = program.code
+        while true {
+            guard pc >= 0, pc < code.count else { throw .fellOffEnd(pc: pc) }
+            guard steps < maxSteps else { throw .stepLimit(pc: pc, steps: maxSteps) }
+            let i = code[pc]
+            steps += 1
+            opcodeCounts[Int(i.opcode.rawValue)] += 1
+            let a = registers[Int(i.ra)], b = registers[Int(i.rb)]
+            var next = pc + 1
+            switch i.opcode {
+            case .halt: return
+            case .li: registers[Int(i.rd)] = i.imm
+            case .mov: registers[Int(i.rd)] = a
+            case .add: registers[Int(i.rd)] = try checked(a + b)
+            case .addi: registers[Int(i.rd)] = try checked(a + i.imm)
+            case .sub: registers[Int(i.rd)] = try checked(a - b)
+            case .mul: macs += 1; registers[Int(i.rd)] = try checked(a * b)
+            case .mulr:
+                macs += 1
+                registers[Int(i.rd)] = try checked(FixedPoint.rescale(try checkedAccumulator(Int128(a * b)), shift: Int(i.imm)))
+            case .rescale: registers[Int(i.rd)] = FixedPoint.rescale(a, shift: Int(i.imm))
+            case .lt: registers[Int(i.rd)] = a < b ? 1 : 0
+            case .eq: registers[Int(i.rd)] = a == b ? 1 : 0
+            case .select: registers[Int(i.rd)] = registers[Int(i.rc)] != 0 ? a : b
+            case .min: registers[Int(i.rd)] = Swift.min(a, b)
+            case .max: registers[Int(i.rd)] = Swift.max(a, b)
+            case .lut:
+                let t = Int(i.imm)
+                lookups[t] += 1
+                registers[Int(i.rd)] = program.tables[t].apply(a, table: tables[t])
+            case .jmp: next = Int(i.imm)
+            case .bnz: if registers[Int(i.rc)] != 0 { next = Int(i.imm) }
+            case .bz: if registers[Int(i.rc)] == 0 { next = Int(i.imm) }
+            case .ld: registers[Int(i.rd)] = memory[try address(a + i.imm)]
+            case .st: memory[try address(a + i.imm)] = b
+            case .matmul, .map, .zip, .reduce, .copy:
+                try executeTensor(program.descriptors[Int(i.imm)],
+                                  dstOffset: registers[Int(i.rd)], aOffset: a, bOffset: b)
+            }
+            registers[0] = 0
+            pc = next
+        }
+    }
+}
