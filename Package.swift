@@ -9,6 +9,7 @@
 //   Commitments → Field, Hashing, Parallel
 //   Transcript  → Field, Hashing, Parallel
 //   ISA         → Field (byte coding), Hashing (program digest)
+//   Assembler   → ISA
 //   VM          → ISA
 //   zkvm (CLI)  → all of the above, ArgumentParser
 //   TestSupport (oracles: GMP, naive DFT, reference SHA-256) → Field, CGMP, Crypto
@@ -56,6 +57,7 @@ let package = Package(
         // The ML bytecode.
         .target(name: "ISA", dependencies: ["Field", "Hashing"], swiftSettings: hotSettings),
 
+        .target(name: "Assembler", dependencies: ["ISA"]),
         .target(name: "VM", dependencies: ["ISA"], swiftSettings: hotSettings),
 
         // Command-line tool.
@@ -76,6 +78,7 @@ let package = Package(
         .testTarget(name: "CommitmentsTests", dependencies: ["Commitments", "TestSupport"]),
         .testTarget(name: "TranscriptTests", dependencies: ["Transcript", "TestSupport"]),
         .testTarget(name: "ISATests", dependencies: ["ISA", "TestSupport"]),
+        .testTarget(name: "AssemblerTests", dependencies: ["Assembler", "ISA", "VM", "TestSupport"]),
         .testTarget(name: "VMTests", dependencies: ["VM", "ISA", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["zkvm"]),
     ]

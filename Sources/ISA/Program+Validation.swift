@@ -35,6 +35,9 @@ extension Program {
         for (pc, i) in code.enumerated() { try validate(i, pc: pc) }
     }
 
+    /// Checks one descriptor's ranges against this program's tables.
+    public func validate(descriptor: TensorOperation) throws(ISAError) { try validate(descriptor, index: 0) }
+
     func validate(_ d: TensorOperation, index: Int) throws(ISAError) {
         func fail(_ m: String) -> ISAError { .invalidProgram("descriptor \(index): \(m)") }
         let limit = Program.maxMemory

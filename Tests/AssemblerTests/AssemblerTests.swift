@@ -1,0 +1,94 @@
+import Testing
+import ISA
+import VM
+import Assembler
+import TestSupport
+
+@Suite struct AssemblerTests {
+    static let mlp = """
+    ; a two-layer perceptron on 4 inputs
+    .input  x  [1, 4] scale=8
+    .weights W1 [4, 3] scale=8 data [0.5, -0.25, 1, 0.125, 0.5, -1, 0, 0.75, 0.25, -0.5, 0.5, 0.5]
+    .weights b1 [3] scale=16 raw [256, -512, 0]
+    .buffer h  [1, 3] scale=8
+    .weights W2 [3, 2] scale=8 data [1, -1, 0.5, 0.5, -0.25, 1]
+    .output y  [1, 2] scale=8
+    .output k  [] scale=0
+    .table sig sigmoid in=8 out=8
+
+        matmul h, x, W1, b1     ; shift = 8 + 8 − 8
+        map    h, h, relu
+        matmul y, h, W2
+        map    y, y, lut sig
+        reduce k, y, argmax
+        halt
+    """
+
+    @Test func assemblesAndRunsAgainstAFloatReference() throws {
+        let p = try Assembler.assemble(Self.mlp, file: "mlp.zkasm")
+        #expect(p.code.count == 6)
+        #expect(p.sourceLines == [11, 12, 13, 14, 15, 16])
+        let x = [0.5, -1.0, 2.0, 0.25]
+        let r = try Machine(program: p).run(inputs: [x])
+        // Float reference.
+        let w1: [Double] = [0.5, -0.25, 1, 0.125, 0.5, -1, 0, 0.75, 0.25, -0.5, 0.5, 0.5]
+        let b1: [Double] = [256.0 / 65536, -512.0 / 65536, 0]
+        let w2: [Double] = [1, -1, 0.5, 0.5, -0.25, 1]
+        let h = (0..<3).map { j in max(0, (0..<4).reduce(b1[j]) { $0 + x[$1] * w1[$1 * 3 + j] }) }
+        let y = (0..<2).map { j in 1 / (1 + Foundation_exp(-(0..<3).reduce(0.0) { $0 + h[$1] * w2[$1 * 2 + j] })) }
+        let got = r.outputs[0].values
+        for j in 0..<2 { #expect(abs(got[j] - y[j]) < 0.02, "y[\(j)] = \(got[j]) vs \(y[j])") }
+        #expect(r.outputs[1].raw == [got[0] >= got[1] ? 0 : 1])
+    }
+
+    @Test func diagnosticsPointAtTheProblem() {
+        func error(_ source: String) -> AssemblerError? {
+            do { _ = try Assembler.assemble(source, file: "t.zkasm"); return nil } catch { return error }
+        }
+        let typo = error(".output y [1] scale=0\n    addd r1, r2, r3\n    halt\n")
+        #expect(typo?.line == 2 && typo?.column == 5)
+        #expect(typo?.message.contains("did you mean 'add'?") == true)
+        #expect(typo?.description.hasPrefix("t.zkasm:2:5: error: unknown instruction 'addd'") == true)
+        #expect(typo?.description.hasSuffix("\n    addd r1, r2, r3\n    ^") == true)
+
+        let label = error(".output y [1] scale=0\nstart:\n    jmp strat\n")
+        #expect(label?.message.contains("did you mean 'start'?") == true)
+        #expect(label?.column == 9)
+
+        #expect(error(".output y [1] scale=0\n    li r0, 5\n    halt")?.message.contains("r0 is read-only") == true)
+        #expect(error(".output y [1] scale=0\n    li r16, 5\n    halt")?.message.contains("register") == true)
+        #expect(error(".input x [2] scale=8\n.output y [2] scale=4\n    zip y, x, x, add\n    halt")?.message.contains("equal scales") == true)
+        #expect(error(".input x [2] scal=8\n    halt")?.message.contains("did you mean 'scale'?") == true)
+        #expect(error(".weights w [2] scale=8 data [1]\n    halt")?.message.contains("needs 2 values") == true)
+        #expect(error(".weights w [1] scale=8 data [1e300]\n    halt")?.message.contains("does not fit") == true)
+        #expect(error(".input x [3] scale=8\n.output y [1] scale=8\n    map y, x, sigmoi\n    halt")?.message.contains("did you mean 'sigmoid'?") == true)
+        #expect(error("    halt\n.input x [1] scale=1") != nil)
+        #expect(error("    li r1, \"x\"\n    halt") != nil)
+    }
+
+    /// Random bytes, random token soup and mutated programs never crash the
+    /// assembler: every outcome is a program or an AssemblerError.
+    @Test func fuzzNeverCrashes() {
+        var g = SeededGenerator(seed: 99)
+        let words = ["li", "add", "matmul", "map", "zip", "reduce", "copy", "r1", "r15", "x", "y", "[", "]", ",", "+", "-",
+                     "=", "@", ":", "shift", "count", "99999999999", "-7", ".input", ".output", "scale", "[1,2]", "halt", "\"", ";"]
+        for _ in 0..<3000 {
+            var text: String
+            switch g.next() % 3 {
+            case 0:
+                text = String(decoding: (0..<Int(g.next() % 200)).map { _ in UInt8(truncatingIfNeeded: g.next()) }, as: UTF8.self)
+            case 1:
+                text = (0..<Int(g.next() % 40)).map { _ in words[Int(g.next() % UInt64(words.count))] }
+                    .joined(separator: g.next() % 4 == 0 ? "\n" : " ")
+            default:
+                var chars = Array(Self.mlp)
+                for _ in 0..<3 { chars[Int(g.next() % UInt64(chars.count))] = Character(UnicodeScalar(UInt8(32 + g.next() % 90))) }
+                text = String(chars)
+            }
+            _ = try? Assembler.assemble(text)
+        }
+    }
+}
+
+import Foundation
+func Foundation_exp(_ x: Double) -> Double { Foundation.exp(x) }
