@@ -17,7 +17,8 @@ extension Assembler {
             i.rb = b.register
             var bias: TensorReference? = nil
             if c.peekPunctuation(","), c.tokens.count >= c.index + 2,
-               case .identifier = c.tokens[c.index + 1].kind, !isOption(c, at: c.index + 1) {
+               c.tokens[c.index + 1].kind == .punctuation("@") || !isOption(c, at: c.index + 1),
+               c.tokens[c.index + 1].kind == .punctuation("@") || { if case .identifier = c.tokens[c.index + 1].kind { true } else { false } }() {
                 try c.comma()
                 bias = try tensorReference(&c)
                 guard bias!.register == 0 else { throw c.error("the bias cannot have a register offset", at: bias!.token) }

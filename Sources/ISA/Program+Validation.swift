@@ -22,6 +22,13 @@ extension Program {
             }
             regions.append((t.address, t.address + count, t.name))
         }
+        // Canonical layout: tensors back to back in declaration order from 0.
+        var expected: Int64 = 0
+        for t in tensors {
+            guard t.address == expected else { throw fail("tensor '\(t.name)' must start at \(expected) (declaration order, no gaps)") }
+            expected += Int64(t.count)
+        }
+        guard memorySize == expected else { throw fail("memory size must be \(expected), the total size of the tensors") }
         regions.sort { $0.0 < $1.0 }
         for (x, y) in zip(regions, regions.dropFirst()) where y.0 < x.1 {
             throw fail("tensors '\(x.2)' and '\(y.2)' overlap")
@@ -31,8 +38,19 @@ extension Program {
                 throw fail("table \(t.function.rawValue) has a scale outside 0…\(FixedPoint.maxScale)")
             }
         }
+        guard Set(tables).count == tables.count else { throw fail("duplicate lookup tables") }
         for (index, d) in descriptors.enumerated() { try validate(d, index: index) }
         for (pc, i) in code.enumerated() { try validate(i, pc: pc) }
+        // Canonical descriptor order: each descriptor is used, first uses in
+        // increasing order, no duplicates — so text and binary round-trip.
+        var nextFirstUse: Int64 = 0
+        for i in code where i.opcode.isTensor {
+            if i.imm == nextFirstUse { nextFirstUse += 1 } else if i.imm > nextFirstUse {
+                throw fail("descriptor \(i.imm) is used before descriptor \(nextFirstUse)")
+            }
+        }
+        guard nextFirstUse == Int64(descriptors.count) else { throw fail("unused descriptors") }
+        guard Set(descriptors).count == descriptors.count else { throw fail("duplicate descriptors") }
     }
 
     /// Checks one descriptor's ranges against this program's tables.

@@ -92,3 +92,47 @@ import TestSupport
 
 import Foundation
 func Foundation_exp(_ x: Double) -> Double { Foundation.exp(x) }
+
+@Suite struct DisassemblerTests {
+    /// asm → disasm → asm gives the same bytes, and disasm is a fixed point.
+    @Test func roundTrips() throws {
+        let p = try Assembler.assemble(AssemblerTests.mlp)
+        let text = Disassembler.text(of: p)
+        let again = try Assembler.assemble(text, file: "disasm.zkasm")
+        #expect(again.encoded() == p.encoded())
+        #expect(Disassembler.text(of: again) == text)
+        let decoded = try Program.decode(p.encoded())
+        #expect(Disassembler.text(of: decoded) == text)
+    }
+
+    @Test func loopsAndEveryLayoutRoundTrip() throws {
+        let source = """
+        .input a [6] scale=4
+        .buffer t [2, 3] scale=4
+        .output s [1] scale=4
+        .table e exp in=4 out=4
+            li r1, 3
+        loop:
+            addi r1, r1, -1
+            ld r2, [r1 + a]
+            st r2, [r1 + t + 3]
+            mulr r3, r2, r2, 4
+            select r4, r1, r2, r3
+            lut r5, r4, e
+            rescale r6, r5, 1
+            bnz r1, loop
+            copy t, a, shape=[2, 3], strides=[1, 2]
+            zip t + r1, t, a, mul
+            map t, t, clamp, lo=-8, hi=8
+            map t, t, exp
+            reduce s, t, sum, rows=2, cols=3
+            jmp end
+        end:
+            halt
+        """
+        let p = try Assembler.assemble(source)
+        let text = Disassembler.text(of: p)
+        #expect(try Assembler.assemble(text).encoded() == p.encoded(), "\(text)")
+        _ = try Machine(program: p).run(inputs: [[1, -2, 3, 0.5, 0.25, -1]])
+    }
+}

@@ -18,19 +18,19 @@ import TestSupport
             .map(.init(dst: 16, src: 16, count: 3, function: .clamp(lo: 0, hi: FixedPoint.maxValue))),
             .map(.init(dst: 16, src: 16, count: 3, function: .lookup(table: 0))),
             .zip(.init(dst: 16, a: 16, b: 16, count: 3, bStride: 0, operation: .mul(shift: 8))),
-            .reduce(.init(dst: 19, src: 16, rows: 1, cols: 3, rowStride: 3, operation: .argmax)),
             .copy(.init(dst: 16, src: 4, shape: [3, 1], strides: [1, 3])),
+            .reduce(.init(dst: 19, src: 16, rows: 1, cols: 3, rowStride: 3, operation: .argmax)),
         ]
         let code: [Instruction] = [
             Instruction(.li, rd: 1, imm: 5),
             Instruction(.matmul, imm: 0), Instruction(.map, imm: 1), Instruction(.map, imm: 2),
-            Instruction(.zip, imm: 3), Instruction(.copy, imm: 5),
+            Instruction(.zip, imm: 3), Instruction(.copy, imm: 4),
             Instruction(.addi, rd: 1, ra: 1, imm: -1),
             Instruction(.bnz, rc: 1, imm: 1),
             Instruction(.ld, rd: 2, ra: 0, imm: 16), Instruction(.st, ra: 0, rb: 2, imm: 17),
             Instruction(.mulr, rd: 3, ra: 2, rb: 2, imm: 8), Instruction(.select, rd: 4, ra: 2, rb: 3, rc: 1),
             Instruction(.lut, rd: 5, ra: 4, imm: 0),
-            Instruction(.reduce, imm: 4), Instruction(.halt),
+            Instruction(.reduce, imm: 5), Instruction(.halt),
         ]
         return Program(memorySize: 20, tensors: tensors,
                        tables: [LookupTableSpec(function: .sigmoid, inputScale: 8, outputScale: 8)],
@@ -95,12 +95,14 @@ import TestSupport
                 #expect(String(describing: error).contains(fragment), "\(error)")
             }
         }
-        rejects({ $0.tensors[2].address = 15 }, "overlap")
+        rejects({ $0.tensors[2].address = 15 }, "must start at 16")
         rejects({ $0.tensors[3].address = 20 }, "outside memory")
         rejects({ $0.code[7].imm = 99 }, "jump target")
         rejects({ $0.code[0].rd = 0 }, "r0 is read-only")
         rejects({ $0.code[0].imm = 1 << 40 }, "value range")
         rejects({ $0.code[1].imm = 2 }, "is not a matmul")
+        rejects({ $0.code.swapAt(2, 3) }, "used before")
+        rejects({ $0.memorySize = 30 }, "memory size must be 20")
         rejects({ $0.code[14].rd = 3 }, "unused operand")
         rejects({ $0.code[10].imm = 40 }, "shift")
         rejects({ $0.tensors[1].data!.removeLast() }, "need 12 values")
