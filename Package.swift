@@ -62,7 +62,7 @@ let package = Package(
 
         // Command-line tool.
         .executableTarget(name: "zkvm", dependencies: [
-            "Field", "Polynomials", "Hashing", "Commitments", "Transcript", "Parallel",
+            "Field", "Polynomials", "Hashing", "Commitments", "Transcript", "Parallel", "ISA", "Assembler", "VM",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: hotSettings),
 

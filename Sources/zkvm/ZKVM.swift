@@ -7,10 +7,10 @@ struct ZKVM: ParsableCommand {
         commandName: "zkvm",
         abstract: "Zero-knowledge proofs that an ML model, run on an input, produced an output.",
         discussion: """
-            Later stages (asm, exec, prove, verify, import) arrive with their issues; \
-            today the tool measures the arithmetic and commitment layer they build on.
+            Programs are .zkasm text or .zkbin bytecode. Proving, verification and model \
+            import arrive with later issues.
             """,
         version: "0.1.0",
-        subcommands: [Bench.self]
+        subcommands: [Asm.self, Disasm.self, Exec.self, Bench.self]
     )
 }

@@ -1,0 +1,94 @@
+import ArgumentParser
+import Assembler
+import Foundation
+import ISA
+
+/// A user-facing failure: printed as `error: …` (or a full diagnostic) with a
+/// non-zero exit status.
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+enum ProgramLoading {
+    /// Loads a `.zkasm` (assembled) or `.zkbin` (decoded) program; the format
+    /// is recognized by the `.zkbin` magic, not by the file name.
+    static func load(_ path: String) throws -> Program {
+        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read '\(path)'") }
+        let bytes = [UInt8](data)
+        if bytes.starts(with: Program.magic) {
+            do { return try Program.decode(bytes) } catch { throw CLIError("\(path): \(error)") }
+        }
+        guard let source = String(validating: bytes, as: UTF8.self) else {
+            throw CLIError("\(path): neither a .zkbin nor UTF-8 .zkasm text")
+        }
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        do {
+            return try Assembler.assemble(source, file: path) { name in try readNumbers(folder.appendingPathComponent(name).path) }
+        } catch {
+            throw CLIError(error.description)
+        }
+    }
+
+    /// A JSON array of numbers (possibly nested; flattened row-major).
+    static func readNumbers(_ path: String) throws -> [Double] {
+        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read '\(path)'") }
+        let object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        var out: [Double] = []
+        try flatten(object, into: &out, path: path)
+        return out
+    }
+
+    static func flatten(_ value: Any, into out: inout [Double], path: String) throws {
+        if let array = value as? [Any] {
+            for v in array { try flatten(v, into: &out, path: path) }
+        } else if let n = value as? NSNumber, String(cString: n.objCType) != "c" {   // "c": a JSON boolean
+            out.append(n.doubleValue)
+        } else {
+            throw CLIError("\(path): expected numbers, found \(value is String ? "a string" : value is NSNumber ? "a boolean" : "a non-number")")
+        }
+    }
+
+    /// EZKL-style inputs: `{"input_data": [[…], …]}`, one flat list per input tensor.
+    static func readInputs(_ path: String) throws -> [[Double]] {
+        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read '\(path)'") }
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let lists = object["input_data"] as? [Any] else {
+            throw CLIError("\(path): expected {\"input_data\": [[...], ...]}")
+        }
+        return try lists.enumerated().map { (k, list) in
+            var out: [Double] = []
+            try flatten(list, into: &out, path: "\(path) input_data[\(k)]")
+            return out
+        }
+    }
+
+    /// Writes atomically: a temporary file in the same folder, then rename.
+    static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
+        do {
+            try Data(bytes).write(to: temporary)
+            if FileManager.default.fileExists(atPath: url.path) {
+                _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
+            } else {
+                try FileManager.default.moveItem(at: temporary, to: url)
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw CLIError("cannot write '\(path)': \(error.localizedDescription)")
+        }
+    }
+}
+
+/// Runs a command body, printing `CLIError`s to stderr with exit status 1.
+func reportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as CLIError {
+        FileHandle.standardError.write(Data((error.description.hasPrefix("error") || error.description.contains(": error: ")
+            ? error.description : "error: " + error.description).utf8 + [10]))
+        throw ExitCode.failure
+    }
+}
