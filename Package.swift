@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(name: "TranscriptTests", dependencies: ["Transcript", "TestSupport"]),
         .testTarget(name: "ISATests", dependencies: ["ISA", "TestSupport"]),
         .testTarget(name: "AssemblerTests", dependencies: ["Assembler", "ISA", "VM", "TestSupport"]),
-        .testTarget(name: "VMTests", dependencies: ["VM", "ISA", "TestSupport"]),
+        .testTarget(name: "VMTests", dependencies: ["VM", "ISA", "Assembler", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["zkvm"]),
     ]
 )
