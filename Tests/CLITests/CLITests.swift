@@ -64,3 +64,68 @@ import Testing
         #expect(r.stderr.contains("bench: "), "progress goes to stderr")
     }
 }
+
+/// asm, disasm and exec through the built binary.
+@Suite struct ProgramCommandTests {
+    static let programs = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../Programs").standardized
+
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("zkvm-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test func execPrintsTheDocumentedJSON() throws {
+        let folder = Self.programs.appendingPathComponent("collatz")
+        let r = try CLITests.run(["exec", folder.appendingPathComponent("collatz.zkasm").path,
+                                  "--input", folder.appendingPathComponent("input.json").path, "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        let outputs = object?["outputs"] as? [[String: Any]] ?? []
+        #expect(outputs.map { $0["name"] as? String } == ["steps", "peak"])
+        #expect((outputs.first?["raw"] as? [Int]) == [111])
+        #expect((object?["steps"] as? Int ?? 0) > 1000)
+        for key in ["lookups", "multiply_accumulates", "seconds"] { #expect(object?[key] != nil) }
+    }
+
+    @Test func asmDisasmRoundTripThroughFiles() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let source = Self.programs.appendingPathComponent("logistic_regression/logistic_regression.zkasm").path
+        let bin = dir.appendingPathComponent("a.zkbin").path, text = dir.appendingPathComponent("a.zkasm").path
+        let bin2 = dir.appendingPathComponent("b.zkbin").path
+        #expect(try CLITests.run(["asm", source, "-o", bin]).status == 0)
+        #expect(try CLITests.run(["disasm", bin, "-o", text]).status == 0)
+        let again = try CLITests.run(["asm", text, "-o", bin2])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(FileManager.default.contents(atPath: bin) == FileManager.default.contents(atPath: bin2))
+    }
+
+    @Test func errorsAreDiagnosticsWithoutHalfWrittenFiles() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bad = dir.appendingPathComponent("bad.zkasm")
+        try ".output y [1] scale=0\n    lii r1, 3\n    halt\n".write(to: bad, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("bad.zkbin").path
+        let r = try CLITests.run(["asm", bad.path, "-o", out])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("bad.zkasm:2:5: error: unknown instruction 'lii'; did you mean 'li'?"))
+        #expect(r.stderr.contains("    ^"))
+        #expect(!FileManager.default.fileExists(atPath: out))
+        #expect((try FileManager.default.contentsOfDirectory(atPath: dir.path)) == ["bad.zkasm"])
+
+        // A run-time fault names the source line.
+        let loop = dir.appendingPathComponent("loop.zkasm")
+        try ".output y [1] scale=0\nstart:\n    jmp start\n".write(to: loop, atomically: true, encoding: .utf8)
+        let f = try CLITests.run(["exec", loop.path, "--max-steps", "100"])
+        #expect(f.status != 0)
+        #expect(f.stderr.contains("loop.zkasm:3: error: pc 0: step limit of 100 reached"), "\(f.stderr)")
+
+        // A corrupt .zkbin names a byte offset.
+        let corrupt = dir.appendingPathComponent("c.zkbin")
+        try Data(Array("ZKBN".utf8) + [1, 0, 0, 0, 5]).write(to: corrupt)
+        let c = try CLITests.run(["exec", corrupt.path])
+        #expect(c.status != 0 && c.stderr.contains("byte offset"), "\(c.stderr)")
+    }
+}
