@@ -10,7 +10,8 @@
 //   Transcript  → Field, Hashing, Parallel
 //   ISA         → Field (byte coding), Hashing (program digest)
 //   Assembler   → ISA
-//   VM          → ISA
+//   Trace       → CZstd, Hashing
+//   VM          → ISA, Trace
 //   zkvm (CLI)  → all of the above, ArgumentParser
 //   TestSupport (oracles: GMP, naive DFT, reference SHA-256) → Field, CGMP, Crypto
 //
@@ -41,6 +42,8 @@ let package = Package(
         // System libraries.
         .systemLibrary(name: "CLibCrypto", path: "Sources/CLibCrypto",
                        providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CZstd", path: "Sources/CZstd",
+                       providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CGMP", path: "Sources/CGMP",
                        providers: [.apt(["libgmp-dev"])]),
 
@@ -58,11 +61,12 @@ let package = Package(
         .target(name: "ISA", dependencies: ["Field", "Hashing"], swiftSettings: hotSettings),
 
         .target(name: "Assembler", dependencies: ["ISA"]),
-        .target(name: "VM", dependencies: ["ISA"], swiftSettings: hotSettings),
+        .target(name: "Trace", dependencies: ["CZstd", "Hashing"]),
+        .target(name: "VM", dependencies: ["ISA", "Trace"], swiftSettings: hotSettings),
 
         // Command-line tool.
         .executableTarget(name: "zkvm", dependencies: [
-            "Field", "Polynomials", "Hashing", "Commitments", "Transcript", "Parallel", "ISA", "Assembler", "VM",
+            "Field", "Polynomials", "Hashing", "Commitments", "Transcript", "Parallel", "ISA", "Assembler", "VM", "Trace",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: hotSettings),
 
@@ -79,6 +83,7 @@ let package = Package(
         .testTarget(name: "TranscriptTests", dependencies: ["Transcript", "TestSupport"]),
         .testTarget(name: "ISATests", dependencies: ["ISA", "TestSupport"]),
         .testTarget(name: "AssemblerTests", dependencies: ["Assembler", "ISA", "VM", "TestSupport"]),
+        .testTarget(name: "TraceTests", dependencies: ["Trace", "VM", "ISA", "Assembler"]),
         .testTarget(name: "VMTests", dependencies: ["VM", "ISA", "Assembler", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["zkvm"]),
     ]

@@ -32,16 +32,19 @@ extension MachineState {
             var out = [Int64](repeating: 0, count: Int(mm.m * mm.n))
             for i in 0..<mm.m {
                 for j in 0..<mm.n {
-                    var acc: Int128 = mm.bias.map { Int128(memory[Int($0 + j)]) } ?? 0
+                    var acc: Int128 = 0
+                    if let bias = mm.bias { acc = Int128(try load(bias + j)) }
                     for t in 0..<mm.k {
-                        acc += Int128(memory[Int(a + i * mm.aRowStride + t * mm.aColStride)])
-                            * Int128(memory[Int(b + t * mm.bRowStride + j * mm.bColStride)])
+                        let x = try load(a + i * mm.aRowStride + t * mm.aColStride)
+                        let y = try load(b + t * mm.bRowStride + j * mm.bColStride)
+                        acc += Int128(x) * Int128(y)
+                        try recordMAC(x, y, acc)
                     }
                     out[Int(i * mm.n + j)] = try checked(FixedPoint.rescale(try checkedAccumulator(acc), shift: Int(mm.shift)))
                 }
             }
             macs += Int(mm.m * mm.k * mm.n)
-            for i in 0..<mm.m { for j in 0..<mm.n { memory[Int(dst + i * mm.dstRowStride + j)] = out[Int(i * mm.n + j)] } }
+            for i in 0..<mm.m { for j in 0..<mm.n { try store(dst + i * mm.dstRowStride + j, out[Int(i * mm.n + j)]) } }
 
         case .map(let m):
             let dst = m.dst + dstOffset, src = m.src + aOffset
@@ -49,16 +52,17 @@ extension MachineState {
             try checkPattern(base: dst, extents: [m.count], strides: [m.dstStride])
             var out = [Int64](repeating: 0, count: Int(m.count))
             for i in 0..<Int(m.count) {
-                let x = memory[Int(src + Int64(i) * m.srcStride)]
+                let x = try load(src + Int64(i) * m.srcStride)
                 switch m.function {
                 case .lookup(let t):
                     lookups[Int(t)] += 1
                     out[i] = program.tables[Int(t)].apply(x, table: tables[Int(t)])
+                    try recordLookup(table: Int(t), input: x, output: out[i])
                 case .clamp(let lo, let hi): out[i] = Swift.min(Swift.max(x, lo), hi)
                 case .rescale(let s): out[i] = FixedPoint.rescale(x, shift: Int(s))
                 }
             }
-            for i in 0..<Int(m.count) { memory[Int(dst + Int64(i) * m.dstStride)] = out[i] }
+            for i in 0..<Int(m.count) { try store(dst + Int64(i) * m.dstStride, out[i]) }
 
         case .zip(let z):
             let dst = z.dst + dstOffset, a = z.a + aOffset, b = z.b + bOffset
@@ -67,35 +71,38 @@ extension MachineState {
             try checkPattern(base: dst, extents: [z.count], strides: [z.dstStride])
             var out = [Int64](repeating: 0, count: Int(z.count))
             for i in 0..<Int(z.count) {
-                let x = memory[Int(a + Int64(i) * z.aStride)], y = memory[Int(b + Int64(i) * z.bStride)]
+                let x = try load(a + Int64(i) * z.aStride), y = try load(b + Int64(i) * z.bStride)
                 switch z.operation {
                 case .add: out[i] = try checked(x + y)
                 case .sub: out[i] = try checked(x - y)
                 case .max: out[i] = Swift.max(x, y)
                 case .min: out[i] = Swift.min(x, y)
-                case .mul(let s): out[i] = try checked(FixedPoint.rescale(try checkedAccumulator(Int128(x * y)), shift: Int(s)))
+                case .mul(let s):
+                    try recordMAC(x, y, Int128(x * y))
+                    out[i] = try checked(FixedPoint.rescale(try checkedAccumulator(Int128(x * y)), shift: Int(s)))
                 }
             }
             if case .mul = z.operation { macs += Int(z.count) }
-            for i in 0..<Int(z.count) { memory[Int(dst + Int64(i) * z.dstStride)] = out[i] }
+            for i in 0..<Int(z.count) { try store(dst + Int64(i) * z.dstStride, out[i]) }
 
         case .reduce(let r):
-            let dst = try address(r.dst + dstOffset), src = r.src + aOffset
+            let dst = r.dst + dstOffset, src = r.src + aOffset
+            _ = try address(dst)
             try checkPattern(base: src, extents: [r.rows, r.cols], strides: [r.rowStride, r.colStride])
-            guard r.rows * r.cols > 0 else { memory[dst] = 0; return }
+            guard r.rows * r.cols > 0 else { try store(dst, 0); return }
             var sum: Int128 = 0
             var best = Int64.min, bestIndex: Int64 = 0
             for row in 0..<r.rows {
                 for col in 0..<r.cols {
-                    let x = memory[Int(src + row * r.rowStride + col * r.colStride)]
+                    let x = try load(src + row * r.rowStride + col * r.colStride)
                     sum += Int128(x)
                     if x > best { best = x; bestIndex = row * r.cols + col }
                 }
             }
             switch r.operation {
-            case .sum(let s): memory[dst] = try checked(FixedPoint.rescale(try checkedAccumulator(sum), shift: Int(s)))
-            case .max: memory[dst] = best
-            case .argmax: memory[dst] = try checked(bestIndex)
+            case .sum(let s): try store(dst, try checked(FixedPoint.rescale(try checkedAccumulator(sum), shift: Int(s))))
+            case .max: try store(dst, best)
+            case .argmax: try store(dst, try checked(bestIndex))
             }
 
         case .copy(let c):
@@ -109,7 +116,7 @@ extension MachineState {
             for _ in 0..<total {
                 var address = src
                 for d in 0..<c.shape.count { address += index[d] * c.strides[d] }
-                out.append(memory[Int(address)])
+                out.append(try load(address))
                 var d = c.shape.count - 1
                 while d >= 0 {
                     index[d] += 1
@@ -118,7 +125,7 @@ extension MachineState {
                     d -= 1
                 }
             }
-            for (f, v) in out.enumerated() { memory[Int(dst) + f] = v }
+            for (f, v) in out.enumerated() { try store(dst + Int64(f), v) }
         }
     }
 }

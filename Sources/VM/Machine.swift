@@ -1,4 +1,5 @@
 import ISA
+import Trace
 
 /// The deterministic interpreter (Spec/isa.md §3–4).
 ///
@@ -40,9 +41,12 @@ public struct Machine {
         return out
     }
 
-    /// Runs to `halt` with raw inputs (one list per input tensor).
-    public func run(rawInputs: [[Int64]], maxSteps: Int = 1 << 32) throws(VMError) -> ExecutionResult {
+    /// Runs to `halt` with raw inputs (one list per input tensor), recording
+    /// every step, memory access, lookup and multiply-accumulate into `trace`
+    /// when one is given (Spec/trace-format.md).
+    public func run(rawInputs: [[Int64]], maxSteps: Int = 1 << 32, trace: TraceWriter? = nil) throws(VMError) -> ExecutionResult {
         var state = try MachineState(program: program, tables: tables, inputs: rawInputs)
+        state.recorder = trace
         try state.run(maxSteps: maxSteps)
         let outputs = program.tensors.filter { $0.kind == .output }.map { t in
             ExecutionResult.Output(name: t.name, shape: t.shape, scale: t.scale,
@@ -53,8 +57,8 @@ public struct Machine {
     }
 
     /// Runs with real inputs (quantized first).
-    public func run(inputs: [[Double]], maxSteps: Int = 1 << 32) throws(VMError) -> ExecutionResult {
-        try run(rawInputs: try quantizeInputs(inputs), maxSteps: maxSteps)
+    public func run(inputs: [[Double]], maxSteps: Int = 1 << 32, trace: TraceWriter? = nil) throws(VMError) -> ExecutionResult {
+        try run(rawInputs: try quantizeInputs(inputs), maxSteps: maxSteps, trace: trace)
     }
 }
 
@@ -69,6 +73,7 @@ struct MachineState {
     var macs = 0
     var lookups: [Int]
     var opcodeCounts = [Int](repeating: 0, count: 256)
+    var recorder: TraceWriter?
 
     init(program: Program, tables: [[Int64]], inputs: [[Int64]]) throws(VMError) {
         self.program = program
@@ -97,6 +102,57 @@ struct MachineState {
         guard next == inputs.count else { throw .badInput("\(inputs.count - next) extra input tensor(s)") }
     }
 
+    // MARK: Trace recording (no-ops without a recorder)
+
+    @inline(__always)
+    func traced(_ body: (TraceWriter) throws(TraceError) -> Void) throws(VMError) {
+        guard let recorder else { return }
+        do { try body(recorder) } catch { throw .trace(error.description) }
+    }
+
+    func recordStep(_ i: Instruction, _ a: Int64, _ b: Int64, _ c: Int64, result: Int64, next: Int64) throws(VMError) {
+        let clock = Int64(steps - 1), pc = Int64(self.pc)
+        try traced { (r: TraceWriter) throws(TraceError) in
+            try r.record(.cpu, values: [clock, pc, Int64(i.opcode.rawValue), Int64(i.rd), Int64(i.ra), Int64(i.rb),
+                                        Int64(i.rc), i.imm, a, b, c, result, next])
+        }
+    }
+
+    func recordLookup(table: Int, input: Int64, output: Int64) throws(VMError) {
+        let clock = Int64(steps - 1)
+        try traced { (r: TraceWriter) throws(TraceError) in try r.record(.lookup, clock, Int64(table), input, output) }
+    }
+
+    func recordMAC(_ a: Int64, _ b: Int64, _ accumulator: Int128) throws(VMError) {
+        let clock = Int64(steps - 1)
+        try traced { (r: TraceWriter) throws(TraceError) in
+            try r.record(.mac, clock, a, b, Int64(truncatingIfNeeded: accumulator))
+        }
+    }
+
+    /// Reads a memory cell (bounds-checked, recorded).
+    @inline(__always)
+    func load(_ a: Int64) throws(VMError) -> Int64 {
+        let index = try address(a)
+        let value = memory[index]
+        if recorder != nil {
+            let clock = Int64(steps - 1)
+            try traced { (r: TraceWriter) throws(TraceError) in try r.record(.memory, clock, a, value, 0) }
+        }
+        return value
+    }
+
+    /// Writes a memory cell (bounds-checked, recorded).
+    @inline(__always)
+    mutating func store(_ a: Int64, _ value: Int64) throws(VMError) {
+        let index = try address(a)
+        memory[index] = value
+        if recorder != nil {
+            let clock = Int64(steps - 1)
+            try traced { (r: TraceWriter) throws(TraceError) in try r.record(.memory, clock, a, value, 1) }
+        }
+    }
+
     @inline(__always)
     func checked(_ value: Int64) throws(VMError) -> Int64 {
         guard FixedPoint.inRange(value) else { throw .valueOutOfRange(pc: pc, value: String(value)) }
@@ -117,10 +173,14 @@ struct MachineState {
             let i = code[pc]
             steps += 1
             opcodeCounts[Int(i.opcode.rawValue)] += 1
-            let a = registers[Int(i.ra)], b = registers[Int(i.rb)]
+            let a = registers[Int(i.ra)], b = registers[Int(i.rb)], c = registers[Int(i.rc)]
             var next = pc + 1
+            var result: Int64 = 0
+            defer { registers[0] = 0 }
             switch i.opcode {
-            case .halt: return
+            case .halt:
+                try recordStep(i, a, b, c, result: 0, next: Int64(pc))
+                return
             case .li: registers[Int(i.rd)] = i.imm
             case .mov: registers[Int(i.rd)] = a
             case .add: registers[Int(i.rd)] = try checked(a + b)
@@ -140,16 +200,19 @@ struct MachineState {
                 let t = Int(i.imm)
                 lookups[t] += 1
                 registers[Int(i.rd)] = program.tables[t].apply(a, table: tables[t])
+                try recordLookup(table: t, input: a, output: registers[Int(i.rd)])
             case .jmp: next = Int(i.imm)
             case .bnz: if registers[Int(i.rc)] != 0 { next = Int(i.imm) }
             case .bz: if registers[Int(i.rc)] == 0 { next = Int(i.imm) }
-            case .ld: registers[Int(i.rd)] = memory[try address(a + i.imm)]
-            case .st: memory[try address(a + i.imm)] = b
+            case .ld: registers[Int(i.rd)] = try load(a + i.imm)
+            case .st: try store(a + i.imm, b); result = b
             case .matmul, .map, .zip, .reduce, .copy:
                 try executeTensor(program.descriptors[Int(i.imm)],
                                   dstOffset: registers[Int(i.rd)], aOffset: a, bOffset: b)
             }
-            registers[0] = 0
+            if i.opcode.layout != .store && i.opcode.layout != .tensor && i.opcode.layout != .target
+                && i.opcode.layout != .rcTarget { result = registers[Int(i.rd)] }
+            try recordStep(i, a, b, c, result: result, next: Int64(next))
             pc = next
         }
     }

@@ -13,11 +13,13 @@ public enum VMError: Error, Equatable, Sendable {
     case fellOffEnd(pc: Int)
     /// Inputs do not match the program's input tensors.
     case badInput(String)
+    /// The trace could not be written.
+    case trace(String)
 
     public var pc: Int? {
         switch self {
         case .valueOutOfRange(let pc, _), .addressOutOfRange(let pc, _), .stepLimit(let pc, _), .fellOffEnd(let pc): pc
-        case .badInput: nil
+        case .badInput, .trace: nil
         }
     }
 }
@@ -30,6 +32,7 @@ extension VMError: CustomStringConvertible {
         case .stepLimit(let pc, let steps): return "pc \(pc): step limit of \(steps) reached"
         case .fellOffEnd(let pc): return "pc \(pc): ran past the end of the code without halt"
         case .badInput(let message): return "bad input: \(message)"
+        case .trace(let message): return "trace: \(message)"
         }
     }
 }
