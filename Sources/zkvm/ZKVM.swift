@@ -11,6 +11,6 @@ struct ZKVM: ParsableCommand {
             import arrive with later issues.
             """,
         version: "0.1.0",
-        subcommands: [Asm.self, Disasm.self, Exec.self, Bench.self]
+        subcommands: [Asm.self, Disasm.self, Exec.self, TraceCommand.self, Bench.self]
     )
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ISA
+import Trace
 import VM
 
 /// `zkvm exec PROG --input input.json [--json] [--max-steps N]`
@@ -18,6 +19,7 @@ struct Exec: ParsableCommand {
     @Option(help: "EZKL-style input.json (omit for programs without inputs).") var input: String?
     @Flag(help: "Print one JSON object.") var json = false
     @Option(help: "Stop with an error after this many steps.") var maxSteps: Int = 1 << 32
+    @Option(help: "Write the execution trace (zstd-compressed .zkt) to this file.") var trace: String?
 
     func validate() throws {
         guard maxSteps >= 1 else { throw ValidationError("--max-steps must be at least 1") }
@@ -28,11 +30,15 @@ struct Exec: ParsableCommand {
             let p = try ProgramLoading.load(program)
             let inputs = try input.map(ProgramLoading.readInputs) ?? []
             let machine = Machine(program: p)
+            let writer: TraceWriter?
+            do { writer = try trace.map { try TraceWriter(path: $0, programDigest: p.digest) } } catch { throw CLIError("\(error)") }
             let start = DispatchTime.now().uptimeNanoseconds
             let result: ExecutionResult
             do {
-                result = try machine.run(inputs: inputs, maxSteps: maxSteps)
+                result = try machine.run(inputs: inputs, maxSteps: maxSteps, trace: writer)
+                do { try writer?.finish() } catch { throw CLIError("\(error)") }
             } catch let error as VMError {
+                writer?.abandon()
                 var message = "\(program): \(error)"
                 if let pc = error.pc, pc < p.sourceLines.count {
                     message = "\(program):\(p.sourceLines[pc]): error: \(error)"
