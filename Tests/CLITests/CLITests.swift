@@ -129,3 +129,32 @@ import Testing
         #expect(c.status != 0 && c.stderr.contains("byte offset"), "\(c.stderr)")
     }
 }
+
+/// The Python reader in Tools/ loads what `zkvm exec --trace` wrote.
+@Suite struct PythonTraceReaderTests {
+    @Test func pythonReaderAgreesWithTheSummary() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized
+        let dir = try ProgramCommandTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let trace = dir.appendingPathComponent("run.zkt").path
+        let folder = root.appendingPathComponent("Programs/logistic_regression")
+        let run = try CLITests.run(["exec", folder.appendingPathComponent("logistic_regression.zkasm").path,
+                                    "--input", folder.appendingPathComponent("input.json").path, "--trace", trace, "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let steps = (try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])?["steps"] as? Int
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = ["python3", root.appendingPathComponent("Tools/zkt.py").path, trace]
+        let out = Pipe()
+        python.standardOutput = out
+        try python.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        python.waitUntilExit()
+        #expect(python.terminationStatus == 0, "Tools/zkt.py failed (is numpy/zstandard installed? Tools/setup.sh installs them)")
+        let summary = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        let rows = summary?["rows"] as? [String: Int]
+        #expect(rows?["cpu"] == steps)
+        #expect(rows?["mac"] == 4)
+        #expect(rows?["lookup"] == 1)
+    }
+}
