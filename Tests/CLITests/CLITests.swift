@@ -57,7 +57,8 @@ import Testing
         let measurements = object?["measurements"] as? [[String: Any]] ?? []
         let names = Set(measurements.compactMap { $0["name"] as? String })
         for expected in ["field.mul", "ext3.mul", "ntt.2^10", "ntt.2^12", "ntt.2^14", "lde.2^12x4",
-                         "merkle.commit.2^12x16", "sha256.raw", "merkle.node-hash"] {
+                         "merkle.commit.2^12x16", "sha256.raw", "merkle.node-hash", "vm.macs", "vm.trace-rows",
+                         "vm.trace-compression"] {
             #expect(names.contains(expected), "missing \(expected)")
         }
         for m in measurements { #expect((m["value"] as? Double ?? -1) > 0) }

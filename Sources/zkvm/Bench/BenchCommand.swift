@@ -26,7 +26,7 @@ struct Bench: ParsableCommand {
     @Option(help: "Timed repetitions per figure (median reported).")
     var repetitions: Int = 5
 
-    @Option(help: "Run only these groups (comma-separated: field, ntt, lde, merkle).")
+    @Option(help: "Run only these groups (comma-separated: field, ntt, lde, merkle, vm).")
     var only: String?
 
     func wants(_ group: String) -> Bool {
@@ -101,6 +101,24 @@ struct Bench: ParsableCommand {
         }
         report.add("merkle.node-hash", CommitmentBenchmarks.nodeHash(count: quick ? 1 << 12 : 1 << 18, repetitions: reps),
                    "ns/op", threads: 1, note: "one compression")
+        }
+
+        if wants("vm") {
+            progress("VM (matrix-heavy program, with and without trace)")
+            let vm = try VMBenchmarks.measure(repeats: quick ? 2 : 20, repetitions: reps)
+            report.add("vm.macs", vm.macsPerSecond / 1e6, "M MAC/s", threads: 1, note: "784×64 matmul + ReLU loop, no trace")
+            report.add("vm.trace-rows", vm.traceRowsPerSecond / 1e6, "M rows/s", threads: 1,
+                       note: "\(vm.rows) rows: cpu + memory + lookup + mac, written to a .zkt")
+            report.add("vm.trace-write", vm.traceRawMBPerSecond, "MB/s", threads: 1, note: "raw trace bytes per second, zstd level 3")
+            report.add("vm.trace-compression", vm.compressionRatio, "×", threads: 1)
+            if !quick {
+                report.targets.append(TargetCheck(name: "VM with trace recording (M rows/s)", measured: vm.traceRowsPerSecond / 1e6,
+                                                  target: "≥ 20", met: vm.traceRowsPerSecond >= 20e6))
+                report.targets.append(TargetCheck(name: "trace compression (×)", measured: vm.compressionRatio,
+                                                  target: "≥ 4", met: vm.compressionRatio >= 4))
+                report.targets.append(TargetCheck(name: "trace written (MB/s of raw trace)", measured: vm.traceRawMBPerSecond,
+                                                  target: "≥ 200", met: vm.traceRawMBPerSecond >= 200))
+            }
         }
 
         if !quick { checkTargets(&report, rows: rows, width: width) }
