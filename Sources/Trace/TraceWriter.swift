@@ -1,4 +1,5 @@
 import CZstd
+import Dispatch
 import Glibc
 import Hashing
 
@@ -9,7 +10,12 @@ import Hashing
 /// compressed with zstd and written with its sizes and checksum, so memory
 /// stays bounded by the chunk size. The file is written under a temporary
 /// name and renamed by `finish()`; `abandon()` (or a failure) removes it.
-public final class TraceWriter {
+///
+/// Threading: `record` and `finish` are called from one thread; chunk
+/// compression and file writes run on a private serial queue. The file,
+/// the byte counters and the background error are touched only on that queue
+/// (or after `queue.sync`), the row buffers only on the caller's thread.
+public final class TraceWriter: @unchecked Sendable {
     public static let magic: [UInt8] = Array("ZKTR".utf8)
     public static let version: UInt16 = 1
     public static let endMarker: UInt8 = 0xFF
@@ -19,10 +25,21 @@ public final class TraceWriter {
     var file: UnsafeMutablePointer<FILE>?
     let chunkRows: Int
     let level: Int32
-    var buffers: [[[Int64]]]
+    /// Per stream, a column-major buffer of `chunkRows × columns` cells:
+    /// column c of stream s starts at `buffers[s] + c·chunkRows`.
+    let buffers: [UnsafeMutablePointer<Int64>]
+    let widths: [Int]
+    /// Rows currently buffered per stream.
+    var filled: [Int]
     public private(set) var rowCounts: [Int]
     public private(set) var rawBytes = 0
     public private(set) var compressedBytes = 0
+    /// Compression and file writes run on this serial queue (in chunk order),
+    /// overlapping the VM on another core; at most `maxInFlight` chunks wait.
+    let queue = DispatchQueue(label: "zkvm.trace.writer")
+    let inFlight = DispatchSemaphore(value: TraceWriter.maxInFlight)
+    static let maxInFlight = 4
+    var backgroundError: TraceError?
 
     /// - Parameters:
     ///   - programDigest: 32 bytes binding the trace to its program.
@@ -34,7 +51,9 @@ public final class TraceWriter {
         self.temporaryPath = path + ".tmp-\(getpid())"
         self.chunkRows = chunkRows
         self.level = level
-        buffers = TraceStream.allCases.map { s in s.columns.map { _ in [Int64]() } }
+        widths = TraceStream.allCases.map { $0.columns.count }
+        buffers = widths.map { UnsafeMutablePointer<Int64>.allocate(capacity: $0 * chunkRows) }
+        filled = [Int](repeating: 0, count: TraceStream.allCases.count)
         rowCounts = [Int](repeating: 0, count: TraceStream.allCases.count)
         guard let f = fopen(temporaryPath, "wb") else { throw .io("cannot create '\(path)'") }
         file = f
@@ -54,7 +73,10 @@ public final class TraceWriter {
         try write(header)
     }
 
-    deinit { abandon() }
+    deinit {
+        abandon()
+        for b in buffers { b.deallocate() }
+    }
 
     func append<T: FixedWidthInteger>(_ bytes: inout [UInt8], _ value: T) {
         withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
@@ -67,39 +89,58 @@ public final class TraceWriter {
     }
 
     /// Appends one row to a four-column stream (memory, lookup, mac).
+    @inline(__always)
     public func record(_ stream: TraceStream, _ v0: Int64, _ v1: Int64, _ v2: Int64, _ v3: Int64) throws(TraceError) {
         let s = Int(stream.rawValue) - 1
-        buffers[s][0].append(v0); buffers[s][1].append(v1); buffers[s][2].append(v2); buffers[s][3].append(v3)
-        rowCounts[s] += 1
-        if buffers[s][0].count >= chunkRows { try flush(stream) }
+        let n = filled[s], stride = chunkRows
+        let base = buffers[s] + n
+        base[0] = v0; base[stride] = v1; base[2 * stride] = v2; base[3 * stride] = v3
+        filled[s] = n + 1
+        if n + 1 == stride { try flush(stream) }
     }
 
     /// Appends one row to any stream (values in column order).
     public func record(_ stream: TraceStream, values: [Int64]) throws(TraceError) {
         let s = Int(stream.rawValue) - 1
-        precondition(values.count == buffers[s].count, "wrong number of trace columns")
-        for (c, v) in values.enumerated() { buffers[s][c].append(v) }
-        rowCounts[s] += 1
-        if buffers[s][0].count >= chunkRows { try flush(stream) }
+        precondition(values.count == widths[s], "wrong number of trace columns")
+        let n = filled[s]
+        for (c, v) in values.enumerated() { buffers[s][c * chunkRows + n] = v }
+        filled[s] = n + 1
+        if n + 1 == chunkRows { try flush(stream) }
     }
 
     /// Compresses and writes the buffered rows of one stream.
     func flush(_ stream: TraceStream) throws(TraceError) {
         let s = Int(stream.rawValue) - 1
-        let rows = buffers[s][0].count
+        let rows = filled[s]
         guard rows > 0 else { return }
         var raw = [UInt8]()
-        raw.reserveCapacity(rows * buffers[s].count * 8)
-        for column in buffers[s] {
-            column.withUnsafeBytes { raw.append(contentsOf: $0) }   // little-endian hosts (Spec §3)
+        raw.reserveCapacity(rows * widths[s] * 8)
+        for c in 0..<widths[s] {   // little-endian hosts (Spec §2)
+            raw.append(contentsOf: UnsafeRawBufferPointer(start: buffers[s] + c * chunkRows, count: rows * 8))
         }
+        rowCounts[s] += rows
+        filled[s] = 0
+        if let error = queue.sync(execute: { backgroundError }) { throw error }
+        inFlight.wait()
+        let id = stream.rawValue
+        let chunk = raw
+        queue.async { [self] in
+            defer { inFlight.signal() }
+            guard backgroundError == nil else { return }
+            do throws(TraceError) { try compressAndWrite(chunk, rows: rows, id: id) } catch { backgroundError = error }
+        }
+    }
+
+    /// Runs on `queue`: compresses one chunk and appends it to the file.
+    func compressAndWrite(_ raw: [UInt8], rows: Int, id: UInt8) throws(TraceError) {
         let bound = ZSTD_compressBound(raw.count)
         var compressed = [UInt8](repeating: 0, count: bound)
         let size = compressed.withUnsafeMutableBytes { dst in
             raw.withUnsafeBytes { src in ZSTD_compress(dst.baseAddress, bound, src.baseAddress, src.count, level) }
         }
         guard ZSTD_isError(size) == 0 else { throw .io("zstd: \(String(cString: ZSTD_getErrorName(size)))") }
-        var header: [UInt8] = [stream.rawValue]
+        var header: [UInt8] = [id]
         append(&header, UInt32(rows))
         append(&header, UInt32(raw.count))
         append(&header, UInt32(size))
@@ -112,12 +153,12 @@ public final class TraceWriter {
         try write(stored)
         rawBytes += raw.count
         compressedBytes += size + header.count
-        for c in 0..<buffers[s].count { buffers[s][c].removeAll(keepingCapacity: true) }
     }
 
     /// Flushes everything, writes the footer and renames the file into place.
     public func finish() throws(TraceError) {
         for s in TraceStream.allCases { try flush(s) }
+        if let error = queue.sync(execute: { backgroundError }) { throw error }   // waits for every chunk
         var footer: [UInt8] = [TraceWriter.endMarker]
         for count in rowCounts { append(&footer, UInt64(count)) }
         footer += Array("ZKTE".utf8)
@@ -129,6 +170,7 @@ public final class TraceWriter {
 
     /// Discards an unfinished trace.
     public func abandon() {
+        queue.sync {}
         if let f = file {
             fclose(f)
             file = nil
