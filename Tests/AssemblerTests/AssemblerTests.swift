@@ -136,3 +136,22 @@ func Foundation_exp(_ x: Double) -> Double { Foundation.exp(x) }
         _ = try Machine(program: p).run(inputs: [[1, -2, 3, 0.5, 0.25, -1]])
     }
 }
+
+/// Golden files pin the assembler's output (through its exact disassembly,
+/// which includes the program digest and hence every encoded byte).
+/// Regenerate with `zkvm disasm Programs/NAME/NAME.zkasm > Tests/AssemblerTests/Golden/NAME.disasm`
+/// after an intended change.
+@Suite struct GoldenAssemblyTests {
+    static let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+
+    @Test(arguments: ["logistic_regression", "cnn"])
+    func disassemblyMatchesGolden(name: String) throws {
+        let folder = Self.here.appendingPathComponent("../../Programs/\(name)").standardized
+        let source = try String(contentsOf: folder.appendingPathComponent("\(name).zkasm"), encoding: .utf8)
+        let program = try Assembler.assemble(source, file: "\(name).zkasm") { file in
+            (try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent(file))) as? [Double]) ?? []
+        }
+        let golden = try String(contentsOf: Self.here.appendingPathComponent("Golden/\(name).disasm"), encoding: .utf8)
+        #expect(Disassembler.text(of: program) == golden)
+    }
+}

@@ -159,3 +159,32 @@ import Testing
         #expect(rows?["lookup"] == 1)
     }
 }
+
+/// Golden CLI output (timing lines and compressed sizes, which vary, excluded).
+@Suite struct GoldenCLITests {
+    static let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    static let programs = here.appendingPathComponent("../../Programs").standardized
+
+    @Test func execTextOutput() throws {
+        let folder = Self.programs.appendingPathComponent("decision_tree")
+        let r = try CLITests.run(["exec", folder.appendingPathComponent("decision_tree.zkasm").path,
+                                  "--input", folder.appendingPathComponent("input.json").path])
+        #expect(r.status == 0)
+        let text = r.stdout.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("steps") }.joined(separator: "\n")
+        #expect(text == (try String(contentsOf: Self.here.appendingPathComponent("Golden/decision_tree.exec.txt"), encoding: .utf8)))
+    }
+
+    @Test func traceSummary() throws {
+        let folder = Self.programs.appendingPathComponent("collatz")
+        let dir = try ProgramCommandTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let trace = dir.appendingPathComponent("c.zkt").path
+        #expect(try CLITests.run(["exec", folder.appendingPathComponent("collatz.zkasm").path,
+                                  "--input", folder.appendingPathComponent("input.json").path, "--trace", trace]).status == 0)
+        let r = try CLITests.run(["trace", trace])
+        #expect(r.status == 0)
+        let lines = r.stdout.split(separator: "\n").dropFirst().filter { !$0.hasPrefix("raw ") }
+        let golden = try String(contentsOf: Self.here.appendingPathComponent("Golden/collatz.trace.txt"), encoding: .utf8)
+        #expect(lines.joined(separator: "\n") + "\n" == golden)
+    }
+}

@@ -154,3 +154,35 @@ import TestSupport
         #expect(throws: VMError.self) { try Machine(program: p).run(inputs: []) }
     }
 }
+
+/// The element-wise operations not covered above, against direct formulas on
+/// random data (including negative values and rounding ties).
+@Suite struct ElementwiseTests {
+    @Test func zipAndMapVariants() throws {
+        var g = SeededGenerator(seed: 93)
+        let n = 64
+        let a = (0..<n).map { _ in Int64(g.next() % 20001) - 10000 }
+        let b = (0..<n).map { _ in Int64(g.next() % 20001) - 10000 }
+        let ops: [(TensorOperation.ZipOperation, (Int64, Int64) -> Int64)] = [
+            (.sub, { $0 - $1 }), (.max, { Swift.max($0, $1) }), (.min, { Swift.min($0, $1) }),
+            (.mul(shift: 3), { MachineTests.rescaleReference($0 * $1, 3) }),
+        ]
+        for (op, reference) in ops {
+            let d = TensorOperation.zip(.init(dst: Int64(2 * n), a: 0, b: Int64(n), count: Int64(n), operation: op))
+            let p = MachineTests.program([("a", [n], .input, nil), ("b", [n], .input, nil), ("y", [n], .output, nil)],
+                                         descriptors: [d], code: [Instruction(.zip, imm: 0), Instruction(.halt)])
+            #expect(try Machine(program: p).run(rawInputs: [a, b]).outputs[0].raw == zip(a, b).map(reference), "\(op)")
+        }
+        for s in [1, 2, 5] {
+            let d = TensorOperation.map(.init(dst: Int64(n), src: 0, count: Int64(n), function: .rescale(shift: Int64(s))))
+            let p = MachineTests.program([("a", [n], .input, nil), ("y", [n], .output, nil)],
+                                         descriptors: [d], code: [Instruction(.map, imm: 0), Instruction(.halt)])
+            #expect(try Machine(program: p).run(rawInputs: [a]).outputs[0].raw == a.map { MachineTests.rescaleReference($0, s) })
+        }
+        // mov and a taken bz.
+        let code = [Instruction(.li, rd: 1, imm: -7), Instruction(.mov, rd: 2, ra: 1), Instruction(.bz, rc: 0, imm: 4),
+                    Instruction(.li, rd: 2, imm: 99), Instruction(.st, ra: 0, rb: 2, imm: 0), Instruction(.halt)]
+        let p = MachineTests.program([("y", [1], .output, nil)], code: code)
+        #expect(try Machine(program: p).run(rawInputs: []).outputs[0].raw == [-7])
+    }
+}
