@@ -29,28 +29,37 @@ public enum NTT {
         return log
     }
 
+    /// The one in-place driver behind the four public orderings: DIF
+    /// (natural → bit-reversed) or DIT (bit-reversed → natural), with the
+    /// forward or inverse twiddle table (the inverse is unscaled).
+    @inlinable
+    static func transform(_ x: UnsafeMutablePointer<Goldilocks>, count: Int, inverse: Bool,
+                          decimationInFrequency: Bool, threads: Int) {
+        let log = checkSize(count)
+        let table = TwiddleCache.table(logSize: log, inverse: inverse)
+        let workers = effectiveThreads(count, threads)
+        x.withMemoryRebound(to: UInt64.self, capacity: count) { words in
+            if decimationInFrequency {
+                NTTKernels.dif(words, count: count, roots: table.roots, threads: workers)
+            } else {
+                NTTKernels.dit(words, count: count, roots: table.roots, threads: workers)
+            }
+        }
+        withExtendedLifetime(table) {}
+    }
+
     /// Natural-order coefficients → bit-reversed evaluations (DIF), in place.
     @inlinable
     public static func forwardToBitReversed(_ x: UnsafeMutablePointer<Goldilocks>, count: Int,
                                             threads: Int = Parallel.defaultThreads) {
-        let log = checkSize(count)
-        let table = TwiddleCache.table(logSize: log, inverse: false)
-        x.withMemoryRebound(to: UInt64.self, capacity: count) { words in
-            NTTKernels.dif(words, count: count, roots: table.roots, threads: effectiveThreads(count, threads))
-        }
-        withExtendedLifetime(table) {}
+        transform(x, count: count, inverse: false, decimationInFrequency: true, threads: threads)
     }
 
     /// Bit-reversed coefficients → natural-order evaluations (DIT), in place.
     @inlinable
     public static func forwardFromBitReversed(_ x: UnsafeMutablePointer<Goldilocks>, count: Int,
                                               threads: Int = Parallel.defaultThreads) {
-        let log = checkSize(count)
-        let table = TwiddleCache.table(logSize: log, inverse: false)
-        x.withMemoryRebound(to: UInt64.self, capacity: count) { words in
-            NTTKernels.dit(words, count: count, roots: table.roots, threads: effectiveThreads(count, threads))
-        }
-        withExtendedLifetime(table) {}
+        transform(x, count: count, inverse: false, decimationInFrequency: false, threads: threads)
     }
 
     /// Natural-order evaluations → bit-reversed coefficients *times n* (DIF
@@ -58,24 +67,14 @@ public enum NTT {
     @inlinable
     public static func inverseToBitReversedUnscaled(_ x: UnsafeMutablePointer<Goldilocks>, count: Int,
                                                     threads: Int = Parallel.defaultThreads) {
-        let log = checkSize(count)
-        let table = TwiddleCache.table(logSize: log, inverse: true)
-        x.withMemoryRebound(to: UInt64.self, capacity: count) { words in
-            NTTKernels.dif(words, count: count, roots: table.roots, threads: effectiveThreads(count, threads))
-        }
-        withExtendedLifetime(table) {}
+        transform(x, count: count, inverse: true, decimationInFrequency: true, threads: threads)
     }
 
     /// Bit-reversed evaluations → natural-order coefficients *times n*.
     @inlinable
     public static func inverseFromBitReversedUnscaled(_ x: UnsafeMutablePointer<Goldilocks>, count: Int,
                                                       threads: Int = Parallel.defaultThreads) {
-        let log = checkSize(count)
-        let table = TwiddleCache.table(logSize: log, inverse: true)
-        x.withMemoryRebound(to: UInt64.self, capacity: count) { words in
-            NTTKernels.dit(words, count: count, roots: table.roots, threads: effectiveThreads(count, threads))
-        }
-        withExtendedLifetime(table) {}
+        transform(x, count: count, inverse: true, decimationInFrequency: false, threads: threads)
     }
 
     /// Coefficients → evaluations, both in natural order.
