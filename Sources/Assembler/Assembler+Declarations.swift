@@ -31,8 +31,8 @@ extension Assembler {
         default: .buffer
         }
         let (name, nameToken) = try cursor.identifier("a tensor name")
-        guard LineCursor.registerNumber(name) == nil, Opcode.allCases.allSatisfy({ $0.mnemonic != name }) else {
-            throw cursor.error("'\(name)' is reserved", at: nameToken)
+        guard Program.isValidName(name) else {
+            throw cursor.error("'\(name.prefix(40))' cannot name a tensor (a register, a mnemonic, or not an identifier of at most 255 bytes)", at: nameToken)
         }
         guard tensorIndex[name] == nil else { throw cursor.error("tensor '\(name)' is already declared", at: nameToken) }
         let dimsToken = cursor.current
@@ -48,9 +48,12 @@ extension Assembler {
         var visibility: Visibility = kind == .output ? .public : .private
         var data: [Int64]? = nil
         var scale: Int64? = nil
+        var seen = Set<String>()
         while let t = cursor.current {
             guard case .identifier(let word) = t.kind else { throw cursor.error("unexpected '\(t.text)'", at: t) }
             cursor.index += 1
+            let group = ["public", "private"].contains(word) ? "visibility" : (["data", "raw", "file"].contains(word) ? "data" : word)
+            guard seen.insert(group).inserted else { throw cursor.error("\(group) is given twice", at: t) }
             switch word {
             case "public": visibility = .public
             case "private": visibility = .private

@@ -111,11 +111,17 @@ extension Assembler {
                     let hint = suggestion(for: name, among: Array(tensorIndex.keys)).map { "; did you mean '\($0)'?" } ?? ""
                     throw c.error("unknown tensor '\(name)'\(hint)", at: t)
                 }
-            case .integer(let v): offset += sign * v
-            case .punctuation("@") where first: offset += try c.integer("an address")
+            case .integer(let v):
+                guard v >= -Program.maxMemory && v <= Program.maxMemory else { throw c.error("offset out of range (at most 2^28)", at: t) }
+                offset += sign * v
+            case .punctuation("@") where first:
+                let at = c.current
+                let v = try c.integer("an address")
+                guard v >= -Program.maxMemory && v <= Program.maxMemory else { throw c.error("address out of range (at most 2^28)", at: at) }
+                offset += v
             default: throw c.error("expected a register, tensor or integer", at: t)
             }
-            guard abs(offset) <= Program.maxMemory else { throw c.error("address out of range", at: t) }
+            guard offset >= -Program.maxMemory && offset <= Program.maxMemory else { throw c.error("address out of range", at: t) }
             first = false
             if c.accept("+") { sign = 1; continue }
             if c.accept("-") { sign = -1; continue }

@@ -31,6 +31,9 @@ extension Assembler {
             guard bShape.0 == k || o.values["k"] != nil || o.values["brs"] != nil else {
                 throw c.error("inner dimensions differ: \(a.tensor?.name ?? "a") has \(k) columns, \(b.tensor?.name ?? "b") has \(bShape.0) rows", at: b.token)
             }
+            if let bias, let t = bias.tensor, bias.address - t.address + n > Int64(t.count) {
+                throw c.error("the bias needs \(n) values inside '\(t.name)'", at: bias.token)
+            }
             let accumulatorScale = a.scale + b.scale
             if let bias, bias.scale != accumulatorScale, o.values["shift"] == nil {
                 throw c.error("bias scale must be \(accumulatorScale) (the sum of the operand scales)", at: bias.token)

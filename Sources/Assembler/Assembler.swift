@@ -31,7 +31,7 @@ public struct Assembler {
     }
 
     mutating func run(_ source: String) throws(AssemblerError) -> Program {
-        let lines = source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let lines = source.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
         // Pass 1: declarations and labels.
         var pending: [(Int, LineCursor)] = []
         var count: Int64 = 0

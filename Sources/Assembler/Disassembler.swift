@@ -2,7 +2,7 @@ import ISA
 
 /// Prints a program as `.zkasm` text that assembles back to the same bytes
 /// (Spec/zkasm.md §5): declarations with raw data, every table by name,
-/// labels at jump targets, and tensor instructions with every parameter
+/// labels `.L<pc>` at jump targets, and tensor instructions with every parameter
 /// spelled out.
 public enum Disassembler {
     public static func text(of program: Program) -> String {
@@ -17,7 +17,7 @@ public enum Disassembler {
         }
         let targets = Set(program.code.filter { [.jmp, .bnz, .bz].contains($0.opcode) }.map(\.imm))
         for (pc, i) in program.code.enumerated() {
-            if targets.contains(Int64(pc)) { out.append("L\(pc):") }
+            if targets.contains(Int64(pc)) { out.append(".L\(pc):") }
             out.append("    " + instruction(i, program: program))
         }
         return out.joined(separator: "\n") + "\n"
@@ -35,8 +35,8 @@ public enum Disassembler {
         case .rdRaImm: return i.opcode == .lut ? "\(m) \(r(i.rd)), \(r(i.ra)), t\(i.imm)" : "\(m) \(r(i.rd)), \(r(i.ra)), \(i.imm)"
         case .rdRaRbImm: return "\(m) \(r(i.rd)), \(r(i.ra)), \(r(i.rb)), \(i.imm)"
         case .rdRcRaRb: return "\(m) \(r(i.rd)), \(r(i.rc)), \(r(i.ra)), \(r(i.rb))"
-        case .target: return "\(m) L\(i.imm)"
-        case .rcTarget: return "\(m) \(r(i.rc)), L\(i.imm)"
+        case .target: return "\(m) .L\(i.imm)"
+        case .rcTarget: return "\(m) \(r(i.rc)), .L\(i.imm)"
         case .load: return "\(m) \(r(i.rd)), [\(r(i.ra)) + \(i.imm)]"
         case .store: return "\(m) \(r(i.rb)), [\(r(i.ra)) + \(i.imm)]"
         case .tensor: return tensor(i, p.descriptors[Int(i.imm)])

@@ -6,10 +6,13 @@ extension Program {
         guard memorySize >= 0, memorySize <= Program.maxMemory else { throw fail("memory size \(memorySize) out of range") }
         guard code.count <= Program.maxCode, descriptors.count <= Program.maxCode else { throw fail("program too large") }
         guard !code.isEmpty else { throw fail("no instructions") }
+        guard tensors.count <= Program.maxTensors else { throw fail("more than \(Program.maxTensors) tensors") }
+        guard tables.count <= Program.maxTables else { throw fail("more than \(Program.maxTables) lookup tables") }
         var names = Set<String>()
         var regions: [(Int64, Int64, String)] = []
         for t in tensors {
-            guard !t.name.isEmpty, names.insert(t.name).inserted else { throw fail("duplicate or empty tensor name '\(t.name)'") }
+            guard Program.isValidName(t.name) else { throw fail("tensor name '\(t.name.prefix(40))' is not an identifier of at most 255 bytes") }
+            guard names.insert(t.name).inserted else { throw fail("duplicate tensor name '\(t.name)'") }
             guard t.shape.count <= Program.maxRank, t.shape.allSatisfy({ $0 >= 1 }) else { throw fail("bad shape for '\(t.name)'") }
             guard t.scale >= 0, t.scale <= FixedPoint.maxScale else { throw fail("scale \(t.scale) of '\(t.name)' outside 0…\(FixedPoint.maxScale)") }
             let count = Int64(t.count)
@@ -53,6 +56,19 @@ extension Program {
         guard Set(descriptors).count == descriptors.count else { throw fail("duplicate descriptors") }
     }
 
+    /// Tensor names: `[A-Za-z_][A-Za-z0-9_.]*`, at most 255 bytes, not a
+    /// register (`r0`…`r15`, any case) and not a mnemonic — so every name
+    /// survives a disassembly round trip.
+    public static func isValidName(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        guard let first = bytes.first, bytes.count <= 255 else { return false }
+        func letter(_ b: UInt8) -> Bool { (65...90).contains(b) || (97...122).contains(b) || b == 95 }
+        guard letter(first), bytes.allSatisfy({ letter($0) || (48...57).contains($0) || $0 == 46 }) else { return false }
+        let lower = name.lowercased()
+        if lower.first == "r", let n = Int(lower.dropFirst()), n >= 0, n < Instruction.registerCount { return false }
+        return !Opcode.allCases.contains { $0.mnemonic == lower }
+    }
+
     /// Checks one descriptor's ranges against this program's tables.
     public func validate(descriptor: TensorOperation) throws(ISAError) { try validate(descriptor, index: 0) }
 
@@ -66,7 +82,8 @@ extension Program {
         switch d {
         case .matmul(let m):
             guard [m.dst, m.a, m.b, m.bias ?? 0].allSatisfy(address) else { throw fail("address out of range") }
-            guard [m.m, m.k, m.n].allSatisfy(size), m.m * m.k <= limit, m.k * m.n <= limit, m.m * m.n <= limit else { throw fail("size out of range") }
+            guard [m.m, m.k, m.n].allSatisfy(size), m.m * m.k <= limit, m.k * m.n <= limit, m.m * m.n <= limit,
+                  m.m * m.k * m.n <= Program.maxMatmulWork else { throw fail("size out of range") }
             guard [m.aRowStride, m.aColStride, m.bRowStride, m.bColStride, m.dstRowStride].allSatisfy(stride) else { throw fail("stride out of range") }
             guard shift(m.shift) else { throw fail("shift \(m.shift) outside 0…31") }
         case .map(let m):
@@ -110,7 +127,9 @@ extension Program {
         case .rcTarget: (usesRd, usesRa, usesRb, usesRc, usesImm) = (false, false, false, true, true)
         case .load: (usesRd, usesRa, usesRb, usesRc, usesImm) = (true, true, false, false, true)
         case .store: (usesRd, usesRa, usesRb, usesRc, usesImm) = (false, true, true, false, true)
-        case .tensor: (usesRd, usesRa, usesRb, usesRc, usesImm) = (true, true, true, false, true)
+        case .tensor:
+            (usesRd, usesRa, usesRc, usesImm) = (true, true, false, true)
+            usesRb = i.opcode == .matmul || i.opcode == .zip
         }
         // Unused fields are zero: one encoding per instruction.
         guard usesRd || i.rd == 0, usesRa || i.ra == 0, usesRb || i.rb == 0, usesRc || i.rc == 0, usesImm || i.imm == 0 else {

@@ -60,6 +60,9 @@ public struct Program: Hashable, Sendable {
     public static let maxCode = 1 << 24
     public static let maxTensors = 1 << 16
     public static let maxRank = 8
+    public static let maxTables = 256
+    /// Multiply-accumulates one matmul may perform (m·k·n ≤ 2^32).
+    public static let maxMatmulWork: Int64 = 1 << 32
 
     public init(memorySize: Int64, tensors: [TensorDeclaration], tables: [LookupTableSpec],
                 descriptors: [TensorOperation], code: [Instruction], sourceLines: [Int] = []) {

@@ -50,7 +50,11 @@ public final class TraceReader {
             let rowsAt = at
             chunkRows = Int(try u32())
             guard chunkRows >= 1, chunkRows <= 1 << 20 else { throw TraceError.corrupt(offset: rowsAt, reason: "chunk size \(chunkRows)") }
+            let countAt = at
             let count = Int(try u8())
+            guard count == TraceStream.allCases.count else {
+                throw TraceError.corrupt(offset: countAt, reason: "\(count) streams; version 1 has \(TraceStream.allCases.count)")
+            }
             var schema: [(TraceStream, [String])] = []
             for _ in 0..<count {
                 let idAt = at
@@ -58,7 +62,7 @@ public final class TraceReader {
                 let name = String(decoding: try read(Int(try u8())), as: UTF8.self)
                 var columns: [String] = []
                 for _ in 0..<Int(try u8()) { columns.append(String(decoding: try read(Int(try u8())), as: UTF8.self)) }
-                guard name == stream.name, columns == stream.columns else {
+                guard name == stream.name, columns == stream.columns, stream == TraceStream.allCases[schema.count] else {
                     throw TraceError.corrupt(offset: idAt, reason: "schema of stream \(name) does not match version 1")
                 }
                 schema.append((stream, columns))

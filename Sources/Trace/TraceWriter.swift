@@ -163,8 +163,9 @@ public final class TraceWriter: @unchecked Sendable {
         for count in rowCounts { append(&footer, UInt64(count)) }
         footer += Array("ZKTE".utf8)
         try write(footer)
-        guard let f = file, fclose(f) == 0 else { throw .io("cannot close '\(path)'") }
+        guard let f = file else { throw .io("trace '\(path)' is closed") }
         file = nil
+        guard fclose(f) == 0 else { unlink(temporaryPath); throw .io("cannot close '\(path)'") }
         guard rename(temporaryPath, path) == 0 else { unlink(temporaryPath); throw .io("cannot rename into '\(path)'") }
     }
 

@@ -21,9 +21,17 @@ extension MachineState {
         return Int64(x)
     }
 
+    /// Charges `units` of tensor work against the step limit before doing it.
+    mutating func charge(_ units: Int64) throws(VMError) {
+        guard units <= Int64(stepLimit - steps - work) else { throw .stepLimit(pc: pc, steps: stepLimit) }
+        work += Int(units)
+    }
+
     mutating func executeTensor(_ op: TensorOperation, dstOffset: Int64, aOffset: Int64, bOffset: Int64) throws(VMError) {
         switch op {
         case .matmul(let mm):
+            guard mm.m * mm.n > 0 else { return }
+            try charge(mm.m * mm.n * (mm.k + 1))
             let dst = mm.dst + dstOffset, a = mm.a + aOffset, b = mm.b + bOffset
             try checkPattern(base: a, extents: [mm.m, mm.k], strides: [mm.aRowStride, mm.aColStride])
             try checkPattern(base: b, extents: [mm.k, mm.n], strides: [mm.bRowStride, mm.bColStride])
@@ -47,6 +55,7 @@ extension MachineState {
             for i in 0..<mm.m { for j in 0..<mm.n { try store(dst + i * mm.dstRowStride + j, out[Int(i * mm.n + j)]) } }
 
         case .map(let m):
+            try charge(m.count)
             let dst = m.dst + dstOffset, src = m.src + aOffset
             try checkPattern(base: src, extents: [m.count], strides: [m.srcStride])
             try checkPattern(base: dst, extents: [m.count], strides: [m.dstStride])
@@ -65,6 +74,7 @@ extension MachineState {
             for i in 0..<Int(m.count) { try store(dst + Int64(i) * m.dstStride, out[i]) }
 
         case .zip(let z):
+            try charge(z.count)
             let dst = z.dst + dstOffset, a = z.a + aOffset, b = z.b + bOffset
             try checkPattern(base: a, extents: [z.count], strides: [z.aStride])
             try checkPattern(base: b, extents: [z.count], strides: [z.bStride])
@@ -86,6 +96,7 @@ extension MachineState {
             for i in 0..<Int(z.count) { try store(dst + Int64(i) * z.dstStride, out[i]) }
 
         case .reduce(let r):
+            try charge(r.rows * r.cols)
             let dst = r.dst + dstOffset, src = r.src + aOffset
             _ = try address(dst)
             try checkPattern(base: src, extents: [r.rows, r.cols], strides: [r.rowStride, r.colStride])
@@ -106,6 +117,7 @@ extension MachineState {
             }
 
         case .copy(let c):
+            try charge(c.shape.reduce(1, *))
             let dst = c.dst + dstOffset, src = c.src + aOffset
             try checkPattern(base: src, extents: c.shape, strides: c.strides)
             let total = c.shape.reduce(1, *)

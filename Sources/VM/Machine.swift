@@ -74,6 +74,10 @@ struct MachineState {
     var lookups: [Int]
     var opcodeCounts = [Int](repeating: 0, count: 256)
     var recorder: TraceWriter?
+    /// Elements processed by tensor instructions so far; with `steps` it is
+    /// bounded by the step limit, so no single instruction runs unbounded.
+    var work = 0
+    var stepLimit = Int.max
 
     init(program: Program, tables: [[Int64]], inputs: [[Int64]]) throws(VMError) {
         self.program = program
@@ -166,10 +170,11 @@ struct MachineState {
     }
 
     mutating func run(maxSteps: Int) throws(VMError) {
+        stepLimit = maxSteps
         let code = program.code
         while true {
             guard pc >= 0, pc < code.count else { throw .fellOffEnd(pc: pc) }
-            guard steps < maxSteps else { throw .stepLimit(pc: pc, steps: maxSteps) }
+            guard steps + work < maxSteps else { throw .stepLimit(pc: pc, steps: maxSteps) }
             let i = code[pc]
             steps += 1
             opcodeCounts[Int(i.opcode.rawValue)] += 1

@@ -155,3 +155,52 @@ func Foundation_exp(_ x: Double) -> Double { Foundation.exp(x) }
         #expect(Disassembler.text(of: program) == golden)
     }
 }
+
+/// Inputs found by review that once trapped or misbehaved.
+@Suite struct AssemblerRegressionTests {
+    func error(_ source: String) -> AssemblerError? {
+        do { _ = try Assembler.assemble(source, file: "r.zkasm"); return nil } catch { return error }
+    }
+
+    @Test func extremeOffsetsAreErrorsNotTraps() {
+        for line in ["ld r1, [-9223372036854775808]", "ld r1, [1 + 9223372036854775807]",
+                     "ld r1, [0 - -9223372036854775808]", "copy y, @-9223372036854775808"] {
+            #expect(error(".output y [1] scale=0\n    \(line)\n    halt") != nil, "\(line)")
+        }
+    }
+
+    @Test func namesMustBeShortIdentifiers() {
+        #expect(error(".buffer \(String(repeating: "a", count: 70_000)) [] scale=0\n    halt")?.message.contains("cannot name a tensor") == true)
+        #expect(error(".buffer R3 [] scale=0\n    halt") != nil)
+        #expect(error(".buffer halt [] scale=0\n    halt") != nil)
+    }
+
+    @Test func repeatedAttributesAreRejected() {
+        #expect(error(".weights w [1] scale=4 data [1.5] scale=8\n    halt")?.message.contains("scale is given twice") == true)
+        #expect(error(".weights w [1] scale=4 data [1.5] raw [3]\n    halt")?.message.contains("data is given twice") == true)
+    }
+
+    @Test func crlfSourcesAssemble() throws {
+        let p = try Assembler.assemble("; comment\r\n.output y [1] scale=0\r\n    li r1, 3\r\n    st r1, [y]\r\n    halt\r\n")
+        #expect(p.code.count == 3 && p.sourceLines == [3, 4, 5])
+    }
+
+    @Test func biasMustFitItsTensor() {
+        let source = ".input x [1, 2] scale=8\n.weights W [2, 3] scale=8 raw [1, 2, 3, 4, 5, 6]\n.weights b [2] scale=16 raw [1, 2]\n.output y [1, 3] scale=8\n    matmul y, x, W, b\n    halt"
+        #expect(error(source)?.message.contains("bias needs 3 values") == true)
+    }
+
+    /// A legal but enormous tensor instruction is stopped by the step limit.
+    @Test func tensorWorkCountsAgainstTheStepLimit() throws {
+        let source = ".input x [4] scale=0\n.output y [4] scale=0\n    matmul y, x, x, m=1024, k=1024, n=1024, ars=0, acs=0, brs=0, bcs=0, drs=0, shift=0\n    halt"
+        let p = try Assembler.assemble(source)
+        #expect(throws: VMError.stepLimit(pc: 0, steps: 1_000_000)) { try Machine(program: p).run(rawInputs: [[1, 2, 3, 4]], maxSteps: 1_000_000) }
+    }
+
+    /// Unused register fields of tensor instructions must be zero (one encoding each).
+    @Test func mapCannotCarryAnRbRegister() throws {
+        var p = try Assembler.assemble(".input x [2] scale=0\n.output y [2] scale=0\n    map y, x, relu\n    halt")
+        p.code[0].rb = 3
+        #expect(throws: ISAError.self) { try p.validate() }
+    }
+}

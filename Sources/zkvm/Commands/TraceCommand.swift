@@ -43,6 +43,10 @@ struct TraceCommand: ParsableCommand {
                 }
                 opcodeFilter = Int64(op.rawValue)
             }
+            if table != nil && opcodeFilter != nil { throw CLIError("--table selects lookup rows and --opcode cpu rows; give one") }
+            if (table != nil && stream != "lookup" && stream != "cpu") || (opcodeFilter != nil && stream != "cpu") {
+                throw CLIError("--table applies to the lookup stream and --opcode to the cpu stream")
+            }
             let target = table != nil ? TraceStream.lookup : (opcodeFilter != nil ? TraceStream.cpu : selected)
             let listing = range != nil || opcodeFilter != nil || table != nil || format != "text"
             let reader: TraceReader
