@@ -188,3 +188,17 @@ import Testing
         #expect(lines.joined(separator: "\n") + "\n" == golden)
     }
 }
+
+@Suite struct DataFileTests {
+    @Test func dataFilesMustStayInTheProgramFolder() throws {
+        let dir = try ProgramCommandTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "[1, 2]".write(to: dir.appendingPathComponent("w.json"), atomically: true, encoding: .utf8)
+        for (name, ok) in [("w.json", true), ("../w.json", false), ("/etc/w.json", false)] {
+            let program = dir.appendingPathComponent("p.zkasm")
+            try ".weights w [2] scale=0 file \"\(name)\"\n.output y [1] scale=0\n    halt\n".write(to: program, atomically: true, encoding: .utf8)
+            let r = try CLITests.run(["asm", program.path, "-o", dir.appendingPathComponent("p.zkbin").path])
+            #expect((r.status == 0) == ok, "\(name): \(r.stderr)")
+        }
+    }
+}

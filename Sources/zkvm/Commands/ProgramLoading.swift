@@ -24,7 +24,13 @@ enum ProgramLoading {
         }
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         do {
-            return try Assembler.assemble(source, file: path) { name in try readNumbers(folder.appendingPathComponent(name).path) }
+            return try Assembler.assemble(source, file: path) { name in
+                // Data files stay inside the program's folder.
+                guard !name.hasPrefix("/"), !name.split(separator: "/").contains("..") else {
+                    throw CLIError("data files must be relative paths inside the program's folder")
+                }
+                return try readNumbers(folder.appendingPathComponent(name).path)
+            }
         } catch {
             throw CLIError(error.description)
         }
@@ -33,7 +39,9 @@ enum ProgramLoading {
     /// A JSON array of numbers (possibly nested; flattened row-major).
     static func readNumbers(_ path: String) throws -> [Double] {
         guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read '\(path)'") }
-        let object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        guard let object = try? JSONSerialization.jsonObject(with: data), object is [Any] else {
+            throw CLIError("\(path): expected a JSON array of numbers")
+        }
         var out: [Double] = []
         try flatten(object, into: &out, path: path)
         return out
