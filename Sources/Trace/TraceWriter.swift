@@ -27,10 +27,12 @@ public final class TraceWriter: @unchecked Sendable {
     let level: Int32
     /// Per stream, a column-major buffer of `chunkRows × columns` cells:
     /// column c of stream s starts at `buffers[s] + c·chunkRows`.
-    let buffers: [UnsafeMutablePointer<Int64>]
+    /// (Raw pointers, not arrays: class-held arrays are re-checked on every
+    /// access, SWIFT-PERF.md lesson 7.)
+    let buffers: UnsafeMutablePointer<UnsafeMutablePointer<Int64>>
     let widths: [Int]
     /// Rows currently buffered per stream.
-    var filled: [Int]
+    let filled: UnsafeMutablePointer<Int>
     public private(set) var rowCounts: [Int]
     public private(set) var rawBytes = 0
     public private(set) var compressedBytes = 0
@@ -52,8 +54,10 @@ public final class TraceWriter: @unchecked Sendable {
         self.chunkRows = chunkRows
         self.level = level
         widths = TraceStream.allCases.map { $0.columns.count }
-        buffers = widths.map { UnsafeMutablePointer<Int64>.allocate(capacity: $0 * chunkRows) }
-        filled = [Int](repeating: 0, count: TraceStream.allCases.count)
+        buffers = .allocate(capacity: widths.count)
+        for (k, w) in widths.enumerated() { (buffers + k).initialize(to: .allocate(capacity: w * chunkRows)) }
+        filled = .allocate(capacity: widths.count)
+        filled.initialize(repeating: 0, count: widths.count)
         rowCounts = [Int](repeating: 0, count: TraceStream.allCases.count)
         guard let f = fopen(temporaryPath, "wb") else { throw .io("cannot create '\(path)'") }
         file = f
@@ -75,7 +79,9 @@ public final class TraceWriter: @unchecked Sendable {
 
     deinit {
         abandon()
-        for b in buffers { b.deallocate() }
+        for k in 0..<widths.count { buffers[k].deallocate() }
+        buffers.deallocate()
+        filled.deallocate()
     }
 
     func append<T: FixedWidthInteger>(_ bytes: inout [UInt8], _ value: T) {
@@ -97,6 +103,21 @@ public final class TraceWriter: @unchecked Sendable {
         base[0] = v0; base[stride] = v1; base[2 * stride] = v2; base[3 * stride] = v3
         filled[s] = n + 1
         if n + 1 == stride { try flush(stream) }
+    }
+
+    /// Appends one `cpu` row (columns of TraceStream.cpu, in order) without
+    /// building an array.
+    public func recordStep(clock: Int64, pc: Int64, opcode: Int64, rd: Int64, ra: Int64, rb: Int64, rc: Int64,
+                           imm: Int64, a: Int64, b: Int64, c: Int64, result: Int64, nextPC: Int64) throws(TraceError) {
+        let s = Int(TraceStream.cpu.rawValue) - 1
+        let n = filled[s], stride = chunkRows
+        let base = buffers[s] + n
+        base[0] = clock; base[stride] = pc; base[2 * stride] = opcode; base[3 * stride] = rd
+        base[4 * stride] = ra; base[5 * stride] = rb; base[6 * stride] = rc; base[7 * stride] = imm
+        base[8 * stride] = a; base[9 * stride] = b; base[10 * stride] = c; base[11 * stride] = result
+        base[12 * stride] = nextPC
+        filled[s] = n + 1
+        if n + 1 == stride { try flush(.cpu) }
     }
 
     /// Appends one row to any stream (values in column order).

@@ -117,8 +117,8 @@ struct MachineState {
     func recordStep(_ i: Instruction, _ a: Int64, _ b: Int64, _ c: Int64, result: Int64, next: Int64) throws(VMError) {
         let clock = Int64(steps - 1), pc = Int64(self.pc)
         try traced { (r: TraceWriter) throws(TraceError) in
-            try r.record(.cpu, values: [clock, pc, Int64(i.opcode.rawValue), Int64(i.rd), Int64(i.ra), Int64(i.rb),
-                                        Int64(i.rc), i.imm, a, b, c, result, next])
+            try r.recordStep(clock: clock, pc: pc, opcode: Int64(i.opcode.rawValue), rd: Int64(i.rd), ra: Int64(i.ra),
+                             rb: Int64(i.rb), rc: Int64(i.rc), imm: i.imm, a: a, b: b, c: c, result: result, nextPC: next)
         }
     }
 
