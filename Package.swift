@@ -85,6 +85,6 @@ let package = Package(
         .testTarget(name: "AssemblerTests", dependencies: ["Assembler", "ISA", "VM", "TestSupport"]),
         .testTarget(name: "TraceTests", dependencies: ["Trace", "VM", "ISA", "Assembler"]),
         .testTarget(name: "VMTests", dependencies: ["VM", "ISA", "Assembler", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["zkvm"]),
+        .testTarget(name: "CLITests", dependencies: ["zkvm", "Trace"]),
     ]
 )

@@ -76,4 +76,5 @@ def load(path):
 if __name__ == "__main__":
     t = load(sys.argv[1])
     print(json.dumps({"digest": t.digest,
-                      "rows": {name: int(len(next(iter(cols.values())))) for name, cols in t.items()}}))
+                      "rows": {name: int(len(next(iter(cols.values())))) for name, cols in t.items()},
+                      "sums": {name: {col: int(v.sum()) for col, v in cols.items()} for name, cols in t.items()}}))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Trace
 
 /// Runs the built `zkvm` binary and checks its output and exit status.
 @Suite struct CLITests {
@@ -157,6 +158,18 @@ import Testing
         #expect(rows?["cpu"] == steps)
         #expect(rows?["mac"] == 4)
         #expect(rows?["lookup"] == 1)
+        // Every column's sum agrees with the Swift reader: the values, not just the counts.
+        let sums = summary?["sums"] as? [String: [String: Int]]
+        let reader = try TraceReader(path: trace)
+        var swiftSums: [String: [String: Int]] = [:]
+        while let chunk = try reader.nextChunk() {
+            for (c, name) in chunk.stream.columns.enumerated() {
+                swiftSums[chunk.stream.name, default: [:]][name, default: 0] += chunk.columns[c].reduce(0) { $0 + Int($1) }
+            }
+        }
+        #expect(sums?["cpu"] == swiftSums["cpu"])
+        #expect(sums?["memory"] == swiftSums["memory"])
+        #expect(sums?["mac"] == swiftSums["mac"])
     }
 }
 
