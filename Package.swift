@@ -82,9 +82,9 @@ let package = Package(
         .testTarget(name: "CommitmentsTests", dependencies: ["Commitments", "TestSupport"]),
         .testTarget(name: "TranscriptTests", dependencies: ["Transcript", "TestSupport"]),
         .testTarget(name: "ISATests", dependencies: ["ISA", "TestSupport"]),
-        .testTarget(name: "AssemblerTests", dependencies: ["Assembler", "ISA", "VM", "TestSupport"]),
+        .testTarget(name: "AssemblerTests", dependencies: ["Assembler", "ISA", "VM", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "TraceTests", dependencies: ["Trace", "VM", "ISA", "Assembler"]),
         .testTarget(name: "VMTests", dependencies: ["VM", "ISA", "Assembler", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["zkvm", "Trace"]),
+        .testTarget(name: "CLITests", dependencies: ["zkvm", "Trace"], exclude: ["Golden"]),
     ]
 )

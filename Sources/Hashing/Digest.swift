@@ -24,15 +24,6 @@ public struct Digest: Hashable, Sendable, CustomStringConvertible {
         words = w
     }
 
-    /// Reads 32 bytes from `pointer`.
-    @inlinable
-    public init(loadingFrom pointer: UnsafeRawPointer) {
-        words = (pointer.loadUnaligned(as: UInt64.self),
-                 pointer.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
-                 pointer.loadUnaligned(fromByteOffset: 16, as: UInt64.self),
-                 pointer.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
-    }
-
     /// The 32 bytes.
     public var bytes: [UInt8] { Swift.withUnsafeBytes(of: words) { Array($0) } }
 

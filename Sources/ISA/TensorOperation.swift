@@ -109,13 +109,4 @@ public enum TensorOperation: Hashable, Sendable {
         case .copy: .copy
         }
     }
-
-    /// Multiply-accumulates this operation performs (for statistics).
-    public var multiplyAccumulates: Int64 {
-        switch self {
-        case .matmul(let mm): mm.m * mm.k * mm.n
-        case .zip(let z): if case .mul = z.operation { z.count } else { 0 }
-        default: 0
-        }
-    }
 }

@@ -54,6 +54,7 @@ enum NTTKernels {
     }
 
     /// One radix-2 DIF layer of half-size m over butterfly indices `range` ⊆ [0, count/2).
+    /// Used for outer layers only (m ≥ 2); the m = 1 layer is `radix2Unit`.
     @inlinable @inline(__always)
     static func difRadix2(_ x: UnsafeMutablePointer<UInt64>, m: Int,
                           roots: UnsafePointer<UInt64>, range: Range<Int>) {
@@ -63,16 +64,10 @@ enum NTTKernels {
             let j0 = t - block * m
             let j1 = min(m, j0 + (range.upperBound - t))
             let b = x + block * 2 * m
-            if m == 1 {
-                let u = b[0], v = b[1]
-                b[0] = L.lazyAdd(u, v)
-                b[1] = L.lazySubtract(u, v)
-            } else {
-                for j in j0..<j1 {
-                    let u = b[j], v = b[j + m]
-                    b[j] = L.lazyAdd(u, v)
-                    b[j + m] = L.lazyMultiply(L.lazySubtract(u, v), roots[m + j])
-                }
+            for j in j0..<j1 {
+                let u = b[j], v = b[j + m]
+                b[j] = L.lazyAdd(u, v)
+                b[j + m] = L.lazyMultiply(L.lazySubtract(u, v), roots[m + j])
             }
             t += j1 - j0
         }
@@ -207,7 +202,8 @@ enum NTTKernels {
         }
     }
 
-    /// One radix-2 DIT layer of half-size m over butterfly indices `range`.
+    /// One radix-2 DIT layer of half-size m over butterfly indices `range`
+    /// (outer layers only, m ≥ 2).
     @inlinable @inline(__always)
     static func ditRadix2(_ x: UnsafeMutablePointer<UInt64>, m: Int,
                           roots: UnsafePointer<UInt64>, range: Range<Int>) {
@@ -217,16 +213,10 @@ enum NTTKernels {
             let j0 = t - block * m
             let j1 = min(m, j0 + (range.upperBound - t))
             let b = x + block * 2 * m
-            if m == 1 {
-                let u = b[0], v = b[1]
-                b[0] = L.lazyAdd(u, v)
-                b[1] = L.lazySubtract(u, v)
-            } else {
-                for j in j0..<j1 {
-                    let u = b[j], v = L.lazyMultiply(b[j + m], roots[m + j])
-                    b[j] = L.lazyAdd(u, v)
-                    b[j + m] = L.lazySubtract(u, v)
-                }
+            for j in j0..<j1 {
+                let u = b[j], v = L.lazyMultiply(b[j + m], roots[m + j])
+                b[j] = L.lazyAdd(u, v)
+                b[j + m] = L.lazySubtract(u, v)
             }
             t += j1 - j0
         }

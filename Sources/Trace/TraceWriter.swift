@@ -120,16 +120,6 @@ public final class TraceWriter: @unchecked Sendable {
         if n + 1 == stride { try flush(.cpu) }
     }
 
-    /// Appends one row to any stream (values in column order).
-    public func record(_ stream: TraceStream, values: [Int64]) throws(TraceError) {
-        let s = Int(stream.rawValue) - 1
-        precondition(values.count == widths[s], "wrong number of trace columns")
-        let n = filled[s]
-        for (c, v) in values.enumerated() { buffers[s][c * chunkRows + n] = v }
-        filled[s] = n + 1
-        if n + 1 == chunkRows { try flush(stream) }
-    }
-
     /// Compresses and writes the buffered rows of one stream.
     func flush(_ stream: TraceStream) throws(TraceError) {
         let s = Int(stream.rawValue) - 1

@@ -17,6 +17,4 @@ public struct ExecutionResult: Sendable {
     public var lookups: [Int]
     /// Multiply-accumulates performed by tensor instructions and scalar multiplies.
     public var multiplyAccumulates: Int
-    /// Per-opcode execution counts, indexed by raw opcode.
-    public var opcodeCounts: [Int]
 }

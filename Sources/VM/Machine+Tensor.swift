@@ -41,10 +41,10 @@ extension MachineState {
             for i in 0..<mm.m {
                 for j in 0..<mm.n {
                     var acc: Int128 = 0
-                    if let bias = mm.bias { acc = Int128(try load(bias + j)) }
+                    if let bias = mm.bias { acc = Int128(try loadInBounds(bias + j)) }
                     for t in 0..<mm.k {
-                        let x = try load(a + i * mm.aRowStride + t * mm.aColStride)
-                        let y = try load(b + t * mm.bRowStride + j * mm.bColStride)
+                        let x = try loadInBounds(a + i * mm.aRowStride + t * mm.aColStride)
+                        let y = try loadInBounds(b + t * mm.bRowStride + j * mm.bColStride)
                         acc += Int128(x) * Int128(y)
                         try recordMAC(x, y, acc)
                     }
@@ -52,7 +52,7 @@ extension MachineState {
                 }
             }
             macs += Int(mm.m * mm.k * mm.n)
-            for i in 0..<mm.m { for j in 0..<mm.n { try store(dst + i * mm.dstRowStride + j, out[Int(i * mm.n + j)]) } }
+            for i in 0..<mm.m { for j in 0..<mm.n { try storeInBounds(dst + i * mm.dstRowStride + j, out[Int(i * mm.n + j)]) } }
 
         case .map(let m):
             try charge(m.count)
@@ -61,7 +61,7 @@ extension MachineState {
             try checkPattern(base: dst, extents: [m.count], strides: [m.dstStride])
             var out = [Int64](repeating: 0, count: Int(m.count))
             for i in 0..<Int(m.count) {
-                let x = try load(src + Int64(i) * m.srcStride)
+                let x = try loadInBounds(src + Int64(i) * m.srcStride)
                 switch m.function {
                 case .lookup(let t):
                     lookups[Int(t)] += 1
@@ -71,7 +71,7 @@ extension MachineState {
                 case .rescale(let s): out[i] = FixedPoint.rescale(x, shift: Int(s))
                 }
             }
-            for i in 0..<Int(m.count) { try store(dst + Int64(i) * m.dstStride, out[i]) }
+            for i in 0..<Int(m.count) { try storeInBounds(dst + Int64(i) * m.dstStride, out[i]) }
 
         case .zip(let z):
             try charge(z.count)
@@ -81,7 +81,7 @@ extension MachineState {
             try checkPattern(base: dst, extents: [z.count], strides: [z.dstStride])
             var out = [Int64](repeating: 0, count: Int(z.count))
             for i in 0..<Int(z.count) {
-                let x = try load(a + Int64(i) * z.aStride), y = try load(b + Int64(i) * z.bStride)
+                let x = try loadInBounds(a + Int64(i) * z.aStride), y = try loadInBounds(b + Int64(i) * z.bStride)
                 switch z.operation {
                 case .add: out[i] = try checked(x + y)
                 case .sub: out[i] = try checked(x - y)
@@ -93,27 +93,27 @@ extension MachineState {
                 }
             }
             if case .mul = z.operation { macs += Int(z.count) }
-            for i in 0..<Int(z.count) { try store(dst + Int64(i) * z.dstStride, out[i]) }
+            for i in 0..<Int(z.count) { try storeInBounds(dst + Int64(i) * z.dstStride, out[i]) }
 
         case .reduce(let r):
             try charge(r.rows * r.cols)
             let dst = r.dst + dstOffset, src = r.src + aOffset
             _ = try address(dst)
             try checkPattern(base: src, extents: [r.rows, r.cols], strides: [r.rowStride, r.colStride])
-            guard r.rows * r.cols > 0 else { try store(dst, 0); return }
+            guard r.rows * r.cols > 0 else { try storeInBounds(dst, 0); return }
             var sum: Int128 = 0
             var best = Int64.min, bestIndex: Int64 = 0
             for row in 0..<r.rows {
                 for col in 0..<r.cols {
-                    let x = try load(src + row * r.rowStride + col * r.colStride)
+                    let x = try loadInBounds(src + row * r.rowStride + col * r.colStride)
                     sum += Int128(x)
                     if x > best { best = x; bestIndex = row * r.cols + col }
                 }
             }
             switch r.operation {
-            case .sum(let s): try store(dst, try checked(FixedPoint.rescale(try checkedAccumulator(sum), shift: Int(s))))
-            case .max: try store(dst, best)
-            case .argmax: try store(dst, try checked(bestIndex))
+            case .sum(let s): try storeInBounds(dst, try checked(FixedPoint.rescale(try checkedAccumulator(sum), shift: Int(s))))
+            case .max: try storeInBounds(dst, best)
+            case .argmax: try storeInBounds(dst, try checked(bestIndex))
             }
 
         case .copy(let c):
@@ -128,7 +128,7 @@ extension MachineState {
             for _ in 0..<total {
                 var address = src
                 for d in 0..<c.shape.count { address += index[d] * c.strides[d] }
-                out.append(try load(address))
+                out.append(try loadInBounds(address))
                 var d = c.shape.count - 1
                 while d >= 0 {
                     index[d] += 1
@@ -137,7 +137,7 @@ extension MachineState {
                     d -= 1
                 }
             }
-            for (f, v) in out.enumerated() { try store(dst + Int64(f), v) }
+            for (f, v) in out.enumerated() { try storeInBounds(dst + Int64(f), v) }
         }
     }
 }

@@ -53,7 +53,7 @@ public struct Machine {
                                    raw: Array(state.memory[Int(t.address)..<Int(t.address) + t.count]))
         }
         return ExecutionResult(outputs: outputs, steps: state.steps, lookups: state.lookups,
-                               multiplyAccumulates: state.macs, opcodeCounts: state.opcodeCounts)
+                               multiplyAccumulates: state.macs)
     }
 
     /// Runs with real inputs (quantized first).
@@ -72,7 +72,6 @@ struct MachineState {
     var steps = 0
     var macs = 0
     var lookups: [Int]
-    var opcodeCounts = [Int](repeating: 0, count: 256)
     var recorder: TraceWriter?
     /// Elements processed by tensor instructions so far; with `steps` it is
     /// bounded by the step limit, so no single instruction runs unbounded.
@@ -137,8 +136,15 @@ struct MachineState {
     /// Reads a memory cell (bounds-checked, recorded).
     @inline(__always)
     func load(_ a: Int64) throws(VMError) -> Int64 {
-        let index = try address(a)
-        let value = memory[index]
+        _ = try address(a)
+        return try loadInBounds(a)
+    }
+
+    /// Reads a cell whose address the caller has already checked (tensor
+    /// operands, via `checkPattern`); recorded like `load`.
+    @inline(__always)
+    func loadInBounds(_ a: Int64) throws(VMError) -> Int64 {
+        let value = memory[Int(a)]
         if recorder != nil {
             let clock = Int64(steps - 1)
             try traced { (r: TraceWriter) throws(TraceError) in try r.record(.memory, clock, a, value, 0) }
@@ -149,8 +155,14 @@ struct MachineState {
     /// Writes a memory cell (bounds-checked, recorded).
     @inline(__always)
     mutating func store(_ a: Int64, _ value: Int64) throws(VMError) {
-        let index = try address(a)
-        memory[index] = value
+        _ = try address(a)
+        try storeInBounds(a, value)
+    }
+
+    /// Writes a cell whose address the caller has already checked; recorded.
+    @inline(__always)
+    mutating func storeInBounds(_ a: Int64, _ value: Int64) throws(VMError) {
+        memory[Int(a)] = value
         if recorder != nil {
             let clock = Int64(steps - 1)
             try traced { (r: TraceWriter) throws(TraceError) in try r.record(.memory, clock, a, value, 1) }
@@ -177,7 +189,6 @@ struct MachineState {
             guard steps + work < maxSteps else { throw .stepLimit(pc: pc, steps: maxSteps) }
             let i = code[pc]
             steps += 1
-            opcodeCounts[Int(i.opcode.rawValue)] += 1
             let a = registers[Int(i.ra)], b = registers[Int(i.rb)], c = registers[Int(i.rc)]
             var next = pc + 1
             var result: Int64 = 0
