@@ -8,6 +8,7 @@
 //   Hashing     → CLibCrypto
 //   Commitments → Field, Hashing, Parallel
 //   Transcript  → Field, Hashing, Parallel
+//   AIR         → Field, Parallel
 //   ISA         → Field (byte coding), Hashing (program digest)
 //   Assembler   → ISA
 //   Trace       → CZstd, Hashing
@@ -56,6 +57,9 @@ let package = Package(
                 swiftSettings: hotSettings),
         .target(name: "Transcript", dependencies: ["Field", "Hashing", "Parallel"],
                 swiftSettings: hotSettings),
+
+        // Proof system.
+        .target(name: "AIR", dependencies: ["Field", "Parallel"], swiftSettings: hotSettings),
 
         // The ML bytecode.
         .target(name: "ISA", dependencies: ["Field", "Hashing"], swiftSettings: hotSettings),

@@ -1,0 +1,153 @@
+import Field
+
+/// A named polynomial constraint: `expression` must vanish on every row of
+/// the table (row selectors inside the expression restrict it).
+public struct Constraint: Sendable, Hashable {
+    public var label: String
+    public var expression: Expression
+}
+
+/// One table of a multi-table AIR: its columns, constraints and LogUp
+/// interactions, plus the auxiliary columns and constraints derived from the
+/// interactions (Spec/proof-system.md §2–3).
+///
+/// Auxiliary layout: interactions are grouped into chunks whose constraint
+/// degree stays ≤ `maxConstraintDegree`; column c < chunkCount holds
+/// h_c = Σ_{i ∈ chunk c} m_i / d_i, and the last column the running sum
+/// S with S(0) = Σ_c h_c(0), S(i+1) = S(i) + Σ_c h_c(i+1), S(n−1) = claimed sum.
+public struct Table: Sendable {
+    /// The maximum degree of any constraint, counting trace cells and row
+    /// selectors as degree 1. The quotient then has degree < (max − 1)·n and
+    /// is committed as `quotientChunks` = max − 1 polynomials of degree < n.
+    public static let maxConstraintDegree = 3
+    /// Number of degree-< n quotient polynomials per table.
+    public static let quotientChunks = maxConstraintDegree - 1
+
+    public let name: String
+    public let mainWidth: Int
+    public let preprocessedWidth: Int
+    /// The author's constraints followed by the LogUp constraints.
+    public let constraints: [Constraint]
+    public let interactions: [Interaction]
+    /// Interaction indices per auxiliary chunk column.
+    public let chunks: [[Int]]
+    /// Compiled `constraints`.
+    public let program: ConstraintProgram
+    /// Compiled interactions: multiplicity then message parts, interaction by interaction.
+    public let interactionProgram: ConstraintProgram
+
+    /// Auxiliary extension columns: chunk columns plus the running sum (0 without interactions).
+    public var auxiliaryWidth: Int { interactions.isEmpty ? 0 : chunks.count + 1 }
+    /// The longest message sent by this table.
+    public var maxMessageLength: Int { interactions.map(\.message.count).max() ?? 0 }
+
+    init(name: String, mainWidth: Int, preprocessedWidth: Int, constraints userConstraints: [Constraint],
+         interactions: [Interaction], publicValueCount: Int) throws(AIRError) {
+        self.name = name
+        self.mainWidth = mainWidth
+        self.preprocessedWidth = preprocessedWidth
+        self.interactions = interactions
+
+        // Greedy chunking under the degree limit.
+        var chunks = [[Int]]()
+        var current = [Int]()
+        for (i, interaction) in interactions.enumerated() {
+            guard interaction.bus >= 0, interaction.bus < 1 << 16 else {
+                throw .invalidReference(table: name, constraint: interaction.label, detail: "bus \(interaction.bus) outside 0..<65536")
+            }
+            if Interaction.chunkDegree([interaction]) > Self.maxConstraintDegree {
+                throw .degreeTooHigh(table: name, constraint: interaction.label,
+                                     degree: Interaction.chunkDegree([interaction]), limit: Self.maxConstraintDegree)
+            }
+            let trial = (current + [i]).map { interactions[$0] }
+            if Interaction.chunkDegree(trial) <= Self.maxConstraintDegree {
+                current.append(i)
+            } else {
+                chunks.append(current)
+                current = [i]
+            }
+        }
+        if !current.isEmpty { chunks.append(current) }
+        self.chunks = chunks
+
+        var all = userConstraints
+        if !interactions.isEmpty {
+            let sumColumn = chunks.count
+            func aux(_ c: Int, next: Bool = false) -> Expression { .variable(.auxiliary(c, next: next)) }
+            for (c, chunk) in chunks.enumerated() {
+                let parts = chunk.map { interactions[$0] }
+                let denominators = parts.map(\.denominator)
+                var product: Expression = 1
+                for d in denominators { product = product * d }
+                var numerator: Expression = 0
+                for (i, part) in parts.enumerated() {
+                    var term = part.multiplicity
+                    for (j, d) in denominators.enumerated() where j != i { term = term * d }
+                    numerator = numerator + term
+                }
+                all.append(Constraint(label: "logup chunk \(c) (\(parts.map(\.label).joined(separator: ", ")))",
+                                      expression: aux(c) * product - numerator))
+            }
+            let rowSum = Expression.sum((0..<chunks.count).map { aux($0) })
+            let nextRowSum = Expression.sum((0..<chunks.count).map { aux($0, next: true) })
+            all.append(Constraint(label: "logup running sum starts", expression: .isFirstRow * (aux(sumColumn) - rowSum)))
+            all.append(Constraint(label: "logup running sum steps",
+                                  expression: .isTransition * (aux(sumColumn, next: true) - aux(sumColumn) - nextRowSum)))
+            all.append(Constraint(label: "logup running sum ends",
+                                  expression: .isLastRow * (aux(sumColumn) - .variable(.claimedSum))))
+        }
+        self.constraints = all
+
+        // Validate references and degrees.
+        let auxWidth = interactions.isEmpty ? 0 : chunks.count + 1
+        let challengeCount = 1 + (interactions.map(\.message.count).max() ?? 0)
+        for constraint in all {
+            let degree = constraint.expression.degree
+            if degree > Self.maxConstraintDegree {
+                throw .degreeTooHigh(table: name, constraint: constraint.label, degree: degree, limit: Self.maxConstraintDegree)
+            }
+            try Self.validate(constraint.expression, table: name, label: constraint.label, mainWidth: mainWidth,
+                              preprocessedWidth: preprocessedWidth, auxiliaryWidth: auxWidth,
+                              challengeCount: challengeCount, publicValueCount: publicValueCount)
+        }
+        for interaction in interactions {
+            for e in [interaction.multiplicity] + interaction.message {
+                if e.isExtension {
+                    throw .invalidReference(table: name, constraint: interaction.label, detail: "interaction expressions must be base-field")
+                }
+                try Self.validate(e, table: name, label: interaction.label, mainWidth: mainWidth,
+                                  preprocessedWidth: preprocessedWidth, auxiliaryWidth: 0,
+                                  challengeCount: 0, publicValueCount: publicValueCount)
+            }
+        }
+        program = ConstraintProgram(all.map(\.expression))
+        interactionProgram = ConstraintProgram(interactions.flatMap { [$0.multiplicity] + $0.message })
+    }
+
+    private static func validate(_ e: Expression, table: String, label: String, mainWidth: Int, preprocessedWidth: Int,
+                                 auxiliaryWidth: Int, challengeCount: Int, publicValueCount: Int) throws(AIRError) {
+        switch e {
+        case .constant: return
+        case .variable(let v):
+            let ok: Bool
+            switch v {
+            case .main(let c, _): ok = c >= 0 && c < mainWidth
+            case .preprocessed(let c, _): ok = c >= 0 && c < preprocessedWidth
+            case .auxiliary(let c, _): ok = c >= 0 && c < auxiliaryWidth
+            case .challenge(let k): ok = k >= 0 && k < challengeCount
+            case .publicValue(let k): ok = k >= 0 && k < publicValueCount
+            case .claimedSum: ok = auxiliaryWidth > 0
+            case .isFirstRow, .isLastRow, .isTransition: ok = true
+            }
+            if !ok { throw .invalidReference(table: table, constraint: label, detail: "\(v) does not exist") }
+        case .sum(let a, let b), .difference(let a, let b), .product(let a, let b):
+            try validate(a, table: table, label: label, mainWidth: mainWidth, preprocessedWidth: preprocessedWidth,
+                         auxiliaryWidth: auxiliaryWidth, challengeCount: challengeCount, publicValueCount: publicValueCount)
+            try validate(b, table: table, label: label, mainWidth: mainWidth, preprocessedWidth: preprocessedWidth,
+                         auxiliaryWidth: auxiliaryWidth, challengeCount: challengeCount, publicValueCount: publicValueCount)
+        case .negation(let a):
+            try validate(a, table: table, label: label, mainWidth: mainWidth, preprocessedWidth: preprocessedWidth,
+                         auxiliaryWidth: auxiliaryWidth, challengeCount: challengeCount, publicValueCount: publicValueCount)
+        }
+    }
+}
