@@ -9,6 +9,9 @@
 //   Commitments → Field, Hashing, Parallel
 //   Transcript  → Field, Hashing, Parallel
 //   AIR         → Field, Parallel
+//   STARK       → AIR, Polynomials, Commitments, Transcript (options, proof format, FRI plan, security)
+//   Prover      → STARK
+//   Verifier    → STARK (never the prover or the VM)
 //   ISA         → Field (byte coding), Hashing (program digest)
 //   Assembler   → ISA
 //   Trace       → CZstd, Hashing
@@ -60,6 +63,8 @@ let package = Package(
 
         // Proof system.
         .target(name: "AIR", dependencies: ["Field", "Parallel"], swiftSettings: hotSettings),
+        .target(name: "STARK", dependencies: ["AIR", "Field", "Polynomials", "Hashing", "Commitments", "Transcript"],
+                swiftSettings: hotSettings),
 
         // The ML bytecode.
         .target(name: "ISA", dependencies: ["Field", "Hashing"], swiftSettings: hotSettings),

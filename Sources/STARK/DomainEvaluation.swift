@@ -1,0 +1,62 @@
+import Field
+import Parallel
+
+/// Values on the trace domain H = ⟨ω_n⟩ needed at single points: the row
+/// selectors and the vanishing polynomial (Spec/proof-system.md §3), and
+/// barycentric evaluation of a column given by its values on H.
+public enum DomainEvaluation {
+    /// Z_H(x) = x^n − 1, isFirstRow = Z_H/(n(x − 1)), isLastRow = Z_H/(n(x − ω⁻¹)),
+    /// isTransition = x − ω⁻¹, at a point x outside H.
+    public struct Selectors: Sendable {
+        public var vanishing: GoldilocksExt3
+        public var isFirstRow: GoldilocksExt3
+        public var isLastRow: GoldilocksExt3
+        public var isTransition: GoldilocksExt3
+    }
+
+    /// - Throws: `FieldError.divisionByZero` if x ∈ H.
+    public static func selectors(at x: GoldilocksExt3, logHeight: Int) throws(FieldError) -> Selectors {
+        let n = 1 << logHeight
+        let omegaInverse = try Goldilocks.rootOfUnity(logOrder: logHeight).inverse()
+        let vanishing = x.squared(times: logHeight) - .one
+        let scale = Goldilocks(n)
+        let first = vanishing * (try ((x - .one) * scale).inverse())
+        let last = vanishing * (try ((x - omegaInverse) * scale).inverse())
+        return Selectors(vanishing: vanishing, isFirstRow: first, isLastRow: last, isTransition: x - omegaInverse)
+    }
+
+    /// Lagrange weights L_i(x) = (x^n − 1)/n · ω^i/(x − ω^i) for i < n, so a
+    /// column with values f_i on H has f(x) = Σ_i L_i(x)·f_i.
+    /// - Throws: `FieldError.divisionByZero` if x ∈ H.
+    public static func lagrangeWeights(at x: GoldilocksExt3, logHeight: Int) throws(FieldError) -> [GoldilocksExt3] {
+        let n = 1 << logHeight
+        let omega = Goldilocks.rootOfUnity(logOrder: logHeight)
+        var powers = [Goldilocks](repeating: .one, count: n)
+        for i in 1..<max(1, n) { powers[i] = powers[i - 1] * omega }
+        var weights = powers.map { x - $0 }
+        try batchInvert(&weights)
+        let factor = (x.squared(times: logHeight) - .one) * NTTScale.inverse(n)
+        for i in 0..<n { weights[i] = weights[i] * (factor * powers[i]) }
+        return weights
+    }
+
+    /// Σ_i weights[i]·column[i].
+    public static func dot(_ weights: [GoldilocksExt3], _ column: UnsafePointer<Goldilocks>) -> GoldilocksExt3 {
+        var a0 = Goldilocks.zero, a1 = Goldilocks.zero, a2 = Goldilocks.zero
+        for i in 0..<weights.count {
+            let w = weights[i], v = column[i]
+            a0 = a0 + w.c0 * v
+            a1 = a1 + w.c1 * v
+            a2 = a2 + w.c2 * v
+        }
+        return GoldilocksExt3(a0, a1, a2)
+    }
+}
+
+/// 1/n for powers of two n.
+enum NTTScale {
+    static func inverse(_ n: Int) -> Goldilocks {
+        // n < p, so the inverse exists.
+        try! Goldilocks(n).inverse()
+    }
+}

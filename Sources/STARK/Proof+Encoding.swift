@@ -1,0 +1,145 @@
+import Commitments
+import Field
+import Hashing
+
+/// The canonical byte encoding (Spec/proof-format.md §STARK): little-endian,
+/// canonical field elements, explicit bounded counts, no trailing bytes. The
+/// decoder checks every count against a bound and against the bytes left
+/// before allocating, and reports the byte offset of the first problem.
+extension Proof {
+    public static let magic: [UInt8] = Array("ZKPF".utf8)
+    public static let version: UInt16 = 1
+
+    /// Bounds that keep a hostile proof's allocations small.
+    static let maxTables = 64
+    static let maxRows = 1 << 16
+    static let maxRowWidth = 1 << 12
+    static let maxOpenings = 1 << 12
+    static let maxSiblings = 1 << 20
+
+    public func encoded() -> [UInt8] {
+        var w = ByteWriter()
+        w.write(raw: Self.magic)
+        w.write(Self.version)
+        options.encode(into: &w)
+        w.write(UInt16(tables.count))
+        for t in tables {
+            w.write(UInt8(t.logHeight))
+            w.write(UInt8((t.mainRoot != nil ? 1 : 0) | (t.auxiliaryRoot != nil ? 2 : 0)))
+            if let r = t.mainRoot { w.write(raw: r.bytes) }
+            if let r = t.auxiliaryRoot, let s = t.claimedSum { w.write(raw: r.bytes); w.write(s) }
+            w.write(raw: t.quotientRoot.bytes)
+            for values in [t.openings.mainAtZ, t.openings.mainAtNext, t.openings.auxiliaryAtZ,
+                           t.openings.auxiliaryAtNext, t.openings.quotientAtZ] {
+                Self.writeExtensions(values, into: &w)
+            }
+            if let q = t.mainQueries { q.encode(into: &w) }
+            if let q = t.auxiliaryQueries { q.encode(into: &w) }
+            t.quotientQueries.encode(into: &w)
+        }
+        w.write(UInt8(friLayers.count))
+        for layer in friLayers {
+            w.write(raw: layer.root.bytes)
+            layer.queries.encode(into: &w)
+        }
+        Self.writeExtensions(finalPolynomial, into: &w)
+        w.write(proofOfWorkNonce)
+        return w.bytes
+    }
+
+    /// Decodes a proof; every structural problem is a `STARKError.malformed`
+    /// with the byte offset. Semantic checks are the verifier's.
+    public static func decode(_ bytes: [UInt8]) throws(STARKError) -> Proof {
+        var r = ByteReader(bytes)
+        func fail(_ detail: String) -> STARKError { .malformed(offset: r.offset, detail: detail) }
+        do {
+            guard Array(try r.readBytes(4)) == magic else { throw fail("not a zkvm proof (bad magic)") }
+            let version = try r.readUInt16()
+            guard version == Self.version else { throw fail("unsupported proof version \(version)") }
+            let options = try ProofOptions.decode(from: &r)
+            let tableCount = Int(try r.readUInt16())
+            guard tableCount >= 1, tableCount <= maxTables else { throw fail("table count \(tableCount) outside 1…\(maxTables)") }
+            var tables = [TableProof]()
+            for _ in 0..<tableCount {
+                let logHeight = Int(try r.readUInt8())
+                guard logHeight <= maxLogHeight else { throw fail("table height 2^\(logHeight) exceeds 2^\(maxLogHeight)") }
+                let flags = try r.readUInt8()
+                guard flags <= 3 else { throw fail("invalid table flags \(flags)") }
+                let mainRoot = flags & 1 != 0 ? try readDigest(&r) : nil
+                var auxRoot: Digest?, claimed: GoldilocksExt3?
+                if flags & 2 != 0 { auxRoot = try readDigest(&r); claimed = try r.readExtensionElement() }
+                let quotientRoot = try readDigest(&r)
+                let openings = TableOpenings(mainAtZ: try readExtensions(&r), mainAtNext: try readExtensions(&r),
+                                             auxiliaryAtZ: try readExtensions(&r), auxiliaryAtNext: try readExtensions(&r),
+                                             quotientAtZ: try readExtensions(&r))
+                let mainQueries = flags & 1 != 0 ? try MatrixOpening.decode(from: &r) : nil
+                let auxQueries = flags & 2 != 0 ? try MatrixOpening.decode(from: &r) : nil
+                let quotientQueries = try MatrixOpening.decode(from: &r)
+                tables.append(TableProof(logHeight: logHeight, mainRoot: mainRoot, auxiliaryRoot: auxRoot,
+                                         claimedSum: claimed, quotientRoot: quotientRoot, openings: openings,
+                                         mainQueries: mainQueries, auxiliaryQueries: auxQueries,
+                                         quotientQueries: quotientQueries))
+            }
+            let layerCount = Int(try r.readUInt8())
+            guard layerCount <= 32 else { throw fail("FRI layer count \(layerCount) exceeds 32") }
+            var layers = [FRILayerProof]()
+            for _ in 0..<layerCount {
+                layers.append(FRILayerProof(root: try readDigest(&r), queries: try MatrixOpening.decode(from: &r)))
+            }
+            let finalPolynomial = try readExtensions(&r)
+            let nonce = try r.readUInt64()
+            try r.finish()
+            return Proof(options: options, tables: tables, friLayers: layers,
+                         finalPolynomial: finalPolynomial, proofOfWorkNonce: nonce)
+        } catch let error as STARKError {
+            throw error
+        } catch {
+            throw .malformed(offset: r.offset, detail: "\(error)")
+        }
+    }
+
+    static func readDigest(_ r: inout ByteReader) throws(FieldError) -> Digest {
+        Digest(bytes: try r.readBytes(Digest.byteCount))!
+    }
+
+    static func writeExtensions(_ values: [GoldilocksExt3], into w: inout ByteWriter) {
+        w.write(UInt32(values.count))
+        for v in values { w.write(v) }
+    }
+
+    static func readExtensions(_ r: inout ByteReader) throws(FieldError) -> [GoldilocksExt3] {
+        let n = try r.readCount(maximum: maxOpenings, minimumItemSize: 24)
+        var out = [GoldilocksExt3]()
+        out.reserveCapacity(n)
+        for _ in 0..<n { out.append(try r.readExtensionElement()) }
+        return out
+    }
+}
+
+extension MatrixOpening {
+    /// u32 row count, u16 row width, the rows, then the multi-proof.
+    func encode(into w: inout ByteWriter) {
+        w.write(UInt32(rows.count))
+        w.write(UInt16(rows.first?.count ?? 0))
+        for row in rows { for e in row { w.write(e) } }
+        proof.encode(into: &w)
+    }
+
+    static func decode(from r: inout ByteReader) throws -> MatrixOpening {
+        let count = try r.readCount(maximum: Proof.maxRows, minimumItemSize: 1)
+        let width = Int(try r.readUInt16())
+        guard width >= 1, width <= Proof.maxRowWidth, count * width * 8 <= r.remaining else {
+            throw STARKError.malformed(offset: r.offset, detail: "opening of \(count) rows × \(width) does not fit")
+        }
+        var rows = [[Goldilocks]]()
+        rows.reserveCapacity(count)
+        for _ in 0..<count {
+            var row = [Goldilocks]()
+            row.reserveCapacity(width)
+            for _ in 0..<width { row.append(try r.readElement()) }
+            rows.append(row)
+        }
+        let proof = try MerkleMultiProof.decode(from: &r, maxSiblings: Proof.maxSiblings)
+        return MatrixOpening(rows: rows, proof: proof)
+    }
+}

@@ -1,0 +1,98 @@
+import Commitments
+import Field
+import Hashing
+
+/// Rows of a committed matrix at some positions, with the Merkle multi-proof
+/// that authenticates them. Positions are not stored: the verifier derives
+/// them from the query indices (sorted, without repeats).
+public struct MatrixOpening: Sendable, Equatable {
+    public var rows: [[Goldilocks]]
+    public var proof: MerkleMultiProof
+
+    public init(rows: [[Goldilocks]], proof: MerkleMultiProof) {
+        self.rows = rows
+        self.proof = proof
+    }
+}
+
+/// Values of every committed column of one table at the out-of-domain point
+/// z (and, for main and auxiliary columns, at z·ω). Auxiliary and quotient
+/// columns are extension-valued and committed as three base columns each;
+/// each base column is opened separately (Spec/proof-system.md §4).
+public struct TableOpenings: Sendable, Equatable {
+    public var mainAtZ: [GoldilocksExt3]
+    public var mainAtNext: [GoldilocksExt3]
+    public var auxiliaryAtZ: [GoldilocksExt3]
+    public var auxiliaryAtNext: [GoldilocksExt3]
+    public var quotientAtZ: [GoldilocksExt3]
+
+    public init(mainAtZ: [GoldilocksExt3], mainAtNext: [GoldilocksExt3], auxiliaryAtZ: [GoldilocksExt3],
+                auxiliaryAtNext: [GoldilocksExt3], quotientAtZ: [GoldilocksExt3]) {
+        self.mainAtZ = mainAtZ
+        self.mainAtNext = mainAtNext
+        self.auxiliaryAtZ = auxiliaryAtZ
+        self.auxiliaryAtNext = auxiliaryAtNext
+        self.quotientAtZ = quotientAtZ
+    }
+}
+
+/// Everything the proof holds for one table.
+public struct TableProof: Sendable, Equatable {
+    /// log2 of the table's height, 0…26.
+    public var logHeight: Int
+    public var mainRoot: Digest?
+    public var auxiliaryRoot: Digest?
+    public var claimedSum: GoldilocksExt3?
+    public var quotientRoot: Digest
+    public var openings: TableOpenings
+    public var mainQueries: MatrixOpening?
+    public var auxiliaryQueries: MatrixOpening?
+    public var quotientQueries: MatrixOpening
+
+    public init(logHeight: Int, mainRoot: Digest?, auxiliaryRoot: Digest?, claimedSum: GoldilocksExt3?,
+                quotientRoot: Digest, openings: TableOpenings, mainQueries: MatrixOpening?,
+                auxiliaryQueries: MatrixOpening?, quotientQueries: MatrixOpening) {
+        self.logHeight = logHeight
+        self.mainRoot = mainRoot
+        self.auxiliaryRoot = auxiliaryRoot
+        self.claimedSum = claimedSum
+        self.quotientRoot = quotientRoot
+        self.openings = openings
+        self.mainQueries = mainQueries
+        self.auxiliaryQueries = auxiliaryQueries
+        self.quotientQueries = quotientQueries
+    }
+}
+
+/// One committed FRI layer: its root and the leaves the queries open.
+public struct FRILayerProof: Sendable, Equatable {
+    public var root: Digest
+    public var queries: MatrixOpening
+
+    public init(root: Digest, queries: MatrixOpening) {
+        self.root = root
+        self.queries = queries
+    }
+}
+
+/// A STARK proof for one AIR instance (Spec/proof-format.md §STARK).
+public struct Proof: Sendable, Equatable {
+    public var options: ProofOptions
+    public var tables: [TableProof]
+    public var friLayers: [FRILayerProof]
+    /// Coefficients of the final FRI polynomial, lowest first.
+    public var finalPolynomial: [GoldilocksExt3]
+    public var proofOfWorkNonce: UInt64
+
+    public init(options: ProofOptions, tables: [TableProof], friLayers: [FRILayerProof],
+                finalPolynomial: [GoldilocksExt3], proofOfWorkNonce: UInt64) {
+        self.options = options
+        self.tables = tables
+        self.friLayers = friLayers
+        self.finalPolynomial = finalPolynomial
+        self.proofOfWorkNonce = proofOfWorkNonce
+    }
+
+    /// The largest supported table height, 2^26 rows.
+    public static let maxLogHeight = 26
+}

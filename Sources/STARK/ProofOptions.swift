@@ -1,0 +1,75 @@
+import Field
+
+/// The parameters of one proof, all absorbed into the transcript and all
+/// checked against the verifier's `VerifierPolicy` (Spec/proof-system.md §3).
+public struct ProofOptions: Sendable, Hashable, CustomStringConvertible {
+    /// log2 of the blowup factor ρ⁻¹: 1…4 (blowup 2…16). Must be ≥ 1 so the
+    /// quotient domain (2n points) fits in the LDE domain.
+    public var logBlowup: Int
+    /// Number of FRI query positions, 1…512.
+    public var queries: Int
+    /// log2 of the FRI folding arity: 1…4 (arity 2…16).
+    public var logFoldingArity: Int
+    /// Proof-of-work bits before the query positions are drawn, 0…32.
+    public var grindingBits: Int
+    /// log2 of the number of coefficients of the final FRI polynomial, 0…10.
+    public var logFinalPolynomialLength: Int
+
+    public init(logBlowup: Int, queries: Int, logFoldingArity: Int, grindingBits: Int, logFinalPolynomialLength: Int) {
+        self.logBlowup = logBlowup
+        self.queries = queries
+        self.logFoldingArity = logFoldingArity
+        self.grindingBits = grindingBits
+        self.logFinalPolynomialLength = logFinalPolynomialLength
+    }
+
+    /// The defaults: blowup 8, arity 8, 16 grinding bits, and the fewest
+    /// queries that give ≥ 100 proven bits for traces up to 2^26 rows (see
+    /// `SecurityLevel` and Spec/security.md).
+    public static let standard = ProofOptions(logBlowup: 3, queries: 88, logFoldingArity: 3,
+                                              grindingBits: 16, logFinalPolynomialLength: 3)
+
+    /// Fast, insecure options for tests of the machinery (a few bits of security).
+    public static let testing = ProofOptions(logBlowup: 1, queries: 8, logFoldingArity: 2,
+                                             grindingBits: 0, logFinalPolynomialLength: 1)
+
+    public var blowup: Int { 1 << logBlowup }
+    public var foldingArity: Int { 1 << logFoldingArity }
+
+    /// Throws unless every field is in its documented range.
+    public func validate() throws(STARKError) {
+        guard (1...4).contains(logBlowup) else { throw .invalidOptions("log blowup \(logBlowup) outside 1…4") }
+        guard (1...512).contains(queries) else { throw .invalidOptions("query count \(queries) outside 1…512") }
+        guard (1...4).contains(logFoldingArity) else { throw .invalidOptions("log folding arity \(logFoldingArity) outside 1…4") }
+        guard (0...32).contains(grindingBits) else { throw .invalidOptions("grinding bits \(grindingBits) outside 0…32") }
+        guard (0...10).contains(logFinalPolynomialLength) else {
+            throw .invalidOptions("log final polynomial length \(logFinalPolynomialLength) outside 0…10")
+        }
+    }
+
+    public func encode(into writer: inout ByteWriter) {
+        writer.write(UInt8(logBlowup))
+        writer.write(UInt16(queries))
+        writer.write(UInt8(logFoldingArity))
+        writer.write(UInt8(grindingBits))
+        writer.write(UInt8(logFinalPolynomialLength))
+    }
+
+    public static func decode(from reader: inout ByteReader) throws(STARKError) -> ProofOptions {
+        do {
+            let options = ProofOptions(logBlowup: Int(try reader.readUInt8()), queries: Int(try reader.readUInt16()),
+                                       logFoldingArity: Int(try reader.readUInt8()), grindingBits: Int(try reader.readUInt8()),
+                                       logFinalPolynomialLength: Int(try reader.readUInt8()))
+            try options.validate()
+            return options
+        } catch let error as STARKError {
+            throw error
+        } catch {
+            throw .malformed(offset: reader.offset, detail: "\(error)")
+        }
+    }
+
+    public var description: String {
+        "blowup \(blowup), \(queries) queries, arity \(foldingArity), \(grindingBits) grinding bits, final length \(1 << logFinalPolynomialLength)"
+    }
+}

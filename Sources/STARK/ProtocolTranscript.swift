@@ -1,0 +1,101 @@
+import AIR
+import Field
+import Hashing
+import Transcript
+
+/// The Fiat–Shamir schedule shared by prover and verifier, so both absorb the
+/// same values in the same order (Spec/proof-system.md §4; SECURITY-PLAN B.6).
+/// Every value the verifier uses is absorbed before any challenge that
+/// depends on it.
+public struct ProtocolTranscript {
+    public private(set) var transcript: Transcript
+
+    public static let domain = "zkvm-stark-v1"
+
+    /// Starts the transcript with the statement: the AIR's full shape (every
+    /// compiled constraint), the options, the caller's statement bytes
+    /// (program digest, public inputs/outputs, segment data), the public
+    /// values, and every table's height.
+    public init(air: AIRDefinition, options: ProofOptions, statement: [UInt8],
+                publicValues: [Goldilocks], logHeights: [Int]) {
+        transcript = Transcript(domain: Self.domain)
+        transcript.absorb("air", bytes: air.shapeDescription)
+        var w = ByteWriter()
+        options.encode(into: &w)
+        transcript.absorb("options", bytes: w.bytes)
+        transcript.absorb("statement", bytes: statement)
+        transcript.absorb("public values", publicValues)
+        transcript.absorb("log heights", logHeights.map { Goldilocks($0) })
+    }
+
+    public mutating func absorbMainRoots(_ roots: [Digest?]) {
+        for root in roots { if let root { transcript.absorb("main root", root) } }
+    }
+
+    /// α and β, expanded to the challenge vector [α, β, …, β^w].
+    public mutating func logUpChallenges(air: AIRDefinition) -> [GoldilocksExt3] {
+        guard air.usesLogUp else { return [] }
+        let alpha = transcript.challengeExtension()
+        let beta = transcript.challengeExtension()
+        return LogUpChallenges.vector(alpha: alpha, beta: beta, maxMessageLength: air.maxMessageLength)
+    }
+
+    public mutating func absorbAuxiliary(roots: [Digest?], claimedSums: [GoldilocksExt3?]) {
+        for (root, sum) in zip(roots, claimedSums) {
+            if let root { transcript.absorb("aux root", root) }
+            if let sum { transcript.absorb("claimed sum", sum) }
+        }
+    }
+
+    /// γ, the constraint-combination challenge.
+    public mutating func constraintChallenge() -> GoldilocksExt3 { transcript.challengeExtension() }
+
+    public mutating func absorbQuotientRoots(_ roots: [Digest]) {
+        for root in roots { transcript.absorb("quotient root", root) }
+    }
+
+    /// The out-of-domain point z, redrawn until it lies outside the base
+    /// field — hence outside every trace and LDE domain, so no selector or
+    /// DEEP denominator vanishes.
+    public mutating func outOfDomainPoint() -> GoldilocksExt3 {
+        while true {
+            let z = transcript.challengeExtension()
+            if z.baseValue == nil { return z }
+            transcript.absorb("retry", integer: 1)
+        }
+    }
+
+    public mutating func absorbOpenings(_ openings: [TableOpenings]) {
+        for o in openings {
+            transcript.absorb("main at z", o.mainAtZ)
+            transcript.absorb("main at zw", o.mainAtNext)
+            transcript.absorb("aux at z", o.auxiliaryAtZ)
+            transcript.absorb("aux at zw", o.auxiliaryAtNext)
+            transcript.absorb("quotient at z", o.quotientAtZ)
+        }
+    }
+
+    /// δ, the DEEP batching challenge.
+    public mutating func deepChallenge() -> GoldilocksExt3 { transcript.challengeExtension() }
+
+    /// The fold and injection challenges (ζ, η) for one FRI step of `arity` binary folds.
+    public mutating func foldChallenges(arity: Int) -> [(fold: GoldilocksExt3, inject: GoldilocksExt3)] {
+        (0..<arity).map { _ in (transcript.challengeExtension(), transcript.challengeExtension()) }
+    }
+
+    public mutating func absorbLayerRoot(_ root: Digest) { transcript.absorb("fri layer", root) }
+
+    public mutating func absorbFinalPolynomial(_ coefficients: [GoldilocksExt3]) {
+        transcript.absorb("final polynomial", coefficients)
+    }
+
+    public mutating func grind(bits: Int) throws(TranscriptError) -> UInt64 { try transcript.grind(bits: bits) }
+
+    public mutating func verifyProofOfWork(nonce: UInt64, bits: Int) throws(TranscriptError) {
+        try transcript.verifyProofOfWork(nonce: nonce, bits: bits)
+    }
+
+    public mutating func queryPositions(count: Int, logDomainSize: Int) -> [Int] {
+        transcript.challengeIndices(count: count, bound: 1 << logDomainSize)
+    }
+}
