@@ -65,6 +65,10 @@ let package = Package(
         .target(name: "AIR", dependencies: ["Field", "Parallel"], swiftSettings: hotSettings),
         .target(name: "STARK", dependencies: ["AIR", "Field", "Polynomials", "Hashing", "Commitments", "Transcript"],
                 swiftSettings: hotSettings),
+        .target(name: "Prover", dependencies: ["STARK", "AIR", "Field", "Polynomials", "Hashing", "Commitments", "Parallel"],
+                swiftSettings: hotSettings),
+        .target(name: "Verifier", dependencies: ["STARK", "AIR", "Field", "Polynomials", "Hashing", "Commitments"],
+                swiftSettings: hotSettings),
 
         // The ML bytecode.
         .target(name: "ISA", dependencies: ["Field", "Hashing"], swiftSettings: hotSettings),

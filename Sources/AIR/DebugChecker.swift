@@ -68,7 +68,7 @@ public enum DebugChecker {
     }
 
     /// Validates column counts and lengths; returns the common height (a power of two).
-    static func checkShape(_ table: Table, main: [[Goldilocks]], preprocessed: [[Goldilocks]]) throws(AIRError) -> Int {
+    public static func checkShape(_ table: Table, main: [[Goldilocks]], preprocessed: [[Goldilocks]]) throws(AIRError) -> Int {
         guard main.count == table.mainWidth, preprocessed.count == table.preprocessedWidth else {
             throw .invalidShape(table: table.name, detail: "expected \(table.mainWidth) main and \(table.preprocessedWidth) preprocessed columns, got \(main.count) and \(preprocessed.count)")
         }

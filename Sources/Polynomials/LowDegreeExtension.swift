@@ -32,18 +32,36 @@ public enum LowDegreeExtension {
         precondition(n > 0 && n & (n - 1) == 0, "LDE input size must be a power of two")
         precondition(logBlowup >= 0 && logBlowup <= maxLogBlowup, "blowup must be 1…16")
         precondition(!shift.isZero, "coset shift must be non-zero")
-        let logN = n.trailingZeroBitCount + logBlowup
-        precondition(logN <= Goldilocks.twoAdicity, "extended domain exceeds 2^32")
-        let chunks = 1 << logBlowup
-        let bigN = n << logBlowup
-
         // Coefficients × n, natural order.
         var coefficients = evaluations
         coefficients.withUnsafeMutableBufferPointer { b in
             BitReversal.permute(b.baseAddress!, count: n)
             NTT.inverseFromBitReversedUnscaled(b.baseAddress!, count: n, threads: threads)
         }
-        let invN = NTT.inverseOfPowerOfTwo(n.trailingZeroBitCount)
+        return extendScaled(coefficients, by: NTT.inverseOfPowerOfTwo(n.trailingZeroBitCount),
+                            logBlowup: logBlowup, shift: shift, threads: threads)
+    }
+
+    /// Extends a polynomial given by its n coefficients (lowest first, n a
+    /// power of two) to the same bit-reversed coset layout as `extend`.
+    public static func extend(coefficients: [Goldilocks], logBlowup: Int,
+                              shift: Goldilocks = defaultShift,
+                              threads: Int = Parallel.defaultThreads) -> [Goldilocks] {
+        let n = coefficients.count
+        precondition(n > 0 && n & (n - 1) == 0, "LDE input size must be a power of two")
+        precondition(logBlowup >= 0 && logBlowup <= maxLogBlowup, "blowup must be 1…16")
+        precondition(!shift.isZero, "coset shift must be non-zero")
+        return extendScaled(coefficients, by: .one, logBlowup: logBlowup, shift: shift, threads: threads)
+    }
+
+    /// The shared second half: coefficients·`factor` evaluated on the 2^b cosets.
+    static func extendScaled(_ coefficients: [Goldilocks], by invN: Goldilocks, logBlowup: Int,
+                             shift: Goldilocks, threads: Int) -> [Goldilocks] {
+        let n = coefficients.count
+        let logN = n.trailingZeroBitCount + logBlowup
+        precondition(logN <= Goldilocks.twoAdicity, "extended domain exceeds 2^32")
+        let chunks = 1 << logBlowup
+        let bigN = n << logBlowup
         let omegaBig = Goldilocks.rootOfUnity(logOrder: logN)
 
         let outer = min(chunks, max(1, threads))

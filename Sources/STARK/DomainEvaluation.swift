@@ -60,3 +60,19 @@ enum NTTScale {
         try! Goldilocks(n).inverse()
     }
 }
+
+/// Extension columns are committed as three base columns (the coefficients
+/// of 1, X, X²); opened values recombine as c0 + c1·X + c2·X².
+public enum ExtensionColumns {
+    public static let x = GoldilocksExt3(.zero, .one, .zero)
+    public static let xSquared = GoldilocksExt3(.zero, .zero, .one)
+
+    public static func combine(_ c0: GoldilocksExt3, _ c1: GoldilocksExt3, _ c2: GoldilocksExt3) -> GoldilocksExt3 {
+        c0 + c1 * x + c2 * xSquared
+    }
+
+    /// Splits extension values into their three coefficient columns.
+    public static func split(_ column: [GoldilocksExt3]) -> [[Goldilocks]] {
+        [column.map(\.c0), column.map(\.c1), column.map(\.c2)]
+    }
+}

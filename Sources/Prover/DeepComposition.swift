@@ -1,0 +1,96 @@
+import AIR
+import Field
+import Parallel
+import Polynomials
+import STARK
+
+/// The committed columns of one table, in DEEP order: main, auxiliary and
+/// quotient columns opened at z, then main and auxiliary columns at z·ω
+/// (Spec/proof-system.md §4). Each term gets the next power of δ.
+struct TableCommitments {
+    let logHeight: Int
+    let main: CommittedMatrix?
+    let auxiliary: CommittedMatrix?
+    let quotient: CommittedMatrix
+}
+
+enum DeepComposition {
+    /// R_l(x) = Σ δ^k·(f_k(x) − f_k(z))/(x − z) + Σ δ^k·(f_k(x) − f_k(zω))/(x − zω)
+    /// over every table whose LDE has 2^l points, at every LDE position
+    /// (bit-reversed). `firstPower[t]` is the exponent of δ for table t's first term.
+    static func compose(level: Int, tables: [Int], commitments: [TableCommitments], openings: [TableOpenings],
+                        firstPower: [Int], delta: GoldilocksExt3, z: GoldilocksExt3, threads: Int) -> [GoldilocksExt3] {
+        let size = 1 << level
+        let logHeight = commitments[tables[0]].logHeight
+        let zNext = z * Goldilocks.rootOfUnity(logOrder: logHeight)
+
+        // Per table: the δ powers of its z-terms and next-terms, and the constants Σ δ^k v_k.
+        struct Part { let matrix: CommittedMatrix; let zPowers: [GoldilocksExt3]; let nextPowers: [GoldilocksExt3] }
+        var parts = [Part]()
+        var constantZ = GoldilocksExt3.zero, constantNext = GoldilocksExt3.zero
+        for t in tables {
+            let c = commitments[t], o = openings[t]
+            var k = firstPower[t]
+            func power() -> GoldilocksExt3 { defer { k += 1 }; return delta.power(UInt64(k)) }
+            let mainZ = (0..<(c.main?.width ?? 0)).map { _ in power() }
+            let auxZ = (0..<(c.auxiliary?.width ?? 0)).map { _ in power() }
+            let quotientZ = (0..<c.quotient.width).map { _ in power() }
+            let mainNext = (0..<(c.main?.width ?? 0)).map { _ in power() }
+            let auxNext = (0..<(c.auxiliary?.width ?? 0)).map { _ in power() }
+            for (p, v) in zip(mainZ + auxZ + quotientZ, o.mainAtZ + o.auxiliaryAtZ + o.quotientAtZ) { constantZ = constantZ + p * v }
+            for (p, v) in zip(mainNext + auxNext, o.mainAtNext + o.auxiliaryAtNext) { constantNext = constantNext + p * v }
+            let zero = GoldilocksExt3.zero
+            if let m = c.main {
+                parts.append(Part(matrix: m, zPowers: mainZ, nextPowers: mainNext))
+            }
+            if let a = c.auxiliary {
+                parts.append(Part(matrix: a, zPowers: auxZ, nextPowers: auxNext))
+            }
+            parts.append(Part(matrix: c.quotient, zPowers: quotientZ,
+                              nextPowers: [GoldilocksExt3](repeating: zero, count: c.quotient.width)))
+        }
+
+        let points = domainPoints(level: level, threads: threads)
+        var out = [GoldilocksExt3](repeating: .zero, count: size)
+        out.withUnsafeMutableBufferPointer { buffer in
+            let dst = SharedMutablePointer(buffer.baseAddress!)
+            Parallel.forEachChunk(size, granularity: 256, threads: threads) { range in
+                let count = range.count
+                var denZ = [GoldilocksExt3](repeating: .zero, count: count)
+                var denNext = denZ
+                for (i, r) in range.enumerated() {
+                    let x = points[r]
+                    denZ[i] = GoldilocksExt3(x) - z
+                    denNext[i] = GoldilocksExt3(x) - zNext
+                }
+                // z ∉ F_p, so no denominator vanishes.
+                try! batchInvert(&denZ)
+                try! batchInvert(&denNext)
+                for (i, r) in range.enumerated() {
+                    var a = GoldilocksExt3.zero, b = GoldilocksExt3.zero
+                    for part in parts {
+                        part.matrix.matrix.values.withUnsafeBufferPointer { values in
+                            let row = values.baseAddress! + r * part.matrix.width
+                            for c in 0..<part.matrix.width {
+                                a = a + part.zPowers[c] * row[c]
+                                b = b + part.nextPowers[c] * row[c]
+                            }
+                        }
+                    }
+                    dst.base[r] = (a - constantZ) * denZ[i] + (b - constantNext) * denNext[i]
+                }
+            }
+        }
+        return out
+    }
+
+    /// shift·ω^{reverse(r)} for every bit-reversed position r of a level.
+    static func domainPoints(level: Int, threads: Int) -> [Goldilocks] {
+        let size = 1 << level
+        let omega = Goldilocks.rootOfUnity(logOrder: level)
+        var natural = [Goldilocks](repeating: LowDegreeExtension.defaultShift, count: size)
+        for i in 1..<max(1, size) { natural[i] = natural[i - 1] * omega }
+        BitReversal.permute(&natural)
+        return natural
+    }
+}

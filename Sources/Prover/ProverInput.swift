@@ -1,0 +1,34 @@
+import AIR
+import Field
+
+/// What the prover needs: the AIR, the witness (main columns of every table),
+/// the preprocessed columns (the verifier recomputes these), the public
+/// values and the statement bytes bound into the transcript.
+public struct ProverInput: Sendable {
+    public var air: AIRDefinition
+    /// Per table, its main columns (all of the table's height, a power of two).
+    public var main: [[[Goldilocks]]]
+    /// Per table, its preprocessed columns.
+    public var preprocessed: [[[Goldilocks]]]
+    public var publicValues: [Goldilocks]
+    /// Caller-defined statement (program digest, public inputs/outputs, …).
+    public var statement: [UInt8]
+
+    public init(air: AIRDefinition, main: [[[Goldilocks]]], preprocessed: [[[Goldilocks]]],
+                publicValues: [Goldilocks], statement: [UInt8]) {
+        self.air = air
+        self.main = main
+        self.preprocessed = preprocessed
+        self.publicValues = publicValues
+        self.statement = statement
+    }
+}
+
+/// Wall-clock seconds per prover phase, in order.
+public struct ProverReport: Sendable {
+    public var phases: [(name: String, seconds: Double)] = []
+    /// Total rows over all tables.
+    public var traceRows = 0
+
+    public var totalSeconds: Double { phases.reduce(0) { $0 + $1.seconds } }
+}
