@@ -94,6 +94,8 @@ let package = Package(
         .testTarget(name: "HashingTests", dependencies: ["Hashing", "TestSupport"]),
         .testTarget(name: "CommitmentsTests", dependencies: ["Commitments", "TestSupport"]),
         .testTarget(name: "TranscriptTests", dependencies: ["Transcript", "TestSupport"]),
+        .testTarget(name: "AIRTests", dependencies: ["AIR", "Field", "TestSupport"]),
+        .testTarget(name: "ProofSystemTests", dependencies: ["AIR", "STARK", "Prover", "Verifier", "Field", "TestSupport"]),
         .testTarget(name: "ISATests", dependencies: ["ISA", "TestSupport"]),
         .testTarget(name: "AssemblerTests", dependencies: ["Assembler", "ISA", "VM", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "TraceTests", dependencies: ["Trace", "VM", "ISA", "Assembler"]),

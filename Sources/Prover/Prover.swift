@@ -9,7 +9,10 @@ import STARK
 /// composition low-degree with FRI (Spec/proof-system.md). Any program's
 /// witness goes through the same code: no per-circuit keys.
 public enum Prover {
-    public static func prove(_ input: ProverInput, options: ProofOptions = .standard,
+    /// - Parameter checkWitness: run the `DebugChecker` first and refuse an
+    ///   unsatisfied witness with the failing table, constraint and row
+    ///   (tests of a lying prover turn it off to reach the verifier).
+    public static func prove(_ input: ProverInput, options: ProofOptions = .standard, checkWitness: Bool = true,
                              threads: Int = Parallel.defaultThreads) throws(STARKError) -> (proof: Proof, report: ProverReport) {
         try options.validate()
         let air = input.air
@@ -34,6 +37,16 @@ public enum Prover {
             }
             logHeights.append(logHeight)
             report.traceRows += height
+        }
+        if checkWitness {
+            var generator = SystemRandomNumberGenerator()
+            let challenges = LogUpChallenges.vector(alpha: .random(using: &generator), beta: .random(using: &generator),
+                                                    maxMessageLength: air.maxMessageLength)
+            do {
+                try DebugChecker.check(air: air, main: input.main, preprocessed: input.preprocessed,
+                                       publicValues: input.publicValues, boundary: input.boundary, challenges: challenges)
+            } catch { throw .invalidInput("witness does not satisfy the AIR: \(error)") }
+            report.phases.append(("witness check", clock.lap()))
         }
         var transcript = ProtocolTranscript(air: air, options: options, statement: input.statement,
                                             publicValues: input.publicValues, logHeights: logHeights)

@@ -11,15 +11,18 @@ public struct ProverInput: Sendable {
     /// Per table, its preprocessed columns.
     public var preprocessed: [[[Goldilocks]]]
     public var publicValues: [Goldilocks]
+    /// Messages the statement puts on the buses (checked by the witness check only).
+    public var boundary: [BoundaryMessage]
     /// Caller-defined statement (program digest, public inputs/outputs, …).
     public var statement: [UInt8]
 
     public init(air: AIRDefinition, main: [[[Goldilocks]]], preprocessed: [[[Goldilocks]]],
-                publicValues: [Goldilocks], statement: [UInt8]) {
+                publicValues: [Goldilocks], boundary: [BoundaryMessage] = [], statement: [UInt8]) {
         self.air = air
         self.main = main
         self.preprocessed = preprocessed
         self.publicValues = publicValues
+        self.boundary = boundary
         self.statement = statement
     }
 }

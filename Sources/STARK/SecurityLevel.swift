@@ -1,0 +1,154 @@
+import AIR
+import Foundation
+
+/// Security of a parameter set, in bits (Spec/security.md).
+///
+/// Proven bounds follow the round-by-round analysis of Winterfell's
+/// estimator (air/src/proof/security.rs), itself from Haböck's FRI summary
+/// (ePrint 2022/1216, batched-FRI and DEEP-ALI theorems) and ePrint
+/// 2024/1553 (Theorems 2 and 3): the unique-decoding regime and the
+/// Johnson-bound list-decoding regime, the latter optimised over the
+/// proximity parameter m. A LogUp term (Haböck, ePrint 2022/1530, adapted
+/// to a univariate running sum; see Spec/security.md §4) and the hash's
+/// collision resistance cap the result. Conjectured bits (ethSTARK
+/// Conjecture 1) are reported second and never used for the policy.
+public struct SecurityLevel: Sendable, CustomStringConvertible {
+    /// Inputs of the formulas.
+    public struct Parameters: Sendable {
+        /// log2 |F| of the challenge field (192 for the cubic extension).
+        public var fieldBits: Double = 192
+        /// Collision resistance of the Merkle hash (128 for SHA-256).
+        public var collisionBits: Double = 128
+        /// n: rows of the largest table.
+        public var traceLength: Double
+        public var blowup: Double
+        public var queries: Double
+        public var grindingBits: Double
+        /// Folding factor per FRI round (2 for binary folds).
+        public var foldingFactor: Double
+        /// FRI rounds; the unique-decoding folding term exists only if ≥ 1.
+        public var foldingRounds: Int
+        /// Batching factor of the constraint combination: 1 for linear
+        /// batching, C − 1 for powers of one challenge.
+        public var constraintBatching: Double
+        /// Batching factor of the DEEP/FRI combination: 1 (linear) or N − 1 (powers).
+        public var polynomialBatching: Double
+        /// Total LogUp fractions T (0 without LogUp) and the widest message w.
+        public var lookupFractions: Double = 0
+        public var lookupWidth: Double = 0
+
+        public init(traceLength: Double, blowup: Double, queries: Double, grindingBits: Double, foldingFactor: Double,
+                    foldingRounds: Int, constraintBatching: Double, polynomialBatching: Double) {
+            self.traceLength = traceLength
+            self.blowup = blowup
+            self.queries = queries
+            self.grindingBits = grindingBits
+            self.foldingFactor = foldingFactor
+            self.foldingRounds = foldingRounds
+            self.constraintBatching = constraintBatching
+            self.polynomialBatching = polynomialBatching
+        }
+    }
+
+    public let parameters: Parameters
+    /// max(unique decoding, list decoding): both are proven bounds.
+    public let provenBits: Double
+    public let uniqueDecodingBits: Double
+    public let listDecodingBits: Double
+    public let conjecturedBits: Double
+    /// The proximity parameter m that maximises the list-decoding bound.
+    public let proximityParameter: Int
+
+    public init(_ p: Parameters) {
+        parameters = p
+        let udr = Self.uniqueDecoding(p)
+        var best = 0.0, bestM = 3
+        for m in 3..<max(4, Self.upperM(p.traceLength)) {
+            let bits = Self.listDecoding(p, m: Double(m))
+            if bits >= best { best = bits; bestM = m }
+        }
+        uniqueDecodingBits = udr
+        listDecodingBits = min(best, p.collisionBits)
+        proximityParameter = bestM
+        provenBits = max(uniqueDecodingBits, listDecodingBits)
+        var query = log2(p.blowup).rounded(.down) * p.queries
+        if query >= 80 { query += p.grindingBits }
+        conjecturedBits = min(min(p.fieldBits, query) - 1, p.collisionBits)
+    }
+
+    /// The parameters of a proof of `air` with tables up to 2^maxLogHeight rows.
+    public init(options: ProofOptions, air: AIRDefinition, maxLogHeight: Int) {
+        let n = Double(1 << maxLogHeight)
+        let constraints = air.tables.map(\.constraints.count).reduce(0, +)
+        let committed = air.tables.map { 2 * $0.mainWidth + 6 * $0.auxiliaryWidth + 3 * Table.quotientChunks }.reduce(0, +)
+        let rounds = maxLogHeight - options.logFinalPolynomialLength
+        var p = Parameters(traceLength: n, blowup: Double(options.blowup), queries: Double(options.queries),
+                           grindingBits: Double(options.grindingBits), foldingFactor: 2, foldingRounds: rounds,
+                           constraintBatching: Double(max(1, constraints - 1)),
+                           polynomialBatching: Double(max(1, committed - 1)))
+        let interactions = air.tables.map(\.interactions.count).reduce(0, +)
+        p.lookupFractions = n * Double(max(interactions, 0))
+        p.lookupWidth = Double(air.maxMessageLength)
+        self.init(p)
+    }
+
+    /// Theorem 3 of ePrint 2024/1553 as in Winterfell: ALI, DEEP, FRI
+    /// batching, FRI folding and query terms.
+    static func uniqueDecoding(_ p: Parameters) -> Double {
+        let n = p.traceLength, b = p.blowup, d = n * b, f = p.fieldBits
+        let rhoPlus = (n + 2) / d
+        let alpha = (1 + rhoPlus) / 2
+        var terms = [
+            f - log2(p.constraintBatching),
+            f - log2((b + 1) * (n + 1) + (n - 1)),
+            f - log2(d * p.polynomialBatching),
+            p.grindingBits - p.queries * log2(alpha),
+            lookupTerm(p),
+        ]
+        if p.foldingRounds >= 1 { terms.append(f - log2((p.foldingFactor - 1) * (d + 1))) }
+        return min(rustFloor(terms), p.collisionBits)
+    }
+
+    /// Theorem 2 of ePrint 2024/1553 as in Winterfell, for one m ≥ 3.
+    static func listDecoding(_ p: Parameters, m: Double) -> Double {
+        let n = p.traceLength, b = p.blowup, d = n * b, f = p.fieldBits
+        let rho = 1 / b
+        let alpha = (1 + 1 / (2 * m)) * rho.squareRoot()
+        let listSize = m / (rho - 2 * m / d)
+        let terms = [
+            f - log2(listSize) - log2(p.constraintBatching),
+            f - log2(listSize * listSize * ((b + 1) * (n + 1) + (n - 1))),
+            f - log2(pow(m + 0.5, 7) / (3 * pow(rho, 1.5)) * d * d * p.polynomialBatching),
+            p.grindingBits - p.queries * log2(alpha),
+            lookupTerm(p),
+        ]
+        return rustFloor(terms)
+    }
+
+    /// LogUp: Schwartz–Zippel on the cleared-denominator identity in (α, β):
+    /// degree ≤ T·(w + 1) for T fractions of width-w messages.
+    static func lookupTerm(_ p: Parameters) -> Double {
+        guard p.lookupFractions > 0 else { return .infinity }
+        return p.fieldBits - log2(p.lookupFractions * (p.lookupWidth + 1))
+    }
+
+    /// m_max = min(⌈1/(2(√((n+2)/n) − 1))⌉, 1000).
+    static func upperM(_ n: Double) -> Int {
+        let bound = (1 / (2 * (((n + 2) / n).squareRoot() - 1))).rounded(.up)
+        return Int(min(bound, 1000))
+    }
+
+    /// ⌊min(terms)⌋ ignoring NaN terms, with negative results clamped to 0
+    /// (the behaviour of Winterfell's f64 → u64 conversion).
+    static func rustFloor(_ terms: [Double]) -> Double {
+        let finite = terms.filter { !$0.isNaN }
+        guard let smallest = finite.min() else { return 0 }
+        if smallest == -.infinity || smallest < 0 { return 0 }
+        return smallest.rounded(.down)
+    }
+
+    public var description: String {
+        String(format: "%.0f proven bits (unique decoding %.0f, list decoding %.0f with m = %d); %.0f conjectured",
+               provenBits, uniqueDecodingBits, listDecodingBits, proximityParameter, conjecturedBits)
+    }
+}

@@ -1,0 +1,138 @@
+import AIR
+import Commitments
+import Field
+import Hashing
+import Polynomials
+import STARK
+
+/// The query phase: authenticate every opened row, recompute the DEEP
+/// compositions at the opened positions, and fold each query down to the
+/// final polynomial (see `FRISchedule`).
+enum FRIVerifier {
+    static func verify(proof: Proof, air: AIRDefinition, schedule: FRISchedule, queries: [Int],
+                       foldChallenges: [[(fold: GoldilocksExt3, inject: GoldilocksExt3)]],
+                       z: GoldilocksExt3, delta: GoldilocksExt3) throws(STARKError) {
+        let options = proof.options
+        // DEEP compositions R_l at the opened positions, summed over tables per level.
+        var reduced = [Int: [Int: GoldilocksExt3]]()
+        var power = 0
+        for (t, table) in air.tables.enumerated() {
+            let p = proof.tables[t]
+            let level = p.logHeight + options.logBlowup
+            let positions = QueryPositions.positions(level: level, queries: queries, schedule: schedule)
+            let main = try authenticate(p.mainQueries, root: p.mainRoot, level: level, width: table.mainWidth,
+                                        positions: positions, what: "table \(table.name) main")
+            let aux = try authenticate(p.auxiliaryQueries, root: p.auxiliaryRoot, level: level,
+                                       width: 3 * table.auxiliaryWidth, positions: positions, what: "table \(table.name) aux")
+            let quotient = try authenticate(p.quotientQueries, root: p.quotientRoot, level: level,
+                                            width: 3 * Table.quotientChunks, positions: positions,
+                                            what: "table \(table.name) quotient")
+            let o = p.openings
+            let zValues = o.mainAtZ + o.auxiliaryAtZ + o.quotientAtZ
+            let nextValues = o.mainAtNext + o.auxiliaryAtNext
+            let zPowers = (0..<zValues.count).map { delta.power(UInt64(power + $0)) }
+            let nextPowers = (0..<nextValues.count).map { delta.power(UInt64(power + zValues.count + $0)) }
+            power += zValues.count + nextValues.count
+            var constantZ = GoldilocksExt3.zero, constantNext = GoldilocksExt3.zero
+            for (k, v) in zValues.enumerated() { constantZ = constantZ + zPowers[k] * v }
+            for (k, v) in nextValues.enumerated() { constantNext = constantNext + nextPowers[k] * v }
+            let zNext = z * Goldilocks.rootOfUnity(logOrder: p.logHeight)
+            for (i, position) in positions.enumerated() {
+                let zRow = (main?[i] ?? []) + (aux?[i] ?? []) + quotient![i]
+                let nextRow = (main?[i] ?? []) + (aux?[i] ?? [])
+                var a = GoldilocksExt3.zero, b = GoldilocksExt3.zero
+                for (k, v) in zRow.enumerated() { a = a + zPowers[k] * v }
+                for (k, v) in nextRow.enumerated() { b = b + nextPowers[k] * v }
+                let x = GoldilocksExt3(LowDegreeExtension.point(at: position, logSize: level))
+                guard let inverseZ = try? (x - z).inverse(), let inverseNext = try? (x - zNext).inverse() else {
+                    throw .rejected(check: "out-of-domain point meets the evaluation domain")
+                }
+                let value = (a - constantZ) * inverseZ + (b - constantNext) * inverseNext
+                reduced[level, default: [:]][position, default: .zero] += value
+            }
+        }
+
+        // Committed FRI layers.
+        var layerLeaves = [[Int: [GoldilocksExt3]]]()
+        for (k, layer) in proof.friLayers.enumerated() {
+            let logSize = schedule.layerLogSizes[k + 1]
+            let arity = schedule.stepArities[k + 1]
+            let leaves = QueryPositions.leaves(logSize: logSize, arity: arity, queries: queries, schedule: schedule)
+            let rows = try authenticate(layer.queries, root: layer.root, level: logSize - arity, width: 3 << arity,
+                                        positions: leaves, what: "FRI layer \(k + 1)")!
+            var map = [Int: [GoldilocksExt3]]()
+            for (leaf, row) in zip(leaves, rows) {
+                map[leaf] = (0..<(1 << arity)).map { GoldilocksExt3(row[3 * $0], row[3 * $0 + 1], row[3 * $0 + 2]) }
+            }
+            layerLeaves.append(map)
+        }
+
+        // Fold every query.
+        let top = schedule.topLogSize
+        for q in queries {
+            let first = schedule.block(level: top, query: q)
+            var values = try first.map { (position: Int) throws(STARKError) -> GoldilocksExt3 in
+                guard let v = reduced[top]?[position] else { throw .rejected(check: "missing top-level opening") }
+                return v
+            }
+            var start = first.lowerBound
+            for (k, arity) in schedule.stepArities.enumerated() {
+                let level = schedule.layerLogSizes[k]
+                if k > 0 {
+                    let position = q >> (top - level)
+                    guard let leaf = layerLeaves[k - 1][position >> arity] else { throw .rejected(check: "missing FRI leaf") }
+                    guard leaf[position & ((1 << arity) - 1)] == values[0] else {
+                        throw .rejected(check: "FRI layer \(k) disagrees with the fold of layer \(k - 1)")
+                    }
+                    values = leaf
+                    start = (position >> arity) << arity
+                }
+                for j in 0..<arity {
+                    let lv = level - j
+                    let shift = FRISchedule.shift(level: lv, topLogSize: top)
+                    var next = [GoldilocksExt3]()
+                    next.reserveCapacity(values.count / 2)
+                    for i in 0..<(values.count / 2) {
+                        let x = FRIFolding.pairPoint(level: lv, pair: start / 2 + i, shift: shift)
+                        guard let inverse = try? (x + x).inverse() else { throw .rejected(check: "zero FRI point") }
+                        next.append(FRIFolding.fold(values[2 * i], values[2 * i + 1], challenge: foldChallenges[k][j].fold,
+                                                    inverseTwoX: inverse))
+                    }
+                    start /= 2
+                    if let injected = reduced[lv - 1] {
+                        for i in next.indices {
+                            guard let r = injected[start + i] else { throw .rejected(check: "missing opening at level \(lv - 1)") }
+                            next[i] = next[i] + foldChallenges[k][j].inject * r
+                        }
+                    }
+                    values = next
+                }
+            }
+            // The final polynomial at the remaining position.
+            let lf = schedule.finalLogSize
+            let position = q >> (top - lf)
+            let x = LowDegreeExtension.point(at: position, logSize: lf,
+                                             shift: FRISchedule.shift(level: lf, topLogSize: top))
+            var acc = GoldilocksExt3.zero
+            for c in proof.finalPolynomial.reversed() { acc = acc * x + c }
+            guard values.count == 1, acc == values[0] else { throw .rejected(check: "final FRI polynomial disagrees") }
+        }
+    }
+
+    /// Checks a matrix opening against its root at the given positions and
+    /// returns its rows (nil when the matrix does not exist).
+    static func authenticate(_ opening: MatrixOpening?, root: Digest?, level: Int, width: Int, positions: [Int],
+                             what: String) throws(STARKError) -> [[Goldilocks]]? {
+        guard let opening, let root else { return nil }
+        guard opening.rows.count == positions.count, opening.rows.allSatisfy({ $0.count == width }) else {
+            throw .rejected(check: "\(what): opening has the wrong shape")
+        }
+        do {
+            try MerkleTree.verify(root: root, leafCount: 1 << level, rowWidth: width, indices: positions,
+                                  rows: opening.rows, proof: opening.proof)
+        } catch {
+            throw .rejected(check: "\(what): Merkle opening invalid (\(error))")
+        }
+        return opening.rows
+    }
+}

@@ -1,0 +1,61 @@
+import AIR
+import Field
+import STARK
+
+/// The DEEP-ALI check of one table at z: Σ_j γ^j·C_j(z) = Z_H(z)·Σ_k z^{kn}·q_k(z),
+/// with preprocessed values computed here from the program's columns.
+enum OutOfDomainCheck {
+    static func check(table: Table, tableProof: TableProof, preprocessed: [[Goldilocks]], z: GoldilocksExt3,
+                      gamma: GoldilocksExt3, challenges: [GoldilocksExt3], publicValues: [Goldilocks]) throws(STARKError) {
+        let h = tableProof.logHeight
+        let o = tableProof.openings
+        let omega = Goldilocks.rootOfUnity(logOrder: h)
+        let selectors: DomainEvaluation.Selectors
+        var prepZ = [GoldilocksExt3](), prepNext = [GoldilocksExt3]()
+        do {
+            selectors = try DomainEvaluation.selectors(at: z, logHeight: h)
+            if !preprocessed.isEmpty {
+                let wz = try DomainEvaluation.lagrangeWeights(at: z, logHeight: h)
+                let wn = try DomainEvaluation.lagrangeWeights(at: z * omega, logHeight: h)
+                for column in preprocessed {
+                    column.withUnsafeBufferPointer {
+                        prepZ.append(DomainEvaluation.dot(wz, $0.baseAddress!))
+                        prepNext.append(DomainEvaluation.dot(wn, $0.baseAddress!))
+                    }
+                }
+            }
+        } catch {
+            throw .rejected(check: "out-of-domain point lies in the trace domain")
+        }
+        func aux(_ values: [GoldilocksExt3], _ c: Int) -> GoldilocksExt3 {
+            ExtensionColumns.combine(values[3 * c], values[3 * c + 1], values[3 * c + 2])
+        }
+        let claimed = tableProof.claimedSum ?? .zero
+        let values = table.program.evaluate { (v: Variable) -> GoldilocksExt3 in
+            switch v {
+            case .main(let c, let next): return next ? o.mainAtNext[c] : o.mainAtZ[c]
+            case .preprocessed(let c, let next): return next ? prepNext[c] : prepZ[c]
+            case .auxiliary(let c, let next): return aux(next ? o.auxiliaryAtNext : o.auxiliaryAtZ, c)
+            case .challenge(let k): return challenges[k]
+            case .claimedSum: return claimed
+            case .publicValue(let k): return GoldilocksExt3(publicValues[k])
+            case .isFirstRow: return selectors.isFirstRow
+            case .isLastRow: return selectors.isLastRow
+            case .isTransition: return selectors.isTransition
+            }
+        }
+        var combined = GoldilocksExt3.zero
+        var power = GoldilocksExt3.one
+        for v in values { combined = combined + power * v; power = power * gamma }
+        var quotient = GoldilocksExt3.zero
+        let zn = z.squared(times: h)
+        var zkn = GoldilocksExt3.one
+        for k in 0..<Table.quotientChunks {
+            quotient = quotient + zkn * aux(o.quotientAtZ, k)
+            zkn = zkn * zn
+        }
+        guard combined == quotient * selectors.vanishing else {
+            throw .rejected(check: "table \(table.name): constraints do not hold at the out-of-domain point")
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import AIR
+import STARK
+
+/// Structural checks of a decoded proof against the AIR and the policy,
+/// before any cryptographic work (SECURITY-PLAN C.9).
+enum ProofShape {
+    static func check(_ proof: Proof, input: VerifierInput, policy: VerifierPolicy) throws(STARKError) {
+        let air = input.air
+        guard proof.tables.count == air.tables.count else {
+            throw .rejected(check: "proof has \(proof.tables.count) tables, the AIR \(air.tables.count)")
+        }
+        guard input.preprocessed.count == air.tables.count, input.publicValues.count == air.publicValueCount else {
+            throw .invalidInput("verifier input does not match the AIR")
+        }
+        let options = proof.options
+        for (t, table) in air.tables.enumerated() {
+            let p = proof.tables[t]
+            let name = table.name
+            guard p.logHeight >= options.logFinalPolynomialLength, p.logHeight <= policy.maxLogHeight,
+                  p.logHeight + options.logBlowup <= 32 else {
+                throw .rejected(check: "table \(name): height 2^\(p.logHeight) outside the accepted range")
+            }
+            let prep = input.preprocessed[t]
+            guard prep.count == table.preprocessedWidth, prep.allSatisfy({ $0.count == 1 << p.logHeight }) else {
+                throw .rejected(check: "table \(name): height 2^\(p.logHeight) does not match its preprocessed columns")
+            }
+            guard (p.mainRoot != nil) == (table.mainWidth > 0), (p.mainQueries != nil) == (table.mainWidth > 0) else {
+                throw .rejected(check: "table \(name): main commitment presence")
+            }
+            let hasAux = table.auxiliaryWidth > 0
+            guard (p.auxiliaryRoot != nil) == hasAux, (p.claimedSum != nil) == hasAux, (p.auxiliaryQueries != nil) == hasAux else {
+                throw .rejected(check: "table \(name): auxiliary commitment presence")
+            }
+            let o = p.openings
+            guard o.mainAtZ.count == table.mainWidth, o.mainAtNext.count == table.mainWidth,
+                  o.auxiliaryAtZ.count == 3 * table.auxiliaryWidth, o.auxiliaryAtNext.count == 3 * table.auxiliaryWidth,
+                  o.quotientAtZ.count == 3 * Table.quotientChunks else {
+                throw .rejected(check: "table \(name): opened value counts")
+            }
+        }
+    }
+}
