@@ -26,7 +26,7 @@ public struct ProofOptions: Sendable, Hashable, CustomStringConvertible {
     /// The defaults: blowup 8, arity 8, 16 grinding bits, and the fewest
     /// queries that give ≥ 100 proven bits for traces up to 2^26 rows (see
     /// `SecurityLevel` and Spec/security.md).
-    public static let standard = ProofOptions(logBlowup: 3, queries: 88, logFoldingArity: 3,
+    public static let standard = ProofOptions(logBlowup: 3, queries: 66, logFoldingArity: 3,
                                               grindingBits: 16, logFinalPolynomialLength: 3)
 
     /// Fast, insecure options for tests of the machinery (a few bits of security).

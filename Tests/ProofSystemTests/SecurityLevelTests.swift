@@ -1,0 +1,74 @@
+import AIR
+import STARK
+import Testing
+
+/// The calculator reproduces Winterfell's own test vectors
+/// (air/src/proof/security.rs @ 30c5053, linear batching) before its
+/// figures for our parameters are trusted.
+@Suite struct SecurityLevelTests {
+    /// Winterfell's `num_fri_layers`: folds while the domain exceeds (r + 1)·B.
+    func rounds(n: Double, blowup: Double, arity: Double, remainder: Double) -> Int {
+        var size = n * blowup, k = 0
+        while size > (remainder + 1) * blowup { size /= arity; k += 1 }
+        return k
+    }
+
+    func level(field: Double, arity: Double, remainder: Double, grinding: Double, blowup: Double, queries: Double,
+               logN: Int) -> SecurityLevel {
+        let n = Double(1 << logN)
+        var p = SecurityLevel.Parameters(traceLength: n, blowup: blowup, queries: queries, grindingBits: grinding,
+                                         foldingFactor: arity,
+                                         foldingRounds: rounds(n: n, blowup: blowup, arity: arity, remainder: remainder),
+                                         constraintBatching: 1, polynomialBatching: 1)
+        p.fieldBits = field
+        return SecurityLevel(p)
+    }
+
+    @Test func winterfellHundredBitVectors() {
+        #expect(level(field: 128, arity: 2, remainder: 127, grinding: 20, blowup: 4, queries: 119, logN: 20).uniqueDecodingBits == 100)
+        #expect(level(field: 128, arity: 2, remainder: 127, grinding: 20, blowup: 4, queries: 119, logN: 20).listDecodingBits == 69)
+        #expect(level(field: 128, arity: 2, remainder: 127, grinding: 20, blowup: 4, queries: 150, logN: 20).listDecodingBits == 69)
+        #expect(level(field: 192, arity: 2, remainder: 127, grinding: 20, blowup: 4, queries: 81, logN: 20).listDecodingBits == 100)
+    }
+
+    @Test func winterfellFoldingAndRateVectors() {
+        #expect(level(field: 128, arity: 2, remainder: 7, grinding: 16, blowup: 8, queries: 123, logN: 8).uniqueDecodingBits == 116)
+        #expect(level(field: 128, arity: 4, remainder: 7, grinding: 16, blowup: 8, queries: 123, logN: 8).uniqueDecodingBits == 115)
+        #expect(level(field: 128, arity: 2, remainder: 7, grinding: 20, blowup: 2, queries: 195, logN: 8).uniqueDecodingBits == 100)
+        #expect(level(field: 192, arity: 2, remainder: 7, grinding: 20, blowup: 2, queries: 163, logN: 8).listDecodingBits == 100)
+        #expect(level(field: 128, arity: 2, remainder: 7, grinding: 20, blowup: 4, queries: 119, logN: 8).uniqueDecodingBits == 100)
+        #expect(level(field: 192, arity: 2, remainder: 7, grinding: 20, blowup: 4, queries: 81, logN: 8).listDecodingBits == 100)
+    }
+
+    @Test func winterfellCubicVectors() {
+        #expect(level(field: 192, arity: 8, remainder: 127, grinding: 20, blowup: 4, queries: 80, logN: 18).listDecodingBits == 99)
+        #expect(level(field: 192, arity: 8, remainder: 127, grinding: 20, blowup: 8, queries: 53, logN: 18).listDecodingBits == 99)
+        #expect(level(field: 192, arity: 8, remainder: 127, grinding: 20, blowup: 8, queries: 85, logN: 18).listDecodingBits == 128)
+        #expect(level(field: 192, arity: 8, remainder: 127, grinding: 20, blowup: 16, queries: 65, logN: 18).listDecodingBits == 128)
+        #expect(level(field: 128, arity: 8, remainder: 127, grinding: 20, blowup: 8, queries: 85, logN: 18).listDecodingBits == 70)
+    }
+
+    @Test func monotoneInQueriesBlowupAndTraceLength() {
+        let base = level(field: 192, arity: 8, remainder: 127, grinding: 20, blowup: 8, queries: 80, logN: 20)
+        #expect(base.listDecodingBits < level(field: 192, arity: 8, remainder: 127, grinding: 20, blowup: 8, queries: 80, logN: 16).listDecodingBits)
+        #expect(level(field: 192, arity: 8, remainder: 127, grinding: 20, blowup: 8, queries: 60, logN: 20).listDecodingBits < base.listDecodingBits)
+        #expect(level(field: 192, arity: 8, remainder: 127, grinding: 20, blowup: 8, queries: 30, logN: 20).listDecodingBits
+                < level(field: 192, arity: 8, remainder: 127, grinding: 20, blowup: 16, queries: 30, logN: 20).listDecodingBits)
+    }
+
+    /// The default options give ≥ 100 proven bits for every supported height
+    /// of a realistically wide AIR (algebraic batching of 400 constraints and
+    /// 400 committed columns, 2^26 LogUp fractions), and one query fewer would not.
+    @Test func defaultsReachTheFloorUpToTheLargestTables() throws {
+        var t = TableBuilder(name: "wide", mainWidth: 1)
+        for i in 0..<400 { t.assertZero("c\(i)", .main(0) * .main(0) - .main(0)) }
+        let air = try AIRDefinition(name: "wide", tables: [t.build()], publicValueCount: 0)
+        for logN in 3...Proof.maxLogHeight {
+            let level = SecurityLevel(options: .standard, air: air, maxLogHeight: logN)
+            #expect(level.provenBits >= 100, "2^\(logN): \(level)")
+        }
+        var fewer = ProofOptions.standard
+        fewer.queries -= 1
+        #expect((3...Proof.maxLogHeight).contains { SecurityLevel(options: fewer, air: air, maxLogHeight: $0).provenBits < 100 })
+    }
+}
