@@ -70,6 +70,9 @@ let package = Package(
         .target(name: "Verifier", dependencies: ["STARK", "AIR", "Field", "Polynomials", "Hashing", "Commitments"],
                 swiftSettings: hotSettings),
 
+        // The VM's arithmetization (shared by prover and verifier) and its witness.
+        .target(name: "VMArithmetization", dependencies: ["AIR", "ISA", "Field", "Hashing"], swiftSettings: hotSettings),
+
         // The ML bytecode.
         .target(name: "ISA", dependencies: ["Field", "Hashing"], swiftSettings: hotSettings),
 

@@ -130,3 +130,9 @@ extension Goldilocks {
         return e31.squared(times: 33) * e32
     }
 }
+
+extension Goldilocks {
+    /// x mod p for a signed 64-bit integer (negative values wrap to p − |x|).
+    @inlinable
+    public init(_ value: Int64) { self.init(Int(value)) }
+}

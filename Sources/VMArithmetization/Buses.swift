@@ -1,0 +1,18 @@
+/// LogUp bus identifiers of the VM's AIR (Spec/vm-air.md §2). Each is part
+/// of every fingerprint on its bus, so messages of different buses never cancel.
+public enum Bus {
+    /// (pc, opcode, rd, ra, rb, rc, imm, 2^s, half): CPU rows look up the program table.
+    public static let program = 1
+    /// (space, address, value, timestamp): memory and register accesses.
+    public static let memory = 2
+    /// (x): 16-bit range checks, received by the range table.
+    public static let range = 3
+    /// (table, x, T(x)): activation lookups, received by the activation table.
+    public static let activation = 4
+}
+
+/// Address spaces of the memory bus: memory cells and registers never alias.
+public enum AddressSpace {
+    public static let memory = 0
+    public static let register = 1
+}

@@ -1,0 +1,131 @@
+import AIR
+import Field
+import ISA
+
+/// The CPU table's constraints (Spec/vm-air.md §3): decoding by lookup into
+/// the program table, one-hot opcode flags, the semantics of every scalar
+/// opcode, control flow, and five timestamped accesses on the memory bus
+/// (three register reads, one memory access, one register write).
+enum CPUTable {
+    typealias C = CPUColumns
+
+    static func build() throws(AIRError) -> Table {
+        var t = TableBuilder(name: "cpu", mainWidth: C.width)
+        func col(_ c: Int) -> Expression { .main(c) }
+        func next(_ c: Int) -> Expression { .mainNext(c) }
+        func f(_ op: Opcode) -> Expression { .main(C.flag(op)) }
+        let active = col(C.active)
+        let two16 = Expression.constant(Goldilocks(1 << 16))
+        let two31 = Expression.constant(Goldilocks(Int(1) << 31))
+        let two32 = Expression.constant(Goldilocks(Int(1) << 32))
+        let (va, vb, vc, res, imm, pc) = (col(C.va), col(C.vb), col(C.vc), col(C.result), col(C.imm), col(C.pc))
+
+        // Row sequencing.
+        t.assertOnFirstRow("clk starts at 0", col(C.clk))
+        t.assertOnFirstRow("pc starts at 0", pc)
+        t.assertOnFirstRow("first row is active", active - 1)
+        t.assertOnTransition("clk increments", next(C.clk) - col(C.clk) - 1)
+        t.assertBoolean("active is boolean", active)
+        t.assertOnTransition("inactive rows stay inactive", (1 - active) * next(C.active))
+        t.assertOnTransition("pc follows nextPC", next(C.active) * (next(C.pc) - col(C.nextPC)))
+        t.assertOnTransition("the last executed instruction is halt", (active - next(C.active)) * (1 - f(.halt)))
+        t.assertOnTransition("nothing runs after halt", f(.halt) * next(C.active))
+        t.assertOnLastRow("a full trace ends in halt", active * (1 - f(.halt)))
+
+        // Decoding: one-hot flags on active rows, opcode from the flags.
+        for op in C.opcodes { t.assertBoolean("flag \(op) is boolean", f(op)) }
+        t.assertZero("exactly one flag on active rows", Expression.sum(C.opcodes.map(f)) - active)
+        t.assertZero("opcode matches its flag",
+                     col(C.opcode) - Expression.sum(C.opcodes.map { Int($0.rawValue) * f($0) }))
+        t.send("fetch", bus: Bus.program,
+               [pc, col(C.opcode), col(C.rd), col(C.ra), col(C.rb), col(C.rc), imm, col(C.pow), col(C.half)],
+               multiplicity: active)
+
+        // Helpers: vc ≠ 0, comparison, equality.
+        let nz = col(C.nonZeroC)
+        t.assertZero("nonZeroC = vc·inverseC", vc * col(C.inverseC) - nz)
+        t.assertZero("vc = 0 when nonZeroC = 0", vc * (1 - nz))
+        let less = col(C.less)
+        t.assertBoolean("less is boolean", less)
+
+        // Semantics.
+        t.assertZero("li", f(.li) * (res - imm))
+        t.assertZero("mov", f(.mov) * (res - va))
+        t.assertZero("add", f(.add) * (res - va - vb))
+        t.assertZero("addi", f(.addi) * (res - va - imm))
+        t.assertZero("sub", f(.sub) * (res - va + vb))
+        t.assertZero("mul", f(.mul) * (res - va * vb))
+        // rescale: acc + half = res·2^s + remainder, 0 ≤ remainder < 2^s (slots B and C).
+        let rem = col(C.remainder), pow = col(C.pow), half = col(C.half)
+        t.assertZero("mulr", f(.mulr) * (va * vb + half - res * pow - rem))
+        t.assertZero("rescale", f(.rescale) * (va + half - res * pow - rem))
+        t.assertZero("lt", f(.lt) * (res - less))
+        t.assertZero("eq: res = 1 − (va − vb)·inverse", f(.eq) * ((va - vb) * col(C.eqInverse) - 1 + res))
+        t.assertZero("eq: res = 0 when va ≠ vb", f(.eq) * (va - vb) * res)
+        t.assertZero("select", f(.select) * (res - nz * va - (1 - nz) * vb))
+        t.assertZero("min", f(.min) * (res - less * va - (1 - less) * vb))
+        t.assertZero("max", f(.max) * (res - less * vb - (1 - less) * va))
+        // lut: clamp va to the table domain, look up (table, clamped, res).
+        let low = col(C.clampLow), high = col(C.clampHigh), clamped = col(C.clamped)
+        let domainMin = Int(LookupTableSpec.domainMin), domainMax = Int(LookupTableSpec.domainMax)
+        t.assertBoolean("clampLow is boolean", low)
+        t.assertBoolean("clampHigh is boolean", high)
+        t.assertZero("clamp sides exclusive", low * high)
+        t.assertZero("lut clamp", f(.lut) * (clamped - low * domainMin - high * domainMax - (1 - low - high) * va))
+        t.send("activation lookup", bus: Bus.activation, [imm, clamped, res], multiplicity: f(.lut))
+
+        // Control flow.
+        let sequential = active - f(.jmp) - f(.bnz) - f(.bz) - f(.halt)
+        t.assertZero("nextPC", col(C.nextPC)
+                     - f(.jmp) * imm
+                     - f(.bnz) * (nz * imm + (1 - nz) * (pc + 1))
+                     - f(.bz) * (nz * (pc + 1) + (1 - nz) * imm)
+                     - f(.halt) * pc
+                     - sequential * (pc + 1))
+
+        // Memory: address = va + imm; ld reads into res, st writes vb.
+        let memory = f(.ld) + f(.st)
+        t.assertZero("memory address", memory * (col(C.memAddress) - va - imm))
+        t.assertZero("ld keeps memory", f(.ld) * (col(C.memNew) - col(C.memOld)))
+        t.assertZero("ld result", f(.ld) * (res - col(C.memOld)))
+        t.assertZero("st value", f(.st) * (col(C.memNew) - vb))
+
+        // Range slots: Σ_op flag·value = lo + 2^16·hi with lo, hi 16-bit.
+        let writes = Expression.sum(C.writers.map(f))
+        let slotA = Expression.sum([.add, .addi, .sub, .mul, .mulr, .rescale].map { f($0) * (res + two31) })
+            + (f(.lt) + f(.min) + f(.max)) * (va - vb + less * two32)
+            + f(.lut) * (low * (domainMin - 1 - va) + high * (va - domainMax))
+        let slotB = (f(.mulr) + f(.rescale)) * rem + f(.lut) * (clamped - domainMin)
+        let slotC = (f(.mulr) + f(.rescale)) * (pow - 1 - rem)
+        for (s, value) in [slotA, slotB, slotC].enumerated() {
+            let lo = col(C.slotLimbs + 2 * s), hi = col(C.slotLimbs + 2 * s + 1)
+            t.assertZero("range slot \(s)", value - lo - two16 * hi)
+            t.send("range slot \(s) low", bus: Bus.range, [lo], multiplicity: active)
+            t.send("range slot \(s) high", bus: Bus.range, [hi], multiplicity: active)
+        }
+        t.assertZero("lut clamp is 16-bit", f(.lut) * col(C.slotLimbs + 3))
+
+        // Accesses: receive (space, addr, old, prev), send (space, addr, new, ts), prev < ts.
+        let reg = Expression.constant(Goldilocks(AddressSpace.register))
+        let mem = Expression.constant(Goldilocks(AddressSpace.memory))
+        let accesses: [(String, Expression, Expression, Expression, Expression, Expression)] = [
+            ("ra", reg, col(C.ra), va, va, active),
+            ("rb", reg, col(C.rb), vb, vb, active),
+            ("rc", reg, col(C.rc), vc, vc, active),
+            ("memory", mem, col(C.memAddress), col(C.memOld), col(C.memNew), memory),
+            ("rd", reg, col(C.rd), col(C.rdOld), res, writes),
+        ]
+        for (slot, access) in accesses.enumerated() {
+            let (name, space, address, old, new, enabled) = access
+            let ts = C.timestampsPerRow * col(C.clk) + (slot + 1)
+            let previous = col(C.previousTimestamp + slot)
+            let lo = col(C.timestampLimbs + 2 * slot), hi = col(C.timestampLimbs + 2 * slot + 1)
+            t.receive("\(name) read", bus: Bus.memory, [space, address, old, previous], multiplicity: enabled)
+            t.send("\(name) write", bus: Bus.memory, [space, address, new, ts], multiplicity: enabled)
+            t.assertZero("\(name) timestamp increases", enabled * (ts - previous - 1 - lo - two16 * hi))
+            t.send("\(name) timestamp low", bus: Bus.range, [lo], multiplicity: enabled)
+            t.send("\(name) timestamp high", bus: Bus.range, [hi], multiplicity: enabled)
+        }
+        return try t.build()
+    }
+}

@@ -1,0 +1,83 @@
+import AIR
+import Field
+import ISA
+
+/// The preprocessed tables: program, 16-bit range, activations. Each has a
+/// main column of multiplicities chosen by the prover; the LogUp argument
+/// makes any wrong multiplicity unbalance its bus (Spec/vm-air.md §4).
+enum FixedTables {
+    /// Program table: (pc, opcode, rd, ra, rb, rc, imm, 2^s, half). Padding
+    /// rows carry opcode 0xFF, which no CPU flag combination produces.
+    static func program() throws(AIRError) -> Table {
+        var t = TableBuilder(name: "program", mainWidth: 1, preprocessedWidth: 9)
+        t.receive("program", bus: Bus.program, (0..<9).map { .fixed($0) }, multiplicity: .main(0))
+        return try t.build()
+    }
+
+    static let paddingOpcode = 0xFF
+
+    static func programColumns(_ program: Program, logHeight: Int) -> [[Goldilocks]] {
+        let n = 1 << logHeight
+        var columns = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: n), count: 9)
+        for pc in 0..<n {
+            columns[0][pc] = Goldilocks(pc)
+            guard pc < program.code.count else { columns[1][pc] = Goldilocks(paddingOpcode); continue }
+            let i = program.code[pc]
+            columns[1][pc] = Goldilocks(Int(i.opcode.rawValue))
+            columns[2][pc] = Goldilocks(Int(i.rd))
+            columns[3][pc] = Goldilocks(Int(i.ra))
+            columns[4][pc] = Goldilocks(Int(i.rb))
+            columns[5][pc] = Goldilocks(Int(i.rc))
+            columns[6][pc] = Goldilocks(i.imm)
+            if i.opcode == .mulr || i.opcode == .rescale {
+                let s = Int(i.imm)
+                columns[7][pc] = Goldilocks(1 << s)
+                columns[8][pc] = s > 0 ? Goldilocks(1 << (s - 1)) : .zero
+            }
+        }
+        return columns
+    }
+
+    /// Range table: the values 0 … 2^16 − 1.
+    static func range() throws(AIRError) -> Table {
+        var t = TableBuilder(name: "range16", mainWidth: 1, preprocessedWidth: 1)
+        t.receive("range", bus: Bus.range, [.fixed(0)], multiplicity: .main(0))
+        return try t.build()
+    }
+
+    static let rangeLogHeight = 16
+
+    static func rangeColumns() -> [[Goldilocks]] {
+        [(0..<(1 << rangeLogHeight)).map { Goldilocks($0) }]
+    }
+
+    /// Activation table: (table index, x, T(x)) for every program table and
+    /// every x in the 16-bit domain; padding rows repeat table 0's first
+    /// entry (a duplicate row is harmless: its multiplicity can be 0).
+    static func activation() throws(AIRError) -> Table {
+        var t = TableBuilder(name: "activation", mainWidth: 1, preprocessedWidth: 3)
+        t.receive("activation", bus: Bus.activation, [.fixed(0), .fixed(1), .fixed(2)], multiplicity: .main(0))
+        return try t.build()
+    }
+
+    static func activationLogHeight(_ program: Program) -> Int {
+        LookupTableSpec.domainBits + (program.tables.count - 1).bitWidth - max(0, program.tables.count - 1).leadingZeroBitCount
+    }
+
+    static func activationColumns(_ program: Program) -> [[Goldilocks]] {
+        let n = 1 << activationLogHeight(program)
+        var columns = [[Goldilocks]](repeating: [], count: 3)
+        for (index, spec) in program.tables.enumerated() {
+            let entries = spec.generate()
+            for (k, y) in entries.enumerated() {
+                columns[0].append(Goldilocks(index))
+                columns[1].append(Goldilocks(Int64(k) + LookupTableSpec.domainMin))
+                columns[2].append(Goldilocks(y))
+            }
+        }
+        while columns[0].count < n {
+            columns[0].append(columns[0][0]); columns[1].append(columns[1][0]); columns[2].append(columns[2][0])
+        }
+        return columns
+    }
+}

@@ -1,0 +1,87 @@
+import Field
+import Hashing
+import ISA
+
+/// What a VM proof claims (Spec/proof-format.md §Statement): this program
+/// (by digest), run on these public inputs, produced these public outputs.
+/// Private inputs appear nowhere in it.
+public struct VMStatement: Sendable, Equatable {
+    public var programDigest: Digest
+    /// Raw values of each public input tensor, in declaration order.
+    public var publicInputs: [[Int64]]
+    /// Raw values of each public output tensor, in declaration order.
+    public var publicOutputs: [[Int64]]
+
+    public init(programDigest: Digest, publicInputs: [[Int64]], publicOutputs: [[Int64]]) {
+        self.programDigest = programDigest
+        self.publicInputs = publicInputs
+        self.publicOutputs = publicOutputs
+    }
+
+    /// Throws unless the statement fits the program: digest, tensor counts,
+    /// sizes, and every value in V.
+    public func validate(against program: Program) throws(VMArithmetizationError) {
+        guard programDigest == program.digest else { throw .statement("the proof is for another program (digest mismatch)") }
+        let inputs = program.tensors.filter { $0.kind == .input && $0.visibility == .public }
+        let outputs = program.tensors.filter { $0.kind == .output && $0.visibility == .public }
+        guard publicInputs.count == inputs.count, zip(publicInputs, inputs).allSatisfy({ $0.count == $1.count }) else {
+            throw .statement("public inputs do not match the program's public input tensors")
+        }
+        guard publicOutputs.count == outputs.count, zip(publicOutputs, outputs).allSatisfy({ $0.count == $1.count }) else {
+            throw .statement("public outputs do not match the program's public output tensors")
+        }
+        for v in (publicInputs + publicOutputs).joined() where !FixedPoint.inRange(v) {
+            throw .statement("public value \(v) outside the value range")
+        }
+    }
+
+    /// Canonical bytes: a tag, the digest, then each tensor as u32 count + i64 values.
+    public func encoded() -> [UInt8] {
+        var w = ByteWriter()
+        w.write(raw: Array("zkvm/vm-statement/v1".utf8))
+        w.write(raw: programDigest.bytes)
+        for group in [publicInputs, publicOutputs] {
+            w.write(UInt32(group.count))
+            for tensor in group {
+                w.write(UInt32(tensor.count))
+                for v in tensor { w.write(v) }
+            }
+        }
+        return w.bytes
+    }
+
+    public static func decode(from r: inout ByteReader) throws(FieldError) -> VMStatement {
+        let tag = Array("zkvm/vm-statement/v1".utf8)
+        guard Array(try r.readBytes(tag.count)) == tag else { throw .nonCanonical(value: 0, offset: r.offset) }
+        let digest = Digest(bytes: try r.readBytes(Digest.byteCount))!
+        var groups = [[[Int64]]]()
+        for _ in 0..<2 {
+            let count = try r.readCount(maximum: Program.maxTensors, minimumItemSize: 4)
+            var group = [[Int64]]()
+            for _ in 0..<count {
+                let n = try r.readCount(maximum: Int(Program.maxMemory), minimumItemSize: 8)
+                var tensor = [Int64]()
+                tensor.reserveCapacity(n)
+                for _ in 0..<n { tensor.append(try r.readInt64()) }
+                group.append(tensor)
+            }
+            groups.append(group)
+        }
+        return VMStatement(programDigest: digest, publicInputs: groups[0], publicOutputs: groups[1])
+    }
+}
+
+/// Errors of the VM arithmetization.
+public enum VMArithmetizationError: Error, Equatable, Sendable, CustomStringConvertible {
+    case statement(String)
+    case unsupported(String)
+    case witness(String)
+
+    public var description: String {
+        switch self {
+        case .statement(let d): return "statement: \(d)"
+        case .unsupported(let d): return "not provable yet: \(d)"
+        case .witness(let d): return "witness: \(d)"
+        }
+    }
+}
