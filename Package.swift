@@ -72,6 +72,9 @@ let package = Package(
 
         // The VM's arithmetization (shared by prover and verifier) and its witness.
         .target(name: "VMArithmetization", dependencies: ["AIR", "ISA", "Field", "Hashing"], swiftSettings: hotSettings),
+        .target(name: "VMProver", dependencies: ["VMArithmetization", "Prover", "STARK", "AIR", "VM", "Trace", "ISA", "Field", "Parallel"],
+                swiftSettings: hotSettings),
+        .target(name: "VMVerifier", dependencies: ["VMArithmetization", "Verifier", "STARK", "ISA"]),
 
         // The ML bytecode.
         .target(name: "ISA", dependencies: ["Field", "Hashing"], swiftSettings: hotSettings),
@@ -99,6 +102,8 @@ let package = Package(
         .testTarget(name: "TranscriptTests", dependencies: ["Transcript", "TestSupport"]),
         .testTarget(name: "AIRTests", dependencies: ["AIR", "Field", "TestSupport"]),
         .testTarget(name: "ProofSystemTests", dependencies: ["AIR", "STARK", "Prover", "Verifier", "Field", "TestSupport"]),
+        .testTarget(name: "VMProofTests", dependencies: ["VMProver", "VMVerifier", "VMArithmetization", "Prover", "Verifier",
+                                                         "STARK", "AIR", "Assembler", "ISA", "VM", "Field"]),
         .testTarget(name: "ISATests", dependencies: ["ISA", "TestSupport"]),
         .testTarget(name: "AssemblerTests", dependencies: ["Assembler", "ISA", "VM", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "TraceTests", dependencies: ["Trace", "VM", "ISA", "Assembler"]),

@@ -30,6 +30,11 @@ public struct VMAir: Sendable {
     /// log2 of the program table's height (≥ 8 rows).
     public var programLogHeight: Int { max(3, (program.code.count - 1).bitWidth - (program.code.count - 1).leadingZeroBitCount) }
 
+    /// log2 of the memory boundary table's height.
+    public var memoryLogHeight: Int { MemoryTable.logHeight(program) }
+    /// log2 of the activation table's height (program tables × 2^16 rows).
+    public var activationLogHeight: Int { FixedTables.activationLogHeight(program) }
+
     /// Every table's preprocessed columns for a statement (the CPU table has none).
     public func preprocessedColumns(statement: VMStatement) -> [[[Goldilocks]]] {
         var columns: [[[Goldilocks]]] = [

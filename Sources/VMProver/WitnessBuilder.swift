@@ -1,0 +1,200 @@
+import AIR
+import Field
+import Foundation
+import ISA
+import Trace
+import VM
+import VMArithmetization
+
+/// Turns one execution's trace into the main columns of every VM table
+/// (Spec/vm-air.md §6). It replays the CPU stream of the `.zkt` trace the
+/// VM recorded, so what is proven is exactly what `zkvm exec` executed.
+public struct WitnessBuilder {
+    typealias C = CPUColumns
+    let vmAir: VMAir
+    var program: Program { vmAir.program }
+
+    public init(vmAir: VMAir) { self.vmAir = vmAir }
+
+    /// The witness and statement of a run with the given raw inputs.
+    public struct Witness {
+        public var main: [[[Goldilocks]]]
+        public var statement: VMStatement
+        public var steps: Int
+    }
+
+    /// Runs the program with a trace into a temporary file, then builds the witness from it.
+    public func run(rawInputs: [[Int64]], maxSteps: Int) throws -> Witness {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("zkvm-\(UUID().uuidString).zkt").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let writer = try TraceWriter(path: path, programDigest: program.digest)
+        let result: ExecutionResult
+        do {
+            result = try Machine(program: program).run(rawInputs: rawInputs, maxSteps: maxSteps, trace: writer)
+            try writer.finish()
+        } catch {
+            writer.abandon()
+            throw error
+        }
+        let reader = try TraceReader(path: path)
+        guard reader.programDigest == program.digest else { throw VMArithmetizationError.witness("trace is for another program") }
+        var rows = [[Int64]]()   // cpu records, one array of 13 values per step
+        while let chunk = try reader.nextChunk() {
+            guard chunk.stream == .cpu else { continue }
+            for r in 0..<chunk.rows { rows.append(chunk.columns.map { $0[r] }) }
+        }
+        let publicInputs = zip(program.tensors.filter { $0.kind == .input }, rawInputs)
+            .filter { $0.0.visibility == .public }.map(\.1)
+        let publicOutputs = zip(program.tensors.filter { $0.kind == .output }, result.outputs)
+            .filter { $0.0.visibility == .public }.map(\.1.raw)
+        let statement = VMStatement(programDigest: program.digest, publicInputs: publicInputs, publicOutputs: publicOutputs)
+        return Witness(main: try build(cpuRecords: rows, rawInputs: rawInputs), statement: statement, steps: rows.count)
+    }
+
+    /// Builds every table's main columns from the CPU records.
+    func build(cpuRecords records: [[Int64]], rawInputs: [[Int64]]) throws -> [[[Goldilocks]]] {
+        // Initial memory, as the VM lays it out.
+        var memory = [Int64](repeating: 0, count: Int(program.memorySize))
+        var isPrivateInput = [Bool](repeating: false, count: memory.count)
+        var inputIndex = 0
+        for t in program.tensors {
+            let base = Int(t.address)
+            if t.kind == .weights { for (i, v) in (t.data ?? []).enumerated() { memory[base + i] = v } }
+            if t.kind == .input {
+                for (i, v) in rawInputs[inputIndex].enumerated() {
+                    memory[base + i] = v
+                    if t.visibility == .private { isPrivateInput[base + i] = true }
+                }
+                inputIndex += 1
+            }
+        }
+        let initialMemory = memory
+        var registers = [Int64](repeating: 0, count: Instruction.registerCount)
+        var lastMemoryTs = [Int64](repeating: 0, count: memory.count)
+        var lastRegisterTs = [Int64](repeating: 0, count: Instruction.registerCount)
+        var rangeCounts = [Int](repeating: 0, count: 1 << 16)
+        var activationCounts = [Int](repeating: 0, count: program.tables.isEmpty ? 0 : 1 << vmAir.activationLogHeight)
+        let programLogHeight = vmAir.programLogHeight
+        var fetches = [Int](repeating: 0, count: 1 << programLogHeight)
+
+        let steps = records.count
+        let logHeight = max(3, (steps - 1).bitWidth - (steps - 1).leadingZeroBitCount)
+        let n = 1 << logHeight
+        var cpu = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: n), count: C.width)
+        func set(_ c: Int, _ row: Int, _ v: Int64) { cpu[c][row] = Goldilocks(v) }
+        func range32(_ row: Int, _ column: Int, _ value: Int64) throws {
+            guard value >= 0, value < 1 << 32 else { throw VMArithmetizationError.witness("range value \(value) on row \(row)") }
+            let lo = Int(value & 0xFFFF), hi = Int(value >> 16)
+            cpu[column][row] = Goldilocks(lo); cpu[column + 1][row] = Goldilocks(hi)
+            rangeCounts[lo] += 1; rangeCounts[hi] += 1
+        }
+        let tables = program.tables.map { $0.generate() }
+
+        for (row, record) in records.enumerated() {
+            let (pc, opcodeRaw, rd, ra, rb, rc, imm) = (record[1], record[2], Int(record[3]), Int(record[4]), Int(record[5]), Int(record[6]), record[7])
+            let (a, b, c, result, nextPC) = (record[8], record[9], record[10], record[11], record[12])
+            guard let op = Opcode(rawValue: UInt8(opcodeRaw)), C.opcodes.contains(op) else {
+                throw VMArithmetizationError.unsupported("opcode \(opcodeRaw) at pc \(pc)")
+            }
+            fetches[Int(pc)] += 1
+            set(C.clk, row, Int64(row)); set(C.active, row, 1); set(C.pc, row, pc); set(C.nextPC, row, nextPC)
+            set(C.opcode, row, opcodeRaw); set(C.rd, row, Int64(rd)); set(C.ra, row, Int64(ra)); set(C.rb, row, Int64(rb))
+            set(C.rc, row, Int64(rc)); set(C.imm, row, imm)
+            set(C.flag(op), row, 1)
+            set(C.va, row, a); set(C.vb, row, b); set(C.vc, row, c)
+            let writes = C.writers.contains(op)
+            let res = writes ? result : 0
+            set(C.result, row, res)
+            if c != 0 { set(C.nonZeroC, row, 1); cpu[C.inverseC][row] = try Goldilocks(c).inverse() }
+            var pow: Int64 = 0, half: Int64 = 0
+            if op == .mulr || op == .rescale {
+                pow = 1 << imm; half = imm > 0 ? 1 << (imm - 1) : 0
+                set(C.pow, row, pow); set(C.half, row, half)
+            }
+            // Range slots.
+            var slotA: Int64 = 0, slotB: Int64 = 0, slotC: Int64 = 0
+            switch op {
+            case .add, .addi, .sub, .mul: slotA = res + (1 << 31)
+            case .mulr, .rescale:
+                let acc = op == .mulr ? a * b : a
+                let remainder = acc + half - res * pow
+                set(C.remainder, row, remainder)
+                slotA = res + (1 << 31); slotB = remainder; slotC = pow - 1 - remainder
+            case .lt, .min, .max:
+                let less: Int64 = a < b ? 1 : 0
+                set(C.less, row, less)
+                slotA = a - b + (less << 32)
+            case .eq:
+                if a != b { cpu[C.eqInverse][row] = try (Goldilocks(a) - Goldilocks(b)).inverse() }
+            case .lut:
+                let low = a < LookupTableSpec.domainMin, high = a > LookupTableSpec.domainMax
+                let clamped = LookupTableSpec.clampInput(a)
+                set(C.clampLow, row, low ? 1 : 0); set(C.clampHigh, row, high ? 1 : 0); set(C.clamped, row, clamped)
+                slotA = low ? LookupTableSpec.domainMin - 1 - a : (high ? a - LookupTableSpec.domainMax : 0)
+                slotB = clamped - LookupTableSpec.domainMin
+                let entry = (Int(imm) << 16) + Int(slotB)
+                activationCounts[entry] += 1
+                guard tables[Int(imm)][Int(slotB)] == res else { throw VMArithmetizationError.witness("lut mismatch at pc \(pc)") }
+            default: break
+            }
+            try range32(row, C.slotLimbs, slotA)
+            try range32(row, C.slotLimbs + 2, slotB)
+            try range32(row, C.slotLimbs + 4, slotC)
+
+            // Accesses in timestamp order: ra, rb, rc, memory, rd.
+            func access(_ slot: Int, previous: Int64) throws {
+                let ts = Int64(C.timestampsPerRow * row + slot + 1)
+                set(C.previousTimestamp + slot, row, previous)
+                try range32(row, C.timestampLimbs + 2 * slot, ts - previous - 1)
+            }
+            for (slot, r) in [ra, rb, rc].enumerated() {
+                try access(slot, previous: lastRegisterTs[r])
+                lastRegisterTs[r] = Int64(C.timestampsPerRow * row + slot + 1)
+            }
+            if op == .ld || op == .st {
+                let address = Int(a + imm)
+                set(C.memAddress, row, Int64(address)); set(C.memOld, row, memory[address])
+                if op == .st { memory[address] = b }
+                set(C.memNew, row, memory[address])
+                try access(3, previous: lastMemoryTs[address])
+                lastMemoryTs[address] = Int64(C.timestampsPerRow * row + 4)
+            }
+            if writes {
+                set(C.rdOld, row, registers[rd])
+                try access(4, previous: lastRegisterTs[rd])
+                lastRegisterTs[rd] = Int64(C.timestampsPerRow * row + 5)
+                registers[rd] = res
+            }
+        }
+        for row in steps..<n { set(C.clk, row, Int64(row)) }
+
+        // Memory boundary table.
+        let memoryLog = vmAir.memoryLogHeight
+        let m = 1 << memoryLog
+        var boundary = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: m), count: 5)
+        for address in 0..<memory.count {
+            if isPrivateInput[address] {
+                let v = initialMemory[address]
+                boundary[0][address] = Goldilocks(v)
+                let shifted = v + (1 << 31)
+                boundary[3][address] = Goldilocks(Int(shifted & 0xFFFF)); boundary[4][address] = Goldilocks(Int(shifted >> 16))
+                rangeCounts[Int(shifted & 0xFFFF)] += 1; rangeCounts[Int(shifted >> 16)] += 1
+            }
+            boundary[1][address] = Goldilocks(memory[address])
+            boundary[2][address] = Goldilocks(lastMemoryTs[address])
+        }
+        for r in 0..<Instruction.registerCount {
+            boundary[1][memory.count + r] = Goldilocks(registers[r])
+            boundary[2][memory.count + r] = Goldilocks(lastRegisterTs[r])
+        }
+
+        var main: [[[Goldilocks]]] = [
+            [fetches.map { Goldilocks($0) }],
+            cpu,
+            boundary,
+            [rangeCounts.map { Goldilocks($0) }],
+        ]
+        if !program.tables.isEmpty { main.append([activationCounts.map { Goldilocks($0) }]) }
+        return main
+    }
+}

@@ -1,0 +1,28 @@
+import AIR
+import Field
+import ISA
+import Prover
+import STARK
+import Testing
+import Verifier
+import VMArithmetization
+import VMProver
+import VMVerifier
+
+@Suite struct VMProofTests {
+    static let fast = ProofOptions(logBlowup: 1, queries: 8, logFoldingArity: 2, grindingBits: 0, logFinalPolynomialLength: 1)
+
+    @Test(arguments: ["collatz", "decision_tree"])
+    func examplesProveAndVerify(name: String) throws {
+        let (program, inputs) = try Examples.load(name)
+        // The witness satisfies every constraint and balances every bus.
+        let result = try VMProver.prove(program: program, rawInputs: inputs, options: .standard, checkWitness: true)
+        let level = try VMVerifier.verify(try VMProofFile.decode(result.file.encoded()), program: program)
+        #expect(level.provenBits >= 100)
+    }
+
+    @Test func tensorProgramsAreRefusedWithAClearError() throws {
+        let (program, _) = try Examples.load("mlp")
+        #expect(throws: VMArithmetizationError.self) { _ = try VMAir(program: program) }
+    }
+}
