@@ -18,44 +18,14 @@ public enum DebugChecker {
         }
         var total = GoldilocksExt3.zero
         for (t, table) in air.tables.enumerated() {
-            let height = try checkShape(table, main: main[t], preprocessed: preprocessed[t])
+            _ = try checkShape(table, main: main[t], preprocessed: preprocessed[t])
             let (aux, claimed) = try LogUpTrace.build(table: table, main: main[t], preprocessed: preprocessed[t],
                                                       challenges: challenges, publicValues: publicValues, threads: 1)
             total = total + claimed
-            var first = [Goldilocks](repeating: .zero, count: height)
-            var last = first
-            var transition = [Goldilocks](repeating: .one, count: height)
-            first[0] = .one
-            last[height - 1] = .one
-            transition[height - 1] = .zero
-            let blockSize = 64
-            var failure: (row: Int, constraint: Int)?
-            withPointers(main[t]) { m in
-                withPointers(preprocessed[t]) { p in
-                    withPointers(aux) { a in
-                        withPointers([first, last, transition]) { s in
-                            let inputs = EvaluationInputs(rowCount: height, nextOffset: 1, main: m, preprocessed: p,
-                                                          auxiliary: a, selectors: s, challenges: challenges,
-                                                          publicValues: publicValues, claimedSum: claimed)
-                            let evaluator = BlockEvaluator(program: table.program, blockSize: blockSize)
-                            var start = 0
-                            while start < height, failure == nil {
-                                let count = min(blockSize, height - start)
-                                evaluator.run(start: start, count: count, inputs: inputs)
-                                rows: for r in 0..<count {
-                                    for j in table.constraints.indices {
-                                        let zero = evaluator.baseRoot(j).map { $0[r].isZero } ?? evaluator.extensionRoot(j)![r].isZero
-                                        if !zero { failure = (start + r, j); break rows }
-                                    }
-                                }
-                                start += count
-                            }
-                        }
-                    }
-                }
-            }
-            if let failure {
-                throw .constraintFailed(table: table.name, constraint: table.constraints[failure.constraint].label, row: failure.row)
+            if let failure = failingConstraints(table: table, main: main[t], preprocessed: preprocessed[t], auxiliary: aux,
+                                                claimedSum: claimed, challenges: challenges, publicValues: publicValues,
+                                                firstOnly: true).first {
+                throw .constraintFailed(table: table.name, constraint: failure.constraint, row: failure.row)
             }
         }
         for message in boundary {
@@ -65,6 +35,55 @@ public enum DebugChecker {
             total = total + c
         }
         if !total.isZero { throw .busImbalance(detail: "Σ claimed sums + boundary = \(total) ≠ 0") }
+    }
+
+    /// Every constraint of `table` that fails on some row, with the first
+    /// such row, in constraint order (row order with `firstOnly`, which stops
+    /// at the first failure). `auxiliary` and `claimedSum` come from
+    /// `LogUpTrace.build`.
+    public static func failingConstraints(table: Table, main: [[Goldilocks]], preprocessed: [[Goldilocks]],
+                                          auxiliary: [[GoldilocksExt3]], claimedSum: GoldilocksExt3,
+                                          challenges: [GoldilocksExt3], publicValues: [Goldilocks],
+                                          firstOnly: Bool = false) -> [(constraint: String, row: Int)] {
+        let height = main.first?.count ?? preprocessed.first?.count ?? 0
+        var first = [Goldilocks](repeating: .zero, count: height)
+        var last = first
+        var transition = [Goldilocks](repeating: .one, count: height)
+        first[0] = .one
+        last[height - 1] = .one
+        transition[height - 1] = .zero
+        let blockSize = 64
+        var failedAt = [Int?](repeating: nil, count: table.constraints.count)
+        var order = [Int]()
+        withPointers(main) { m in
+            withPointers(preprocessed) { p in
+                withPointers(auxiliary) { a in
+                    withPointers([first, last, transition]) { s in
+                        let inputs = EvaluationInputs(rowCount: height, nextOffset: 1, main: m, preprocessed: p,
+                                                      auxiliary: a, selectors: s, challenges: challenges,
+                                                      publicValues: publicValues, claimedSum: claimedSum)
+                        let evaluator = BlockEvaluator(program: table.program, blockSize: blockSize)
+                        var start = 0
+                        scan: while start < height {
+                            let count = min(blockSize, height - start)
+                            evaluator.run(start: start, count: count, inputs: inputs)
+                            for r in 0..<count {
+                                for j in table.constraints.indices where failedAt[j] == nil {
+                                    let zero = evaluator.baseRoot(j).map { $0[r].isZero } ?? evaluator.extensionRoot(j)![r].isZero
+                                    if !zero {
+                                        failedAt[j] = start + r
+                                        order.append(j)
+                                        if firstOnly { break scan }
+                                    }
+                                }
+                            }
+                            start += count
+                        }
+                    }
+                }
+            }
+        }
+        return order.map { (table.constraints[$0].label, failedAt[$0]!) }
     }
 
     /// Validates column counts and lengths; returns the common height (a power of two).

@@ -1,0 +1,221 @@
+import AIR
+import Field
+import ISA
+import Prover
+import STARK
+import Testing
+import Verifier
+import VMArithmetization
+import VMProver
+import VMVerifier
+
+/// A lying prover changes one cell of the VM witness and proves the rest
+/// honestly; the verifier must reject (SECURITY-PLAN A.1–A.4). The debug
+/// checker names the constraint each change breaks, which gives the
+/// coverage report: every CPU constraint family is hit by some change.
+@Suite struct VMSoundnessTests {
+    static let source = """
+    .input a [4] scale=4 public
+    .input p [2] scale=4
+    .output out [8] scale=4 public
+    .table e exp in=4 out=4
+        li r1, 3
+        li r9, 0
+    loop:
+        addi r1, r1, -1
+        ld r2, [r1 + a]
+        ld r3, [p]
+        mul r4, r2, r3
+        mulr r5, r2, r3, 4
+        rescale r6, r4, 3
+        sub r7, r5, r6
+        lt r8, r7, r2
+        eq r10, r8, r9
+        select r11, r10, r5, r7
+        min r12, r11, r2
+        max r13, r11, r2
+        lut r14, r13, e
+        mov r15, r14
+        add r9, r9, r8
+        st r15, [r1 + out]
+        bnz r1, loop
+        jmp skip
+        halt
+    skip:
+        bz r1, done
+        halt
+    done:
+        li r1, 100000
+        lut r2, r1, e
+        st r2, [out + 4]
+        li r1, -100000
+        lut r2, r1, e
+        st r2, [out + 5]
+        st r9, [out + 6]
+        halt
+    """
+    static let inputs: [[Int64]] = [[16, -24, 40, 3], [20, -7]]
+    static let options = ProofOptions(logBlowup: 2, queries: 16, logFoldingArity: 3, grindingBits: 0, logFinalPolynomialLength: 1)
+
+    struct Setup {
+        let program: Program
+        let vmAir: VMAir
+        let witness: WitnessBuilder.Witness
+        let preprocessed: [[[Goldilocks]]]
+    }
+
+    static func setup() throws -> Setup {
+        let program = try Examples.assemble(source)
+        let vmAir = try VMAir(program: program)
+        let witness = try WitnessBuilder(vmAir: vmAir).run(rawInputs: inputs, maxSteps: 10_000)
+        return Setup(program: program, vmAir: vmAir, witness: witness,
+                     preprocessed: vmAir.preprocessedColumns(statement: witness.statement))
+    }
+
+    /// The first constraint the debug checker finds broken, or nil.
+    static func broken(_ s: Setup, main: [[[Goldilocks]]]) -> String? {
+        let challenges = LogUpChallenges.vector(alpha: GoldilocksExt3(Goldilocks(91), Goldilocks(17), Goldilocks(5)),
+                                                beta: GoldilocksExt3(Goldilocks(3), Goldilocks(77), Goldilocks(12)),
+                                                maxMessageLength: s.vmAir.air.maxMessageLength)
+        do {
+            try DebugChecker.check(air: s.vmAir.air, main: main, preprocessed: s.preprocessed, publicValues: [],
+                                   boundary: [], challenges: challenges)
+            return nil
+        } catch let AIRError.constraintFailed(_, constraint, _) {
+            return constraint
+        } catch {
+            return "bus: \(error)"
+        }
+    }
+
+    static func proveAndVerify(_ s: Setup, main: [[[Goldilocks]]], statement: VMStatement? = nil) -> Bool {
+        let st = statement ?? s.witness.statement
+        do {
+            let input = ProverInput(air: s.vmAir.air, main: main, preprocessed: s.vmAir.preprocessedColumns(statement: s.witness.statement),
+                                    publicValues: [], statement: s.witness.statement.encoded())
+            let proof = try Prover.prove(input, options: options, checkWitness: false).proof
+            let file = VMProofFile(statement: st, segments: [proof.encoded()])
+            _ = try VMVerifier.verify(file, program: s.program, policy: .insecureTesting)
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    @Test func honestWitnessVerifies() throws {
+        let s = try Self.setup()
+        #expect(Self.broken(s, main: s.witness.main) == nil)
+        #expect(Self.proveAndVerify(s, main: s.witness.main))
+    }
+
+    /// Every CPU cell of every executed row, changed by +1: each change the
+    /// debug checker flags is collected by constraint; one proof per
+    /// constraint family must then be rejected.
+    /// Every CPU cell of every executed row, changed by +1. For each change
+    /// the CPU constraints it breaks are collected (all of them, not just the
+    /// first) and a change that breaks none must unbalance a bus. Then one
+    /// proof per broken family (and one per bus) must be rejected.
+    @Test func everyCPUConstraintFamilyRejectsAChangedCell() throws {
+        let s = try Self.setup()
+        let cpu = VMAir.TableIndex.cpu
+        let air = s.vmAir.air
+        let challenges = LogUpChallenges.vector(alpha: GoldilocksExt3(Goldilocks(91), Goldilocks(17), Goldilocks(5)),
+                                                beta: GoldilocksExt3(Goldilocks(3), Goldilocks(77), Goldilocks(12)),
+                                                maxMessageLength: air.maxMessageLength)
+        // Claimed sums of the unchanged tables, computed once.
+        var others = GoldilocksExt3.zero
+        for (t, table) in air.tables.enumerated() where t != cpu {
+            others = others + (try LogUpTrace.build(table: table, main: s.witness.main[t], preprocessed: s.preprocessed[t],
+                                                    challenges: challenges, publicValues: [], threads: 1)).claimedSum
+        }
+        var byFamily = [String: (column: Int, row: Int)]()
+        var harmless = [Int: Int]()
+        for row in 0..<s.witness.steps {
+            for column in 0..<CPUColumns.width {
+                var columns = s.witness.main[cpu]
+                columns[column][row] = columns[column][row] + .one
+                let (aux, claimed) = try LogUpTrace.build(table: air.tables[cpu], main: columns, preprocessed: [],
+                                                          challenges: challenges, publicValues: [], threads: 1)
+                let failures = DebugChecker.failingConstraints(table: air.tables[cpu], main: columns, preprocessed: [],
+                                                               auxiliary: aux, claimedSum: claimed,
+                                                               challenges: challenges, publicValues: [])
+                var families = failures.map(\.constraint)
+                if !(claimed + others).isZero { families.append("bus balance") }
+                if families.isEmpty { harmless[column, default: 0] += 1 }
+                for f in families where byFamily[f] == nil { byFamily[f] = (column, row) }
+            }
+        }
+        let required = air.tables[cpu].constraints.map(\.label).filter {
+            !$0.hasPrefix("logup") && !["clk starts at 0", "first row is active", "a full trace ends in halt",
+                                         "inactive rows stay inactive"].contains($0)
+        } + ["bus balance"]
+        let missing = required.filter { byFamily[$0] == nil }
+        #expect(missing.isEmpty, "constraint families no single-cell change reached: \(missing)")
+        // Cells a change may leave valid: helper columns unconstrained on rows whose opcode does not use them.
+        var mayBeFree: Set<Int> = [CPUColumns.result, CPUColumns.rdOld, CPUColumns.memAddress, CPUColumns.memOld,
+                                   CPUColumns.memNew, CPUColumns.inverseC, CPUColumns.eqInverse, CPUColumns.less,
+                                   CPUColumns.clampLow, CPUColumns.clampHigh, CPUColumns.clamped, CPUColumns.remainder,
+                                   CPUColumns.pow, CPUColumns.half]
+        mayBeFree.formUnion((0..<CPUColumns.accessCount).map { CPUColumns.previousTimestamp + $0 })
+        mayBeFree.formUnion((0..<(2 * CPUColumns.accessCount)).map { CPUColumns.timestampLimbs + $0 })
+        let unexpected = harmless.keys.filter { !mayBeFree.contains($0) }.sorted()
+        #expect(unexpected.isEmpty, "changes to columns \(unexpected) went unnoticed")
+        for (label, change) in byFamily.sorted(by: { $0.key < $1.key }) {
+            var main = s.witness.main
+            main[cpu][change.column][change.row] = main[cpu][change.column][change.row] + .one
+            #expect(!Self.proveAndVerify(s, main: main), "accepted a proof breaking '\(label)'")
+        }
+    }
+
+    @Test func multiplicityAndBoundaryChangesAreRejected() throws {
+        let s = try Self.setup()
+        let changes: [(String, Int, Int, Int, Goldilocks)] = [
+            ("program fetch count", VMAir.TableIndex.program, 0, 3, .one),
+            ("program fetch count −1", VMAir.TableIndex.program, 0, 2, -Goldilocks.one),
+            ("range multiplicity", VMAir.TableIndex.range, 0, 0, .one),
+            ("range multiplicity p−1", VMAir.TableIndex.range, 0, 1, -Goldilocks.one),
+            ("activation multiplicity", VMAir.TableIndex.activation, 0, 0, .one),
+            ("memory final value", VMAir.TableIndex.memory, 1, 3, .one),
+            ("memory final timestamp", VMAir.TableIndex.memory, 2, 3, .one),
+            ("private input value", VMAir.TableIndex.memory, 0, 4, .one),
+            ("register final value", VMAir.TableIndex.memory, 1, Int(s.program.memorySize) + 9, .one),
+        ]
+        for (label, table, column, row, delta) in changes {
+            var main = s.witness.main
+            main[table][column][row] = main[table][column][row] + delta
+            #expect(Self.broken(s, main: main) != nil, "debug checker missed \(label)")
+            #expect(!Self.proveAndVerify(s, main: main), "accepted \(label)")
+        }
+    }
+
+    @Test func wrongPublicOutputsAndInputsAreRejected() throws {
+        let s = try Self.setup()
+        var statement = s.witness.statement
+        statement.publicOutputs[0][2] += 1
+        #expect(!Self.proveAndVerify(s, main: s.witness.main, statement: statement))
+        statement = s.witness.statement
+        statement.publicInputs[0][1] += 1
+        #expect(!Self.proveAndVerify(s, main: s.witness.main, statement: statement))
+    }
+
+    @Test func activationTableEntryChangedIsRejected() throws {
+        // A lying prover whose activation table differs in one entry: its
+        // proof is checked against the verifier's own table.
+        let s = try Self.setup()
+        var preprocessed = s.preprocessed
+        let used = s.witness.main[VMAir.TableIndex.activation][0].firstIndex { !$0.isZero }!
+        preprocessed[VMAir.TableIndex.activation][2][used] = preprocessed[VMAir.TableIndex.activation][2][used] + .one
+        var main = s.witness.main
+        // The prover's CPU rows claim the changed output.
+        let cpu = VMAir.TableIndex.cpu
+        for row in 0..<s.witness.steps where main[cpu][CPUColumns.flag(.lut)][row] == .one
+            && main[cpu][CPUColumns.clamped][row] == s.preprocessed[VMAir.TableIndex.activation][1][used] {
+            main[cpu][CPUColumns.result][row] = preprocessed[VMAir.TableIndex.activation][2][used]
+        }
+        let input = ProverInput(air: s.vmAir.air, main: main, preprocessed: preprocessed, publicValues: [],
+                                statement: s.witness.statement.encoded())
+        let proof = try Prover.prove(input, options: Self.options, checkWitness: false).proof
+        let file = VMProofFile(statement: s.witness.statement, segments: [proof.encoded()])
+        #expect(throws: (any Error).self) { _ = try VMVerifier.verify(file, program: s.program, policy: .insecureTesting) }
+    }
+}
