@@ -7,10 +7,11 @@ struct ZKVM: ParsableCommand {
         commandName: "zkvm",
         abstract: "Zero-knowledge proofs that an ML model, run on an input, produced an output.",
         discussion: """
-            Programs are .zkasm text or .zkbin bytecode. Proving, verification and model \
-            import arrive with later issues.
+            Programs are .zkasm text or .zkbin bytecode. `zkvm prove` runs a program and proves \
+            the run; `zkvm verify` checks the proof against the program. Model import arrives \
+            with a later issue.
             """,
         version: "0.1.0",
-        subcommands: [Asm.self, Disasm.self, Exec.self, TraceCommand.self, Bench.self]
+        subcommands: [Asm.self, Disasm.self, Exec.self, TraceCommand.self, Prove.self, Verify.self, Bench.self]
     )
 }

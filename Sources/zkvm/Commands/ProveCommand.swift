@@ -1,0 +1,100 @@
+import ArgumentParser
+import Foundation
+import ISA
+import Parallel
+import STARK
+import VM
+import VMArithmetization
+import VMProver
+
+/// `zkvm prove PROG --input input.json -o proof.zkp`
+struct Prove: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a program on an input and prove the run (a .zkp proof file).",
+        discussion: """
+            The proof states: this program (by digest), run on its public inputs, produced its \
+            public outputs; private inputs stay in the witness. Progress goes to stderr. With \
+            --json one object is printed: {"steps", "rows", "phases": [{"name", "seconds"}], \
+            "prove_seconds", "proof_bytes", "proven_bits", "conjectured_bits", "program_digest"}.
+            """)
+
+    @Argument(help: "A .zkasm or .zkbin program.") var program: String
+    @Option(help: "EZKL-style input.json (omit for programs without inputs).") var input: String?
+    @Option(name: .shortAndLong, help: "Where to write the proof.") var output: String
+    @Flag(help: "Print one JSON object.") var json = false
+    @Option(help: "Stop with an error after this many steps.") var maxSteps: Int = 1 << 26
+    @Option(help: "FRI queries (default: the fewest giving ≥ 100 proven bits).") var queries: Int?
+    @Option(help: "log2 of the blowup factor, 1…4.") var logBlowup: Int?
+    @Option(help: "Proof-of-work bits before the queries.") var grinding: Int?
+    @Option(help: "Worker threads.") var threads: Int = Parallel.defaultThreads
+
+    func validate() throws {
+        guard maxSteps >= 1 else { throw ValidationError("--max-steps must be at least 1") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+    }
+
+    func progress(_ message: String) {
+        if !json { FileHandle.standardError.write(Data("prove: \(message)\n".utf8)) }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let p = try ProgramLoading.load(program)
+            let inputs = try input.map(ProgramLoading.readInputs) ?? []
+            var options = ProofOptions.standard
+            if let queries { options.queries = queries }
+            if let logBlowup { options.logBlowup = logBlowup }
+            if let grinding { options.grindingBits = grinding }
+            do { try options.validate() } catch { throw CLIError("\(error)") }
+            let raw: [[Int64]]
+            do { raw = try Machine(program: p).quantizeInputs(inputs) } catch { throw CLIError("\(program): \(error)") }
+            progress("executing and proving \(program) (\(options))")
+            let start = ContinuousClock.now
+            let result: VMProver.Result
+            do {
+                result = try VMProver.prove(program: p, rawInputs: raw, options: options, maxSteps: maxSteps, threads: threads)
+            } catch let error as VMError {
+                if let pc = error.pc, pc < p.sourceLines.count {
+                    throw CLIError("\(program):\(p.sourceLines[pc]): error: \(error)")
+                }
+                throw CLIError("\(program): \(error)")
+            } catch {
+                throw CLIError("\(program): \(error)")
+            }
+            let seconds = Self.seconds(ContinuousClock.now - start)
+            let bytes = result.file.encoded()
+            try ProgramLoading.writeAtomically(bytes, to: output)
+            let vmAir = try VMAir(program: p)
+            let heights = try Proof.decode(result.file.segments[0]).tables.map(\.logHeight)
+            let level = SecurityLevel(options: options, air: vmAir.air, maxLogHeight: heights.max() ?? 0)
+            let rows = heights.reduce(0) { $0 + (1 << $1) }
+            if json {
+                let object: [String: Any] = [
+                    "steps": result.steps, "rows": rows,
+                    "tables": zip(vmAir.air.tables, heights).map { ["name": $0.name, "rows": 1 << $1] as [String: Any] },
+                    "phases": ([("execute + witness", result.witnessSeconds)] + result.report.phases).map {
+                        ["name": $0.0, "seconds": $0.1] as [String: Any]
+                    },
+                    "prove_seconds": seconds, "proof_bytes": bytes.count,
+                    "proven_bits": level.provenBits, "conjectured_bits": level.conjecturedBits,
+                    "program_digest": p.digest.description,
+                ]
+                let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+                print(String(decoding: data, as: UTF8.self))
+            } else {
+                print("program \(p.digest.description)")
+                print("steps: \(result.steps), trace rows (all tables): \(rows)")
+                for (table, h) in zip(vmAir.air.tables, heights) { print("  \(table.name): 2^\(h) rows") }
+                print(String(format: "  %-24@ %8.3f s", "execute + witness" as NSString, result.witnessSeconds))
+                for (name, s) in result.report.phases { print(String(format: "  %-24@ %8.3f s", name as NSString, s)) }
+                print(String(format: "proved in %.3f s (%.0f rows/s); proof %d bytes → %@", seconds,
+                             Double(rows) / seconds, bytes.count, output as NSString))
+                print("security: \(level)")
+            }
+        }
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+}
