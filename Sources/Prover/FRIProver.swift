@@ -16,26 +16,24 @@ struct FRIProver {
     var layers: [Layer] = []
     var finalPolynomial: [GoldilocksExt3] = []
 
-    /// Folds `reduced[l0]` down to the final polynomial, injecting the other
-    /// levels' DEEP compositions, committing each step's output but the last.
+    /// Commits F_{l0} = R_{l0} and every later layer, folding and injecting
+    /// the other levels' DEEP compositions as `FRISchedule` describes.
     mutating func commit(schedule: FRISchedule, reduced: [Int: [GoldilocksExt3]], options: ProofOptions,
                          transcript: inout ProtocolTranscript, threads: Int) throws(STARKError) {
         var current = reduced[schedule.topLogSize]!
         for (k, arity) in schedule.stepArities.enumerated() {
             let level = schedule.layerLogSizes[k]
-            if k > 0 {
-                let layer = Self.commitLayer(current, logSize: level, arity: arity, threads: threads)
-                transcript.absorbLayerRoot(layer.tree.root)
-                layers.append(layer)
-            }
+            let layer = Self.commitLayer(current, logSize: level, arity: arity, threads: threads)
+            transcript.absorbLayerRoot(layer.tree.root)
+            layers.append(layer)
             let challenges = transcript.foldChallenges(arity: arity)
             for j in 0..<arity {
-                current = Self.fold(current, level: level - j, challenge: challenges[j].fold,
+                current = Self.fold(current, level: level - j, challenge: challenges.folds[j],
                                     shift: FRISchedule.shift(level: level - j, topLogSize: schedule.topLogSize), threads: threads)
-                if let inject = reduced[level - j - 1] {
-                    let eta = challenges[j].inject
-                    for i in current.indices { current[i] = current[i] + eta * inject[i] }
-                }
+            }
+            if let inject = reduced[schedule.layerLogSizes[k + 1]] {
+                let eta = challenges.inject
+                for i in current.indices { current[i] = current[i] + eta * inject[i] }
             }
         }
         // The final layer: coefficients on the coset shift(lf)·⟨ω⟩.

@@ -131,7 +131,7 @@ public enum Prover {
                                                      firstPower: firstPower, delta: delta, z: z, threads: threads)
         }
         report.phases.append(("deep composition", clock.lap()))
-        let schedule = try FRISchedule(topLogSize: levels.max()!, options: options)
+        let schedule = try FRISchedule(tableLevels: levels, options: options)
         var fri = FRIProver()
         try fri.commit(schedule: schedule, reduced: reduced, options: options, transcript: &transcript, threads: threads)
         report.phases.append(("fri commit", clock.lap()))
@@ -152,8 +152,8 @@ public enum Prover {
                 quotientQueries: c.quotient.open(positions)))
         }
         var layerProofs = [FRILayerProof]()
-        for layer in fri.layers {
-            let leaves = QueryPositions.leaves(logSize: layer.logSize, arity: layer.arity, queries: queries, schedule: schedule)
+        for (k, layer) in fri.layers.enumerated() {
+            let leaves = QueryPositions.leaves(layer: k, queries: queries, schedule: schedule)
             layerProofs.append(FRILayerProof(root: layer.tree.root, queries: MatrixOpening(
                 rows: leaves.map { layer.matrix.row($0) }, proof: layer.tree.open(leaves))))
         }

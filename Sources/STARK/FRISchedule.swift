@@ -1,69 +1,60 @@
 import Field
 import Polynomials
 
-/// The FRI folding plan for one proof (Spec/proof-system.md §4).
+/// The FRI folding plan for one proof (Spec/proof-system.md §5).
 ///
 /// F_l denotes the function at binary level l (2^l points, bit-reversed
-/// order, domain s^{2^{l0−l}}·⟨ω_{2^l}⟩). F_{l0} is the DEEP composition of
-/// the tables whose LDE has 2^{l0} points; each binary fold halves the level,
-///   F_{l−1}(x²) = (F_l(x) + F_l(−x))/2 + ζ_l·(F_l(x) − F_l(−x))/(2x),
-/// and then adds η_l·R_{l−1} for the tables whose LDE has 2^{l−1} points.
-/// Folds are grouped into steps of `arity` binary folds; the output of each
-/// step but the last is committed (leaves of 2^{a_k} consecutive values), the
-/// last step's output F_{lf} is sent as a polynomial of `finalLength`
-/// coefficients.
+/// order, domain s^{2^{l0−l}}·⟨ω_{2^l}⟩). Layers are committed at levels
+/// l_0 = l0 > l_1 > … > l_{K−1}, and the last level l_K = lf is sent as a
+/// polynomial of `finalLength` coefficients. Between layers, a step of a_k =
+/// l_k − l_{k+1} ≤ arity binary folds
+///   F_{l−1}(x²) = (F_l(x) + F_l(−x))/2 + ζ·(F_l(x) − F_l(−x))/(2x)
+/// runs with one fresh ζ per fold. Every table LDE size is a layer level, so
+/// the DEEP composition R_l of the tables at level l enters exactly where a
+/// layer starts:
+///   F_{l0} = R_{l0},   F_{l_k} = fold(F_{l_{k−1}}) + η_k·R_{l_k}
+/// (the η term only if some table has LDE size 2^{l_k}). A leaf of layer k
+/// holds 2^{a_k} consecutive values, so each query opens one leaf per layer
+/// and each table at one position.
 public struct FRISchedule: Sendable, Equatable {
     /// log2 of the largest LDE domain.
     public let topLogSize: Int
     /// log2 of the final layer's domain.
     public let finalLogSize: Int
-    /// Binary folds per step.
+    /// Binary folds of each step (one step per committed layer).
     public let stepArities: [Int]
-    /// log2 sizes at the start of each step, then the final size.
+    /// Level of each committed layer, then the final level.
     public let layerLogSizes: [Int]
 
-    public init(topLogSize: Int, options: ProofOptions) throws(STARKError) {
+    /// - Parameter tableLevels: the LDE levels of the tables; each must lie
+    ///   in finalLogSize…topLogSize (checked).
+    public init(tableLevels: Set<Int>, options: ProofOptions) throws(STARKError) {
         let final = options.logFinalPolynomialLength + options.logBlowup
-        guard topLogSize >= final, topLogSize <= Goldilocks.twoAdicity else {
-            throw .invalidInput("largest LDE 2^\(topLogSize) is outside 2^\(final)…2^\(Goldilocks.twoAdicity)")
+        guard let top = tableLevels.max(), let bottom = tableLevels.min(), bottom >= final, top <= Goldilocks.twoAdicity else {
+            throw .invalidInput("table LDE sizes outside 2^\(final)…2^\(Goldilocks.twoAdicity)")
         }
-        var sizes = [topLogSize]
+        var sizes = [top]
         var arities = [Int]()
-        var l = topLogSize
+        var l = top
         while l > final {
-            let a = min(options.logFoldingArity, l - final)
+            // Fold by up to `arity`, stopping at the next table level below.
+            let nextTable = tableLevels.filter { $0 < l }.max() ?? final
+            let a = min(options.logFoldingArity, l - max(nextTable, final))
             arities.append(a)
             l -= a
             sizes.append(l)
         }
-        self.topLogSize = topLogSize
+        self.topLogSize = top
         self.finalLogSize = final
         self.stepArities = arities
         self.layerLogSizes = sizes
     }
 
-    /// Number of committed layers (every step's output but the last).
-    public var committedLayerCount: Int { max(0, stepArities.count - 1) }
+    /// Number of committed layers (one per step).
+    public var committedLayerCount: Int { stepArities.count }
 
-    /// The positions at binary level `level` whose values the verifier
-    /// handles for the query at top-level position `query`: the step's
-    /// coset block narrowed by the folds already done.
-    public func block(level: Int, query: Int) -> Range<Int> {
-        precondition(level >= finalLogSize && level <= topLogSize)
-        if stepArities.isEmpty { return query ..< query + 1 }
-        if level == topLogSize {
-            let a = stepArities[0]
-            let start = (query >> a) << a
-            return start ..< start + (1 << a)
-        }
-        // Step k covers output levels l_k − 1 … l_{k+1}.
-        var k = 0
-        while !(layerLogSizes[k] > level && level >= layerLogSizes[k + 1]) { k += 1 }
-        let a = stepArities[k]
-        let j = layerLogSizes[k] - level
-        let start = (((query >> (topLogSize - layerLogSizes[k])) >> a) << a) >> j
-        return start ..< start + (1 << (a - j))
-    }
+    /// The position at `level` of the query at top-level position `query`.
+    public func position(level: Int, query: Int) -> Int { query >> (topLogSize - level) }
 
     /// The coset shift of binary level `level`: s^{2^{l0 − level}}.
     public static func shift(level: Int, topLogSize: Int) -> Goldilocks {
@@ -88,7 +79,6 @@ public enum FRIFolding {
     /// x for the pair at positions (2i, 2i+1) of level `level`:
     /// shift·ω_{2^level}^{reverse_{level−1}(i)}.
     public static func pairPoint(level: Int, pair i: Int, shift: Goldilocks) -> Goldilocks {
-        let exponent = BitReversal.reverse(i, bits: level - 1)
-        return shift * Goldilocks.rootOfUnity(logOrder: level).power(UInt64(exponent))
+        shift * Goldilocks.rootOfUnity(logOrder: level).power(UInt64(BitReversal.reverse(i, bits: level - 1)))
     }
 }

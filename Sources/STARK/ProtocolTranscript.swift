@@ -78,9 +78,11 @@ public struct ProtocolTranscript {
     /// δ, the DEEP batching challenge.
     public mutating func deepChallenge() -> GoldilocksExt3 { transcript.challengeExtension() }
 
-    /// The fold and injection challenges (ζ, η) for one FRI step of `arity` binary folds.
-    public mutating func foldChallenges(arity: Int) -> [(fold: GoldilocksExt3, inject: GoldilocksExt3)] {
-        (0..<arity).map { _ in (transcript.challengeExtension(), transcript.challengeExtension()) }
+    /// After layer k's root: the fold challenges ζ of its step's binary folds,
+    /// then η for the next layer's injection (drawn whether used or not).
+    public mutating func foldChallenges(arity: Int) -> (folds: [GoldilocksExt3], inject: GoldilocksExt3) {
+        let folds = (0..<arity).map { _ in transcript.challengeExtension() }
+        return (folds, transcript.challengeExtension())
     }
 
     public mutating func absorbLayerRoot(_ root: Digest) { transcript.absorb("fri layer", root) }

@@ -1,16 +1,14 @@
 /// Which positions of each committed matrix the queries open; prover and
 /// verifier derive them identically from the query indices.
 public enum QueryPositions {
-    /// Sorted distinct positions of a table group at LDE level `level`.
+    /// Sorted distinct positions of the tables at LDE level `level`.
     public static func positions(level: Int, queries: [Int], schedule: FRISchedule) -> [Int] {
-        var set = Set<Int>()
-        for q in queries { set.formUnion(schedule.block(level: level, query: q)) }
-        return set.sorted()
+        Set(queries.map { schedule.position(level: level, query: $0) }).sorted()
     }
 
-    /// Sorted distinct leaf indices of the committed layer of size 2^logSize
-    /// whose leaves hold 2^arity values.
-    public static func leaves(logSize: Int, arity: Int, queries: [Int], schedule: FRISchedule) -> [Int] {
-        Set(queries.map { ($0 >> (schedule.topLogSize - logSize)) >> arity }).sorted()
+    /// Sorted distinct leaf indices of committed layer `k`.
+    public static func leaves(layer k: Int, queries: [Int], schedule: FRISchedule) -> [Int] {
+        let level = schedule.layerLogSizes[k], arity = schedule.stepArities[k]
+        return Set(queries.map { schedule.position(level: level, query: $0) >> arity }).sorted()
     }
 }

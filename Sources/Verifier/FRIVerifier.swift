@@ -10,7 +10,7 @@ import STARK
 /// final polynomial (see `FRISchedule`).
 enum FRIVerifier {
     static func verify(proof: Proof, air: AIRDefinition, schedule: FRISchedule, queries: [Int],
-                       foldChallenges: [[(fold: GoldilocksExt3, inject: GoldilocksExt3)]],
+                       foldChallenges: [(folds: [GoldilocksExt3], inject: GoldilocksExt3)],
                        z: GoldilocksExt3, delta: GoldilocksExt3) throws(STARKError) {
         let options = proof.options
         // DEEP compositions R_l at the opened positions, summed over tables per level.
@@ -55,11 +55,11 @@ enum FRIVerifier {
         // Committed FRI layers.
         var layerLeaves = [[Int: [GoldilocksExt3]]]()
         for (k, layer) in proof.friLayers.enumerated() {
-            let logSize = schedule.layerLogSizes[k + 1]
-            let arity = schedule.stepArities[k + 1]
-            let leaves = QueryPositions.leaves(logSize: logSize, arity: arity, queries: queries, schedule: schedule)
+            let logSize = schedule.layerLogSizes[k]
+            let arity = schedule.stepArities[k]
+            let leaves = QueryPositions.leaves(layer: k, queries: queries, schedule: schedule)
             let rows = try authenticate(layer.queries, root: layer.root, level: logSize - arity, width: 3 << arity,
-                                        positions: leaves, what: "FRI layer \(k + 1)")!
+                                        positions: leaves, what: "FRI layer \(k)")!
             var map = [Int: [GoldilocksExt3]]()
             for (leaf, row) in zip(leaves, rows) {
                 map[leaf] = (0..<(1 << arity)).map { GoldilocksExt3(row[3 * $0], row[3 * $0 + 1], row[3 * $0 + 2]) }
@@ -67,26 +67,21 @@ enum FRIVerifier {
             layerLeaves.append(map)
         }
 
-        // Fold every query.
+        // Fold every query: each layer's leaf must hold the previous fold (plus injection).
         let top = schedule.topLogSize
         for q in queries {
-            let first = schedule.block(level: top, query: q)
-            var values = try first.map { (position: Int) throws(STARKError) -> GoldilocksExt3 in
-                guard let v = reduced[top]?[position] else { throw .rejected(check: "missing top-level opening") }
-                return v
+            guard var expected = reduced[top]?[schedule.position(level: top, query: q)] else {
+                throw .rejected(check: "missing top-level opening")
             }
-            var start = first.lowerBound
             for (k, arity) in schedule.stepArities.enumerated() {
                 let level = schedule.layerLogSizes[k]
-                if k > 0 {
-                    let position = q >> (top - level)
-                    guard let leaf = layerLeaves[k - 1][position >> arity] else { throw .rejected(check: "missing FRI leaf") }
-                    guard leaf[position & ((1 << arity) - 1)] == values[0] else {
-                        throw .rejected(check: "FRI layer \(k) disagrees with the fold of layer \(k - 1)")
-                    }
-                    values = leaf
-                    start = (position >> arity) << arity
+                let position = schedule.position(level: level, query: q)
+                guard let leaf = layerLeaves[k][position >> arity] else { throw .rejected(check: "missing FRI leaf") }
+                guard leaf[position & ((1 << arity) - 1)] == expected else {
+                    throw .rejected(check: "FRI layer \(k) disagrees with the previous fold at query \(q)")
                 }
+                var values = leaf
+                var start = (position >> arity) << arity
                 for j in 0..<arity {
                     let lv = level - j
                     let shift = FRISchedule.shift(level: lv, topLogSize: top)
@@ -95,27 +90,28 @@ enum FRIVerifier {
                     for i in 0..<(values.count / 2) {
                         let x = FRIFolding.pairPoint(level: lv, pair: start / 2 + i, shift: shift)
                         guard let inverse = try? (x + x).inverse() else { throw .rejected(check: "zero FRI point") }
-                        next.append(FRIFolding.fold(values[2 * i], values[2 * i + 1], challenge: foldChallenges[k][j].fold,
+                        next.append(FRIFolding.fold(values[2 * i], values[2 * i + 1], challenge: foldChallenges[k].folds[j],
                                                     inverseTwoX: inverse))
                     }
                     start /= 2
-                    if let injected = reduced[lv - 1] {
-                        for i in next.indices {
-                            guard let r = injected[start + i] else { throw .rejected(check: "missing opening at level \(lv - 1)") }
-                            next[i] = next[i] + foldChallenges[k][j].inject * r
-                        }
-                    }
                     values = next
+                }
+                expected = values[0]
+                let nextLevel = schedule.layerLogSizes[k + 1]
+                if let injected = reduced[nextLevel] {
+                    guard let r = injected[schedule.position(level: nextLevel, query: q)] else {
+                        throw .rejected(check: "missing opening at level \(nextLevel)")
+                    }
+                    expected = expected + foldChallenges[k].inject * r
                 }
             }
             // The final polynomial at the remaining position.
             let lf = schedule.finalLogSize
-            let position = q >> (top - lf)
-            let x = LowDegreeExtension.point(at: position, logSize: lf,
+            let x = LowDegreeExtension.point(at: schedule.position(level: lf, query: q), logSize: lf,
                                              shift: FRISchedule.shift(level: lf, topLogSize: top))
             var acc = GoldilocksExt3.zero
             for c in proof.finalPolynomial.reversed() { acc = acc * x + c }
-            guard values.count == 1, acc == values[0] else { throw .rejected(check: "final FRI polynomial disagrees") }
+            guard acc == expected else { throw .rejected(check: "final FRI polynomial disagrees") }
         }
     }
 

@@ -36,16 +36,16 @@ public enum Verifier {
         transcript.absorbOpenings(proof.tables.map(\.openings))
         let delta = transcript.deepChallenge()
         let levels = Set(logHeights.map { $0 + options.logBlowup })
-        let schedule = try FRISchedule(topLogSize: levels.max()!, options: options)
+        let schedule = try FRISchedule(tableLevels: levels, options: options)
         guard proof.friLayers.count == schedule.committedLayerCount else {
             throw .rejected(check: "FRI layer count \(proof.friLayers.count) ≠ \(schedule.committedLayerCount)")
         }
         guard proof.finalPolynomial.count == 1 << options.logFinalPolynomialLength else {
             throw .rejected(check: "final polynomial length \(proof.finalPolynomial.count) ≠ \(1 << options.logFinalPolynomialLength)")
         }
-        var foldChallenges = [[(fold: GoldilocksExt3, inject: GoldilocksExt3)]]()
+        var foldChallenges = [(folds: [GoldilocksExt3], inject: GoldilocksExt3)]()
         for (k, arity) in schedule.stepArities.enumerated() {
-            if k > 0 { transcript.absorbLayerRoot(proof.friLayers[k - 1].root) }
+            transcript.absorbLayerRoot(proof.friLayers[k].root)
             foldChallenges.append(transcript.foldChallenges(arity: arity))
         }
         transcript.absorbFinalPolynomial(proof.finalPolynomial)
