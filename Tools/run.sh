@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
-# The main job: set up, build, then assemble and execute a shipped example
-# (Programs/logistic_regression) and measure this machine (`zkvm bench`).
-# Proving and verification join this pipeline with issue 4.
-# Arguments go to `zkvm bench` (try --json, --quick, --threads N, --only ntt).
+# The main job: set up, build, then on a shipped example
+#   assemble → execute → prove → verify
+# printing each stage's time, the proof size and its security level.
+# Usage: bash Tools/run.sh [example]   (default: collatz; any Programs/<name>
+# whose program uses scalar instructions only can be proven in this version).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash Tools/setup.sh
 echo "run: building zkvm (release)" >&2
 swift build -c release --product zkvm
 zkvm=.build/release/zkvm
-example=Programs/logistic_regression
+name=${1:-collatz}
+example=Programs/$name
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-echo "== assemble $example" >&2
-"$zkvm" asm "$example/logistic_regression.zkasm" -o "$out/logistic_regression.zkbin"
+echo "== assemble $example/$name.zkasm" >&2
+"$zkvm" asm "$example/$name.zkasm" -o "$out/$name.zkbin"
 echo "== execute" >&2
-"$zkvm" exec "$out/logistic_regression.zkbin" --input "$example/input.json"
-echo "== benchmark" >&2
-"$zkvm" bench "$@"
+"$zkvm" exec "$out/$name.zkbin" --input "$example/input.json"
+echo "== prove" >&2
+"$zkvm" prove "$out/$name.zkbin" --input "$example/input.json" -o "$out/$name.zkp"
+echo "== verify" >&2
+"$zkvm" verify "$out/$name.zkp" --program "$out/$name.zkbin"

@@ -85,8 +85,9 @@ struct Prove: ParsableCommand {
                 print("program \(p.digest.description)")
                 print("steps: \(result.steps), trace rows (all tables): \(rows)")
                 for (table, h) in zip(vmAir.air.tables, heights) { print("  \(table.name): 2^\(h) rows") }
-                print(String(format: "  %-24@ %8.3f s", "execute + witness" as NSString, result.witnessSeconds))
-                for (name, s) in result.report.phases { print(String(format: "  %-24@ %8.3f s", name as NSString, s)) }
+                for (name, s) in [("execute + witness", result.witnessSeconds)] + result.report.phases {
+                    print("  " + name.padding(toLength: 24, withPad: " ", startingAt: 0) + String(format: "%8.3f s", s))
+                }
                 print(String(format: "proved in %.3f s (%.0f rows/s); proof %d bytes → %@", seconds,
                              Double(rows) / seconds, bytes.count, output as NSString))
                 print("security: \(level)")
