@@ -12,6 +12,9 @@
 //   STARK       → AIR, Polynomials, Commitments, Transcript (options, proof format, FRI plan, security)
 //   Prover      → STARK
 //   Verifier    → STARK (never the prover or the VM)
+//   VMArithmetization → AIR, ISA (the VM's tables; shared by prover and verifier)
+//   VMProver    → VMArithmetization, Prover, VM, Trace
+//   VMVerifier  → VMArithmetization, Verifier
 //   ISA         → Field (byte coding), Hashing (program digest)
 //   Assembler   → ISA
 //   Trace       → CZstd, Hashing
