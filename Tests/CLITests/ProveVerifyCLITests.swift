@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+
+/// `zkvm prove` and `zkvm verify` end to end through the built binary.
+@Suite struct ProveVerifyCLITests {
+    static let programs = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../Programs").standardized
+
+    func temporaryDirectory() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("zkvm-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    @Test func proveThenVerify() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let program = Self.programs.appendingPathComponent("decision_tree/decision_tree.zkasm").path
+        let input = Self.programs.appendingPathComponent("decision_tree/input.json").path
+        let proof = dir.appendingPathComponent("tree.zkp").path
+        let p = try CLITests.run(["prove", program, "--input", input, "-o", proof, "--json"])
+        #expect(p.status == 0, "stderr: \(p.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(p.stdout.utf8)) as? [String: Any]
+        #expect((report?["proven_bits"] as? Double ?? 0) >= 100)
+        #expect((report?["proof_bytes"] as? Int ?? 0) > 0)
+        #expect(((report?["phases"] as? [[String: Any]]) ?? []).count >= 5)
+
+        let v = try CLITests.run(["verify", proof, "--program", program, "--json"])
+        #expect(v.status == 0, "stderr: \(v.stderr)")
+        let verdict = try JSONSerialization.jsonObject(with: Data(v.stdout.utf8)) as? [String: Any]
+        #expect(verdict?["valid"] as? Bool == true)
+        #expect((verdict?["public_outputs"] as? [[String: Any]])?.isEmpty == false)
+
+        // Another program: rejected with a message, non-zero exit.
+        let other = Self.programs.appendingPathComponent("collatz/collatz.zkasm").path
+        let w = try CLITests.run(["verify", proof, "--program", other])
+        #expect(w.status != 0)
+        #expect(w.stderr.contains("another program"))
+
+        // A corrupted byte: rejected, no crash (exit status 1, not a signal).
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: proof)))
+        bytes[bytes.count / 2] ^= 0x10
+        let corrupt = dir.appendingPathComponent("corrupt.zkp").path
+        try Data(bytes).write(to: URL(fileURLWithPath: corrupt))
+        let c = try CLITests.run(["verify", corrupt, "--program", program])
+        #expect(c.status == 1, "stderr: \(c.stderr)")
+        #expect(c.stderr.contains("invalid proof"))
+
+        // A floor above the proof's level: refused.
+        let f = try CLITests.run(["verify", proof, "--program", program, "--min-bits", "200"])
+        #expect(f.status != 0)
+    }
+
+    @Test func proveRefusesTensorProgramsClearlyAndWritesNothing() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let program = Self.programs.appendingPathComponent("linear_regression/linear_regression.zkasm").path
+        let input = Self.programs.appendingPathComponent("linear_regression/input.json").path
+        let proof = dir.appendingPathComponent("x.zkp").path
+        let r = try CLITests.run(["prove", program, "--input", input, "-o", proof])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("tensor instruction"))
+        #expect(!FileManager.default.fileExists(atPath: proof))
+    }
+}
