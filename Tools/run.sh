@@ -3,7 +3,6 @@
 #   assemble → execute → prove → verify
 # printing each stage's time, the proof size and its security level.
 # Usage: bash Tools/run.sh [example]   (default: collatz; any Programs/<name>
-# whose program uses scalar instructions only can be proven in this version).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash Tools/setup.sh

@@ -9,6 +9,10 @@ public enum Bus {
     public static let range = 3
     /// (table, x, T(x)): activation lookups, received by the activation table.
     public static let activation = 4
+    /// (T, descriptor, baseD, baseA, baseB): a CPU tensor instruction starts a micro-step instance.
+    public static let tensor = 5
+    /// The 34 static fields of a micro-step (`MicroStep.fields`).
+    public static let microcode = 6
 }
 
 /// Address spaces of the memory bus: memory cells and registers never alias.

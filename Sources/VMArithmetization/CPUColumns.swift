@@ -30,10 +30,16 @@ public enum CPUColumns {
     public static let timestampLimbs = 33             // 33…42
     /// Three 32-bit range slots, two limbs each (A: values, B: remainder/clamp, C: remainder bound).
     public static let slotLimbs = 43                  // 43…48
+    /// Timestamp base of the row: its accesses use ts0 + slot + 1; the
+    /// next row's base is ts0 + 8 + span (span > 0 for tensor instructions).
+    public static let ts0 = 49
+    public static let span = 50        // fetched from the program table
     /// One-hot opcode flags, in `opcodes` order.
-    public static let flags = 49
+    public static let flags = 51
     public static let opcodes: [Opcode] = [.halt, .li, .mov, .add, .addi, .sub, .mul, .mulr, .rescale, .lt, .eq,
-                                           .select, .min, .max, .lut, .jmp, .bnz, .bz, .ld, .st]
+                                           .select, .min, .max, .lut, .jmp, .bnz, .bz, .ld, .st,
+                                           .matmul, .map, .zip, .reduce, .copy]
+    public static let tensorOpcodes: [Opcode] = [.matmul, .map, .zip, .reduce, .copy]
     public static let width = flags + opcodes.count
 
     public static func flag(_ op: Opcode) -> Int { flags + opcodes.firstIndex(of: op)! }
@@ -42,7 +48,7 @@ public enum CPUColumns {
     public static let writers: [Opcode] = [.li, .mov, .add, .addi, .sub, .mul, .mulr, .rescale, .lt, .eq,
                                            .select, .min, .max, .lut, .ld]
 
-    /// Accesses per row and the timestamp of access `slot` on row clk: 8·clk + slot + 1.
+    /// Accesses per row, and timestamps reserved per row before tensor micro-steps.
     public static let accessCount = 5
     public static let timestampsPerRow = 8
 }

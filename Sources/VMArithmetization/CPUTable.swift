@@ -38,8 +38,18 @@ enum CPUTable {
         t.assertZero("opcode matches its flag",
                      col(C.opcode) - Expression.sum(C.opcodes.map { Int($0.rawValue) * f($0) }))
         t.send("fetch", bus: Bus.program,
-               [pc, col(C.opcode), col(C.rd), col(C.ra), col(C.rb), col(C.rc), imm, col(C.pow), col(C.half)],
+               [pc, col(C.opcode), col(C.rd), col(C.ra), col(C.rb), col(C.rc), imm, col(C.pow), col(C.half), col(C.span)],
                multiplicity: active)
+
+        // Timestamps: a running base, advanced by 8 plus the instruction's micro-step span.
+        t.assertOnFirstRow("ts0 starts at 0", col(C.ts0))
+        t.assertOnTransition("ts0 advances", next(C.active) * (next(C.ts0) - col(C.ts0) - C.timestampsPerRow - col(C.span)))
+
+        // Tensor instructions: rd is read (its value is the destination offset)
+        // and a micro-step instance is started in the tensor table.
+        let tensor = Expression.sum(C.tensorOpcodes.map(f))
+        t.assertZero("tensor instructions keep rd", tensor * (res - col(C.rdOld)))
+        t.send("tensor instruction", bus: Bus.tensor, [col(C.ts0), imm, col(C.rdOld), va, vb], multiplicity: tensor)
 
         // Helpers: vc ≠ 0, comparison, equality.
         let nz = col(C.nonZeroC)
@@ -91,7 +101,7 @@ enum CPUTable {
         t.assertZero("st value", f(.st) * (col(C.memNew) - vb))
 
         // Range slots: Σ_op flag·value = lo + 2^16·hi with lo, hi 16-bit.
-        let writes = Expression.sum(C.writers.map(f))
+        let writes = Expression.sum(C.writers.map(f)) + tensor
         let slotA = Expression.sum([.add, .addi, .sub, .mul, .mulr, .rescale].map { f($0) * (res + two31) })
             + (f(.lt) + f(.min) + f(.max)) * (va - vb + less * two32)
             + f(.lut) * (low * (domainMin - 1 - va) + high * (va - domainMax))
@@ -117,7 +127,7 @@ enum CPUTable {
         ]
         for (slot, access) in accesses.enumerated() {
             let (name, space, address, old, new, enabled) = access
-            let ts = C.timestampsPerRow * col(C.clk) + (slot + 1)
+            let ts = col(C.ts0) + (slot + 1)
             let previous = col(C.previousTimestamp + slot)
             let lo = col(C.timestampLimbs + 2 * slot), hi = col(C.timestampLimbs + 2 * slot + 1)
             t.receive("\(name) read", bus: Bus.memory, [space, address, old, previous], multiplicity: enabled)

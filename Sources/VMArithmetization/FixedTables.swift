@@ -6,19 +6,19 @@ import ISA
 /// main column of multiplicities chosen by the prover; the LogUp argument
 /// makes any wrong multiplicity unbalance its bus (Spec/vm-air.md §4).
 enum FixedTables {
-    /// Program table: (pc, opcode, rd, ra, rb, rc, imm, 2^s, half). Padding
+    /// Program table: (pc, opcode, rd, ra, rb, rc, imm, 2^s, half, span). Padding
     /// rows carry opcode 0xFF, which no CPU flag combination produces.
     static func program() throws(AIRError) -> Table {
-        var t = TableBuilder(name: "program", mainWidth: 1, preprocessedWidth: 9)
-        t.receive("program", bus: Bus.program, (0..<9).map { .fixed($0) }, multiplicity: .main(0))
+        var t = TableBuilder(name: "program", mainWidth: 1, preprocessedWidth: 10)
+        t.receive("program", bus: Bus.program, (0..<10).map { .fixed($0) }, multiplicity: .main(0))
         return try t.build()
     }
 
     static let paddingOpcode = 0xFF
 
-    static func programColumns(_ program: Program, logHeight: Int) -> [[Goldilocks]] {
+    static func programColumns(_ program: Program, logHeight: Int, spans: [Int64]) -> [[Goldilocks]] {
         let n = 1 << logHeight
-        var columns = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: n), count: 9)
+        var columns = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: n), count: 10)
         for pc in 0..<n {
             columns[0][pc] = Goldilocks(pc)
             guard pc < program.code.count else { columns[1][pc] = Goldilocks(paddingOpcode); continue }
@@ -34,6 +34,7 @@ enum FixedTables {
                 columns[7][pc] = Goldilocks(1 << s)
                 columns[8][pc] = s > 0 ? Goldilocks(1 << (s - 1)) : .zero
             }
+            if i.opcode.isTensor { columns[9][pc] = Goldilocks(spans[Int(i.imm)]) }
         }
         return columns
     }

@@ -4,46 +4,77 @@ import ISA
 
 /// The AIR of one program's execution (Spec/vm-air.md): the same tables
 /// and constraints for every program; only the preprocessed columns
-/// (program, activation tables, memory layout, public values) differ, and
-/// the verifier computes those itself from the program and the statement.
+/// (program, activation tables, micro-code, memory layout, public values)
+/// differ, and the verifier computes those itself from the program and the
+/// statement.
 public struct VMAir: Sendable {
     public let program: Program
     public let air: AIRDefinition
-    /// Table order in the proof.
-    public enum TableIndex { public static let program = 0, cpu = 1, memory = 2, range = 3, activation = 4 }
+    /// The static micro-steps of every descriptor, their counts and timestamp spans.
+    public let microSteps: [MicroStep]
+    public let stepCounts: [Int]
+    public let spans: [Int64]
+
+    /// Table order in the proof: program, cpu, memory, range16, then
+    /// activation (if the program has lookup tables), then microcode and
+    /// tensor (if it has tensor instructions).
+    public enum TableIndex { public static let program = 0, cpu = 1, memory = 2, range = 3 }
+    public var activationIndex: Int? { program.tables.isEmpty ? nil : 4 }
+    public var microcodeIndex: Int? { program.descriptors.isEmpty ? nil : 4 + (program.tables.isEmpty ? 0 : 1) }
+    public var tensorIndex: Int? { microcodeIndex.map { $0 + 1 } }
 
     public init(program: Program) throws(VMArithmetizationError) {
-        if let tensor = program.code.firstIndex(where: { $0.opcode.isTensor }) {
-            throw .unsupported("instruction \(tensor) (\(program.code[tensor].opcode)) is a tensor instruction; "
-                               + "this version proves scalar programs only")
-        }
         self.program = program
+        (microSteps, stepCounts, spans) = MicroCode.expand(program)
         do {
             var tables = [try FixedTables.program(), try CPUTable.build(), try MemoryTable.build(), try FixedTables.range()]
             if !program.tables.isEmpty { tables.append(try FixedTables.activation()) }
+            if !program.descriptors.isEmpty {
+                tables.append(try TensorTable.microcode())
+                tables.append(try TensorTable.build())
+            }
             air = try AIRDefinition(name: "zkvm-vm-v1", tables: tables, publicValueCount: 0)
         } catch {
             throw .unsupported("AIR construction failed: \(error)")
         }
     }
 
-    /// log2 of the program table's height (≥ 8 rows).
-    public var programLogHeight: Int { max(3, (program.code.count - 1).bitWidth - (program.code.count - 1).leadingZeroBitCount) }
+    static func logHeight(rows: Int) -> Int { max(3, (rows - 1).bitWidth - (rows - 1).leadingZeroBitCount) }
 
+    /// log2 of the program table's height (≥ 8 rows).
+    public var programLogHeight: Int { Self.logHeight(rows: program.code.count) }
     /// log2 of the memory boundary table's height.
     public var memoryLogHeight: Int { MemoryTable.logHeight(program) }
     /// log2 of the activation table's height (program tables × 2^16 rows).
     public var activationLogHeight: Int { FixedTables.activationLogHeight(program) }
+    /// log2 of the microcode table's height.
+    public var microcodeLogHeight: Int { Self.logHeight(rows: microSteps.count) }
 
-    /// Every table's preprocessed columns for a statement (the CPU table has none).
+    /// Every table's preprocessed columns for a statement (cpu and tensor have none).
     public func preprocessedColumns(statement: VMStatement) -> [[[Goldilocks]]] {
         var columns: [[[Goldilocks]]] = [
-            FixedTables.programColumns(program, logHeight: programLogHeight),
+            FixedTables.programColumns(program, logHeight: programLogHeight, spans: spans),
             [],
             MemoryTable.fixedColumns(program, statement: statement),
             FixedTables.rangeColumns(),
         ]
         if !program.tables.isEmpty { columns.append(FixedTables.activationColumns(program)) }
+        if !program.descriptors.isEmpty {
+            columns.append(microcodeColumns())
+            columns.append([])
+        }
+        return columns
+    }
+
+    /// The microcode table: one row per static step; padding rows are all
+    /// zero except descriptor = −1, so no executed step can match them.
+    func microcodeColumns() -> [[Goldilocks]] {
+        let n = 1 << microcodeLogHeight
+        var columns = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: n), count: MicroStep.fieldCount)
+        for (row, step) in microSteps.enumerated() {
+            for (k, v) in step.fields.enumerated() { columns[k][row] = Goldilocks(v) }
+        }
+        for row in microSteps.count..<n { columns[0][row] = -Goldilocks.one }
         return columns
     }
 }

@@ -77,6 +77,8 @@ public struct WitnessBuilder {
         let programLogHeight = vmAir.programLogHeight
         var fetches = [Int](repeating: 0, count: 1 << programLogHeight)
 
+        var timeBase: Int64 = 0
+        var tensor = TensorWitness(vmAir: vmAir, tables: program.tables.map { $0.generate() })
         let steps = records.count
         let logHeight = max(3, (steps - 1).bitWidth - (steps - 1).leadingZeroBitCount)
         let n = 1 << logHeight
@@ -88,7 +90,7 @@ public struct WitnessBuilder {
             cpu[column][row] = Goldilocks(lo); cpu[column + 1][row] = Goldilocks(hi)
             rangeCounts[lo] += 1; rangeCounts[hi] += 1
         }
-        let tables = program.tables.map { $0.generate() }
+        let tables = tensor.tables
 
         for (row, record) in records.enumerated() {
             let (pc, opcodeRaw, rd, ra, rb, rc, imm) = (record[1], record[2], Int(record[3]), Int(record[4]), Int(record[5]), Int(record[6]), record[7])
@@ -97,13 +99,18 @@ public struct WitnessBuilder {
                 throw VMArithmetizationError.unsupported("opcode \(opcodeRaw) at pc \(pc)")
             }
             fetches[Int(pc)] += 1
+            let ts0 = timeBase
+            let isTensor = op.isTensor
+            let span = isTensor ? vmAir.spans[Int(imm)] : 0
+            set(C.ts0, row, ts0); set(C.span, row, span)
+            timeBase += Int64(C.timestampsPerRow) + span
             set(C.clk, row, Int64(row)); set(C.active, row, 1); set(C.pc, row, pc); set(C.nextPC, row, nextPC)
             set(C.opcode, row, opcodeRaw); set(C.rd, row, Int64(rd)); set(C.ra, row, Int64(ra)); set(C.rb, row, Int64(rb))
             set(C.rc, row, Int64(rc)); set(C.imm, row, imm)
             set(C.flag(op), row, 1)
             set(C.va, row, a); set(C.vb, row, b); set(C.vc, row, c)
-            let writes = C.writers.contains(op)
-            let res = writes ? result : 0
+            let writes = C.writers.contains(op) || isTensor
+            let res = isTensor ? registers[rd] : (writes ? result : 0)
             set(C.result, row, res)
             if c != 0 { set(C.nonZeroC, row, 1); cpu[C.inverseC][row] = try Goldilocks(c).inverse() }
             var pow: Int64 = 0, half: Int64 = 0
@@ -143,13 +150,13 @@ public struct WitnessBuilder {
 
             // Accesses in timestamp order: ra, rb, rc, memory, rd.
             func access(_ slot: Int, previous: Int64) throws {
-                let ts = Int64(C.timestampsPerRow * row + slot + 1)
+                let ts = ts0 + Int64(slot + 1)
                 set(C.previousTimestamp + slot, row, previous)
                 try range32(row, C.timestampLimbs + 2 * slot, ts - previous - 1)
             }
             for (slot, r) in [ra, rb, rc].enumerated() {
                 try access(slot, previous: lastRegisterTs[r])
-                lastRegisterTs[r] = Int64(C.timestampsPerRow * row + slot + 1)
+                lastRegisterTs[r] = ts0 + Int64(slot + 1)
             }
             if op == .ld || op == .st {
                 let address = Int(a + imm)
@@ -157,13 +164,17 @@ public struct WitnessBuilder {
                 if op == .st { memory[address] = b }
                 set(C.memNew, row, memory[address])
                 try access(3, previous: lastMemoryTs[address])
-                lastMemoryTs[address] = Int64(C.timestampsPerRow * row + 4)
+                lastMemoryTs[address] = ts0 + 4
             }
             if writes {
                 set(C.rdOld, row, registers[rd])
                 try access(4, previous: lastRegisterTs[rd])
-                lastRegisterTs[rd] = Int64(C.timestampsPerRow * row + 5)
+                lastRegisterTs[rd] = ts0 + 5
                 registers[rd] = res
+            }
+            if isTensor {
+                try tensor.execute(descriptor: Int(imm), time: ts0, baseD: res, baseA: a, baseB: b,
+                                   memory: &memory, lastTs: &lastMemoryTs, range: &rangeCounts, activation: &activationCounts)
             }
         }
         for row in steps..<n { set(C.clk, row, Int64(row)) }
@@ -195,6 +206,10 @@ public struct WitnessBuilder {
             [rangeCounts.map { Goldilocks($0) }],
         ]
         if !program.tables.isEmpty { main.append([activationCounts.map { Goldilocks($0) }]) }
+        if !program.descriptors.isEmpty {
+            main.append([tensor.microcodeCounts(logHeight: vmAir.microcodeLogHeight)])
+            main.append(tensor.columns())
+        }
         return main
     }
 }

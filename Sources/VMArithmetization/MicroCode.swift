@@ -1,0 +1,194 @@
+import ISA
+
+/// The static expansion of tensor instructions into micro-steps
+/// (Spec/vm-air.md §6). Descriptors are static — shapes, strides, relative
+/// addresses, operations — and only the three base offsets (R[rd], R[ra],
+/// R[rb]) vary at run time, so every descriptor expands to a fixed list of
+/// steps that the verifier derives from the program. The `tensor` table
+/// executes steps and looks each one up in this preprocessed list; loops,
+/// address patterns and write order need no constraints of their own.
+///
+/// Each step reads up to three cells (A at baseA + aOffset, B at baseB +
+/// bOffset, C at the absolute cOffset — a matmul bias), accumulates, and may
+/// write one cell (D at baseD + dOffset). Reads of step s use timestamps
+/// T + 8 + 3s (+1, +2); writes use T + 8 + writeTime with writeTime =
+/// 3·steps + writeIndex, after every read of the instruction, in the VM's
+/// write order.
+public struct MicroStep: Sendable, Equatable {
+    public var descriptor = 0
+    public var step = 0
+    public var isStart = false, isLast = false
+    public var readA = false, readB = false, readC = false, write = false
+    public var aOffset: Int64 = 0, bOffset: Int64 = 0, cOffset: Int64 = 0, dOffset: Int64 = 0
+    public var writeTime: Int64 = 0
+    /// First step of an accumulation group (prevAcc = 0 there).
+    public var groupFirst = false
+    /// Flat element index (argmax).
+    public var index: Int64 = 0
+    /// Accumulation: acc = prevAcc + C + A·B (mac), + A (sum); running max / argmax.
+    public var accMac = false, accSum = false, accMax = false, accArgmax = false
+    /// Compare the running maximum with A on this step (max/argmax after the first element).
+    public var compareAcc = false
+    /// How the written result is defined.
+    public var resultRescale = false, resultAcc = false, resultIndex = false, resultCopy = false
+    public var resultAdd = false, resultSub = false, resultMax = false, resultMin = false
+    public var resultClamp = false, resultLookup = false
+    /// Table index (lookup) or lo (clamp); hi (clamp).
+    public var parameter1: Int64 = 0, parameter2: Int64 = 0
+    /// 2^s and 2^(s−1) (0 for s = 0) for rescaling results.
+    public var pow: Int64 = 0, half: Int64 = 0
+
+    /// The fields in bus-message order.
+    public var fields: [Int64] {
+        func b(_ x: Bool) -> Int64 { x ? 1 : 0 }
+        return [Int64(descriptor), Int64(step), b(isStart), b(isLast), b(readA), b(readB), b(readC), b(write),
+                aOffset, bOffset, cOffset, dOffset, writeTime, b(groupFirst), index, b(compareAcc),
+                b(accMac), b(accSum), b(accMax), b(accArgmax),
+                b(resultRescale), b(resultAcc), b(resultIndex), b(resultCopy), b(resultAdd), b(resultSub),
+                b(resultMax), b(resultMin), b(resultClamp), b(resultLookup),
+                parameter1, parameter2, pow, half]
+    }
+    public static let fieldCount = 34
+}
+
+public enum MicroCode {
+    /// Steps of every descriptor, descriptor by descriptor; with each
+    /// descriptor's step count and timestamp span (3·steps + writes).
+    public static func expand(_ program: Program) -> (steps: [MicroStep], counts: [Int], spans: [Int64]) {
+        var all = [MicroStep]()
+        var counts = [Int](), spans = [Int64]()
+        for (d, op) in program.descriptors.enumerated() {
+            var steps = expand(op)
+            let writes = Int64(steps.filter(\.write).count)
+            for i in steps.indices {
+                steps[i].descriptor = d
+                steps[i].step = i
+                steps[i].isStart = i == 0
+                steps[i].isLast = i == steps.count - 1
+                if steps[i].write { steps[i].writeTime += 3 * Int64(steps.count) }
+            }
+            counts.append(steps.count)
+            spans.append(3 * Int64(steps.count) + writes)
+            all += steps
+        }
+        return (all, counts, spans)
+    }
+
+    static func rescaling(_ s: inout MicroStep, shift: Int64) {
+        s.resultRescale = true
+        s.pow = 1 << shift
+        s.half = shift > 0 ? 1 << (shift - 1) : 0
+    }
+
+    /// One descriptor's steps (descriptor, step, start/last and the write
+    /// time base are filled in by the caller). Never empty: an instruction
+    /// with no work still has one step (which may write nothing).
+    static func expand(_ op: TensorOperation) -> [MicroStep] {
+        var out = [MicroStep]()
+        var writeIndex: Int64 = 0
+        func writing(_ s: inout MicroStep, _ d: Int64) { s.write = true; s.dOffset = d; s.writeTime = writeIndex; writeIndex += 1 }
+        switch op {
+        case .matmul(let mm):
+            for i in 0..<max(0, mm.m) {
+                for j in 0..<max(0, mm.n) {
+                    let k = max(1, mm.k)
+                    for t in 0..<k {
+                        var s = MicroStep()
+                        s.accMac = true
+                        s.groupFirst = t == 0
+                        if mm.k > 0 {
+                            s.readA = true; s.aOffset = mm.a + i * mm.aRowStride + t * mm.aColStride
+                            s.readB = true; s.bOffset = mm.b + t * mm.bRowStride + j * mm.bColStride
+                        }
+                        if t == 0, let bias = mm.bias { s.readC = true; s.cOffset = bias + j }
+                        if t == k - 1 { rescaling(&s, shift: mm.shift); writing(&s, mm.dst + i * mm.dstRowStride + j) }
+                        out.append(s)
+                    }
+                }
+            }
+        case .map(let m):
+            for i in 0..<max(0, m.count) {
+                var s = MicroStep()
+                s.groupFirst = true
+                s.readA = true; s.aOffset = m.src + i * m.srcStride
+                switch m.function {
+                case .lookup(let t): s.resultLookup = true; s.parameter1 = t
+                case .clamp(let lo, let hi): s.resultClamp = true; s.parameter1 = lo; s.parameter2 = hi
+                case .rescale(let shift): s.accSum = true; rescaling(&s, shift: shift)
+                }
+                writing(&s, m.dst + i * m.dstStride)
+                out.append(s)
+            }
+        case .zip(let z):
+            for i in 0..<max(0, z.count) {
+                var s = MicroStep()
+                s.groupFirst = true
+                s.readA = true; s.aOffset = z.a + i * z.aStride
+                s.readB = true; s.bOffset = z.b + i * z.bStride
+                switch z.operation {
+                case .add: s.resultAdd = true
+                case .sub: s.resultSub = true
+                case .max: s.resultMax = true
+                case .min: s.resultMin = true
+                case .mul(let shift): s.accMac = true; rescaling(&s, shift: shift)
+                }
+                writing(&s, z.dst + i * z.dstStride)
+                out.append(s)
+            }
+        case .reduce(let r):
+            let total = max(0, r.rows) * max(0, r.cols)
+            if total == 0 {
+                var s = MicroStep()
+                s.groupFirst = true
+                s.resultCopy = true   // A is not read, so A = 0: the VM writes 0.
+                writing(&s, r.dst)
+                out.append(s)
+                break
+            }
+            for row in 0..<r.rows {
+                for col in 0..<r.cols {
+                    var s = MicroStep()
+                    let flat = row * r.cols + col
+                    s.groupFirst = flat == 0
+                    s.readA = true; s.aOffset = r.src + row * r.rowStride + col * r.colStride
+                    s.index = flat
+                    switch r.operation {
+                    case .sum: s.accSum = true
+                    case .max: s.accMax = true; s.compareAcc = flat > 0
+                    case .argmax: s.accArgmax = true; s.compareAcc = flat > 0
+                    }
+                    if flat == total - 1 {
+                        switch r.operation {
+                        case .sum(let shift): rescaling(&s, shift: shift)
+                        case .max: s.resultAcc = true
+                        case .argmax: s.resultIndex = true
+                        }
+                        writing(&s, r.dst)
+                    }
+                    out.append(s)
+                }
+            }
+        case .copy(let c):
+            let total = c.shape.reduce(1) { $0 * max(0, $1) }
+            var index = [Int64](repeating: 0, count: c.shape.count)
+            for f in 0..<total {
+                var s = MicroStep()
+                s.groupFirst = true
+                s.readA = true
+                s.aOffset = c.src + zip(index, c.strides).reduce(0) { $0 + $1.0 * $1.1 }
+                s.resultCopy = true
+                writing(&s, c.dst + f)
+                out.append(s)
+                var d = c.shape.count - 1
+                while d >= 0 {
+                    index[d] += 1
+                    if index[d] < c.shape[d] { break }
+                    index[d] = 0
+                    d -= 1
+                }
+            }
+        }
+        if out.isEmpty { out.append(MicroStep()) }   // m·n = 0 or count = 0: one idle step.
+        return out
+    }
+}

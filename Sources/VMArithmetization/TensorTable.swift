@@ -1,0 +1,135 @@
+import AIR
+import Field
+import ISA
+
+/// The `tensor` table (micro-step execution) and the `microcode` table
+/// (preprocessed static steps), Spec/vm-air.md §6.
+enum TensorTable {
+    typealias T = TensorColumns
+
+    static func microcode() throws(AIRError) -> Table {
+        var t = TableBuilder(name: "microcode", mainWidth: 1, preprocessedWidth: MicroStep.fieldCount)
+        t.receive("microcode", bus: Bus.microcode, (0..<MicroStep.fieldCount).map { .fixed($0) }, multiplicity: .main(0))
+        return try t.build()
+    }
+
+    static func build() throws(AIRError) -> Table {
+        var t = TableBuilder(name: "tensor", mainWidth: T.width)
+        func c(_ i: Int) -> Expression { .main(i) }
+        func n(_ i: Int) -> Expression { .mainNext(i) }
+        let active = c(T.active), nextActive = n(T.active)
+        let two16 = Expression.constant(Goldilocks(1 << 16))
+        let two31 = Expression.constant(Goldilocks(Int(1) << 31))
+        let two32 = Expression.constant(Goldilocks(Int(1) << 32))
+        let (va, vb, vc, acc, prev, res, less) = (c(T.va), c(T.vb), c(T.vc), c(T.acc), c(T.previousAcc), c(T.result), c(T.less))
+
+        // Static fields come from the microcode table; padding rows send nothing.
+        t.assertBoolean("active is boolean", active)
+        t.assertOnTransition("inactive rows stay inactive", (1 - active) * nextActive)
+        t.send("microcode step", bus: Bus.microcode, (0..<MicroStep.fieldCount).map(c), multiplicity: active)
+
+        // Instances: consecutive steps of one descriptor with constant T and
+        // bases. Padding rows have isLast = groupFirst = 1 (their fields are
+        // not looked up), which keeps these constraints at degree 3.
+        let continuing = 1 - c(T.isLast)
+        t.assertOnTransition("an instance runs to its last step", continuing * (1 - nextActive))
+        for (label, column) in [("T", T.time), ("baseA", T.baseA), ("baseB", T.baseB), ("baseD", T.baseD),
+                                ("descriptor", T.descriptor)] {
+            t.assertOnTransition("\(label) constant within an instance", continuing * (n(column) - c(column)))
+        }
+        t.assertOnTransition("steps advance", continuing * (n(T.step) - c(T.step) - 1))
+        t.assertOnTransition("a start follows exactly a last step", nextActive * (n(T.isStart) - c(T.isLast)))
+        t.assertOnFirstRow("the table starts with a start", active * (1 - c(T.isStart)))
+        t.assertOnLastRow("the table ends with a last step", active * (1 - c(T.isLast)))
+        t.receive("tensor instruction", bus: Bus.tensor,
+                  [c(T.time), c(T.descriptor), c(T.baseD), c(T.baseA), c(T.baseB)], multiplicity: active * c(T.isStart))
+
+        // Operands not read are zero.
+        t.assertZero("A is 0 unless read", (1 - c(T.readA)) * va)
+        t.assertZero("B is 0 unless read", (1 - c(T.readB)) * vb)
+        t.assertZero("C is 0 unless read", (1 - c(T.readC)) * vc)
+
+        // Accumulation.
+        let groupFirst = c(T.groupFirst)
+        t.assertZero("previous accumulator starts at 0", groupFirst * prev)
+        t.assertZero("previous index starts at 0", groupFirst * c(T.previousIndex))
+        t.assertOnTransition("previous accumulator links rows", (1 - n(T.groupFirst)) * (n(T.previousAcc) - acc))
+        t.assertOnTransition("previous index links rows", (1 - n(T.groupFirst)) * (n(T.previousIndex) - c(T.accIndex)))
+        t.assertZero("sum and multiply-accumulate",
+                     (c(T.accMac) + c(T.accSum)) * (acc - prev - vc) - c(T.accMac) * va * vb - c(T.accSum) * va)
+        let maxLike = c(T.accMax) + c(T.accArgmax)
+        t.assertBoolean("less is boolean", less)
+        t.assertZero("running maximum", maxLike * (acc - less * va - (1 - less) * prev))
+        t.assertZero("the first element starts the maximum", maxLike * groupFirst * (1 - less))
+        t.assertZero("running argmax", c(T.accArgmax) * (c(T.accIndex) - less * c(T.index) - (1 - less) * c(T.previousIndex)))
+
+        // Results.
+        let pow = c(T.pow), half = c(T.half), rem = c(T.remainder)
+        let lo = c(T.parameter1), hi = c(T.parameter2)
+        t.assertZero("rescaled result", c(T.resultRescale) * (acc + half - res * pow - rem))
+        t.assertZero("accumulator result", c(T.resultAcc) * (res - acc))
+        t.assertZero("index result", c(T.resultIndex) * (res - c(T.accIndex)))
+        t.assertZero("copy result", c(T.resultCopy) * (res - va))
+        t.assertZero("add result", c(T.resultAdd) * (res - va - vb))
+        t.assertZero("sub result", c(T.resultSub) * (res - va + vb))
+        t.assertZero("max result", c(T.resultMax) * (res - less * vb - (1 - less) * va))
+        t.assertZero("min result", c(T.resultMin) * (res - less * va - (1 - less) * vb))
+        let cl = c(T.clampLow), ch = c(T.clampHigh), clamped = c(T.clamped)
+        t.assertBoolean("clampLow is boolean", cl)
+        t.assertBoolean("clampHigh is boolean", ch)
+        t.assertZero("clamp sides exclusive", cl * ch)
+        t.assertZero("clamp result", c(T.resultClamp) * (res - cl * lo - ch * hi - (1 - cl - ch) * va))
+        let domainMin = Int(LookupTableSpec.domainMin), domainMax = Int(LookupTableSpec.domainMax)
+        t.assertZero("lookup clamp", c(T.resultLookup) * (clamped - cl * domainMin - ch * domainMax - (1 - cl - ch) * va))
+        t.send("activation lookup", bus: Bus.activation, [lo, clamped, res], multiplicity: c(T.resultLookup))
+
+        // Range slots.
+        let slots: [Expression] = [
+            (c(T.resultRescale) + c(T.resultAdd) + c(T.resultSub) + c(T.resultIndex)) * (res + two31),
+            c(T.resultRescale) * rem + c(T.resultLookup) * (clamped - domainMin),
+            c(T.resultRescale) * (pow - 1 - rem)
+                + c(T.resultLookup) * (cl * (domainMin - 1 - va) + ch * (va - domainMax)),
+            c(T.compareAcc) * (prev - va + less * two32) + (c(T.resultMax) + c(T.resultMin)) * (va - vb + less * two32)
+                + c(T.resultClamp) * (cl * (lo - 1 - va) + (1 - cl) * (va - lo)),
+            c(T.resultClamp) * (ch * (va - hi - 1) + (1 - ch) * (hi - va)),
+        ]
+        for (s, value) in slots.enumerated() {
+            let l = c(T.slotLimbs + 2 * s), h = c(T.slotLimbs + 2 * s + 1)
+            t.assertZero("tensor range slot \(s)", value - l - two16 * h)
+            t.send("tensor slot \(s) low", bus: Bus.range, [l], multiplicity: active)
+            t.send("tensor slot \(s) high", bus: Bus.range, [h], multiplicity: active)
+        }
+        t.assertZero("lookup input is 16-bit", c(T.resultLookup) * c(T.slotLimbs + 3))
+        // |acc| < 2^62 for sums and multiply-accumulates, so field sums are integer sums.
+        let accumulating = c(T.accMac) + c(T.accSum)
+        let limbs = (0..<4).map { c(T.accLimbs + $0) }
+        t.assertZero("accumulator range", accumulating * (acc + Expression.constant(Goldilocks(Int(1) << 62)))
+                     - limbs[0] - two16 * limbs[1] - Expression.constant(Goldilocks(Int(1) << 32)) * limbs[2]
+                     - Expression.constant(Goldilocks(Int(1) << 48)) * limbs[3])
+        for (k, limb) in limbs.enumerated() { t.send("accumulator limb \(k)", bus: Bus.range, [limb], multiplicity: active) }
+        t.send("accumulator top limb < 2^15", bus: Bus.range, [Expression.constant(Goldilocks((1 << 15) - 1)) - limbs[3]],
+               multiplicity: active)
+
+        // Memory accesses: A, B, C reads at T + 8 + 3·step (+1, +2), D write at T + 8 + writeTime.
+        let mem = Expression.constant(Goldilocks(AddressSpace.memory))
+        let base = c(T.time) + CPUColumns.timestampsPerRow + 3 * c(T.step)
+        let accesses: [(String, Expression, Expression, Expression, Expression, Expression)] = [
+            ("A", c(T.readA), c(T.baseA) + c(T.aOffset), va, va, base),
+            ("B", c(T.readB), c(T.baseB) + c(T.bOffset), vb, vb, base + 1),
+            ("C", c(T.readC), c(T.cOffset), vc, vc, base + 2),
+            ("D", c(T.write), c(T.baseD) + c(T.dOffset), c(T.dOld), res,
+             c(T.time) + CPUColumns.timestampsPerRow + c(T.writeTime)),
+        ]
+        for (k, access) in accesses.enumerated() {
+            let (name, enabled, address, old, new, ts) = access
+            let previous = c(T.previousTimestamp + k)
+            let l = c(T.timestampLimbs + 2 * k), h = c(T.timestampLimbs + 2 * k + 1)
+            t.receive("\(name) read", bus: Bus.memory, [mem, address, old, previous], multiplicity: enabled)
+            t.send("\(name) write", bus: Bus.memory, [mem, address, new, ts], multiplicity: enabled)
+            t.assertZero("\(name) timestamp increases", enabled * (ts - previous - 1 - l - two16 * h))
+            t.send("\(name) timestamp low", bus: Bus.range, [l], multiplicity: enabled)
+            t.send("\(name) timestamp high", bus: Bus.range, [h], multiplicity: enabled)
+        }
+        return try t.build()
+    }
+}

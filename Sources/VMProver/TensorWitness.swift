@@ -1,0 +1,167 @@
+import Field
+import ISA
+import VMArithmetization
+
+/// Rows of the `tensor` table: each executed tensor instruction replays its
+/// descriptor's micro-steps on the memory state (reads first, then writes
+/// in the VM's order), filling values, helpers, range limbs and
+/// multiplicities (Spec/vm-air.md §6).
+struct TensorWitness {
+    typealias T = TensorColumns
+    let vmAir: VMAir
+    let tables: [[Int64]]
+    /// Index of each descriptor's first step in `vmAir.microSteps`.
+    let firstStep: [Int]
+    var rows: [[Int64]] = []          // one array of T.width values per executed step
+    var stepCounts: [Int]
+
+    init(vmAir: VMAir, tables: [[Int64]]) {
+        self.vmAir = vmAir
+        self.tables = tables
+        var first = [Int](), offset = 0
+        for count in vmAir.stepCounts { first.append(offset); offset += count }
+        firstStep = first
+        stepCounts = [Int](repeating: 0, count: vmAir.microSteps.count)
+    }
+
+    static func limbs(_ value: Int64, _ what: String) throws -> (Int, Int) {
+        guard value >= 0, value < 1 << 32 else { throw VMArithmetizationError.witness("\(what): \(value) outside [0, 2^32)") }
+        return (Int(value & 0xFFFF), Int(value >> 16))
+    }
+
+    mutating func execute(descriptor d: Int, time: Int64, baseD: Int64, baseA: Int64, baseB: Int64,
+                          memory: inout [Int64], lastTs: inout [Int64], range: inout [Int], activation: inout [Int]) throws {
+        let steps = vmAir.microSteps[firstStep[d] ..< firstStep[d] + vmAir.stepCounts[d]]
+        var instance = [[Int64]]()
+        var prevAcc: Int64 = 0, prevIndex: Int64 = 0
+        func count(_ pair: (Int, Int)) { range[pair.0] += 1; range[pair.1] += 1 }
+        // Pass 1: reads and computation.
+        for (k, s) in steps.enumerated() {
+            stepCounts[firstStep[d] + k] += 1
+            var r = [Int64](repeating: 0, count: T.width)
+            for (i, v) in s.fields.enumerated() { r[i] = v }
+            r[T.active] = 1; r[T.time] = time; r[T.baseA] = baseA; r[T.baseB] = baseB; r[T.baseD] = baseD
+            let readTime = time + Int64(CPUColumns.timestampsPerRow) + 3 * Int64(s.step)
+            func read(_ enabled: Bool, _ address: Int64, slot: Int) throws -> Int64 {
+                guard enabled else { return 0 }
+                guard address >= 0, address < memory.count else { throw VMArithmetizationError.witness("tensor read outside memory") }
+                let a = Int(address), ts = readTime + Int64(slot)
+                r[T.previousTimestamp + slot] = lastTs[a]
+                let (lo, hi) = try Self.limbs(ts - lastTs[a] - 1, "timestamp")
+                r[T.timestampLimbs + 2 * slot] = Int64(lo); r[T.timestampLimbs + 2 * slot + 1] = Int64(hi)
+                range[lo] += 1; range[hi] += 1
+                lastTs[a] = ts
+                return memory[a]
+            }
+            let va = try read(s.readA, baseA + s.aOffset, slot: 0)
+            let vb = try read(s.readB, baseB + s.bOffset, slot: 1)
+            let vc = try read(s.readC, s.cOffset, slot: 2)
+            r[T.va] = va; r[T.vb] = vb; r[T.vc] = vc
+            if s.groupFirst { prevAcc = 0; prevIndex = 0 }
+            r[T.previousAcc] = prevAcc; r[T.previousIndex] = prevIndex
+            var acc: Int64 = 0, accIndex: Int64 = 0, less: Int64 = 0
+            if s.accMac || s.accSum {
+                let sum = Int128(prevAcc) + Int128(vc) + (s.accMac ? Int128(va) * Int128(vb) : Int128(va))
+                guard sum >= -(Int128(1) << 62), sum < Int128(1) << 62 else {
+                    throw VMArithmetizationError.witness("a partial accumulator leaves |acc| < 2^62 (not provable)")
+                }
+                acc = Int64(sum)
+            }
+            if s.accMax || s.accArgmax {
+                less = s.groupFirst ? 1 : (prevAcc < va ? 1 : 0)
+                acc = less == 1 ? va : prevAcc
+                accIndex = less == 1 ? s.index : prevIndex
+            }
+            r[T.acc] = acc; r[T.accIndex] = accIndex
+            // Result.
+            var result: Int64 = 0, remainder: Int64 = 0
+            var low = false, high = false, clamped: Int64 = 0
+            if s.resultRescale {
+                result = FixedPoint.rescale(acc, shift: s.pow.trailingZeroBitCount)
+                remainder = acc + s.half - result * s.pow
+            } else if s.resultAcc { result = acc
+            } else if s.resultIndex { result = accIndex
+            } else if s.resultCopy { result = va
+            } else if s.resultAdd { result = va + vb
+            } else if s.resultSub { result = va - vb
+            } else if s.resultMax || s.resultMin {
+                less = va < vb ? 1 : 0
+                result = s.resultMax ? max(va, vb) : min(va, vb)
+            } else if s.resultClamp {
+                low = va < s.parameter1; high = va > s.parameter2
+                result = min(max(va, s.parameter1), s.parameter2)
+            } else if s.resultLookup {
+                low = va < LookupTableSpec.domainMin; high = va > LookupTableSpec.domainMax
+                clamped = LookupTableSpec.clampInput(va)
+                let k = Int(clamped - LookupTableSpec.domainMin)
+                result = tables[Int(s.parameter1)][k]
+                activation[(Int(s.parameter1) << 16) + k] += 1
+            }
+            if s.write && !FixedPoint.inRange(result) {
+                throw VMArithmetizationError.witness("tensor result \(result) outside the value range")
+            }
+            r[T.less] = less; r[T.result] = result; r[T.remainder] = remainder
+            r[T.clampLow] = low ? 1 : 0; r[T.clampHigh] = high ? 1 : 0; r[T.clamped] = clamped
+            // Range slots (as in TensorTable).
+            let two32: Int64 = 1 << 32
+            var slots: [Int64] = [0, 0, 0, 0, 0]
+            if s.resultRescale || s.resultAdd || s.resultSub || s.resultIndex { slots[0] = result + (1 << 31) }
+            if s.resultRescale { slots[1] = remainder; slots[2] = s.pow - 1 - remainder }
+            if s.resultLookup {
+                slots[1] = clamped - LookupTableSpec.domainMin
+                slots[2] = low ? LookupTableSpec.domainMin - 1 - va : (high ? va - LookupTableSpec.domainMax : 0)
+            }
+            if s.compareAcc { slots[3] = prevAcc - va + less * two32 }
+            if s.resultMax || s.resultMin { slots[3] = va - vb + less * two32 }
+            if s.resultClamp {
+                slots[3] = low ? s.parameter1 - 1 - va : va - s.parameter1
+                slots[4] = high ? va - s.parameter2 - 1 : s.parameter2 - va
+            }
+            for (k, v) in slots.enumerated() {
+                let (lo, hi) = try Self.limbs(v, "tensor range slot \(k)")
+                r[T.slotLimbs + 2 * k] = Int64(lo); r[T.slotLimbs + 2 * k + 1] = Int64(hi)
+                count((lo, hi))
+            }
+            let shifted = (s.accMac || s.accSum) ? UInt64(bitPattern: acc &+ (1 << 62)) : 0
+            for k in 0..<4 {
+                let limb = Int((shifted >> UInt64(16 * k)) & 0xFFFF)
+                r[T.accLimbs + k] = Int64(limb)
+                range[limb] += 1
+            }
+            range[(1 << 15) - 1 - Int(shifted >> 48)] += 1
+            prevAcc = acc; prevIndex = accIndex
+            instance.append(r)
+        }
+        // Pass 2: writes, in write-time order (step order).
+        for k in instance.indices where instance[k][T.write] == 1 {
+            let address = baseD + instance[k][T.dOffset]
+            guard address >= 0, address < memory.count else { throw VMArithmetizationError.witness("tensor write outside memory") }
+            let a = Int(address)
+            let ts = time + Int64(CPUColumns.timestampsPerRow) + instance[k][T.writeTime]
+            instance[k][T.dOld] = memory[a]
+            instance[k][T.previousTimestamp + 3] = lastTs[a]
+            let (lo, hi) = try Self.limbs(ts - lastTs[a] - 1, "timestamp")
+            instance[k][T.timestampLimbs + 6] = Int64(lo); instance[k][T.timestampLimbs + 7] = Int64(hi)
+            range[lo] += 1; range[hi] += 1
+            lastTs[a] = ts
+            memory[a] = instance[k][T.result]
+        }
+        rows += instance
+    }
+
+    func microcodeCounts(logHeight: Int) -> [Goldilocks] {
+        var out = [Goldilocks](repeating: .zero, count: 1 << logHeight)
+        for (i, c) in stepCounts.enumerated() { out[i] = Goldilocks(c) }
+        return out
+    }
+
+    /// Column-major table, padded to a power of two (≥ 8) with rows whose
+    /// isLast = groupFirst = 1 and everything else 0.
+    func columns() -> [[Goldilocks]] {
+        let n = 1 << max(3, rows.isEmpty ? 3 : (rows.count - 1).bitWidth - (rows.count - 1).leadingZeroBitCount)
+        var out = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: n), count: T.width)
+        for (i, r) in rows.enumerated() { for c in 0..<T.width { out[c][i] = Goldilocks(r[c]) } }
+        for i in rows.count..<n { out[T.isLast][i] = .one; out[T.groupFirst][i] = .one }
+        return out
+    }
+}
