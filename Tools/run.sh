@@ -2,14 +2,14 @@
 # The main job: set up, build, then on a shipped example
 #   assemble → execute → prove → verify
 # printing each stage's time, the proof size and its security level.
-# Usage: bash Tools/run.sh [example]   (default: collatz; any Programs/<name>
+# Usage: bash Tools/run.sh [example]   (default: cnn; any name in Programs/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash Tools/setup.sh
 echo "run: building zkvm (release)" >&2
 swift build -c release --product zkvm
 zkvm=.build/release/zkvm
-name=${1:-collatz}
+name=${1:-cnn}
 example=Programs/$name
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT

@@ -1,0 +1,110 @@
+import AIR
+import Field
+import ISA
+import Prover
+import STARK
+import Testing
+import Verifier
+import VMArithmetization
+import VMProver
+import VMVerifier
+
+/// Single-cell changes to the tensor table of a program that uses every
+/// tensor operation (SECURITY-PLAN A.1–A.2): every constraint family is
+/// reached and every reached family's proof is rejected.
+@Suite struct TensorSoundnessTests {
+    static let source = """
+    .input x [2, 3] scale=4 public
+    .input w [3, 2] scale=4
+    .weights bias [2] scale=8 raw [16, -32]
+    .output y [2, 2] scale=4 public
+    .output z [6] scale=4 public
+    .output s [3] scale=4 public
+    .buffer t [6] scale=4
+    .buffer u [6] scale=8
+        matmul y, x, w, bias
+        copy t, x, shape=[3, 2], strides=[1, 3]
+        zip z, x, t, add
+        zip t, t, x, sub
+        zip u, x, t, mul
+        map t, x, clamp, lo=-8, hi=8
+        map t, t, exp
+        map t, u, rescale
+        zip z, z, t, max
+        zip z, z, x, min
+        reduce s, x, sum, rows=2, cols=3
+        reduce s + 1, x, max
+        reduce s + 2, x, argmax
+        halt
+    """
+    static let inputs: [[Int64]] = [[16, -40, 7, 200, -3, 0], [5, -9, 33, 12, -1, 64]]
+
+    @Test func everyTensorConstraintFamilyRejectsAChangedCell() throws {
+        let program = try Examples.assemble(Self.source)
+        let vmAir = try VMAir(program: program)
+        let witness = try WitnessBuilder(vmAir: vmAir).run(rawInputs: Self.inputs, maxSteps: 10_000)
+        let setup = VMSoundnessTests.Setup(program: program, vmAir: vmAir, witness: witness,
+                                           preprocessed: vmAir.preprocessedColumns(statement: witness.statement))
+        #expect(VMSoundnessTests.broken(setup, main: witness.main) == nil)
+        #expect(VMSoundnessTests.proveAndVerify(setup, main: witness.main))
+        let tensor = vmAir.tensorIndex!
+        let executed = witness.main[tensor][TensorColumns.active].filter { $0 == .one }.count
+        let (families, harmless) = try VMSoundnessTests.sweep(setup, table: tensor, rows: 0..<executed,
+                                                              columns: 0..<TensorColumns.width)
+        let required = vmAir.air.tables[tensor].constraints.map(\.label).filter {
+            !$0.hasPrefix("logup") && !["inactive rows stay inactive", "the table starts with a start",
+                                         "the table ends with a last step", "an instance runs to its last step"].contains($0)
+        } + ["bus balance"]
+        let missing = required.filter { families[$0] == nil }
+        #expect(missing.isEmpty, "tensor constraint families no single-cell change reached: \(missing)")
+        // Helper cells that a step's operation does not use may change freely.
+        var mayBeFree: Set<Int> = [TensorColumns.acc, TensorColumns.accIndex, TensorColumns.result, TensorColumns.dOld,
+                                   TensorColumns.less, TensorColumns.remainder, TensorColumns.clampLow,
+                                   TensorColumns.clampHigh, TensorColumns.clamped, TensorColumns.previousAcc,
+                                   TensorColumns.previousIndex]
+        mayBeFree.formUnion((0..<TensorColumns.accessCount).map { TensorColumns.previousTimestamp + $0 })
+        mayBeFree.formUnion((0..<(2 * TensorColumns.accessCount)).map { TensorColumns.timestampLimbs + $0 })
+        let unexpected = harmless.keys.filter { !mayBeFree.contains($0) }.sorted()
+        #expect(unexpected.isEmpty, "changes to tensor columns \(unexpected) went unnoticed")
+        for (label, change) in families.sorted(by: { $0.key < $1.key }) {
+            var main = witness.main
+            main[tensor][change.column][change.row] = main[tensor][change.column][change.row] + .one
+            #expect(!VMSoundnessTests.proveAndVerify(setup, main: main), "accepted a proof breaking '\(label)'")
+        }
+        // The CPU rows of tensor instructions: their flags, the rd read and the instance start.
+        let cpu = VMAir.TableIndex.cpu
+        let (cpuFamilies, _) = try VMSoundnessTests.sweep(setup, table: cpu, rows: 0..<witness.steps,
+                                                          columns: 0..<CPUColumns.width)
+        let tensorRequired = CPUColumns.tensorOpcodes.map { "flag \($0) is boolean" }
+            + ["tensor instructions keep rd", "ts0 advances", "bus balance"]
+        let cpuMissing = tensorRequired.filter { cpuFamilies[$0] == nil }
+        #expect(cpuMissing.isEmpty, "CPU families of tensor instructions not reached: \(cpuMissing)")
+        for label in tensorRequired {
+            guard let change = cpuFamilies[label] else { continue }
+            var main = witness.main
+            main[cpu][change.column][change.row] = main[cpu][change.column][change.row] + .one
+            #expect(!VMSoundnessTests.proveAndVerify(setup, main: main), "accepted a proof breaking '\(label)'")
+        }
+    }
+
+    @Test func microcodeMultiplicityAndEntryChangesAreRejected() throws {
+        let program = try Examples.assemble(Self.source)
+        let vmAir = try VMAir(program: program)
+        let witness = try WitnessBuilder(vmAir: vmAir).run(rawInputs: Self.inputs, maxSteps: 10_000)
+        let setup = VMSoundnessTests.Setup(program: program, vmAir: vmAir, witness: witness,
+                                           preprocessed: vmAir.preprocessedColumns(statement: witness.statement))
+        var main = witness.main
+        main[vmAir.microcodeIndex!][0][4] = main[vmAir.microcodeIndex!][0][4] + .one
+        #expect(!VMSoundnessTests.proveAndVerify(setup, main: main))
+        // The prover's microcode differs from the verifier's in one entry (a write offset).
+        var preprocessed = setup.preprocessed
+        preprocessed[vmAir.microcodeIndex!][TensorColumns.dOffset][2] = preprocessed[vmAir.microcodeIndex!][TensorColumns.dOffset][2] + .one
+        let input = ProverInput(air: vmAir.air, main: witness.main, preprocessed: preprocessed, publicValues: [],
+                                statement: witness.statement.encoded())
+        let proof = try Prover.prove(input, options: VMSoundnessTests.options, checkWitness: false).proof
+        #expect(throws: (any Error).self) {
+            _ = try VMVerifier.verify(VMProofFile(statement: witness.statement, segments: [proof.encoded()]),
+                                      program: program, policy: .insecureTesting)
+        }
+    }
+}
