@@ -24,6 +24,14 @@ public struct Digest: Hashable, Sendable, CustomStringConvertible {
         words = w
     }
 
+    /// The digest in 32 contiguous bytes (the fast path for decoders).
+    public init?(bytes: ArraySlice<UInt8>) {
+        guard bytes.count == 32 else { return nil }
+        var w: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        bytes.withUnsafeBytes { src in withUnsafeMutableBytes(of: &w) { $0.copyMemory(from: src) } }
+        words = w
+    }
+
     /// The 32 bytes.
     public var bytes: [UInt8] { Swift.withUnsafeBytes(of: words) { Array($0) } }
 
