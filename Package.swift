@@ -66,7 +66,7 @@ let package = Package(
 
         // Proof system.
         .target(name: "AIR", dependencies: ["Field", "Parallel"], swiftSettings: hotSettings),
-        .target(name: "STARK", dependencies: ["AIR", "Field", "Polynomials", "Hashing", "Commitments", "Transcript"],
+        .target(name: "STARK", dependencies: ["AIR", "Field", "Polynomials", "Hashing", "Commitments", "Transcript", "Parallel"],
                 swiftSettings: hotSettings),
         .target(name: "Prover", dependencies: ["STARK", "AIR", "Field", "Polynomials", "Hashing", "Commitments", "Parallel"],
                 swiftSettings: hotSettings),

@@ -40,6 +40,28 @@ public enum DomainEvaluation {
         return weights
     }
 
+    /// Every column at both points (Σ_i wz[i]·column[i], Σ_i wn[i]·column[i]),
+    /// columns split across the cores.
+    public static func dots(_ wz: [GoldilocksExt3], _ wn: [GoldilocksExt3], columns: [[Goldilocks]],
+                            threads: Int = Parallel.defaultThreads) -> ([GoldilocksExt3], [GoldilocksExt3]) {
+        var atZ = [GoldilocksExt3](repeating: .zero, count: columns.count)
+        var atNext = atZ
+        atZ.withUnsafeMutableBufferPointer { zb in
+            atNext.withUnsafeMutableBufferPointer { nb in
+                let zp = SharedMutablePointer(zb.baseAddress!), np = SharedMutablePointer(nb.baseAddress!)
+                Parallel.forEachChunk(columns.count, threads: threads) { range in
+                    for c in range {
+                        columns[c].withUnsafeBufferPointer {
+                            zp.base[c] = dot(wz, $0.baseAddress!)
+                            np.base[c] = dot(wn, $0.baseAddress!)
+                        }
+                    }
+                }
+            }
+        }
+        return (atZ, atNext)
+    }
+
     /// Σ_i weights[i]·column[i].
     public static func dot(_ weights: [GoldilocksExt3], _ column: UnsafePointer<Goldilocks>) -> GoldilocksExt3 {
         var a0 = Goldilocks.zero, a1 = Goldilocks.zero, a2 = Goldilocks.zero

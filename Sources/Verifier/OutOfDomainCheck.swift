@@ -5,8 +5,15 @@ import STARK
 /// The DEEP-ALI check of one table at z: Σ_j γ^j·C_j(z) = Z_H(z)·Σ_k z^{kn}·q_k(z),
 /// with preprocessed values computed here from the program's columns.
 enum OutOfDomainCheck {
+    /// Lagrange weights at z and z·ω per table height, shared by the tables of one proof.
+    final class WeightCache {
+        var weights: [Int: (z: [GoldilocksExt3], next: [GoldilocksExt3])] = [:]
+        init() {}
+    }
+
     static func check(table: Table, tableProof: TableProof, preprocessed: [[Goldilocks]], z: GoldilocksExt3,
-                      gamma: GoldilocksExt3, challenges: [GoldilocksExt3], publicValues: [Goldilocks]) throws(STARKError) {
+                      gamma: GoldilocksExt3, challenges: [GoldilocksExt3], publicValues: [Goldilocks],
+                      cache: WeightCache) throws(STARKError) {
         let h = tableProof.logHeight
         let o = tableProof.openings
         let omega = Goldilocks.rootOfUnity(logOrder: h)
@@ -15,14 +22,12 @@ enum OutOfDomainCheck {
         do {
             selectors = try DomainEvaluation.selectors(at: z, logHeight: h)
             if !preprocessed.isEmpty {
-                let wz = try DomainEvaluation.lagrangeWeights(at: z, logHeight: h)
-                let wn = try DomainEvaluation.lagrangeWeights(at: z * omega, logHeight: h)
-                for column in preprocessed {
-                    column.withUnsafeBufferPointer {
-                        prepZ.append(DomainEvaluation.dot(wz, $0.baseAddress!))
-                        prepNext.append(DomainEvaluation.dot(wn, $0.baseAddress!))
-                    }
+                if cache.weights[h] == nil {
+                    cache.weights[h] = (try DomainEvaluation.lagrangeWeights(at: z, logHeight: h),
+                                        try DomainEvaluation.lagrangeWeights(at: z * omega, logHeight: h))
                 }
+                let (wz, wn) = cache.weights[h]!
+                (prepZ, prepNext) = DomainEvaluation.dots(wz, wn, columns: preprocessed)
             }
         } catch {
             throw .rejected(check: "out-of-domain point lies in the trace domain")

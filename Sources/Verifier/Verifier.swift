@@ -67,9 +67,11 @@ public enum Verifier {
         guard total.isZero else { throw .rejected(check: "LogUp sums do not cancel") }
 
         // Constraints at z.
+        let cache = OutOfDomainCheck.WeightCache()
         for (t, table) in air.tables.enumerated() {
             try OutOfDomainCheck.check(table: table, tableProof: proof.tables[t], preprocessed: input.preprocessed[t],
-                                       z: z, gamma: gamma, challenges: challenges, publicValues: input.publicValues)
+                                       z: z, gamma: gamma, challenges: challenges, publicValues: input.publicValues,
+                                       cache: cache)
         }
 
         // Openings and FRI.
