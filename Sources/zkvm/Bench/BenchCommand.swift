@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import ISA
 import Parallel
+import VM
 
 /// `zkvm bench`: throughput of the arithmetic and commitment layer.
 struct Bench: ParsableCommand {
@@ -26,8 +28,11 @@ struct Bench: ParsableCommand {
     @Option(help: "Timed repetitions per figure (median reported).")
     var repetitions: Int = 5
 
-    @Option(help: "Run only these groups (comma-separated: field, ntt, lde, merkle, vm).")
+    @Option(help: "Run only these groups (comma-separated: field, ntt, lde, merkle, vm, prove).")
     var only: String?
+
+    @Option(help: "The examples folder for the prove group.")
+    var programs: String = "Programs"
 
     func wants(_ group: String) -> Bool {
         guard let only else { return true }
@@ -121,6 +126,8 @@ struct Bench: ParsableCommand {
             }
         }
 
+        if wants("prove") { try proveGroup(&report) }
+
         if !quick { checkTargets(&report, rows: rows, width: width) }
 
         if json {
@@ -129,6 +136,52 @@ struct Bench: ParsableCommand {
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
             print(report.table())
+        }
+    }
+
+    /// Proves and verifies the examples and scalar loops (issue 4 figures).
+    func proveGroup(_ report: inout BenchReport) throws {
+        var cases = [(String, Program, [[Int64]])]()
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: programs)) ?? []).sorted()
+        for name in names where !quick || ["collatz", "logistic_regression"].contains(name) {
+            let folder = programs + "/" + name
+            guard FileManager.default.fileExists(atPath: folder + "/\(name).zkasm") else { continue }
+            let p = try ProgramLoading.load(folder + "/\(name).zkasm")
+            let inputs = FileManager.default.fileExists(atPath: folder + "/input.json")
+                ? try ProgramLoading.readInputs(folder + "/input.json") : []
+            cases.append((name, p, try Machine(program: p).quantizeInputs(inputs)))
+        }
+        for log in quick ? [12] : [16, 18] {
+            cases.append(("loop.2^\(log)", try ProverBenchmarks.loopProgram(iterations: (1 << log) / 4 - 2), []))
+        }
+        for (name, program, inputs) in cases {
+            progress("prove \(name)")
+            let f = try ProverBenchmarks.measure(name: name, program: program, rawInputs: inputs, threads: threads)
+            report.add("prove.\(name).seconds", f.proveSeconds, "s", threads: threads,
+                       note: "\(f.rows) rows in all tables, cpu 2^\(f.cpuRows.trailingZeroBitCount); execute + witness + prove")
+            report.add("prove.\(name).rows-per-second", Double(f.rows) / f.proveSeconds, "rows/s", threads: threads)
+            report.add("prove.\(name).verify", f.verifySeconds * 1000, "ms", threads: 1)
+            report.add("prove.\(name).proof-size", Double(f.proofBytes) / 1024, "KiB", threads: threads,
+                       note: String(format: "%.0f proven bits", f.provenBits))
+            for (phase, seconds) in f.phases {
+                report.add("prove.\(name).phase.\(phase)", seconds, "s", threads: threads)
+            }
+            report.add("prove.\(name).peak-memory", ProverBenchmarks.peakMemoryMiB(), "MiB", threads: threads,
+                       note: "process peak so far")
+            if name == "cnn" && !quick {
+                report.targets.append(TargetCheck(name: "CNN proves end to end (s)", measured: f.proveSeconds,
+                                                  target: "≤ 2", met: f.proveSeconds <= 2))
+            }
+            if !quick {
+                report.targets.append(TargetCheck(name: "verify \(name) (ms)", measured: f.verifySeconds * 1000,
+                                                  target: "≤ 50", met: f.verifySeconds <= 0.05))
+                report.targets.append(TargetCheck(name: "proof size \(name) (KiB)", measured: Double(f.proofBytes) / 1024,
+                                                  target: "≤ 250", met: f.proofBytes <= 250 * 1024))
+            }
+            if name.hasPrefix("loop") && !quick {
+                report.targets.append(TargetCheck(name: "prover throughput \(name) (rows/s)", measured: Double(f.rows) / f.proveSeconds,
+                                                  target: "≥ 100000 (at 2^20 rows)", met: Double(f.rows) / f.proveSeconds >= 100_000))
+            }
         }
     }
 

@@ -1,0 +1,66 @@
+import Assembler
+import Foundation
+import ISA
+import STARK
+import VM
+import VMArithmetization
+import VMProver
+import VMVerifier
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// End-to-end proving figures: execute + witness + prove, then verify, for
+/// the shipped examples and for a scalar loop of a chosen length.
+enum ProverBenchmarks {
+    struct Figure {
+        var name: String
+        var rows: Int
+        var cpuRows: Int
+        var proveSeconds: Double
+        var verifySeconds: Double
+        var proofBytes: Int
+        var provenBits: Double
+        var phases: [(String, Double)]
+    }
+
+    /// A loop of `iterations` × 4 instructions (mulr, add, addi, bnz).
+    static func loopProgram(iterations: Int) throws -> Program {
+        try Assembler.assemble("""
+        .output out [1] scale=8 public
+            li r1, \(iterations)
+            li r2, 256
+            li r4, 255
+            li r5, 1
+        loop:
+            mulr r3, r2, r4, 8
+            add r2, r3, r5
+            addi r1, r1, -1
+            bnz r1, loop
+            st r2, [out]
+            halt
+        """, file: "loop.zkasm") { _ in [] }
+    }
+
+    static func measure(name: String, program: Program, rawInputs: [[Int64]], options: ProofOptions = .standard,
+                        threads: Int) throws -> Figure {
+        let start = ContinuousClock.now
+        let result = try VMProver.prove(program: program, rawInputs: rawInputs, options: options, threads: threads)
+        let proved = ContinuousClock.now
+        let level = try VMVerifier.verify(try VMProofFile.decode(result.file.encoded()), program: program)
+        let verified = ContinuousClock.now
+        let proof = try Proof.decode(result.file.segments[0])
+        let rows = proof.tables.reduce(0) { $0 + (1 << $1.logHeight) }
+        return Figure(name: name, rows: rows, cpuRows: 1 << proof.tables[VMAir.TableIndex.cpu].logHeight,
+                      proveSeconds: Prove.seconds(proved - start), verifySeconds: Prove.seconds(verified - proved),
+                      proofBytes: result.file.encoded().count, provenBits: level.provenBits,
+                      phases: [("execute + witness", result.witnessSeconds)] + result.report.phases)
+    }
+
+    /// Peak resident memory of this process so far, in MiB.
+    static func peakMemoryMiB() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024
+    }
+}
