@@ -29,9 +29,7 @@ public enum LowDegreeExtension {
                               shift: Goldilocks = defaultShift,
                               threads: Int = Parallel.defaultThreads) -> [Goldilocks] {
         let n = evaluations.count
-        precondition(n > 0 && n & (n - 1) == 0, "LDE input size must be a power of two")
-        precondition(logBlowup >= 0 && logBlowup <= maxLogBlowup, "blowup must be 1…16")
-        precondition(!shift.isZero, "coset shift must be non-zero")
+        checkArguments(count: n, logBlowup: logBlowup, shift: shift)
         // Coefficients × n, natural order.
         var coefficients = evaluations
         coefficients.withUnsafeMutableBufferPointer { b in
@@ -47,11 +45,14 @@ public enum LowDegreeExtension {
     public static func extend(coefficients: [Goldilocks], logBlowup: Int,
                               shift: Goldilocks = defaultShift,
                               threads: Int = Parallel.defaultThreads) -> [Goldilocks] {
-        let n = coefficients.count
+        checkArguments(count: coefficients.count, logBlowup: logBlowup, shift: shift)
+        return extendScaled(coefficients, by: .one, logBlowup: logBlowup, shift: shift, threads: threads)
+    }
+
+    static func checkArguments(count n: Int, logBlowup: Int, shift: Goldilocks) {
         precondition(n > 0 && n & (n - 1) == 0, "LDE input size must be a power of two")
         precondition(logBlowup >= 0 && logBlowup <= maxLogBlowup, "blowup must be 1…16")
         precondition(!shift.isZero, "coset shift must be non-zero")
-        return extendScaled(coefficients, by: .one, logBlowup: logBlowup, shift: shift, threads: threads)
     }
 
     /// The shared second half: coefficients·`factor` evaluated on the 2^b cosets.

@@ -116,25 +116,18 @@ enum CPUTable {
         t.assertZero("lut clamp is 16-bit", f(.lut) * col(C.slotLimbs + 3))
 
         // Accesses: receive (space, addr, old, prev), send (space, addr, new, ts), prev < ts.
-        let reg = Expression.constant(Goldilocks(AddressSpace.register))
-        let mem = Expression.constant(Goldilocks(AddressSpace.memory))
-        let accesses: [(String, Expression, Expression, Expression, Expression, Expression)] = [
+        let reg = AddressSpace.register, mem = AddressSpace.memory
+        let accesses: [(String, Int, Expression, Expression, Expression, Expression)] = [
             ("ra", reg, col(C.ra), va, va, active),
             ("rb", reg, col(C.rb), vb, vb, active),
             ("rc", reg, col(C.rc), vc, vc, active),
             ("memory", mem, col(C.memAddress), col(C.memOld), col(C.memNew), memory),
             ("rd", reg, col(C.rd), col(C.rdOld), res, writes),
         ]
-        for (slot, access) in accesses.enumerated() {
-            let (name, space, address, old, new, enabled) = access
-            let ts = col(C.ts0) + (slot + 1)
-            let previous = col(C.previousTimestamp + slot)
-            let lo = col(C.timestampLimbs + 2 * slot), hi = col(C.timestampLimbs + 2 * slot + 1)
-            t.receive("\(name) read", bus: Bus.memory, [space, address, old, previous], multiplicity: enabled)
-            t.send("\(name) write", bus: Bus.memory, [space, address, new, ts], multiplicity: enabled)
-            t.assertZero("\(name) timestamp increases", enabled * (ts - previous - 1 - lo - two16 * hi))
-            t.send("\(name) timestamp low", bus: Bus.range, [lo], multiplicity: enabled)
-            t.send("\(name) timestamp high", bus: Bus.range, [hi], multiplicity: enabled)
+        for (slot, (name, space, address, old, new, enabled)) in accesses.enumerated() {
+            MemoryAccess(name: name, enabled: enabled, space: space, address: address, old: old, new: new,
+                         timestamp: col(C.ts0) + (slot + 1), previousColumn: C.previousTimestamp + slot,
+                         limbColumn: C.timestampLimbs + 2 * slot).constrain(&t)
         }
         return try t.build()
     }

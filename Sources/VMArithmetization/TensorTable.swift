@@ -111,7 +111,6 @@ enum TensorTable {
                multiplicity: active)
 
         // Memory accesses: A, B, C reads at T + 8 + 3·step (+1, +2), D write at T + 8 + writeTime.
-        let mem = Expression.constant(Goldilocks(AddressSpace.memory))
         let base = c(T.time) + CPUColumns.timestampsPerRow + 3 * c(T.step)
         let accesses: [(String, Expression, Expression, Expression, Expression, Expression)] = [
             ("A", c(T.readA), c(T.baseA) + c(T.aOffset), va, va, base),
@@ -120,15 +119,10 @@ enum TensorTable {
             ("D", c(T.write), c(T.baseD) + c(T.dOffset), c(T.dOld), res,
              c(T.time) + CPUColumns.timestampsPerRow + c(T.writeTime)),
         ]
-        for (k, access) in accesses.enumerated() {
-            let (name, enabled, address, old, new, ts) = access
-            let previous = c(T.previousTimestamp + k)
-            let l = c(T.timestampLimbs + 2 * k), h = c(T.timestampLimbs + 2 * k + 1)
-            t.receive("\(name) read", bus: Bus.memory, [mem, address, old, previous], multiplicity: enabled)
-            t.send("\(name) write", bus: Bus.memory, [mem, address, new, ts], multiplicity: enabled)
-            t.assertZero("\(name) timestamp increases", enabled * (ts - previous - 1 - l - two16 * h))
-            t.send("\(name) timestamp low", bus: Bus.range, [l], multiplicity: enabled)
-            t.send("\(name) timestamp high", bus: Bus.range, [h], multiplicity: enabled)
+        for (k, (name, enabled, address, old, new, ts)) in accesses.enumerated() {
+            MemoryAccess(name: name, enabled: enabled, space: AddressSpace.memory, address: address, old: old, new: new,
+                         timestamp: ts, previousColumn: T.previousTimestamp + k, limbColumn: T.timestampLimbs + 2 * k)
+                .constrain(&t)
         }
         return try t.build()
     }

@@ -39,12 +39,17 @@ import VMVerifier
     """
     static let inputs: [[Int64]] = [[16, -40, 7, 200, -3, 0], [5, -9, 33, 12, -1, 64]]
 
-    @Test func everyTensorConstraintFamilyRejectsAChangedCell() throws {
-        let program = try Examples.assemble(Self.source)
+    static func setup() throws -> VMSoundnessTests.Setup {
+        let program = try Examples.assemble(source)
         let vmAir = try VMAir(program: program)
-        let witness = try WitnessBuilder(vmAir: vmAir).run(rawInputs: Self.inputs, maxSteps: 10_000)
-        let setup = VMSoundnessTests.Setup(program: program, vmAir: vmAir, witness: witness,
-                                           preprocessed: vmAir.preprocessedColumns(statement: witness.statement))
+        let witness = try WitnessBuilder(vmAir: vmAir).run(rawInputs: inputs, maxSteps: 10_000)
+        return VMSoundnessTests.Setup(program: program, vmAir: vmAir, witness: witness,
+                                      preprocessed: vmAir.preprocessedColumns(statement: witness.statement))
+    }
+
+    @Test func everyTensorConstraintFamilyRejectsAChangedCell() throws {
+        let setup = try Self.setup()
+        let (vmAir, witness) = (setup.vmAir, setup.witness)
         #expect(VMSoundnessTests.broken(setup, main: witness.main) == nil)
         #expect(VMSoundnessTests.proveAndVerify(setup, main: witness.main))
         let tensor = vmAir.tensorIndex!
@@ -88,11 +93,8 @@ import VMVerifier
     }
 
     @Test func microcodeMultiplicityAndEntryChangesAreRejected() throws {
-        let program = try Examples.assemble(Self.source)
-        let vmAir = try VMAir(program: program)
-        let witness = try WitnessBuilder(vmAir: vmAir).run(rawInputs: Self.inputs, maxSteps: 10_000)
-        let setup = VMSoundnessTests.Setup(program: program, vmAir: vmAir, witness: witness,
-                                           preprocessed: vmAir.preprocessedColumns(statement: witness.statement))
+        let setup = try Self.setup()
+        let (program, vmAir, witness) = (setup.program, setup.vmAir, setup.witness)
         var main = witness.main
         main[vmAir.microcodeIndex!][0][4] = main[vmAir.microcodeIndex!][0][4] + .one
         #expect(!VMSoundnessTests.proveAndVerify(setup, main: main))

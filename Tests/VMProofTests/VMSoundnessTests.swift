@@ -142,9 +142,6 @@ import VMVerifier
         #expect(Self.proveAndVerify(s, main: s.witness.main))
     }
 
-    /// Every CPU cell of every executed row, changed by +1: each change the
-    /// debug checker flags is collected by constraint; one proof per
-    /// constraint family must then be rejected.
     /// Every CPU cell of every executed row, changed by +1. For each change
     /// the CPU constraints it breaks are collected (all of them, not just the
     /// first) and a change that breaks none must unbalance a bus. Then one
@@ -153,32 +150,7 @@ import VMVerifier
         let s = try Self.setup()
         let cpu = VMAir.TableIndex.cpu
         let air = s.vmAir.air
-        let challenges = LogUpChallenges.vector(alpha: GoldilocksExt3(Goldilocks(91), Goldilocks(17), Goldilocks(5)),
-                                                beta: GoldilocksExt3(Goldilocks(3), Goldilocks(77), Goldilocks(12)),
-                                                maxMessageLength: air.maxMessageLength)
-        // Claimed sums of the unchanged tables, computed once.
-        var others = GoldilocksExt3.zero
-        for (t, table) in air.tables.enumerated() where t != cpu {
-            others = others + (try LogUpTrace.build(table: table, main: s.witness.main[t], preprocessed: s.preprocessed[t],
-                                                    challenges: challenges, publicValues: [], threads: 1)).claimedSum
-        }
-        var byFamily = [String: (column: Int, row: Int)]()
-        var harmless = [Int: Int]()
-        for row in 0..<s.witness.steps {
-            for column in 0..<CPUColumns.width {
-                var columns = s.witness.main[cpu]
-                columns[column][row] = columns[column][row] + .one
-                let (aux, claimed) = try LogUpTrace.build(table: air.tables[cpu], main: columns, preprocessed: [],
-                                                          challenges: challenges, publicValues: [], threads: 1)
-                let failures = DebugChecker.failingConstraints(table: air.tables[cpu], main: columns, preprocessed: [],
-                                                               auxiliary: aux, claimedSum: claimed,
-                                                               challenges: challenges, publicValues: [])
-                var families = failures.map(\.constraint)
-                if !(claimed + others).isZero { families.append("bus balance") }
-                if families.isEmpty { harmless[column, default: 0] += 1 }
-                for f in families where byFamily[f] == nil { byFamily[f] = (column, row) }
-            }
-        }
+        let (byFamily, harmless) = try Self.sweep(s, table: cpu, rows: 0..<s.witness.steps, columns: 0..<CPUColumns.width)
         // (Tensor opcodes' flags are covered by TensorSoundnessTests.)
         let tensorFlags = CPUColumns.tensorOpcodes.map { "flag \($0) is boolean" }
         let required = air.tables[cpu].constraints.map(\.label).filter {
