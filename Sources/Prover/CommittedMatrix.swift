@@ -17,54 +17,47 @@ struct CommittedMatrix {
 
     /// Extends columns given by their values on the trace domain.
     init(evaluations columns: [[Goldilocks]], logBlowup: Int, threads: Int) {
-        self.init(extended: Self.extend(columns, threads: threads) {
+        self.init(matrix: Self.extend(columns, logBlowup: logBlowup, threads: threads) {
             LowDegreeExtension.extend($0, logBlowup: logBlowup, threads: $1)
         }, threads: threads)
     }
 
     /// Extends columns given by their coefficients.
     init(coefficients columns: [[Goldilocks]], logBlowup: Int, threads: Int) {
-        self.init(extended: Self.extend(columns, threads: threads) {
+        self.init(matrix: Self.extend(columns, logBlowup: logBlowup, threads: threads) {
             LowDegreeExtension.extend(coefficients: $0, logBlowup: logBlowup, threads: $1)
         }, threads: threads)
     }
 
-    init(extended columns: [[Goldilocks]], threads: Int) {
-        matrix = Self.transpose(columns, threads: threads)
+    init(matrix: RowMajorMatrix, threads: Int) {
+        self.matrix = matrix
         logSize = matrix.height.trailingZeroBitCount
         tree = MerkleTree(matrix: matrix, threads: threads)
     }
 
-    /// LDE of every column: columns in parallel when there are enough of
-    /// them, otherwise each LDE uses all threads.
-    static func extend(_ columns: [[Goldilocks]], threads: Int,
-                       _ lde: @escaping ([Goldilocks], Int) -> [Goldilocks]) -> [[Goldilocks]] {
-        if columns.count >= threads && threads > 1 {
-            var out = [[Goldilocks]](repeating: [], count: columns.count)
-            out.withUnsafeMutableBufferPointer { buffer in
-                let dst = SharedMutablePointer(buffer.baseAddress!)
-                Parallel.forEach(threads, threads: threads) { worker in
-                    var c = worker
-                    while c < columns.count { dst.base[c] = lde(columns[c], 1); c += threads }
-                }
-            }
-            return out
-        }
-        return columns.map { lde($0, threads) }
-    }
-
-    /// Row-major copy of equal-length columns.
-    static func transpose(_ columns: [[Goldilocks]], threads: Int) -> RowMajorMatrix {
+    /// The LDE of every column, written straight into a row-major matrix.
+    /// With at least as many columns as threads each worker extends whole
+    /// columns one at a time (memory: the matrix plus one column per
+    /// worker); otherwise each column's LDE uses every thread.
+    static func extend(_ columns: [[Goldilocks]], logBlowup: Int, threads: Int,
+                       _ lde: @escaping ([Goldilocks], Int) -> [Goldilocks]) -> RowMajorMatrix {
         let width = columns.count
-        let height = columns[0].count
+        let height = columns[0].count << logBlowup
         let values = [Goldilocks](unsafeUninitializedCapacity: width * height) { out, initialized in
             let dst = SharedMutablePointer(out.baseAddress!)
-            Parallel.forEachChunk(height, granularity: 1024, threads: threads) { rows in
-                for (c, column) in columns.enumerated() {
-                    column.withUnsafeBufferPointer { src in
-                        for r in rows { (dst.base + r * width + c).initialize(to: src[r]) }
-                    }
+            func scatter(_ column: [Goldilocks], _ c: Int) {
+                column.withUnsafeBufferPointer { src in
+                    var p = dst.base + c
+                    for r in 0..<height { p.initialize(to: src[r]); p += width }
                 }
+            }
+            if width >= threads && threads > 1 {
+                Parallel.forEach(threads, threads: threads) { worker in
+                    var c = worker
+                    while c < width { scatter(lde(columns[c], 1), c); c += threads }
+                }
+            } else {
+                for c in 0..<width { scatter(lde(columns[c], threads), c) }
             }
             initialized = width * height
         }
