@@ -32,8 +32,9 @@ public enum Prover {
                 throw .invalidInput("\(error)")
             }
             let logHeight = height.trailingZeroBitCount
-            guard logHeight >= options.logFinalPolynomialLength, logHeight <= Proof.maxLogHeight else {
-                throw .invalidInput("table \(table.name): height 2^\(logHeight) outside 2^\(options.logFinalPolynomialLength)…2^\(Proof.maxLogHeight)")
+            let minimum = max(Proof.minLogHeight, options.logFinalPolynomialLength)
+            guard logHeight >= minimum, logHeight <= Proof.maxLogHeight else {
+                throw .invalidInput("table \(table.name): height 2^\(logHeight) outside 2^\(minimum)…2^\(Proof.maxLogHeight)")
             }
             logHeights.append(logHeight)
             report.traceRows += height

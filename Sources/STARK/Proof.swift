@@ -95,4 +95,6 @@ public struct Proof: Sendable, Equatable {
 
     /// The largest supported table height, 2^26 rows.
     public static let maxLogHeight = 26
+    /// The smallest table height, 2^3 rows.
+    public static let minLogHeight = 3
 }

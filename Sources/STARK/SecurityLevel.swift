@@ -76,20 +76,49 @@ public struct SecurityLevel: Sendable, CustomStringConvertible {
         conjecturedBits = min(min(p.fieldBits, query) - 1, p.collisionBits)
     }
 
-    /// The parameters of a proof of `air` with tables up to 2^maxLogHeight rows.
-    public init(options: ProofOptions, air: AIRDefinition, maxLogHeight: Int) {
-        let n = Double(1 << maxLogHeight)
+    /// The parameters of a proof of `air` whose tables have the given
+    /// heights. Every table height's code enters FRI (smaller ones by
+    /// injection), so each distinct height is analysed with its own n (the
+    /// Johnson-bound list size depends on the domain), the weakest one is
+    /// kept, and log2(number of distinct heights) bits are subtracted for
+    /// the union over them.
+    public init(options: ProofOptions, air: AIRDefinition, logHeights: [Int]) {
+        let distinct = Set(logHeights).sorted()
+        let maxLogHeight = distinct.last ?? 0
         let constraints = air.tables.map(\.constraints.count).reduce(0, +)
         let committed = air.tables.map { 2 * $0.mainWidth + 6 * $0.auxiliaryWidth + 3 * Table.quotientChunks }.reduce(0, +)
-        let rounds = maxLogHeight - options.logFinalPolynomialLength
-        var p = Parameters(traceLength: n, blowup: Double(options.blowup), queries: Double(options.queries),
-                           grindingBits: Double(options.grindingBits), foldingFactor: 2, foldingRounds: rounds,
-                           constraintBatching: Double(max(1, constraints - 1)),
-                           polynomialBatching: Double(max(1, committed - 1)))
         let interactions = air.tables.map(\.interactions.count).reduce(0, +)
-        p.lookupFractions = n * Double(max(interactions, 0))
-        p.lookupWidth = Double(air.maxMessageLength)
-        self.init(p)
+        var weakest: SecurityLevel?
+        for h in distinct.isEmpty ? [0] : distinct {
+            var p = Parameters(traceLength: Double(1 << h), blowup: Double(options.blowup), queries: Double(options.queries),
+                               grindingBits: Double(options.grindingBits), foldingFactor: 2,
+                               foldingRounds: maxLogHeight - options.logFinalPolynomialLength,
+                               constraintBatching: Double(max(1, constraints - 1)),
+                               polynomialBatching: Double(max(1, committed - 1)))
+            p.lookupFractions = Double(1 << maxLogHeight) * Double(air.tables.count) * Double(max(interactions, 0))
+            p.lookupWidth = Double(air.maxMessageLength)
+            let level = SecurityLevel(p)
+            if weakest == nil || level.provenBits < weakest!.provenBits { weakest = level }
+        }
+        let penalty = distinct.count > 1 ? log2(Double(distinct.count)).rounded(.up) : 0
+        let w = weakest!
+        self.init(parameters: w.parameters, proven: max(0, w.provenBits - penalty),
+                  unique: max(0, w.uniqueDecodingBits - penalty), list: max(0, w.listDecodingBits - penalty),
+                  conjectured: w.conjecturedBits, m: w.proximityParameter)
+    }
+
+    /// A single-height AIR with tables of 2^maxLogHeight rows.
+    public init(options: ProofOptions, air: AIRDefinition, maxLogHeight: Int) {
+        self.init(options: options, air: air, logHeights: [maxLogHeight])
+    }
+
+    private init(parameters: Parameters, proven: Double, unique: Double, list: Double, conjectured: Double, m: Int) {
+        self.parameters = parameters
+        provenBits = proven
+        uniqueDecodingBits = unique
+        listDecodingBits = list
+        conjecturedBits = conjectured
+        proximityParameter = m
     }
 
     /// Theorem 3 of ePrint 2024/1553 as in Winterfell: ALI, DEEP, FRI

@@ -27,6 +27,13 @@ enum TensorTable {
         t.assertBoolean("active is boolean", active)
         t.assertOnTransition("inactive rows stay inactive", (1 - active) * nextActive)
         t.send("microcode step", bus: Bus.microcode, (0..<MicroStep.fieldCount).map(c), multiplicity: active)
+        // Padding rows are not looked up, so their static fields are pinned
+        // here: all 0 except isLast = groupFirst = 1. Otherwise a padding row
+        // could read, write or look up with fields of its choosing.
+        for field in 0..<MicroStep.fieldCount {
+            let padded: Expression = (field == T.isLast || field == T.groupFirst) ? 1 - c(field) : c(field)
+            t.assertZero("padding field \(field) fixed", (1 - active) * padded)
+        }
 
         // Instances: consecutive steps of one descriptor with constant T and
         // bases. Padding rows have isLast = groupFirst = 1 (their fields are

@@ -16,7 +16,7 @@ enum ProofShape {
         for (t, table) in air.tables.enumerated() {
             let p = proof.tables[t]
             let name = table.name
-            guard p.logHeight >= options.logFinalPolynomialLength, p.logHeight <= policy.maxLogHeight,
+            guard p.logHeight >= max(Proof.minLogHeight, options.logFinalPolynomialLength), p.logHeight <= policy.maxLogHeight,
                   p.logHeight + options.logBlowup <= 32 else {
                 throw .rejected(check: "table \(name): height 2^\(p.logHeight) outside the accepted range")
             }

@@ -19,7 +19,7 @@ public enum Verifier {
         try options.validate()
         try ProofShape.check(proof, input: input, policy: policy)
         let logHeights = proof.tables.map(\.logHeight)
-        let security = SecurityLevel(options: options, air: air, maxLogHeight: logHeights.max()!)
+        let security = SecurityLevel(options: options, air: air, logHeights: logHeights)
         guard security.provenBits >= policy.minimumProvenBits else {
             throw .policyViolation(String(format: "%.1f proven bits < required %.1f", security.provenBits, policy.minimumProvenBits))
         }
@@ -57,6 +57,9 @@ public enum Verifier {
         // LogUp: the tables' sums and the statement's messages cancel.
         var total = GoldilocksExt3.zero
         for sum in proof.tables.compactMap(\.claimedSum) { total = total + sum }
+        if !input.boundary.isEmpty && !air.usesLogUp {
+            throw .invalidInput("boundary messages given for an AIR without buses")
+        }
         for message in input.boundary {
             guard message.bus >= 0, message.bus < 1 << 16, message.message.count <= air.maxMessageLength,
                   let c = try? message.contribution(challenges: challenges) else {

@@ -109,4 +109,43 @@ import VMVerifier
                                       program: program, policy: .insecureTesting)
         }
     }
+
+    /// A padding row of the tensor table (not looked up in the microcode)
+    /// that writes a public output cell: every constraint but the padding
+    /// rule holds and every bus balances, so without that rule a prover could
+    /// claim any output (found in review).
+    @Test func paddingRowsCannotTouchMemory() throws {
+        let setup = try Self.setup()
+        let (program, vmAir, witness) = (setup.program, setup.vmAir, setup.witness)
+        let tensor = vmAir.tensorIndex!, memory = VMAir.TableIndex.memory, range = VMAir.TableIndex.range
+        let executed = witness.main[tensor][TensorColumns.active].filter { $0 == .one }.count
+        try #require(executed < witness.main[tensor][0].count, "the tensor table needs a padding row")
+        let cell = Int(program.tensor(named: "s")!.address)
+        let honest = witness.main[memory][1][cell]
+        let lastTs = witness.main[memory][2][cell]
+        let forged = honest + Goldilocks(1000)
+        var main = witness.main
+        let row = executed
+        main[tensor][TensorColumns.write][row] = .one
+        main[tensor][TensorColumns.baseD][row] = Goldilocks(cell)
+        main[tensor][TensorColumns.dOld][row] = honest
+        main[tensor][TensorColumns.previousTimestamp + 3][row] = lastTs
+        main[tensor][TensorColumns.time][row] = lastTs + .one - Goldilocks(CPUColumns.timestampsPerRow)
+        main[tensor][TensorColumns.result][row] = forged
+        main[memory][1][cell] = forged
+        main[memory][2][cell] = lastTs + .one
+        main[range][0][0] = main[range][0][0] + Goldilocks(2)
+        var statement = witness.statement
+        let outputs = program.tensors.filter { $0.kind == .output && $0.visibility == .public }
+        let k = outputs.firstIndex { $0.name == "s" }!
+        statement.publicOutputs[k][0] += 1000
+        let preprocessed = vmAir.preprocessedColumns(statement: statement)
+        let input = ProverInput(air: vmAir.air, main: main, preprocessed: preprocessed, publicValues: [],
+                                statement: statement.encoded())
+        let proof = try Prover.prove(input, options: VMSoundnessTests.options, checkWitness: false).proof
+        #expect(throws: (any Error).self) {
+            _ = try VMVerifier.verify(VMProofFile(statement: statement, segments: [proof.encoded()]),
+                                      program: program, policy: .insecureTesting)
+        }
+    }
 }

@@ -66,7 +66,7 @@ struct Prove: ParsableCommand {
             try ProgramLoading.writeAtomically(bytes, to: output)
             let vmAir = try VMAir(program: p)
             let heights = try Proof.decode(result.file.segments[0]).tables.map(\.logHeight)
-            let level = SecurityLevel(options: options, air: vmAir.air, maxLogHeight: heights.max() ?? 0)
+            let level = SecurityLevel(options: options, air: vmAir.air, logHeights: heights)
             let rows = heights.reduce(0) { $0 + (1 << $1) }
             if json {
                 let object: [String: Any] = [
