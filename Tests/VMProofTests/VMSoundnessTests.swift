@@ -227,4 +227,43 @@ import VMVerifier
         let file = VMProofFile(statement: s.witness.statement, segments: [proof.encoded()])
         #expect(throws: (any Error).self) { _ = try VMVerifier.verify(file, program: s.program, policy: .insecureTesting) }
     }
+
+    /// Every cell of the memory boundary table changed by +1: every memory
+    /// constraint family is reached, and a proof breaking each is rejected.
+    @Test func everyMemoryConstraintFamilyRejectsAChangedCell() throws {
+        let s = try Self.setup()
+        let memory = VMAir.TableIndex.memory
+        let rows = 0..<(Int(s.program.memorySize) + 16)
+        let (families, _) = try Self.sweep(s, table: memory, rows: rows, columns: 0..<s.vmAir.air.tables[memory].mainWidth)
+        let required = s.vmAir.air.tables[memory].constraints.map(\.label).filter { !$0.hasPrefix("logup") } + ["bus balance"]
+        let missing = required.filter { families[$0] == nil }
+        #expect(missing.isEmpty, "memory constraint families not reached: \(missing)")
+        for (label, change) in families.sorted(by: { $0.key < $1.key }) {
+            var main = s.witness.main
+            main[memory][change.column][change.row] = main[memory][change.column][change.row] + .one
+            #expect(!Self.proveAndVerify(s, main: main), "accepted a proof breaking '\(label)'")
+        }
+    }
+
+    /// One bit flipped at 400 spread positions of a whole `.zkp` file
+    /// (statement and STARK proof): nothing is accepted, nothing traps.
+    @Test func proofFileBitFlipsAreRejected() throws {
+        let s = try Self.setup()
+        let input = ProverInput(air: s.vmAir.air, main: s.witness.main, preprocessed: s.preprocessed, publicValues: [],
+                                statement: s.witness.statement.encoded())
+        let proof = try Prover.prove(input, options: Self.options, checkWitness: false).proof
+        let bytes = VMProofFile(statement: s.witness.statement, segments: [proof.encoded()]).encoded()
+        _ = try VMVerifier.verify(try VMProofFile.decode(bytes), program: s.program, policy: .insecureTesting)
+        var accepted = [Int]()
+        let step = max(1, bytes.count / 400)
+        for i in stride(from: 0, to: bytes.count, by: step) {
+            var mutated = bytes
+            mutated[i] ^= UInt8(1 << (i % 8))
+            if let file = try? VMProofFile.decode(mutated),
+               (try? VMVerifier.verify(file, program: s.program, policy: .insecureTesting)) != nil {
+                accepted.append(i)
+            }
+        }
+        #expect(accepted.isEmpty, "accepted flips at bytes \(accepted.prefix(10)) of \(bytes.count)")
+    }
 }
