@@ -14,8 +14,17 @@ public enum VMProver {
         public var witnessSeconds: Double
     }
 
+    /// Debug builds check every witness with the `DebugChecker` before
+    /// proving (naming the failing table, constraint and row); release
+    /// builds skip it for speed unless asked.
+    #if DEBUG
+    public static let checksWitnessByDefault = true
+    #else
+    public static let checksWitnessByDefault = false
+    #endif
+
     public static func prove(program: Program, rawInputs: [[Int64]], options: ProofOptions = .standard,
-                             maxSteps: Int = 1 << 26, checkWitness: Bool = false,
+                             maxSteps: Int = 1 << 26, checkWitness: Bool = checksWitnessByDefault,
                              threads: Int = Parallel.defaultThreads) throws -> Result {
         let vmAir = try VMAir(program: program)
         let start = ContinuousClock.now
