@@ -46,6 +46,11 @@ import Testing
         #expect(c.status == 1, "stderr: \(c.stderr)")
         #expect(c.stderr.contains("invalid proof"))
 
+        // Proving again over an existing file replaces it (atomic rename).
+        let again = try CLITests.run(["prove", program, "--input", input, "-o", proof])
+        #expect(again.status == 0, "stderr: \(again.stderr)")
+        #expect(try CLITests.run(["verify", proof, "--program", program]).status == 0)
+
         // A floor above the proof's level: refused.
         let f = try CLITests.run(["verify", proof, "--program", program, "--min-bits", "200"])
         #expect(f.status != 0)

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Assembler
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import ISA
 
 /// A user-facing failure: printed as `error: …` (or a full diagnostic) with a
@@ -78,14 +81,13 @@ enum ProgramLoading {
             .appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
         do {
             try Data(bytes).write(to: temporary)
-            if FileManager.default.fileExists(atPath: url.path) {
-                _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
-            } else {
-                try FileManager.default.moveItem(at: temporary, to: url)
+            // POSIX rename replaces an existing file atomically.
+            guard rename(temporary.path, url.path) == 0 else {
+                throw CLIError(String(cString: strerror(errno)))
             }
         } catch {
             try? FileManager.default.removeItem(at: temporary)
-            throw CLIError("cannot write '\(path)': \(error.localizedDescription)")
+            throw CLIError("cannot write '\(path)': \((error as? CLIError)?.description ?? error.localizedDescription)")
         }
     }
 }
