@@ -36,28 +36,41 @@ struct CommittedMatrix {
     }
 
     /// The LDE of every column, written straight into a row-major matrix.
-    /// With at least as many columns as threads each worker extends whole
-    /// columns one at a time (memory: the matrix plus one column per
-    /// worker); otherwise each column's LDE uses every thread.
+    /// With at least as many columns as threads each worker extends a group
+    /// of columns at a time (memory: the matrix plus one group per worker);
+    /// otherwise each column's LDE uses every thread.
     static func extend(_ columns: [[Goldilocks]], logBlowup: Int, threads: Int,
                        _ lde: @escaping ([Goldilocks], Int) -> [Goldilocks]) -> RowMajorMatrix {
         let width = columns.count
         let height = columns[0].count << logBlowup
+        // Workers extend groups of up to 8 adjacent columns and write them
+        // row by row, so each row's group lands in one or two cache lines
+        // instead of one line per element.
+        let group = height <= 1 << 21 ? 8 : 4
         let values = [Goldilocks](unsafeUninitializedCapacity: width * height) { out, initialized in
             let dst = SharedMutablePointer(out.baseAddress!)
-            func scatter(_ column: [Goldilocks], _ c: Int) {
-                column.withUnsafeBufferPointer { src in
-                    var p = dst.base + c
-                    for r in 0..<height { p.initialize(to: src[r]); p += width }
+            func write(_ ldes: [[Goldilocks]], first c0: Int) {
+                withColumnPointers(ldes) { src in
+                    let k = src.count
+                    var p = dst.base + c0
+                    for r in 0..<height {
+                        for j in 0..<k { (p + j).initialize(to: src[j][r]) }
+                        p += width
+                    }
                 }
             }
             if width >= threads && threads > 1 {
+                let groups = (width + group - 1) / group
                 Parallel.forEach(threads, threads: threads) { worker in
-                    var c = worker
-                    while c < width { scatter(lde(columns[c], 1), c); c += threads }
+                    var g = worker
+                    while g < groups {
+                        let columnsInGroup = (g * group) ..< min(width, (g + 1) * group)
+                        write(columnsInGroup.map { lde(columns[$0], 1) }, first: g * group)
+                        g += threads
+                    }
                 }
             } else {
-                for c in 0..<width { scatter(lde(columns[c], threads), c) }
+                for c in 0..<width { write([lde(columns[c], threads)], first: c) }
             }
             initialized = width * height
         }
