@@ -6,14 +6,13 @@ import Polynomials
 import STARK
 
 /// Columns extended to the LDE domain (bit-reversed coset order), stored row
-/// by row, and the Merkle tree over the rows.
+/// by row; committed together with the round's other tables in one
+/// `MixedMerkleTree`.
 struct CommittedMatrix {
     let logSize: Int
     let matrix: RowMajorMatrix
-    let tree: MerkleTree
 
     var width: Int { matrix.width }
-    var root: Digest { tree.root }
 
     /// Extends columns given by their values on the trace domain.
     init(evaluations columns: [[Goldilocks]], logBlowup: Int, threads: Int) {
@@ -32,7 +31,6 @@ struct CommittedMatrix {
     init(matrix: RowMajorMatrix, threads: Int) {
         self.matrix = matrix
         logSize = matrix.height.trailingZeroBitCount
-        tree = MerkleTree(matrix: matrix, threads: threads)
     }
 
     /// The LDE of every column, written straight into a row-major matrix.
@@ -77,11 +75,6 @@ struct CommittedMatrix {
         return RowMajorMatrix(width: width, values: values)
     }
 
-    /// The rows at `positions` (sorted, distinct) with their multi-proof.
-    func open(_ positions: [Int]) -> MatrixOpening {
-        MatrixOpening(rows: positions.map { matrix.row($0) }, proof: tree.open(positions))
-    }
-
     /// Column `c` on the first 2^logCount rows (a smaller coset in
     /// bit-reversed order), permuted to natural order.
     func naturalColumn(_ c: Int, logCount: Int) -> [Goldilocks] {
@@ -93,5 +86,27 @@ struct CommittedMatrix {
                 initialized = count
             }
         }
+    }
+}
+
+/// One commitment round: the mixed-height tree over its tables' matrices.
+struct CommitmentRound {
+    /// Table index of each matrix, in order.
+    let tables: [Int]
+    let tree: MixedMerkleTree
+
+    init?(_ matrices: [CommittedMatrix?], threads: Int) {
+        tables = matrices.indices.filter { matrices[$0] != nil }
+        guard !tables.isEmpty else { return nil }
+        tree = MixedMerkleTree(matrices: tables.map { matrices[$0]!.matrix }, threads: threads)
+    }
+
+    var root: Digest { tree.root }
+
+    /// Openings at top-level LDE positions `queries` of a domain of 2^topLevel.
+    func open(queries: [Int], topLevel: Int) -> PhaseCommitment {
+        let shift = topLevel - tree.topLogHeight
+        let (rows, proof) = tree.open(queries.map { $0 >> shift })
+        return PhaseCommitment(root: tree.root, rows: rows, proof: proof)
     }
 }

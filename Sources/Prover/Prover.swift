@@ -57,7 +57,8 @@ public enum Prover {
             tables[t].mainWidth == 0 ? nil
                 : CommittedMatrix(evaluations: input.main[t], logBlowup: options.logBlowup, threads: threads)
         }
-        transcript.absorbMainRoots(mainCommits.map { $0?.root })
+        let mainRound = CommitmentRound(mainCommits, threads: threads)
+        transcript.absorbMainRoots([mainRound?.root])
         report.phases.append(("main trace commit", clock.lap()))
 
         // 2. LogUp columns.
@@ -77,7 +78,8 @@ public enum Prover {
             auxCommits.append(CommittedMatrix(evaluations: base, logBlowup: options.logBlowup, threads: threads))
             claimedSums.append(built.claimedSum)
         }
-        transcript.absorbAuxiliary(roots: auxCommits.map { $0?.root }, claimedSums: claimedSums)
+        let auxRound = CommitmentRound(auxCommits, threads: threads)
+        transcript.absorbAuxiliary(root: auxRound?.root, claimedSums: claimedSums)
         report.phases.append(("logup commit", clock.lap()))
 
         // 3. Quotients.
@@ -95,7 +97,8 @@ public enum Prover {
             commitments.append(TableCommitments(logHeight: logHeights[t], main: mainCommits[t],
                                                 auxiliary: auxCommits[t], quotient: quotient))
         }
-        transcript.absorbQuotientRoots(commitments.map(\.quotient.root))
+        let quotientRound = CommitmentRound(commitments.map(\.quotient), threads: threads)!
+        transcript.absorbQuotientRoots([quotientRound.root])
         report.phases.append(("quotient", clock.lap()))
 
         // 4. Out-of-domain openings.
@@ -143,14 +146,8 @@ public enum Prover {
         let queries = transcript.queryPositions(count: options.queries, logDomainSize: schedule.topLogSize)
         report.phases.append(("grinding", clock.lap()))
 
-        var tableProofs = [TableProof]()
-        for (t, c) in commitments.enumerated() {
-            let positions = QueryPositions.positions(level: logHeights[t] + options.logBlowup, queries: queries, schedule: schedule)
-            tableProofs.append(TableProof(
-                logHeight: logHeights[t], mainRoot: c.main?.root, auxiliaryRoot: c.auxiliary?.root,
-                claimedSum: claimedSums[t], quotientRoot: c.quotient.root, openings: openings[t],
-                mainQueries: c.main?.open(positions), auxiliaryQueries: c.auxiliary?.open(positions),
-                quotientQueries: c.quotient.open(positions)))
+        let tableProofs = tables.indices.map {
+            TableProof(logHeight: logHeights[$0], claimedSum: claimedSums[$0], openings: openings[$0])
         }
         var layerProofs = [FRILayerProof]()
         for (k, layer) in fri.layers.enumerated() {
@@ -159,7 +156,11 @@ public enum Prover {
                 rows: leaves.map { layer.matrix.row($0) }, proof: layer.tree.open(leaves))))
         }
         report.phases.append(("openings", clock.lap()))
-        let proof = Proof(options: options, tables: tableProofs, friLayers: layerProofs,
+        let top = schedule.topLogSize
+        let proof = Proof(options: options, tables: tableProofs,
+                          main: mainRound?.open(queries: queries, topLevel: top),
+                          auxiliary: auxRound?.open(queries: queries, topLevel: top),
+                          quotient: quotientRound.open(queries: queries, topLevel: top), friLayers: layerProofs,
                           finalPolynomial: fri.finalPolynomial, proofOfWorkNonce: nonce)
         return (proof, report)
     }

@@ -8,7 +8,7 @@ import Hashing
 /// before allocating, and reports the byte offset of the first problem.
 extension Proof {
     public static let magic: [UInt8] = Array("ZKPF".utf8)
-    public static let version: UInt16 = 1
+    public static let version: UInt16 = 2
 
     /// Bounds that keep a hostile proof's allocations small.
     static let maxTables = 64
@@ -25,18 +25,15 @@ extension Proof {
         w.write(UInt16(tables.count))
         for t in tables {
             w.write(UInt8(t.logHeight))
-            w.write(UInt8((t.mainRoot != nil ? 1 : 0) | (t.auxiliaryRoot != nil ? 2 : 0)))
-            if let r = t.mainRoot { w.write(raw: r.bytes) }
-            if let r = t.auxiliaryRoot, let s = t.claimedSum { w.write(raw: r.bytes); w.write(s) }
-            w.write(raw: t.quotientRoot.bytes)
+            w.write(UInt8(t.claimedSum != nil ? 1 : 0))
+            if let sum = t.claimedSum { w.write(sum) }
             for values in [t.openings.mainAtZ, t.openings.mainAtNext, t.openings.auxiliaryAtZ,
                            t.openings.auxiliaryAtNext, t.openings.quotientAtZ] {
                 Self.writeExtensions(values, into: &w)
             }
-            if let q = t.mainQueries { q.encode(into: &w) }
-            if let q = t.auxiliaryQueries { q.encode(into: &w) }
-            t.quotientQueries.encode(into: &w)
         }
+        w.write(UInt8((main != nil ? 1 : 0) | (auxiliary != nil ? 2 : 0)))
+        for phase in [main, auxiliary, quotient] { phase?.encode(into: &w) }
         w.write(UInt8(friLayers.count))
         for layer in friLayers {
             w.write(raw: layer.root.bytes)
@@ -64,22 +61,18 @@ extension Proof {
                 let logHeight = Int(try r.readUInt8())
                 guard logHeight <= maxLogHeight else { throw fail("table height 2^\(logHeight) exceeds 2^\(maxLogHeight)") }
                 let flags = try r.readUInt8()
-                guard flags <= 3 else { throw fail("invalid table flags \(flags)") }
-                let mainRoot = flags & 1 != 0 ? try readDigest(&r) : nil
-                var auxRoot: Digest?, claimed: GoldilocksExt3?
-                if flags & 2 != 0 { auxRoot = try readDigest(&r); claimed = try r.readExtensionElement() }
-                let quotientRoot = try readDigest(&r)
+                guard flags <= 1 else { throw fail("invalid table flags \(flags)") }
+                let claimed = flags == 1 ? try r.readExtensionElement() : nil
                 let openings = TableOpenings(mainAtZ: try readExtensions(&r), mainAtNext: try readExtensions(&r),
                                              auxiliaryAtZ: try readExtensions(&r), auxiliaryAtNext: try readExtensions(&r),
                                              quotientAtZ: try readExtensions(&r))
-                let mainQueries = flags & 1 != 0 ? try MatrixOpening.decode(from: &r) : nil
-                let auxQueries = flags & 2 != 0 ? try MatrixOpening.decode(from: &r) : nil
-                let quotientQueries = try MatrixOpening.decode(from: &r)
-                tables.append(TableProof(logHeight: logHeight, mainRoot: mainRoot, auxiliaryRoot: auxRoot,
-                                         claimedSum: claimed, quotientRoot: quotientRoot, openings: openings,
-                                         mainQueries: mainQueries, auxiliaryQueries: auxQueries,
-                                         quotientQueries: quotientQueries))
+                tables.append(TableProof(logHeight: logHeight, claimedSum: claimed, openings: openings))
             }
+            let phases = try r.readUInt8()
+            guard phases <= 3 else { throw fail("invalid commitment flags \(phases)") }
+            let main = phases & 1 != 0 ? try PhaseCommitment.decode(from: &r) : nil
+            let auxiliary = phases & 2 != 0 ? try PhaseCommitment.decode(from: &r) : nil
+            let quotient = try PhaseCommitment.decode(from: &r)
             let layerCount = Int(try r.readUInt8())
             guard layerCount <= 32 else { throw fail("FRI layer count \(layerCount) exceeds 32") }
             var layers = [FRILayerProof]()
@@ -89,7 +82,8 @@ extension Proof {
             let finalPolynomial = try readExtensions(&r)
             let nonce = try r.readUInt64()
             try r.finish()
-            return Proof(options: options, tables: tables, friLayers: layers,
+            return Proof(options: options, tables: tables, main: main, auxiliary: auxiliary, quotient: quotient,
+                         friLayers: layers,
                          finalPolynomial: finalPolynomial, proofOfWorkNonce: nonce)
         } catch let error as STARKError {
             throw error
@@ -141,5 +135,46 @@ extension MatrixOpening {
         }
         let proof = try MerkleMultiProof.decode(from: &r, maxSiblings: Proof.maxSiblings)
         return MatrixOpening(rows: rows, proof: proof)
+    }
+}
+
+extension PhaseCommitment {
+    /// Root, u16 matrix count, per matrix: u32 row count, u16 width, the
+    /// rows; then the multi-proof.
+    func encode(into w: inout ByteWriter) {
+        w.write(raw: root.bytes)
+        w.write(UInt16(rows.count))
+        for matrix in rows {
+            w.write(UInt32(matrix.count))
+            w.write(UInt16(matrix.first?.count ?? 0))
+            for row in matrix { for e in row { w.write(e) } }
+        }
+        proof.encode(into: &w)
+    }
+
+    static func decode(from r: inout ByteReader) throws -> PhaseCommitment {
+        let root = try Proof.readDigest(&r)
+        let count = Int(try r.readUInt16())
+        guard count >= 1, count <= Proof.maxTables else {
+            throw STARKError.malformed(offset: r.offset, detail: "\(count) matrices in a commitment round")
+        }
+        var rows = [[[Goldilocks]]]()
+        for _ in 0..<count {
+            let n = try r.readCount(maximum: Proof.maxRows, minimumItemSize: 1)
+            let width = Int(try r.readUInt16())
+            guard width >= 1, width <= Proof.maxRowWidth, n * width * 8 <= r.remaining else {
+                throw STARKError.malformed(offset: r.offset, detail: "opening of \(n) rows × \(width) does not fit")
+            }
+            var matrix = [[Goldilocks]]()
+            matrix.reserveCapacity(n)
+            for _ in 0..<n {
+                var row = [Goldilocks]()
+                row.reserveCapacity(width)
+                for _ in 0..<width { row.append(try r.readElement()) }
+                matrix.append(row)
+            }
+            rows.append(matrix)
+        }
+        return PhaseCommitment(root: root, rows: rows, proof: try MerkleMultiProof.decode(from: &r, maxSiblings: Proof.maxSiblings))
     }
 }

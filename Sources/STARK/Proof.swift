@@ -36,31 +36,34 @@ public struct TableOpenings: Sendable, Equatable {
     }
 }
 
-/// Everything the proof holds for one table.
+/// Everything the proof holds for one table besides its rows.
 public struct TableProof: Sendable, Equatable {
-    /// log2 of the table's height, 0…26.
+    /// log2 of the table's height, 3…26.
     public var logHeight: Int
-    public var mainRoot: Digest?
-    public var auxiliaryRoot: Digest?
+    /// The table's LogUp sum (exactly when it has auxiliary columns).
     public var claimedSum: GoldilocksExt3?
-    public var quotientRoot: Digest
     public var openings: TableOpenings
-    public var mainQueries: MatrixOpening?
-    public var auxiliaryQueries: MatrixOpening?
-    public var quotientQueries: MatrixOpening
 
-    public init(logHeight: Int, mainRoot: Digest?, auxiliaryRoot: Digest?, claimedSum: GoldilocksExt3?,
-                quotientRoot: Digest, openings: TableOpenings, mainQueries: MatrixOpening?,
-                auxiliaryQueries: MatrixOpening?, quotientQueries: MatrixOpening) {
+    public init(logHeight: Int, claimedSum: GoldilocksExt3?, openings: TableOpenings) {
         self.logHeight = logHeight
-        self.mainRoot = mainRoot
-        self.auxiliaryRoot = auxiliaryRoot
         self.claimedSum = claimedSum
-        self.quotientRoot = quotientRoot
         self.openings = openings
-        self.mainQueries = mainQueries
-        self.auxiliaryQueries = auxiliaryQueries
-        self.quotientQueries = quotientQueries
+    }
+}
+
+/// One commitment round (main, auxiliary or quotient): the root of the
+/// mixed-height Merkle tree over the LDEs of every table with columns in
+/// that round, and the query openings — per such table, in table order, its
+/// rows at the sorted distinct positions of its level — with one multi-proof.
+public struct PhaseCommitment: Sendable, Equatable {
+    public var root: Digest
+    public var rows: [[[Goldilocks]]]
+    public var proof: MerkleMultiProof
+
+    public init(root: Digest, rows: [[[Goldilocks]]], proof: MerkleMultiProof) {
+        self.root = root
+        self.rows = rows
+        self.proof = proof
     }
 }
 
@@ -79,15 +82,24 @@ public struct FRILayerProof: Sendable, Equatable {
 public struct Proof: Sendable, Equatable {
     public var options: ProofOptions
     public var tables: [TableProof]
+    /// Present exactly when some table has main columns.
+    public var main: PhaseCommitment?
+    /// Present exactly when some table has LogUp interactions.
+    public var auxiliary: PhaseCommitment?
+    public var quotient: PhaseCommitment
     public var friLayers: [FRILayerProof]
     /// Coefficients of the final FRI polynomial, lowest first.
     public var finalPolynomial: [GoldilocksExt3]
     public var proofOfWorkNonce: UInt64
 
-    public init(options: ProofOptions, tables: [TableProof], friLayers: [FRILayerProof],
+    public init(options: ProofOptions, tables: [TableProof], main: PhaseCommitment?, auxiliary: PhaseCommitment?,
+                quotient: PhaseCommitment, friLayers: [FRILayerProof],
                 finalPolynomial: [GoldilocksExt3], proofOfWorkNonce: UInt64) {
         self.options = options
         self.tables = tables
+        self.main = main
+        self.auxiliary = auxiliary
+        self.quotient = quotient
         self.friLayers = friLayers
         self.finalPolynomial = finalPolynomial
         self.proofOfWorkNonce = proofOfWorkNonce

@@ -40,11 +40,9 @@ public struct ProtocolTranscript {
         return LogUpChallenges.vector(alpha: alpha, beta: beta, maxMessageLength: air.maxMessageLength)
     }
 
-    public mutating func absorbAuxiliary(roots: [Digest?], claimedSums: [GoldilocksExt3?]) {
-        for (root, sum) in zip(roots, claimedSums) {
-            if let root { transcript.absorb("aux root", root) }
-            if let sum { transcript.absorb("claimed sum", sum) }
-        }
+    public mutating func absorbAuxiliary(root: Digest?, claimedSums: [GoldilocksExt3?]) {
+        if let root { transcript.absorb("aux root", root) }
+        for sum in claimedSums { if let sum { transcript.absorb("claimed sum", sum) } }
     }
 
     /// γ, the constraint-combination challenge.

@@ -15,18 +15,18 @@ enum FRIVerifier {
         let options = proof.options
         // DEEP compositions R_l at the opened positions, summed over tables per level.
         var reduced = [Int: [Int: GoldilocksExt3]]()
+        let levels = proof.tables.map { $0.logHeight + options.logBlowup }
+        let main = try authenticate(proof.main, air: air, levels: levels, queries: queries, schedule: schedule,
+                                    width: { $0.mainWidth }, what: "main")
+        let aux = try authenticate(proof.auxiliary, air: air, levels: levels, queries: queries, schedule: schedule,
+                                   width: { 3 * $0.auxiliaryWidth }, what: "auxiliary")
+        let quotients = try authenticate(proof.quotient, air: air, levels: levels, queries: queries, schedule: schedule,
+                                         width: { _ in 3 * Table.quotientChunks }, what: "quotient")
         var power = 0
-        for (t, table) in air.tables.enumerated() {
+        for t in air.tables.indices {
             let p = proof.tables[t]
-            let level = p.logHeight + options.logBlowup
+            let level = levels[t]
             let positions = QueryPositions.positions(level: level, queries: queries, schedule: schedule)
-            let main = try authenticate(p.mainQueries, root: p.mainRoot, level: level, width: table.mainWidth,
-                                        positions: positions, what: "table \(table.name) main")
-            let aux = try authenticate(p.auxiliaryQueries, root: p.auxiliaryRoot, level: level,
-                                       width: 3 * table.auxiliaryWidth, positions: positions, what: "table \(table.name) aux")
-            let quotient = try authenticate(p.quotientQueries, root: p.quotientRoot, level: level,
-                                            width: 3 * Table.quotientChunks, positions: positions,
-                                            what: "table \(table.name) quotient")
             let o = p.openings
             let zValues = o.mainAtZ + o.auxiliaryAtZ + o.quotientAtZ
             let nextValues = o.mainAtNext + o.auxiliaryAtNext
@@ -38,8 +38,9 @@ enum FRIVerifier {
             for (k, v) in nextValues.enumerated() { constantNext = constantNext + nextPowers[k] * v }
             let zNext = z * Goldilocks.rootOfUnity(logOrder: p.logHeight)
             for (i, position) in positions.enumerated() {
-                let zRow = (main?[i] ?? []) + (aux?[i] ?? []) + quotient![i]
-                let nextRow = (main?[i] ?? []) + (aux?[i] ?? [])
+                let mainRow = main[t]?[i] ?? [], auxRow = aux[t]?[i] ?? []
+                let zRow = mainRow + auxRow + quotients[t]![i]
+                let nextRow = mainRow + auxRow
                 var a = GoldilocksExt3.zero, b = GoldilocksExt3.zero
                 for (k, v) in zRow.enumerated() { a = a + zPowers[k] * v }
                 for (k, v) in nextRow.enumerated() { b = b + nextPowers[k] * v }
@@ -59,7 +60,7 @@ enum FRIVerifier {
             let arity = schedule.stepArities[k]
             let leaves = QueryPositions.leaves(layer: k, queries: queries, schedule: schedule)
             let rows = try authenticate(layer.queries, root: layer.root, level: logSize - arity, width: 3 << arity,
-                                        positions: leaves, what: "FRI layer \(k)")!
+                                        positions: leaves, what: "FRI layer \(k)")
             var map = [Int: [GoldilocksExt3]]()
             for (leaf, row) in zip(leaves, rows) {
                 map[leaf] = (0..<(1 << arity)).map { GoldilocksExt3(row[3 * $0], row[3 * $0 + 1], row[3 * $0 + 2]) }
@@ -115,11 +116,33 @@ enum FRIVerifier {
         }
     }
 
-    /// Checks a matrix opening against its root at the given positions and
-    /// returns its rows (nil when the matrix does not exist).
-    static func authenticate(_ opening: MatrixOpening?, root: Digest?, level: Int, width: Int, positions: [Int],
-                             what: String) throws(STARKError) -> [[Goldilocks]]? {
-        guard let opening, let root else { return nil }
+    /// Checks one commitment round's opening and returns, per table, its
+    /// rows at the sorted distinct positions of its level (nil for tables
+    /// without columns in the round). Heights, widths and positions come
+    /// from the verifier, never from the proof.
+    static func authenticate(_ round: PhaseCommitment?, air: AIRDefinition, levels: [Int], queries: [Int],
+                             schedule: FRISchedule, width: (Table) -> Int,
+                             what: String) throws(STARKError) -> [[[Goldilocks]]?] {
+        var out = [[[Goldilocks]]?](repeating: nil, count: air.tables.count)
+        guard let round else { return out }
+        let members = air.tables.indices.filter { width(air.tables[$0]) > 0 }
+        guard round.rows.count == members.count else { throw .rejected(check: "\(what) opening has the wrong shape") }
+        let memberLevels = members.map { levels[$0] }
+        let top = memberLevels.max()!
+        do {
+            try MixedMerkleTree.verify(root: round.root, logHeights: memberLevels, widths: members.map { width(air.tables[$0]) },
+                                       indices: queries.map { $0 >> (schedule.topLogSize - top) },
+                                       rows: round.rows, proof: round.proof)
+        } catch {
+            throw .rejected(check: "\(what) Merkle opening invalid (\(error))")
+        }
+        for (k, t) in members.enumerated() { out[t] = round.rows[k] }
+        return out
+    }
+
+    /// Checks a FRI layer's opening against its root and returns its rows.
+    static func authenticate(_ opening: MatrixOpening, root: Digest, level: Int, width: Int, positions: [Int],
+                             what: String) throws(STARKError) -> [[Goldilocks]] {
         guard opening.rows.count == positions.count, opening.rows.allSatisfy({ $0.count == width }) else {
             throw .rejected(check: "\(what): opening has the wrong shape")
         }

@@ -27,11 +27,11 @@ public enum Verifier {
         // Replay the transcript.
         var transcript = ProtocolTranscript(air: air, options: options, statement: input.statement,
                                             publicValues: input.publicValues, logHeights: logHeights)
-        transcript.absorbMainRoots(proof.tables.map(\.mainRoot))
+        transcript.absorbMainRoots([proof.main?.root])
         let challenges = transcript.logUpChallenges(air: air)
-        transcript.absorbAuxiliary(roots: proof.tables.map(\.auxiliaryRoot), claimedSums: proof.tables.map(\.claimedSum))
+        transcript.absorbAuxiliary(root: proof.auxiliary?.root, claimedSums: proof.tables.map(\.claimedSum))
         let gamma = transcript.constraintChallenge()
-        transcript.absorbQuotientRoots(proof.tables.map(\.quotientRoot))
+        transcript.absorbQuotientRoots([proof.quotient.root])
         let z = transcript.outOfDomainPoint()
         transcript.absorbOpenings(proof.tables.map(\.openings))
         let delta = transcript.deepChallenge()

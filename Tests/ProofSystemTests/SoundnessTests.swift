@@ -104,7 +104,10 @@ import Verifier
         p.finalPolynomial[0] = p.finalPolynomial[0] + .one
         #expect(rejects(p))
         p = proof
-        p.tables[0].mainQueries!.rows[0][0] = p.tables[0].mainQueries!.rows[0][0] + .one
+        p.main!.rows[0][0][0] = p.main!.rows[0][0][0] + .one
+        #expect(rejects(p))
+        p = proof
+        p.quotient.rows[2][0][1] = p.quotient.rows[2][0][1] + .one
         #expect(rejects(p))
         p = proof
         p.friLayers[0].queries.rows[0][0] = p.friLayers[0].queries.rows[0][0] + .one
