@@ -32,6 +32,42 @@ public struct EvaluationInputs {
     }
 }
 
+extension EvaluationInputs {
+    /// Calls `body` with inputs pointing into the given column arrays, which
+    /// stay alive and unmoved for the call. `selectors` are isFirstRow,
+    /// isLastRow, isTransition per point (nil when the program uses none).
+    public static func with<R>(rowCount: Int, nextOffset: Int, main: [[Goldilocks]], preprocessed: [[Goldilocks]],
+                               auxiliary: [[GoldilocksExt3]], selectors: [[Goldilocks]]?,
+                               challenges: [GoldilocksExt3], publicValues: [Goldilocks], claimedSum: GoldilocksExt3,
+                               _ body: (EvaluationInputs) -> R) -> R {
+        withColumnPointers(main) { m in
+            withColumnPointers(preprocessed) { p in
+                withColumnPointers(auxiliary) { a in
+                    withColumnPointers(selectors ?? []) { s in
+                        body(EvaluationInputs(rowCount: rowCount, nextOffset: nextOffset, main: m, preprocessed: p,
+                                              auxiliary: a, selectors: selectors == nil ? nil : s, challenges: challenges,
+                                              publicValues: publicValues, claimedSum: claimedSum))
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Calls `body` with stable pointers to every column's storage.
+public func withColumnPointers<T, R>(_ columns: [[T]], _ body: ([UnsafePointer<T>]) throws -> R) rethrows -> R {
+    var pointers = [UnsafePointer<T>]()
+    pointers.reserveCapacity(columns.count)
+    func recurse(_ i: Int) throws -> R {
+        if i == columns.count { return try body(pointers) }
+        return try columns[i].withUnsafeBufferPointer { buffer in
+            pointers.append(buffer.baseAddress!)
+            return try recurse(i + 1)
+        }
+    }
+    return try recurse(0)
+}
+
 /// Interprets a `ConstraintProgram` over blocks of rows, one operation at a
 /// time across the whole block, so the interpretive overhead is paid once per
 /// block and the inner loops are plain field arithmetic on concrete types.

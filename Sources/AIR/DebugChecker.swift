@@ -55,32 +55,25 @@ public enum DebugChecker {
         let blockSize = 64
         var failedAt = [Int?](repeating: nil, count: table.constraints.count)
         var order = [Int]()
-        withPointers(main) { m in
-            withPointers(preprocessed) { p in
-                withPointers(auxiliary) { a in
-                    withPointers([first, last, transition]) { s in
-                        let inputs = EvaluationInputs(rowCount: height, nextOffset: 1, main: m, preprocessed: p,
-                                                      auxiliary: a, selectors: s, challenges: challenges,
-                                                      publicValues: publicValues, claimedSum: claimedSum)
-                        let evaluator = BlockEvaluator(program: table.program, blockSize: blockSize)
-                        var start = 0
-                        scan: while start < height {
-                            let count = min(blockSize, height - start)
-                            evaluator.run(start: start, count: count, inputs: inputs)
-                            for r in 0..<count {
-                                for j in table.constraints.indices where failedAt[j] == nil {
-                                    let zero = evaluator.baseRoot(j).map { $0[r].isZero } ?? evaluator.extensionRoot(j)![r].isZero
-                                    if !zero {
-                                        failedAt[j] = start + r
-                                        order.append(j)
-                                        if firstOnly { break scan }
-                                    }
-                                }
-                            }
-                            start += count
+        EvaluationInputs.with(rowCount: height, nextOffset: 1, main: main, preprocessed: preprocessed,
+                              auxiliary: auxiliary, selectors: [first, last, transition], challenges: challenges,
+                              publicValues: publicValues, claimedSum: claimedSum) { inputs in
+            let evaluator = BlockEvaluator(program: table.program, blockSize: blockSize)
+            var start = 0
+            scan: while start < height {
+                let count = min(blockSize, height - start)
+                evaluator.run(start: start, count: count, inputs: inputs)
+                for r in 0..<count {
+                    for j in table.constraints.indices where failedAt[j] == nil {
+                        let zero = evaluator.baseRoot(j).map { $0[r].isZero } ?? evaluator.extensionRoot(j)![r].isZero
+                        if !zero {
+                            failedAt[j] = start + r
+                            order.append(j)
+                            if firstOnly { break scan }
                         }
                     }
                 }
+                start += count
             }
         }
         return order.map { (table.constraints[$0].label, failedAt[$0]!) }

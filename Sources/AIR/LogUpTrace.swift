@@ -27,52 +27,48 @@ public enum LogUpTrace {
         defer { storage.deallocate() }
         let output = SharedMutablePointer(storage)
         let failure = Mutex<Int?>(nil)
-        withPointers(main) { mainPointers in
-            withPointers(preprocessed) { prepPointers in
-                let inputs = EvaluationInputs(rowCount: n, nextOffset: 1, main: mainPointers, preprocessed: prepPointers,
-                                              auxiliary: [], selectors: nil, challenges: challenges,
-                                              publicValues: publicValues, claimedSum: .zero)
-                Parallel.forEachChunk(blocks, threads: threads) { range in
-                    let evaluator = BlockEvaluator(program: table.interactionProgram, blockSize: blockSize)
-                    let k = table.interactions.count
-                    var inverses = [GoldilocksExt3](repeating: .zero, count: k * blockSize)
-                    var prefix = [GoldilocksExt3](repeating: .zero, count: k * blockSize)
-                    for block in range {
-                        let start = block * blockSize
-                        let count = min(blockSize, n - start)
-                        evaluator.run(start: start, count: count, inputs: inputs)
-                        // d = α − (bus + Σ β^{i+1} m_i), packed: interaction j, row r at j·count + r.
-                        for (j, interaction) in table.interactions.enumerated() {
-                            let first = challenges[0] - Goldilocks(interaction.bus)
-                            for r in 0..<count { inverses[j * count + r] = first }
-                            for i in 0..<interaction.message.count {
-                                let part = evaluator.baseRoot(offsets[j] + 1 + i)!
-                                let beta = challenges[i + 1]
-                                for r in 0..<count { inverses[j * count + r] = inverses[j * count + r] - beta * part[r] }
-                            }
+        EvaluationInputs.with(rowCount: n, nextOffset: 1, main: main, preprocessed: preprocessed, auxiliary: [],
+                              selectors: nil, challenges: challenges, publicValues: publicValues, claimedSum: .zero) { inputs in
+            Parallel.forEachChunk(blocks, threads: threads) { range in
+                let evaluator = BlockEvaluator(program: table.interactionProgram, blockSize: blockSize)
+                let k = table.interactions.count
+                var inverses = [GoldilocksExt3](repeating: .zero, count: k * blockSize)
+                var prefix = [GoldilocksExt3](repeating: .zero, count: k * blockSize)
+                for block in range {
+                    let start = block * blockSize
+                    let count = min(blockSize, n - start)
+                    evaluator.run(start: start, count: count, inputs: inputs)
+                    // d = α − (bus + Σ β^{i+1} m_i), packed: interaction j, row r at j·count + r.
+                    for (j, interaction) in table.interactions.enumerated() {
+                        let first = challenges[0] - Goldilocks(interaction.bus)
+                        for r in 0..<count { inverses[j * count + r] = first }
+                        for i in 0..<interaction.message.count {
+                            let part = evaluator.baseRoot(offsets[j] + 1 + i)!
+                            let beta = challenges[i + 1]
+                            for r in 0..<count { inverses[j * count + r] = inverses[j * count + r] - beta * part[r] }
                         }
-                        // Montgomery batch inversion of the k·count denominators.
-                        let total = k * count
-                        var acc = GoldilocksExt3.one
-                        for i in 0..<total { prefix[i] = acc; acc = acc * inverses[i] }
-                        guard var inv = try? acc.inverse() else {
-                            failure.withLock { if $0 == nil || start < $0! { $0 = start } }
-                            continue
-                        }
-                        var i = total - 1
-                        while i >= 0 {
-                            let d = inverses[i]
-                            inverses[i] = inv * prefix[i]
-                            inv = inv * d
-                            i -= 1
-                        }
-                        for (c, chunk) in table.chunks.enumerated() {
-                            let out = output.base + c * n + start
-                            for r in 0..<count { out[r] = .zero }
-                            for j in chunk {
-                                let m = evaluator.baseRoot(offsets[j])!
-                                for r in 0..<count { out[r] = out[r] + inverses[j * count + r] * m[r] }
-                            }
+                    }
+                    // Montgomery batch inversion of the k·count denominators.
+                    let total = k * count
+                    var acc = GoldilocksExt3.one
+                    for i in 0..<total { prefix[i] = acc; acc = acc * inverses[i] }
+                    guard var inv = try? acc.inverse() else {
+                        failure.withLock { if $0 == nil || start < $0! { $0 = start } }
+                        continue
+                    }
+                    var i = total - 1
+                    while i >= 0 {
+                        let d = inverses[i]
+                        inverses[i] = inv * prefix[i]
+                        inv = inv * d
+                        i -= 1
+                    }
+                    for (c, chunk) in table.chunks.enumerated() {
+                        let out = output.base + c * n + start
+                        for r in 0..<count { out[r] = .zero }
+                        for j in chunk {
+                            let m = evaluator.baseRoot(offsets[j])!
+                            for r in 0..<count { out[r] = out[r] + inverses[j * count + r] * m[r] }
                         }
                     }
                 }
@@ -89,19 +85,5 @@ public enum LogUpTrace {
         }
         return (columns, running)
     }
-}
-
-/// Calls `body` with stable pointers to every column's storage.
-func withPointers<T, R>(_ columns: [[T]], _ body: ([UnsafePointer<T>]) throws -> R) rethrows -> R {
-    var pointers = [UnsafePointer<T>]()
-    pointers.reserveCapacity(columns.count)
-    func recurse(_ i: Int) throws -> R {
-        if i == columns.count { return try body(pointers) }
-        return try columns[i].withUnsafeBufferPointer { buffer in
-            pointers.append(buffer.baseAddress!)
-            return try recurse(i + 1)
-        }
-    }
-    return try recurse(0)
 }
 

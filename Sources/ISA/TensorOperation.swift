@@ -110,3 +110,25 @@ public enum TensorOperation: Hashable, Sendable {
         }
     }
 }
+
+extension TensorOperation.Copy {
+    /// Σ_d i_d·stride_d for every index of the shape in row-major order: the
+    /// source offset (relative to `src`) of each destination element f.
+    public func sourceOffsets() -> [Int64] {
+        let total = shape.reduce(1) { $0 * max(0, $1) }
+        var out = [Int64]()
+        out.reserveCapacity(Int(total))
+        var index = [Int64](repeating: 0, count: shape.count)
+        for _ in 0..<total {
+            out.append(zip(index, strides).reduce(0) { $0 + $1.0 * $1.1 })
+            var d = shape.count - 1
+            while d >= 0 {
+                index[d] += 1
+                if index[d] < shape[d] { break }
+                index[d] = 0
+                d -= 1
+            }
+        }
+        return out
+    }
+}

@@ -1,3 +1,4 @@
+import AIR
 import Commitments
 import Hashing
 import Field

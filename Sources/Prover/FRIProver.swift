@@ -7,8 +7,6 @@ import STARK
 /// The FRI commit phase (see `FRISchedule` for the folding rule).
 struct FRIProver {
     struct Layer {
-        let logSize: Int
-        let arity: Int
         let matrix: RowMajorMatrix
         let tree: MerkleTree
     }
@@ -23,7 +21,7 @@ struct FRIProver {
         var current = reduced[schedule.topLogSize]!
         for (k, arity) in schedule.stepArities.enumerated() {
             let level = schedule.layerLogSizes[k]
-            let layer = Self.commitLayer(current, logSize: level, arity: arity, threads: threads)
+            let layer = Self.commitLayer(current, arity: arity, threads: threads)
             transcript.absorbLayerRoot(layer.tree.root)
             layers.append(layer)
             let challenges = transcript.foldChallenges(arity: arity)
@@ -73,11 +71,11 @@ struct FRIProver {
     }
 
     /// Leaves of 2^arity consecutive values, each as 3·2^arity base elements.
-    static func commitLayer(_ values: [GoldilocksExt3], logSize: Int, arity: Int, threads: Int) -> Layer {
+    static func commitLayer(_ values: [GoldilocksExt3], arity: Int, threads: Int) -> Layer {
         var flat = [Goldilocks]()
         flat.reserveCapacity(values.count * 3)
         for v in values { flat.append(v.c0); flat.append(v.c1); flat.append(v.c2) }
         let matrix = RowMajorMatrix(width: 3 << arity, values: flat)
-        return Layer(logSize: logSize, arity: arity, matrix: matrix, tree: MerkleTree(matrix: matrix, threads: threads))
+        return Layer(matrix: matrix, tree: MerkleTree(matrix: matrix, threads: threads))
     }
 }

@@ -32,6 +32,4 @@ public struct ProverReport: Sendable {
     public var phases: [(name: String, seconds: Double)] = []
     /// Total rows over all tables.
     public var traceRows = 0
-
-    public var totalSeconds: Double { phases.reduce(0) { $0 + $1.seconds } }
 }

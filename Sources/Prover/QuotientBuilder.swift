@@ -63,10 +63,9 @@ enum QuotientBuilder {
         let blocks = (q + blockSize - 1) / blockSize
         quotient.withUnsafeMutableBufferPointer { out in
             let dst = SharedMutablePointer(out.baseAddress!)
-            withPointerArrays(mainColumns, prepColumns, auxColumns, [first, last, transition]) { m, p, a, s in
-                let inputs = EvaluationInputs(rowCount: q, nextOffset: ratio, main: m, preprocessed: p, auxiliary: a,
-                                              selectors: s, challenges: challenges, publicValues: publicValues,
-                                              claimedSum: claimedSum)
+            EvaluationInputs.with(rowCount: q, nextOffset: ratio, main: mainColumns, preprocessed: prepColumns,
+                                  auxiliary: auxColumns, selectors: [first, last, transition], challenges: challenges,
+                                  publicValues: publicValues, claimedSum: claimedSum) { inputs in
                 Parallel.forEachChunk(blocks, threads: threads) { range in
                     let evaluator = BlockEvaluator(program: table.program, blockSize: blockSize)
                     var acc = [GoldilocksExt3](repeating: .zero, count: blockSize)
@@ -100,21 +99,3 @@ enum QuotientBuilder {
     }
 }
 
-/// Stable pointers to several groups of columns at once.
-func withPointerArrays<R>(_ main: [[Goldilocks]], _ prep: [[Goldilocks]], _ aux: [[GoldilocksExt3]], _ sel: [[Goldilocks]],
-                          _ body: ([UnsafePointer<Goldilocks>], [UnsafePointer<Goldilocks>],
-                                   [UnsafePointer<GoldilocksExt3>], [UnsafePointer<Goldilocks>]) -> R) -> R {
-    withColumnPointers(main) { m in withColumnPointers(prep) { p in withColumnPointers(aux) { a in withColumnPointers(sel) { s in body(m, p, a, s) } } } }
-}
-
-func withColumnPointers<T, R>(_ columns: [[T]], _ body: ([UnsafePointer<T>]) -> R) -> R {
-    var pointers = [UnsafePointer<T>]()
-    func recurse(_ i: Int) -> R {
-        if i == columns.count { return body(pointers) }
-        return columns[i].withUnsafeBufferPointer { buffer in
-            pointers.append(buffer.baseAddress!)
-            return recurse(i + 1)
-        }
-    }
-    return recurse(0)
-}

@@ -111,18 +111,31 @@ extension Proof {
 }
 
 extension MatrixOpening {
-    /// u32 row count, u16 row width, the rows, then the multi-proof.
+    /// The rows (`Proof.writeRows`), then the multi-proof.
     func encode(into w: inout ByteWriter) {
-        w.write(UInt32(rows.count))
-        w.write(UInt16(rows.first?.count ?? 0))
-        for row in rows { for e in row { w.write(e) } }
+        Proof.writeRows(rows, into: &w)
         proof.encode(into: &w)
     }
 
     static func decode(from r: inout ByteReader) throws -> MatrixOpening {
-        let count = try r.readCount(maximum: Proof.maxRows, minimumItemSize: 1)
+        MatrixOpening(rows: try Proof.readRows(&r), proof: try MerkleMultiProof.decode(from: &r, maxSiblings: Proof.maxSiblings))
+    }
+}
+
+extension Proof {
+    /// u32 row count, u16 row width, then the rows' elements.
+    static func writeRows(_ rows: [[Goldilocks]], into w: inout ByteWriter) {
+        w.write(UInt32(rows.count))
+        w.write(UInt16(rows.first?.count ?? 0))
+        for row in rows { for e in row { w.write(e) } }
+    }
+
+    /// Reads `writeRows`' layout; the shape is checked against the bytes
+    /// left before anything is allocated.
+    static func readRows(_ r: inout ByteReader) throws -> [[Goldilocks]] {
+        let count = try r.readCount(maximum: maxRows, minimumItemSize: 1)
         let width = Int(try r.readUInt16())
-        guard width >= 1, width <= Proof.maxRowWidth, count * width * 8 <= r.remaining else {
+        guard width >= 1, width <= maxRowWidth, count * width * 8 <= r.remaining else {
             throw STARKError.malformed(offset: r.offset, detail: "opening of \(count) rows × \(width) does not fit")
         }
         var rows = [[Goldilocks]]()
@@ -133,22 +146,17 @@ extension MatrixOpening {
             for _ in 0..<width { row.append(try r.readElement()) }
             rows.append(row)
         }
-        let proof = try MerkleMultiProof.decode(from: &r, maxSiblings: Proof.maxSiblings)
-        return MatrixOpening(rows: rows, proof: proof)
+        return rows
     }
 }
 
 extension PhaseCommitment {
-    /// Root, u16 matrix count, per matrix: u32 row count, u16 width, the
-    /// rows; then the multi-proof.
+    /// Root, u16 matrix count, each matrix's rows (`Proof.writeRows`), then
+    /// the multi-proof.
     func encode(into w: inout ByteWriter) {
         w.write(raw: root.bytes)
         w.write(UInt16(rows.count))
-        for matrix in rows {
-            w.write(UInt32(matrix.count))
-            w.write(UInt16(matrix.first?.count ?? 0))
-            for row in matrix { for e in row { w.write(e) } }
-        }
+        for matrix in rows { Proof.writeRows(matrix, into: &w) }
         proof.encode(into: &w)
     }
 
@@ -159,22 +167,7 @@ extension PhaseCommitment {
             throw STARKError.malformed(offset: r.offset, detail: "\(count) matrices in a commitment round")
         }
         var rows = [[[Goldilocks]]]()
-        for _ in 0..<count {
-            let n = try r.readCount(maximum: Proof.maxRows, minimumItemSize: 1)
-            let width = Int(try r.readUInt16())
-            guard width >= 1, width <= Proof.maxRowWidth, n * width * 8 <= r.remaining else {
-                throw STARKError.malformed(offset: r.offset, detail: "opening of \(n) rows × \(width) does not fit")
-            }
-            var matrix = [[Goldilocks]]()
-            matrix.reserveCapacity(n)
-            for _ in 0..<n {
-                var row = [Goldilocks]()
-                row.reserveCapacity(width)
-                for _ in 0..<width { row.append(try r.readElement()) }
-                matrix.append(row)
-            }
-            rows.append(matrix)
-        }
+        for _ in 0..<count { rows.append(try Proof.readRows(&r)) }
         return PhaseCommitment(root: root, rows: rows, proof: try MerkleMultiProof.decode(from: &r, maxSiblings: Proof.maxSiblings))
     }
 }

@@ -124,19 +124,7 @@ extension MachineState {
             try checkPattern(base: dst, extents: [total], strides: [1])
             var out = [Int64]()
             out.reserveCapacity(Int(total))
-            var index = [Int64](repeating: 0, count: c.shape.count)
-            for _ in 0..<total {
-                var address = src
-                for d in 0..<c.shape.count { address += index[d] * c.strides[d] }
-                out.append(try loadInBounds(address))
-                var d = c.shape.count - 1
-                while d >= 0 {
-                    index[d] += 1
-                    if index[d] < c.shape[d] { break }
-                    index[d] = 0
-                    d -= 1
-                }
-            }
+            for offset in c.sourceOffsets() { out.append(try loadInBounds(src + offset)) }
             for (f, v) in out.enumerated() { try storeInBounds(dst + Int64(f), v) }
         }
     }

@@ -169,23 +169,14 @@ public enum MicroCode {
                 }
             }
         case .copy(let c):
-            let total = c.shape.reduce(1) { $0 * max(0, $1) }
-            var index = [Int64](repeating: 0, count: c.shape.count)
-            for f in 0..<total {
+            for (f, offset) in c.sourceOffsets().enumerated() {
                 var s = MicroStep()
                 s.groupFirst = true
                 s.readA = true
-                s.aOffset = c.src + zip(index, c.strides).reduce(0) { $0 + $1.0 * $1.1 }
+                s.aOffset = c.src + offset
                 s.resultCopy = true
-                writing(&s, c.dst + f)
+                writing(&s, c.dst + Int64(f))
                 out.append(s)
-                var d = c.shape.count - 1
-                while d >= 0 {
-                    index[d] += 1
-                    if index[d] < c.shape[d] { break }
-                    index[d] = 0
-                    d -= 1
-                }
             }
         }
         if out.isEmpty { out.append(MicroStep()) }   // m·n = 0 or count = 0: one idle step.
