@@ -89,7 +89,7 @@ let package = Package(
         // Command-line tool.
         .executableTarget(name: "zkvm", dependencies: [
             "Field", "Polynomials", "Hashing", "Commitments", "Transcript", "Parallel", "ISA", "Assembler", "VM", "Trace",
-            "STARK", "Verifier", "VMArithmetization", "VMProver", "VMVerifier",
+            "STARK", "Prover", "Verifier", "VMArithmetization", "VMProver", "VMVerifier",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: hotSettings),
 

@@ -13,6 +13,17 @@ public enum DebugChecker {
     public static func check(air: AIRDefinition, main: [[[Goldilocks]]], preprocessed: [[[Goldilocks]]],
                              publicValues: [Goldilocks], boundary: [BoundaryMessage],
                              challenges: [GoldilocksExt3]) throws(AIRError) {
+        let total = try checkConstraints(air: air, main: main, preprocessed: preprocessed, publicValues: publicValues,
+                                         boundary: boundary, challenges: challenges)
+        if !total.isZero { throw .busImbalance(detail: "Σ claimed sums + boundary = \(total) ≠ 0") }
+    }
+
+    /// Every constraint of every table, without the final balance check:
+    /// returns Σ claimed sums + boundary contributions (segments of one run
+    /// cancel only together; Spec/proof-system.md §4).
+    public static func checkConstraints(air: AIRDefinition, main: [[[Goldilocks]]], preprocessed: [[[Goldilocks]]],
+                                        publicValues: [Goldilocks], boundary: [BoundaryMessage],
+                                        challenges: [GoldilocksExt3]) throws(AIRError) -> GoldilocksExt3 {
         guard main.count == air.tables.count, preprocessed.count == air.tables.count else {
             throw .invalidShape(table: air.name, detail: "expected \(air.tables.count) tables of columns")
         }
@@ -34,7 +45,7 @@ public enum DebugChecker {
             }
             total = total + c
         }
-        if !total.isZero { throw .busImbalance(detail: "Σ claimed sums + boundary = \(total) ≠ 0") }
+        return total
     }
 
     /// Every constraint of `table` that fails on some row, with the first

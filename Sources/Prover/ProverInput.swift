@@ -33,3 +33,19 @@ public struct ProverReport: Sendable {
     /// Total rows over all tables.
     public var traceRows = 0
 }
+
+extension ProverReport {
+    /// Several reports (segments) as one: rows added, each phase's seconds
+    /// added by name, in first-seen order.
+    public static func combined(_ reports: [ProverReport]) -> ProverReport {
+        var out = ProverReport()
+        for report in reports {
+            out.traceRows += report.traceRows
+            for (name, seconds) in report.phases {
+                if let i = out.phases.firstIndex(where: { $0.name == name }) { out.phases[i].seconds += seconds }
+                else { out.phases.append((name, seconds)) }
+            }
+        }
+        return out
+    }
+}

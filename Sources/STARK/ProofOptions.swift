@@ -27,6 +27,9 @@ public struct ProofOptions: Sendable, Hashable, CustomStringConvertible {
     /// queries that give ≥ 103 proven bits at every table height 2^3…2^26,
     /// so that proofs with up to 8 distinct table heights keep ≥ 100 after
     /// the union bound (see `SecurityLevel` and Spec/security.md §5).
+    /// Most queries a proof may ask for.
+    public static let maxQueries = 512
+
     public static let standard = ProofOptions(logBlowup: 3, queries: 69, logFoldingArity: 3,
                                               grindingBits: 16, logFinalPolynomialLength: 3)
 
@@ -40,7 +43,7 @@ public struct ProofOptions: Sendable, Hashable, CustomStringConvertible {
     /// Throws unless every field is in its documented range.
     public func validate() throws(STARKError) {
         guard (1...4).contains(logBlowup) else { throw .invalidOptions("log blowup \(logBlowup) outside 1…4") }
-        guard (1...512).contains(queries) else { throw .invalidOptions("query count \(queries) outside 1…512") }
+        guard (1...Self.maxQueries).contains(queries) else { throw .invalidOptions("query count \(queries) outside 1…\(Self.maxQueries)") }
         guard (1...4).contains(logFoldingArity) else { throw .invalidOptions("log folding arity \(logFoldingArity) outside 1…4") }
         guard (0...32).contains(grindingBits) else { throw .invalidOptions("grinding bits \(grindingBits) outside 0…32") }
         guard (0...10).contains(logFinalPolynomialLength) else {

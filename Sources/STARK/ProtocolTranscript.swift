@@ -32,6 +32,31 @@ public struct ProtocolTranscript {
         for root in roots { if let root { transcript.absorb("main root", root) } }
     }
 
+    /// Segments (Spec/proof-system.md §4): a digest binding everything this
+    /// transcript has absorbed (statement, public values, heights, main
+    /// roots). All segments' bindings, in order, seed the shared challenges.
+    public mutating func segmentBinding() -> Digest { transcript.challengeDigest() }
+
+    /// The LogUp challenges shared by all segments of one run: α and β drawn
+    /// from a transcript that absorbs the segment count and every segment's
+    /// binding in order, so no segment's challenges exist before every
+    /// segment's main trace is committed.
+    public static func sharedLogUpChallenges(bindings: [Digest], maxMessageLength: Int) -> SharedLogUpChallenges {
+        var t = Transcript(domain: "zkvm-stark-segments-v1")
+        t.absorb("segments", integer: UInt64(bindings.count))
+        for b in bindings { t.absorb("segment binding", b) }
+        let seed = t.challengeDigest()
+        let alpha = t.challengeExtension()
+        let beta = t.challengeExtension()
+        return SharedLogUpChallenges(seed: seed, challenges: LogUpChallenges.vector(
+            alpha: alpha, beta: beta, maxMessageLength: maxMessageLength))
+    }
+
+    /// Segment mode: absorbs the shared seed in place of drawing α and β.
+    public mutating func absorbShared(_ shared: SharedLogUpChallenges) {
+        transcript.absorb("shared logup seed", shared.seed)
+    }
+
     /// α and β, expanded to the challenge vector [α, β, …, β^w].
     public mutating func logUpChallenges(air: AIRDefinition) -> [GoldilocksExt3] {
         guard air.usesLogUp else { return [] }
@@ -98,4 +123,12 @@ public struct ProtocolTranscript {
     public mutating func queryPositions(count: Int, logDomainSize: Int) -> [Int] {
         transcript.challengeIndices(count: count, bound: 1 << logDomainSize)
     }
+}
+
+/// LogUp challenges common to every segment of a run (Spec/proof-system.md §4).
+public struct SharedLogUpChallenges: Sendable {
+    /// Binds all segments' transcripts; every segment absorbs it.
+    public var seed: Digest
+    /// [α, β, …, β^w].
+    public var challenges: [GoldilocksExt3]
 }

@@ -107,6 +107,19 @@ public struct SecurityLevel: Sendable, CustomStringConvertible {
                   conjectured: w.conjecturedBits, m: w.proximityParameter)
     }
 
+    /// The level of a run proven in segments (Spec/security.md §Segments):
+    /// a cheating prover must break at least one segment's proof, and the
+    /// shared LogUp argument spans all of them, so the weakest segment's
+    /// level is kept and ⌈log2 #segments⌉ bits are subtracted (union bound).
+    public static func segmented(_ levels: [SecurityLevel]) -> SecurityLevel {
+        precondition(!levels.isEmpty)
+        let w = levels.min { $0.provenBits < $1.provenBits }!
+        let penalty = levels.count > 1 ? log2(Double(levels.count)).rounded(.up) : 0
+        return SecurityLevel(parameters: w.parameters, proven: max(0, w.provenBits - penalty),
+                             unique: max(0, w.uniqueDecodingBits - penalty), list: max(0, w.listDecodingBits - penalty),
+                             conjectured: max(0, w.conjecturedBits - penalty), m: w.proximityParameter)
+    }
+
     /// A single-height AIR with tables of 2^maxLogHeight rows.
     public init(options: ProofOptions, air: AIRDefinition, maxLogHeight: Int) {
         self.init(options: options, air: air, logHeights: [maxLogHeight])

@@ -47,3 +47,13 @@ extension Transcript {
         return out
     }
 }
+
+extension Transcript {
+    /// 32 challenge bytes as a digest: a binding of everything absorbed so far
+    /// (used to tie one proof's transcript into another's, e.g. segments
+    /// sharing LogUp challenges; Spec/proof-system.md §4).
+    public mutating func challengeDigest() -> Digest {
+        ratchet()
+        return Digest(bytes: nextBlock())!
+    }
+}

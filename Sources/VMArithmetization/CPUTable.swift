@@ -20,17 +20,28 @@ enum CPUTable {
         let two32 = Expression.constant(Goldilocks(Int(1) << 32))
         let (va, vb, vc, res, imm, pc) = (col(C.va), col(C.vb), col(C.vc), col(C.result), col(C.imm), col(C.pc))
 
-        // Row sequencing.
+        // Row sequencing. A segment (Spec/vm-air.md §8) starts at the public
+        // (pcStart, tsStart) and its last active row leads to (pcEnd, tsEnd);
+        // only the last segment halts, and it ends with halt.
+        let pcStart = Expression.publicValue(SegmentBoundary.Index.pcStart), tsStart = Expression.publicValue(SegmentBoundary.Index.tsStart)
+        let pcEnd = Expression.publicValue(SegmentBoundary.Index.pcEnd), tsEnd = Expression.publicValue(SegmentBoundary.Index.tsEnd)
+        let isLast = Expression.publicValue(SegmentBoundary.Index.isLast)
+        let nextTs = col(C.ts0) + C.timestampsPerRow + col(C.span)
         t.assertOnFirstRow("clk starts at 0", col(C.clk))
-        t.assertOnFirstRow("pc starts at 0", pc)
+        t.assertOnFirstRow("pc starts at pcStart", pc - pcStart)
         t.assertOnFirstRow("first row is active", active - 1)
         t.assertOnTransition("clk increments", next(C.clk) - col(C.clk) - 1)
         t.assertBoolean("active is boolean", active)
         t.assertOnTransition("inactive rows stay inactive", (1 - active) * next(C.active))
         t.assertOnTransition("pc follows nextPC", next(C.active) * (next(C.pc) - col(C.nextPC)))
-        t.assertOnTransition("the last executed instruction is halt", (active - next(C.active)) * (1 - f(.halt)))
+        t.assertOnTransition("the segment's last instruction leads to pcEnd", (active - next(C.active)) * (col(C.nextPC) - pcEnd))
+        t.assertOnTransition("the segment's last instruction leads to tsEnd", (active - next(C.active)) * (nextTs - tsEnd))
+        t.assertOnLastRow("a full segment leads to pcEnd", active * (col(C.nextPC) - pcEnd))
+        t.assertOnLastRow("a full segment leads to tsEnd", active * (nextTs - tsEnd))
+        t.assertOnTransition("the last executed instruction is halt", (active - next(C.active)) * (1 - f(.halt)) * isLast)
+        t.assertOnLastRow("a full trace ends in halt", active * (1 - f(.halt)) * isLast)
+        t.assertZero("only the last segment halts", (1 - isLast) * f(.halt))
         t.assertOnTransition("nothing runs after halt", f(.halt) * next(C.active))
-        t.assertOnLastRow("a full trace ends in halt", active * (1 - f(.halt)))
 
         // Decoding: one-hot flags on active rows, opcode from the flags.
         for op in C.opcodes { t.assertBoolean("flag \(op) is boolean", f(op)) }
@@ -42,7 +53,7 @@ enum CPUTable {
                multiplicity: active)
 
         // Timestamps: a running base, advanced by 8 plus the instruction's micro-step span.
-        t.assertOnFirstRow("ts0 starts at 0", col(C.ts0))
+        t.assertOnFirstRow("ts0 starts at tsStart", col(C.ts0) - tsStart)
         t.assertOnTransition("ts0 advances", next(C.active) * (next(C.ts0) - col(C.ts0) - C.timestampsPerRow - col(C.span)))
 
         // Tensor instructions: rd is read (its value is the destination offset)
@@ -129,6 +140,6 @@ enum CPUTable {
                          timestamp: col(C.ts0) + (slot + 1), previousColumn: C.previousTimestamp + slot,
                          limbColumn: C.timestampLimbs + 2 * slot).constrain(&t)
         }
-        return try t.build()
+        return try t.build(publicValueCount: SegmentBoundary.Index.count)
     }
 }

@@ -33,7 +33,7 @@ public struct VMAir: Sendable {
                 tables.append(try TensorTable.microcode())
                 tables.append(try TensorTable.build())
             }
-            air = try AIRDefinition(name: "zkvm-vm-v1", tables: tables, publicValueCount: 0)
+            air = try AIRDefinition(name: "zkvm-vm-v2", tables: tables, publicValueCount: SegmentBoundary.Index.count)
         } catch {
             throw .unsupported("AIR construction failed: \(error)")
         }
@@ -43,19 +43,23 @@ public struct VMAir: Sendable {
 
     /// log2 of the program table's height (≥ 8 rows).
     public var programLogHeight: Int { Self.logHeight(rows: program.code.count) }
-    /// log2 of the memory boundary table's height.
-    public var memoryLogHeight: Int { MemoryTable.logHeight(program) }
+    /// log2 of the memory boundary table's height in the last segment,
+    /// which holds the whole run's initial and final memory; the other
+    /// segments' memory tables are 8 empty rows.
+    public func memoryLogHeight(isLastSegment: Bool) -> Int { isLastSegment ? MemoryTable.logHeight(program) : 3 }
     /// log2 of the activation table's height (program tables × 2^16 rows).
     public var activationLogHeight: Int { FixedTables.activationLogHeight(program) }
     /// log2 of the microcode table's height.
     public var microcodeLogHeight: Int { Self.logHeight(rows: microSteps.count) }
 
-    /// Every table's preprocessed columns for a statement (cpu and tensor have none).
-    public func preprocessedColumns(statement: VMStatement) -> [[[Goldilocks]]] {
+    /// Every table's preprocessed columns for a statement and segment (cpu
+    /// and tensor have none).
+    public func preprocessedColumns(statement: VMStatement, isLastSegment: Bool) -> [[[Goldilocks]]] {
         var columns: [[[Goldilocks]]] = [
             FixedTables.programColumns(program, logHeight: programLogHeight, spans: spans),
             [],
-            MemoryTable.fixedColumns(program, statement: statement),
+            isLastSegment ? MemoryTable.fixedColumns(program, statement: statement)
+                : [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: 8), count: MemoryTable.Fixed.width),
             FixedTables.rangeColumns(),
         ]
         if !program.tables.isEmpty { columns.append(FixedTables.activationColumns(program)) }

@@ -2,19 +2,43 @@ import Field
 import Hashing
 
 /// The `.zkp` proof file (Spec/proof-format.md §File): magic "ZKVP", u16
-/// version, u32 segment count (1 in this version), the statement, then
-/// each segment's STARK proof as a u32 length and its bytes.
+/// version 2, u32 segment count (≥ 1), the statement, then per segment in
+/// execution order its boundary (pcStart, tsStart, pcEnd, tsEnd as u64) and
+/// its STARK proof as a u32 length and its bytes.
 public struct VMProofFile: Sendable, Equatable {
     public static let magic: [UInt8] = Array("ZKVP".utf8)
-    public static let version: UInt16 = 1
+    public static let version: UInt16 = 2
+    public static let maxSegments = 1 << 16
+
+    public struct Segment: Sendable, Equatable {
+        public var boundary: SegmentBoundary
+        /// The encoded STARK proof.
+        public var proof: [UInt8]
+
+        public init(boundary: SegmentBoundary, proof: [UInt8]) {
+            self.boundary = boundary
+            self.proof = proof
+        }
+    }
 
     public var statement: VMStatement
-    /// Encoded STARK proofs, one per segment.
-    public var segments: [[UInt8]]
+    public var segments: [Segment]
 
-    public init(statement: VMStatement, segments: [[UInt8]]) {
+    public init(statement: VMStatement, segments: [Segment]) {
         self.statement = statement
         self.segments = segments
+    }
+
+    /// The bytes each segment's proof binds as its statement: the run's
+    /// statement, then the segment's index and the segment count, so a
+    /// segment cannot be replayed at another position or in another bundle.
+    public static func segmentStatement(_ statement: VMStatement, index: Int, count: Int) -> [UInt8] {
+        var w = ByteWriter()
+        w.write(raw: statement.encoded())
+        w.write(raw: Array("zkvm/segment/v1".utf8))
+        w.write(UInt32(index))
+        w.write(UInt32(count))
+        return w.bytes
     }
 
     public func encoded() -> [UInt8] {
@@ -23,7 +47,11 @@ public struct VMProofFile: Sendable, Equatable {
         w.write(Self.version)
         w.write(UInt32(segments.count))
         w.write(raw: statement.encoded())
-        for s in segments { w.write(UInt32(s.count)); w.write(raw: s) }
+        for s in segments {
+            for v in [s.boundary.pcStart, s.boundary.tsStart, s.boundary.pcEnd, s.boundary.tsEnd] { w.write(v) }
+            w.write(UInt32(s.proof.count))
+            w.write(raw: s.proof)
+        }
         return w.bytes
     }
 
@@ -34,13 +62,23 @@ public struct VMProofFile: Sendable, Equatable {
             guard Array(try r.readBytes(4)) == magic else { throw VMArithmetizationError.statement("not a zkvm proof file (bad magic)") }
             let version = try r.readUInt16()
             guard version == Self.version else { throw VMArithmetizationError.statement("unsupported proof file version \(version)") }
-            let count = try r.readCount(maximum: 1 << 16, minimumItemSize: 4)
+            let count = try r.readCount(maximum: maxSegments, minimumItemSize: 36)
             guard count >= 1 else { throw VMArithmetizationError.statement("a proof file needs at least one segment") }
             let statement = try VMStatement.decode(from: &r)
-            var segments = [[UInt8]]()
+            var segments = [Segment]()
             for _ in 0..<count {
+                var values = [UInt64]()
+                for _ in 0..<4 {
+                    let offset = r.offset
+                    let v = try r.readUInt64()
+                    guard v <= SegmentBoundary.maxValue else {
+                        throw VMArithmetizationError.statement("segment boundary value out of range at byte \(offset)")
+                    }
+                    values.append(v)
+                }
                 let n = try r.readCount(maximum: 1 << 30, minimumItemSize: 1)
-                segments.append(Array(try r.readBytes(n)))
+                segments.append(Segment(boundary: SegmentBoundary(pcStart: values[0], tsStart: values[1], pcEnd: values[2],
+                                                                  tsEnd: values[3]), proof: Array(try r.readBytes(n))))
             }
             try r.finish()
             return VMProofFile(statement: statement, segments: segments)

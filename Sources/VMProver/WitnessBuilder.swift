@@ -18,13 +18,27 @@ public struct WitnessBuilder {
 
     /// The witness and statement of a run with the given raw inputs.
     public struct Witness {
-        public var main: [[[Goldilocks]]]
+        /// The run's segments in execution order (Spec/vm-air.md §8).
+        public var segments: [Segment]
         public var statement: VMStatement
         public var steps: Int
     }
 
-    /// Runs the program with a trace into a temporary file, then builds the witness from it.
-    public func run(rawInputs: [[Int64]], maxSteps: Int) throws -> Witness {
+    /// One segment: every table's main columns and where the segment starts and ends.
+    public struct Segment {
+        public var main: [[[Goldilocks]]]
+        public var boundary: SegmentBoundary
+        public var steps: Int
+    }
+
+    /// Default segment size: at most 2^20 CPU rows and 2^20 tensor rows.
+    public static let defaultSegmentRows = 1 << 20
+
+    /// Runs the program with a trace into a temporary file, then builds the
+    /// witness from it, split into segments of at most `segmentRows` CPU
+    /// rows and tensor rows each (split between instructions; a single
+    /// tensor instruction longer than that gets a segment of its own).
+    public func run(rawInputs: [[Int64]], maxSteps: Int, segmentRows: Int = defaultSegmentRows) throws -> Witness {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("zkvm-\(UUID().uuidString).zkt").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let writer = try TraceWriter(path: path, programDigest: program.digest)
@@ -48,11 +62,43 @@ public struct WitnessBuilder {
         let publicOutputs = zip(program.tensors.filter { $0.kind == .output }, result.outputs)
             .filter { $0.0.visibility == .public }.map(\.1.raw)
         let statement = VMStatement(programDigest: program.digest, publicInputs: publicInputs, publicOutputs: publicOutputs)
-        return Witness(main: try build(cpuRecords: rows, rawInputs: rawInputs), statement: statement, steps: rows.count)
+        return Witness(segments: try build(cpuRecords: rows, rawInputs: rawInputs, segmentRows: segmentRows),
+                       statement: statement, steps: rows.count)
     }
 
-    /// Builds every table's main columns from the CPU records.
-    func build(cpuRecords records: [[Int64]], rawInputs: [[Int64]]) throws -> [[[Goldilocks]]] {
+    /// Segment ranges of the records: consecutive instructions while both
+    /// the CPU rows and the tensor micro-steps stay within `segmentRows`.
+    func split(_ records: [[Int64]], segmentRows: Int) -> [Range<Int>] {
+        var ranges = [Range<Int>](), start = 0, tensorRows = 0
+        for (i, record) in records.enumerated() {
+            let op = Opcode(rawValue: UInt8(truncatingIfNeeded: record[2]))
+            let steps = op?.isTensor == true ? vmAir.stepCounts[Int(record[7])] : 0
+            if i > start, i - start + 1 > segmentRows || tensorRows + steps > segmentRows {
+                ranges.append(start..<i)
+                start = i
+                tensorRows = 0
+            }
+            tensorRows += steps
+        }
+        ranges.append(start..<records.count)
+        return ranges
+    }
+
+    /// Machine state carried from one segment to the next.
+    struct ReplayState {
+        var memory: [Int64]
+        var registers = [Int64](repeating: 0, count: Instruction.registerCount)
+        var lastMemoryTs: [Int64]
+        var lastRegisterTs = [Int64](repeating: 0, count: Instruction.registerCount)
+        var timeBase: Int64 = 0
+        let initialMemory: [Int64]
+        let isPrivateInput: [Bool]
+        /// Every lookup table of the program, generated once.
+        let lookupTables: [[Int64]]
+    }
+
+    /// Builds every segment's main columns from the CPU records.
+    func build(cpuRecords records: [[Int64]], rawInputs: [[Int64]], segmentRows: Int) throws -> [Segment] {
         // Initial memory, as the VM lays it out.
         var memory = [Int64](repeating: 0, count: Int(program.memorySize))
         var isPrivateInput = [Bool](repeating: false, count: memory.count)
@@ -68,17 +114,33 @@ public struct WitnessBuilder {
                 inputIndex += 1
             }
         }
-        let initialMemory = memory
-        var registers = [Int64](repeating: 0, count: Instruction.registerCount)
-        var lastMemoryTs = [Int64](repeating: 0, count: memory.count)
-        var lastRegisterTs = [Int64](repeating: 0, count: Instruction.registerCount)
+        var state = ReplayState(memory: memory, lastMemoryTs: [Int64](repeating: 0, count: memory.count),
+                                initialMemory: memory, isPrivateInput: isPrivateInput,
+                                lookupTables: program.tables.map { $0.generate() })
+        let ranges = split(records, segmentRows: segmentRows)
+        return try ranges.enumerated().map { k, range in
+            try buildSegment(records[range], state: &state, isLast: k == ranges.count - 1)
+        }
+    }
+
+    /// Replays one segment's records on the carried state and fills its tables.
+    func buildSegment(_ records: ArraySlice<[Int64]>, state: inout ReplayState, isLast: Bool) throws -> Segment {
+        let start = (pc: records.first![1], ts: state.timeBase)
         var rangeCounts = [Int](repeating: 0, count: 1 << 16)
         var activationCounts = [Int](repeating: 0, count: program.tables.isEmpty ? 0 : 1 << vmAir.activationLogHeight)
         let programLogHeight = vmAir.programLogHeight
         var fetches = [Int](repeating: 0, count: 1 << programLogHeight)
 
-        var timeBase: Int64 = 0
-        var tensor = TensorWitness(vmAir: vmAir, tables: program.tables.map { $0.generate() })
+        // The carried state, moved in (no copy) and moved back at the end.
+        var memory = [Int64](), registers = [Int64](), lastMemoryTs = [Int64](), lastRegisterTs = [Int64]()
+        swap(&memory, &state.memory); swap(&registers, &state.registers)
+        swap(&lastMemoryTs, &state.lastMemoryTs); swap(&lastRegisterTs, &state.lastRegisterTs)
+        defer {
+            swap(&memory, &state.memory); swap(&registers, &state.registers)
+            swap(&lastMemoryTs, &state.lastMemoryTs); swap(&lastRegisterTs, &state.lastRegisterTs)
+        }
+        var timeBase = state.timeBase
+        var tensor = TensorWitness(vmAir: vmAir, tables: state.lookupTables)
         let steps = records.count
         let logHeight = max(3, (steps - 1).bitWidth - (steps - 1).leadingZeroBitCount)
         let n = 1 << logHeight
@@ -179,24 +241,29 @@ public struct WitnessBuilder {
         }
         for row in steps..<n { set(C.clk, row, Int64(row)) }
 
-        // Memory boundary table.
-        let memoryLog = vmAir.memoryLogHeight
-        let m = 1 << memoryLog
+        state.timeBase = timeBase
+        let end = (pc: records.last![12], ts: timeBase)
+
+        // Memory boundary table: the whole run's initial and final memory,
+        // in the last segment; 8 empty rows elsewhere.
+        let m = 1 << vmAir.memoryLogHeight(isLastSegment: isLast)
         var boundary = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: m), count: 5)
-        for address in 0..<memory.count {
-            if isPrivateInput[address] {
-                let v = initialMemory[address]
-                boundary[0][address] = Goldilocks(v)
-                let shifted = v + (1 << 31)
-                boundary[3][address] = Goldilocks(Int(shifted & 0xFFFF)); boundary[4][address] = Goldilocks(Int(shifted >> 16))
-                rangeCounts[Int(shifted & 0xFFFF)] += 1; rangeCounts[Int(shifted >> 16)] += 1
+        if isLast {
+            for address in 0..<memory.count {
+                if state.isPrivateInput[address] {
+                    let v = state.initialMemory[address]
+                    boundary[0][address] = Goldilocks(v)
+                    let shifted = v + (1 << 31)
+                    boundary[3][address] = Goldilocks(Int(shifted & 0xFFFF)); boundary[4][address] = Goldilocks(Int(shifted >> 16))
+                    rangeCounts[Int(shifted & 0xFFFF)] += 1; rangeCounts[Int(shifted >> 16)] += 1
+                }
+                boundary[1][address] = Goldilocks(memory[address])
+                boundary[2][address] = Goldilocks(lastMemoryTs[address])
             }
-            boundary[1][address] = Goldilocks(memory[address])
-            boundary[2][address] = Goldilocks(lastMemoryTs[address])
-        }
-        for r in 0..<Instruction.registerCount {
-            boundary[1][memory.count + r] = Goldilocks(registers[r])
-            boundary[2][memory.count + r] = Goldilocks(lastRegisterTs[r])
+            for r in 0..<Instruction.registerCount {
+                boundary[1][memory.count + r] = Goldilocks(registers[r])
+                boundary[2][memory.count + r] = Goldilocks(lastRegisterTs[r])
+            }
         }
 
         var main: [[[Goldilocks]]] = [
@@ -210,6 +277,8 @@ public struct WitnessBuilder {
             main.append([tensor.microcodeCounts(logHeight: vmAir.microcodeLogHeight)])
             main.append(tensor.columns())
         }
-        return main
+        let boundaryValues = SegmentBoundary(pcStart: UInt64(start.pc), tsStart: UInt64(start.ts),
+                                             pcEnd: UInt64(end.pc), tsEnd: UInt64(end.ts))
+        return Segment(main: main, boundary: boundaryValues, steps: steps)
     }
 }

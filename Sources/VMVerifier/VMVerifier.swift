@@ -3,21 +3,30 @@ import STARK
 import Verifier
 import VMArithmetization
 
-/// Verifies a `.zkp` file against a program: the statement must name this
-/// program and fit its public tensors; every segment's STARK proof must
-/// verify against the AIR and the preprocessed columns the verifier
-/// computes itself from the program and the statement.
+/// Verifies a `.zkp` file against a program (Spec/vm-air.md §8): the
+/// statement must name this program and fit its public tensors; the
+/// segments must chain from (pc 0, timestamp 0), each starting where the
+/// previous ended; and every segment's STARK proof must verify against the
+/// AIR, its boundary as public values, and the preprocessed columns the
+/// verifier computes itself — with LogUp challenges shared by all segments
+/// and the bus sums cancelling over the whole run.
 public enum VMVerifier {
     public static func verify(_ file: VMProofFile, program: Program,
                               policy: VerifierPolicy = .standard) throws -> SecurityLevel {
         try file.statement.validate(against: program)
         let vmAir = try VMAir(program: program)
-        guard file.segments.count == 1 else {
-            throw VMArithmetizationError.unsupported("\(file.segments.count) segments (this version proves one)")
+        let boundaries = file.segments.map(\.boundary)
+        try SegmentBoundary.checkChain(boundaries)
+        let count = file.segments.count
+        var proofs = [Proof](), inputs = [VerifierInput]()
+        for (i, segment) in file.segments.enumerated() {
+            let isLast = i == count - 1
+            proofs.append(try Proof.decode(segment.proof))
+            inputs.append(VerifierInput(
+                air: vmAir.air, preprocessed: vmAir.preprocessedColumns(statement: file.statement, isLastSegment: isLast),
+                publicValues: segment.boundary.publicValues(isLast: isLast), boundary: [],
+                statement: VMProofFile.segmentStatement(file.statement, index: i, count: count)))
         }
-        let proof = try Proof.decode(file.segments[0])
-        let input = VerifierInput(air: vmAir.air, preprocessed: vmAir.preprocessedColumns(statement: file.statement),
-                                  publicValues: [], boundary: [], statement: file.statement.encoded())
-        return try Verifier.verify(proof, input: input, policy: policy)
+        return try Verifier.verifySegments(proofs, inputs: inputs, policy: policy)
     }
 }

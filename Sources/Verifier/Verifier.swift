@@ -1,10 +1,11 @@
 import AIR
 import Commitments
 import Field
+import Hashing
 import Polynomials
 import STARK
 
-/// The STARK verifier (Spec/proof-system.md §4–5). It replays the
+/// The STARK verifier (Spec/proof-system.md §3–4). It replays the
 /// transcript, checks the LogUp balance and the constraints at the
 /// out-of-domain point, the Merkle openings, and the FRI folding down to the
 /// final polynomial. Every failure is a thrown `STARKError`; nothing traps on
@@ -14,21 +15,84 @@ public enum Verifier {
     @discardableResult
     public static func verify(_ proof: Proof, input: VerifierInput,
                               policy: VerifierPolicy = .standard) throws(STARKError) -> SecurityLevel {
+        var session = try VerifierSession(proof, input: input, policy: policy)
+        let total = try session.finish(shared: nil)
+        guard total.isZero else { throw .rejected(check: "LogUp sums do not cancel") }
+        return session.security
+    }
+
+    /// Verifies the segments of one run (Spec/proof-system.md §4), in
+    /// order: every segment's proof with the LogUp challenges drawn from all
+    /// segments' bindings, and the LogUp sums cancelling over all segments
+    /// together. Chaining the segments' public values is the caller's part
+    /// (their statements and public values are bound into every binding).
+    /// Returns the combined level (`SecurityLevel.segmented`), which must
+    /// also meet the policy's floor.
+    @discardableResult
+    public static func verifySegments(_ proofs: [Proof], inputs: [VerifierInput],
+                                      policy: VerifierPolicy = .standard) throws(STARKError) -> SecurityLevel {
+        guard !proofs.isEmpty, proofs.count == inputs.count else {
+            throw .invalidInput("\(proofs.count) segment proofs for \(inputs.count) segment statements")
+        }
+        if proofs.count == 1 { return try verify(proofs[0], input: inputs[0], policy: policy) }
+        var sessions = [VerifierSession]()
+        for (proof, input) in zip(proofs, inputs) {
+            sessions.append(try VerifierSession(proof, input: input, policy: policy))
+        }
+        let security = SecurityLevel.segmented(sessions.map(\.security))
+        guard security.provenBits >= policy.minimumProvenBits else {
+            throw .policyViolation(String(format: "%.1f proven bits over %d segments < required %.1f",
+                                          security.provenBits, proofs.count, policy.minimumProvenBits))
+        }
+        let shared = ProtocolTranscript.sharedLogUpChallenges(bindings: sessions.map(\.binding),
+                                                              maxMessageLength: inputs.map(\.air.maxMessageLength).max()!)
+        var total = GoldilocksExt3.zero
+        for i in sessions.indices { total = total + (try sessions[i].finish(shared: shared)) }
+        guard total.isZero else { throw .rejected(check: "LogUp sums do not cancel over the segments") }
+        return security
+    }
+}
+
+/// One proof's verification in two phases, mirroring the prover's session:
+/// the statement and main root (giving the binding), then everything after
+/// the LogUp challenges. `finish` returns the proof's LogUp sum (boundary
+/// messages included) for the caller to check.
+struct VerifierSession {
+    let proof: Proof
+    let input: VerifierInput
+    let security: SecurityLevel
+    let logHeights: [Int]
+    private(set) var binding: Digest
+    private var transcript: ProtocolTranscript
+
+    init(_ proof: Proof, input: VerifierInput, policy: VerifierPolicy) throws(STARKError) {
         let air = input.air
         let options = proof.options
         try options.validate()
         try ProofShape.check(proof, input: input, policy: policy)
-        let logHeights = proof.tables.map(\.logHeight)
-        let security = SecurityLevel(options: options, air: air, logHeights: logHeights)
+        logHeights = proof.tables.map(\.logHeight)
+        security = SecurityLevel(options: options, air: air, logHeights: logHeights)
         guard security.provenBits >= policy.minimumProvenBits else {
             throw .policyViolation(String(format: "%.1f proven bits < required %.1f", security.provenBits, policy.minimumProvenBits))
         }
-
-        // Replay the transcript.
-        var transcript = ProtocolTranscript(air: air, options: options, statement: input.statement,
-                                            publicValues: input.publicValues, logHeights: logHeights)
+        self.proof = proof
+        self.input = input
+        transcript = ProtocolTranscript(air: air, options: options, statement: input.statement,
+                                        publicValues: input.publicValues, logHeights: logHeights)
         transcript.absorbMainRoots([proof.main?.root])
-        let challenges = transcript.logUpChallenges(air: air)
+        binding = transcript.segmentBinding()
+    }
+
+    mutating func finish(shared: SharedLogUpChallenges?) throws(STARKError) -> GoldilocksExt3 {
+        let air = input.air
+        let options = proof.options
+        let challenges: [GoldilocksExt3]
+        if let shared {
+            transcript.absorbShared(shared)
+            challenges = air.usesLogUp ? shared.challenges : []
+        } else {
+            challenges = transcript.logUpChallenges(air: air)
+        }
         transcript.absorbAuxiliary(root: proof.auxiliary?.root, claimedSums: proof.tables.map(\.claimedSum))
         let gamma = transcript.constraintChallenge()
         transcript.absorbQuotientRoots([proof.quotient.root])
@@ -54,7 +118,7 @@ public enum Verifier {
         }
         let queries = transcript.queryPositions(count: options.queries, logDomainSize: schedule.topLogSize)
 
-        // LogUp: the tables' sums and the statement's messages cancel.
+        // LogUp: this proof's table sums plus the statement's messages.
         var total = GoldilocksExt3.zero
         for sum in proof.tables.compactMap(\.claimedSum) { total = total + sum }
         if !input.boundary.isEmpty && !air.usesLogUp {
@@ -67,7 +131,6 @@ public enum Verifier {
             }
             total = total + c
         }
-        guard total.isZero else { throw .rejected(check: "LogUp sums do not cancel") }
 
         // Constraints at z.
         let cache = OutOfDomainCheck.WeightCache()
@@ -80,6 +143,6 @@ public enum Verifier {
         // Openings and FRI.
         try FRIVerifier.verify(proof: proof, air: air, schedule: schedule, queries: queries, foldChallenges: foldChallenges,
                                z: z, delta: delta)
-        return security
+        return total
     }
 }

@@ -92,11 +92,11 @@ import VMVerifier
         // The prover's microcode differs from the verifier's in one entry (a write offset).
         var preprocessed = setup.preprocessed
         preprocessed[vmAir.microcodeIndex!][TensorColumns.dOffset][2] = preprocessed[vmAir.microcodeIndex!][TensorColumns.dOffset][2] + .one
-        let input = ProverInput(air: vmAir.air, main: witness.main, preprocessed: preprocessed, publicValues: [],
-                                statement: witness.statement.encoded())
+        let input = ProverInput(air: vmAir.air, main: witness.main, preprocessed: preprocessed, publicValues: witness.publicValues,
+                                statement: witness.segmentStatement())
         let proof = try Prover.prove(input, options: VMSoundnessTests.options, checkWitness: false).proof
         #expect(throws: (any Error).self) {
-            _ = try VMVerifier.verify(VMProofFile(statement: witness.statement, segments: [proof.encoded()]),
+            _ = try VMVerifier.verify(witness.file(proof.encoded()),
                                       program: program, policy: .insecureTesting)
         }
     }
@@ -131,11 +131,11 @@ import VMVerifier
         let k = outputs.firstIndex { $0.name == "s" }!
         statement.publicOutputs[k][0] += 1000
         let preprocessed = vmAir.preprocessedColumns(statement: statement)
-        let input = ProverInput(air: vmAir.air, main: main, preprocessed: preprocessed, publicValues: [],
-                                statement: statement.encoded())
+        let input = ProverInput(air: vmAir.air, main: main, preprocessed: preprocessed, publicValues: witness.publicValues,
+                                statement: witness.segmentStatement(statement))
         let proof = try Prover.prove(input, options: VMSoundnessTests.options, checkWitness: false).proof
         #expect(throws: (any Error).self) {
-            _ = try VMVerifier.verify(VMProofFile(statement: statement, segments: [proof.encoded()]),
+            _ = try VMVerifier.verify(witness.file(proof.encoded(), statement: statement),
                                       program: program, policy: .insecureTesting)
         }
     }

@@ -78,7 +78,7 @@ import VMVerifier
                                                 beta: GoldilocksExt3(Goldilocks(3), Goldilocks(77), Goldilocks(12)),
                                                 maxMessageLength: s.vmAir.air.maxMessageLength)
         do {
-            try DebugChecker.check(air: s.vmAir.air, main: main, preprocessed: s.preprocessed, publicValues: [],
+            try DebugChecker.check(air: s.vmAir.air, main: main, preprocessed: s.preprocessed, publicValues: s.witness.publicValues,
                                    boundary: [], challenges: challenges)
             return nil
         } catch let AIRError.constraintFailed(_, constraint, _) {
@@ -92,9 +92,9 @@ import VMVerifier
         let st = statement ?? s.witness.statement
         do {
             let input = ProverInput(air: s.vmAir.air, main: main, preprocessed: s.vmAir.preprocessedColumns(statement: s.witness.statement),
-                                    publicValues: [], statement: s.witness.statement.encoded())
+                                    publicValues: s.witness.publicValues, statement: s.witness.segmentStatement())
             let proof = try Prover.prove(input, options: options, checkWitness: false).proof
-            let file = VMProofFile(statement: st, segments: [proof.encoded()])
+            let file = s.witness.file(proof.encoded(), statement: st)
             _ = try VMVerifier.verify(file, program: s.program, policy: .insecureTesting)
             return true
         } catch {
@@ -114,7 +114,7 @@ import VMVerifier
         var others = GoldilocksExt3.zero
         for (t, table) in air.tables.enumerated() where t != index {
             others = others + (try LogUpTrace.build(table: table, main: s.witness.main[t], preprocessed: s.preprocessed[t],
-                                                    challenges: challenges, publicValues: [], threads: 1)).claimedSum
+                                                    challenges: challenges, publicValues: s.witness.publicValues, threads: 1)).claimedSum
         }
         let table = air.tables[index]
         var families = [String: (column: Int, row: Int)]()
@@ -124,10 +124,10 @@ import VMVerifier
                 var cells = s.witness.main[index]
                 cells[column][row] = cells[column][row] + .one
                 let (aux, claimed) = try LogUpTrace.build(table: table, main: cells, preprocessed: s.preprocessed[index],
-                                                          challenges: challenges, publicValues: [], threads: 1)
+                                                          challenges: challenges, publicValues: s.witness.publicValues, threads: 1)
                 var broken = DebugChecker.failingConstraints(table: table, main: cells, preprocessed: s.preprocessed[index],
                                                              auxiliary: aux, claimedSum: claimed,
-                                                             challenges: challenges, publicValues: []).map(\.constraint)
+                                                             challenges: challenges, publicValues: s.witness.publicValues).map(\.constraint)
                 if !(claimed + others).isZero { broken.append("bus balance") }
                 if broken.isEmpty { harmless[column, default: 0] += 1 }
                 for f in broken where families[f] == nil { families[f] = (column, row) }
@@ -162,10 +162,12 @@ import VMVerifier
         let (byFamily, harmless) = try Self.sweep(s, table: cpu, rows: 0..<s.witness.steps, columns: 0..<CPUColumns.width)
         // (Tensor opcodes' flags are covered by TensorSoundnessTests.)
         let tensorFlags = CPUColumns.tensorOpcodes.map { "flag \($0) is boolean" }
+        // (The full-segment and non-last-segment families need a run in
+        // several segments: VMSegmentTests reaches them.)
         let required = air.tables[cpu].constraints.map(\.label).filter {
             !$0.hasPrefix("logup") && !["clk starts at 0", "first row is active", "a full trace ends in halt",
-                                         "inactive rows stay inactive", "ts0 starts at 0"].contains($0)
-                && !tensorFlags.contains($0)
+                                         "inactive rows stay inactive"].contains($0)
+                && !VMSegmentTests.segmentFamilies.contains($0) && !tensorFlags.contains($0)
         } + ["bus balance"]
         let missing = required.filter { byFamily[$0] == nil }
         #expect(missing.isEmpty, "constraint families no single-cell change reached: \(missing)")
@@ -226,10 +228,10 @@ import VMVerifier
             && main[cpu][CPUColumns.clamped][row] == s.preprocessed[s.vmAir.activationIndex!][1][used] {
             main[cpu][CPUColumns.result][row] = preprocessed[s.vmAir.activationIndex!][2][used]
         }
-        let input = ProverInput(air: s.vmAir.air, main: main, preprocessed: preprocessed, publicValues: [],
-                                statement: s.witness.statement.encoded())
+        let input = ProverInput(air: s.vmAir.air, main: main, preprocessed: preprocessed, publicValues: s.witness.publicValues,
+                                statement: s.witness.segmentStatement())
         let proof = try Prover.prove(input, options: Self.options, checkWitness: false).proof
-        let file = VMProofFile(statement: s.witness.statement, segments: [proof.encoded()])
+        let file = s.witness.file(proof.encoded())
         #expect(throws: (any Error).self) { _ = try VMVerifier.verify(file, program: s.program, policy: .insecureTesting) }
     }
 
@@ -250,10 +252,10 @@ import VMVerifier
     /// (statement and STARK proof): nothing is accepted, nothing traps.
     @Test func proofFileBitFlipsAreRejected() throws {
         let s = try Self.setup()
-        let input = ProverInput(air: s.vmAir.air, main: s.witness.main, preprocessed: s.preprocessed, publicValues: [],
-                                statement: s.witness.statement.encoded())
+        let input = ProverInput(air: s.vmAir.air, main: s.witness.main, preprocessed: s.preprocessed, publicValues: s.witness.publicValues,
+                                statement: s.witness.segmentStatement())
         let proof = try Prover.prove(input, options: Self.options, checkWitness: false).proof
-        let bytes = VMProofFile(statement: s.witness.statement, segments: [proof.encoded()]).encoded()
+        let bytes = s.witness.file(proof.encoded()).encoded()
         _ = try VMVerifier.verify(try VMProofFile.decode(bytes), program: s.program, policy: .insecureTesting)
         var accepted = [Int]()
         let step = max(1, bytes.count / 400)

@@ -1,6 +1,7 @@
 import Assembler
 import Foundation
 import ISA
+import Prover
 import STARK
 import VM
 import VMArithmetization
@@ -49,12 +50,13 @@ enum ProverBenchmarks {
         let proved = ContinuousClock.now
         let level = try VMVerifier.verify(try VMProofFile.decode(result.file.encoded()), program: program)
         let verified = ContinuousClock.now
-        let proof = try Proof.decode(result.file.segments[0])
-        let rows = proof.tables.reduce(0) { $0 + (1 << $1.logHeight) }
-        return Figure(name: name, rows: rows, cpuRows: 1 << proof.tables[VMAir.TableIndex.cpu].logHeight,
+        let proofs = try result.file.segments.map { try Proof.decode($0.proof) }
+        let rows = proofs.flatMap(\.tables).reduce(0) { $0 + (1 << $1.logHeight) }
+        let cpuRows = proofs.reduce(0) { $0 + (1 << $1.tables[VMAir.TableIndex.cpu].logHeight) }
+        return Figure(name: name, rows: rows, cpuRows: cpuRows,
                       proveSeconds: Prove.seconds(proved - start), verifySeconds: Prove.seconds(verified - proved),
                       proofBytes: result.file.encoded().count, provenBits: level.provenBits,
-                      phases: [("execute + witness", result.witnessSeconds)] + result.report.phases)
+                      phases: [("execute + witness", result.witnessSeconds)] + ProverReport.combined(result.reports).phases)
     }
 
     /// Peak resident memory of this process so far, in MiB.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ISA
+import Prover
 import Parallel
 import STARK
 import VM
@@ -13,9 +14,12 @@ struct Prove: ParsableCommand {
         abstract: "Run a program on an input and prove the run (a .zkp proof file).",
         discussion: """
             The proof states: this program (by digest), run on its public inputs, produced its \
-            public outputs; private inputs stay in the witness. Progress goes to stderr. With \
-            --json one object is printed: {"steps", "rows", "phases": [{"name", "seconds"}], \
-            "prove_seconds", "proof_bytes", "proven_bits", "conjectured_bits", "program_digest"}.
+            public outputs; private inputs stay in the witness. A run longer than --segment-rows \
+            is split into segments, proven one after another with shared challenges and bundled \
+            in one file. Progress goes to stderr. With --json one object is printed: {"steps", \
+            "rows", "segments": [{"tables": [{"name", "rows"}]}], "phases": [{"name", "seconds"}], \
+            "prove_seconds", "proof_bytes", "queries", "proven_bits", "conjectured_bits", \
+            "program_digest"}.
             """)
 
     @Argument(help: "A .zkasm or .zkbin program.") var program: String
@@ -27,10 +31,12 @@ struct Prove: ParsableCommand {
     @Option(help: "log2 of the blowup factor, 1…4.") var logBlowup: Int?
     @Option(help: "Proof-of-work bits before the queries.") var grinding: Int?
     @Option(help: "Worker threads.") var threads: Int = Parallel.defaultThreads
+    @Option(help: "Most CPU rows (and tensor rows) per segment.") var segmentRows: Int = WitnessBuilder.defaultSegmentRows
 
     func validate() throws {
         guard maxSteps >= 1 else { throw ValidationError("--max-steps must be at least 1") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard segmentRows >= 8 else { throw ValidationError("--segment-rows must be at least 8") }
     }
 
     func progress(_ message: String) {
@@ -52,7 +58,9 @@ struct Prove: ParsableCommand {
             let start = ContinuousClock.now
             let result: VMProver.Result
             do {
-                result = try VMProver.prove(program: p, rawInputs: raw, options: options, maxSteps: maxSteps, threads: threads)
+                result = try VMProver.prove(program: p, rawInputs: raw, options: options, maxSteps: maxSteps,
+                                            segmentRows: segmentRows, minimumProvenBits: queries == nil ? 100 : nil,
+                                            threads: threads, progress: progress)
             } catch let error as VMError {
                 if let pc = error.pc, pc < p.sourceLines.count {
                     throw CLIError("\(program):\(p.sourceLines[pc]): error: \(error)")
@@ -65,17 +73,18 @@ struct Prove: ParsableCommand {
             let bytes = result.file.encoded()
             try ProgramLoading.writeAtomically(bytes, to: output)
             let vmAir = try VMAir(program: p)
-            let heights = try Proof.decode(result.file.segments[0]).tables.map(\.logHeight)
-            let level = SecurityLevel(options: options, air: vmAir.air, logHeights: heights)
-            let rows = heights.reduce(0) { $0 + (1 << $1) }
+            let heights = try result.file.segments.map { try Proof.decode($0.proof).tables.map(\.logHeight) }
+            let level = result.security
+            let rows = heights.joined().reduce(0) { $0 + (1 << $1) }
+            let phases = [("execute + witness", result.witnessSeconds)] + ProverReport.combined(result.reports).phases
             if json {
                 let object: [String: Any] = [
                     "steps": result.steps, "rows": rows,
-                    "tables": zip(vmAir.air.tables, heights).map { ["name": $0.name, "rows": 1 << $1] as [String: Any] },
-                    "phases": ([("execute + witness", result.witnessSeconds)] + result.report.phases).map {
-                        ["name": $0.0, "seconds": $0.1] as [String: Any]
+                    "segments": heights.map { h in
+                        ["tables": zip(vmAir.air.tables, h).map { ["name": $0.name, "rows": 1 << $1] as [String: Any] }]
                     },
-                    "prove_seconds": seconds, "proof_bytes": bytes.count,
+                    "phases": phases.map { ["name": $0.0, "seconds": $0.1] as [String: Any] },
+                    "prove_seconds": seconds, "proof_bytes": bytes.count, "queries": result.options.queries,
                     "proven_bits": level.provenBits, "conjectured_bits": level.conjecturedBits,
                     "program_digest": p.digest.description,
                 ]
@@ -83,14 +92,17 @@ struct Prove: ParsableCommand {
                 print(String(decoding: data, as: UTF8.self))
             } else {
                 print("program \(p.digest.description)")
-                print("steps: \(result.steps), trace rows (all tables): \(rows)")
-                for (table, h) in zip(vmAir.air.tables, heights) { print("  \(table.name): 2^\(h) rows") }
-                for (name, s) in [("execute + witness", result.witnessSeconds)] + result.report.phases {
+                print("steps: \(result.steps), segments: \(heights.count), trace rows (all tables): \(rows)")
+                for (i, h) in heights.enumerated() {
+                    let tables = zip(vmAir.air.tables, h).map { "\($0.name) 2^\($1)" }.joined(separator: ", ")
+                    print("  segment \(i): \(tables)")
+                }
+                for (name, s) in phases {
                     print("  " + name.padding(toLength: 24, withPad: " ", startingAt: 0) + String(format: "%8.3f s", s))
                 }
                 print(String(format: "proved in %.3f s (%.0f rows/s); proof %d bytes → %@", seconds,
                              Double(rows) / seconds, bytes.count, output as NSString))
-                print("security: \(level)")
+                print("security: \(level) (\(result.options.queries) queries)")
             }
         }
     }

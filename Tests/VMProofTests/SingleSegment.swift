@@ -1,0 +1,32 @@
+import Field
+import VMArithmetization
+import VMProver
+
+/// The soundness tests work on runs that fit one segment; these name that
+/// segment's parts.
+extension WitnessBuilder.Witness {
+    var main: [[[Goldilocks]]] {
+        precondition(segments.count == 1, "a single-segment run")
+        return segments[0].main
+    }
+
+    /// The only segment's public values (it is also the last).
+    var publicValues: [Goldilocks] { segments[0].boundary.publicValues(isLast: true) }
+
+    /// The statement bytes the only segment's proof binds.
+    func segmentStatement(_ statement: VMStatement? = nil) -> [UInt8] {
+        VMProofFile.segmentStatement(statement ?? self.statement, index: 0, count: 1)
+    }
+
+    /// A one-segment file with `proof`.
+    func file(_ proof: [UInt8], statement: VMStatement? = nil) -> VMProofFile {
+        VMProofFile(statement: statement ?? self.statement, segments: [.init(boundary: segments[0].boundary, proof: proof)])
+    }
+}
+
+extension VMAir {
+    /// The preprocessed columns of a single-segment run.
+    func preprocessedColumns(statement: VMStatement) -> [[[Goldilocks]]] {
+        preprocessedColumns(statement: statement, isLastSegment: true)
+    }
+}

@@ -1,0 +1,209 @@
+import AIR
+import Field
+import ISA
+import Prover
+import STARK
+import Testing
+import Verifier
+import VMArithmetization
+import VMProver
+import VMVerifier
+
+/// Runs split into segments (Spec/vm-air.md §8): every example proves and
+/// verifies in several segments; a lying prover that changes one cell or
+/// boundary of one segment is rejected; reordered, dropped, duplicated,
+/// foreign or re-chained segments are rejected.
+@Suite struct VMSegmentTests {
+    /// CPU constraint families only a run in several segments reaches.
+    static let segmentFamilies = ["a full segment leads to pcEnd", "a full segment leads to tsEnd", "only the last segment halts"]
+    static let options = VMSoundnessTests.options
+
+    @Test(arguments: [("collatz", 64), ("mlp", 16), ("cnn", 32)])
+    func examplesProveAndVerifyInSegments(name: String, segmentRows: Int) throws {
+        let (program, inputs) = try Examples.load(name)
+        let result = try VMProver.prove(program: program, rawInputs: inputs, options: Self.options, segmentRows: segmentRows,
+                                        minimumProvenBits: nil, checkWitness: true)
+        #expect(result.file.segments.count >= 2)
+        let file = try VMProofFile.decode(result.file.encoded())
+        _ = try VMVerifier.verify(file, program: program, policy: .insecureTesting)
+        // The same run in one segment proves the same statement.
+        let whole = try VMProver.prove(program: program, rawInputs: inputs, options: Self.options, minimumProvenBits: nil)
+        #expect(whole.file.segments.count == 1)
+        #expect(whole.file.statement == file.statement)
+    }
+
+    /// Standard options over many segments: the prover raises the queries
+    /// until the union bound over segments still leaves ≥ 100 proven bits,
+    /// and the verifier's floor accepts the result.
+    @Test func manySegmentsKeepTheFloor() throws {
+        let (program, inputs) = try Examples.load("collatz")
+        let result = try VMProver.prove(program: program, rawInputs: inputs, options: .standard, segmentRows: 32)
+        #expect(result.file.segments.count >= 4)
+        #expect(result.options.queries >= ProofOptions.standard.queries)
+        let level = try VMVerifier.verify(try VMProofFile.decode(result.file.encoded()), program: program)
+        #expect(level.provenBits >= 100)
+        #expect(abs(level.provenBits - result.security.provenBits) < 1e-9)
+    }
+
+    /// The soundness program in segments of 8 CPU rows: segment 0 is full.
+    struct Run {
+        let program: Program
+        let vmAir: VMAir
+        let witness: WitnessBuilder.Witness
+
+        init(segmentRows: Int = 8, inputs: [[Int64]] = VMSoundnessTests.inputs) throws {
+            program = try Examples.assemble(VMSoundnessTests.source)
+            vmAir = try VMAir(program: program)
+            witness = try WitnessBuilder(vmAir: vmAir).run(rawInputs: inputs, maxSteps: 10_000, segmentRows: segmentRows)
+        }
+
+        func inputs(_ mains: [[[[Goldilocks]]]], _ boundaries: [SegmentBoundary]) -> [ProverInput] {
+            let count = mains.count
+            return mains.indices.map { i in
+                ProverInput(air: vmAir.air, main: mains[i],
+                            preprocessed: vmAir.preprocessedColumns(statement: witness.statement, isLastSegment: i == count - 1),
+                            publicValues: boundaries[i].publicValues(isLast: i == count - 1),
+                            statement: VMProofFile.segmentStatement(witness.statement, index: i, count: count))
+            }
+        }
+
+        /// Proves the segments as given (no witness check), as a file.
+        func file(mains: [[[[Goldilocks]]]]? = nil, boundaries: [SegmentBoundary]? = nil) throws -> VMProofFile {
+            let mains = mains ?? witness.segments.map(\.main)
+            let boundaries = boundaries ?? witness.segments.map(\.boundary)
+            let proofs = try Prover.proveSegments(inputs(mains, boundaries), options: options, checkWitness: false).proofs
+            return VMProofFile(statement: witness.statement, segments: zip(boundaries, proofs).map {
+                .init(boundary: $0, proof: $1.encoded())
+            })
+        }
+
+        func accepts(_ file: VMProofFile) -> Bool {
+            (try? VMVerifier.verify(file, program: program, policy: .insecureTesting)) != nil
+        }
+
+        /// The constraints of segment `i` a changed main trace breaks (shared challenges, all segments' sums).
+        func broken(_ mains: [[[[Goldilocks]]]], segment i: Int, table: Int) throws -> [String] {
+            let input = inputs(mains, witness.segments.map(\.boundary))[i]
+            let challenges = LogUpChallenges.vector(alpha: GoldilocksExt3(Goldilocks(91), Goldilocks(17), Goldilocks(5)),
+                                                    beta: GoldilocksExt3(Goldilocks(3), Goldilocks(77), Goldilocks(12)),
+                                                    maxMessageLength: vmAir.air.maxMessageLength)
+            let t = vmAir.air.tables[table]
+            let (aux, claimed) = try LogUpTrace.build(table: t, main: input.main[table], preprocessed: input.preprocessed[table],
+                                                      challenges: challenges, publicValues: input.publicValues, threads: 1)
+            return DebugChecker.failingConstraints(table: t, main: input.main[table], preprocessed: input.preprocessed[table],
+                                                   auxiliary: aux, claimedSum: claimed, challenges: challenges,
+                                                   publicValues: input.publicValues).map(\.constraint)
+        }
+    }
+
+    @Test func honestSegmentsVerifyAndChain() throws {
+        let run = try Run()
+        let segments = run.witness.segments
+        #expect(segments.count >= 3)
+        #expect(segments[0].steps == 8, "segment 0 fills its CPU table")
+        try SegmentBoundary.checkChain(segments.map(\.boundary))
+        // The shared-challenge witness check passes over all segments.
+        let inputs = run.inputs(segments.map(\.main), segments.map(\.boundary))
+        _ = try Prover.proveSegments(inputs, options: Self.options, checkWitness: true)
+        #expect(run.accepts(try run.file()))
+    }
+
+    @Test func segmentFamiliesAreReachedAndRejected() throws {
+        let run = try Run()
+        let cpu = VMAir.TableIndex.cpu
+        let last = 7   // segment 0's last row, active
+        let changes: [(String, Int, Goldilocks)] = [
+            ("a full segment leads to pcEnd", CPUColumns.nextPC, .one),
+            ("a full segment leads to tsEnd", CPUColumns.span, .one),
+            ("only the last segment halts", CPUColumns.flag(.halt), .one),
+        ]
+        for (family, column, delta) in changes {
+            var mains = run.witness.segments.map(\.main)
+            mains[0][cpu][column][last] = mains[0][cpu][column][last] + delta
+            #expect(try run.broken(mains, segment: 0, table: cpu).contains(family), "\(family) not reached")
+            #expect(!run.accepts(try run.file(mains: mains)), "\(family): proof accepted")
+        }
+    }
+
+    @Test func changedBoundariesAreRejected() throws {
+        let run = try Run()
+        let honest = run.witness.segments.map(\.boundary)
+        // Shifting one boundary in both segments it joins keeps the chain but breaks the AIR.
+        var b = honest
+        b[0].pcEnd += 1; b[1].pcStart += 1
+        #expect(!run.accepts(try run.file(boundaries: b)))
+        b = honest
+        b[0].tsEnd += 8; b[1].tsStart += 8
+        #expect(!run.accepts(try run.file(boundaries: b)))
+        // An honest proof whose file boundary is edited breaks the chain or the transcript.
+        let file = try run.file()
+        var edited = file
+        edited.segments[1].boundary.tsEnd += 1
+        #expect(!run.accepts(edited))
+        edited = file
+        edited.segments[1].boundary.pcStart += 1
+        edited.segments[0].boundary.pcEnd += 1
+        #expect(!run.accepts(edited))
+    }
+
+    @Test func reorderedDroppedDuplicatedAndForeignSegmentsAreRejected() throws {
+        let run = try Run()
+        let file = try run.file()
+        #expect(run.accepts(file))
+        var f = file
+        f.segments.swapAt(1, 2)
+        #expect(!run.accepts(f))
+        f = file
+        f.segments.removeLast()
+        #expect(!run.accepts(f))
+        f = file
+        f.segments.remove(at: 1)
+        #expect(!run.accepts(f))
+        f = file
+        f.segments.insert(file.segments[1], at: 1)
+        #expect(!run.accepts(f))
+        // Same program, other private input: same chain of pcs and timestamps, other values.
+        let other = try Run(inputs: [VMSoundnessTests.inputs[0], [21, -7]])
+        let otherFile = try other.file()
+        #expect(other.accepts(otherFile))
+        #expect(otherFile.segments.map(\.boundary) == file.segments.map(\.boundary))
+        f = file
+        f.segments[1] = otherFile.segments[1]
+        #expect(!run.accepts(f))
+        // A single-segment proof of the same run under the multi-segment statement is not a segment of it.
+        let whole = try Run(segmentRows: 1 << 20)
+        f = file
+        f.segments = [try whole.file().segments[0]] + file.segments.dropFirst()
+        #expect(!run.accepts(f))
+    }
+
+    @Test func memoryCarriedAcrossSegmentsIsChecked() throws {
+        let run = try Run()
+        let cpu = VMAir.TableIndex.cpu
+        // A register read in segment 1 returns a different value (va and the old value of a read move together).
+        var mains = run.witness.segments.map(\.main)
+        let row = 2
+        mains[1][cpu][CPUColumns.va][row] = mains[1][cpu][CPUColumns.va][row] + .one
+        #expect(!run.accepts(try run.file(mains: mains)))
+        // The last segment's memory table claims another final value.
+        mains = run.witness.segments.map(\.main)
+        let n = mains.count - 1
+        mains[n][VMAir.TableIndex.memory][1][3] = mains[n][VMAir.TableIndex.memory][1][3] + .one
+        #expect(!run.accepts(try run.file(mains: mains)))
+    }
+
+    @Test func segmentedFileBitFlipsAreRejected() throws {
+        let run = try Run()
+        let bytes = try run.file().encoded()
+        var accepted = [Int]()
+        let step = max(1, bytes.count / 300)
+        // Every byte of the header, statement and first boundary, then spread positions.
+        let positions = Array(0..<min(bytes.count, 400)) + Array(stride(from: 400, to: bytes.count, by: step))
+        for i in positions {
+            var mutated = bytes
+            mutated[i] ^= UInt8(1 << (i % 8))
+            if let file = try? VMProofFile.decode(mutated), run.accepts(file) { accepted.append(i) }
+        }
+        #expect(accepted.isEmpty, "accepted flips at bytes \(accepted.prefix(10)) of \(bytes.count)")
+    }
+}
