@@ -56,6 +56,27 @@ import Testing
         #expect(f.status != 0)
     }
 
+    /// A run split into segments: one file, verified as a whole, with the
+    /// segment count reported and the floor kept.
+    @Test func proveInSegmentsThenVerify() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let program = Self.programs.appendingPathComponent("collatz/collatz.zkasm").path
+        let input = Self.programs.appendingPathComponent("collatz/input.json").path
+        let proof = dir.appendingPathComponent("collatz.zkp").path
+        let p = try CLITests.run(["prove", program, "--input", input, "-o", proof, "--segment-rows", "64", "--json"])
+        #expect(p.status == 0, "stderr: \(p.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(p.stdout.utf8)) as? [String: Any]
+        #expect(((report?["segments"] as? [Any]) ?? []).count >= 2)
+        #expect((report?["proven_bits"] as? Double ?? 0) >= 100)
+        let v = try CLITests.run(["verify", proof, "--program", program, "--json"])
+        #expect(v.status == 0, "stderr: \(v.stderr)")
+        let verdict = try JSONSerialization.jsonObject(with: Data(v.stdout.utf8)) as? [String: Any]
+        #expect(verdict?["valid"] as? Bool == true)
+        #expect((verdict?["segments"] as? Int ?? 0) >= 2)
+        #expect(try CLITests.run(["prove", program, "--input", input, "-o", proof, "--segment-rows", "4"]).status != 0)
+    }
+
     @Test func proveFailureWritesNothing() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

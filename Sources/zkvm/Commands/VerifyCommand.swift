@@ -14,7 +14,7 @@ struct Verify: ParsableCommand {
             Prints the program digest, the public inputs and outputs the proof binds, and the \
             security level. Proofs below --min-bits proven bits are rejected, not accepted at \
             lower security. With --json: {"valid", "program_digest", "public_inputs", \
-            "public_outputs", "proven_bits", "conjectured_bits", "seconds"} (or {"valid": false, "error"}).
+            "public_outputs", "proven_bits", "conjectured_bits", "seconds", "segments"} (or {"valid": false, "error"}).
             """)
 
     @Argument(help: "The .zkp proof file.") var proof: String
@@ -51,11 +51,12 @@ struct Verify: ParsableCommand {
                     "public_inputs": zip(inputs, file.statement.publicInputs).map { ["name": $0.name, "raw": $1, "values": values($0, $1)] as [String: Any] },
                     "public_outputs": zip(outputs, file.statement.publicOutputs).map { ["name": $0.name, "raw": $1, "values": values($0, $1)] as [String: Any] },
                     "proven_bits": level.provenBits, "conjectured_bits": level.conjecturedBits, "seconds": seconds,
+                    "segments": file.segments.count,
                 ]
                 let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
                 print(String(decoding: data, as: UTF8.self))
             } else {
-                print("valid proof")
+                print("valid proof (\(file.segments.count) segment\(file.segments.count == 1 ? "" : "s"))")
                 print("program \(p.digest.description)")
                 for (t, raw) in zip(inputs, file.statement.publicInputs) { print("public input \(t.name): \(values(t, raw))") }
                 for (t, raw) in zip(outputs, file.statement.publicOutputs) { print("public output \(t.name): \(values(t, raw))") }
