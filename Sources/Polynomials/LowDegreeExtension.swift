@@ -55,34 +55,63 @@ public enum LowDegreeExtension {
         precondition(!shift.isZero, "coset shift must be non-zero")
     }
 
+    /// Extends one column into caller-provided memory (`out` holds
+    /// n·2^logBlowup elements; initialized or not, every one is written), so
+    /// a caller extending many columns reuses one buffer instead of fresh
+    /// pages per column. Same output order as `extend`.
+    public static func extend(_ evaluations: UnsafeBufferPointer<Goldilocks>, into out: UnsafeMutablePointer<Goldilocks>,
+                              logBlowup: Int, shift: Goldilocks = defaultShift, threads: Int = Parallel.defaultThreads) {
+        let n = evaluations.count
+        checkArguments(count: n, logBlowup: logBlowup, shift: shift)
+        // Coefficients × n, natural order (an n-element scratch; `out` is 2^b times larger).
+        let scratch = UnsafeMutablePointer<Goldilocks>.allocate(capacity: n)
+        defer { scratch.deallocate() }
+        scratch.initialize(from: evaluations.baseAddress!, count: n)
+        BitReversal.permute(scratch, count: n)
+        NTT.inverseFromBitReversedUnscaled(scratch, count: n, threads: threads)
+        extendScaled(UnsafePointer(scratch), count: n, by: NTT.inverseOfPowerOfTwo(n.trailingZeroBitCount),
+                     into: out, logBlowup: logBlowup, shift: shift, threads: threads)
+    }
+
+    /// Extends coefficients (n of them, lowest first) into caller-provided memory.
+    public static func extend(coefficients: UnsafeBufferPointer<Goldilocks>, into out: UnsafeMutablePointer<Goldilocks>,
+                              logBlowup: Int, shift: Goldilocks = defaultShift, threads: Int = Parallel.defaultThreads) {
+        checkArguments(count: coefficients.count, logBlowup: logBlowup, shift: shift)
+        extendScaled(coefficients.baseAddress!, count: coefficients.count, by: .one, into: out,
+                     logBlowup: logBlowup, shift: shift, threads: threads)
+    }
+
     /// The shared second half: coefficients·`factor` evaluated on the 2^b cosets.
     static func extendScaled(_ coefficients: [Goldilocks], by invN: Goldilocks, logBlowup: Int,
                              shift: Goldilocks, threads: Int) -> [Goldilocks] {
-        let n = coefficients.count
+        let bigN = coefficients.count << logBlowup
+        return [Goldilocks](unsafeUninitializedCapacity: bigN) { out, initialized in
+            coefficients.withUnsafeBufferPointer { src in
+                extendScaled(src.baseAddress!, count: src.count, by: invN, into: out.baseAddress!,
+                             logBlowup: logBlowup, shift: shift, threads: threads)
+            }
+            initialized = bigN
+        }
+    }
+
+    static func extendScaled(_ source: UnsafePointer<Goldilocks>, count n: Int, by invN: Goldilocks,
+                             into out: UnsafeMutablePointer<Goldilocks>, logBlowup: Int, shift: Goldilocks, threads: Int) {
         let logN = n.trailingZeroBitCount + logBlowup
         precondition(logN <= Goldilocks.twoAdicity, "extended domain exceeds 2^32")
         let chunks = 1 << logBlowup
-        let bigN = n << logBlowup
         let omegaBig = Goldilocks.rootOfUnity(logOrder: logN)
-
         let outer = min(chunks, max(1, threads))
         let inner = max(1, threads / outer)
-        return [Goldilocks](unsafeUninitializedCapacity: bigN) { out, initialized in
-            let dst = SharedMutablePointer(out.baseAddress!)
-            coefficients.withUnsafeBufferPointer { src in
-                let source = src.baseAddress!
-                Parallel.forEach(outer, threads: outer) { worker in
-                    var c = worker
-                    while c < chunks {
-                        let cosetShift = shift * omegaBig.power(UInt64(BitReversal.reverse(c, bits: logBlowup)))
-                        let chunk = dst.base + c * n
-                        scaleByPowers(source, into: chunk, count: n, first: invN, ratio: cosetShift)
-                        NTT.forwardToBitReversed(chunk, count: n, threads: inner)
-                        c += outer
-                    }
-                }
+        let dst = SharedMutablePointer(out)
+        Parallel.forEach(outer, threads: outer) { worker in
+            var c = worker
+            while c < chunks {
+                let cosetShift = shift * omegaBig.power(UInt64(BitReversal.reverse(c, bits: logBlowup)))
+                let chunk = dst.base + c * n
+                scaleByPowers(source, into: chunk, count: n, first: invN, ratio: cosetShift)
+                NTT.forwardToBitReversed(chunk, count: n, threads: inner)
+                c += outer
             }
-            initialized = bigN
         }
     }
 

@@ -17,15 +17,17 @@ struct CommittedMatrix {
 
     /// Extends columns given by their values on the trace domain.
     init(evaluations columns: [[Goldilocks]], logBlowup: Int, threads: Int) {
-        self.init(matrix: Self.extend(columns, logBlowup: logBlowup, threads: threads) {
-            LowDegreeExtension.extend($0, logBlowup: logBlowup, threads: $1)
+        self.init(matrix: Self.extend(columns, logBlowup: logBlowup, threads: threads) { column, out, threads in
+            column.withUnsafeBufferPointer { LowDegreeExtension.extend($0, into: out, logBlowup: logBlowup, threads: threads) }
         }, threads: threads)
     }
 
     /// Extends columns given by their coefficients.
     init(coefficients columns: [[Goldilocks]], logBlowup: Int, threads: Int) {
-        self.init(matrix: Self.extend(columns, logBlowup: logBlowup, threads: threads) {
-            LowDegreeExtension.extend(coefficients: $0, logBlowup: logBlowup, threads: $1)
+        self.init(matrix: Self.extend(columns, logBlowup: logBlowup, threads: threads) { column, out, threads in
+            column.withUnsafeBufferPointer {
+                LowDegreeExtension.extend(coefficients: $0, into: out, logBlowup: logBlowup, threads: threads)
+            }
         }, threads: threads)
     }
 
@@ -36,10 +38,12 @@ struct CommittedMatrix {
 
     /// The LDE of every column, written straight into a row-major matrix.
     /// With at least as many columns as threads each worker extends a group
-    /// of columns at a time (memory: the matrix plus one group per worker);
-    /// otherwise each column's LDE uses every thread.
+    /// of columns at a time into its own scratch (allocated once and reused
+    /// for every group, so no fresh pages per column); otherwise each
+    /// column's LDE uses every thread. Memory: the matrix plus one group per
+    /// worker.
     static func extend(_ columns: [[Goldilocks]], logBlowup: Int, threads: Int,
-                       _ lde: @escaping ([Goldilocks], Int) -> [Goldilocks]) -> RowMajorMatrix {
+                       _ lde: @escaping ([Goldilocks], UnsafeMutablePointer<Goldilocks>, Int) -> Void) -> RowMajorMatrix {
         let width = columns.count
         let height = columns[0].count << logBlowup
         // Workers extend groups of up to 8 adjacent columns and write them
@@ -48,45 +52,62 @@ struct CommittedMatrix {
         let group = height <= 1 << 21 ? 8 : 4
         let values = [Goldilocks](unsafeUninitializedCapacity: width * height) { out, initialized in
             let dst = SharedMutablePointer(out.baseAddress!)
-            func write(_ ldes: [[Goldilocks]], first c0: Int) {
-                withColumnPointers(ldes) { src in
-                    let k = src.count
-                    var p = dst.base + c0
-                    for r in 0..<height {
-                        for j in 0..<k { (p + j).initialize(to: src[j][r]) }
-                        p += width
-                    }
+            func write(_ scratch: UnsafeMutablePointer<Goldilocks>, count k: Int, first c0: Int) {
+                var p = dst.base + c0
+                for r in 0..<height {
+                    for j in 0..<k { (p + j).initialize(to: scratch[j * height + r]) }
+                    p += width
                 }
             }
             if width >= threads && threads > 1 {
                 let groups = (width + group - 1) / group
                 Parallel.forEach(threads, threads: threads) { worker in
+                    guard worker < groups else { return }
+                    let scratch = UnsafeMutablePointer<Goldilocks>.allocate(capacity: group * height)
+                    defer { scratch.deallocate() }
                     var g = worker
                     while g < groups {
                         let columnsInGroup = (g * group) ..< min(width, (g + 1) * group)
-                        write(columnsInGroup.map { lde(columns[$0], 1) }, first: g * group)
+                        for (j, c) in columnsInGroup.enumerated() { lde(columns[c], scratch + j * height, 1) }
+                        write(scratch, count: columnsInGroup.count, first: g * group)
                         g += threads
                     }
                 }
             } else {
-                for c in 0..<width { write([lde(columns[c], threads)], first: c) }
+                let scratch = UnsafeMutablePointer<Goldilocks>.allocate(capacity: height)
+                defer { scratch.deallocate() }
+                for c in 0..<width {
+                    lde(columns[c], scratch, threads)
+                    write(scratch, count: 1, first: c)
+                }
             }
             initialized = width * height
         }
         return RowMajorMatrix(width: width, values: values)
     }
 
-    /// Column `c` on the first 2^logCount rows (a smaller coset in
-    /// bit-reversed order), permuted to natural order.
-    func naturalColumn(_ c: Int, logCount: Int) -> [Goldilocks] {
+    /// Columns `columns` on the first 2^logCount rows (a smaller coset in
+    /// bit-reversed order), permuted to natural order. Each worker reads
+    /// whole rows (one cache-friendly pass over the matrix) for a range of
+    /// output positions.
+    func naturalColumns(_ columns: Range<Int>, logCount: Int, threads: Int) -> [[Goldilocks]] {
         let count = 1 << logCount
-        let w = width
-        return matrix.values.withUnsafeBufferPointer { src in
-            [Goldilocks](unsafeUninitializedCapacity: count) { out, initialized in
-                for i in 0..<count { out[i] = src[BitReversal.reverse(i, bits: logCount) * w + c] }
-                initialized = count
+        let w = width, k = columns.count, first = columns.lowerBound
+        guard k > 0 else { return [] }
+        let buffers = (0..<k).map { _ in UnsafeMutablePointer<Goldilocks>.allocate(capacity: count) }
+        defer { for b in buffers { b.deallocate() } }
+        matrix.values.withUnsafeBufferPointer { src in
+            let source = src.baseAddress!
+            let targets = buffers.map { SharedMutablePointer($0) }
+            Parallel.forEachChunk(count, granularity: 1 << 12, threads: threads) { range in
+                for i in range {
+                    let row = source + BitReversal.reverse(i, bits: logCount) * w + first
+                    for j in 0..<k { (targets[j].base + i).initialize(to: row[j]) }
+                }
             }
         }
+        let out = buffers.map { b in Array(UnsafeBufferPointer(start: b, count: count)) }
+        return out
     }
 }
 
@@ -111,3 +132,4 @@ struct CommitmentRound {
         return PhaseCommitment(root: tree.root, rows: rows, proof: proof)
     }
 }
+

@@ -127,16 +127,19 @@ struct ProverSession {
         var auxBase = [[[Goldilocks]]]()
         var claimedSums = [GoldilocksExt3?]()
         for (t, table) in tables.enumerated() {
-            guard !table.interactions.isEmpty else { auxCommits.append(nil); auxBase.append([]); claimedSums.append(nil); continue }
+            guard !table.interactions.isEmpty else { auxBase.append([]); claimedSums.append(nil); continue }
             let built: (columns: [[GoldilocksExt3]], claimedSum: GoldilocksExt3)
             do {
                 built = try LogUpTrace.build(table: table, main: input.main[t], preprocessed: input.preprocessed[t],
                                              challenges: challenges, publicValues: input.publicValues, threads: threads)
             } catch { throw .invalidInput("\(error)") }
-            let base = built.columns.flatMap(ExtensionColumns.split)
-            auxBase.append(base)
-            auxCommits.append(CommittedMatrix(evaluations: base, logBlowup: options.logBlowup, threads: threads))
+            auxBase.append(built.columns.flatMap(ExtensionColumns.split))
             claimedSums.append(built.claimedSum)
+        }
+        report.phases.append(("logup columns", clock.lap()))
+        for t in tables.indices {
+            auxCommits.append(auxBase[t].isEmpty ? nil
+                : CommittedMatrix(evaluations: auxBase[t], logBlowup: options.logBlowup, threads: threads))
         }
         let auxRound = CommitmentRound(auxCommits, threads: threads)
         transcript.absorbAuxiliary(root: auxRound?.root, claimedSums: claimedSums)

@@ -18,12 +18,10 @@ enum QuotientBuilder {
         let logQ = logHeight + (chunks - 1).bitWidth - (chunks - 1).leadingZeroBitCount
         let q = 1 << logQ
         let n = 1 << logHeight
-        let mainColumns = (0..<table.mainWidth).map { main!.naturalColumn($0, logCount: logQ) }
+        let mainColumns = main?.naturalColumns(0..<table.mainWidth, logCount: logQ, threads: threads) ?? []
+        let auxBase = auxiliary?.naturalColumns(0..<(3 * table.auxiliaryWidth), logCount: logQ, threads: threads) ?? []
         let auxColumns: [[GoldilocksExt3]] = (0..<table.auxiliaryWidth).map { e in
-            let c0 = auxiliary!.naturalColumn(3 * e, logCount: logQ)
-            let c1 = auxiliary!.naturalColumn(3 * e + 1, logCount: logQ)
-            let c2 = auxiliary!.naturalColumn(3 * e + 2, logCount: logQ)
-            return (0..<q).map { GoldilocksExt3(c0[$0], c1[$0], c2[$0]) }
+            (0..<q).map { GoldilocksExt3(auxBase[3 * e][$0], auxBase[3 * e + 1][$0], auxBase[3 * e + 2][$0]) }
         }
         let prepColumns = preprocessedLDE.map { lde in (0..<q).map { lde[BitReversal.reverse($0, bits: logQ)] } }
 
