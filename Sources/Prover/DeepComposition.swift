@@ -51,33 +51,55 @@ enum DeepComposition {
         }
 
         let points = domainPoints(level: level, threads: threads)
+        // Per part: its row pointer and width, and the δ powers as three
+        // coefficient words each (z terms, then next terms if any).
+        struct Kernel {
+            let rows: UnsafePointer<Goldilocks>
+            let width: Int
+            let powers: UnsafeMutablePointer<UInt64>   // [z c0, z c1, z c2, next c0, next c1, next c2] × width
+            let hasNext: Bool
+        }
         var out = [GoldilocksExt3](repeating: .zero, count: size)
-        out.withUnsafeMutableBufferPointer { buffer in
-            let dst = SharedMutablePointer(buffer.baseAddress!)
-            Parallel.forEachChunk(size, granularity: 256, threads: threads) { range in
-                let count = range.count
-                var denZ = [GoldilocksExt3](repeating: .zero, count: count)
-                var denNext = denZ
-                for (i, r) in range.enumerated() {
-                    let x = points[r]
-                    denZ[i] = GoldilocksExt3(x) - z
-                    denNext[i] = GoldilocksExt3(x) - zNext
+        withMatrixPointers(parts.map(\.matrix.matrix)) { rowPointers in
+            let kernels = parts.enumerated().map { i, part in
+                let w = part.matrix.width
+                let powers = UnsafeMutablePointer<UInt64>.allocate(capacity: 6 * w)
+                for c in 0..<w {
+                    let zp = part.zPowers[c], np = part.nextPowers[c]
+                    powers[6 * c] = zp.c0.value; powers[6 * c + 1] = zp.c1.value; powers[6 * c + 2] = zp.c2.value
+                    powers[6 * c + 3] = np.c0.value; powers[6 * c + 4] = np.c1.value; powers[6 * c + 5] = np.c2.value
                 }
-                // z ∉ F_p, so no denominator vanishes.
-                try! batchInvert(&denZ)
-                try! batchInvert(&denNext)
-                for (i, r) in range.enumerated() {
-                    var a = GoldilocksExt3.zero, b = GoldilocksExt3.zero
-                    for part in parts {
-                        part.matrix.matrix.values.withUnsafeBufferPointer { values in
-                            let row = values.baseAddress! + r * part.matrix.width
-                            for c in 0..<part.matrix.width {
-                                a = a + part.zPowers[c] * row[c]
-                                b = b + part.nextPowers[c] * row[c]
+                return Kernel(rows: rowPointers[i], width: w, powers: powers, hasNext: part.nextPowers.contains { !$0.isZero })
+            }
+            defer { for k in kernels { k.powers.deallocate() } }
+            out.withUnsafeMutableBufferPointer { buffer in
+                let dst = SharedMutablePointer(buffer.baseAddress!)
+                Parallel.forEachChunk(size, granularity: 256, threads: threads) { range in
+                    let count = range.count
+                    var denZ = [GoldilocksExt3](repeating: .zero, count: count)
+                    var denNext = denZ
+                    for (i, r) in range.enumerated() {
+                        let x = points[r]
+                        denZ[i] = GoldilocksExt3(x) - z
+                        denNext[i] = GoldilocksExt3(x) - zNext
+                    }
+                    // z ∉ F_p, so no denominator vanishes.
+                    try! batchInvert(&denZ)
+                    try! batchInvert(&denNext)
+                    for (i, r) in range.enumerated() {
+                        var a = WideExtension(), b = WideExtension()
+                        for k in kernels {
+                            let row = k.rows + r * k.width
+                            var p = UnsafePointer(k.powers)
+                            // Two passes keep each pass's 9 accumulator words in registers.
+                            for c in 0..<k.width { a.add(row[c].value, p[0], p[1], p[2]); p += 6 }
+                            if k.hasNext {
+                                p = UnsafePointer(k.powers) + 3
+                                for c in 0..<k.width { b.add(row[c].value, p[0], p[1], p[2]); p += 6 }
                             }
                         }
+                        dst.base[r] = (a.reduced - constantZ) * denZ[i] + (b.reduced - constantNext) * denNext[i]
                     }
-                    dst.base[r] = (a - constantZ) * denZ[i] + (b - constantNext) * denNext[i]
                 }
             }
         }
@@ -92,5 +114,49 @@ enum DeepComposition {
         for i in 1..<max(1, size) { natural[i] = natural[i - 1] * omega }
         BitReversal.permute(&natural)
         return natural
+    }
+}
+
+/// Calls `body` with stable pointers to every matrix's values.
+func withMatrixPointers<R>(_ matrices: [RowMajorMatrix], _ body: ([UnsafePointer<Goldilocks>]) throws -> R) rethrows -> R {
+    try withColumnPointers(matrices.map(\.values), body)
+}
+
+/// Σ v_k·(e0_k, e1_k, e2_k) over base values v_k and extension coefficients
+/// e_k, accumulated unreduced: each coefficient sum is a 192-bit integer
+/// (lo, hi, top) — 2^64 products of < 2^128 each cannot overflow it — and is
+/// reduced once at the end (2^64 ≡ ε, 2^128 ≡ ε² mod p).
+struct WideExtension {
+    var lo = (UInt64(0), UInt64(0), UInt64(0))
+    var hi = (UInt64(0), UInt64(0), UInt64(0))
+    var top = (UInt64(0), UInt64(0), UInt64(0))
+
+    @inline(__always)
+    static func accumulate(_ lo: inout UInt64, _ hi: inout UInt64, _ top: inout UInt64, _ a: UInt64, _ b: UInt64) {
+        let (h, l) = a.multipliedFullWidth(by: b)
+        let (l2, c1) = lo.addingReportingOverflow(l)
+        lo = l2
+        let (h2, c2) = hi.addingReportingOverflow(h &+ (c1 ? 1 : 0))   // h ≤ 2^64 − 2, so h + 1 cannot wrap
+        hi = h2
+        top &+= c2 ? 1 : 0
+    }
+
+    @inline(__always)
+    mutating func add(_ v: UInt64, _ e0: UInt64, _ e1: UInt64, _ e2: UInt64) {
+        Self.accumulate(&lo.0, &hi.0, &top.0, v, e0)
+        Self.accumulate(&lo.1, &hi.1, &top.1, v, e1)
+        Self.accumulate(&lo.2, &hi.2, &top.2, v, e2)
+    }
+
+    static let twoTo64 = Goldilocks(reducing: 0xFFFF_FFFF)   // 2^64 mod p = ε
+    static let twoTo128 = twoTo64 * twoTo64
+
+    @inline(__always)
+    static func reduce(_ lo: UInt64, _ hi: UInt64, _ top: UInt64) -> Goldilocks {
+        Goldilocks(reducing: lo) + Goldilocks(reducing: hi) * twoTo64 + Goldilocks(reducing: top) * twoTo128
+    }
+
+    var reduced: GoldilocksExt3 {
+        GoldilocksExt3(Self.reduce(lo.0, hi.0, top.0), Self.reduce(lo.1, hi.1, top.1), Self.reduce(lo.2, hi.2, top.2))
     }
 }
