@@ -105,6 +105,7 @@ struct ProverSession {
     mutating func finish(shared: SharedLogUpChallenges?) throws(STARKError) -> (proof: Proof, report: ProverReport) {
         let air = input.air
         let tables = air.tables
+        clock = PhaseClock()   // other segments may have run since phase 1
         let main: [CommittedMatrix?]
         if let mainCommits { main = mainCommits } else {
             let (commits, root) = commitMainTrace()
