@@ -23,6 +23,8 @@ enum ProverBenchmarks {
         var proofBytes: Int
         var provenBits: Double
         var phases: [(String, Double)]
+        var segments: Int
+        var queries: Int
     }
 
     /// A loop of `iterations` × 4 instructions (mulr, add, addi, bnz).
@@ -44,9 +46,10 @@ enum ProverBenchmarks {
     }
 
     static func measure(name: String, program: Program, rawInputs: [[Int64]], options: ProofOptions = .standard,
-                        threads: Int) throws -> Figure {
+                        segmentRows: Int = WitnessBuilder.defaultSegmentRows, threads: Int) throws -> Figure {
         let start = ContinuousClock.now
-        let result = try VMProver.prove(program: program, rawInputs: rawInputs, options: options, threads: threads)
+        let result = try VMProver.prove(program: program, rawInputs: rawInputs, options: options, segmentRows: segmentRows,
+                                        threads: threads)
         let proved = ContinuousClock.now
         let level = try VMVerifier.verify(try VMProofFile.decode(result.file.encoded()), program: program)
         let verified = ContinuousClock.now
@@ -56,7 +59,8 @@ enum ProverBenchmarks {
         return Figure(name: name, rows: rows, cpuRows: cpuRows,
                       proveSeconds: Prove.seconds(proved - start), verifySeconds: Prove.seconds(verified - proved),
                       proofBytes: result.file.encoded().count, provenBits: level.provenBits,
-                      phases: [("execute + witness", result.witnessSeconds)] + ProverReport.combined(result.reports).phases)
+                      phases: [("execute + witness", result.witnessSeconds)] + ProverReport.combined(result.reports).phases,
+                      segments: result.file.segments.count, queries: result.options.queries)
     }
 
     /// Peak resident memory of this process so far, in MiB.
