@@ -117,13 +117,7 @@ struct ProverSession {
         let mainRound = CommitmentRound(main, threads: threads)
 
         // 2. LogUp columns.
-        let challenges: [GoldilocksExt3]
-        if let shared {
-            transcript.absorbShared(shared)
-            challenges = air.usesLogUp ? shared.challenges : []
-        } else {
-            challenges = transcript.logUpChallenges(air: air)
-        }
+        let challenges = transcript.logUpChallenges(air: air, shared: shared)
         var auxCommits = [CommittedMatrix?]()
         var auxBase = [[[Goldilocks]]]()
         var claimedSums = [GoldilocksExt3?]()

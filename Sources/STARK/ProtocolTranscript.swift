@@ -52,9 +52,13 @@ public struct ProtocolTranscript {
             alpha: alpha, beta: beta, maxMessageLength: maxMessageLength))
     }
 
-    /// Segment mode: absorbs the shared seed in place of drawing α and β.
-    public mutating func absorbShared(_ shared: SharedLogUpChallenges) {
+    /// The LogUp challenge vector of this proof: drawn from this transcript
+    /// for a single proof; for a segment, the shared one, after absorbing its
+    /// seed (so every later challenge depends on all segments).
+    public mutating func logUpChallenges(air: AIRDefinition, shared: SharedLogUpChallenges?) -> [GoldilocksExt3] {
+        guard let shared else { return logUpChallenges(air: air) }
         transcript.absorb("shared logup seed", shared.seed)
+        return air.usesLogUp ? shared.challenges : []
     }
 
     /// α and β, expanded to the challenge vector [α, β, …, β^w].

@@ -107,17 +107,36 @@ public struct SecurityLevel: Sendable, CustomStringConvertible {
                   conjectured: w.conjecturedBits, m: w.proximityParameter)
     }
 
-    /// The level of a run proven in segments (Spec/security.md §Segments):
-    /// a cheating prover must break at least one segment's proof, and the
-    /// shared LogUp argument spans all of them, so the weakest segment's
-    /// level is kept and ⌈log2 #segments⌉ bits are subtracted (union bound).
+    /// The level of a run proven in S segments (Spec/security.md §6). A
+    /// cheating prover must break one segment's proof (union bound:
+    /// ⌈log2 S⌉ bits off the weakest segment) or the LogUp argument they
+    /// share. In the list-decoding regime each segment's committed main
+    /// word may decode to any of L codewords, chosen after α, β, so the
+    /// shared LogUp error is multiplied by Π L_i (a review finding: with many
+    /// segments a subset-sum over those choices can cancel a false
+    /// balance). Unique decoding has L = 1. Proven = the better of the two
+    /// regimes; conjectured loses the union bound only.
     public static func segmented(_ levels: [SecurityLevel]) -> SecurityLevel {
         precondition(!levels.isEmpty)
+        guard levels.count > 1 else { return levels[0] }
+        let penalty = log2(Double(levels.count)).rounded(.up)
+        let unique = max(0, levels.map(\.uniqueDecodingBits).min()! - penalty)
+        let fractions = levels.map(\.parameters.lookupFractions).reduce(0, +)
+        let width = levels.map(\.parameters.lookupWidth).max()!
+        var logUp = Double.infinity
+        if fractions > 0 {
+            let field = levels[0].parameters.fieldBits
+            let listBits = levels.map { level -> Double in
+                let p = level.parameters, m = Double(level.proximityParameter)
+                let rho = 1 / p.blowup, d = p.traceLength * p.blowup
+                return log2(m / (rho - 2 * m / d))
+            }.reduce(0, +)
+            logUp = field - log2(fractions * (width + 1)) - listBits
+        }
+        let list = max(0, min(levels.map(\.listDecodingBits).min()! - penalty, logUp.rounded(.down)))
         let w = levels.min { $0.provenBits < $1.provenBits }!
-        let penalty = levels.count > 1 ? log2(Double(levels.count)).rounded(.up) : 0
-        return SecurityLevel(parameters: w.parameters, proven: max(0, w.provenBits - penalty),
-                             unique: max(0, w.uniqueDecodingBits - penalty), list: max(0, w.listDecodingBits - penalty),
-                             conjectured: max(0, w.conjecturedBits - penalty), m: w.proximityParameter)
+        return SecurityLevel(parameters: w.parameters, proven: max(unique, list), unique: unique, list: list,
+                             conjectured: max(0, levels.map(\.conjecturedBits).min()! - penalty), m: w.proximityParameter)
     }
 
     /// A single-height AIR with tables of 2^maxLogHeight rows.

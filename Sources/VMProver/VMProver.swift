@@ -45,10 +45,11 @@ public enum VMProver {
         let witness = try WitnessBuilder(vmAir: vmAir).run(rawInputs: rawInputs, maxSteps: maxSteps, segmentRows: segmentRows)
         let elapsed = ContinuousClock.now - start
         let count = witness.segments.count
+        let lastColumns = vmAir.preprocessedColumns(statement: witness.statement, isLastSegment: true)
+        let otherColumns = count > 1 ? vmAir.preprocessedColumns(statement: witness.statement, isLastSegment: false) : []
         let inputs = witness.segments.enumerated().map { i, segment in
             let isLast = i == count - 1
-            return ProverInput(air: vmAir.air, main: segment.main,
-                               preprocessed: vmAir.preprocessedColumns(statement: witness.statement, isLastSegment: isLast),
+            return ProverInput(air: vmAir.air, main: segment.main, preprocessed: isLast ? lastColumns : otherColumns,
                                publicValues: segment.boundary.publicValues(isLast: isLast),
                                statement: VMProofFile.segmentStatement(witness.statement, index: i, count: count))
         }

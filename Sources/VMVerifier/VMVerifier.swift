@@ -19,11 +19,15 @@ public enum VMVerifier {
         try SegmentBoundary.checkChain(boundaries)
         let count = file.segments.count
         var proofs = [Proof](), inputs = [VerifierInput]()
+        for segment in file.segments { proofs.append(try Proof.decode(segment.proof)) }
+        // Two variants of the preprocessed columns, built once and shared
+        // (copy-on-write): hostile files with many segments cost no more.
+        let lastColumns = vmAir.preprocessedColumns(statement: file.statement, isLastSegment: true)
+        let otherColumns = count > 1 ? vmAir.preprocessedColumns(statement: file.statement, isLastSegment: false) : []
         for (i, segment) in file.segments.enumerated() {
             let isLast = i == count - 1
-            proofs.append(try Proof.decode(segment.proof))
             inputs.append(VerifierInput(
-                air: vmAir.air, preprocessed: vmAir.preprocessedColumns(statement: file.statement, isLastSegment: isLast),
+                air: vmAir.air, preprocessed: isLast ? lastColumns : otherColumns,
                 publicValues: segment.boundary.publicValues(isLast: isLast), boundary: [],
                 statement: VMProofFile.segmentStatement(file.statement, index: i, count: count)))
         }

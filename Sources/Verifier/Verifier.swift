@@ -86,13 +86,7 @@ struct VerifierSession {
     mutating func finish(shared: SharedLogUpChallenges?) throws(STARKError) -> GoldilocksExt3 {
         let air = input.air
         let options = proof.options
-        let challenges: [GoldilocksExt3]
-        if let shared {
-            transcript.absorbShared(shared)
-            challenges = air.usesLogUp ? shared.challenges : []
-        } else {
-            challenges = transcript.logUpChallenges(air: air)
-        }
+        let challenges = transcript.logUpChallenges(air: air, shared: shared)
         transcript.absorbAuxiliary(root: proof.auxiliary?.root, claimedSums: proof.tables.map(\.claimedSum))
         let gamma = transcript.constraintChallenge()
         transcript.absorbQuotientRoots([proof.quotient.root])

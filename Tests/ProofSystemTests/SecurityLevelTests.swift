@@ -1,4 +1,5 @@
 import AIR
+import Field
 import STARK
 import Testing
 
@@ -75,5 +76,28 @@ import Testing
         #expect((Proof.minLogHeight...Proof.maxLogHeight).contains {
             SecurityLevel(options: fewer, air: air, maxLogHeight: $0).provenBits < 103
         })
+    }
+
+    /// Segments: the union bound costs ⌈log2 S⌉ bits, and in the list-
+    /// decoding regime each segment's list size multiplies the shared LogUp
+    /// error, so many segments fall back to unique decoding, which more
+    /// queries restore.
+    @Test func segmentsPayForTheUnionAndForListDecodingInTheSharedLogUp() throws {
+        var t = TableBuilder(name: "bus", mainWidth: 2)
+        t.assertZero("c", .main(0) * .main(0) - .main(0))
+        for i in 0..<30 { t.send("s\(i)", bus: 1, [.main(1), .constant(Goldilocks(i))]) }
+        let air = try AIRDefinition(name: "bus", tables: [t.build()], publicValueCount: 0)
+        let one = SecurityLevel(options: .standard, air: air, logHeights: [18])
+        #expect(SecurityLevel.segmented([one]).provenBits == one.provenBits)
+        let two = SecurityLevel.segmented([one, one])
+        #expect(two.provenBits == one.provenBits - 1)
+        let many = SecurityLevel.segmented([SecurityLevel](repeating: one, count: 40))
+        #expect(many.listDecodingBits < many.uniqueDecodingBits, "\(many)")
+        #expect(many.provenBits == one.uniqueDecodingBits - 6)
+        #expect(many.provenBits < 100)
+        var more = ProofOptions.standard
+        more.queries = 120
+        let raised = SecurityLevel(options: more, air: air, logHeights: [18])
+        #expect(SecurityLevel.segmented([SecurityLevel](repeating: raised, count: 40)).provenBits >= 100)
     }
 }
