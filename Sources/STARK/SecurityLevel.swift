@@ -58,6 +58,11 @@ public struct SecurityLevel: Sendable, CustomStringConvertible {
     public let conjecturedBits: Double
     /// The proximity parameter m that maximises the list-decoding bound.
     public let proximityParameter: Int
+    /// log2 of the product of the list sizes L = m/(ρ − 2m/D) of every
+    /// distinct table height's code (+∞ where the bound is void): how many
+    /// decodings a prover may choose among after the LogUp challenges
+    /// (used by `segmented`).
+    public let logListSizes: Double
 
     public init(_ p: Parameters) {
         parameters = p
@@ -70,6 +75,7 @@ public struct SecurityLevel: Sendable, CustomStringConvertible {
         uniqueDecodingBits = udr
         listDecodingBits = min(best, p.collisionBits)
         proximityParameter = bestM
+        logListSizes = Self.logListSize(p, m: bestM)
         provenBits = max(uniqueDecodingBits, listDecodingBits)
         var query = log2(p.blowup).rounded(.down) * p.queries
         if query >= 80 { query += p.grindingBits }
@@ -89,6 +95,7 @@ public struct SecurityLevel: Sendable, CustomStringConvertible {
         let committed = air.tables.map { 2 * $0.mainWidth + 6 * $0.auxiliaryWidth + 3 * Table.quotientChunks }.reduce(0, +)
         let interactions = air.tables.map(\.interactions.count).reduce(0, +)
         var weakest: SecurityLevel?
+        var levels = [SecurityLevel]()
         for h in distinct.isEmpty ? [0] : distinct {
             var p = Parameters(traceLength: Double(1 << h), blowup: Double(options.blowup), queries: Double(options.queries),
                                grindingBits: Double(options.grindingBits), foldingFactor: 2,
@@ -98,11 +105,13 @@ public struct SecurityLevel: Sendable, CustomStringConvertible {
             p.lookupFractions = Double(1 << maxLogHeight) * Double(air.tables.count) * Double(max(interactions, 0))
             p.lookupWidth = Double(air.maxMessageLength)
             let level = SecurityLevel(p)
+            levels.append(level)
             if weakest == nil || level.provenBits < weakest!.provenBits { weakest = level }
         }
         let penalty = distinct.count > 1 ? log2(Double(distinct.count)).rounded(.up) : 0
         let w = weakest!
-        self.init(parameters: w.parameters, proven: max(0, w.provenBits - penalty),
+        self.init(parameters: w.parameters, logListSizes: levels.map(\.logListSizes).reduce(0, +),
+                  proven: max(0, w.provenBits - penalty),
                   unique: max(0, w.uniqueDecodingBits - penalty), list: max(0, w.listDecodingBits - penalty),
                   conjectured: w.conjecturedBits, m: w.proximityParameter)
     }
@@ -126,16 +135,13 @@ public struct SecurityLevel: Sendable, CustomStringConvertible {
         var logUp = Double.infinity
         if fractions > 0 {
             let field = levels[0].parameters.fieldBits
-            let listBits = levels.map { level -> Double in
-                let p = level.parameters, m = Double(level.proximityParameter)
-                let rho = 1 / p.blowup, d = p.traceLength * p.blowup
-                return log2(m / (rho - 2 * m / d))
-            }.reduce(0, +)
+            let listBits = levels.map(\.logListSizes).reduce(0, +)
             logUp = field - log2(fractions * (width + 1)) - listBits
         }
         let list = max(0, min(levels.map(\.listDecodingBits).min()! - penalty, logUp.rounded(.down)))
         let w = levels.min { $0.provenBits < $1.provenBits }!
-        return SecurityLevel(parameters: w.parameters, proven: max(unique, list), unique: unique, list: list,
+        return SecurityLevel(parameters: w.parameters, logListSizes: levels.map(\.logListSizes).reduce(0, +),
+                             proven: max(unique, list), unique: unique, list: list,
                              conjectured: max(0, levels.map(\.conjecturedBits).min()! - penalty), m: w.proximityParameter)
     }
 
@@ -144,7 +150,15 @@ public struct SecurityLevel: Sendable, CustomStringConvertible {
         self.init(options: options, air: air, logHeights: [maxLogHeight])
     }
 
-    private init(parameters: Parameters, proven: Double, unique: Double, list: Double, conjectured: Double, m: Int) {
+    /// log2 of the Johnson-regime list size m/(ρ − 2m/D) (ePrint 2024/1553 as in Winterfell); +∞ if void.
+    static func logListSize(_ p: Parameters, m: Int) -> Double {
+        let rho = 1 / p.blowup, denominator = rho - 2 * Double(m) / (p.traceLength * p.blowup)
+        return denominator > 0 ? log2(Double(m) / denominator) : .infinity
+    }
+
+    private init(parameters: Parameters, logListSizes: Double, proven: Double, unique: Double, list: Double,
+                 conjectured: Double, m: Int) {
+        self.logListSizes = logListSizes
         self.parameters = parameters
         provenBits = proven
         uniqueDecodingBits = unique
