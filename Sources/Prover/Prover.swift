@@ -62,6 +62,29 @@ public enum Prover {
         }
         return (proofs, reports)
     }
+
+    /// Distributed proving, phase 1: one segment's binding (its statement,
+    /// public values, heights and main root, hashed by its transcript).
+    public static func segmentBinding(_ input: ProverInput, options: ProofOptions = .standard,
+                                      threads: Int = Parallel.defaultThreads) throws(STARKError) -> Digest {
+        var session = try ProverSession(input, options: options, threads: threads)
+        return session.commitMain()
+    }
+
+    /// Distributed proving, phase 2: segment `index` of a run whose segments
+    /// have `bindings` (in order). Phase 1 is recomputed and must give
+    /// `bindings[index]`; the LogUp challenges come from all bindings.
+    /// (The cross-segment balance can only be checked by the verifier.)
+    public static func proveSegment(_ input: ProverInput, index: Int, bindings: [Digest], options: ProofOptions = .standard,
+                                    threads: Int = Parallel.defaultThreads) throws(STARKError) -> Proof {
+        guard bindings.indices.contains(index) else { throw .invalidInput("segment \(index) of \(bindings.count)") }
+        var session = try ProverSession(input, options: options, threads: threads)
+        guard session.commitMain() == bindings[index] else {
+            throw .invalidInput("segment \(index): this witness does not give the binding listed for it")
+        }
+        let shared = ProtocolTranscript.sharedLogUpChallenges(bindings: bindings, maxMessageLength: input.air.maxMessageLength)
+        return try session.finish(shared: shared).proof
+    }
 }
 
 /// Measures consecutive phases.

@@ -29,16 +29,18 @@ public enum VMProver {
     public static let checksWitnessByDefault = false
     #endif
 
-    /// - Parameters:
-    ///   - segmentRows: the most CPU rows and tensor rows per segment.
-    ///   - minimumProvenBits: if set, queries are raised (never lowered)
-    ///     until the run's combined level reaches it — a run of many
-    ///     segments loses ⌈log2 #segments⌉ bits to the union bound.
-    public static func prove(program: Program, rawInputs: [[Int64]], options: ProofOptions = .standard,
-                             maxSteps: Int = 1 << 26, segmentRows: Int = WitnessBuilder.defaultSegmentRows,
-                             minimumProvenBits: Double? = 100, checkWitness: Bool = checksWitnessByDefault,
-                             threads: Int = Parallel.defaultThreads,
-                             progress: (String) -> Void = { _ in }) throws -> Result {
+    /// A run prepared for proving: its witness split into segments, each
+    /// segment's prover input, and the options (queries raised if needed).
+    struct Prepared {
+        var witness: WitnessBuilder.Witness
+        var inputs: [ProverInput]
+        var options: ProofOptions
+        var security: SecurityLevel
+        var witnessSeconds: Double
+    }
+
+    static func prepare(program: Program, rawInputs: [[Int64]], options: ProofOptions, maxSteps: Int,
+                        segmentRows: Int, minimumProvenBits: Double?) throws -> Prepared {
         guard segmentRows >= 1 else { throw VMArithmetizationError.unsupported("segment size must be at least 1 row") }
         let vmAir = try VMAir(program: program)
         let start = ContinuousClock.now
@@ -53,22 +55,76 @@ public enum VMProver {
                                publicValues: segment.boundary.publicValues(isLast: isLast),
                                statement: VMProofFile.segmentStatement(witness.statement, index: i, count: count))
         }
+        let heights = inputs.map { $0.main.map { ($0.first?.count ?? 8).trailingZeroBitCount } }
         var options = options
         func level() -> SecurityLevel {
-            SecurityLevel.segmented(inputs.map { input in
-                SecurityLevel(options: options, air: vmAir.air,
-                              logHeights: input.main.map { ($0.first?.count ?? 8).trailingZeroBitCount })
+            var cache = [[Int]: SecurityLevel]()
+            return SecurityLevel.segmented(heights.map { h in
+                if let known = cache[h] { return known }
+                let level = SecurityLevel(options: options, air: vmAir.air, logHeights: h)
+                cache[h] = level
+                return level
             })
         }
         if let minimumProvenBits {
             while level().provenBits < minimumProvenBits, options.queries < ProofOptions.maxQueries { options.queries += 1 }
         }
-        let (proofs, reports) = try Prover.proveSegments(inputs, options: options, checkWitness: checkWitness,
+        return Prepared(witness: witness, inputs: inputs, options: options, security: level(),
+                        witnessSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+    }
+
+    /// - Parameters:
+    ///   - segmentRows: the most CPU rows and tensor rows per segment.
+    ///   - minimumProvenBits: if set, queries are raised (never lowered)
+    ///     until the run's combined level reaches it (Spec/security.md §6).
+    public static func prove(program: Program, rawInputs: [[Int64]], options: ProofOptions = .standard,
+                             maxSteps: Int = 1 << 26, segmentRows: Int = WitnessBuilder.defaultSegmentRows,
+                             minimumProvenBits: Double? = 100, checkWitness: Bool = checksWitnessByDefault,
+                             threads: Int = Parallel.defaultThreads,
+                             progress: (String) -> Void = { _ in }) throws -> Result {
+        let run = try prepare(program: program, rawInputs: rawInputs, options: options, maxSteps: maxSteps,
+                              segmentRows: segmentRows, minimumProvenBits: minimumProvenBits)
+        let (proofs, reports) = try Prover.proveSegments(run.inputs, options: run.options, checkWitness: checkWitness,
                                                          threads: threads, progress: progress)
-        let segments = zip(witness.segments, proofs).map { VMProofFile.Segment(boundary: $0.boundary, proof: $1.encoded()) }
-        return Result(file: VMProofFile(statement: witness.statement, segments: segments), reports: reports,
-                      steps: witness.steps,
-                      witnessSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
-                      options: options, security: level())
+        let segments = zip(run.witness.segments, proofs).map { VMProofFile.Segment(boundary: $0.boundary, proof: $1.encoded()) }
+        return Result(file: VMProofFile(statement: run.witness.statement, segments: segments), reports: reports,
+                      steps: run.witness.steps, witnessSeconds: run.witnessSeconds, options: run.options,
+                      security: run.security)
+    }
+
+    /// Distributed proving, phase 1 (Spec/proof-system.md §4): runs the
+    /// program, commits segment `index`'s main trace and returns its binding.
+    /// Every machine runs the same program on the same input with the same
+    /// options and segment size, so all agree on the split and the options.
+    public static func commitSegment(_ index: Int, program: Program, rawInputs: [[Int64]], options: ProofOptions = .standard,
+                                     maxSteps: Int = 1 << 26, segmentRows: Int = WitnessBuilder.defaultSegmentRows,
+                                     minimumProvenBits: Double? = 100,
+                                     threads: Int = Parallel.defaultThreads) throws -> SegmentBinding {
+        let run = try prepare(program: program, rawInputs: rawInputs, options: options, maxSteps: maxSteps,
+                              segmentRows: segmentRows, minimumProvenBits: minimumProvenBits)
+        guard (0..<run.inputs.count).contains(index) else {
+            throw VMArithmetizationError.unsupported("segment \(index) of \(run.inputs.count)")
+        }
+        let binding = try Prover.segmentBinding(run.inputs[index], options: run.options, threads: threads)
+        return SegmentBinding(index: index, count: run.inputs.count, binding: binding)
+    }
+
+    /// Distributed proving, phase 2: proves segment `index` with the LogUp
+    /// challenges of every segment's binding (in order, one per segment).
+    public static func proveSegment(_ index: Int, bindings: [SegmentBinding], program: Program, rawInputs: [[Int64]],
+                                    options: ProofOptions = .standard, maxSteps: Int = 1 << 26,
+                                    segmentRows: Int = WitnessBuilder.defaultSegmentRows, minimumProvenBits: Double? = 100,
+                                    threads: Int = Parallel.defaultThreads) throws -> VMSegmentProof {
+        let run = try prepare(program: program, rawInputs: rawInputs, options: options, maxSteps: maxSteps,
+                              segmentRows: segmentRows, minimumProvenBits: minimumProvenBits)
+        let count = run.inputs.count
+        guard (0..<count).contains(index) else { throw VMArithmetizationError.unsupported("segment \(index) of \(count)") }
+        guard bindings.count == count, bindings.enumerated().allSatisfy({ $1.index == $0 && $1.count == count }) else {
+            throw VMArithmetizationError.unsupported("expected the bindings of all \(count) segments, in order")
+        }
+        let proof = try Prover.proveSegment(run.inputs[index], index: index, bindings: bindings.map(\.binding),
+                                            options: run.options, threads: threads)
+        return VMSegmentProof(statement: run.witness.statement, index: index, count: count,
+                              segment: .init(boundary: run.witness.segments[index].boundary, proof: proof.encoded()))
     }
 }

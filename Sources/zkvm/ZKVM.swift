@@ -12,6 +12,6 @@ struct ZKVM: ParsableCommand {
             with a later issue.
             """,
         version: "0.1.0",
-        subcommands: [Asm.self, Disasm.self, Exec.self, TraceCommand.self, Prove.self, Verify.self, Bench.self]
+        subcommands: [Asm.self, Disasm.self, Exec.self, TraceCommand.self, Prove.self, Bundle.self, Verify.self, Bench.self]
     )
 }

@@ -64,7 +64,7 @@ import Testing
         let program = Self.programs.appendingPathComponent("collatz/collatz.zkasm").path
         let input = Self.programs.appendingPathComponent("collatz/input.json").path
         let proof = dir.appendingPathComponent("collatz.zkp").path
-        let p = try CLITests.run(["prove", program, "--input", input, "-o", proof, "--segment-rows", "64", "--json"])
+        let p = try CLITests.run(["prove", program, "--input", input, "-o", proof, "--segment-rows", "512", "--json"])
         #expect(p.status == 0, "stderr: \(p.stderr)")
         let report = try JSONSerialization.jsonObject(with: Data(p.stdout.utf8)) as? [String: Any]
         #expect(((report?["segments"] as? [Any]) ?? []).count >= 2)
@@ -75,6 +75,35 @@ import Testing
         #expect(verdict?["valid"] as? Bool == true)
         #expect((verdict?["segments"] as? Int ?? 0) >= 2)
         #expect(try CLITests.run(["prove", program, "--input", input, "-o", proof, "--segment-rows", "4"]).status != 0)
+
+        // The same run proven segment by segment (as on separate machines), then bundled: the same bytes.
+        let segments = ((report?["segments"] as? [Any]) ?? []).count
+        let common = ["prove", program, "--input", input, "--segment-rows", "512"]
+        var bindings = [String]()
+        for k in 0..<segments {
+            let path = dir.appendingPathComponent("\(k).zkvb").path
+            let c = try CLITests.run(common + ["--segment", "\(k)", "--commit-only", "-o", path])
+            #expect(c.status == 0, "stderr: \(c.stderr)")
+            bindings.append(path)
+        }
+        var parts = [String]()
+        for k in 0..<segments {
+            let path = dir.appendingPathComponent("\(k).zkvs").path
+            let s = try CLITests.run(common + ["--segment", "\(k)", "--bindings"] + bindings.reversed() + ["-o", path])
+            #expect(s.status == 0, "stderr: \(s.stderr)")
+            parts.append(path)
+        }
+        let bundled = dir.appendingPathComponent("bundled.zkp").path
+        let b = try CLITests.run(["bundle"] + parts + ["-o", bundled])
+        #expect(b.status == 0, "stderr: \(b.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: bundled)) == Data(contentsOf: URL(fileURLWithPath: proof)))
+        #expect(try CLITests.run(["verify", bundled, "--program", program]).status == 0)
+        // A missing part: refused, nothing written.
+        let partial = dir.appendingPathComponent("partial.zkp").path
+        #expect(try CLITests.run(["bundle"] + parts.dropLast() + ["-o", partial]).status != 0)
+        #expect(!FileManager.default.fileExists(atPath: partial))
+        // --segment without a phase: a usage error.
+        #expect(try CLITests.run(common + ["--segment", "0", "-o", partial]).status != 0)
     }
 
     @Test func proveFailureWritesNothing() throws {

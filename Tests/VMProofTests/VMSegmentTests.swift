@@ -206,4 +206,45 @@ import VMVerifier
         }
         #expect(accepted.isEmpty, "accepted flips at bytes \(accepted.prefix(10)) of \(bytes.count)")
     }
+
+    /// Distributed proving: each segment's binding and proof computed on
+    /// its own (as on separate machines), bundled, equal the local proof
+    /// byte for byte; a wrong binding list is refused or rejected.
+    @Test func segmentsProvenSeparatelyBundleIntoTheSameProof() throws {
+        let run = try Run()
+        let inputs = VMSoundnessTests.inputs
+        let local = try VMProver.prove(program: run.program, rawInputs: inputs, options: Self.options, segmentRows: 8,
+                                       minimumProvenBits: nil, checkWitness: false)
+        let count = local.file.segments.count
+        func commit(_ i: Int, _ inputs: [[Int64]] = inputs) throws -> SegmentBinding {
+            try SegmentBinding.decode(try VMProver.commitSegment(i, program: run.program, rawInputs: inputs, options: Self.options,
+                                                                 segmentRows: 8, minimumProvenBits: nil).encoded())
+        }
+        let bindings = try (0..<count).map { try commit($0) }
+        let parts = try (0..<count).reversed().map { i in
+            try VMSegmentProof.decode(try VMProver.proveSegment(i, bindings: bindings, program: run.program, rawInputs: inputs,
+                                                                options: Self.options, segmentRows: 8,
+                                                                minimumProvenBits: nil).encoded())
+        }
+        let bundled = try VMSegmentProof.bundle(parts)
+        #expect(bundled.encoded() == local.file.encoded())
+        #expect(run.accepts(bundled))
+        // Incomplete or duplicated parts do not bundle.
+        #expect(throws: VMArithmetizationError.self) { _ = try VMSegmentProof.bundle(Array(parts.dropFirst())) }
+        #expect(throws: VMArithmetizationError.self) { _ = try VMSegmentProof.bundle(parts + [parts[0]]) }
+        // A binding of another run (other private input) in the list: the
+        // prover of that position refuses, and the others' proofs, drawn
+        // with other challenges, do not verify with the honest segments.
+        var foreign = bindings
+        foreign[1] = try commit(1, [inputs[0], [21, -7]])
+        #expect(foreign[1] != bindings[1])
+        #expect(throws: (any Error).self) {
+            _ = try VMProver.proveSegment(1, bindings: foreign, program: run.program, rawInputs: inputs, options: Self.options,
+                                          segmentRows: 8, minimumProvenBits: nil)
+        }
+        var mixed = parts.sorted { $0.index < $1.index }
+        mixed[0] = try VMProver.proveSegment(0, bindings: foreign, program: run.program, rawInputs: inputs,
+                                             options: Self.options, segmentRows: 8, minimumProvenBits: nil)
+        #expect(!run.accepts(try VMSegmentProof.bundle(mixed)))
+    }
 }

@@ -32,11 +32,24 @@ struct Prove: ParsableCommand {
     @Option(help: "Proof-of-work bits before the queries.") var grinding: Int?
     @Option(help: "Worker threads.") var threads: Int = Parallel.defaultThreads
     @Option(help: "Most CPU rows (and tensor rows) per segment.") var segmentRows: Int = WitnessBuilder.defaultSegmentRows
+    @Option(help: ArgumentHelp("Distributed proving: work on this segment only (0-based).",
+                               discussion: "With --commit-only, write its binding (.zkvb); with --bindings, its proof (.zkvs) for `zkvm bundle`."))
+    var segment: Int?
+    @Flag(help: "With --segment: commit the segment's main trace and write its binding only.") var commitOnly = false
+    @Option(parsing: .upToNextOption, help: "With --segment: every segment's binding file, in any order.") var bindings: [String] = []
 
     func validate() throws {
         guard maxSteps >= 1 else { throw ValidationError("--max-steps must be at least 1") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard segmentRows >= 8 else { throw ValidationError("--segment-rows must be at least 8") }
+        if let segment {
+            guard segment >= 0 else { throw ValidationError("--segment must be at least 0") }
+            guard commitOnly != !bindings.isEmpty else {
+                throw ValidationError("--segment needs either --commit-only or --bindings")
+            }
+        } else if commitOnly || !bindings.isEmpty {
+            throw ValidationError("--commit-only and --bindings need --segment")
+        }
     }
 
     func progress(_ message: String) {
@@ -54,6 +67,10 @@ struct Prove: ParsableCommand {
             do { try options.validate() } catch { throw CLIError("\(error)") }
             let raw: [[Int64]]
             do { raw = try Machine(program: p).quantizeInputs(inputs) } catch { throw CLIError("\(program): \(error)") }
+            if let segment {
+                try proveOneSegment(segment, program: p, raw: raw, options: options)
+                return
+            }
             progress("executing and proving \(program) (\(options))")
             let start = ContinuousClock.now
             let result: VMProver.Result
@@ -104,6 +121,39 @@ struct Prove: ParsableCommand {
                              Double(rows) / seconds, bytes.count, output as NSString))
                 print("security: \(level) (\(result.options.queries) queries)")
             }
+        }
+    }
+
+    /// Distributed proving (Spec/proof-system.md §4): phase 1 writes the
+    /// segment's binding, phase 2 (given all bindings) its proof.
+    func proveOneSegment(_ index: Int, program p: Program, raw: [[Int64]], options: ProofOptions) throws {
+        let minimum: Double? = queries == nil ? 100 : nil
+        do {
+            if commitOnly {
+                progress("segment \(index): committing the main trace")
+                let binding = try VMProver.commitSegment(index, program: p, rawInputs: raw, options: options, maxSteps: maxSteps,
+                                                         segmentRows: segmentRows, minimumProvenBits: minimum, threads: threads)
+                try ProgramLoading.writeAtomically(binding.encoded(), to: output)
+                print("segment \(index) of \(binding.count): binding \(binding.binding.description) → \(output)")
+            } else {
+                var all = [SegmentBinding]()
+                for path in bindings {
+                    guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read '\(path)'") }
+                    do { all.append(try SegmentBinding.decode([UInt8](data))) } catch { throw CLIError("\(path): \(error)") }
+                }
+                all.sort { $0.index < $1.index }
+                progress("segment \(index): proving with \(all.count) bindings")
+                let part = try VMProver.proveSegment(index, bindings: all, program: p, rawInputs: raw, options: options,
+                                                     maxSteps: maxSteps, segmentRows: segmentRows, minimumProvenBits: minimum,
+                                                     threads: threads)
+                let bytes = part.encoded()
+                try ProgramLoading.writeAtomically(bytes, to: output)
+                print("segment \(index) of \(part.count): proof \(bytes.count) bytes → \(output)")
+            }
+        } catch let error as CLIError {
+            throw error
+        } catch {
+            throw CLIError("\(program): \(error)")
         }
     }
 

@@ -1,0 +1,128 @@
+import Field
+import Hashing
+
+/// Distributed proving (Spec/proof-format.md §4): phase 1 of a segment
+/// gives its binding; phase 2 gives its proof; `VMSegmentProof.bundle`
+/// assembles the `.zkp`.
+
+/// One segment's binding: "ZKVB", u16 version 1, u32 index, u32 count, 32-byte digest.
+public struct SegmentBinding: Sendable, Equatable {
+    public static let magic: [UInt8] = Array("ZKVB".utf8)
+    public var index: Int
+    public var count: Int
+    public var binding: Digest
+
+    public init(index: Int, count: Int, binding: Digest) {
+        self.index = index
+        self.count = count
+        self.binding = binding
+    }
+
+    public func encoded() -> [UInt8] {
+        var w = ByteWriter()
+        w.write(raw: Self.magic)
+        w.write(UInt16(1))
+        w.write(UInt32(index))
+        w.write(UInt32(count))
+        w.write(raw: binding.bytes)
+        return w.bytes
+    }
+
+    public static func decode(_ bytes: [UInt8]) throws(VMArithmetizationError) -> SegmentBinding {
+        var r = ByteReader(bytes)
+        do {
+            guard Array(try r.readBytes(4)) == magic, try r.readUInt16() == 1 else {
+                throw VMArithmetizationError.statement("not a zkvm segment binding (bad magic or version)")
+            }
+            let index = Int(try r.readUInt32()), count = Int(try r.readUInt32())
+            guard count >= 1, count <= VMProofFile.maxSegments, index < count else {
+                throw VMArithmetizationError.statement("segment binding: index \(index) of \(count) segments")
+            }
+            let digest = Digest(bytes: try r.readBytes(Digest.byteCount))!
+            try r.finish()
+            return SegmentBinding(index: index, count: count, binding: digest)
+        } catch let error as VMArithmetizationError {
+            throw error
+        } catch {
+            throw .statement("malformed segment binding at byte \(r.offset): \(error)")
+        }
+    }
+}
+
+/// One segment's proof, for bundling: "ZKVS", u16 version 1, u32 index,
+/// u32 count, the statement, the boundary (4 × u64) and the proof (u32 length, bytes).
+public struct VMSegmentProof: Sendable, Equatable {
+    public static let magic: [UInt8] = Array("ZKVS".utf8)
+    public var statement: VMStatement
+    public var index: Int
+    public var count: Int
+    public var segment: VMProofFile.Segment
+
+    public init(statement: VMStatement, index: Int, count: Int, segment: VMProofFile.Segment) {
+        self.statement = statement
+        self.index = index
+        self.count = count
+        self.segment = segment
+    }
+
+    public func encoded() -> [UInt8] {
+        var w = ByteWriter()
+        w.write(raw: Self.magic)
+        w.write(UInt16(1))
+        w.write(UInt32(index))
+        w.write(UInt32(count))
+        w.write(raw: statement.encoded())
+        let b = segment.boundary
+        for v in [b.pcStart, b.tsStart, b.pcEnd, b.tsEnd] { w.write(v) }
+        w.write(UInt32(segment.proof.count))
+        w.write(raw: segment.proof)
+        return w.bytes
+    }
+
+    public static func decode(_ bytes: [UInt8]) throws(VMArithmetizationError) -> VMSegmentProof {
+        var r = ByteReader(bytes)
+        do {
+            guard Array(try r.readBytes(4)) == magic, try r.readUInt16() == 1 else {
+                throw VMArithmetizationError.statement("not a zkvm segment proof (bad magic or version)")
+            }
+            let index = Int(try r.readUInt32()), count = Int(try r.readUInt32())
+            guard count >= 1, count <= VMProofFile.maxSegments, index < count else {
+                throw VMArithmetizationError.statement("segment proof: index \(index) of \(count) segments")
+            }
+            let statement = try VMStatement.decode(from: &r)
+            var values = [UInt64]()
+            for _ in 0..<4 {
+                let offset = r.offset
+                let v = try r.readUInt64()
+                guard v <= SegmentBoundary.maxValue else {
+                    throw VMArithmetizationError.statement("segment boundary value out of range at byte \(offset)")
+                }
+                values.append(v)
+            }
+            let n = try r.readCount(maximum: 1 << 30, minimumItemSize: 1)
+            let proof = Array(try r.readBytes(n))
+            try r.finish()
+            return VMSegmentProof(statement: statement, index: index, count: count, segment: .init(
+                boundary: SegmentBoundary(pcStart: values[0], tsStart: values[1], pcEnd: values[2], tsEnd: values[3]),
+                proof: proof))
+        } catch let error as VMArithmetizationError {
+            throw error
+        } catch {
+            throw .statement("malformed segment proof at byte \(r.offset): \(error)")
+        }
+    }
+
+    /// The `.zkp` of all segments of one run: every part present once, same
+    /// statement and count. (Chaining and validity are the verifier's part.)
+    public static func bundle(_ parts: [VMSegmentProof]) throws(VMArithmetizationError) -> VMProofFile {
+        guard let first = parts.first else { throw .statement("no segment proofs to bundle") }
+        let sorted = parts.sorted { $0.index < $1.index }
+        guard sorted.count == first.count, sorted.enumerated().allSatisfy({ $1.index == $0 && $1.count == first.count }) else {
+            throw .statement("expected segments 0…\(first.count - 1) once each, got \(parts.map(\.index).sorted())")
+        }
+        guard sorted.allSatisfy({ $0.statement == first.statement }) else {
+            throw .statement("segment proofs of different statements")
+        }
+        return VMProofFile(statement: first.statement, segments: sorted.map(\.segment))
+    }
+}
