@@ -39,16 +39,36 @@ public struct MixedMerkleTree: Sendable {
             let count = 1 << k
             let here = logs.indices.filter { logs[$0] == k }
             let below = k == top ? [] : levels[k + 1]
+            // The leaf of row i: the rows of every matrix of this height,
+            // concatenated (copied into a per-worker scratch when there are
+            // several), hashed from the IV of the total width (computed once).
+            let rowWidths = here.map { matrices[$0].width }
+            let total = rowWidths.reduce(0, +)
+            let iv = MerkleHashing.leafIV(width: max(1, total))
             levels[k] = [Digest](unsafeUninitializedCapacity: count) { buffer, initialized in
                 let out = SharedMutablePointer(buffer.baseAddress!)
-                Parallel.forEachChunk(count, granularity: 256, threads: count >= 1024 ? threads : 1) { range in
-                    for i in range {
-                        var node: Digest? = k == top ? nil : MerkleHashing.hashNode(below[2 * i], below[2 * i + 1])
-                        if !here.isEmpty {
-                            let leaf = Self.leafDigest(here.map { matrices[$0] }, row: i)
-                            node = node.map { MerkleHashing.hashNode($0, leaf) } ?? leaf
+                Self.withValuePointers(here.map { matrices[$0] }) { sources in
+                    Parallel.forEachChunk(count, granularity: 256, threads: count >= 1024 ? threads : 1) { range in
+                        let scratch = UnsafeMutablePointer<Goldilocks>.allocate(capacity: max(1, total))
+                        defer { scratch.deallocate() }
+                        for i in range {
+                            var node: Digest? = k == top ? nil : MerkleHashing.hashNode(below[2 * i], below[2 * i + 1])
+                            if !here.isEmpty {
+                                let leaf: Digest
+                                if sources.count == 1 {
+                                    leaf = MerkleHashing.hashLeaf(sources[0] + i * total, width: total, iv: iv)
+                                } else {
+                                    var offset = 0
+                                    for (source, width) in zip(sources, rowWidths) {
+                                        (scratch + offset).update(from: source + i * width, count: width)
+                                        offset += width
+                                    }
+                                    leaf = MerkleHashing.hashLeaf(scratch, width: total, iv: iv)
+                                }
+                                node = node.map { MerkleHashing.hashNode($0, leaf) } ?? leaf
+                            }
+                            (out.base + i).initialize(to: node!)
                         }
-                        (out.base + i).initialize(to: node!)
                     }
                 }
                 initialized = count
@@ -57,15 +77,17 @@ public struct MixedMerkleTree: Sendable {
         self.levels = levels
     }
 
-    /// The leaf digest of row i of the given matrices, concatenated.
-    static func leafDigest(_ matrices: [RowMajorMatrix], row i: Int) -> Digest {
-        if matrices.count == 1 {
-            return matrices[0].values.withUnsafeBufferPointer {
-                MerkleHashing.hashLeaf($0.baseAddress! + i * matrices[0].width, width: matrices[0].width,
-                                       iv: MerkleHashing.leafIV(width: matrices[0].width))
+    /// Calls `body` with stable pointers to every matrix's values.
+    static func withValuePointers<R>(_ matrices: [RowMajorMatrix], _ body: ([UnsafePointer<Goldilocks>]) -> R) -> R {
+        var pointers = [UnsafePointer<Goldilocks>]()
+        func recurse(_ i: Int) -> R {
+            if i == matrices.count { return body(pointers) }
+            return matrices[i].values.withUnsafeBufferPointer { buffer in
+                pointers.append(buffer.baseAddress!)
+                return recurse(i + 1)
             }
         }
-        return MerkleHashing.hashLeaf(matrices.flatMap { $0.row(i) })
+        return recurse(0)
     }
 
     /// Opens the tree at top-level indices: for each matrix its rows at the
