@@ -82,7 +82,9 @@ public enum Prover {
         guard session.commitMain() == bindings[index] else {
             throw .invalidInput("segment \(index): this witness does not give the binding listed for it")
         }
-        let shared = ProtocolTranscript.sharedLogUpChallenges(bindings: bindings, maxMessageLength: input.air.maxMessageLength)
+        // One segment is an ordinary proof with its own challenges, as `proveSegments` and the verifier treat it.
+        let shared = bindings.count == 1 ? nil
+            : ProtocolTranscript.sharedLogUpChallenges(bindings: bindings, maxMessageLength: input.air.maxMessageLength)
         return try session.finish(shared: shared).proof
     }
 }

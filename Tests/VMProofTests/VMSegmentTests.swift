@@ -246,5 +246,15 @@ import VMVerifier
         mixed[0] = try VMProver.proveSegment(0, bindings: foreign, program: run.program, rawInputs: inputs,
                                              options: Self.options, segmentRows: 8, minimumProvenBits: nil)
         #expect(!run.accepts(try VMSegmentProof.bundle(mixed)))
+        // A run of one segment through the same path is an ordinary proof.
+        let single = try VMProver.commitSegment(0, program: run.program, rawInputs: inputs, options: Self.options,
+                                                minimumProvenBits: nil)
+        #expect(single.count == 1)
+        let part = try VMProver.proveSegment(0, bindings: [single], program: run.program, rawInputs: inputs,
+                                             options: Self.options, minimumProvenBits: nil)
+        let whole = try VMProver.prove(program: run.program, rawInputs: inputs, options: Self.options, minimumProvenBits: nil,
+                                       checkWitness: false)
+        #expect(try VMSegmentProof.bundle([part]).encoded() == whole.file.encoded())
+        #expect(run.accepts(try VMSegmentProof.bundle([part])))
     }
 }
