@@ -30,6 +30,7 @@ struct Prove: ParsableCommand {
     @Option(help: "FRI queries (default: the fewest giving ≥ 100 proven bits).") var queries: Int?
     @Option(help: "log2 of the blowup factor, 1…4.") var logBlowup: Int?
     @Option(help: "Proof-of-work bits before the queries.") var grinding: Int?
+    @Option(help: "log2 of the FRI folding arity, 1…4.") var logFoldingArity: Int?
     @Option(help: "Worker threads.") var threads: Int = Parallel.defaultThreads
     @Option(help: "Most CPU rows (and tensor rows) per segment.") var segmentRows: Int = WitnessBuilder.defaultSegmentRows
     @Option(help: ArgumentHelp("Distributed proving: work on this segment only (0-based).",
@@ -64,6 +65,7 @@ struct Prove: ParsableCommand {
             if let queries { options.queries = queries }
             if let logBlowup { options.logBlowup = logBlowup }
             if let grinding { options.grindingBits = grinding }
+            if let logFoldingArity { options.logFoldingArity = logFoldingArity }
             do { try options.validate() } catch { throw CLIError("\(error)") }
             let raw: [[Int64]]
             do { raw = try Machine(program: p).quantizeInputs(inputs) } catch { throw CLIError("\(program): \(error)") }
