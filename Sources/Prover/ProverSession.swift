@@ -166,8 +166,16 @@ struct ProverSession {
             let omega = Goldilocks.rootOfUnity(logOrder: logHeights[t])
             let weightsZ = try! DomainEvaluation.lagrangeWeights(at: z, logHeight: logHeights[t])
             let weightsNext = try! DomainEvaluation.lagrangeWeights(at: z * omega, logHeight: logHeights[t])
+            let threads = self.threads
             func at(_ weights: [GoldilocksExt3], _ columns: [[Goldilocks]]) -> [GoldilocksExt3] {
-                columns.map { c in c.withUnsafeBufferPointer { DomainEvaluation.dot(weights, $0.baseAddress!) } }
+                var out = [GoldilocksExt3](repeating: .zero, count: columns.count)
+                out.withUnsafeMutableBufferPointer { buffer in
+                    let dst = SharedMutablePointer(buffer.baseAddress!)
+                    Parallel.forEach(columns.count, threads: threads) { c in
+                        dst.base[c] = columns[c].withUnsafeBufferPointer { DomainEvaluation.dot(weights, $0.baseAddress!) }
+                    }
+                }
+                return out
             }
             openings.append(TableOpenings(
                 mainAtZ: at(weightsZ, input.main[t]), mainAtNext: at(weightsNext, input.main[t]),
