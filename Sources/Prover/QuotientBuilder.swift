@@ -18,12 +18,6 @@ enum QuotientBuilder {
         let logQ = logHeight + (chunks - 1).bitWidth - (chunks - 1).leadingZeroBitCount
         let q = 1 << logQ
         let n = 1 << logHeight
-        let mainColumns = main?.naturalColumns(0..<table.mainWidth, logCount: logQ, threads: threads) ?? []
-        let auxBase = auxiliary?.naturalColumns(0..<(3 * table.auxiliaryWidth), logCount: logQ, threads: threads) ?? []
-        let auxColumns: [[GoldilocksExt3]] = (0..<table.auxiliaryWidth).map { e in
-            (0..<q).map { GoldilocksExt3(auxBase[3 * e][$0], auxBase[3 * e + 1][$0], auxBase[3 * e + 2][$0]) }
-        }
-        let prepColumns = preprocessedLDE.map { lde in (0..<q).map { lde[BitReversal.reverse($0, bits: logQ)] } }
 
         // Selectors at x_i = s·ω_q^i (natural order).
         let shift = LowDegreeExtension.defaultShift
@@ -56,32 +50,83 @@ enum QuotientBuilder {
         var g = GoldilocksExt3.one
         for _ in table.constraints { gammaPowers.append(g); g = g * gamma }
 
+        // The domain is evaluated in windows: the committed LDE rows of a
+        // window, plus `ratio` rows for the next-row values (wrapping at q),
+        // are gathered into natural-order column buffers, so the gathered
+        // copy stays small however large the table. Natural position i sits
+        // at bit-reversed LDE row reverse(i).
+        let window = min(q, 1 << 14)
+        let rows = window + ratio
+        let mw = table.mainWidth, aw = table.auxiliaryWidth, pw = preprocessedLDE.count
+        let mainBuffer = UnsafeMutablePointer<Goldilocks>.allocate(capacity: max(1, mw * rows))
+        let prepBuffer = UnsafeMutablePointer<Goldilocks>.allocate(capacity: max(1, pw * rows))
+        let auxBuffer = UnsafeMutablePointer<GoldilocksExt3>.allocate(capacity: max(1, aw * rows))
+        let selectorBuffer = UnsafeMutablePointer<Goldilocks>.allocate(capacity: 3 * rows)
+        defer { mainBuffer.deallocate(); prepBuffer.deallocate(); auxBuffer.deallocate(); selectorBuffer.deallocate() }
+        let (mainOut, prepOut) = (SharedMutablePointer(mainBuffer), SharedMutablePointer(prepBuffer))
+        let (auxOut, selectorOut) = (SharedMutablePointer(auxBuffer), SharedMutablePointer(selectorBuffer))
+        let inputs = EvaluationInputs(
+            rowCount: rows, nextOffset: ratio, main: (0..<mw).map { UnsafePointer(mainBuffer + $0 * rows) },
+            preprocessed: (0..<pw).map { UnsafePointer(prepBuffer + $0 * rows) },
+            auxiliary: (0..<aw).map { UnsafePointer(auxBuffer + $0 * rows) },
+            selectors: (0..<3).map { UnsafePointer(selectorBuffer + $0 * rows) }, challenges: challenges,
+            publicValues: publicValues, claimedSum: claimedSum)
+        let selectors = [first, last, transition]
+
         var quotient = [GoldilocksExt3](repeating: .zero, count: q)
         let blockSize = 128
-        let blocks = (q + blockSize - 1) / blockSize
-        quotient.withUnsafeMutableBufferPointer { out in
-            let dst = SharedMutablePointer(out.baseAddress!)
-            EvaluationInputs.with(rowCount: q, nextOffset: ratio, main: mainColumns, preprocessed: prepColumns,
-                                  auxiliary: auxColumns, selectors: [first, last, transition], challenges: challenges,
-                                  publicValues: publicValues, claimedSum: claimedSum) { inputs in
-                Parallel.forEachChunk(blocks, threads: threads) { range in
-                    let evaluator = BlockEvaluator(program: table.program, blockSize: blockSize)
-                    var acc = [GoldilocksExt3](repeating: .zero, count: blockSize)
-                    for block in range {
-                        let start = block * blockSize
-                        let count = min(blockSize, q - start)
-                        evaluator.run(start: start, count: count, inputs: inputs)
-                        for r in 0..<count { acc[r] = .zero }
-                        for j in 0..<table.constraints.count {
-                            let gj = gammaPowers[j]
-                            if let values = evaluator.baseRoot(j) {
-                                for r in 0..<count { acc[r] = acc[r] + gj * values[r] }
-                            } else {
-                                let values = evaluator.extensionRoot(j)!
-                                for r in 0..<count { acc[r] = acc[r] + gj * values[r] }
+        Self.withPointer(main) { mainLDE in
+            Self.withPointer(auxiliary) { auxLDE in
+                withColumnPointers(preprocessedLDE) { prepLDE in
+                    withColumnPointers(selectors) { selectorValues in
+                        quotient.withUnsafeMutableBufferPointer { out in
+                            let dst = SharedMutablePointer(out.baseAddress!)
+                            for base in stride(from: 0, to: q, by: window) {
+                                Parallel.forEachChunk(rows, granularity: 1 << 10, threads: threads) { range in
+                                    for r in range {
+                                        let i = (base + r) & (q - 1)
+                                        let lde = BitReversal.reverse(i, bits: logQ)
+                                        if let mainLDE {
+                                            let row = mainLDE + lde * mw
+                                            for c in 0..<mw { (mainOut.base + c * rows + r).initialize(to: row[c]) }
+                                        }
+                                        if let auxLDE {
+                                            let row = auxLDE + lde * 3 * aw
+                                            for e in 0..<aw {
+                                                (auxOut.base + e * rows + r).initialize(
+                                                    to: GoldilocksExt3(row[3 * e], row[3 * e + 1], row[3 * e + 2]))
+                                            }
+                                        }
+                                        for c in 0..<pw { (prepOut.base + c * rows + r).initialize(to: prepLDE[c][lde]) }
+                                        for k in 0..<3 { (selectorOut.base + k * rows + r).initialize(to: selectorValues[k][i]) }
+                                    }
+                                }
+                                let blocks = (window + blockSize - 1) / blockSize
+                                Parallel.forEachChunk(blocks, threads: threads) { range in
+                                    let evaluator = BlockEvaluator(program: table.program, blockSize: blockSize)
+                                    var acc = [GoldilocksExt3](repeating: .zero, count: blockSize)
+                                    for block in range {
+                                        let start = block * blockSize
+                                        let count = min(blockSize, window - start)
+                                        evaluator.run(start: start, count: count, inputs: inputs)
+                                        for r in 0..<count { acc[r] = .zero }
+                                        for j in 0..<table.constraints.count {
+                                            let gj = gammaPowers[j]
+                                            if let values = evaluator.baseRoot(j) {
+                                                for r in 0..<count { acc[r] = acc[r] + gj * values[r] }
+                                            } else {
+                                                let values = evaluator.extensionRoot(j)!
+                                                for r in 0..<count { acc[r] = acc[r] + gj * values[r] }
+                                            }
+                                        }
+                                        for r in 0..<count {
+                                            let i = base + start + r
+                                            dst.base[i] = acc[r] * vanishingInverse[i % ratio]
+                                        }
+                                    }
+                                }
                             }
                         }
-                        for r in 0..<count { dst.base[start + r] = acc[r] * vanishingInverse[(start + r) % ratio] }
                     }
                 }
             }
@@ -94,6 +139,12 @@ enum QuotientBuilder {
             for c in 0..<3 { result.append(Array(components[c][k * n ..< (k + 1) * n])) }
         }
         return result
+    }
+
+    /// Calls `body` with a stable pointer to the matrix's values (nil for no matrix).
+    static func withPointer<R>(_ matrix: CommittedMatrix?, _ body: (UnsafePointer<Goldilocks>?) -> R) -> R {
+        guard let matrix else { return body(nil) }
+        return matrix.matrix.values.withUnsafeBufferPointer { body($0.baseAddress!) }
     }
 }
 
