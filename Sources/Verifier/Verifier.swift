@@ -36,8 +36,11 @@ public enum Verifier {
         }
         if proofs.count == 1 { return try verify(proofs[0], input: inputs[0], policy: policy) }
         var sessions = [VerifierSession]()
+        // Levels by (options, heights), so a bundle of many alike segments
+        // (or a hostile one) computes each distinct level once.
+        var levels = [String: SecurityLevel]()
         for (proof, input) in zip(proofs, inputs) {
-            sessions.append(try VerifierSession(proof, input: input, policy: policy))
+            sessions.append(try VerifierSession(proof, input: input, policy: policy, levels: &levels))
         }
         let security = SecurityLevel.segmented(sessions.map(\.security))
         guard security.provenBits >= policy.minimumProvenBits else {
@@ -66,12 +69,24 @@ struct VerifierSession {
     private var transcript: ProtocolTranscript
 
     init(_ proof: Proof, input: VerifierInput, policy: VerifierPolicy) throws(STARKError) {
+        var levels = [String: SecurityLevel]()
+        try self.init(proof, input: input, policy: policy, levels: &levels)
+    }
+
+    /// - Parameter levels: security levels already computed, keyed by AIR, options and heights.
+    init(_ proof: Proof, input: VerifierInput, policy: VerifierPolicy, levels: inout [String: SecurityLevel]) throws(STARKError) {
         let air = input.air
         let options = proof.options
         try options.validate()
         try ProofShape.check(proof, input: input, policy: policy)
         logHeights = proof.tables.map(\.logHeight)
-        security = SecurityLevel(options: options, air: air, logHeights: logHeights)
+        // Everything SecurityLevel reads from the AIR, the options and the heights.
+        let shape = air.tables.map { "\($0.constraints.count),\($0.mainWidth),\($0.auxiliaryWidth),\($0.interactions.count)" }
+        let key = "\(shape)|\(air.maxMessageLength)|\(options)|\(logHeights)"
+        if let known = levels[key] { security = known } else {
+            security = SecurityLevel(options: options, air: air, logHeights: logHeights)
+            levels[key] = security
+        }
         guard security.provenBits >= policy.minimumProvenBits else {
             throw .policyViolation(String(format: "%.1f proven bits < required %.1f", security.provenBits, policy.minimumProvenBits))
         }
