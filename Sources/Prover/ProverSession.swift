@@ -19,6 +19,7 @@ struct ProverSession {
     private var report = ProverReport()
     private var clock = PhaseClock()
     private var mainCommits: [CommittedMatrix?]?
+    private var mainRound: CommitmentRound?
     private var mainRoot: Digest?
 
     init(_ input: ProverInput, options: ProofOptions, threads: Int) throws(STARKError) {
@@ -78,27 +79,28 @@ struct ProverSession {
         return total
     }
 
-    private func commitMainTrace() -> (commits: [CommittedMatrix?], root: Digest?) {
+    private func commitMainTrace() -> (commits: [CommittedMatrix?], round: CommitmentRound?) {
         let commits: [CommittedMatrix?] = input.air.tables.indices.map { t in
             input.air.tables[t].mainWidth == 0 ? nil
                 : CommittedMatrix(evaluations: input.main[t], logBlowup: options.logBlowup, threads: threads)
         }
-        return (commits, CommitmentRound(commits, threads: threads)?.root)
+        return (commits, CommitmentRound(commits, threads: threads))
     }
 
     /// Phase 1: commits the main trace; returns the transcript's binding.
     mutating func commitMain() -> Digest {
-        let (commits, root) = commitMainTrace()
+        let (commits, round) = commitMainTrace()
         mainCommits = commits
-        mainRoot = root
-        transcript.absorbMainRoots([root])
+        mainRound = round
+        mainRoot = round?.root
+        transcript.absorbMainRoots([mainRoot])
         report.phases.append(("main trace commit", clock.lap()))
         return transcript.segmentBinding()
     }
 
     /// Drops the main trace's LDE until `finish` recomputes it (segments:
     /// one segment's LDE in memory at a time).
-    mutating func releaseMainCommitment() { mainCommits = nil }
+    mutating func releaseMainCommitment() { mainCommits = nil; mainRound = nil }
 
     /// Phase 2: LogUp columns (with the shared challenges, or ones drawn
     /// from this transcript), quotients, openings, DEEP and FRI.
@@ -107,14 +109,15 @@ struct ProverSession {
         let tables = air.tables
         clock = PhaseClock()   // other segments may have run since phase 1
         let main: [CommittedMatrix?]
-        if let mainCommits { main = mainCommits } else {
-            let (commits, root) = commitMainTrace()
-            guard root == mainRoot else { throw .invalidInput("the main trace changed between the two phases") }
-            main = commits
+        let mainRound: CommitmentRound?
+        if let mainCommits { (main, mainRound) = (mainCommits, self.mainRound) } else {
+            let (commits, round) = commitMainTrace()
+            guard round?.root == mainRoot else { throw .invalidInput("the main trace changed between the two phases") }
+            (main, mainRound) = (commits, round)
             report.phases.append(("main trace recommit", clock.lap()))
         }
         mainCommits = nil
-        let mainRound = CommitmentRound(main, threads: threads)
+        self.mainRound = nil
 
         // 2. LogUp columns.
         let challenges = transcript.logUpChallenges(air: air, shared: shared)
