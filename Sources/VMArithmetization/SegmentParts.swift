@@ -20,10 +20,7 @@ public struct SegmentBinding: Sendable, Equatable {
 
     public func encoded() -> [UInt8] {
         var w = ByteWriter()
-        w.write(raw: Self.magic)
-        w.write(UInt16(1))
-        w.write(UInt32(index))
-        w.write(UInt32(count))
+        writeHeader(&w, magic: Self.magic, index: index, count: count)
         w.write(raw: binding.bytes)
         return w.bytes
     }
@@ -31,13 +28,7 @@ public struct SegmentBinding: Sendable, Equatable {
     public static func decode(_ bytes: [UInt8]) throws(VMArithmetizationError) -> SegmentBinding {
         var r = ByteReader(bytes)
         do {
-            guard Array(try r.readBytes(4)) == magic, try r.readUInt16() == 1 else {
-                throw VMArithmetizationError.statement("not a zkvm segment binding (bad magic or version)")
-            }
-            let index = Int(try r.readUInt32()), count = Int(try r.readUInt32())
-            guard count >= 1, count <= VMProofFile.maxSegments, index < count else {
-                throw VMArithmetizationError.statement("segment binding: index \(index) of \(count) segments")
-            }
+            let (index, count) = try readHeader(&r, magic: magic, what: "segment binding")
             let digest = Digest(bytes: try r.readBytes(Digest.byteCount))!
             try r.finish()
             return SegmentBinding(index: index, count: count, binding: digest)
@@ -67,44 +58,20 @@ public struct VMSegmentProof: Sendable, Equatable {
 
     public func encoded() -> [UInt8] {
         var w = ByteWriter()
-        w.write(raw: Self.magic)
-        w.write(UInt16(1))
-        w.write(UInt32(index))
-        w.write(UInt32(count))
+        writeHeader(&w, magic: Self.magic, index: index, count: count)
         w.write(raw: statement.encoded())
-        let b = segment.boundary
-        for v in [b.pcStart, b.tsStart, b.pcEnd, b.tsEnd] { w.write(v) }
-        w.write(UInt32(segment.proof.count))
-        w.write(raw: segment.proof)
+        segment.encode(into: &w)
         return w.bytes
     }
 
     public static func decode(_ bytes: [UInt8]) throws(VMArithmetizationError) -> VMSegmentProof {
         var r = ByteReader(bytes)
         do {
-            guard Array(try r.readBytes(4)) == magic, try r.readUInt16() == 1 else {
-                throw VMArithmetizationError.statement("not a zkvm segment proof (bad magic or version)")
-            }
-            let index = Int(try r.readUInt32()), count = Int(try r.readUInt32())
-            guard count >= 1, count <= VMProofFile.maxSegments, index < count else {
-                throw VMArithmetizationError.statement("segment proof: index \(index) of \(count) segments")
-            }
+            let (index, count) = try readHeader(&r, magic: magic, what: "segment proof")
             let statement = try VMStatement.decode(from: &r)
-            var values = [UInt64]()
-            for _ in 0..<4 {
-                let offset = r.offset
-                let v = try r.readUInt64()
-                guard v <= SegmentBoundary.maxValue else {
-                    throw VMArithmetizationError.statement("segment boundary value out of range at byte \(offset)")
-                }
-                values.append(v)
-            }
-            let n = try r.readCount(maximum: 1 << 30, minimumItemSize: 1)
-            let proof = Array(try r.readBytes(n))
+            let segment = try VMProofFile.Segment.decode(from: &r)
             try r.finish()
-            return VMSegmentProof(statement: statement, index: index, count: count, segment: .init(
-                boundary: SegmentBoundary(pcStart: values[0], tsStart: values[1], pcEnd: values[2], tsEnd: values[3]),
-                proof: proof))
+            return VMSegmentProof(statement: statement, index: index, count: count, segment: segment)
         } catch let error as VMArithmetizationError {
             throw error
         } catch {
@@ -125,4 +92,24 @@ public struct VMSegmentProof: Sendable, Equatable {
         }
         return VMProofFile(statement: first.statement, segments: sorted.map(\.segment))
     }
+}
+
+/// magic, u16 version 1, u32 index, u32 count.
+private func writeHeader(_ w: inout ByteWriter, magic: [UInt8], index: Int, count: Int) {
+    w.write(raw: magic)
+    w.write(UInt16(1))
+    w.write(UInt32(index))
+    w.write(UInt32(count))
+}
+
+/// Reads and checks the header: magic, version 1, index < count ≤ `VMProofFile.maxSegments`.
+private func readHeader(_ r: inout ByteReader, magic: [UInt8], what: String) throws -> (index: Int, count: Int) {
+    guard Array(try r.readBytes(4)) == magic, try r.readUInt16() == 1 else {
+        throw VMArithmetizationError.statement("not a zkvm \(what) (bad magic or version)")
+    }
+    let index = Int(try r.readUInt32()), count = Int(try r.readUInt32())
+    guard count >= 1, count <= VMProofFile.maxSegments, index < count else {
+        throw VMArithmetizationError.statement("\(what): index \(index) of \(count) segments")
+    }
+    return (index, count)
 }

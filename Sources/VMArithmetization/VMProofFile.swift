@@ -19,6 +19,28 @@ public struct VMProofFile: Sendable, Equatable {
             self.boundary = boundary
             self.proof = proof
         }
+
+        /// pcStart, tsStart, pcEnd, tsEnd (u64 each, ≤ 2^48), then u32 length and the proof bytes.
+        func encode(into w: inout ByteWriter) {
+            for v in [boundary.pcStart, boundary.tsStart, boundary.pcEnd, boundary.tsEnd] { w.write(v) }
+            w.write(UInt32(proof.count))
+            w.write(raw: proof)
+        }
+
+        static func decode(from r: inout ByteReader) throws -> Segment {
+            var values = [UInt64]()
+            for _ in 0..<4 {
+                let offset = r.offset
+                let v = try r.readUInt64()
+                guard v <= SegmentBoundary.maxValue else {
+                    throw VMArithmetizationError.statement("segment boundary value out of range at byte \(offset)")
+                }
+                values.append(v)
+            }
+            let n = try r.readCount(maximum: 1 << 30, minimumItemSize: 1)
+            return Segment(boundary: SegmentBoundary(pcStart: values[0], tsStart: values[1], pcEnd: values[2], tsEnd: values[3]),
+                           proof: Array(try r.readBytes(n)))
+        }
     }
 
     public var statement: VMStatement
@@ -47,11 +69,7 @@ public struct VMProofFile: Sendable, Equatable {
         w.write(Self.version)
         w.write(UInt32(segments.count))
         w.write(raw: statement.encoded())
-        for s in segments {
-            for v in [s.boundary.pcStart, s.boundary.tsStart, s.boundary.pcEnd, s.boundary.tsEnd] { w.write(v) }
-            w.write(UInt32(s.proof.count))
-            w.write(raw: s.proof)
-        }
+        for s in segments { s.encode(into: &w) }
         return w.bytes
     }
 
@@ -66,20 +84,7 @@ public struct VMProofFile: Sendable, Equatable {
             guard count >= 1 else { throw VMArithmetizationError.statement("a proof file needs at least one segment") }
             let statement = try VMStatement.decode(from: &r)
             var segments = [Segment]()
-            for _ in 0..<count {
-                var values = [UInt64]()
-                for _ in 0..<4 {
-                    let offset = r.offset
-                    let v = try r.readUInt64()
-                    guard v <= SegmentBoundary.maxValue else {
-                        throw VMArithmetizationError.statement("segment boundary value out of range at byte \(offset)")
-                    }
-                    values.append(v)
-                }
-                let n = try r.readCount(maximum: 1 << 30, minimumItemSize: 1)
-                segments.append(Segment(boundary: SegmentBoundary(pcStart: values[0], tsStart: values[1], pcEnd: values[2],
-                                                                  tsEnd: values[3]), proof: Array(try r.readBytes(n))))
-            }
+            for _ in 0..<count { segments.append(try Segment.decode(from: &r)) }
             try r.finish()
             return VMProofFile(statement: statement, segments: segments)
         } catch let error as VMArithmetizationError {
