@@ -257,4 +257,39 @@ import VMVerifier
         #expect(try VMSegmentProof.bundle([part]).encoded() == whole.file.encoded())
         #expect(run.accepts(try VMSegmentProof.bundle([part])))
     }
+
+    /// Bindings and segment proofs read from untrusted files: every
+    /// truncation is refused with an error, every single-bit flip either
+    /// decodes or is refused (no trap), and a flipped magic, version or
+    /// index is refused.
+    @Test func bindingAndSegmentProofDecodersRefuseHostileBytes() throws {
+        let run = try Run()
+        let binding = try VMProver.commitSegment(0, program: run.program, rawInputs: VMSoundnessTests.inputs,
+                                                 options: Self.options, segmentRows: 8, minimumProvenBits: nil)
+        let count = binding.count
+        let bindings = try (0..<count).map {
+            try VMProver.commitSegment($0, program: run.program, rawInputs: VMSoundnessTests.inputs, options: Self.options,
+                                       segmentRows: 8, minimumProvenBits: nil)
+        }
+        let part = try VMProver.proveSegment(0, bindings: bindings, program: run.program, rawInputs: VMSoundnessTests.inputs,
+                                             options: Self.options, segmentRows: 8, minimumProvenBits: nil)
+        for bytes in [binding.encoded(), part.encoded()] {
+            let decode: ([UInt8]) throws -> Void = bytes == binding.encoded()
+                ? { _ = try SegmentBinding.decode($0) } : { _ = try VMSegmentProof.decode($0) }
+            try decode(bytes)
+            for n in 0..<bytes.count {
+                #expect(throws: VMArithmetizationError.self) { try decode(Array(bytes.prefix(n))) }
+            }
+            for i in stride(from: 0, to: bytes.count, by: max(1, bytes.count / 300)) {
+                var mutated = bytes
+                mutated[i] ^= UInt8(1 << (i % 8))
+                _ = try? decode(mutated)
+            }
+            for i in 0..<10 {   // magic, version, index (a changed count may still be a valid count)
+                var mutated = bytes
+                mutated[i] ^= 0x80
+                #expect(throws: VMArithmetizationError.self) { try decode(mutated) }
+            }
+        }
+    }
 }
