@@ -1,4 +1,5 @@
 import Field
+import Parallel
 
 /// The columns a `BlockEvaluator` reads: one domain of `rowCount` points in
 /// natural order, with "next row" meaning `nextOffset` positions further
@@ -52,20 +53,6 @@ extension EvaluationInputs {
             }
         }
     }
-}
-
-/// Calls `body` with stable pointers to every column's storage.
-public func withColumnPointers<T, R>(_ columns: [[T]], _ body: ([UnsafePointer<T>]) throws -> R) rethrows -> R {
-    var pointers = [UnsafePointer<T>]()
-    pointers.reserveCapacity(columns.count)
-    func recurse(_ i: Int) throws -> R {
-        if i == columns.count { return try body(pointers) }
-        return try columns[i].withUnsafeBufferPointer { buffer in
-            pointers.append(buffer.baseAddress!)
-            return try recurse(i + 1)
-        }
-    }
-    return try recurse(0)
 }
 
 /// Interprets a `ConstraintProgram` over blocks of rows, one operation at a

@@ -47,7 +47,7 @@ public struct MixedMerkleTree: Sendable {
             let iv = MerkleHashing.leafIV(width: max(1, total))
             levels[k] = [Digest](unsafeUninitializedCapacity: count) { buffer, initialized in
                 let out = SharedMutablePointer(buffer.baseAddress!)
-                Self.withValuePointers(here.map { matrices[$0] }) { sources in
+                withColumnPointers(here.map { matrices[$0].values }) { sources in
                     Parallel.forEachChunk(count, granularity: 256, threads: count >= 1024 ? threads : 1) { range in
                         let scratch = UnsafeMutablePointer<Goldilocks>.allocate(capacity: max(1, total))
                         defer { scratch.deallocate() }
@@ -75,19 +75,6 @@ public struct MixedMerkleTree: Sendable {
             }
         }
         self.levels = levels
-    }
-
-    /// Calls `body` with stable pointers to every matrix's values.
-    static func withValuePointers<R>(_ matrices: [RowMajorMatrix], _ body: ([UnsafePointer<Goldilocks>]) -> R) -> R {
-        var pointers = [UnsafePointer<Goldilocks>]()
-        func recurse(_ i: Int) -> R {
-            if i == matrices.count { return body(pointers) }
-            return matrices[i].values.withUnsafeBufferPointer { buffer in
-                pointers.append(buffer.baseAddress!)
-                return recurse(i + 1)
-            }
-        }
-        return recurse(0)
     }
 
     /// Opens the tree at top-level indices: for each matrix its rows at the

@@ -85,3 +85,18 @@ public struct SharedMutablePointer<Element>: @unchecked Sendable {
     public let base: UnsafeMutablePointer<Element>
     @inlinable public init(_ base: UnsafeMutablePointer<Element>) { self.base = base }
 }
+
+/// Calls `body` with stable pointers to every array's storage (columns,
+/// matrices), entered once for a whole kernel. No array may be empty.
+public func withColumnPointers<T, R>(_ columns: [[T]], _ body: ([UnsafePointer<T>]) throws -> R) rethrows -> R {
+    var pointers = [UnsafePointer<T>]()
+    pointers.reserveCapacity(columns.count)
+    func recurse(_ i: Int) throws -> R {
+        if i == columns.count { return try body(pointers) }
+        return try columns[i].withUnsafeBufferPointer { buffer in
+            pointers.append(buffer.baseAddress!)
+            return try recurse(i + 1)
+        }
+    }
+    return try recurse(0)
+}

@@ -85,30 +85,6 @@ struct CommittedMatrix {
         }
         return RowMajorMatrix(width: width, values: values)
     }
-
-    /// Columns `columns` on the first 2^logCount rows (a smaller coset in
-    /// bit-reversed order), permuted to natural order. Each worker reads
-    /// whole rows (one cache-friendly pass over the matrix) for a range of
-    /// output positions.
-    func naturalColumns(_ columns: Range<Int>, logCount: Int, threads: Int) -> [[Goldilocks]] {
-        let count = 1 << logCount
-        let w = width, k = columns.count, first = columns.lowerBound
-        guard k > 0 else { return [] }
-        let buffers = (0..<k).map { _ in UnsafeMutablePointer<Goldilocks>.allocate(capacity: count) }
-        defer { for b in buffers { b.deallocate() } }
-        matrix.values.withUnsafeBufferPointer { src in
-            let source = src.baseAddress!
-            let targets = buffers.map { SharedMutablePointer($0) }
-            Parallel.forEachChunk(count, granularity: 1 << 12, threads: threads) { range in
-                for i in range {
-                    let row = source + BitReversal.reverse(i, bits: logCount) * w + first
-                    for j in 0..<k { (targets[j].base + i).initialize(to: row[j]) }
-                }
-            }
-        }
-        let out = buffers.map { b in Array(UnsafeBufferPointer(start: b, count: count)) }
-        return out
-    }
 }
 
 /// One commitment round: the mixed-height tree over its tables' matrices.

@@ -60,7 +60,7 @@ enum DeepComposition {
             let hasNext: Bool
         }
         var out = [GoldilocksExt3](repeating: .zero, count: size)
-        withMatrixPointers(parts.map(\.matrix.matrix)) { rowPointers in
+        withColumnPointers(parts.map(\.matrix.matrix.values)) { rowPointers in
             let kernels = parts.enumerated().map { i, part in
                 let w = part.matrix.width
                 let powers = UnsafeMutablePointer<UInt64>.allocate(capacity: 6 * w)
@@ -115,11 +115,6 @@ enum DeepComposition {
         BitReversal.permute(&natural)
         return natural
     }
-}
-
-/// Calls `body` with stable pointers to every matrix's values.
-func withMatrixPointers<R>(_ matrices: [RowMajorMatrix], _ body: ([UnsafePointer<Goldilocks>]) throws -> R) rethrows -> R {
-    try withColumnPointers(matrices.map(\.values), body)
 }
 
 /// Σ v_k·(e0_k, e1_k, e2_k) over base values v_k and extension coefficients

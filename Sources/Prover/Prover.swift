@@ -32,7 +32,7 @@ public enum Prover {
                                      threads: Int = Parallel.defaultThreads,
                                      progress: (String) -> Void = { _ in }) throws(STARKError) -> (proofs: [Proof], reports: [ProverReport]) {
         guard !inputs.isEmpty else { throw .invalidInput("no segments") }
-        if inputs.count == 1 {
+        if inputs.count == 1 {   // an ordinary proof, kept in memory between its phases
             let (proof, report) = try prove(inputs[0], options: options, checkWitness: checkWitness, threads: threads)
             return ([proof], [report])
         }
@@ -46,7 +46,9 @@ public enum Prover {
             sessions.append(session)
         }
         let maxMessageLength = inputs.map(\.air.maxMessageLength).max()!
-        let shared = ProtocolTranscript.sharedLogUpChallenges(bindings: bindings, maxMessageLength: maxMessageLength)
+        guard let shared = ProtocolTranscript.sharedLogUpChallenges(bindings: bindings, maxMessageLength: maxMessageLength) else {
+            throw .invalidInput("shared challenges need two or more segments")
+        }
         if checkWitness {
             var total = GoldilocksExt3.zero
             for i in sessions.indices { total = total + (try sessions[i]!.checkWitness(challenges: shared.challenges)) }
@@ -82,9 +84,7 @@ public enum Prover {
         guard session.commitMain() == bindings[index] else {
             throw .invalidInput("segment \(index): this witness does not give the binding listed for it")
         }
-        // One segment is an ordinary proof with its own challenges, as `proveSegments` and the verifier treat it.
-        let shared = bindings.count == 1 ? nil
-            : ProtocolTranscript.sharedLogUpChallenges(bindings: bindings, maxMessageLength: input.air.maxMessageLength)
+        let shared = ProtocolTranscript.sharedLogUpChallenges(bindings: bindings, maxMessageLength: input.air.maxMessageLength)
         return try session.finish(shared: shared).proof
     }
 }

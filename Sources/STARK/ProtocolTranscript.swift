@@ -40,8 +40,10 @@ public struct ProtocolTranscript {
     /// The LogUp challenges shared by all segments of one run: α and β drawn
     /// from a transcript that absorbs the segment count and every segment's
     /// binding in order, so no segment's challenges exist before every
-    /// segment's main trace is committed.
-    public static func sharedLogUpChallenges(bindings: [Digest], maxMessageLength: Int) -> SharedLogUpChallenges {
+    /// segment's main trace is committed. A run of one segment is an
+    /// ordinary proof drawing its own challenges: nil.
+    public static func sharedLogUpChallenges(bindings: [Digest], maxMessageLength: Int) -> SharedLogUpChallenges? {
+        guard bindings.count > 1 else { return nil }
         var t = Transcript(domain: "zkvm-stark-segments-v1")
         t.absorb("segments", integer: UInt64(bindings.count))
         for b in bindings { t.absorb("segment binding", b) }

@@ -34,7 +34,6 @@ public enum Verifier {
         guard !proofs.isEmpty, proofs.count == inputs.count else {
             throw .invalidInput("\(proofs.count) segment proofs for \(inputs.count) segment statements")
         }
-        if proofs.count == 1 { return try verify(proofs[0], input: inputs[0], policy: policy) }
         var sessions = [VerifierSession]()
         // Levels by (options, heights), so a bundle of many alike segments
         // (or a hostile one) computes each distinct level once.
