@@ -3,15 +3,19 @@
 /// Every register and memory cell holds a signed integer in the value range
 /// V = [−2^31, 2^31 − 1]; a tensor's real value is raw / 2^scale. Tensor
 /// instructions accumulate exactly (no intermediate rounding) and the final
-/// accumulator must lie in A = [−2^62, 2^62) before it is rescaled back into V.
+/// accumulator must lie in A = (−2^61, 2^61) before it is rescaled back into V.
+/// (2^61 keeps a two-product multiply-accumulate an integer equation in the
+/// field, Spec/vm-air.md §6b.)
 /// Results outside V (or A) are VM faults, never wrapped.
 public enum FixedPoint {
     /// Smallest value a register or memory cell may hold: −2^31.
     public static let minValue: Int64 = -(1 << 31)
     /// Largest value a register or memory cell may hold: 2^31 − 1.
     public static let maxValue: Int64 = (1 << 31) - 1
-    /// Accumulators of tensor instructions must satisfy |acc| < 2^62.
-    public static let accumulatorBound: Int64 = 1 << 62
+    /// Accumulators of tensor instructions must satisfy |acc| < 2^61.
+    public static let accumulatorLogBound = 61
+    /// 2^61: the exclusive bound on |acc|.
+    public static let accumulatorBound: Int64 = 1 << accumulatorLogBound
     /// Rescaling shifts are in 0…31.
     public static let maxShift = 31
     /// Tensor scales (fractional bits) are in 0…24.
@@ -21,7 +25,7 @@ public enum FixedPoint {
     @inlinable
     public static func inRange(_ x: Int64) -> Bool { x >= minValue && x <= maxValue }
 
-    /// True when `x` is a valid accumulator (|x| < 2^62).
+    /// True when `x` is a valid accumulator (|x| < 2^61).
     @inlinable
     public static func accumulatorInRange(_ x: Int64) -> Bool {
         x > -accumulatorBound && x < accumulatorBound
@@ -30,7 +34,7 @@ public enum FixedPoint {
     /// The documented rounding rule: round half up,
     ///   rescale(x, s) = ⌊(x + 2^(s−1)) / 2^s⌋   (s ≥ 1),   rescale(x, 0) = x.
     /// Provable with one range check: x + 2^(s−1) = q·2^s + r, 0 ≤ r < 2^s.
-    /// - Precondition: x is an accumulator (|x| < 2^62), 0 ≤ s ≤ 31.
+    /// - Precondition: x is an accumulator (|x| < 2^61), 0 ≤ s ≤ 31.
     @inlinable
     public static func rescale(_ x: Int64, shift s: Int) -> Int64 {
         precondition(s >= 0 && s <= maxShift && accumulatorInRange(x))

@@ -8,12 +8,14 @@ import ISA
 /// executes steps and looks each one up in this preprocessed list; loops,
 /// address patterns and write order need no constraints of their own.
 ///
-/// Each step reads up to three cells (A at baseA + aOffset, B at baseB +
-/// bOffset, C at the absolute cOffset — a matmul bias), accumulates, and may
-/// write one cell (D at baseD + dOffset). Reads of step s use timestamps
-/// T + 8 + 3s (+1, +2); writes use T + 8 + writeTime with writeTime =
-/// 3·steps + writeIndex, after every read of the instruction, in the VM's
-/// write order.
+/// Each step reads up to five cells (A at baseA + aOffset, B at baseB +
+/// bOffset, C at the absolute cOffset — a matmul bias — and, in a matmul's
+/// second lane, A1 at baseA + aOffset1 and B1 at baseB + bOffset1),
+/// accumulates, and may write one cell (D at baseD + dOffset). A matmul step
+/// performs two multiply-accumulates (vm-air.md §6b). Reads of step s use
+/// timestamps T + 8 + 5s + slot (slots A 0, B 1, C 2, A1 3, B1 4); writes use
+/// T + 8 + writeTime with writeTime = 5·steps + writeIndex, after every read
+/// of the instruction, in the VM's write order.
 public struct MicroStep: Sendable, Equatable {
     public var descriptor = 0
     public var step = 0
@@ -37,6 +39,13 @@ public struct MicroStep: Sendable, Equatable {
     public var parameter1: Int64 = 0, parameter2: Int64 = 0
     /// 2^s and 2^(s−1) (0 for s = 0) for rescaling results.
     public var pow: Int64 = 0, half: Int64 = 0
+    /// The second multiply-accumulate lane of a matmul step: acc also adds
+    /// A1·B1, read at baseA + aOffset1 and baseB + bOffset1.
+    public var lane1 = false
+    public var aOffset1: Int64 = 0, bOffset1: Int64 = 0
+
+    /// Timestamp slots per step: reads of A, B, C, A1, B1.
+    public static let readsPerStep: Int64 = 5
 
     /// The fields in bus-message order.
     public var fields: [Int64] {
@@ -46,14 +55,14 @@ public struct MicroStep: Sendable, Equatable {
                 b(accMac), b(accSum), b(accMax), b(accArgmax),
                 b(resultRescale), b(resultAcc), b(resultIndex), b(resultCopy), b(resultAdd), b(resultSub),
                 b(resultMax), b(resultMin), b(resultClamp), b(resultLookup),
-                parameter1, parameter2, pow, half]
+                parameter1, parameter2, pow, half, b(lane1), aOffset1, bOffset1]
     }
-    public static let fieldCount = 34
+    public static let fieldCount = 37
 }
 
 public enum MicroCode {
     /// Steps of every descriptor, descriptor by descriptor; with each
-    /// descriptor's step count and timestamp span (3·steps + writes).
+    /// descriptor's step count and timestamp span (5·steps + writes).
     public static func expand(_ program: Program) -> (steps: [MicroStep], counts: [Int], spans: [Int64]) {
         var all = [MicroStep]()
         var counts = [Int](), spans = [Int64]()
@@ -65,10 +74,10 @@ public enum MicroCode {
                 steps[i].step = i
                 steps[i].isStart = i == 0
                 steps[i].isLast = i == steps.count - 1
-                if steps[i].write { steps[i].writeTime += 3 * Int64(steps.count) }
+                if steps[i].write { steps[i].writeTime += MicroStep.readsPerStep * Int64(steps.count) }
             }
             counts.append(steps.count)
-            spans.append(3 * Int64(steps.count) + writes)
+            spans.append(MicroStep.readsPerStep * Int64(steps.count) + writes)
             all += steps
         }
         return (all, counts, spans)
@@ -89,19 +98,27 @@ public enum MicroCode {
         func writing(_ s: inout MicroStep, _ d: Int64) { s.write = true; s.dOffset = d; s.writeTime = writeIndex; writeIndex += 1 }
         switch op {
         case .matmul(let mm):
+            // Output (i, j) sums k products; a step takes two of them (lanes 0
+            // and 1), so it has ⌈k/2⌉ steps (one with the bias alone if k = 0).
             for i in 0..<max(0, mm.m) {
                 for j in 0..<max(0, mm.n) {
-                    let k = max(1, mm.k)
-                    for t in 0..<k {
+                    let pairs = max(1, (mm.k + 1) / 2)
+                    for p in 0..<pairs {
                         var s = MicroStep()
                         s.accMac = true
-                        s.groupFirst = t == 0
-                        if mm.k > 0 {
+                        s.groupFirst = p == 0
+                        let t = 2 * p
+                        if t < mm.k {
                             s.readA = true; s.aOffset = mm.a + i * mm.aRowStride + t * mm.aColStride
                             s.readB = true; s.bOffset = mm.b + t * mm.bRowStride + j * mm.bColStride
                         }
-                        if t == 0, let bias = mm.bias { s.readC = true; s.cOffset = bias + j }
-                        if t == k - 1 { rescaling(&s, shift: mm.shift); writing(&s, mm.dst + i * mm.dstRowStride + j) }
+                        if t + 1 < mm.k {
+                            s.lane1 = true
+                            s.aOffset1 = mm.a + i * mm.aRowStride + (t + 1) * mm.aColStride
+                            s.bOffset1 = mm.b + (t + 1) * mm.bRowStride + j * mm.bColStride
+                        }
+                        if p == 0, let bias = mm.bias { s.readC = true; s.cOffset = bias + j }
+                        if p == pairs - 1 { rescaling(&s, shift: mm.shift); writing(&s, mm.dst + i * mm.dstRowStride + j) }
                         out.append(s)
                     }
                 }

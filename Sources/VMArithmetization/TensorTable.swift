@@ -55,6 +55,8 @@ enum TensorTable {
         t.assertZero("A is 0 unless read", (1 - c(T.readA)) * va)
         t.assertZero("B is 0 unless read", (1 - c(T.readB)) * vb)
         t.assertZero("C is 0 unless read", (1 - c(T.readC)) * vc)
+        t.assertZero("A1 is 0 unless read", (1 - c(T.lane1)) * c(T.va1))
+        t.assertZero("B1 is 0 unless read", (1 - c(T.lane1)) * c(T.vb1))
 
         // Accumulation.
         let groupFirst = c(T.groupFirst)
@@ -62,8 +64,11 @@ enum TensorTable {
         t.assertZero("previous index starts at 0", groupFirst * c(T.previousIndex))
         t.assertOnTransition("previous accumulator links rows", (1 - n(T.groupFirst)) * (n(T.previousAcc) - acc))
         t.assertOnTransition("previous index links rows", (1 - n(T.groupFirst)) * (n(T.previousIndex) - c(T.accIndex)))
+        // Two lanes: acc = prevAcc + C + A·B + A1·B1 (lane 1 only in matmul
+        // steps, whose microcode also sets accMac).
         t.assertZero("sum and multiply-accumulate",
-                     (c(T.accMac) + c(T.accSum)) * (acc - prev - vc) - c(T.accMac) * va * vb - c(T.accSum) * va)
+                     (c(T.accMac) + c(T.accSum)) * (acc - prev - vc) - c(T.accMac) * va * vb - c(T.accSum) * va
+                        - c(T.lane1) * c(T.va1) * c(T.vb1))
         let maxLike = c(T.accMax) + c(T.accArgmax)
         t.assertBoolean("less is boolean", less)
         t.assertZero("running maximum", maxLike * (acc - less * va - (1 - less) * prev))
@@ -107,22 +112,27 @@ enum TensorTable {
             t.send("tensor slot \(s) high", bus: Bus.range, [h], multiplicity: active)
         }
         t.assertZero("lookup input is 16-bit", c(T.resultLookup) * c(T.slotLimbs + 3))
-        // |acc| < 2^62 for sums and multiply-accumulates, so field sums are integer sums.
+        // |acc| < 2^61 for sums and multiply-accumulates, so field sums are
+        // integer sums: |acc| + |prevAcc| + |C| + 2·2^62 < p (vm-air.md §6b).
         let accumulating = c(T.accMac) + c(T.accSum)
         let limbs = (0..<4).map { c(T.accLimbs + $0) }
-        t.assertZero("accumulator range", accumulating * (acc + Expression.constant(Goldilocks(Int(1) << 62)))
+        let topBits = T.accumulatorLogBound + 1 - 48
+        t.assertZero("accumulator range", accumulating * (acc + Expression.constant(Goldilocks(Int(1) << T.accumulatorLogBound)))
                      - limbs[0] - two16 * limbs[1] - Expression.constant(Goldilocks(Int(1) << 32)) * limbs[2]
                      - Expression.constant(Goldilocks(Int(1) << 48)) * limbs[3])
         for (k, limb) in limbs.enumerated() { t.send("accumulator limb \(k)", bus: Bus.range, [limb], multiplicity: active) }
-        t.send("accumulator top limb < 2^15", bus: Bus.range, [Expression.constant(Goldilocks((1 << 15) - 1)) - limbs[3]],
+        t.send("accumulator top limb < 2^\(topBits)", bus: Bus.range, [Expression.constant(Goldilocks((1 << topBits) - 1)) - limbs[3]],
                multiplicity: active)
 
-        // Memory accesses: A, B, C reads at T + 8 + 3·step (+1, +2), D write at T + 8 + writeTime.
-        let base = c(T.time) + CPUColumns.timestampsPerRow + 3 * c(T.step)
+        // Memory accesses: A, B, C, A1, B1 reads at T + 8 + 5·step + slot,
+        // the D write at T + 8 + writeTime.
+        let base = c(T.time) + CPUColumns.timestampsPerRow + Int(MicroStep.readsPerStep) * c(T.step)
         let accesses: [(String, Expression, Expression, Expression, Expression, Expression)] = [
             ("A", c(T.readA), c(T.baseA) + c(T.aOffset), va, va, base),
             ("B", c(T.readB), c(T.baseB) + c(T.bOffset), vb, vb, base + 1),
             ("C", c(T.readC), c(T.cOffset), vc, vc, base + 2),
+            ("A1", c(T.lane1), c(T.baseA) + c(T.aOffset1), c(T.va1), c(T.va1), base + 3),
+            ("B1", c(T.lane1), c(T.baseB) + c(T.bOffset1), c(T.vb1), c(T.vb1), base + 4),
             ("D", c(T.write), c(T.baseD) + c(T.dOffset), c(T.dOld), res,
              c(T.time) + CPUColumns.timestampsPerRow + c(T.writeTime)),
         ]

@@ -33,7 +33,7 @@ public struct VMAir: Sendable {
                 tables.append(try TensorTable.microcode())
                 tables.append(try TensorTable.build())
             }
-            air = try AIRDefinition(name: "zkvm-vm-v2", tables: tables, publicValueCount: SegmentBoundary.Index.count)
+            air = try AIRDefinition(name: "zkvm-vm-v3", tables: tables, publicValueCount: SegmentBoundary.Index.count)
         } catch {
             throw .unsupported("AIR construction failed: \(error)")
         }

@@ -41,7 +41,7 @@ struct TensorWitness {
             var r = [Int64](repeating: 0, count: T.width)
             for (i, v) in s.fields.enumerated() { r[i] = v }
             r[T.active] = 1; r[T.time] = time; r[T.baseA] = baseA; r[T.baseB] = baseB; r[T.baseD] = baseD
-            let readTime = time + Int64(CPUColumns.timestampsPerRow) + 3 * Int64(s.step)
+            let readTime = time + Int64(CPUColumns.timestampsPerRow) + MicroStep.readsPerStep * Int64(s.step)
             func read(_ enabled: Bool, _ address: Int64, slot: Int) throws -> Int64 {
                 guard enabled else { return 0 }
                 guard address >= 0, address < memory.count else { throw VMArithmetizationError.witness("tensor read outside memory") }
@@ -56,14 +56,19 @@ struct TensorWitness {
             let va = try read(s.readA, baseA + s.aOffset, slot: 0)
             let vb = try read(s.readB, baseB + s.bOffset, slot: 1)
             let vc = try read(s.readC, s.cOffset, slot: 2)
-            r[T.va] = va; r[T.vb] = vb; r[T.vc] = vc
+            let va1 = try read(s.lane1, baseA + s.aOffset1, slot: 3)
+            let vb1 = try read(s.lane1, baseB + s.bOffset1, slot: 4)
+            r[T.va] = va; r[T.vb] = vb; r[T.vc] = vc; r[T.va1] = va1; r[T.vb1] = vb1
             if s.groupFirst { prevAcc = 0; prevIndex = 0 }
             r[T.previousAcc] = prevAcc; r[T.previousIndex] = prevIndex
             var acc: Int64 = 0, accIndex: Int64 = 0, less: Int64 = 0
             if s.accMac || s.accSum {
                 let sum = Int128(prevAcc) + Int128(vc) + (s.accMac ? Int128(va) * Int128(vb) : Int128(va))
-                guard sum >= -(Int128(1) << 62), sum < Int128(1) << 62 else {
-                    throw VMArithmetizationError.witness("a partial accumulator leaves |acc| < 2^62 (not provable)")
+                    + Int128(va1) * Int128(vb1)
+                let bound = Int128(1) << T.accumulatorLogBound
+                guard sum >= -bound, sum < bound else {
+                    throw VMArithmetizationError.witness(
+                        "a partial accumulator \(sum) leaves |acc| < 2^\(T.accumulatorLogBound) (not provable)")
                 }
                 acc = Int64(sum)
             }
@@ -122,13 +127,13 @@ struct TensorWitness {
                 r[T.slotLimbs + 2 * k] = Int64(lo); r[T.slotLimbs + 2 * k + 1] = Int64(hi)
                 count((lo, hi))
             }
-            let shifted = (s.accMac || s.accSum) ? UInt64(bitPattern: acc &+ (1 << 62)) : 0
+            let shifted = (s.accMac || s.accSum) ? UInt64(bitPattern: acc &+ (1 << T.accumulatorLogBound)) : 0
             for k in 0..<4 {
                 let limb = Int((shifted >> UInt64(16 * k)) & 0xFFFF)
                 r[T.accLimbs + k] = Int64(limb)
                 range[limb] += 1
             }
-            range[(1 << 15) - 1 - Int(shifted >> 48)] += 1
+            range[(1 << (T.accumulatorLogBound + 1 - 48)) - 1 - Int(shifted >> 48)] += 1
             prevAcc = acc; prevIndex = accIndex
             instance.append(r)
         }
@@ -139,9 +144,10 @@ struct TensorWitness {
             let a = Int(address)
             let ts = time + Int64(CPUColumns.timestampsPerRow) + instance[k][T.writeTime]
             instance[k][T.dOld] = memory[a]
-            instance[k][T.previousTimestamp + 3] = lastTs[a]
+            instance[k][T.previousTimestamp + T.writeAccess] = lastTs[a]
             let (lo, hi) = try Self.limbs(ts - lastTs[a] - 1, "timestamp")
-            instance[k][T.timestampLimbs + 6] = Int64(lo); instance[k][T.timestampLimbs + 7] = Int64(hi)
+            instance[k][T.timestampLimbs + 2 * T.writeAccess] = Int64(lo)
+            instance[k][T.timestampLimbs + 2 * T.writeAccess + 1] = Int64(hi)
             range[lo] += 1; range[hi] += 1
             lastTs[a] = ts
             memory[a] = instance[k][T.result]

@@ -120,7 +120,7 @@ import VMVerifier
         main[tensor][TensorColumns.write][row] = .one
         main[tensor][TensorColumns.baseD][row] = Goldilocks(cell)
         main[tensor][TensorColumns.dOld][row] = honest
-        main[tensor][TensorColumns.previousTimestamp + 3][row] = lastTs
+        main[tensor][TensorColumns.previousTimestamp + TensorColumns.writeAccess][row] = lastTs
         main[tensor][TensorColumns.time][row] = lastTs + .one - Goldilocks(CPUColumns.timestampsPerRow)
         main[tensor][TensorColumns.result][row] = forged
         main[memory][1][cell] = forged

@@ -139,7 +139,7 @@ import TestSupport
         #expect(throws: VMError.valueOutOfRange(pc: 2, value: String(2 * big))) {
             try run([Instruction(.li, rd: 1, imm: big), Instruction(.li, rd: 2, imm: big), Instruction(.add, rd: 3, ra: 1, rb: 2), Instruction(.halt)])
         }
-        // (−2^31)² = 2^62 is outside the accumulator range: a fault, not a trap.
+        // (−2^31)² = 2^62 is outside the accumulator range (2^61): a fault, not a trap.
         #expect(throws: VMError.self) {
             try run([Instruction(.li, rd: 1, imm: FixedPoint.minValue), Instruction(.mulr, rd: 3, ra: 1, rb: 1, imm: 31), Instruction(.halt)])
         }

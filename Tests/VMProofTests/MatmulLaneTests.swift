@@ -1,0 +1,90 @@
+import Field
+import ISA
+import Testing
+import VM
+@testable import VMArithmetization
+import VMProver
+import VMVerifier
+
+/// Two multiply-accumulates per tensor row (Spec/vm-air.md §6b): the
+/// microcode covers every product exactly once, timestamps stay ordered,
+/// and accumulators at the edge of the 2^61 bound prove or are refused.
+@Suite struct MatmulLaneTests {
+    static func matmul(k: Int64, bias: Int64?) -> TensorOperation.MatMul {
+        .init(dst: 500, a: 0, b: 100, bias: bias, m: 2, k: k, n: 3,
+              aRowStride: max(k, 1), aColStride: 1, bRowStride: 3, bColStride: 1, dstRowStride: 3, shift: 4)
+    }
+
+    @Test(arguments: [Int64(0), 1, 2, 3, 4, 5, 8])
+    func everyProductIsTakenOnceByOneLane(k: Int64) throws {
+        for bias: Int64? in [nil, 300] {
+            let mm = Self.matmul(k: k, bias: bias)
+            let steps = MicroCode.expand(.matmul(mm))
+            let perOutput = Int(max(1, (k + 1) / 2))
+            #expect(steps.count == 2 * 3 * perOutput)
+            for (o, group) in stride(from: 0, to: steps.count, by: perOutput).enumerated() {
+                let (i, j) = (Int64(o / 3), Int64(o % 3))
+                let rows = steps[group ..< group + perOutput]
+                var products = [(Int64, Int64)]()
+                for s in rows {
+                    #expect(s.accMac && !s.accSum)
+                    if s.readA { products.append((s.aOffset, s.bOffset)) }
+                    #expect(s.readA == s.readB)
+                    if s.lane1 { #expect(s.readA); products.append((s.aOffset1, s.bOffset1)) }
+                }
+                let expected = (0..<k).map { t in (mm.a + i * mm.aRowStride + t, mm.b + t * 3 + j) }
+                #expect(products.map { "\($0)" } == expected.map { "\($0)" }, "output (\(i), \(j)), k = \(k)")
+                #expect(rows.first!.groupFirst && rows.dropFirst().allSatisfy { !$0.groupFirst })
+                #expect(rows.map(\.readC) == [bias != nil] + [Bool](repeating: false, count: perOutput - 1))
+                #expect(rows.map(\.write) == [Bool](repeating: false, count: perOutput - 1) + [true])
+                #expect(rows.last!.resultRescale && rows.last!.dOffset == 500 + i * 3 + j)
+            }
+        }
+    }
+
+    /// Every write of an instruction comes after all its reads (5 slots per step).
+    @Test func writesFollowEveryReadSlot() throws {
+        let program = try Examples.assemble("""
+        .input x [3, 5] scale=4 public
+        .weights w [5, 2] scale=4 raw [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+        .output y [3, 2] scale=4 public
+            matmul y, x, w
+            halt
+        """)
+        let (steps, counts, spans) = MicroCode.expand(program)
+        #expect(counts == [18])
+        #expect(spans == [5 * 18 + 6])
+        let lastRead = MicroStep.readsPerStep * Int64(steps.count) - 1
+        let writes = steps.filter(\.write).map(\.writeTime)
+        #expect(writes == (0..<6).map { lastRead + 1 + Int64($0) })
+    }
+
+    static let edgeSource = """
+    .input x [1, 6] scale=24 public
+    .weights w [6, 1] scale=24 raw [1073741823, 1073741823, 1073741823, 1073741823, -1073741823, -1073741823]
+    .output y [1, 1] scale=17 public
+        matmul y, x, w
+        halt
+    """
+
+    /// Products P = (2^30 − 1)², two per row: partial sums 2P just below 2^61
+    /// prove; four of them in a row leave the bound and are refused with an
+    /// error (the VM accepts the run, whose final accumulator is in range).
+    @Test func accumulatorsAtTheBoundProveOrAreRefused() throws {
+        let program = try Examples.assemble(Self.edgeSource)
+        let vmAir = try VMAir(program: program)
+        let big: Int64 = (1 << 30) - 1
+        // Partial sums 2P, 2P, 2P with P = (2^30 − 1)²: inside.
+        let inside: [[Int64]] = [[big, big, big, -big, 1, 1]]
+        let result = try VMProver.prove(program: program, rawInputs: inside, options: VMSoundnessTests.options,
+                                        minimumProvenBits: nil, checkWitness: true)
+        _ = try VMVerifier.verify(result.file, program: program, policy: .insecureTesting)
+        #expect(result.file.statement.publicOutputs == [[FixedPoint.rescale(2 * big * big - 2 * big, shift: 31)]])
+        // Partial sums 2P, 4P (outside), 2P: the VM runs, the prover refuses.
+        let outside: [[Int64]] = [[big, big, big, big, big, big]]
+        _ = try Machine(program: program).run(rawInputs: outside, maxSteps: 100)
+        #expect {
+            _ = try WitnessBuilder(vmAir: vmAir).run(rawInputs: outside, maxSteps: 100)
+        } throws: { "\($0)".contains("partial accumulator") }
+    }
+}
