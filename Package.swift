@@ -17,6 +17,8 @@
 //   VMVerifier  → VMArithmetization, Verifier
 //   ISA         → Field (byte coding), Hashing (program digest)
 //   Assembler   → ISA
+//   ONNXProto   → SwiftProtobuf (generated from onnx.proto by Tools/gen_onnx_proto.sh)
+//   Importer    → ONNXProto, ISA (ONNX graphs → .zkasm, calibrated fixed point)
 //   Trace       → CZstd, Hashing
 //   VM          → ISA, Trace
 //   zkvm (CLI)  → all of the above, ArgumentParser
@@ -44,6 +46,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // System libraries.
@@ -83,13 +86,15 @@ let package = Package(
         .target(name: "ISA", dependencies: ["Field", "Hashing"], swiftSettings: hotSettings),
 
         .target(name: "Assembler", dependencies: ["ISA"]),
+        .target(name: "ONNXProto", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        .target(name: "Importer", dependencies: ["ONNXProto", "ISA"]),
         .target(name: "Trace", dependencies: ["CZstd", "Hashing"]),
         .target(name: "VM", dependencies: ["ISA", "Trace"], swiftSettings: hotSettings),
 
         // Command-line tool.
         .executableTarget(name: "zkvm", dependencies: [
             "Field", "Polynomials", "Hashing", "Commitments", "Transcript", "Parallel", "ISA", "Assembler", "VM", "Trace",
-            "STARK", "Prover", "Verifier", "VMArithmetization", "VMProver", "VMVerifier",
+            "STARK", "Prover", "Verifier", "VMArithmetization", "VMProver", "VMVerifier", "Importer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: hotSettings),
 
@@ -112,6 +117,8 @@ let package = Package(
         .testTarget(name: "AssemblerTests", dependencies: ["Assembler", "ISA", "VM", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "TraceTests", dependencies: ["Trace", "VM", "ISA", "Assembler"]),
         .testTarget(name: "VMTests", dependencies: ["VM", "ISA", "Assembler", "TestSupport"]),
+        .testTarget(name: "ImporterTests", dependencies: ["Importer", "ONNXProto", "Assembler", "ISA", "VM"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["zkvm", "Trace"], exclude: ["Golden"]),
     ]
 )

@@ -17,4 +17,8 @@ public struct ExecutionResult: Sendable {
     public var lookups: [Int]
     /// Multiply-accumulates performed by tensor instructions and scalar multiplies.
     public var multiplyAccumulates: Int
+    /// Every memory cell after `halt` (raw values; tensors at their addresses),
+    /// for tools that inspect intermediate tensors (the importer's per-layer
+    /// error report).
+    public var memory: [Int64] = []
 }

@@ -53,7 +53,7 @@ public struct Machine {
                                    raw: Array(state.memory[Int(t.address)..<Int(t.address) + t.count]))
         }
         return ExecutionResult(outputs: outputs, steps: state.steps, lookups: state.lookups,
-                               multiplyAccumulates: state.macs)
+                               multiplyAccumulates: state.macs, memory: state.memory)
     }
 
     /// Runs with real inputs (quantized first).

@@ -8,10 +8,10 @@ struct ZKVM: ParsableCommand {
         abstract: "Zero-knowledge proofs that an ML model, run on an input, produced an output.",
         discussion: """
             Programs are .zkasm text or .zkbin bytecode. `zkvm prove` runs a program and proves \
-            the run; `zkvm verify` checks the proof against the program. Model import arrives \
-            with a later issue.
+            the run; `zkvm verify` checks the proof against the program. `zkvm import` turns an \
+            ONNX model into a program.
             """,
         version: "0.1.0",
-        subcommands: [Asm.self, Disasm.self, Exec.self, TraceCommand.self, Prove.self, Bundle.self, Verify.self, Bench.self]
+        subcommands: [Import.self, Asm.self, Disasm.self, Exec.self, TraceCommand.self, Prove.self, Bundle.self, Verify.self, Bench.self]
     )
 }

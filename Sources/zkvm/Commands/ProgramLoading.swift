@@ -42,6 +42,11 @@ enum ProgramLoading {
     /// A JSON array of numbers (possibly nested; flattened row-major).
     static func readNumbers(_ path: String) throws -> [Double] {
         guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read '\(path)'") }
+        return try numbers(data, path: path)
+    }
+
+    /// A JSON array of numbers from bytes (`path` names it in errors).
+    static func numbers(_ data: Data, path: String) throws -> [Double] {
         guard let object = try? JSONSerialization.jsonObject(with: data), object is [Any] else {
             throw CLIError("\(path): expected a JSON array of numbers")
         }

@@ -1,0 +1,96 @@
+/// A constant tensor: row-major values with a shape. Integer tensors (shape
+/// arithmetic, indices) are held as doubles too; ONNX shape values stay far
+/// below 2^53, where doubles are exact.
+public struct ConstTensor: Equatable, Sendable {
+    public var shape: [Int]
+    public var values: [Double]
+
+    public init(shape: [Int], values: [Double]) {
+        precondition(shape.reduce(1, *) == values.count, "shape and values disagree")
+        self.shape = shape
+        self.values = values
+    }
+
+    public static func scalar(_ x: Double) -> ConstTensor { ConstTensor(shape: [], values: [x]) }
+    public var count: Int { values.count }
+}
+
+/// One attribute of a node, reduced to the kinds the supported operators use.
+public enum Attribute: Equatable, Sendable {
+    case int(Int)
+    case float(Double)
+    case ints([Int])
+    case floats([Double])
+    case string(String)
+    case tensor(ConstTensor)
+}
+
+/// One ONNX node: op type, named inputs (empty name = omitted optional
+/// input) and outputs, attributes.
+public struct Node: Sendable {
+    public var name: String
+    public var op: String
+    public var inputs: [String]
+    public var outputs: [String]
+    public var attributes: [String: Attribute]
+
+    /// The node's name for messages: its own, or its first output's.
+    public var label: String { name.isEmpty ? (outputs.first ?? "?") : name }
+
+    func error(_ message: String) -> ImportError { ImportError(node: label, op: op, message) }
+
+    func int(_ key: String, default value: Int) throws(ImportError) -> Int {
+        switch attributes[key] {
+        case nil: return value
+        case .int(let v)?: return v
+        default: throw error("attribute '\(key)' must be an integer")
+        }
+    }
+
+    func float(_ key: String, default value: Double) throws(ImportError) -> Double {
+        switch attributes[key] {
+        case nil: return value
+        case .float(let v)?: return v
+        case .int(let v)?: return Double(v)
+        default: throw error("attribute '\(key)' must be a float")
+        }
+    }
+
+    func ints(_ key: String) throws(ImportError) -> [Int]? {
+        switch attributes[key] {
+        case nil: return nil
+        case .ints(let v)?: return v
+        case .int(let v)?: return [v]
+        default: throw error("attribute '\(key)' must be a list of integers")
+        }
+    }
+
+    func string(_ key: String, default value: String) throws(ImportError) -> String {
+        switch attributes[key] {
+        case nil: return value
+        case .string(let v)?: return v
+        default: throw error("attribute '\(key)' must be a string")
+        }
+    }
+
+    /// Input `i`, or nil when absent or empty (an omitted optional input).
+    func input(_ i: Int) -> String? {
+        i < inputs.count && !inputs[i].isEmpty ? inputs[i] : nil
+    }
+}
+
+/// A model graph after loading: graph inputs with concrete shapes,
+/// initializers, nodes in topological order, and graph outputs.
+public struct Graph: Sendable {
+    public struct Value: Sendable, Equatable {
+        public var name: String
+        /// Concrete dimensions (dynamic dimensions are an error unless
+        /// the user supplies a shape).
+        public var shape: [Int]
+    }
+    public var inputs: [Value]
+    public var initializers: [String: ConstTensor]
+    public var nodes: [Node]
+    public var outputs: [String]
+    public var opsetVersion: Int
+}

@@ -1,0 +1,79 @@
+import ISA
+
+/// The lowered model before quantization (Spec/onnx-import.md §3): tensors
+/// laid out contiguously, and a straight-line list of the ISA's five tensor
+/// operations with real-valued semantics. The float interpreter runs it for
+/// calibration; the quantizer turns it into fixed-point `.zkasm`. Keeping
+/// one IR for both means the float reference and the proven program execute
+/// the same data movement, so their difference is quantization alone.
+struct KernelProgram {
+    enum Kind: Equatable { case input, weights, buffer, output }
+
+    struct Tensor {
+        var name: String
+        var shape: [Int]
+        var kind: Kind
+        /// Real values of weights.
+        var data: [Double]?
+        /// The ONNX value it holds (for reports), or "" for temporaries.
+        var origin: String
+        var count: Int { shape.reduce(1, *) }
+    }
+
+    /// A tensor and an element offset into it.
+    struct Ref: Equatable {
+        var tensor: Int
+        var offset: Int = 0
+    }
+
+    enum MapFunction: Equatable {
+        /// clamp(x, lo, hi) in real units (ReLU is lo = 0, hi = +∞).
+        case clamp(lo: Double, hi: Double)
+        case activation(ActivationFunction)
+    }
+
+    enum ZipOperation: Equatable { case add, sub, mul, max, min }
+    enum ReduceOperation: Equatable { case sum, max, argmax }
+
+    enum Operation {
+        /// dst[i·drs + j] = Σ_t a[i·ars + t·acs]·b[t·brs + j·bcs] + bias[j].
+        case matmul(dst: Ref, a: Ref, b: Ref, bias: Ref?, m: Int, k: Int, n: Int,
+                    ars: Int, acs: Int, brs: Int, bcs: Int, drs: Int)
+        /// dst[i·ds] = f(src[i·ss]) for i < count.
+        case map(dst: Ref, src: Ref, function: MapFunction, count: Int, ds: Int, ss: Int)
+        /// dst[i·ds] = a[i·as] ∘ b[i·bs] for i < count.
+        case zip(dst: Ref, a: Ref, b: Ref, operation: ZipOperation, count: Int, ds: Int, as: Int, bs: Int)
+        /// dst = ⊕ src[r·rs + c·cs] over r < rows, c < cols.
+        case reduce(dst: Ref, src: Ref, operation: ReduceOperation, rows: Int, cols: Int, rs: Int, cs: Int)
+        /// dst[flat index] = src[Σ i_d·stride_d] over `shape` (1–4 dims).
+        case copy(dst: Ref, src: Ref, shape: [Int], strides: [Int])
+    }
+
+    struct Step {
+        var operation: Operation
+        /// "Op 'name'" of the ONNX node it comes from.
+        var node: String
+    }
+
+    var tensors: [Tensor] = []
+    var steps: [Step] = []
+    /// Graph inputs and outputs in order (tensor indices).
+    var inputs: [Int] = []
+    var outputs: [Int] = []
+
+    mutating func add(_ name: String, shape: [Int], kind: Kind, data: [Double]? = nil, origin: String = "") -> Int {
+        tensors.append(Tensor(name: name, shape: shape, kind: kind, data: data, origin: origin))
+        return tensors.count - 1
+    }
+
+    /// Tensors an operation reads and the one it writes.
+    static func operands(_ op: Operation) -> (reads: [Ref], write: Ref) {
+        switch op {
+        case let .matmul(dst, a, b, bias, _, _, _, _, _, _, _, _): return ([a, b] + (bias.map { [$0] } ?? []), dst)
+        case let .map(dst, src, _, _, _, _): return ([src], dst)
+        case let .zip(dst, a, b, _, _, _, _, _): return ([a, b], dst)
+        case let .reduce(dst, src, _, _, _, _, _): return ([src], dst)
+        case let .copy(dst, src, _, _): return ([src], dst)
+        }
+    }
+}

@@ -1,0 +1,209 @@
+/// Linear operators (Spec/onnx-import.md §3.3): Gemm and MatMul as `matmul`
+/// (transposes by strides, α and β folded into constants), Conv as im2col
+/// copies plus one `matmul` per group, BatchNormalization as a per-channel
+/// affine map (folded into a preceding Conv when possible).
+extension Lowering {
+    mutating func gemm(_ node: Node, _ inputs: [Value?]) throws(ImportError) -> Value {
+        guard inputs.count >= 2, let a = inputs[0], var b = inputs[1] else { throw node.error("needs A and B") }
+        let transA = try node.int("transA", default: 0) == 1, transB = try node.int("transB", default: 0) == 1
+        let alpha = try node.float("alpha", default: 1), beta = try node.float("beta", default: 1)
+        guard a.shape.count == 2, b.shape.count == 2 else { throw node.error("A and B must be matrices, got \(a.shape) and \(b.shape)") }
+        let (m, k) = transA ? (a.shape[1], a.shape[0]) : (a.shape[0], a.shape[1])
+        let (kb, n) = transB ? (b.shape[1], b.shape[0]) : (b.shape[0], b.shape[1])
+        guard k == kb else { throw node.error("inner dimensions differ: \(k) and \(kb)") }
+        if alpha != 1 {
+            guard case .constant(let c) = b else { throw node.error("alpha ≠ 1 needs a constant B") }
+            b = .constant(ConstTensor(shape: c.shape, values: c.values.map { $0 * alpha }))
+        }
+        var bias: Value? = nil, after: Value? = nil
+        if inputs.count > 2, let c = inputs[2] {
+            if case .constant(let ct) = c, ct.count == n || ct.count == 1, ct.shape.count <= 1 || ct.shape.first == 1 {
+                bias = .constant(ConstTensor(shape: [n], values: ct.count == 1 ? [Double](repeating: ct.values[0] * beta, count: n)
+                                                                        : ct.values.map { $0 * beta }))
+            } else if beta == 1 {
+                after = c
+            } else {
+                throw node.error("beta ≠ 1 needs a constant C")
+            }
+        }
+        let (ar, _) = try stored(a, node: node.label), (br, _) = try stored(b, node: node.label)
+        let biasRef = try bias.map { (v: Value) throws(ImportError) -> KernelProgram.Ref in try stored(v, node: node.label).0 }
+        let dst = try buffer(node, shape: [m, n], suffix: after == nil ? "" : "_mm")
+        emit(node, .matmul(dst: dst, a: ar, b: br, bias: biasRef, m: m, k: k, n: n,
+                           ars: transA ? 1 : k, acs: transA ? m : 1, brs: transB ? 1 : n, bcs: transB ? k : 1, drs: n))
+        let product = Value.stored(dst, shape: [m, n])
+        guard let after else { return product }
+        return try binary(Node(name: node.name, op: "Add", inputs: [], outputs: node.outputs, attributes: [:]), product, after)
+    }
+
+    /// MatMul with NumPy semantics: leading dimensions of A fold into rows
+    /// when B is a matrix; batched operands multiply batch by batch.
+    mutating func matmul(_ node: Node, _ a: Value, _ b: Value) throws(ImportError) -> Value {
+        var aShape = a.shape, bShape = b.shape
+        if aShape.count == 1 { aShape = [1] + aShape }
+        let bVector = bShape.count == 1
+        if bVector { bShape = bShape + [1] }
+        let k = aShape.last!, m = aShape[aShape.count - 2], n = bShape.last!
+        guard bShape[bShape.count - 2] == k else { throw node.error("inner dimensions differ: \(a.shape) × \(b.shape)") }
+        let batchA = Array(aShape.dropLast(2)), batchB = Array(bShape.dropLast(2))
+        let (ar, _) = try stored(a, node: node.label), (br, _) = try stored(b, node: node.label)
+        var outShape: [Int]
+        if batchB.reduce(1, *) == 1 {
+            let rows = batchA.reduce(1, *) * m
+            outShape = batchA + [m, n]
+            let dst = try buffer(node, shape: outShape)
+            emit(node, .matmul(dst: dst, a: ar, b: br, bias: nil, m: rows, k: k, n: n, ars: k, acs: 1, brs: n, bcs: 1, drs: n))
+            if bVector { outShape.removeLast() }
+            if a.shape.count == 1 { outShape.remove(at: outShape.count - (bVector ? 1 : 2)) }
+            return .stored(dst, shape: outShape)
+        }
+        let batch = try Self.broadcast(batchA, batchB, node: node)
+        let count = batch.reduce(1, *)
+        outShape = batch + [m, n]
+        let dst = try buffer(node, shape: outShape)
+        let padA = [Int](repeating: 1, count: batch.count - batchA.count) + batchA
+        let padB = [Int](repeating: 1, count: batch.count - batchB.count) + batchB
+        let stA = Self.strides(padA), stB = Self.strides(padB)
+        var i = 0
+        forEachIndex(batch) { idx in
+            var oa = 0, ob = 0
+            for d in idx.indices {
+                if padA[d] != 1 { oa += idx[d] * stA[d] }
+                if padB[d] != 1 { ob += idx[d] * stB[d] }
+            }
+            emit(node, .matmul(dst: .init(tensor: dst.tensor, offset: dst.offset + i * m * n),
+                               a: .init(tensor: ar.tensor, offset: ar.offset + oa * m * k),
+                               b: .init(tensor: br.tensor, offset: br.offset + ob * k * n),
+                               bias: nil, m: m, k: k, n: n, ars: k, acs: 1, brs: n, bcs: 1, drs: n))
+            i += 1
+        }
+        _ = count
+        if bVector { outShape.removeLast() }
+        return .stored(dst, shape: outShape)
+    }
+
+    /// 2-D convolution on [1, C, H, W]: zero padding, im2col by one copy per
+    /// output row and group, one matmul per group into [positions, M], and
+    /// a transposing copy to [1, M, OH, OW].
+    mutating func conv(_ node: Node, _ inputs: [Value?]) throws(ImportError) -> Value {
+        guard inputs.count >= 2, let x = inputs[0], case .constant(let w)? = inputs[1] else {
+            throw node.error("needs an input and constant weights")
+        }
+        guard x.shape.count == 4, w.shape.count == 4 else { throw node.error("only 2-D convolutions are supported (input \(x.shape), weights \(w.shape))") }
+        guard x.shape[0] == 1 else { throw node.error("batch size \(x.shape[0]); only batch 1 is supported") }
+        let (c, h, wd) = (x.shape[1], x.shape[2], x.shape[3])
+        let (mOut, cg, kh, kw) = (w.shape[0], w.shape[1], w.shape[2], w.shape[3])
+        let group = try node.int("group", default: 1)
+        guard group >= 1, c % group == 0, mOut % group == 0, c / group == cg else {
+            throw node.error("group \(group) does not fit \(c) input and \(mOut) output channels with weights \(w.shape)")
+        }
+        let strides = try node.ints("strides") ?? [1, 1], dil = try node.ints("dilations") ?? [1, 1]
+        var pads = try node.ints("pads") ?? [0, 0, 0, 0]
+        let autoPad = try node.string("auto_pad", default: "NOTSET")
+        guard strides.count == 2, dil.count == 2, pads.count == 4, strides.allSatisfy({ $0 >= 1 }), dil.allSatisfy({ $0 >= 1 }),
+              pads.allSatisfy({ $0 >= 0 }) else { throw node.error("strides, dilations and pads must describe two spatial axes") }
+        if autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER" {
+            for (d, size) in [h, wd].enumerated() {
+                let k = d == 0 ? kh : kw
+                let out = (size + strides[d] - 1) / strides[d]
+                let total = max(0, (out - 1) * strides[d] + (k - 1) * dil[d] + 1 - size)
+                let small = total / 2, large = total - small
+                pads[d] = autoPad == "SAME_UPPER" ? small : large
+                pads[d + 2] = autoPad == "SAME_UPPER" ? large : small
+            }
+        } else if autoPad != "NOTSET" && autoPad != "VALID" {
+            throw node.error("auto_pad '\(autoPad)' is not supported")
+        }
+        let xp = try padded(node, x, before: [0, 0, pads[0], pads[1]], after: [0, 0, pads[2], pads[3]])
+        let (hp, wp) = (xp.shape[2], xp.shape[3])
+        let oh = (hp - (kh - 1) * dil[0] - 1) / strides[0] + 1, ow = (wp - (kw - 1) * dil[1] - 1) / strides[1] + 1
+        guard oh >= 1, ow >= 1 else { throw node.error("the kernel is larger than the padded input") }
+        let (src, _) = try stored(xp, node: node.label)
+        let kSize = cg * kh * kw, positions = oh * ow, mg = mOut / group
+        let weights = try stored(.constant(w), node: node.label).0
+        var biasRef: KernelProgram.Ref? = nil
+        if inputs.count > 2, let b = inputs[2] {
+            guard case .constant(let bc) = b, bc.count == mOut else { throw node.error("bias must be a constant of \(mOut) values") }
+            biasRef = try stored(.constant(bc), node: node.label).0
+        }
+        let outT = try buffer(node, shape: [positions, mOut], suffix: "_pm")
+        for g in 0..<group {
+            let cols = try buffer(node, shape: [positions, kSize], suffix: "_col\(group > 1 ? "\(g)" : "")")
+            for oy in 0..<oh {
+                emit(node, .copy(dst: .init(tensor: cols.tensor, offset: oy * ow * kSize),
+                                 src: .init(tensor: src.tensor, offset: src.offset + g * cg * hp * wp + oy * strides[0] * wp),
+                                 shape: [ow, cg, kh, kw], strides: [strides[1], hp * wp, dil[0] * wp, dil[1]]))
+            }
+            // outT[p, g·mg + j] = Σ_t cols[p, t] · W[g·mg + j, t] + bias[g·mg + j].
+            emit(node, .matmul(dst: .init(tensor: outT.tensor, offset: g * mg), a: cols,
+                               b: .init(tensor: weights.tensor, offset: g * mg * kSize),
+                               bias: biasRef.map { .init(tensor: $0.tensor, offset: $0.offset + g * mg) },
+                               m: positions, k: kSize, n: mg, ars: kSize, acs: 1, brs: 1, bcs: kSize, drs: mOut))
+        }
+        let outShape = [1, mOut, oh, ow]
+        let dst = try buffer(node, shape: outShape)
+        emit(node, .copy(dst: dst, src: outT, shape: [mOut, positions], strides: [1, mOut]))
+        return .stored(dst, shape: outShape)
+    }
+
+    /// Inference-mode batch normalization: y = x·a_c + b_c per channel (axis 1).
+    mutating func batchNorm(_ node: Node, _ inputs: [Value?]) throws(ImportError) -> Value {
+        guard inputs.count >= 5, let x = inputs[0] else { throw node.error("needs X, scale, B, mean and var") }
+        guard let (a, b) = try BatchNormFolding.affine(node, inputs.dropFirst().map { v -> ConstTensor? in
+            if case .constant(let c)? = v { return c } else { return nil } }) else {
+            throw node.error("scale, B, mean and var must be constants")
+        }
+        guard x.shape.count >= 2, x.shape[1] == a.count else { throw node.error("input \(x.shape) has no channel axis of \(a.count)") }
+        var shape = [Int](repeating: 1, count: x.shape.count)
+        shape[1] = a.count
+        let scaled = try binary(Node(name: node.name, op: "Mul", inputs: [], outputs: [node.label + "_scaled"], attributes: [:]),
+                                x, .constant(ConstTensor(shape: shape, values: a)))
+        return try binary(Node(name: node.name, op: "Add", inputs: [], outputs: node.outputs, attributes: [:]),
+                          scaled, .constant(ConstTensor(shape: shape, values: b)))
+    }
+}
+
+/// Folds BatchNormalization into the Conv or Gemm that feeds it when that
+/// node's output has no other consumer (Spec/onnx-import.md §3.3).
+enum BatchNormFolding {
+    /// Per-channel (a, b) with y = a·x + b, from scale, B, mean, var (constants).
+    static func affine(_ node: Node, _ c: [ConstTensor?]) throws(ImportError) -> ([Double], [Double])? {
+        guard c.count >= 4, let scale = c[0], let bias = c[1], let mean = c[2], let variance = c[3] else { return nil }
+        let n = scale.count
+        guard bias.count == n, mean.count == n, variance.count == n else { throw node.error("scale, B, mean and var differ in length") }
+        let eps = try node.float("epsilon", default: 1e-5)
+        let a = (0..<n).map { scale.values[$0] / (variance.values[$0] + eps).squareRoot() }
+        let b = (0..<n).map { bias.values[$0] - mean.values[$0] * a[$0] }
+        guard (a + b).allSatisfy(\.isFinite) else { throw node.error("the folded scale is not finite (negative variance?)") }
+        return (a, b)
+    }
+
+    static func fold(_ nodes: [Node], initializers values: inout [String: Lowering.Value]) -> [Node] {
+        var consumers = [String: Int]()
+        for n in nodes { for i in n.inputs { consumers[i, default: 0] += 1 } }
+        var out = nodes
+        var removed = Set<Int>()
+        for (j, bn) in nodes.enumerated() where bn.op == "BatchNormalization" && bn.outputs.count == 1 {
+            guard let producer = out.firstIndex(where: { $0.outputs.first == bn.inputs.first && $0.op == "Conv" }),
+                  consumers[bn.inputs[0]] == 1,
+                  case .constant(let w)? = values[out[producer].inputs[1]], w.shape.count == 4 else { continue }
+            let params = bn.inputs.dropFirst().map { name -> ConstTensor? in
+                if case .constant(let c)? = values[name] { return c } else { return nil } }
+            guard let (a, b) = try? affine(bn, params), a.count == w.shape[0] else { continue }
+            var conv = out[producer]
+            let per = w.count / a.count
+            let newW = ConstTensor(shape: w.shape, values: w.values.enumerated().map { $0.element * a[$0.offset / per] })
+            var oldBias = [Double](repeating: 0, count: a.count)
+            if conv.inputs.count > 2, !conv.inputs[2].isEmpty, case .constant(let cb)? = values[conv.inputs[2]] { oldBias = cb.values }
+            let newB = ConstTensor(shape: [a.count], values: (0..<a.count).map { oldBias[$0] * a[$0] + b[$0] })
+            let wName = conv.label + "::folded_W", bName = conv.label + "::folded_B"
+            values[wName] = .constant(newW)
+            values[bName] = .constant(newB)
+            conv.inputs = [conv.inputs[0], wName, bName]
+            conv.outputs = bn.outputs
+            out[producer] = conv
+            removed.insert(j)
+        }
+        return out.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
+    }
+}

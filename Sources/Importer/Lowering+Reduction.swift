@@ -1,0 +1,206 @@
+/// Pooling and reductions (Spec/onnx-import.md §3.4): window views by
+/// strided copies combined with `zip`, sums as a matmul with a ones vector
+/// (one instruction for all rows), maxima and argmax by `reduce`, Softmax
+/// and LayerNormalization composed from these and table lookups.
+extension Lowering {
+    /// MaxPool / AveragePool on [1, C, H, W] without padding: one strided
+    /// view per window offset, combined by max (or summed and scaled).
+    mutating func pool(_ node: Node, _ x: Value) throws(ImportError) -> Value {
+        guard x.shape.count == 4, x.shape[0] == 1 else { throw node.error("only 2-D pooling on batch 1 is supported (input \(x.shape))") }
+        guard let kernel = try node.ints("kernel_shape"), kernel.count == 2, kernel.allSatisfy({ $0 >= 1 }) else {
+            throw node.error("kernel_shape must have two positive entries")
+        }
+        let strides = try node.ints("strides") ?? [1, 1], dil = try node.ints("dilations") ?? [1, 1]
+        let pads = try node.ints("pads") ?? [0, 0, 0, 0]
+        guard strides.count == 2, dil.count == 2, strides.allSatisfy({ $0 >= 1 }), dil.allSatisfy({ $0 >= 1 }) else {
+            throw node.error("strides and dilations must describe two spatial axes")
+        }
+        guard pads.allSatisfy({ $0 == 0 }), try node.string("auto_pad", default: "NOTSET") != "SAME_UPPER",
+              try node.string("auto_pad", default: "NOTSET") != "SAME_LOWER", try node.int("ceil_mode", default: 0) == 0 else {
+            throw node.error("padded or ceil-mode pooling is not supported")
+        }
+        guard node.outputs.count == 1 || node.outputs.dropFirst().allSatisfy(\.isEmpty) else {
+            throw node.error("the Indices output is not supported")
+        }
+        let (c, h, w) = (x.shape[1], x.shape[2], x.shape[3])
+        let oh = (h - (kernel[0] - 1) * dil[0] - 1) / strides[0] + 1, ow = (w - (kernel[1] - 1) * dil[1] - 1) / strides[1] + 1
+        guard oh >= 1, ow >= 1 else { throw node.error("the window is larger than the input") }
+        let (src, _) = try stored(x, node: node.label)
+        let outShape = [1, c, oh, ow], count = c * oh * ow
+        let isMax = node.op == "MaxPool"
+        var acc: KernelProgram.Ref? = nil
+        for ky in 0..<kernel[0] {
+            for kx in 0..<kernel[1] {
+                let view = try buffer(node, shape: outShape, suffix: "_v\(ky)_\(kx)")
+                emit(node, .copy(dst: view, src: .init(tensor: src.tensor, offset: src.offset + ky * dil[0] * w + kx * dil[1]),
+                                 shape: [c, oh, ow], strides: [h * w, strides[0] * w, strides[1]]))
+                if let previous = acc {
+                    let next = try buffer(node, shape: outShape, suffix: "_acc\(ky)_\(kx)")
+                    emit(node, .zip(dst: next, a: previous, b: view, operation: isMax ? .max : .add, count: count, ds: 1, as: 1, bs: 1))
+                    acc = next
+                } else {
+                    acc = view
+                }
+            }
+        }
+        let result = Value.stored(acc!, shape: outShape)
+        if isMax { return result }
+        return try binary(Node(name: node.name, op: "Mul", inputs: [], outputs: node.outputs, attributes: [:]),
+                          result, .constant(.scalar(1 / Double(kernel[0] * kernel[1]))))
+    }
+
+    /// Row sums of a [rows, cols] view times `factor`: one matmul with a constant column.
+    mutating func rowSums(_ node: Node, _ src: KernelProgram.Ref, rows: Int, cols: Int, factor: Double,
+                          suffix: String) throws(ImportError) -> KernelProgram.Ref {
+        let ones = try stored(.constant(ConstTensor(shape: [cols, 1], values: [Double](repeating: factor, count: cols))), node: node.label).0
+        let dst = try buffer(node, shape: [rows], suffix: suffix)
+        emit(node, .matmul(dst: dst, a: src, b: ones, bias: nil, m: rows, k: cols, n: 1, ars: cols, acs: 1, brs: 1, bcs: 1, drs: 1))
+        return dst
+    }
+
+    mutating func globalAveragePool(_ node: Node, _ x: Value) throws(ImportError) -> Value {
+        guard x.shape.count >= 3 else { throw node.error("input \(x.shape) has no spatial axes") }
+        let (src, _) = try stored(x, node: node.label)
+        let rows = x.shape.prefix(2).reduce(1, *), cols = x.shape.dropFirst(2).reduce(1, *)
+        let dst = try rowSums(node, src, rows: rows, cols: cols, factor: 1 / Double(max(cols, 1)), suffix: "")
+        return .stored(dst, shape: Array(x.shape.prefix(2)) + [Int](repeating: 1, count: x.shape.count - 2))
+    }
+
+    /// `x` with the given axes moved last, as [rows, cols] (a copy only if needed).
+    mutating func rowsOver(_ node: Node, _ x: Value, axes: [Int]) throws(ImportError) -> (KernelProgram.Ref, rows: Int, cols: Int, kept: [Int]) {
+        let shape = x.shape
+        let keep = shape.indices.filter { !axes.contains($0) }
+        let order = keep + axes.sorted()
+        let rows = keep.map { shape[$0] }.reduce(1, *), cols = axes.map { shape[$0] }.reduce(1, *)
+        if order == Array(shape.indices) {
+            return (try stored(x, node: node.label).0, rows, cols, keep)
+        }
+        let moved = try transpose(Node(name: node.name, op: node.op, inputs: [], outputs: [node.label + "_t"],
+                                       attributes: ["perm": .ints(order)]), x)
+        return (try stored(moved, node: node.label).0, rows, cols, keep)
+    }
+
+    func reduceAxes(_ node: Node, _ inputs: [Value?], rank: Int) throws(ImportError) -> [Int] {
+        var axes = try node.ints("axes")
+        if axes == nil, inputs.count > 1, let v = inputs[1] {
+            guard case .constant(let c) = v else { throw node.error("axes must be a constant") }
+            axes = c.values.map { Int($0) }
+        }
+        if axes == nil || axes!.isEmpty {
+            if try node.int("noop_with_empty_axes", default: 0) == 1 { return [] }
+            return Array(0..<rank)
+        }
+        return try axes!.map { (a: Int) throws(ImportError) -> Int in try Self.axis(a, rank: rank, node: node) }
+    }
+
+    mutating func reduce(_ node: Node, _ inputs: [Value?]) throws(ImportError) -> Value {
+        guard let x = inputs.first ?? nil else { throw node.error("missing input") }
+        let axes = try reduceAxes(node, inputs, rank: x.shape.count)
+        if axes.isEmpty { return x }
+        let keepDims = try node.int("keepdims", default: 1) == 1
+        let (src, rows, cols, kept) = try rowsOver(node, x, axes: axes)
+        let outShape = keepDims ? x.shape.indices.map { axes.contains($0) ? 1 : x.shape[$0] } : kept.map { x.shape[$0] }
+        if node.op == "ReduceMax" {
+            let dst = try buffer(node, shape: [rows])
+            for r in 0..<rows {
+                emit(node, .reduce(dst: .init(tensor: dst.tensor, offset: r), src: .init(tensor: src.tensor, offset: src.offset + r * cols),
+                                   operation: .max, rows: 1, cols: cols, rs: cols, cs: 1))
+            }
+            return .stored(dst, shape: outShape)
+        }
+        let factor = node.op == "ReduceMean" ? 1 / Double(max(cols, 1)) : 1
+        return .stored(try rowSums(node, src, rows: rows, cols: cols, factor: factor, suffix: ""), shape: outShape)
+    }
+
+    mutating func argmax(_ node: Node, _ x: Value) throws(ImportError) -> Value {
+        let a = try Self.axis(try node.int("axis", default: 0), rank: x.shape.count, node: node)
+        guard try node.int("select_last_index", default: 0) == 0 else { throw node.error("select_last_index = 1 is not supported") }
+        let keepDims = try node.int("keepdims", default: 1) == 1
+        let (src, rows, cols, kept) = try rowsOver(node, x, axes: [a])
+        let dst = try buffer(node, shape: [rows])
+        for r in 0..<rows {
+            emit(node, .reduce(dst: .init(tensor: dst.tensor, offset: r), src: .init(tensor: src.tensor, offset: src.offset + r * cols),
+                               operation: .argmax, rows: 1, cols: cols, rs: cols, cs: 1))
+        }
+        let outShape = keepDims ? x.shape.indices.map { $0 == a ? 1 : x.shape[$0] } : kept.map { x.shape[$0] }
+        return .stored(dst, shape: outShape)
+    }
+
+    /// Softmax over one axis: per row subtract the maximum, exp by table,
+    /// sum by matmul, reciprocal by table, scale.
+    mutating func softmax(_ node: Node, _ x: Value) throws(ImportError) -> Value {
+        let rank = x.shape.count
+        let defaultAxis = graph.opsetVersion >= 13 ? -1 : 1
+        let a = try Self.axis(try node.int("axis", default: defaultAxis), rank: rank, node: node)
+        // Before opset 13 the input is flattened at `axis`: the row is every axis from `axis` on.
+        let axes = graph.opsetVersion >= 13 ? [a] : Array(a..<rank)
+        let (src, rows, cols, _) = try rowsOver(node, x, axes: axes)
+        let maxima = try buffer(node, shape: [rows], suffix: "_max")
+        let shifted = try buffer(node, shape: [rows, cols], suffix: "_shift")
+        for r in 0..<rows {
+            let row = KernelProgram.Ref(tensor: src.tensor, offset: src.offset + r * cols)
+            emit(node, .reduce(dst: .init(tensor: maxima.tensor, offset: r), src: row, operation: .max, rows: 1, cols: cols, rs: cols, cs: 1))
+            emit(node, .zip(dst: .init(tensor: shifted.tensor, offset: r * cols), a: row, b: .init(tensor: maxima.tensor, offset: r),
+                            operation: .sub, count: cols, ds: 1, as: 1, bs: 0))
+        }
+        let exps = try buffer(node, shape: [rows, cols], suffix: "_exp")
+        emit(node, .map(dst: exps, src: shifted, function: .activation(.exp), count: rows * cols, ds: 1, ss: 1))
+        let sums = try rowSums(node, exps, rows: rows, cols: cols, factor: 1, suffix: "_sum")
+        let inverse = try buffer(node, shape: [rows], suffix: "_inv")
+        emit(node, .map(dst: inverse, src: sums, function: .activation(.reciprocal), count: rows, ds: 1, ss: 1))
+        let rowShape = axes.count == 1 && axes[0] == rank - 1 || graph.opsetVersion < 13 ? x.shape : nil
+        let out = try buffer(node, shape: [rows, cols], suffix: rowShape == nil ? "_rows" : "")
+        for r in 0..<rows {
+            emit(node, .zip(dst: .init(tensor: out.tensor, offset: r * cols), a: .init(tensor: exps.tensor, offset: r * cols),
+                            b: .init(tensor: inverse.tensor, offset: r), operation: .mul, count: cols, ds: 1, as: 1, bs: 0))
+        }
+        if rowShape != nil { return .stored(out, shape: x.shape) }
+        // Move the softmax axis back into place.
+        let keep = (0..<rank).filter { $0 != a }
+        var movedShape = keep.map { x.shape[$0] }
+        movedShape.append(x.shape[a])
+        var inverse2 = [Int](repeating: 0, count: rank)
+        for (i, d) in (keep + [a]).enumerated() { inverse2[d] = i }
+        return try transpose(Node(name: node.name, op: node.op, inputs: [], outputs: node.outputs, attributes: ["perm": .ints(inverse2)]),
+                             .stored(out, shape: movedShape))
+    }
+
+    /// LayerNormalization over the axes from `axis` on: mean and variance by
+    /// matmul with 1/D, rsqrt by table, then γ and β (broadcast constants).
+    mutating func layerNorm(_ node: Node, _ inputs: [Value?]) throws(ImportError) -> Value {
+        guard inputs.count >= 2, let x = inputs[0], case .constant(let gamma)? = inputs[1] else {
+            throw node.error("needs X and a constant scale")
+        }
+        let rank = x.shape.count
+        let a = try Self.axis(try node.int("axis", default: -1), rank: rank, node: node)
+        let eps = try node.float("epsilon", default: 1e-5)
+        let (src, rows, cols, _) = try rowsOver(node, x, axes: Array(a..<rank))
+        let mean = try rowSums(node, src, rows: rows, cols: cols, factor: 1 / Double(cols), suffix: "_mean")
+        let centered = try buffer(node, shape: [rows, cols], suffix: "_centered")
+        for r in 0..<rows {
+            emit(node, .zip(dst: .init(tensor: centered.tensor, offset: r * cols), a: .init(tensor: src.tensor, offset: src.offset + r * cols),
+                            b: .init(tensor: mean.tensor, offset: r), operation: .sub, count: cols, ds: 1, as: 1, bs: 0))
+        }
+        let squares = try buffer(node, shape: [rows, cols], suffix: "_sq")
+        emit(node, .zip(dst: squares, a: centered, b: centered, operation: .mul, count: rows * cols, ds: 1, as: 1, bs: 1))
+        let variance = try rowSums(node, squares, rows: rows, cols: cols, factor: 1 / Double(cols), suffix: "_var")
+        let epsRef = try stored(.constant(.scalar(eps)), node: node.label).0
+        let shiftedVar = try buffer(node, shape: [rows], suffix: "_vareps")
+        emit(node, .zip(dst: shiftedVar, a: variance, b: epsRef, operation: .add, count: rows, ds: 1, as: 1, bs: 0))
+        let rstd = try buffer(node, shape: [rows], suffix: "_rstd")
+        emit(node, .map(dst: rstd, src: shiftedVar, function: .activation(.rsqrt), count: rows, ds: 1, ss: 1))
+        let normalized = try buffer(node, shape: [rows, cols], suffix: "_norm")
+        for r in 0..<rows {
+            emit(node, .zip(dst: .init(tensor: normalized.tensor, offset: r * cols), a: .init(tensor: centered.tensor, offset: r * cols),
+                            b: .init(tensor: rstd.tensor, offset: r), operation: .mul, count: cols, ds: 1, as: 1, bs: 0))
+        }
+        let shape = x.shape
+        var y = try binary(Node(name: node.name, op: "Mul", inputs: [], outputs: [node.label + "_gamma"], attributes: [:]),
+                           .stored(normalized, shape: shape), .constant(gamma))
+        if inputs.count > 2, let beta = inputs[2] {
+            y = try binary(Node(name: node.name, op: "Add", inputs: [], outputs: node.outputs, attributes: [:]), y, beta)
+        }
+        guard node.outputs.dropFirst().allSatisfy(\.isEmpty) else { throw node.error("only the Y output is supported") }
+        return y
+    }
+}

@@ -1,0 +1,166 @@
+/// Lowers an ONNX `Graph` to a `KernelProgram` (Spec/onnx-import.md §3).
+/// Values are constants (folded at import time) or contiguous views of
+/// stored tensors; reshapes are free, data movement becomes `copy`, and
+/// each compute node becomes a few of the ISA's tensor operations.
+struct Lowering {
+    enum Value {
+        case constant(ConstTensor)
+        /// A contiguous view: `shape` elements from `ref`.
+        case stored(KernelProgram.Ref, shape: [Int])
+
+        var shape: [Int] {
+            switch self {
+            case .constant(let c): c.shape
+            case .stored(_, let shape): shape
+            }
+        }
+    }
+
+    /// The operators the importer lowers (shape-only ones fold or alias).
+    static let supported: [String] = [
+        "Add", "ArgMax", "AveragePool", "BatchNormalization", "Cast", "Clip", "Concat", "Constant",
+        "ConstantOfShape", "Conv", "Div", "Dropout", "Erf", "Exp", "Expand", "Flatten", "Gather", "Gelu",
+        "Gemm", "GlobalAveragePool", "Identity", "LayerNormalization", "LeakyRelu", "MatMul", "MaxPool",
+        "Mul", "Neg", "Pad", "Range", "ReduceMax", "ReduceMean", "ReduceSum", "Relu", "Reshape", "Shape",
+        "Sigmoid", "Slice", "Softmax", "Squeeze", "Sub", "Tanh", "Transpose", "Unsqueeze",
+    ]
+
+    let graph: Graph
+    let limits: ImportLimits
+    var program = KernelProgram()
+    var values: [String: Value] = [:]
+    var usedNames: Set<String> = []
+    var cells = 0
+
+    init(graph: Graph, limits: ImportLimits) {
+        self.graph = graph
+        self.limits = limits
+    }
+
+    static func lower(_ graph: Graph, limits: ImportLimits = .standard) throws(ImportError) -> KernelProgram {
+        var l = Lowering(graph: graph, limits: limits)
+        for (name, c) in graph.initializers { l.values[name] = .constant(c) }
+        for input in graph.inputs {
+            let t = try l.newTensor(input.name, shape: input.shape, kind: .input, origin: input.name)
+            l.program.inputs.append(t)
+            l.values[input.name] = .stored(.init(tensor: t), shape: input.shape)
+        }
+        for node in BatchNormFolding.fold(graph.nodes, initializers: &l.values) {
+            try l.lower(node)
+        }
+        for name in graph.outputs {
+            guard let v = l.values[name] else { throw ImportError("graph output '\(name)' is never computed") }
+            // Outputs get tensors of their own (an input or a shared view cannot be one).
+            let t = try l.newTensor(name, shape: v.shape, kind: .output, origin: name)
+            let (src, _) = try l.stored(v, node: "output '\(name)'")
+            l.program.steps.append(.init(operation: .copy(dst: .init(tensor: t), src: src, shape: [max(1, v.shape.reduce(1, *))],
+                                                          strides: [1]), node: "output '\(name)'"))
+            l.program.outputs.append(t)
+        }
+        return l.program
+    }
+
+    mutating func lower(_ node: Node) throws(ImportError) {
+        let inputs = try node.inputs.map { (name: String) throws(ImportError) -> Value? in
+            if name.isEmpty { return nil }
+            guard let v = values[name] else { throw node.error("input '\(name)' is not defined before this node") }
+            return v
+        }
+        // Constant folding: every input constant (and a foldable op) gives constants.
+        let present = inputs.compactMap { $0 }
+        var constants = [ConstTensor]()
+        for v in present { if case .constant(let c) = v { constants.append(c) } }
+        if constants.count == present.count, let folded = try ConstantFolding.fold(node, constants, inputs: inputs) {
+            for (name, c) in zip(node.outputs, folded) { values[name] = .constant(c) }
+            return
+        }
+        let outputs = try lowerCompute(node, inputs)
+        guard outputs.count >= 1 else { throw node.error("produced no output") }
+        for (name, v) in zip(node.outputs, outputs) where !name.isEmpty { values[name] = v }
+    }
+
+    mutating func lowerCompute(_ node: Node, _ inputs: [Value?]) throws(ImportError) -> [Value] {
+        func arg(_ i: Int) throws(ImportError) -> Value {
+            guard i < inputs.count, let v = inputs[i] else { throw node.error("missing input \(i)") }
+            return v
+        }
+        switch node.op {
+        case "Identity", "Dropout": return [try arg(0)]
+        case "Shape": return [.constant(ConstTensor(shape: [try arg(0).shape.count], values: try arg(0).shape.map(Double.init)))]
+        case "Reshape", "Flatten", "Squeeze", "Unsqueeze": return [try reshape(node, inputs)]
+        case "Cast": return [try arg(0)]   // float → float on stored values; integer casts only fold
+        case "Transpose": return [try transpose(node, try arg(0))]
+        case "Concat": return [try concat(node, inputs)]
+        case "Slice": return [try slice(node, inputs)]
+        case "Gather": return [try gather(node, inputs)]
+        case "Pad": return [try pad(node, inputs)]
+        case "Expand": return [try expand(node, try arg(0), try arg(1))]
+        case "Add", "Sub", "Mul", "Div": return [try binary(node, try arg(0), try arg(1))]
+        case "Neg": return [try binary(Node(name: node.name, op: "Mul", inputs: [], outputs: [], attributes: [:]),
+                                       try arg(0), .constant(.scalar(-1)))]
+        case "Relu": return [try clamp(node, try arg(0), lo: 0, hi: .infinity)]
+        case "Clip": return [try clip(node, inputs)]
+        case "LeakyRelu": return [try leakyRelu(node, try arg(0))]
+        case "Sigmoid", "Tanh", "Exp", "Erf", "Gelu": return [try activation(node, try arg(0))]
+        case "Gemm": return [try gemm(node, inputs)]
+        case "MatMul": return [try matmul(node, try arg(0), try arg(1))]
+        case "Conv": return [try conv(node, inputs)]
+        case "BatchNormalization": return [try batchNorm(node, inputs)]
+        case "MaxPool", "AveragePool": return [try pool(node, try arg(0))]
+        case "GlobalAveragePool": return [try globalAveragePool(node, try arg(0))]
+        case "Softmax": return [try softmax(node, try arg(0))]
+        case "LayerNormalization": return [try layerNorm(node, inputs)]
+        case "ArgMax": return [try argmax(node, try arg(0))]
+        case "ReduceSum", "ReduceMean", "ReduceMax": return [try reduce(node, inputs)]
+        default:
+            throw node.error("operator \(node.op) is not supported (supported: \(Self.supported.joined(separator: ", ")))")
+        }
+    }
+
+    // MARK: Tensors and names
+
+    /// A fresh tensor with a valid, unique `.zkasm` identifier derived from `hint`.
+    mutating func newTensor(_ hint: String, shape: [Int], kind: KernelProgram.Kind, data: [Double]? = nil,
+                            origin: String = "") throws(ImportError) -> Int {
+        let count = shape.reduce(1, *)
+        cells += max(1, count)
+        guard cells <= limits.maxMemoryCells else {
+            throw ImportError("the lowered program needs more than \(limits.maxMemoryCells) memory cells")
+        }
+        try ModelLoader.checkShape(shape, what: "tensor '\(hint)'", limits: limits)
+        let prefix: String
+        switch kind {
+        case .input: prefix = "in_"
+        case .weights: prefix = "w_"
+        case .buffer: prefix = "t_"
+        case .output: prefix = "out_"
+        }
+        var base = prefix + String(hint.unicodeScalars.map { s -> Character in
+            (s.isASCII && (s.properties.isAlphabetic || ("0"..."9").contains(s) || s == "_")) ? Character(s) : "_"
+        }.prefix(60))
+        if base.count == prefix.count { base += "v" }
+        var name = base, k = 1
+        while usedNames.contains(name) { k += 1; name = "\(base)_\(k)" }
+        usedNames.insert(name)
+        return program.add(name, shape: shape, kind: kind, data: data, origin: origin)
+    }
+
+    mutating func buffer(_ node: Node, shape: [Int], suffix: String = "") throws(ImportError) -> KernelProgram.Ref {
+        .init(tensor: try newTensor((node.outputs.first ?? node.label) + suffix, shape: shape, kind: .buffer,
+                                    origin: suffix.isEmpty ? (node.outputs.first ?? "") : ""))
+    }
+
+    /// A stored view of `v` (constants become weight tensors).
+    mutating func stored(_ v: Value, node: String) throws(ImportError) -> (KernelProgram.Ref, [Int]) {
+        switch v {
+        case .stored(let r, let shape): return (r, shape)
+        case .constant(let c):
+            let t = try newTensor("c", shape: c.shape, kind: .weights, data: c.values, origin: "")
+            return (.init(tensor: t), c.shape)
+        }
+    }
+
+    mutating func emit(_ node: Node, _ op: KernelProgram.Operation) {
+        program.steps.append(.init(operation: op, node: "\(node.op) '\(node.label)'"))
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import ISA
+
+/// Emission of each kernel operation at fixed point (Spec/onnx-import.md §4.2).
+extension Quantizer {
+    /// The table input scale for `f` given the calibrated input range: the
+    /// 16-bit table domain must cover the range where f still changes.
+    static func tableInputScale(_ f: ActivationFunction, inputRange r: Double) -> Int {
+        let span: Double
+        switch f {
+        case .sigmoid: span = 16
+        case .tanh: span = 8
+        case .erf: span = 4
+        case .exp: span = min(max(r, 1), 16)
+        case .gelu: span = max(r, 4)
+        case .reciprocal, .rsqrt: span = max(r, 1)
+        }
+        return max(0, min(maxScale, 15 - Int(Foundation.log2(span).rounded(.up))))
+    }
+
+    func ref(_ name: String, _ offset: Int) -> String { offset == 0 ? name : "\(name) + \(offset)" }
+
+    mutating func emitAll() throws(ImportError) {
+        for t in program.inputs {
+            let s = activationScale(t)
+            scales[t] = s
+            declare("input", names[t], shape: program.tensors[t].shape, scale: s, visibility: options.inputVisibility,
+                    origin: program.tensors[t].origin)
+        }
+        for step in program.steps { try emit(step) }
+        body.append("    halt")
+    }
+
+    mutating func emit(_ step: KernelProgram.Step) throws(ImportError) {
+        let node = step.node
+        switch step.operation {
+        case let .copy(dst, src, shape, strides):
+            let s = naturalScale(src.tensor, cap: options.scaleBits)
+            let f = written(dst.tensor, desired: s)
+            let a = operand(src, scale: f, node: node)
+            body.append("    copy \(ref(names[dst.tensor], dst.offset)), \(a), shape=\(Self.dims(shape)), strides=\(Self.dims(strides))   ; \(node)")
+
+        case let .map(dst, src, function, count, ds, ss):
+            switch function {
+            case let .clamp(lo, hi):
+                let f = written(dst.tensor, desired: naturalScale(src.tensor, cap: options.scaleBits))
+                let a = operand(src, scale: f, node: node)
+                let scale = Double(1 << f)
+                let rawLo = lo == -.infinity ? FixedPoint.minValue : max(FixedPoint.minValue, Int64((lo * scale).rounded()))
+                let rawHi = hi == .infinity ? FixedPoint.maxValue : min(FixedPoint.maxValue, Int64((hi * scale).rounded()))
+                body.append("    map \(ref(names[dst.tensor], dst.offset)), \(a), clamp, lo=\(rawLo), hi=\(rawHi), count=\(count), ds=\(ds), ss=\(ss)   ; \(node)")
+            case let .activation(fn):
+                let have = naturalScale(src.tensor, cap: options.scaleBits)
+                let t = min(have, Self.tableInputScale(fn, inputRange: ranges[src.tensor]))
+                let f = written(dst.tensor, desired: activationScale(dst.tensor))
+                let a = operand(src, scale: t, node: node)
+                body.append("    map \(ref(names[dst.tensor], dst.offset)), \(a), \(fn.rawValue), count=\(count), ds=\(ds), ss=\(ss)   ; \(node) (table in=\(t) out=\(f))")
+            }
+
+        case let .zip(dst, a, b, operation, count, ds, as_, bs):
+            let sa = naturalScale(a.tensor, cap: options.scaleBits), sb = naturalScale(b.tensor, cap: options.scaleBits)
+            let opName: String
+            let x: String, y: String
+            var shiftOption = ""
+            if operation == .mul {
+                let f = written(dst.tensor, desired: min(activationScale(dst.tensor), sa + sb))
+                // A weight factor takes the scale that makes shift = sa + sb − f valid (0…31).
+                var sbUsed = sb
+                if program.tensors[b.tensor].kind == .weights { sbUsed = min(sb, max(0, 24 - sa)); if sa + sbUsed < f { sbUsed = min(sb, f - sa) } }
+                var saUsed = sa
+                if saUsed + sbUsed < f { saUsed = f - sbUsed }   // exact rescale up of A
+                if saUsed + sbUsed - f > 31 { saUsed = f + 31 - sbUsed }
+                x = operand(a, scale: saUsed, node: node)
+                y = operand(b, scale: sbUsed, node: node)
+                shiftOption = ", shift=\(saUsed + sbUsed - f)"
+                opName = "mul"
+            } else {
+                let common = min(sa, sb)
+                let f = written(dst.tensor, desired: min(common, activationScale(dst.tensor)))
+                x = operand(a, scale: f, node: node)
+                y = operand(b, scale: f, node: node)
+                switch operation {
+                case .add: opName = "add"
+                case .sub: opName = "sub"
+                case .max: opName = "max"
+                default: opName = "min"
+                }
+            }
+            body.append("    zip \(ref(names[dst.tensor], dst.offset)), \(x), \(y), \(opName), count=\(count), ds=\(ds), as=\(as_), bs=\(bs)\(shiftOption)   ; \(node)")
+
+        case let .reduce(dst, src, operation, rows, cols, rs, cs):
+            let s = naturalScale(src.tensor, cap: options.scaleBits)
+            switch operation {
+            case .argmax:
+                _ = written(dst.tensor, desired: 0)
+                let a = operand(src, scale: s, node: node)
+                body.append("    reduce \(ref(names[dst.tensor], dst.offset)), \(a), argmax, rows=\(rows), cols=\(cols), rs=\(rs), cs=\(cs)   ; \(node)")
+            case .max:
+                let f = written(dst.tensor, desired: s)
+                let a = operand(src, scale: f, node: node)
+                body.append("    reduce \(ref(names[dst.tensor], dst.offset)), \(a), max, rows=\(rows), cols=\(cols), rs=\(rs), cs=\(cs)   ; \(node)")
+            case .sum:
+                let f = written(dst.tensor, desired: min(s, activationScale(dst.tensor)))
+                let a = operand(src, scale: max(s, f), node: node)
+                body.append("    reduce \(ref(names[dst.tensor], dst.offset)), \(a), sum, rows=\(rows), cols=\(cols), rs=\(rs), cs=\(cs), shift=\(max(s, f) - f)   ; \(node)")
+            }
+
+        case let .matmul(dst, a, b, bias, m, k, n, ars, acs, brs, bcs, drs):
+            var sa = naturalScale(a.tensor, cap: options.scaleBits)
+            let bIsWeights = program.tensors[b.tensor].kind == .weights
+            var sb: Int
+            if bIsWeights {
+                sb = Self.weightScale(program.tensors[b.tensor].data ?? [], cap: max(0, 24 - sa))
+                if let bias, program.tensors[bias.tensor].kind == .weights {
+                    // The bias is added at scale sa + sb and must fit V there.
+                    let limit = Self.weightScale(program.tensors[bias.tensor].data ?? [], cap: 24)
+                    if sa + sb > limit { sb = max(0, limit - sa); if sa + sb > limit { sa = limit - sb } }
+                }
+            } else {
+                sb = naturalScale(b.tensor, cap: options.scaleBits)
+                if bias != nil, sa + sb > 24 { sa = max(0, 24 - sb) }
+            }
+            let f = written(dst.tensor, desired: min(activationScale(dst.tensor), sa + sb))
+            if sa + sb < f { sa = f - sb }
+            if sa + sb - f > 31 { sa = f + 31 - sb }
+            let x = operand(a, scale: sa, node: node)
+            let y = operand(b, scale: sb, node: node)
+            var biasText = ""
+            if let bias {
+                guard program.tensors[bias.tensor].kind == .weights else { throw ImportError(op: node, "a non-constant bias is not supported") }
+                biasText = ", " + operand(bias, scale: sa + sb, node: node)
+            }
+            body.append("    matmul \(ref(names[dst.tensor], dst.offset)), \(x), \(y)\(biasText), m=\(m), k=\(k), n=\(n), ars=\(ars), acs=\(acs), brs=\(brs), bcs=\(bcs), drs=\(drs), shift=\(sa + sb - f)   ; \(node)")
+        }
+    }
+
+    /// The whole `.zkasm` text.
+    func text(header: [String]) -> String {
+        (header.map { "; " + $0 } + [""] + declarations + [""] + body).joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,115 @@
+import ArgumentParser
+import Assembler
+import Foundation
+import Importer
+import ISA
+import VM
+
+/// `zkvm import model.onnx -o model.zkasm [--calibration data.json] [--scale-bits N]`
+struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Import an ONNX model as a .zkasm program with calibrated fixed-point scales.",
+        discussion: """
+            Writes the program and its weights (JSON files in MODEL_weights/ next to it), then \
+            runs the program in the VM on the calibration samples and reports, per layer, the \
+            scale, the calibrated range and the largest difference from the float model. \
+            Calibration data uses EZKL's layout: {"input_data": [[...], ...]}, one flat list per \
+            model input holding one or more samples back to back. Without it, 16 synthetic \
+            samples uniform in [-1, 1] are used and the report says so. \
+            Spec/onnx-import.md lists the supported operators.
+            """)
+
+    @Argument(help: "The ONNX model.") var model: String
+    @Option(name: .shortAndLong, help: "The .zkasm program to write.") var output: String
+    @Option(help: "Calibration inputs (EZKL input.json layout, samples back to back).") var calibration: String?
+    @Option(help: "Largest scale (fractional bits) of activations, 0…24.") var scaleBits: Int = 12
+    @Option(help: "Visibility of the model's inputs: public or private.") var inputVisibility: String = "private"
+    @Option(help: "Visibility of the weights: public or private.") var weightVisibility: String = "private"
+    @Option(help: "Visibility of the outputs: public or private.") var outputVisibility: String = "public"
+    @Option(help: "A concrete shape for a dynamic input, as NAME=D0,D1,… (repeatable).") var inputShape: [String] = []
+    @Option(help: "Check at most this many calibration samples in the VM for the error report.") var checkSamples: Int = 64
+    @Flag(help: "Print the report as one JSON object.") var json = false
+
+    func validate() throws {
+        guard (0...24).contains(scaleBits) else { throw ValidationError("--scale-bits must be in 0…24") }
+        for v in [inputVisibility, weightVisibility, outputVisibility] where v != "public" && v != "private" {
+            throw ValidationError("visibility must be 'public' or 'private', not '\(v)'")
+        }
+        guard checkSamples >= 1 else { throw ValidationError("--check-samples must be at least 1") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            var options = QuantizationOptions()
+            options.scaleBits = scaleBits
+            options.inputVisibility = inputVisibility == "public" ? .public : .private
+            options.weightVisibility = weightVisibility == "public" ? .public : .private
+            options.outputVisibility = outputVisibility == "public" ? .public : .private
+            var shapes = [String: [Int]]()
+            for spec in inputShape {
+                let parts = spec.split(separator: "=", maxSplits: 1)
+                guard parts.count == 2, let dims = Optional(parts[1].split(separator: ",").compactMap { Int($0) }),
+                      dims.count == parts[1].split(separator: ",").count, !dims.isEmpty else {
+                    throw CLIError("--input-shape '\(spec)': expected NAME=D0,D1,…")
+                }
+                shapes[String(parts[0])] = dims
+            }
+            let calibrationLists = try calibration.map(ProgramLoading.readInputs)
+            let outURL = URL(fileURLWithPath: output)
+            let stem = outURL.deletingPathExtension().lastPathComponent
+            FileHandle.standardError.write(Data("import: lowering and calibrating \(model)\n".utf8))
+            let imported: ImportedModel
+            do {
+                imported = try Importer.importModel(URL(fileURLWithPath: model), calibration: calibrationLists, options: options,
+                                                    inputShapes: shapes, weightFolder: "\(stem)_weights")
+            } catch {
+                throw CLIError("\(model): \(error)")
+            }
+            // Assemble what we wrote before publishing it: an importer bug is an error here, not a broken file.
+            let files = Dictionary(uniqueKeysWithValues: imported.weightFiles.map { ($0.path, $0.json) })
+            let program: Program
+            do {
+                program = try Assembler.assemble(imported.source, file: output) { name in
+                    guard let data = files[name] else { throw CLIError("no data file \(name)") }
+                    return try ProgramLoading.numbers(data, path: name)
+                }
+            } catch {
+                throw CLIError("internal error: the imported program does not assemble: \(error)")
+            }
+            try ImportFiles.write(imported, to: outURL)
+            let report = try ImportReport.measure(imported, program: program, calibration: calibrationLists, maxSamples: checkSamples)
+            if json {
+                print(report.json(imported, program: program, output: output))
+            } else {
+                print(report.table(imported, program: program, output: output))
+            }
+        }
+    }
+}
+
+/// Writes the program and its weight folder without leaving half-written output.
+enum ImportFiles {
+    static func write(_ imported: ImportedModel, to url: URL) throws {
+        let folder = url.deletingLastPathComponent()
+        let fm = FileManager.default
+        if !imported.weightFiles.isEmpty {
+            let weightsName = imported.weightFiles[0].path.split(separator: "/").first.map(String.init) ?? "weights"
+            let final = folder.appendingPathComponent(weightsName)
+            let temporary = folder.appendingPathComponent(".\(weightsName).tmp-\(ProcessInfo.processInfo.processIdentifier)")
+            do {
+                try? fm.removeItem(at: temporary)
+                try fm.createDirectory(at: temporary, withIntermediateDirectories: true)
+                for (path, data) in imported.weightFiles {
+                    let name = path.split(separator: "/").dropFirst().joined(separator: "/")
+                    try data.write(to: temporary.appendingPathComponent(name))
+                }
+                try? fm.removeItem(at: final)
+                try fm.moveItem(at: temporary, to: final)
+            } catch {
+                try? fm.removeItem(at: temporary)
+                throw CLIError("cannot write the weights folder \(final.path): \(error.localizedDescription)")
+            }
+        }
+        try ProgramLoading.writeAtomically(Array(imported.source.utf8), to: url.path)
+    }
+}

@@ -1,0 +1,226 @@
+#!/usr/bin/env python3
+"""Creates the importer's test fixtures with real exporters (Spec/onnx-import.md §7).
+
+Models are trained briefly on scikit-learn's bundled 8×8 digits (no download),
+exported with torch.onnx.export (TorchScript exporter, opset 17) and skl2onnx,
+and written with their inputs and onnxruntime's outputs to
+Tests/ImporterTests/Fixtures/NAME/:
+
+  model.onnx        the exported model (< 1 MB)
+  input.json        one input, EZKL layout {"input_data": [[...]]}
+  calibration.json  32 samples back to back (EZKL layout)
+  reference.json    {"inputs": [[...]], "outputs": [[...]]}: 50 test inputs
+                    (flat, one list per sample and model input) and
+                    onnxruntime's first output for each
+
+torch is needed only here (never in the test run). Run:
+  python3 -m pip install torch onnx onnxruntime scikit-learn skl2onnx onnxscript
+  python3 Tools/make_fixtures.py
+"""
+import json
+import os
+import sys
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+from sklearn.datasets import load_digits
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "ImporterTests", "Fixtures")
+RNG = np.random.RandomState(1234)
+
+
+def digits(size):
+    """Digits as float images in [0, 1], resized to size×size (nearest), and labels."""
+    d = load_digits()
+    x = d.images.astype(np.float32) / 16.0
+    if size != 8:
+        idx = (np.arange(size) * 8 // size)
+        x = x[:, idx][:, :, idx]
+    return x, d.target.astype(np.int64)
+
+
+def write_fixture(name, path_onnx, samples_test, samples_cal):
+    folder = os.path.join(ROOT, name)
+    os.makedirs(folder, exist_ok=True)
+    model = onnx.load(path_onnx)
+    onnx.checker.check_model(model)
+    dst = os.path.join(folder, "model.onnx")
+    onnx.save(model, dst)
+    size = os.path.getsize(dst)
+    assert size < 1 << 20, f"{name}: {size} bytes"
+    sess = ort.InferenceSession(dst, providers=["CPUExecutionProvider"])
+    names = [i.name for i in sess.get_inputs()]
+    outputs = []
+    for s in samples_test:
+        feeds = {n: v for n, v in zip(names, s)}
+        outputs.append([float(v) for v in np.asarray(sess.run(None, feeds)[0]).ravel()])
+
+    def flat(s):
+        return [[round(float(v), 7) for v in np.asarray(t).ravel()] for t in s]
+
+    with open(os.path.join(folder, "input.json"), "w") as f:
+        json.dump({"input_data": flat(samples_test[0])}, f)
+    stacked = [sum((flat(s)[k] for s in samples_cal), []) for k in range(len(names))]
+    with open(os.path.join(folder, "calibration.json"), "w") as f:
+        json.dump({"input_data": stacked}, f)
+    with open(os.path.join(folder, "reference.json"), "w") as f:
+        json.dump({"inputs": [sum(flat(s), []) for s in samples_test], "outputs": outputs}, f)
+    print(f"{name}: {size} bytes, ops {sorted({n.op_type for n in model.graph.node})}")
+
+
+def train(model, x, y, epochs, lr=0.01, loss="ce"):
+    import torch
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    xt, yt = torch.tensor(x), torch.tensor(y)
+    for _ in range(epochs):
+        perm = torch.randperm(len(xt))
+        for i in range(0, len(xt), 64):
+            b = perm[i:i + 64]
+            opt.zero_grad()
+            out = model(xt[b])
+            if loss == "ce":
+                l = torch.nn.functional.cross_entropy(out, yt[b])
+            else:
+                l = torch.nn.functional.binary_cross_entropy(out.squeeze(1), yt[b].float())
+            l.backward()
+            opt.step()
+    model.eval()
+    return model
+
+
+def export(model, example, path, **kw):
+    import torch
+    torch.onnx.export(model, example, path, opset_version=17, dynamo=False, input_names=["input"],
+                      output_names=["output"], **kw)
+
+
+def torch_fixtures(tmp):
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+    torch.manual_seed(0)
+    x8, y = digits(8)
+    order = RNG.permutation(len(x8))
+    test, cal = order[:50], order[50:82]
+
+    # 1. MLP on flattened 8×8 digits: Flatten → Linear → ReLU → Linear.
+    class MLP(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc1, self.fc2 = nn.Linear(64, 32), nn.Linear(32, 10)
+
+        def forward(self, x):
+            return self.fc2(F.relu(self.fc1(torch.flatten(x, 1))))
+
+    xi = x8[:, None]
+    m = train(MLP(), xi, y, 30)
+    export(m, torch.tensor(xi[:1]), f"{tmp}/mlp.onnx")
+    write_fixture("mlp", f"{tmp}/mlp.onnx", [[xi[i:i + 1]] for i in test], [[xi[i:i + 1]] for i in cal])
+
+    # 2. Logistic regression (is it a zero?): Linear → Sigmoid.
+    class LogReg(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(64, 1)
+
+        def forward(self, x):
+            return torch.sigmoid(self.fc(x))
+
+    xf = x8.reshape(len(x8), 64)
+    m = train(LogReg(), xf, (y == 0).astype(np.int64), 30, loss="bce")
+    export(m, torch.tensor(xf[:1]), f"{tmp}/logreg.onnx")
+    write_fixture("logistic_regression", f"{tmp}/logreg.onnx", [[xf[i:i + 1]] for i in test], [[xf[i:i + 1]] for i in cal])
+
+    # 3. LeNet-5 on 28×28 (digits resized), with BatchNorm after the first conv.
+    class LeNet(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.c1, self.bn1 = nn.Conv2d(1, 6, 5, padding=2), nn.BatchNorm2d(6)
+            self.c2 = nn.Conv2d(6, 16, 5)
+            self.f1, self.f2, self.f3 = nn.Linear(400, 120), nn.Linear(120, 84), nn.Linear(84, 10)
+
+        def forward(self, x):
+            x = F.max_pool2d(F.relu(self.bn1(self.c1(x))), 2)
+            x = F.max_pool2d(F.relu(self.c2(x)), 2)
+            x = x.reshape(x.shape[0], -1)   # exports a Shape/Gather/Concat chain
+            return self.f3(F.relu(self.f2(F.relu(self.f1(x)))))
+
+    x28, _ = digits(28)
+    x28 = x28[:, None]
+    m = train(LeNet(), x28, y, 4)
+    # Without constant folding the exporter keeps BatchNormalization and the
+    # Shape/Gather/Unsqueeze/Concat chain of the reshape, which the importer folds.
+    export(m, torch.tensor(x28[:1]), f"{tmp}/lenet.onnx", do_constant_folding=False)
+    write_fixture("lenet", f"{tmp}/lenet.onnx", [[x28[i:i + 1]] for i in test], [[x28[i:i + 1]] for i in cal])
+
+    # 4. A small attention block: LayerNorm, Q/K/V, softmax(QKᵀ/√d)·V, projection, residual.
+    class Attention(nn.Module):
+        def __init__(self, d=16):
+            super().__init__()
+            self.norm = nn.LayerNorm(d)
+            self.q, self.k, self.v, self.o = (nn.Linear(d, d) for _ in range(4))
+            self.d = d
+
+        def forward(self, x):
+            h = self.norm(x)
+            s = torch.matmul(self.q(h), self.k(h).transpose(1, 2)) / (self.d ** 0.5)
+            return x + self.o(torch.matmul(torch.softmax(s, dim=-1), self.v(h)))
+
+    m = Attention().eval()
+    xa = RNG.uniform(-1, 1, size=(82, 1, 8, 16)).astype(np.float32)
+    export(m, torch.tensor(xa[0]), f"{tmp}/attention.onnx")
+    write_fixture("attention", f"{tmp}/attention.onnx", [[xa[i]] for i in range(50)], [[xa[i]] for i in range(50, 82)])
+
+    # 5. Every remaining operator in one graph.
+    class Ops(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv2d(2, 4, 3, stride=2, padding=1, groups=2, dilation=1)
+
+        def forward(self, x):                                    # x: [1, 2, 8, 8]
+            a = F.avg_pool2d(x, 2)                               # AveragePool
+            b = F.leaky_relu(self.conv(x), 0.1)                  # Conv (groups, stride, pad), LeakyRelu
+            g = F.adaptive_avg_pool2d(b, 1).flatten(1)           # GlobalAveragePool
+            c = torch.cat([a, b[:, :2]], dim=1)                  # Slice, Concat
+            c = F.pad(c, (1, 0, 0, 1))                           # Pad
+            t = c.transpose(2, 3)                                # Transpose
+            r = t.sum(dim=3) / 3.0 - t.mean(dim=2)[:, :, :5].unsqueeze(3).squeeze(3)   # ReduceSum, Div, ReduceMean, Sub
+            mx = t.amax(dim=(2, 3))                              # ReduceMax
+            e = torch.exp(torch.clamp(r, -2, 1)) * torch.tanh(r) + torch.erf(r) + F.gelu(r) + torch.sigmoid(r)
+            sel = e[:, torch.tensor([3, 0, 1])]                  # Gather with constant indices
+            flat = torch.cat([sel.flatten(1), mx, g], dim=1)
+            return torch.softmax(flat, dim=1) * flat.argmax(dim=1, keepdim=True).float()   # Softmax, ArgMax
+
+    m = Ops().eval()
+    xo = RNG.uniform(-1, 1, size=(82, 1, 2, 8, 8)).astype(np.float32)
+    export(m, torch.tensor(xo[0]), f"{tmp}/ops.onnx")
+    write_fixture("ops", f"{tmp}/ops.onnx", [[xo[i]] for i in range(50)], [[xo[i]] for i in range(50, 82)])
+
+
+def sklearn_fixture(tmp):
+    from onnx.utils import Extractor
+    from skl2onnx import to_onnx
+    from sklearn.neural_network import MLPClassifier
+    x8, y = digits(8)
+    x = x8.reshape(len(x8), 64)
+    m = MLPClassifier(hidden_layer_sizes=(24,), max_iter=400, random_state=0).fit(x, y)
+    proto = to_onnx(m, x[:1], options={"zipmap": False}, target_opset=17)
+    # Keep the probabilities (the label output uses the ai.onnx.ml domain).
+    probabilities = [o.name for o in proto.graph.output if "prob" in o.name][0]
+    onnx.save(proto, f"{tmp}/skl_full.onnx")
+    sub = Extractor(proto).extract_model([i.name for i in proto.graph.input], [probabilities])
+    onnx.save(sub, f"{tmp}/skl_mlp.onnx")
+    order = RNG.permutation(len(x))
+    write_fixture("sklearn_mlp", f"{tmp}/skl_mlp.onnx", [[x[i:i + 1]] for i in order[:50]], [[x[i:i + 1]] for i in order[50:82]])
+
+
+if __name__ == "__main__":
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            import torch  # noqa: F401
+            torch_fixtures(tmp)
+        except ImportError:
+            print("torch is not installed: the torch fixtures keep their committed versions", file=sys.stderr)
+        sklearn_fixture(tmp)
