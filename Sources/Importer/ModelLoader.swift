@@ -43,14 +43,15 @@ public enum ModelLoader {
 
         var initializers = [String: ConstTensor]()
         for t in g.initializer { initializers[t.name] = try reader.read(t, what: "initializer '\(t.name)'") }
+        let inputNames = g.input.map(\.name).filter { initializers[$0] == nil }
+        for name in inputShapes.keys.sorted() where !inputNames.contains(name) {
+            throw ImportError("--input-shape names '\(name)', which is not a graph input (inputs: \(inputNames.joined(separator: ", ")))")
+        }
         var inputs = [Graph.Value]()
         for v in g.input where initializers[v.name] == nil {
             inputs.append(Graph.Value(name: v.name, shape: try shape(of: v, override: inputShapes[v.name], limits: limits)))
         }
         guard !inputs.isEmpty else { throw ImportError("the graph has no inputs") }
-        for name in inputShapes.keys where !inputs.contains(where: { $0.name == name }) {
-            throw ImportError("--input-shape names '\(name)', which is not a graph input (inputs: \(inputs.map(\.name).joined(separator: ", ")))")
-        }
         var nodes = [Node]()
         for n in g.node {
             let label = n.name.isEmpty ? (n.output.first ?? "?") : n.name

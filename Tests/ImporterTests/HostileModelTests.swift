@@ -1,0 +1,151 @@
+import Foundation
+@testable import Importer
+import ONNXProto
+import Testing
+
+/// Hostile and malformed models (Spec/onnx-import.md §5): every one is an
+/// `ImportError` naming the problem, never a trap or an unbounded allocation.
+@Suite struct HostileModelTests {
+    /// Y = X · W + B with X [1, 4] (the seed every test mutates).
+    static func model(inputDims: [Onnx_TensorShapeProto.Dimension]? = nil, weights: [Float] = [1, 2, 3, 4, 5, 6, 7, 8],
+                      op: String = "MatMul") -> Onnx_ModelProto {
+        var m = Onnx_ModelProto()
+        m.irVersion = 8
+        var opset = Onnx_OperatorSetIdProto()
+        opset.version = 17
+        m.opsetImport = [opset]
+        var g = Onnx_GraphProto()
+        var x = Onnx_ValueInfoProto()
+        x.name = "X"
+        var type = Onnx_TypeProto.Tensor()
+        type.elemType = 1
+        var shape = Onnx_TensorShapeProto()
+        shape.dim = inputDims ?? [1, 4].map { d in var dim = Onnx_TensorShapeProto.Dimension(); dim.dimValue = Int64(d); return dim }
+        type.shape = shape
+        x.type.tensorType = type
+        g.input = [x]
+        var w = Onnx_TensorProto()
+        w.name = "W"
+        w.dims = [4, 2]
+        w.dataType = 1
+        w.floatData = weights
+        g.initializer = [w]
+        var node = Onnx_NodeProto()
+        node.name = "layer1"
+        node.opType = op
+        node.input = ["X", "W"]
+        node.output = ["Y"]
+        g.node = [node]
+        var y = Onnx_ValueInfoProto()
+        y.name = "Y"
+        g.output = [y]
+        m.graph = g
+        return m
+    }
+
+    static func importing(_ m: Onnx_ModelProto, folder: URL? = nil, shapes: [String: [Int]] = [:]) throws -> ImportedModel {
+        let graph = try ModelLoader.decode(try m.serializedData(), folder: folder, inputShapes: shapes)
+        return try Importer.importGraph(graph, name: "test.onnx", calibration: nil, options: .init(), weightFolder: "w")
+    }
+
+    static func error(_ body: () throws -> Void) -> String {
+        do { try body(); return "" } catch { return "\(error)" }
+    }
+
+    @Test func theSeedImports() throws {
+        let m = try Self.importing(Self.model())
+        #expect(m.source.contains("matmul"))
+        #expect(m.floatValues([[1, 0, 0, 1]])[m.outputs[0].zkasm] == [8, 10])
+    }
+
+    @Test func truncationsAndBitFlipsNeverTrap() throws {
+        let bytes = try Self.model().serializedData()
+        var failures = 0
+        for n in 0..<bytes.count {
+            do { _ = try ModelLoader.decode(bytes.prefix(n), folder: nil) } catch { failures += 1 }
+        }
+        #expect(failures >= bytes.count - 2, "almost every truncation must fail")
+        for i in 0..<bytes.count {
+            var flipped = bytes
+            flipped[i] ^= 1 << UInt8(i % 8)
+            // Decoding and importing either succeed or throw; a trap fails the whole run.
+            if let graph = try? ModelLoader.decode(flipped, folder: nil) {
+                _ = try? Importer.importGraph(graph, name: "x", calibration: nil, options: .init(), weightFolder: "w")
+            }
+        }
+        #expect(Self.error { _ = try ModelLoader.decode(Data("not a model".utf8), folder: nil) }.contains("not a valid ONNX model"))
+    }
+
+    @Test func nonFiniteWeightsAreRefused() {
+        let message = Self.error { _ = try Self.importing(Self.model(weights: [1, 2, .nan, 4, 5, 6, 7, 8])) }
+        #expect(message.contains("initializer 'W'") && message.contains("element 2") && message.contains("nan"))
+        #expect(Self.error { _ = try Self.importing(Self.model(weights: [1, 2, 3, 4, 5, 6, 7, .infinity])) }.contains("element 7"))
+    }
+
+    @Test func absurdShapesAreRefusedBeforeAllocating() {
+        var m = Self.model()
+        m.graph.initializer[0].dims = [1 << 20, 1 << 20]   // 2^40 elements, no data
+        #expect(Self.error { _ = try Self.importing(m) }.contains("more than"))
+        let bomb = (0..<100).map { _ in var d = Onnx_TensorShapeProto.Dimension(); d.dimValue = 1; return d }
+        #expect(Self.error { _ = try Self.importing(Self.model(inputDims: bomb)) }.contains("rank 100"))
+        var negative = Self.model()
+        negative.graph.initializer[0].dims = [-4, 2]
+        #expect(Self.error { _ = try Self.importing(negative) }.contains("negative dimension"))
+        var mismatch = Self.model()
+        mismatch.graph.initializer[0].dims = [4, 3]
+        #expect(Self.error { _ = try Self.importing(mismatch) }.contains("8 values for shape [4, 3]"))
+    }
+
+    @Test func dynamicDimensionsNeedAConcreteShape() throws {
+        var batch = Onnx_TensorShapeProto.Dimension()
+        batch.dimParam = "N"
+        var four = Onnx_TensorShapeProto.Dimension()
+        four.dimValue = 4
+        let m = Self.model(inputDims: [batch, four])
+        let message = Self.error { _ = try Self.importing(m) }
+        #expect(message.contains("dynamic dimension 0 ('N')") && message.contains("--input-shape X="))
+        #expect(try Self.importing(m, shapes: ["X": [1, 4]]).inputs[0].shape == [1, 4])
+        #expect(Self.error { _ = try Self.importing(m, shapes: ["Z": [1, 4]]) }.contains("not a graph input"))
+    }
+
+    @Test func unsupportedOperatorsNameTheNodeAndTheSupportedList() {
+        let message = Self.error { _ = try Self.importing(Self.model(op: "LSTM")) }
+        #expect(message.hasPrefix("node 'layer1' (LSTM): operator LSTM is not supported (supported: Add, ArgMax"))
+        var wrongShape = Self.model()
+        wrongShape.graph.initializer[0].dims = [2, 4]
+        #expect(Self.error { _ = try Self.importing(wrongShape) }.hasPrefix("node 'layer1' (MatMul): inner dimensions differ"))
+        var foreign = Self.model()
+        foreign.graph.node[0].domain = "ai.onnx.ml"
+        #expect(Self.error { _ = try Self.importing(foreign) }.contains("domain 'ai.onnx.ml' is not supported"))
+    }
+
+    @Test func externalDataStaysInsideTheModelsFolder() throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("zkvm-import-\(UUID().uuidString)")
+        let folder = base.appendingPathComponent("model")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: base) }
+        let weights = (1...8).map { Float($0) }
+        let bytes = weights.withUnsafeBufferPointer { Data(buffer: $0) }
+        try bytes.write(to: folder.appendingPathComponent("w.bin"))
+        try bytes.write(to: base.appendingPathComponent("outside.bin"))
+        try FileManager.default.createSymbolicLink(at: folder.appendingPathComponent("link.bin"),
+                                                   withDestinationURL: base.appendingPathComponent("outside.bin"))
+        func external(_ location: String) -> Onnx_ModelProto {
+            var m = Self.model()
+            m.graph.initializer[0].floatData = []
+            m.graph.initializer[0].dataLocation = .external
+            var entry = Onnx_StringStringEntryProto()
+            entry.key = "location"
+            entry.value = location
+            m.graph.initializer[0].externalData = [entry]
+            return m
+        }
+        let inside = try Self.importing(external("w.bin"), folder: folder)
+        #expect(inside.floatValues([[1, 0, 0, 0]])[inside.outputs[0].zkasm] == [1, 2])
+        for hostile in ["../outside.bin", "/etc/passwd", "sub/../../outside.bin", "link.bin"] {
+            #expect(Self.error { _ = try Self.importing(external(hostile), folder: folder) }.contains("leaves the model's folder"),
+                    "\(hostile) was read")
+        }
+        #expect(Self.error { _ = try Self.importing(external("missing.bin"), folder: folder) }.contains("cannot"))
+    }
+}
