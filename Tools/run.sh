@@ -1,23 +1,37 @@
 #!/usr/bin/env bash
 # The main job: set up, build, then on a shipped example
-#   assemble → execute → prove → verify
-# printing each stage's time, the proof size and its security level.
-# Usage: bash Tools/run.sh [example]   (default: cnn; any name in Programs/).
+#   import (ONNX models) → assemble → execute → prove → verify
+# printing each stage's time, the accuracy against the float model, the proof
+# size and its security level.
+# Usage: bash Tools/run.sh [example]
+#   default: mlp, a PyTorch MLP exported to ONNX (Tests/ImporterTests/Fixtures/mlp);
+#   any other fixture name there (lenet, attention, logistic_regression, ops),
+#   or any name in Programs/ (hand-written .zkasm: cnn, mlp_zkasm = Programs/mlp, …).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash Tools/setup.sh
 echo "run: building zkvm (release)" >&2
 swift build -c release --product zkvm
 zkvm=.build/release/zkvm
-name=${1:-cnn}
-example=Programs/$name
+name=${1:-mlp}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-echo "== assemble $example/$name.zkasm" >&2
-"$zkvm" asm "$example/$name.zkasm" -o "$out/$name.zkbin"
+fixture=Tests/ImporterTests/Fixtures/$name
+if [ -f "$fixture/model.onnx" ]; then
+    echo "== import $fixture/model.onnx (calibrated on $fixture/calibration.json)" >&2
+    "$zkvm" import "$fixture/model.onnx" -o "$out/$name.zkasm" --calibration "$fixture/calibration.json"
+    source_program="$out/$name.zkasm"
+    input="$fixture/input.json"
+else
+    [ "$name" = mlp_zkasm ] && name=mlp
+    source_program="Programs/$name/$name.zkasm"
+    input="Programs/$name/input.json"
+fi
+echo "== assemble $source_program" >&2
+"$zkvm" asm "$source_program" -o "$out/$name.zkbin"
 echo "== execute" >&2
-"$zkvm" exec "$out/$name.zkbin" --input "$example/input.json"
+"$zkvm" exec "$out/$name.zkbin" --input "$input"
 echo "== prove" >&2
-"$zkvm" prove "$out/$name.zkbin" --input "$example/input.json" -o "$out/$name.zkp"
+"$zkvm" prove "$out/$name.zkbin" --input "$input" -o "$out/$name.zkp"
 echo "== verify" >&2
 "$zkvm" verify "$out/$name.zkp" --program "$out/$name.zkbin"

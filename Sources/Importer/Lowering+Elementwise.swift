@@ -91,8 +91,11 @@ extension Lowering {
     /// LeakyReLU(x) = max(x, 0) + α·min(x, 0).
     mutating func leakyRelu(_ node: Node, _ x: Value) throws(ImportError) -> Value {
         let alpha = try node.float("alpha", default: 0.01)
-        let positive = try clamp(node, x, lo: 0, hi: .infinity)
-        let negative = try clamp(node, x, lo: -.infinity, hi: 0)
+        func part(_ suffix: String) -> Node {
+            Node(name: node.name, op: node.op, inputs: [], outputs: [node.label + suffix], attributes: [:])
+        }
+        let positive = try clamp(part("_pos"), x, lo: 0, hi: .infinity)
+        let negative = try clamp(part("_min0"), x, lo: -.infinity, hi: 0)
         let scaled = try binary(Node(name: node.name, op: "Mul", inputs: [], outputs: [node.label + "_neg"], attributes: [:]),
                                 negative, .constant(.scalar(alpha)))
         return try binary(Node(name: node.name, op: "Add", inputs: [], outputs: node.outputs, attributes: [:]), positive, scaled)

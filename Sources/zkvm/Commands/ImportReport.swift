@@ -70,11 +70,15 @@ struct ImportReport {
         lines.append("calibration: \(model.calibrationSamples) \(model.syntheticCalibration ? "synthetic samples (uniform in [-1, 1]; pass --calibration)" : "samples"); "
                      + "errors measured in the VM on \(samples) of them against the float model")
         lines.append("")
-        lines.append(String(format: "%-28@ %-30@ %5@ %12@ %12@", "layer (ONNX value)" as NSString, "node" as NSString,
-                            "scale" as NSString, "max |x|" as NSString, "max error" as NSString))
+        func pad(_ text: String, _ width: Int) -> String {
+            let t = text.count > width ? String(text.prefix(width - 1)) + "…" : text
+            return t + String(repeating: " ", count: max(0, width - t.count))
+        }
+        func right(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
+        lines.append(pad("layer (ONNX value)", 34) + " " + pad("node", 34) + right("scale", 6) + right("max |x|", 12) + right("max error", 12))
         for l in layers {
-            lines.append(String(format: "%-28@ %-30@ %5d %12.5g %12.5g", String(l.layer.onnx.prefix(28)) as NSString,
-                                String(l.layer.node.prefix(30)) as NSString, l.layer.scale, l.layer.calibratedMax, l.maxAbsError))
+            lines.append(pad(l.layer.onnx, 34) + " " + pad(l.layer.node, 34) + right("\(l.layer.scale)", 6)
+                         + right(String(format: "%.5g", l.layer.calibratedMax), 12) + right(String(format: "%.3g", l.maxAbsError), 12))
         }
         lines.append("")
         var summary = String(format: "outputs: max abs error %.5g, cosine similarity %.6f", outputMaxAbsError, outputCosine)

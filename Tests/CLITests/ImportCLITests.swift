@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+
+/// `zkvm import` end to end: ONNX → .zkasm (with weight files) → exec →
+/// prove → verify, the report, and failures that write nothing.
+@Suite struct ImportCLITests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../ImporterTests/Fixtures").standardized
+
+    func temporaryDirectory() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("zkvm-import-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    @Test func importExecProveVerify() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let model = Self.fixtures.appendingPathComponent("mlp/model.onnx").path
+        let calibration = Self.fixtures.appendingPathComponent("mlp/calibration.json").path
+        let input = Self.fixtures.appendingPathComponent("mlp/input.json").path
+        let program = dir.appendingPathComponent("mlp.zkasm").path
+        let i = try CLITests.run(["import", model, "-o", program, "--calibration", calibration, "--json"])
+        #expect(i.status == 0, "stderr: \(i.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(i.stdout.utf8)) as? [String: Any]
+        #expect(report?["calibration_samples"] as? Int == 32)
+        #expect(report?["top1_agreement"] as? Double == 1)
+        #expect((report?["output_max_abs_error"] as? Double ?? 1) < 0.02)
+        #expect(((report?["layers"] as? [[String: Any]]) ?? []).count >= 3)
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("mlp_weights").path))
+
+        let e = try CLITests.run(["exec", program, "--input", input, "--json"])
+        #expect(e.status == 0, "stderr: \(e.stderr)")
+        let proof = dir.appendingPathComponent("mlp.zkp").path
+        let p = try CLITests.run(["prove", program, "--input", input, "-o", proof])
+        #expect(p.status == 0, "stderr: \(p.stderr)")
+        let v = try CLITests.run(["verify", proof, "--program", program, "--json"])
+        #expect(v.status == 0, "stderr: \(v.stderr)")
+        let verdict = try JSONSerialization.jsonObject(with: Data(v.stdout.utf8)) as? [String: Any]
+        #expect(verdict?["valid"] as? Bool == true)
+    }
+
+    @Test func failuresWriteNothing() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let program = dir.appendingPathComponent("x.zkasm").path
+        // Not a model.
+        let junk = dir.appendingPathComponent("junk.onnx")
+        try Data("definitely not protobuf".utf8).write(to: junk)
+        let r = try CLITests.run(["import", junk.path, "-o", program])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("not a valid ONNX model"), "stderr: \(r.stderr)")
+        // A dynamic batch without --input-shape.
+        let sklearn = Self.fixtures.appendingPathComponent("sklearn_mlp/model.onnx").path
+        let d = try CLITests.run(["import", sklearn, "-o", program])
+        #expect(d.status == 1)
+        #expect(d.stderr.contains("--input-shape X="), "stderr: \(d.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: program))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["junk.onnx"])
+        // With it, the import works.
+        #expect(try CLITests.run(["import", sklearn, "-o", program, "--input-shape", "X=1,64"]).status == 0)
+    }
+}
