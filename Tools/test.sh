@@ -9,3 +9,25 @@ echo "test: building (release, testable)" >&2
 swift build -c release --build-tests -Xswiftc -enable-testing
 echo "test: running tests" >&2
 swift test -c release -Xswiftc -enable-testing --skip-build "$@"
+# Imported fixtures against onnxruntime itself (not only its committed outputs):
+# Tools/accuracy.py runs onnxruntime and `zkvm exec` on the same 50 inputs and
+# enforces the bounds of Spec/onnx-import.md §6.
+echo "test: imported models against onnxruntime (Tools/accuracy.py)" >&2
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+fixtures=Tests/ImporterTests/Fixtures
+while read -r name bound top1 shape; do
+    extra=()
+    [ "$shape" != "-" ] && extra=(--input-shape "$shape")
+    .build/release/zkvm import "$fixtures/$name/model.onnx" -o "$out/$name.zkasm" \
+        --calibration "$fixtures/$name/calibration.json" "${extra[@]}" >/dev/null
+    python3 Tools/accuracy.py "$fixtures/$name/model.onnx" "$out/$name.zkasm" \
+        --inputs "$fixtures/$name/reference.json" --max-abs-error "$bound" --min-top1 "$top1"
+done <<'LIST'
+mlp 0.02 1.0 -
+logistic_regression 0.002 0 -
+sklearn_mlp 0.002 1.0 X=1,64
+lenet 0.05 1.0 -
+attention 0.005 0 -
+ops 0.01 0 -
+LIST
