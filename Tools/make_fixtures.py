@@ -89,9 +89,9 @@ def train(model, x, y, epochs, lr=0.01, loss="ce"):
     return model
 
 
-def export(model, example, path, **kw):
+def export(model, example, path, opset=17, **kw):
     import torch
-    torch.onnx.export(model, example, path, opset_version=17, dynamo=False, input_names=["input"],
+    torch.onnx.export(model, example, path, opset_version=opset, dynamo=False, input_names=["input"],
                       output_names=["output"], **kw)
 
 
@@ -190,12 +190,35 @@ def torch_fixtures(tmp):
             e = torch.exp(torch.clamp(r, -2, 1)) * torch.tanh(r) + torch.erf(r) + F.gelu(r) + torch.sigmoid(r)
             sel = e[:, torch.tensor([3, 0, 1])]                  # Gather with constant indices
             flat = torch.cat([sel.flatten(1), mx, g], dim=1)
-            return torch.softmax(flat, dim=1) * flat.argmax(dim=1, keepdim=True).float()   # Softmax, ArgMax
+            return (torch.softmax(flat, dim=1) * flat.argmax(dim=1, keepdim=True).float()   # Softmax, ArgMax
+                    + torch.log_softmax(flat, dim=1))                                     # LogSoftmax
 
     m = Ops().eval()
     xo = RNG.uniform(-1, 1, size=(82, 1, 2, 8, 8)).astype(np.float32)
     export(m, torch.tensor(xo[0]), f"{tmp}/ops.onnx")
     write_fixture("ops", f"{tmp}/ops.onnx", [[xo[i]] for i in range(50)], [[xo[i]] for i in range(50, 82)])
+
+
+def gelu_fixture(tmp):
+    """Opset 20, where GELU exports as the Gelu operator (both approximations)."""
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+
+    class GeluNet(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(12, 12)
+
+        def forward(self, x):
+            h = self.fc(x)
+            return F.gelu(h) + F.gelu(h, approximate="tanh") + torch.log(torch.sigmoid(h) + 0.5)
+
+    torch.manual_seed(1)
+    m = GeluNet().eval()
+    xg = RNG.uniform(-2, 2, size=(82, 1, 12)).astype(np.float32)
+    export(m, torch.tensor(xg[0]), f"{tmp}/gelu.onnx", opset=20)
+    write_fixture("gelu", f"{tmp}/gelu.onnx", [[xg[i]] for i in range(50)], [[xg[i]] for i in range(50, 82)])
 
 
 def sklearn_fixture(tmp):
@@ -221,6 +244,7 @@ if __name__ == "__main__":
         try:
             import torch  # noqa: F401
             torch_fixtures(tmp)
+            gelu_fixture(tmp)
         except ImportError:
             print("torch is not installed: the torch fixtures keep their committed versions", file=sys.stderr)
         sklearn_fixture(tmp)

@@ -30,4 +30,5 @@ sklearn_mlp 0.002 1.0 X=1,64
 lenet 0.05 1.0 -
 attention 0.005 0 -
 ops 0.01 0 -
+gelu 0.005 0 -
 LIST

@@ -65,6 +65,30 @@ public enum DeterministicMath {
         return x < 0 ? -value : value
     }
 
+    /// ln x for x > 0: x = m·2^e exactly (m ∈ [√½, √2)), then
+    /// ln m = 2·atanh(s) with s = (m − 1)/(m + 1), |s| ≤ 0.172, summed until
+    /// the terms vanish (relative error below 1e−15).
+    public static func log(_ x: Double) -> Double {
+        guard x > 0, x.isFinite else { return x == 0 ? -.infinity : (x.isNaN || x < 0 ? .nan : x) }
+        var m = x.significand                 // exact: x = m · 2^exponent, m ∈ [1, 2)
+        var e = Double(x.exponent)
+        if m > 1.414_213_562_373_095_048_801_688_724_209_698 { m /= 2; e += 1 }   // exact halving
+        let s = (m - 1) / (m + 1), s2 = s * s
+        var term = s, sum = s, k = 1.0
+        while abs(term) > 1e-18 {
+            term *= s2
+            k += 2
+            sum += term / k
+        }
+        return 2 * sum + e * 0.693_147_180_559_945_309_417_232_121_458
+    }
+
+    /// GELU's tanh approximation (ONNX Gelu with approximate = "tanh"):
+    /// x/2 · (1 + tanh(√(2/π) · (x + 0.044715·x³))).
+    public static func geluTanh(_ x: Double) -> Double {
+        0.5 * x * (1 + tanh(0.797_884_560_802_865_355_879_892_119_868_763_737 * (x + 0.044715 * x * x * x)))
+    }
+
     /// GELU(x) = x/2 · (1 + erf(x/√2)) (the exact form ONNX's Gelu uses by default).
     public static func gelu(_ x: Double) -> Double {
         0.5 * x * (1 + erf(x / 2.0.squareRoot()))

@@ -5,6 +5,10 @@ public enum ActivationFunction: String, CaseIterable, Sendable, Codable {
     case reciprocal
     /// 1/√x; x ≤ 0 saturates to the largest value.
     case rsqrt
+    /// ln x; x ≤ 0 saturates to the smallest value.
+    case log
+    /// GELU's tanh approximation: x/2·(1 + tanh(√(2/π)(x + 0.044715x³))).
+    case geluTanh = "gelu_tanh"
 
     /// The real function, from `DeterministicMath` (bit-identical everywhere).
     public func evaluate(_ x: Double) -> Double {
@@ -16,6 +20,8 @@ public enum ActivationFunction: String, CaseIterable, Sendable, Codable {
         case .erf: return DeterministicMath.erf(x)
         case .reciprocal: return x == 0 ? .infinity : 1 / x
         case .rsqrt: return x <= 0 ? .infinity : 1 / x.squareRoot()
+        case .log: return x <= 0 ? -.infinity : DeterministicMath.log(x)
+        case .geluTanh: return DeterministicMath.geluTanh(x)
         }
     }
 
@@ -29,6 +35,8 @@ public enum ActivationFunction: String, CaseIterable, Sendable, Codable {
         case .erf: 5
         case .reciprocal: 6
         case .rsqrt: 7
+        case .log: 8
+        case .geluTanh: 9
         }
     }
 

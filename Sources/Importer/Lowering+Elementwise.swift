@@ -101,7 +101,7 @@ extension Lowering {
         return try binary(Node(name: node.name, op: "Add", inputs: [], outputs: node.outputs, attributes: [:]), positive, scaled)
     }
 
-    /// A table lookup: Sigmoid, Tanh, Exp, Erf, Gelu, and the internal
+    /// A table lookup: Sigmoid, Tanh, Exp, Erf, Gelu, Log, and the internal
     /// Reciprocal and Rsqrt.
     mutating func activation(_ node: Node, _ x: Value) throws(ImportError) -> Value {
         let f: ActivationFunction
@@ -113,7 +113,8 @@ extension Lowering {
         case "Gelu":
             let approximate = try node.string("approximate", default: "none")
             guard approximate == "none" || approximate == "tanh" else { throw node.error("approximate='\(approximate)' is not supported") }
-            f = .gelu
+            f = approximate == "tanh" ? .geluTanh : .gelu
+        case "Log": f = .log
         case "Reciprocal": f = .reciprocal
         default: f = .rsqrt
         }

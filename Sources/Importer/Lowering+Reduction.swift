@@ -127,7 +127,8 @@ extension Lowering {
     }
 
     /// Softmax over one axis: per row subtract the maximum, exp by table,
-    /// sum by matmul, reciprocal by table, scale.
+    /// sum by matmul, reciprocal by table, scale. LogSoftmax: the shifted
+    /// row minus the log (by table) of the same sum.
     mutating func softmax(_ node: Node, _ x: Value) throws(ImportError) -> Value {
         let rank = x.shape.count
         let defaultAxis = graph.opsetVersion >= 13 ? -1 : 1
@@ -146,13 +147,15 @@ extension Lowering {
         let exps = try buffer(node, shape: [rows, cols], suffix: "_exp")
         emit(node, .map(dst: exps, src: shifted, function: .activation(.exp), count: rows * cols, ds: 1, ss: 1))
         let sums = try rowSums(node, exps, rows: rows, cols: cols, factor: 1, suffix: "_sum")
-        let inverse = try buffer(node, shape: [rows], suffix: "_inv")
-        emit(node, .map(dst: inverse, src: sums, function: .activation(.reciprocal), count: rows, ds: 1, ss: 1))
+        let isLog = node.op == "LogSoftmax"
+        let inverse = try buffer(node, shape: [rows], suffix: isLog ? "_log" : "_inv")
+        emit(node, .map(dst: inverse, src: sums, function: .activation(isLog ? .log : .reciprocal), count: rows, ds: 1, ss: 1))
         let rowShape = axes.count == 1 && axes[0] == rank - 1 || graph.opsetVersion < 13 ? x.shape : nil
         let out = try buffer(node, shape: [rows, cols], suffix: rowShape == nil ? "_rows" : "")
         for r in 0..<rows {
-            emit(node, .zip(dst: .init(tensor: out.tensor, offset: r * cols), a: .init(tensor: exps.tensor, offset: r * cols),
-                            b: .init(tensor: inverse.tensor, offset: r), operation: .mul, count: cols, ds: 1, as: 1, bs: 0))
+            emit(node, .zip(dst: .init(tensor: out.tensor, offset: r * cols),
+                            a: .init(tensor: (isLog ? shifted : exps).tensor, offset: r * cols),
+                            b: .init(tensor: inverse.tensor, offset: r), operation: isLog ? .sub : .mul, count: cols, ds: 1, as: 1, bs: 0))
         }
         if rowShape != nil { return .stored(out, shape: x.shape) }
         // Move the softmax axis back into place.

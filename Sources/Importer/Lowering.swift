@@ -20,7 +20,7 @@ struct Lowering {
     static let supported: [String] = [
         "Add", "ArgMax", "AveragePool", "BatchNormalization", "Cast", "Clip", "Concat", "Constant",
         "ConstantOfShape", "Conv", "Div", "Dropout", "Erf", "Exp", "Expand", "Flatten", "Gather", "Gelu",
-        "Gemm", "GlobalAveragePool", "Identity", "LayerNormalization", "LeakyRelu", "MatMul", "MaxPool",
+        "Gemm", "GlobalAveragePool", "Identity", "LayerNormalization", "LeakyRelu", "Log", "LogSoftmax", "MatMul", "MaxPool",
         "Mul", "Neg", "Pad", "Range", "ReduceMax", "ReduceMean", "ReduceSum", "Relu", "Reshape", "Shape",
         "Sigmoid", "Slice", "Softmax", "Squeeze", "Sub", "Tanh", "Transpose", "Unsqueeze",
     ]
@@ -101,14 +101,14 @@ struct Lowering {
         case "Relu": return [try clamp(node, try arg(0), lo: 0, hi: .infinity)]
         case "Clip": return [try clip(node, inputs)]
         case "LeakyRelu": return [try leakyRelu(node, try arg(0))]
-        case "Sigmoid", "Tanh", "Exp", "Erf", "Gelu": return [try activation(node, try arg(0))]
+        case "Sigmoid", "Tanh", "Exp", "Erf", "Gelu", "Log": return [try activation(node, try arg(0))]
         case "Gemm": return [try gemm(node, inputs)]
         case "MatMul": return [try matmul(node, try arg(0), try arg(1))]
         case "Conv": return [try conv(node, inputs)]
         case "BatchNormalization": return [try batchNorm(node, inputs)]
         case "MaxPool", "AveragePool": return [try pool(node, try arg(0))]
         case "GlobalAveragePool": return [try globalAveragePool(node, try arg(0))]
-        case "Softmax": return [try softmax(node, try arg(0))]
+        case "Softmax", "LogSoftmax": return [try softmax(node, try arg(0))]
         case "LayerNormalization": return [try layerNorm(node, inputs)]
         case "ArgMax": return [try argmax(node, try arg(0))]
         case "ReduceSum", "ReduceMean", "ReduceMax": return [try reduce(node, inputs)]

@@ -12,8 +12,8 @@ extension Quantizer {
         case .tanh: span = 8
         case .erf: span = 4
         case .exp: span = min(max(r, 1), 16)
-        case .gelu: span = max(r, 4)
-        case .reciprocal, .rsqrt: span = max(r, 1)
+        case .gelu, .geluTanh: span = max(r, 4)
+        case .reciprocal, .rsqrt, .log: span = max(r, 1)
         }
         return max(0, min(maxScale, 15 - Int(Foundation.log2(span).rounded(.up))))
     }

@@ -52,6 +52,11 @@ import ISA
             #expect(abs(DeterministicMath.erf(x) - Foundation.erf(x)) < 2e-7, "erf(\(x))")
             #expect(abs(DeterministicMath.tanh(x) - Foundation.tanh(x)) < 1e-12, "tanh(\(x))")
             #expect(abs(DeterministicMath.sigmoid(x) - 1 / (1 + Foundation.exp(-x))) < 1e-12, "sigmoid(\(x))")
+            if x > 0 {
+                for y in [x, x * 1e-6, x * 1e6] {
+                    #expect(abs(DeterministicMath.log(y) - Foundation.log(y)) <= 1e-14 * max(1, abs(Foundation.log(y))), "log(\(y))")
+                }
+            }
             x += 0.01
         }
     }
@@ -75,8 +80,11 @@ import ISA
                 case .erf: Foundation.erf(x)
                 case .reciprocal: 1 / x
                 case .rsqrt: 1 / x.squareRoot()
+                case .log: Foundation.log(x)
+                case .geluTanh: 0.5 * x * (1 + Foundation.tanh((2 / Double.pi).squareRoot() * (x + 0.044715 * x * x * x)))
                 }
                 let scaled = real * Double(1 << fo)
+                if function == .log && x <= 0 { #expect(entry == FixedPoint.minValue); continue }
                 if !scaled.isFinite || scaled >= Double(FixedPoint.maxValue) {
                     #expect(entry == FixedPoint.maxValue || (function == .rsqrt && x <= 0 && entry == FixedPoint.maxValue))
                     continue
