@@ -14,10 +14,8 @@ enum ConstantFolding {
             if case .ints(let i)? = node.attributes["value_ints"] { return [ConstTensor(shape: [i.count], values: i.map(Double.init))] }
             throw node.error("unsupported constant value (sparse or string)")
         case "ConstantOfShape":
-            let shape = c.first?.values.map { Int($0) } ?? []
-            guard shape.allSatisfy({ $0 >= 0 }), shape.reduce(1, { $0.multipliedReportingOverflow(by: $1).partialValue }) <= 1 << 26 else {
-                throw node.error("shape \(shape) is too large")
-            }
+            let shape = try c.first?.integers(node, "the shape") ?? []
+            guard try elementCount(shape, node: node) <= 1 << 26 else { throw node.error("shape \(shape) is too large") }
             var value = 0.0
             if case .tensor(let t)? = node.attributes["value"], let v = t.values.first { value = v }
             return [ConstTensor(shape: shape, values: [Double](repeating: value, count: shape.reduce(1, *)))]
@@ -25,8 +23,9 @@ enum ConstantFolding {
             guard c.count == 3, let start = c[0].values.first, let limit = c[1].values.first, let delta = c[2].values.first, delta != 0 else {
                 throw node.error("needs scalar start, limit and non-zero delta")
             }
-            let n = max(0, Int(((limit - start) / delta).rounded(.up)))
-            guard n <= 1 << 26 else { throw node.error("\(n) elements is too many") }
+            let steps = ((limit - start) / delta).rounded(.up)
+            guard steps.isFinite, steps <= Double(1 << 26) else { throw node.error("\(steps) elements is too many") }
+            let n = max(0, Int(steps))
             return [ConstTensor(shape: [n], values: (0..<n).map { start + Double($0) * delta })]
         case "Cast":
             let to = try node.int("to", default: 1)
@@ -34,14 +33,16 @@ enum ConstantFolding {
             return [ConstTensor(shape: c[0].shape, values: integer ? c[0].values.map { $0.rounded(.towardZero) } : c[0].values)]
         case "Add", "Sub", "Mul", "Div":
             guard c.count == 2 else { throw node.error("needs two inputs") }
-            return [try elementwise(node, c[0], c[1]) { a, b in
+            let result = try elementwise(node, c[0], c[1]) { a, b in
                 switch node.op {
                 case "Add": a + b
                 case "Sub": a - b
                 case "Mul": a * b
                 default: a / b
                 }
-            }]
+            }
+            guard result.values.allSatisfy(\.isFinite) else { throw node.error("constant arithmetic gives NaN or ∞") }
+            return [result]
         case "Concat":
             guard let first = c.first else { return nil }
             let rank = first.shape.count
@@ -66,9 +67,9 @@ enum ConstantFolding {
             let outer = data.shape.prefix(a).reduce(1, *), inner = data.shape.dropFirst(a + 1).reduce(1, *), n = data.shape[a]
             var values = [Double]()
             for o in 0..<outer {
-                for raw in c[1].values {
-                    let i = Int(raw) < 0 ? Int(raw) + n : Int(raw)
-                    guard i >= 0, i < n else { throw node.error("index \(Int(raw)) is out of range for dimension \(n)") }
+                for raw in try c[1].integers(node, "indices") {
+                    let i = raw < 0 ? raw + n : raw
+                    guard i >= 0, i < n else { throw node.error("index \(raw) is out of range for dimension \(n)") }
                     let start = (o * n + i) * inner
                     values += data.values[start..<(start + inner)]
                 }

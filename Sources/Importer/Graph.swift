@@ -94,3 +94,28 @@ public struct Graph: Sendable {
     public var outputs: [String]
     public var opsetVersion: Int
 }
+
+extension ConstTensor {
+    /// The values as integers (shapes, axes, indices, pads): each must be
+    /// finite, integral and within ±2^62, else an error naming the node.
+    func integers(_ node: Node, _ what: String) throws(ImportError) -> [Int] {
+        try values.map { (v: Double) throws(ImportError) -> Int in
+            guard v.isFinite, v == v.rounded(.towardZero), abs(v) <= 0x1p62 else {
+                throw node.error("\(what) must be integers, found \(v)")
+            }
+            return Int(v)
+        }
+    }
+}
+
+/// The element count of `shape`, refusing negative dimensions and overflow.
+func elementCount(_ shape: [Int], node: Node) throws(ImportError) -> Int {
+    var count = 1
+    for d in shape {
+        guard d >= 0 else { throw node.error("negative dimension in \(shape)") }
+        let (p, overflow) = count.multipliedReportingOverflow(by: d)
+        guard !overflow, p <= 1 << 40 else { throw node.error("shape \(shape) is too large") }
+        count = p
+    }
+    return count
+}

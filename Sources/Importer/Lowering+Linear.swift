@@ -101,7 +101,9 @@ extension Lowering {
         var pads = try node.ints("pads") ?? [0, 0, 0, 0]
         let autoPad = try node.string("auto_pad", default: "NOTSET")
         guard strides.count == 2, dil.count == 2, pads.count == 4, strides.allSatisfy({ $0 >= 1 }), dil.allSatisfy({ $0 >= 1 }),
-              pads.allSatisfy({ $0 >= 0 }) else { throw node.error("strides, dilations and pads must describe two spatial axes") }
+              pads.allSatisfy({ $0 >= 0 }), (strides + dil + pads).allSatisfy({ $0 <= 1 << 20 }) else {
+            throw node.error("strides, dilations and pads must describe two spatial axes (each at most 2^20)")
+        }
         if autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER" {
             for (d, size) in [h, wd].enumerated() {
                 let k = d == 0 ? kh : kw

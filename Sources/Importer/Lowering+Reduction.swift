@@ -12,7 +12,8 @@ extension Lowering {
         }
         let strides = try node.ints("strides") ?? [1, 1], dil = try node.ints("dilations") ?? [1, 1]
         let pads = try node.ints("pads") ?? [0, 0, 0, 0]
-        guard strides.count == 2, dil.count == 2, strides.allSatisfy({ $0 >= 1 }), dil.allSatisfy({ $0 >= 1 }) else {
+        guard strides.count == 2, dil.count == 2, strides.allSatisfy({ $0 >= 1 }), dil.allSatisfy({ $0 >= 1 }),
+              (strides + dil + kernel).allSatisfy({ $0 <= 1 << 20 }) else {
             throw node.error("strides and dilations must describe two spatial axes")
         }
         guard pads.allSatisfy({ $0 == 0 }), try node.string("auto_pad", default: "NOTSET") != "SAME_UPPER",
@@ -84,7 +85,7 @@ extension Lowering {
         var axes = try node.ints("axes")
         if axes == nil, inputs.count > 1, let v = inputs[1] {
             guard case .constant(let c) = v else { throw node.error("axes must be a constant") }
-            axes = c.values.map { Int($0) }
+            axes = try c.integers(node, "axes")
         }
         if axes == nil || axes!.isEmpty {
             if try node.int("noop_with_empty_axes", default: 0) == 1 { return [] }

@@ -67,33 +67,34 @@ extension Lowering {
             out = [shape.prefix(a).reduce(1, *), shape.dropFirst(a).reduce(1, *)]
         case "Reshape":
             guard inputs.count > 1, case .constant(let target)? = inputs[1] else { throw node.error("the target shape must be a constant") }
-            out = target.values.map { Int($0) }
+            out = try target.integers(node, "the target shape")
             let allowZero = try node.int("allowzero", default: 0) == 1
             for i in out.indices where out[i] == 0 && !allowZero {
                 guard i < shape.count else { throw node.error("0 in the target shape copies a dimension the input lacks") }
                 out[i] = shape[i]
             }
-            let known = out.filter { $0 != -1 }.reduce(1, *)
+            guard out.allSatisfy({ $0 >= -1 }) else { throw node.error("invalid target shape \(out)") }
+        let known = try elementCount(out.filter { $0 != -1 }, node: node)
             if let i = out.firstIndex(of: -1) {
                 guard out.filter({ $0 == -1 }).count == 1, known > 0, count % known == 0 else { throw node.error("cannot infer -1 in \(out)") }
                 out[i] = count / known
             }
         case "Squeeze":
             var axes = try node.ints("axes")
-            if axes == nil, inputs.count > 1, case .constant(let a)? = inputs[1] { axes = a.values.map { Int($0) } }
+            if axes == nil, inputs.count > 1, case .constant(let a)? = inputs[1] { axes = try a.integers(node, "axes") }
             let set = try Set((axes ?? shape.indices.filter { shape[$0] == 1 }).map { (a: Int) throws(ImportError) -> Int in
                 try Self.axis(a, rank: shape.count, node: node) })
             out = shape.indices.filter { !set.contains($0) }.map { shape[$0] }
         default:   // Unsqueeze
             var axes = try node.ints("axes")
-            if axes == nil, inputs.count > 1, case .constant(let a)? = inputs[1] { axes = a.values.map { Int($0) } }
+            if axes == nil, inputs.count > 1, case .constant(let a)? = inputs[1] { axes = try a.integers(node, "axes") }
             guard let axes else { throw node.error("missing axes") }
             let rank = shape.count + axes.count
             let set = try Set(axes.map { (a: Int) throws(ImportError) -> Int in try Self.axis(a, rank: rank, node: node) })
             var it = shape.makeIterator()
             out = (0..<rank).map { set.contains($0) ? 1 : it.next() ?? 1 }
         }
-        guard out.allSatisfy({ $0 >= 0 }), out.reduce(1, *) == count else {
+        guard out.allSatisfy({ $0 >= 0 }), try elementCount(out, node: node) == count else {
             throw node.error("cannot reshape \(shape) to \(out)")
         }
         switch x {
@@ -146,7 +147,8 @@ extension Lowering {
         func constInts(_ i: Int) throws(ImportError) -> [Int]? {
             guard i < inputs.count, let v = inputs[i] else { return nil }
             guard case .constant(let c) = v else { throw node.error("input \(i) must be a constant") }
-            return c.values.map { $0 >= 9.2e18 ? Int.max : ($0 <= -9.2e18 ? Int.min : Int($0)) }
+            guard c.values.allSatisfy({ !$0.isNaN }) else { throw node.error("input \(i) contains NaN") }
+            return c.values.map { $0 >= 0x1p62 ? Int.max / 2 : ($0 <= -0x1p62 ? Int.min / 2 : Int($0)) }
         }
         let shape = x.shape
         func listed(_ attribute: String, _ i: Int) throws(ImportError) -> [Int]? {
@@ -192,9 +194,9 @@ extension Lowering {
         }
         let shape = x.shape
         let a = try Self.axis(try node.int("axis", default: 0), rank: shape.count, node: node)
-        let indices = try idx.values.map { (v: Double) throws(ImportError) -> Int in
-            let i = Int(v) < 0 ? Int(v) + shape[a] : Int(v)
-            guard i >= 0, i < shape[a] else { throw node.error("index \(Int(v)) is out of range for dimension \(shape[a])") }
+        let indices = try idx.integers(node, "indices").map { (v: Int) throws(ImportError) -> Int in
+            let i = v < 0 ? v + shape[a] : v
+            guard i >= 0, i < shape[a] else { throw node.error("index \(v) is out of range for dimension \(shape[a])") }
             return i
         }
         let outShape = Array(shape.prefix(a)) + idx.shape + Array(shape.dropFirst(a + 1))
@@ -222,7 +224,7 @@ extension Lowering {
         guard let x = inputs.first ?? nil else { throw node.error("missing input") }
         guard try node.string("mode", default: "constant") == "constant" else { throw node.error("only constant padding is supported") }
         var pads = try node.ints("pads")
-        if pads == nil, inputs.count > 1, case .constant(let p)? = inputs[1] { pads = p.values.map { Int($0) } }
+        if pads == nil, inputs.count > 1, case .constant(let p)? = inputs[1] { pads = try p.integers(node, "pads") }
         if inputs.count > 2, case .constant(let v)? = inputs[2], v.values.contains(where: { $0 != 0 }) {
             throw node.error("only padding with 0 is supported")
         }
@@ -253,7 +255,7 @@ extension Lowering {
 
     mutating func expand(_ node: Node, _ x: Value, _ target: Value) throws(ImportError) -> Value {
         guard case .constant(let t) = target else { throw node.error("the target shape must be a constant") }
-        let shape = try Self.broadcast(x.shape, t.values.map { Int($0) }, node: node)
+        let shape = try Self.broadcast(x.shape, try t.integers(node, "the target shape"), node: node)
         return try broadcastTo(node, x, shape)
     }
 }
