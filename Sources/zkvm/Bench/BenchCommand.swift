@@ -30,11 +30,14 @@ struct Bench: ParsableCommand {
     @Option(help: "Timed repetitions per figure (median reported).")
     var repetitions: Int = 5
 
-    @Option(help: "Run only these groups (comma-separated: field, ntt, lde, merkle, vm, prove).")
+    @Option(help: "Run only these groups (comma-separated: field, ntt, lde, merkle, vm, prove, import).")
     var only: String?
 
     @Option(help: "The examples folder for the prove group.")
     var programs: String = "Programs"
+
+    @Option(help: "The ONNX fixtures folder for the import group.")
+    var fixtures: String = "Tests/ImporterTests/Fixtures"
 
     func wants(_ group: String) -> Bool {
         guard let only else { return true }
@@ -129,6 +132,7 @@ struct Bench: ParsableCommand {
         }
 
         if wants("prove") { try proveGroup(&report) }
+        if wants("import") { try importGroup(&report) }
 
         if !quick { checkTargets(&report, rows: rows, width: width) }
 

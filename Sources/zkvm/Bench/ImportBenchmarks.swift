@@ -1,0 +1,69 @@
+import Assembler
+import Foundation
+import Importer
+import ISA
+import STARK
+import VM
+
+/// The `import` group of `zkvm bench` (issue 5 figures): for each committed
+/// ONNX fixture, import + assemble + one execution, proving and verifying
+/// with the standard options, and the error against onnxruntime's committed
+/// outputs on the fixture's 50 reference inputs.
+extension Bench {
+    func importGroup(_ report: inout BenchReport) throws {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: fixtures)) ?? []).sorted()
+            .filter { FileManager.default.fileExists(atPath: "\(fixtures)/\($0)/model.onnx") }
+            .filter { !quick || $0 == "logistic_regression" }
+        for name in names {
+            let folder = "\(fixtures)/\(name)"
+            progress("import \(name)")
+            let calibration = try ProgramLoading.readInputs("\(folder)/calibration.json")
+            let input = try ProgramLoading.readInputs("\(folder)/input.json")
+            let shapes = name == "sklearn_mlp" ? ["X": [1, 64]] : [:]
+            let start = ContinuousClock.now
+            let model: ImportedModel
+            do {
+                model = try Importer.importModel(URL(fileURLWithPath: "\(folder)/model.onnx"), calibration: calibration,
+                                                 inputShapes: shapes)
+            } catch { throw CLIError("\(name): \(error)") }
+            let files = Dictionary(uniqueKeysWithValues: model.weightFiles.map { ($0.path, $0.json) })
+            let program = try Assembler.assemble(model.source, file: "\(name).zkasm") { path in
+                try ProgramLoading.numbers(files[path] ?? Data(), path: path)
+            }
+            let machine = Machine(program: program)
+            _ = try machine.run(inputs: input)
+            let importSeconds = Prove.seconds(ContinuousClock.now - start)
+            report.add("import.\(name).import+exec", importSeconds, "s", threads: 1,
+                       note: "parse, fold, lower, calibrate on \(model.calibrationSamples) samples, assemble, run once")
+
+            // Accuracy against onnxruntime's committed outputs.
+            let refData = try Data(contentsOf: URL(fileURLWithPath: "\(folder)/reference.json"))
+            let ref = try JSONSerialization.jsonObject(with: refData) as? [String: Any] ?? [:]
+            let inputs = (ref["inputs"] as? [[NSNumber]] ?? []).map { $0.map(\.doubleValue) }
+            let outputs = (ref["outputs"] as? [[NSNumber]] ?? []).map { $0.map(\.doubleValue) }
+            var worst = 0.0, agree = 0
+            for (x, expected) in zip(inputs, outputs) {
+                let got = try machine.run(inputs: [x]).outputs[0].values
+                worst = max(worst, zip(got, expected).map { abs($0 - $1) }.max() ?? 0)
+                if got.indices.max(by: { got[$0] < got[$1] }) == expected.indices.max(by: { expected[$0] < expected[$1] }) { agree += 1 }
+            }
+            report.add("import.\(name).max-abs-error", worst, "", threads: 1, note: "vs onnxruntime on \(inputs.count) inputs")
+            report.add("import.\(name).top1-agreement", 100 * Double(agree) / Double(max(1, inputs.count)), "%", threads: 1)
+
+            progress("prove \(name) (imported)")
+            let f = try ProverBenchmarks.measure(name: name, program: program, rawInputs: try machine.quantizeInputs(input),
+                                                 threads: threads)
+            report.add("import.\(name).prove", f.proveSeconds, "s", threads: threads,
+                       note: "\(f.rows) rows in all tables; execute + witness + prove")
+            report.add("import.\(name).verify", f.verifySeconds * 1000, "ms", threads: 1)
+            report.add("import.\(name).proof-size", Double(f.proofBytes) / 1024, "KiB", threads: threads,
+                       note: String(format: "%.0f proven bits", f.provenBits))
+            if name == "lenet" && !quick {
+                report.targets.append(TargetCheck(name: "LeNet-5 import + exec (s)", measured: importSeconds, target: "≤ 1",
+                                                  met: importSeconds <= 1))
+                report.targets.append(TargetCheck(name: "LeNet-5 prove (s)", measured: f.proveSeconds, target: "≤ 5",
+                                                  met: f.proveSeconds <= 5))
+            }
+        }
+    }
+}
