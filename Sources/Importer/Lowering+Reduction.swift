@@ -3,8 +3,8 @@
 /// (one instruction for all rows), maxima and argmax by `reduce`, Softmax
 /// and LayerNormalization composed from these and table lookups.
 extension Lowering {
-    /// MaxPool / AveragePool on [1, C, H, W] without padding: one strided
-    /// view per window offset, combined by max (or summed and scaled).
+    /// MaxPool / AveragePool on [1, C, H, W] without padding: the window's
+    /// taps combined by max (or summed and scaled) row by row.
     mutating func pool(_ node: Node, _ x: Value) throws(ImportError) -> Value {
         guard x.shape.count == 4, x.shape[0] == 1 else { throw node.error("only 2-D pooling on batch 1 is supported (input \(x.shape))") }
         guard let kernel = try node.ints("kernel_shape"), kernel.count == 2, kernel.allSatisfy({ $0 >= 1 }) else {
@@ -29,21 +29,30 @@ extension Lowering {
         let (src, _) = try stored(x, node: node.label)
         let outShape = [1, c, oh, ow], count = c * oh * ow
         let isMax = node.op == "MaxPool"
-        var acc: KernelProgram.Ref? = nil
-        for ky in 0..<kernel[0] {
-            for kx in 0..<kernel[1] {
-                let view = try buffer(node, shape: outShape, suffix: "_v\(ky)_\(kx)")
-                emit(node, .copy(dst: view, src: .init(tensor: src.tensor, offset: src.offset + ky * dil[0] * w + kx * dil[1]),
-                                 shape: [c, oh, ow], strides: [h * w, strides[0] * w, strides[1]]))
-                if let previous = acc {
-                    let next = try buffer(node, shape: outShape, suffix: "_acc\(ky)_\(kx)")
-                    emit(node, .zip(dst: next, a: previous, b: view, operation: isMax ? .max : .add, count: count, ds: 1, as: 1, bs: 1))
-                    acc = next
-                } else {
-                    acc = view
+        let dst = try buffer(node, shape: outShape)
+        let taps = (0..<kernel[0]).flatMap { ky in (0..<kernel[1]).map { kx in ky * dil[0] * w + kx * dil[1] } }
+        // Per output row (channel, oy): combine the window's taps read with
+        // stride sw straight from the input, k² − 1 zips of OW elements (a
+        // 1×1 window is one copy).
+        for ch in 0..<c {
+            for oy in 0..<oh {
+                let rowBase = src.offset + ch * h * w + oy * strides[0] * w
+                let out = KernelProgram.Ref(tensor: dst.tensor, offset: dst.offset + (ch * oh + oy) * ow)
+                func tap(_ k: Int) -> KernelProgram.Ref { .init(tensor: src.tensor, offset: rowBase + taps[k]) }
+                if taps.count == 1 {
+                    emit(node, .copy(dst: out, src: tap(0), shape: [ow], strides: [strides[1]]))
+                    continue
+                }
+                emit(node, .zip(dst: out, a: tap(0), b: tap(1), operation: isMax ? .max : .add, count: ow,
+                                ds: 1, as: strides[1], bs: strides[1]))
+                for k in 2..<taps.count {
+                    emit(node, .zip(dst: out, a: out, b: tap(k), operation: isMax ? .max : .add, count: ow,
+                                    ds: 1, as: 1, bs: strides[1]))
                 }
             }
         }
+        _ = count
+        let acc: KernelProgram.Ref? = dst
         let result = Value.stored(acc!, shape: outShape)
         if isMax { return result }
         return try binary(Node(name: node.name, op: "Mul", inputs: [], outputs: node.outputs, attributes: [:]),

@@ -45,7 +45,7 @@ struct Lowering {
             l.program.inputs.append(t)
             l.values[input.name] = .stored(.init(tensor: t), shape: input.shape)
         }
-        for node in BatchNormFolding.fold(graph.nodes, initializers: &l.values) {
+        for node in PoolActivationSwap.reorder(BatchNormFolding.fold(graph.nodes, initializers: &l.values)) {
             try l.lower(node)
         }
         for name in graph.outputs {
@@ -162,5 +162,33 @@ struct Lowering {
 
     mutating func emit(_ node: Node, _ op: KernelProgram.Operation) {
         program.steps.append(.init(operation: op, node: "\(node.op) '\(node.label)'"))
+    }
+}
+
+/// Moves a monotone activation that feeds only a MaxPool behind it:
+/// f(max(x)) = max(f(x)) for non-decreasing f, and the pooled tensor is
+/// k²/s² times smaller (Spec/onnx-import.md §3.4).
+enum PoolActivationSwap {
+    static let monotone: Set<String> = ["Relu", "Clip", "Sigmoid", "Tanh"]
+
+    static func reorder(_ nodes: [Node]) -> [Node] {
+        var consumers = [String: Int]()
+        for n in nodes { for i in n.inputs { consumers[i, default: 0] += 1 } }
+        var out = nodes
+        for (j, pool) in nodes.enumerated() where pool.op == "MaxPool" && pool.outputs.count == 1 {
+            guard let i = out.firstIndex(where: { monotone.contains($0.op) && $0.outputs == [pool.inputs.first ?? ""] }),
+                  i < j, consumers[out[i].outputs[0]] == 1 else { continue }
+            let activation = out[i]
+            let pooledName = pool.label + "::before_" + activation.op
+            var newPool = pool
+            newPool.inputs = [activation.inputs[0]]
+            newPool.outputs = [pooledName]
+            var newActivation = activation
+            newActivation.inputs[0] = pooledName
+            newActivation.outputs = pool.outputs
+            out[i] = newPool
+            out[j] = newActivation
+        }
+        return out
     }
 }
