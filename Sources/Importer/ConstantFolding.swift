@@ -4,7 +4,17 @@
 /// in the lowering itself (they keep constants constant).
 enum ConstantFolding {
     /// The folded outputs, or nil when the lowering should handle the node.
+    /// Largest constant the importer materializes (elements).
+    static let maxElements = 1 << 24
+
+    static func checkSize(_ shape: [Int], node: Node) throws(ImportError) {
+        guard try elementCount(shape, node: node) <= maxElements else {
+            throw node.error("a constant of shape \(shape) exceeds \(maxElements) elements")
+        }
+    }
+
     static func fold(_ node: Node, _ c: [ConstTensor], inputs: [Lowering.Value?]) throws(ImportError) -> [ConstTensor]? {
+        if node.op != "Constant" && c.isEmpty { return nil }
         switch node.op {
         case "Constant":
             if case .tensor(let t)? = node.attributes["value"] { return [t] }
@@ -25,7 +35,7 @@ enum ConstantFolding {
             }
             let steps = ((limit - start) / delta).rounded(.up)
             guard steps.isFinite, steps <= Double(1 << 26) else { throw node.error("\(steps) elements is too many") }
-            let n = max(0, Int(steps))
+            let n = steps > 0 ? Int(steps) : 0
             return [ConstTensor(shape: [n], values: (0..<n).map { start + Double($0) * delta })]
         case "Cast":
             let to = try node.int("to", default: 1)
@@ -53,6 +63,7 @@ enum ConstantFolding {
             let outer = first.shape.prefix(a).reduce(1, *)
             var values = [Double](), shape = first.shape
             shape[a] = c.map { $0.shape[a] }.reduce(0, +)
+            try checkSize(shape, node: node)
             for o in 0..<outer {
                 for t in c {
                     let block = t.shape.dropFirst(a).reduce(1, *)
@@ -65,6 +76,7 @@ enum ConstantFolding {
             let data = c[0], rank = data.shape.count
             let a = try Lowering.axis(try node.int("axis", default: 0), rank: rank, node: node)
             let outer = data.shape.prefix(a).reduce(1, *), inner = data.shape.dropFirst(a + 1).reduce(1, *), n = data.shape[a]
+            try checkSize(Array(data.shape.prefix(a)) + c[1].shape + Array(data.shape.dropFirst(a + 1)), node: node)
             var values = [Double]()
             for o in 0..<outer {
                 for raw in try c[1].integers(node, "indices") {
@@ -94,6 +106,7 @@ enum ConstantFolding {
     static func elementwise(_ node: Node, _ a: ConstTensor, _ b: ConstTensor,
                             _ f: (Double, Double) -> Double) throws(ImportError) -> ConstTensor {
         let shape = try Lowering.broadcast(a.shape, b.shape, node: node)
+        try checkSize(shape, node: node)
         let ea = broadcast(a, to: shape), eb = broadcast(b, to: shape)
         return ConstTensor(shape: shape, values: zip(ea.values, eb.values).map(f))
     }

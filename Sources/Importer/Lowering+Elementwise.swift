@@ -22,6 +22,7 @@ extension Lowering {
         let padded = [Int](repeating: 1, count: rank - x.shape.count) + x.shape
         let st = Self.strides(padded)
         let strides = (0..<rank).map { padded[$0] == 1 && shape[$0] != 1 ? 0 : st[$0] }
+        try ConstantFolding.checkSize(shape, node: node)
         switch x {
         case .constant(let c):
             return .constant(ConstantFolding.gather(c, begin: [Int](repeating: 0, count: rank), strides: strides, shape: shape))

@@ -22,6 +22,8 @@ extension Lowering {
                                                                         : ct.values.map { $0 * beta }))
             } else if beta == 1 {
                 after = c
+            } else if case .constant(let ct) = c {
+                after = .constant(ConstTensor(shape: ct.shape, values: ct.values.map { $0 * beta }))
             } else {
                 throw node.error("beta ≠ 1 needs a constant C")
             }
@@ -39,6 +41,7 @@ extension Lowering {
     /// MatMul with NumPy semantics: leading dimensions of A fold into rows
     /// when B is a matrix; batched operands multiply batch by batch.
     mutating func matmul(_ node: Node, _ a: Value, _ b: Value) throws(ImportError) -> Value {
+        guard !a.shape.isEmpty, !b.shape.isEmpty else { throw node.error("operands must have rank ≥ 1, got \(a.shape) and \(b.shape)") }
         var aShape = a.shape, bShape = b.shape
         if aShape.count == 1 { aShape = [1] + aShape }
         let bVector = bShape.count == 1
@@ -47,17 +50,20 @@ extension Lowering {
         guard bShape[bShape.count - 2] == k else { throw node.error("inner dimensions differ: \(a.shape) × \(b.shape)") }
         let batchA = Array(aShape.dropLast(2)), batchB = Array(bShape.dropLast(2))
         let (ar, _) = try stored(a, node: node.label), (br, _) = try stored(b, node: node.label)
+        let batch = try Self.broadcast(batchA, batchB, node: node)
+        // NumPy's result shape: the broadcast batch, then m (unless A was a
+        // vector) and n (unless B was a vector).
+        var finalShape = batch
+        if a.shape.count > 1 { finalShape.append(m) }
+        if !bVector { finalShape.append(n) }
         var outShape: [Int]
         if batchB.reduce(1, *) == 1 {
             let rows = batchA.reduce(1, *) * m
-            outShape = batchA + [m, n]
+            outShape = batch + [m, n]
             let dst = try buffer(node, shape: outShape)
             emit(node, .matmul(dst: dst, a: ar, b: br, bias: nil, m: rows, k: k, n: n, ars: k, acs: 1, brs: n, bcs: 1, drs: n))
-            if bVector { outShape.removeLast() }
-            if a.shape.count == 1 { outShape.remove(at: outShape.count - (bVector ? 1 : 2)) }
-            return .stored(dst, shape: outShape)
+            return .stored(dst, shape: finalShape)
         }
-        let batch = try Self.broadcast(batchA, batchB, node: node)
         let count = batch.reduce(1, *)
         outShape = batch + [m, n]
         let dst = try buffer(node, shape: outShape)
@@ -78,8 +84,7 @@ extension Lowering {
             i += 1
         }
         _ = count
-        if bVector { outShape.removeLast() }
-        return .stored(dst, shape: outShape)
+        return .stored(dst, shape: finalShape)
     }
 
     /// 2-D convolution on [1, C, H, W]: zero padding, im2col by one copy per
@@ -116,6 +121,7 @@ extension Lowering {
         } else if autoPad != "NOTSET" && autoPad != "VALID" {
             throw node.error("auto_pad '\(autoPad)' is not supported")
         }
+        guard pads.allSatisfy({ $0 <= 1 << 20 }) else { throw node.error("padding must be at most 2^20") }
         let xp = try padded(node, x, before: [0, 0, pads[0], pads[1]], after: [0, 0, pads[2], pads[3]])
         let (hp, wp) = (xp.shape[2], xp.shape[3])
         let oh = (hp - (kh - 1) * dil[0] - 1) / strides[0] + 1, ow = (wp - (kw - 1) * dil[1] - 1) / strides[1] + 1
@@ -180,18 +186,19 @@ enum BatchNormFolding {
         return (a, b)
     }
 
-    static func fold(_ nodes: [Node], initializers values: inout [String: Lowering.Value]) -> [Node] {
+    static func fold(_ nodes: [Node], outputs: [String], initializers values: inout [String: Lowering.Value]) -> [Node] {
         var consumers = [String: Int]()
         for n in nodes { for i in n.inputs { consumers[i, default: 0] += 1 } }
+        for o in outputs { consumers[o, default: 0] += 1 }   // a graph output is a consumer too
         var out = nodes
         var removed = Set<Int>()
         for (j, bn) in nodes.enumerated() where bn.op == "BatchNormalization" && bn.outputs.count == 1 {
             guard let producer = out.firstIndex(where: { $0.outputs.first == bn.inputs.first && $0.op == "Conv" }),
-                  consumers[bn.inputs[0]] == 1,
-                  case .constant(let w)? = values[out[producer].inputs[1]], w.shape.count == 4 else { continue }
+                  consumers[bn.inputs[0]] == 1, out[producer].inputs.count >= 2,
+                  case .constant(let w)? = values[out[producer].inputs[1]], w.shape.count == 4, w.count > 0 else { continue }
             let params = bn.inputs.dropFirst().map { name -> ConstTensor? in
                 if case .constant(let c)? = values[name] { return c } else { return nil } }
-            guard let (a, b) = try? affine(bn, params), a.count == w.shape[0] else { continue }
+            guard let (a, b) = try? affine(bn, params), a.count == w.shape[0], !a.isEmpty else { continue }
             var conv = out[producer]
             let per = w.count / a.count
             let newW = ConstTensor(shape: w.shape, values: w.values.enumerated().map { $0.element * a[$0.offset / per] })

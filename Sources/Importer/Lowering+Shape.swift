@@ -4,7 +4,7 @@ extension Lowering {
     /// Normalizes a possibly negative axis for a tensor of `rank`.
     static func axis(_ a: Int, rank: Int, node: Node) throws(ImportError) -> Int {
         let r = a < 0 ? a + rank : a
-        guard r >= 0, r < max(rank, 1) else { throw node.error("axis \(a) is out of range for rank \(rank)") }
+        guard r >= 0, r < rank else { throw node.error("axis \(a) is out of range for rank \(rank)") }
         return r
     }
 
@@ -91,6 +91,7 @@ extension Lowering {
             guard let axes else { throw node.error("missing axes") }
             let rank = shape.count + axes.count
             let set = try Set(axes.map { (a: Int) throws(ImportError) -> Int in try Self.axis(a, rank: rank, node: node) })
+            guard set.count == axes.count else { throw node.error("axes \(axes) repeat an axis") }
             var it = shape.makeIterator()
             out = (0..<rank).map { set.contains($0) ? 1 : it.next() ?? 1 }
         }
@@ -229,6 +230,15 @@ extension Lowering {
             throw node.error("only padding with 0 is supported")
         }
         let shape = x.shape
+        if var listed = pads, inputs.count > 3, let axesValue = inputs[3] {
+            guard case .constant(let a) = axesValue else { throw node.error("axes must be a constant") }
+            let axes = try a.integers(node, "axes").map { (v: Int) throws(ImportError) -> Int in try Self.axis(v, rank: shape.count, node: node) }
+            guard listed.count == 2 * axes.count, Set(axes).count == axes.count else { throw node.error("pads do not match axes \(axes)") }
+            var full = [Int](repeating: 0, count: 2 * shape.count)
+            for (k, d) in axes.enumerated() { full[d] = listed[k]; full[shape.count + d] = listed[axes.count + k] }
+            listed = full
+            pads = listed
+        }
         guard let pads, pads.count == 2 * shape.count, pads.allSatisfy({ $0 >= 0 }) else {
             throw node.error("pads must list a non-negative begin and end for each of the \(shape.count) axes")
         }
@@ -239,7 +249,9 @@ extension Lowering {
     mutating func padded(_ node: Node, _ x: Value, before: [Int], after: [Int]) throws(ImportError) -> Value {
         let shape = x.shape
         if before.allSatisfy({ $0 == 0 }) && after.allSatisfy({ $0 == 0 }) { return x }
+        guard (before + after).allSatisfy({ $0 >= 0 && $0 <= 1 << 20 }) else { throw node.error("padding must be in 0…2^20") }
         let outShape = shape.indices.map { shape[$0] + before[$0] + after[$0] }
+        _ = try elementCount(outShape, node: node)
         let (src, _) = try stored(x, node: node.label)
         let dst = try buffer(node, shape: outShape, suffix: "_pad")
         let outSt = Self.strides(outShape), inSt = Self.strides(shape)

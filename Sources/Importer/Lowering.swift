@@ -45,7 +45,8 @@ struct Lowering {
             l.program.inputs.append(t)
             l.values[input.name] = .stored(.init(tensor: t), shape: input.shape)
         }
-        for node in PoolActivationSwap.reorder(BatchNormFolding.fold(graph.nodes, initializers: &l.values)) {
+        let folded = BatchNormFolding.fold(graph.nodes, outputs: graph.outputs, initializers: &l.values)
+        for node in PoolActivationSwap.reorder(folded, outputs: graph.outputs) {
             try l.lower(node)
         }
         for name in graph.outputs {
@@ -70,7 +71,11 @@ struct Lowering {
         let present = inputs.compactMap { $0 }
         var constants = [ConstTensor]()
         for v in present { if case .constant(let c) = v { constants.append(c) } }
-        if constants.count == present.count, let folded = try ConstantFolding.fold(node, constants, inputs: inputs) {
+        for name in node.outputs where !name.isEmpty && values[name] != nil {
+            throw node.error("output '\(name)' is already defined")
+        }
+        if constants.count == present.count, !present.isEmpty || node.op == "Constant",
+           let folded = try ConstantFolding.fold(node, constants, inputs: inputs) {
             for (name, c) in zip(node.outputs, folded) { values[name] = .constant(c) }
             return
         }
@@ -122,12 +127,14 @@ struct Lowering {
     /// A fresh tensor with a valid, unique `.zkasm` identifier derived from `hint`.
     mutating func newTensor(_ hint: String, shape: [Int], kind: KernelProgram.Kind, data: [Double]? = nil,
                             origin: String = "") throws(ImportError) -> Int {
-        let count = shape.reduce(1, *)
-        cells += max(1, count)
+        try ModelLoader.checkShape(shape, what: "tensor '\(hint)'", limits: limits)
+        guard !shape.contains(0) else {
+            throw ImportError("tensor '\(hint)' has shape \(shape): empty tensors are not supported (the ISA's dimensions are 1…2^28)")
+        }
+        cells += max(1, shape.reduce(1, *))
         guard cells <= limits.maxMemoryCells else {
             throw ImportError("the lowered program needs more than \(limits.maxMemoryCells) memory cells")
         }
-        try ModelLoader.checkShape(shape, what: "tensor '\(hint)'", limits: limits)
         let prefix: String
         switch kind {
         case .input: prefix = "in_"
@@ -171,9 +178,10 @@ struct Lowering {
 enum PoolActivationSwap {
     static let monotone: Set<String> = ["Relu", "Clip", "Sigmoid", "Tanh"]
 
-    static func reorder(_ nodes: [Node]) -> [Node] {
+    static func reorder(_ nodes: [Node], outputs: [String]) -> [Node] {
         var consumers = [String: Int]()
         for n in nodes { for i in n.inputs { consumers[i, default: 0] += 1 } }
+        for o in outputs { consumers[o, default: 0] += 1 }
         var out = nodes
         for (j, pool) in nodes.enumerated() where pool.op == "MaxPool" && pool.outputs.count == 1 {
             guard let i = out.firstIndex(where: { monotone.contains($0.op) && $0.outputs == [pool.inputs.first ?? ""] }),

@@ -36,24 +36,28 @@ extension Quantizer {
         switch step.operation {
         case let .copy(dst, src, shape, strides):
             let s = naturalScale(src.tensor, cap: options.scaleBits)
-            let f = written(dst.tensor, desired: s)
-            let a = operand(src, scale: f, node: node)
+            let f = written(dst.tensor, desired: min(s, activationScale(dst.tensor)))
+            let a = try operand(src, scale: f, node: node)
             body.append("    copy \(ref(names[dst.tensor], dst.offset)), \(a), shape=\(Self.dims(shape)), strides=\(Self.dims(strides))   ; \(node)")
 
         case let .map(dst, src, function, count, ds, ss):
             switch function {
             case let .clamp(lo, hi):
                 let f = written(dst.tensor, desired: naturalScale(src.tensor, cap: options.scaleBits))
-                let a = operand(src, scale: f, node: node)
+                let a = try operand(src, scale: f, node: node)
+                guard !lo.isNaN, !hi.isNaN else { throw ImportError(op: node, "clip bounds must not be NaN") }
                 let scale = Double(1 << f)
-                let rawLo = lo == -.infinity ? FixedPoint.minValue : max(FixedPoint.minValue, Int64((lo * scale).rounded()))
-                let rawHi = hi == .infinity ? FixedPoint.maxValue : min(FixedPoint.maxValue, Int64((hi * scale).rounded()))
+                func raw(_ v: Double) -> Int64 {
+                    Int64(min(max((v * scale).rounded(), Double(FixedPoint.minValue)), Double(FixedPoint.maxValue)))
+                }
+                // ONNX: min(max(x, lo), hi), so lo > hi gives hi everywhere.
+                let rawHi = raw(hi), rawLo = min(raw(lo), rawHi)
                 body.append("    map \(ref(names[dst.tensor], dst.offset)), \(a), clamp, lo=\(rawLo), hi=\(rawHi), count=\(count), ds=\(ds), ss=\(ss)   ; \(node)")
             case let .activation(fn):
                 let have = naturalScale(src.tensor, cap: options.scaleBits)
                 let t = min(have, Self.tableInputScale(fn, inputRange: ranges[src.tensor]))
                 let f = written(dst.tensor, desired: activationScale(dst.tensor))
-                let a = operand(src, scale: t, node: node)
+                let a = try operand(src, scale: t, node: node)
                 body.append("    map \(ref(names[dst.tensor], dst.offset)), \(a), \(fn.rawValue), count=\(count), ds=\(ds), ss=\(ss)   ; \(node) (table in=\(t) out=\(f))")
             }
 
@@ -63,22 +67,26 @@ extension Quantizer {
             let x: String, y: String
             var shiftOption = ""
             if operation == .mul {
-                let f = written(dst.tensor, desired: min(activationScale(dst.tensor), sa + sb))
-                // A weight factor takes the scale that makes shift = sa + sb − f valid (0…31).
+                // A constant factor takes the finest scale that fits V and keeps
+                // shift = sa + sb − f ≤ 31.
+                let target = scales[dst.tensor] ?? activationScale(dst.tensor)
                 var sbUsed = sb
-                if program.tensors[b.tensor].kind == .weights { sbUsed = min(sb, max(0, 24 - sa)); if sa + sbUsed < f { sbUsed = min(sb, f - sa) } }
+                if program.tensors[b.tensor].kind == .weights {
+                    sbUsed = Self.weightScale(program.tensors[b.tensor].data ?? [], cap: max(0, min(Self.maxScale, 31 + target - sa)))
+                }
+                let f = written(dst.tensor, desired: min(activationScale(dst.tensor), sa + sbUsed))
                 var saUsed = sa
                 if saUsed + sbUsed < f { saUsed = f - sbUsed }   // exact rescale up of A
                 if saUsed + sbUsed - f > 31 { saUsed = f + 31 - sbUsed }
-                x = operand(a, scale: saUsed, node: node)
-                y = operand(b, scale: sbUsed, node: node)
+                x = try operand(a, scale: saUsed, node: node)
+                y = try operand(b, scale: sbUsed, node: node)
                 shiftOption = ", shift=\(saUsed + sbUsed - f)"
                 opName = "mul"
             } else {
                 let common = min(sa, sb)
                 let f = written(dst.tensor, desired: min(common, activationScale(dst.tensor)))
-                x = operand(a, scale: f, node: node)
-                y = operand(b, scale: f, node: node)
+                x = try operand(a, scale: f, node: node)
+                y = try operand(b, scale: f, node: node)
                 switch operation {
                 case .add: opName = "add"
                 case .sub: opName = "sub"
@@ -93,15 +101,15 @@ extension Quantizer {
             switch operation {
             case .argmax:
                 _ = written(dst.tensor, desired: 0)
-                let a = operand(src, scale: s, node: node)
+                let a = try operand(src, scale: s, node: node)
                 body.append("    reduce \(ref(names[dst.tensor], dst.offset)), \(a), argmax, rows=\(rows), cols=\(cols), rs=\(rs), cs=\(cs)   ; \(node)")
             case .max:
                 let f = written(dst.tensor, desired: s)
-                let a = operand(src, scale: f, node: node)
+                let a = try operand(src, scale: f, node: node)
                 body.append("    reduce \(ref(names[dst.tensor], dst.offset)), \(a), max, rows=\(rows), cols=\(cols), rs=\(rs), cs=\(cs)   ; \(node)")
             case .sum:
                 let f = written(dst.tensor, desired: min(s, activationScale(dst.tensor)))
-                let a = operand(src, scale: max(s, f), node: node)
+                let a = try operand(src, scale: max(s, f), node: node)
                 body.append("    reduce \(ref(names[dst.tensor], dst.offset)), \(a), sum, rows=\(rows), cols=\(cols), rs=\(rs), cs=\(cs), shift=\(max(s, f) - f)   ; \(node)")
             }
 
@@ -110,7 +118,11 @@ extension Quantizer {
             let bIsWeights = program.tensors[b.tensor].kind == .weights
             var sb: Int
             if bIsWeights {
-                sb = Self.weightScale(program.tensors[b.tensor].data ?? [], cap: max(0, 24 - sa))
+                // With a bias the products' scale sa + sb is the bias's (≤ 24);
+                // without one only shift = sa + sb − f ≤ 31 limits it.
+                let target = scales[dst.tensor] ?? activationScale(dst.tensor)
+                let cap = bias != nil ? 24 - sa : 31 + target - sa
+                sb = Self.weightScale(program.tensors[b.tensor].data ?? [], cap: max(0, min(Self.maxScale, cap)))
                 if let bias, program.tensors[bias.tensor].kind == .weights {
                     // The bias is added at scale sa + sb and must fit V there.
                     let limit = Self.weightScale(program.tensors[bias.tensor].data ?? [], cap: 24)
@@ -123,12 +135,12 @@ extension Quantizer {
             let f = written(dst.tensor, desired: min(activationScale(dst.tensor), sa + sb))
             if sa + sb < f { sa = f - sb }
             if sa + sb - f > 31 { sa = f + 31 - sb }
-            let x = operand(a, scale: sa, node: node)
-            let y = operand(b, scale: sb, node: node)
+            let x = try operand(a, scale: sa, node: node)
+            let y = try operand(b, scale: sb, node: node)
             var biasText = ""
             if let bias {
                 guard program.tensors[bias.tensor].kind == .weights else { throw ImportError(op: node, "a non-constant bias is not supported") }
-                biasText = ", " + operand(bias, scale: sa + sb, node: node)
+                biasText = ", " + (try operand(bias, scale: sa + sb, node: node))
             }
             body.append("    matmul \(ref(names[dst.tensor], dst.offset)), \(x), \(y)\(biasText), m=\(m), k=\(k), n=\(n), ars=\(ars), acs=\(acs), brs=\(brs), bcs=\(bcs), drs=\(drs), shift=\(sa + sb - f)   ; \(node)")
         }

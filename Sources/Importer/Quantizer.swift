@@ -78,9 +78,13 @@ struct Quantizer {
     }
 
     /// The `.zkasm` name of weights tensor `t` quantized at `scale`.
-    mutating func weights(_ t: Int, scale: Int) -> String {
+    mutating func weights(_ t: Int, scale: Int, node: String) throws(ImportError) -> String {
         if let name = weightNames[t]?[scale] { return name }
         let tensor = program.tensors[t]
+        // A constant must be representable: every value in V at this scale.
+        if let bad = (tensor.data ?? []).first(where: { FixedPoint.quantize($0, scale: scale) == nil }) {
+            throw ImportError(op: node, "the constant value \(bad) cannot be represented in the VM's range (|x|·2^\(scale) < 2^31)")
+        }
         let name = weightNames[t] == nil ? names[t] : freshName("\(names[t])_s\(scale)")
         weightNames[t, default: [:]][scale] = name
         let values = tensor.data ?? []
@@ -100,11 +104,11 @@ struct Quantizer {
     }
 
     /// A reference string `NAME + offset` for tensor `t` at `scale` (converting if needed).
-    mutating func operand(_ r: KernelProgram.Ref, scale: Int, node: String) -> String {
+    mutating func operand(_ r: KernelProgram.Ref, scale: Int, node: String) throws(ImportError) -> String {
         let t = r.tensor
         let name: String
         if program.tensors[t].kind == .weights {
-            name = weights(t, scale: scale)
+            name = try weights(t, scale: scale, node: node)
         } else {
             name = convert(t, to: scale, node: node)
         }

@@ -149,3 +149,35 @@ import Testing
         #expect(Self.error { _ = try Self.importing(external("missing.bin"), folder: folder) }.contains("cannot"))
     }
 }
+
+/// Models that trapped the importer before review fixes
+/// (Fixtures/hostile, written by Tools/make_hostile_models.py): each is an
+/// error naming the problem now.
+@Suite struct ReviewedHostileModelTests {
+    static let expected: [String: String] = [
+        "A1_concat_scalar": "axis 0 is out of range for rank 0",
+        "A2_gather_scalar": "axis 0 is out of range for rank 0",
+        "A3_argmax_scalar": "axis 0 is out of range for rank 0",
+        "A4_concat_scalar_consts": "axis 0 is out of range for rank 0",
+        "B_matmul_scalar": "operands must have rank ≥ 1",
+        "C1_pad_huge": "padding must be in 0…2^20",
+        "C2_pad_product": "padding must be in 0…2^20",
+        "C3_expand_huge": "is too large",
+        "D1_expand_const": "exceeds 16777216 elements",
+        "E_range_neg": "empty tensors are not supported",
+        "F2_clip7_nan": "clip bounds must not be NaN",
+        "G_neg_noinput": "missing input 0",
+        "H1_bn_after_conv_1input": "needs an input and constant weights",
+        "H2_bn_zero_channels": "empty tensors are not supported",
+        "I1_slice_empty": "empty tensors are not supported",
+        "I2_relu_zero_dim": "empty tensors are not supported",
+        "L_mul_by_3e38": "cannot be represented in the VM's range",
+    ]
+
+    @Test(arguments: expected.keys.sorted())
+    func reviewedModelIsRefusedWithAMessage(_ name: String) throws {
+        let url = Fixtures.root.appendingPathComponent("hostile/\(name).onnx")
+        let message = HostileModelTests.error { _ = try Importer.importModel(url) }
+        #expect(message.contains(Self.expected[name]!), "\(name): \(message)")
+    }
+}
