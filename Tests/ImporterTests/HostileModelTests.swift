@@ -181,3 +181,35 @@ import Testing
         #expect(message.contains(Self.expected[name]!), "\(name): \(message)")
     }
 }
+
+/// Random byte mutations of a model that uses most operators (the `ops`
+/// fixture): decoding, folding, lowering and quantization either succeed or
+/// throw; a trap would end the test run (SECURITY-PLAN G.16).
+@Suite struct ImporterMutationFuzzTests {
+    @Test func mutatedModelsNeverTrap() throws {
+        let seed = try Data(contentsOf: Fixtures.model("ops"))
+        var rng = SplitMix64(seed: 0xF022)
+        var imported = 0, refused = 0
+        for _ in 0..<3000 {
+            var bytes = seed
+            for _ in 0..<(1 + Int(rng.next() % 6)) {
+                let i = Int(rng.next() % UInt64(bytes.count))
+                switch rng.next() % 3 {
+                case 0: bytes[i] ^= UInt8(truncatingIfNeeded: 1 << (rng.next() % 8))
+                case 1: bytes[i] = UInt8(truncatingIfNeeded: rng.next())
+                default: bytes[i] = [0x00, 0x7F, 0x80, 0xFF][Int(rng.next() % 4)]
+                }
+            }
+            do {
+                let graph = try ModelLoader.decode(bytes, folder: nil)
+                _ = try Importer.importGraph(graph, name: "fuzz", calibration: nil, options: .init(), weightFolder: "w")
+                imported += 1
+            } catch {
+                refused += 1
+            }
+        }
+        #expect(imported + refused == 3000)
+        #expect(imported > 0, "some mutations (in weights) must still import")
+        #expect(refused > 0, "mutations must be refused sometimes")
+    }
+}
