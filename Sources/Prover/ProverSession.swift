@@ -166,23 +166,11 @@ struct ProverSession {
         let z = transcript.outOfDomainPoint()
         var openings = [TableOpenings]()
         for t in tables.indices {
-            let omega = Goldilocks.rootOfUnity(logOrder: logHeights[t])
-            let weightsZ = try! DomainEvaluation.lagrangeWeights(at: z, logHeight: logHeights[t])
-            let weightsNext = try! DomainEvaluation.lagrangeWeights(at: z * omega, logHeight: logHeights[t])
-            let threads = self.threads
-            func at(_ weights: [GoldilocksExt3], _ columns: [[Goldilocks]]) -> [GoldilocksExt3] {
-                var out = [GoldilocksExt3](repeating: .zero, count: columns.count)
-                out.withUnsafeMutableBufferPointer { buffer in
-                    let dst = SharedMutablePointer(buffer.baseAddress!)
-                    Parallel.forEach(columns.count, threads: threads) { c in
-                        dst.base[c] = columns[c].withUnsafeBufferPointer { DomainEvaluation.dot(weights, $0.baseAddress!) }
-                    }
-                }
-                return out
-            }
+            let weights = try! DomainEvaluation.lagrangeWeights(at: z, logHeight: logHeights[t])   // z ∉ H
+            let (mainZ, mainNext) = DomainEvaluation.dots(weights, columns: input.main[t], threads: threads)
+            let (auxZ, auxNext) = DomainEvaluation.dots(weights, columns: auxBase[t], threads: threads)
             openings.append(TableOpenings(
-                mainAtZ: at(weightsZ, input.main[t]), mainAtNext: at(weightsNext, input.main[t]),
-                auxiliaryAtZ: at(weightsZ, auxBase[t]), auxiliaryAtNext: at(weightsNext, auxBase[t]),
+                mainAtZ: mainZ, mainAtNext: mainNext, auxiliaryAtZ: auxZ, auxiliaryAtNext: auxNext,
                 quotientAtZ: quotientCoefficients[t].map { Polynomial.evaluate($0, at: z) }))
         }
         transcript.absorbOpenings(openings)

@@ -48,14 +48,65 @@ public struct MicroStep: Sendable, Equatable {
     public static let readsPerStep: Int64 = 5
 
     /// The fields in bus-message order.
-    public var fields: [Int64] {
+    public var fields: [Int64] { (0..<Self.fieldCount).map(field) }
+
+    /// Writes the fields, in `fields` order, to `out[0..<fieldCount]`.
+    public func write(into out: UnsafeMutablePointer<Int64>) {
         func b(_ x: Bool) -> Int64 { x ? 1 : 0 }
-        return [Int64(descriptor), Int64(step), b(isStart), b(isLast), b(readA), b(readB), b(readC), b(write),
-                aOffset, bOffset, cOffset, dOffset, writeTime, b(groupFirst), index, b(compareAcc),
-                b(accMac), b(accSum), b(accMax), b(accArgmax),
-                b(resultRescale), b(resultAcc), b(resultIndex), b(resultCopy), b(resultAdd), b(resultSub),
-                b(resultMax), b(resultMin), b(resultClamp), b(resultLookup),
-                parameter1, parameter2, pow, half, b(lane1), aOffset1, bOffset1]
+        out[0] = Int64(descriptor); out[1] = Int64(step); out[2] = b(isStart); out[3] = b(isLast)
+        out[4] = b(readA); out[5] = b(readB); out[6] = b(readC); out[7] = b(write)
+        out[8] = aOffset; out[9] = bOffset; out[10] = cOffset; out[11] = dOffset; out[12] = writeTime
+        out[13] = b(groupFirst); out[14] = index; out[15] = b(compareAcc)
+        out[16] = b(accMac); out[17] = b(accSum); out[18] = b(accMax); out[19] = b(accArgmax)
+        out[20] = b(resultRescale); out[21] = b(resultAcc); out[22] = b(resultIndex); out[23] = b(resultCopy)
+        out[24] = b(resultAdd); out[25] = b(resultSub); out[26] = b(resultMax); out[27] = b(resultMin)
+        out[28] = b(resultClamp); out[29] = b(resultLookup)
+        out[30] = parameter1; out[31] = parameter2; out[32] = pow; out[33] = half
+        out[34] = b(lane1); out[35] = aOffset1; out[36] = bOffset1
+    }
+
+    /// Field `k` of `fields` (0 ≤ k < fieldCount), without building the array.
+    public func field(_ k: Int) -> Int64 {
+        func b(_ x: Bool) -> Int64 { x ? 1 : 0 }
+        switch k {
+        case 0: return Int64(descriptor)
+        case 1: return Int64(step)
+        case 2: return b(isStart)
+        case 3: return b(isLast)
+        case 4: return b(readA)
+        case 5: return b(readB)
+        case 6: return b(readC)
+        case 7: return b(write)
+        case 8: return aOffset
+        case 9: return bOffset
+        case 10: return cOffset
+        case 11: return dOffset
+        case 12: return writeTime
+        case 13: return b(groupFirst)
+        case 14: return index
+        case 15: return b(compareAcc)
+        case 16: return b(accMac)
+        case 17: return b(accSum)
+        case 18: return b(accMax)
+        case 19: return b(accArgmax)
+        case 20: return b(resultRescale)
+        case 21: return b(resultAcc)
+        case 22: return b(resultIndex)
+        case 23: return b(resultCopy)
+        case 24: return b(resultAdd)
+        case 25: return b(resultSub)
+        case 26: return b(resultMax)
+        case 27: return b(resultMin)
+        case 28: return b(resultClamp)
+        case 29: return b(resultLookup)
+        case 30: return parameter1
+        case 31: return parameter2
+        case 32: return pow
+        case 33: return half
+        case 34: return b(lane1)
+        case 35: return aOffset1
+        default: precondition(k == 36, "no micro-step field \(k)"); return bOffset1
+        }
     }
     public static let fieldCount = 37
 }

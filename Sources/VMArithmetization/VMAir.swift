@@ -73,12 +73,24 @@ public struct VMAir: Sendable {
     /// The microcode table: one row per static step; padding rows are all
     /// zero except descriptor = −1, so no executed step can match them.
     func microcodeColumns() -> [[Goldilocks]] {
-        let n = 1 << microcodeLogHeight
-        var columns = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: n), count: MicroStep.fieldCount)
-        for (row, step) in microSteps.enumerated() {
-            for (k, v) in step.fields.enumerated() { columns[k][row] = Goldilocks(v) }
+        let n = 1 << microcodeLogHeight, width = MicroStep.fieldCount
+        // Row-major values first (one pass over the steps), then one
+        // contiguous column at a time.
+        var flat = [Int64](repeating: 0, count: microSteps.count * width)
+        flat.withUnsafeMutableBufferPointer { out in
+            for (row, step) in microSteps.enumerated() { step.write(into: out.baseAddress! + row * width) }
         }
-        for row in microSteps.count..<n { columns[0][row] = -Goldilocks.one }
-        return columns
+        return flat.withUnsafeBufferPointer { values in
+            (0..<width).map { k in
+                [Goldilocks](unsafeUninitializedCapacity: n) { buffer, initialized in
+                    for row in 0..<microSteps.count {
+                        buffer.initializeElement(at: row, to: Goldilocks(Int(values[row * width + k])))
+                    }
+                    let padding = k == 0 ? -Goldilocks.one : .zero
+                    for row in microSteps.count..<n { buffer.initializeElement(at: row, to: padding) }
+                    initialized = n
+                }
+            }
+        }
     }
 }

@@ -5,9 +5,9 @@ import STARK
 /// The DEEP-ALI check of one table at z: Σ_j γ^j·C_j(z) = Z_H(z)·Σ_k z^{kn}·q_k(z),
 /// with preprocessed values computed here from the program's columns.
 enum OutOfDomainCheck {
-    /// Lagrange weights at z and z·ω per table height, shared by the tables of one proof.
+    /// Lagrange weights at z per table height (z·ω reuses them rotated), shared by the tables of one proof.
     final class WeightCache {
-        var weights: [Int: (z: [GoldilocksExt3], next: [GoldilocksExt3])] = [:]
+        var weights: [Int: [GoldilocksExt3]] = [:]
         init() {}
     }
 
@@ -16,18 +16,13 @@ enum OutOfDomainCheck {
                       cache: WeightCache) throws(STARKError) {
         let h = tableProof.logHeight
         let o = tableProof.openings
-        let omega = Goldilocks.rootOfUnity(logOrder: h)
         let selectors: DomainEvaluation.Selectors
         var prepZ = [GoldilocksExt3](), prepNext = [GoldilocksExt3]()
         do {
             selectors = try DomainEvaluation.selectors(at: z, logHeight: h)
             if !preprocessed.isEmpty {
-                if cache.weights[h] == nil {
-                    cache.weights[h] = (try DomainEvaluation.lagrangeWeights(at: z, logHeight: h),
-                                        try DomainEvaluation.lagrangeWeights(at: z * omega, logHeight: h))
-                }
-                let (wz, wn) = cache.weights[h]!
-                (prepZ, prepNext) = DomainEvaluation.dots(wz, wn, columns: preprocessed)
+                if cache.weights[h] == nil { cache.weights[h] = try DomainEvaluation.lagrangeWeights(at: z, logHeight: h) }
+                (prepZ, prepNext) = DomainEvaluation.dots(cache.weights[h]!, columns: preprocessed)
             }
         } catch {
             throw .rejected(check: "out-of-domain point lies in the trace domain")
