@@ -23,8 +23,10 @@ struct Import: ParsableCommand {
     @Option(name: .shortAndLong, help: "The .zkasm program to write.") var output: String
     @Option(help: "Calibration inputs (EZKL input.json layout, samples back to back).") var calibration: String?
     @Option(help: "Largest scale (fractional bits) of activations, 0…24.") var scaleBits: Int = 12
-    @Option(help: "Visibility of the model's inputs: public or private.") var inputVisibility: String = "private"
-    @Option(help: "Visibility of the weights: public or private.") var weightVisibility: String = "private"
+    @Option(help: "Visibility of the model's inputs: public (in the statement) or private (not yet hidden by zero knowledge, Spec/zk.md).")
+    var inputVisibility: String = "private"
+    @Option(help: "Visibility of the weights: public or private (recorded in the program; weights are not yet hidden from verifiers, Spec/zk.md).")
+    var weightVisibility: String = "private"
     @Option(help: "Visibility of the outputs: public or private.") var outputVisibility: String = "public"
     @Option(help: "A concrete shape for a dynamic input, as NAME=D0,D1,… (repeatable).") var inputShape: [String] = []
     @Option(help: "Check at most this many calibration samples in the VM for the error report.") var checkSamples: Int = 64
