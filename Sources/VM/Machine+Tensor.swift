@@ -15,7 +15,7 @@ extension MachineState {
     }
 
     func checkedAccumulator(_ x: Int128) throws(VMError) -> Int64 {
-        guard x > -Int128(FixedPoint.accumulatorBound), x < Int128(FixedPoint.accumulatorBound) else {
+        guard x >= -Int128(FixedPoint.accumulatorBound), x < Int128(FixedPoint.accumulatorBound) else {
             throw .valueOutOfRange(pc: pc, value: String(x))
         }
         return Int64(x)

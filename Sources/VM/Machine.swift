@@ -205,7 +205,9 @@ struct MachineState {
             case .mul: macs += 1; registers[Int(i.rd)] = try checked(a * b)
             case .mulr:
                 macs += 1
-                registers[Int(i.rd)] = try checked(FixedPoint.rescale(try checkedAccumulator(Int128(a * b)), shift: Int(i.imm)))
+                // a, b ∈ V, so a·b fits Int64; |a·b| < 2^62 is the CPU table's bound (isa.md §3).
+                guard FixedPoint.productInRange(a * b) else { throw .valueOutOfRange(pc: pc, value: String(a * b)) }
+                registers[Int(i.rd)] = try checked(FixedPoint.rescale(a * b, shift: Int(i.imm)))
             case .rescale: registers[Int(i.rd)] = FixedPoint.rescale(a, shift: Int(i.imm))
             case .lt: registers[Int(i.rd)] = a < b ? 1 : 0
             case .eq: registers[Int(i.rd)] = a == b ? 1 : 0

@@ -87,4 +87,39 @@ import VMVerifier
             _ = try WitnessBuilder(vmAir: vmAir).run(rawInputs: outside, maxSteps: 100)
         } throws: { "\($0)".contains("partial accumulator") }
     }
+
+    /// Review findings: the range A is half-open, [−2^61, 2^61), in the VM as
+    /// in the table, and the scalar `mulr` keeps its |a·b| < 2^62 bound.
+    @Test func theVMAndTheTablesAgreeAtTheBounds() throws {
+        func run(_ source: String, _ inputs: [[Int64]]) throws -> Bool {
+            let program = try Examples.assemble(source)
+            do { _ = try Machine(program: program).run(rawInputs: inputs, maxSteps: 100) } catch { return false }
+            let result = try VMProver.prove(program: program, rawInputs: inputs, options: VMSoundnessTests.options,
+                                            minimumProvenBits: nil, checkWitness: true)
+            _ = try VMVerifier.verify(result.file, program: program, policy: .insecureTesting)
+            return true
+        }
+        let zip = """
+        .input x [1] scale=0 public
+        .input w [1] scale=0 public
+        .output y [1] scale=0 public
+            zip y, x, w, mul, shift=31
+            halt
+        """
+        #expect(try run(zip, [[-(1 << 31)], [1 << 30]]), "−2^61 is in A: the VM runs it and it proves")
+        #expect(try !run(zip, [[-(1 << 31)], [-(1 << 30)]]), "2^61 is outside A: the VM faults")
+        let mulr = """
+        .input x [2] scale=0 public
+        .output y [1] scale=0 public
+            li r1, x
+            ld r2, [r1]
+            ld r3, [r1 + 1]
+            mulr r4, r2, r3, 31
+            st r4, [y]
+            halt
+        """
+        let big: Int64 = (1 << 31) - 1
+        #expect(try run(mulr, [[big, big]]), "a mulr product in [2^61, 2^62) runs and proves")
+        #expect(try !run(mulr, [[-(1 << 31), -(1 << 31)]]), "(−2^31)² = 2^62 faults")
+    }
 }
