@@ -56,17 +56,13 @@ extension Lowering {
         var finalShape = batch
         if a.shape.count > 1 { finalShape.append(m) }
         if !bVector { finalShape.append(n) }
-        var outShape: [Int]
         if batchB.reduce(1, *) == 1 {
             let rows = batchA.reduce(1, *) * m
-            outShape = batch + [m, n]
-            let dst = try buffer(node, shape: outShape)
+            let dst = try buffer(node, shape: batch + [m, n])
             emit(node, .matmul(dst: dst, a: ar, b: br, bias: nil, m: rows, k: k, n: n, ars: k, acs: 1, brs: n, bcs: 1, drs: n))
             return .stored(dst, shape: finalShape)
         }
-        let count = batch.reduce(1, *)
-        outShape = batch + [m, n]
-        let dst = try buffer(node, shape: outShape)
+        let dst = try buffer(node, shape: batch + [m, n])
         let padA = [Int](repeating: 1, count: batch.count - batchA.count) + batchA
         let padB = [Int](repeating: 1, count: batch.count - batchB.count) + batchB
         let stA = Self.strides(padA), stB = Self.strides(padB)
@@ -83,7 +79,6 @@ extension Lowering {
                                bias: nil, m: m, k: k, n: n, ars: k, acs: 1, brs: n, bcs: 1, drs: n))
             i += 1
         }
-        _ = count
         return .stored(dst, shape: finalShape)
     }
 

@@ -27,7 +27,7 @@ extension Lowering {
         let oh = (h - (kernel[0] - 1) * dil[0] - 1) / strides[0] + 1, ow = (w - (kernel[1] - 1) * dil[1] - 1) / strides[1] + 1
         guard oh >= 1, ow >= 1 else { throw node.error("the window is larger than the input") }
         let (src, _) = try stored(x, node: node.label)
-        let outShape = [1, c, oh, ow], count = c * oh * ow
+        let outShape = [1, c, oh, ow]
         let isMax = node.op == "MaxPool"
         let dst = try buffer(node, shape: outShape)
         let taps = (0..<kernel[0]).flatMap { ky in (0..<kernel[1]).map { kx in ky * dil[0] * w + kx * dil[1] } }
@@ -51,9 +51,7 @@ extension Lowering {
                 }
             }
         }
-        _ = count
-        let acc: KernelProgram.Ref? = dst
-        let result = Value.stored(acc!, shape: outShape)
+        let result = Value.stored(dst, shape: outShape)
         if isMax { return result }
         return try binary(Node(name: node.name, op: "Mul", inputs: [], outputs: node.outputs, attributes: [:]),
                           result, .constant(.scalar(1 / Double(kernel[0] * kernel[1]))))

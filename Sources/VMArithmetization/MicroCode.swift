@@ -48,7 +48,12 @@ public struct MicroStep: Sendable, Equatable {
     public static let readsPerStep: Int64 = 5
 
     /// The fields in bus-message order.
-    public var fields: [Int64] { (0..<Self.fieldCount).map(field) }
+    public var fields: [Int64] {
+        [Int64](unsafeUninitializedCapacity: Self.fieldCount) { buffer, count in
+            write(into: buffer.baseAddress!)
+            count = Self.fieldCount
+        }
+    }
 
     /// Writes the fields, in `fields` order, to `out[0..<fieldCount]`.
     public func write(into out: UnsafeMutablePointer<Int64>) {
@@ -65,49 +70,6 @@ public struct MicroStep: Sendable, Equatable {
         out[34] = b(lane1); out[35] = aOffset1; out[36] = bOffset1
     }
 
-    /// Field `k` of `fields` (0 ≤ k < fieldCount), without building the array.
-    public func field(_ k: Int) -> Int64 {
-        func b(_ x: Bool) -> Int64 { x ? 1 : 0 }
-        switch k {
-        case 0: return Int64(descriptor)
-        case 1: return Int64(step)
-        case 2: return b(isStart)
-        case 3: return b(isLast)
-        case 4: return b(readA)
-        case 5: return b(readB)
-        case 6: return b(readC)
-        case 7: return b(write)
-        case 8: return aOffset
-        case 9: return bOffset
-        case 10: return cOffset
-        case 11: return dOffset
-        case 12: return writeTime
-        case 13: return b(groupFirst)
-        case 14: return index
-        case 15: return b(compareAcc)
-        case 16: return b(accMac)
-        case 17: return b(accSum)
-        case 18: return b(accMax)
-        case 19: return b(accArgmax)
-        case 20: return b(resultRescale)
-        case 21: return b(resultAcc)
-        case 22: return b(resultIndex)
-        case 23: return b(resultCopy)
-        case 24: return b(resultAdd)
-        case 25: return b(resultSub)
-        case 26: return b(resultMax)
-        case 27: return b(resultMin)
-        case 28: return b(resultClamp)
-        case 29: return b(resultLookup)
-        case 30: return parameter1
-        case 31: return parameter2
-        case 32: return pow
-        case 33: return half
-        case 34: return b(lane1)
-        case 35: return aOffset1
-        default: precondition(k == 36, "no micro-step field \(k)"); return bOffset1
-        }
-    }
     public static let fieldCount = 37
 }
 

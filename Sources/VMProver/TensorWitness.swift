@@ -39,7 +39,7 @@ struct TensorWitness {
         for (k, s) in steps.enumerated() {
             stepCounts[firstStep[d] + k] += 1
             var r = [Int64](repeating: 0, count: T.width)
-            for i in 0..<MicroStep.fieldCount { r[i] = s.field(i) }
+            r.withUnsafeMutableBufferPointer { s.write(into: $0.baseAddress!) }
             r[T.active] = 1; r[T.time] = time; r[T.baseA] = baseA; r[T.baseB] = baseB; r[T.baseD] = baseD
             let readTime = time + Int64(CPUColumns.timestampsPerRow) + MicroStep.readsPerStep * Int64(s.step)
             func read(_ enabled: Bool, _ address: Int64, slot: Int) throws -> Int64 {

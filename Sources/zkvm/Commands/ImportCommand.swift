@@ -50,11 +50,11 @@ struct Import: ParsableCommand {
             var shapes = [String: [Int]]()
             for spec in inputShape {
                 let parts = spec.split(separator: "=", maxSplits: 1)
-                guard parts.count == 2, let dims = Optional(parts[1].split(separator: ",").compactMap { Int($0) }),
-                      dims.count == parts[1].split(separator: ",").count, !dims.isEmpty else {
+                let dims = parts.count == 2 ? parts[1].split(separator: ",").map { Int($0) } : []
+                guard !dims.isEmpty, dims.allSatisfy({ $0 != nil }) else {
                     throw CLIError("--input-shape '\(spec)': expected NAME=D0,D1,…")
                 }
-                shapes[String(parts[0])] = dims
+                shapes[String(parts[0])] = dims.compactMap { $0 }
             }
             let calibrationLists = try calibration.map(ProgramLoading.readInputs)
             let outURL = URL(fileURLWithPath: output)
