@@ -166,7 +166,7 @@ struct ProverSession {
         let z = transcript.outOfDomainPoint()
         var openings = [TableOpenings]()
         for t in tables.indices {
-            let weights = try! DomainEvaluation.lagrangeWeights(at: z, logHeight: logHeights[t])   // z ∉ H
+            let weights = try! DomainEvaluation.BarycentricWeights(at: z, logHeight: logHeights[t])   // z ∉ F_p ⊇ H
             let (mainZ, mainNext) = DomainEvaluation.dots(weights, columns: input.main[t], threads: threads)
             let (auxZ, auxNext) = DomainEvaluation.dots(weights, columns: auxBase[t], threads: threads)
             openings.append(TableOpenings(

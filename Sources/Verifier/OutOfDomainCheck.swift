@@ -7,7 +7,7 @@ import STARK
 enum OutOfDomainCheck {
     /// Lagrange weights at z per table height (z·ω reuses them rotated), shared by the tables of one proof.
     final class WeightCache {
-        var weights: [Int: [GoldilocksExt3]] = [:]
+        var weights: [Int: DomainEvaluation.BarycentricWeights] = [:]
         init() {}
     }
 
@@ -21,7 +21,7 @@ enum OutOfDomainCheck {
         do {
             selectors = try DomainEvaluation.selectors(at: z, logHeight: h)
             if !preprocessed.isEmpty {
-                if cache.weights[h] == nil { cache.weights[h] = try DomainEvaluation.lagrangeWeights(at: z, logHeight: h) }
+                if cache.weights[h] == nil { cache.weights[h] = try DomainEvaluation.BarycentricWeights(at: z, logHeight: h) }
                 (prepZ, prepNext) = DomainEvaluation.dots(cache.weights[h]!, columns: preprocessed)
             }
         } catch {

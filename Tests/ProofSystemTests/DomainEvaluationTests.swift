@@ -16,10 +16,16 @@ import Testing
         let omega = Goldilocks.rootOfUnity(logOrder: logHeight)
         let weights = try DomainEvaluation.lagrangeWeights(at: z, logHeight: logHeight)
         let (atZ, atNext) = DomainEvaluation.dots(weights, columns: columns, threads: 2)
+        let norms = try DomainEvaluation.BarycentricWeights(at: z, logHeight: logHeight)
+        let (normZ, normNext) = DomainEvaluation.dots(norms, columns: columns, threads: 2)
         for (c, column) in columns.enumerated() {
             let coefficients = try Polynomial.interpolate(cosetEvaluations: column)
             #expect(atZ[c] == Polynomial.evaluate(coefficients, at: z))
             #expect(atNext[c] == Polynomial.evaluate(coefficients, at: z * omega))
+            #expect(normZ[c] == atZ[c], "norm-form weights at z")
+            #expect(normNext[c] == atNext[c], "norm-form weights at z·ω")
         }
+        // A point of H has no weights.
+        #expect(throws: FieldError.self) { _ = try DomainEvaluation.BarycentricWeights(at: GoldilocksExt3(omega), logHeight: logHeight) }
     }
 }
