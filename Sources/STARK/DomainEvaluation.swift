@@ -124,45 +124,6 @@ public enum DomainEvaluation {
         }
         return (atZ, atNext)
     }
-
-    /// Every column at z and at z·ω from the Lagrange weights at z alone:
-    /// L_i(z·ω) = L_{i−1}(z) (indices mod n; ω^n = 1 in the formula of
-    /// `lagrangeWeights`), so f(z·ω) = Σ_j L_j(z)·f_{(j+1) mod n}. Columns
-    /// are split across the cores.
-    public static func dots(_ wz: [GoldilocksExt3], columns: [[Goldilocks]],
-                            threads: Int = Parallel.defaultThreads) -> ([GoldilocksExt3], [GoldilocksExt3]) {
-        var atZ = [GoldilocksExt3](repeating: .zero, count: columns.count)
-        var atNext = atZ
-        atZ.withUnsafeMutableBufferPointer { zb in
-            atNext.withUnsafeMutableBufferPointer { nb in
-                let zp = SharedMutablePointer(zb.baseAddress!), np = SharedMutablePointer(nb.baseAddress!)
-                wz.withUnsafeBufferPointer { w in
-                    Parallel.forEach(columns.count, threads: threads) { c in
-                        columns[c].withUnsafeBufferPointer { column in
-                            precondition(column.count == w.count, "column height differs from the weights")
-                            (zp.base[c], np.base[c]) = dotPair(w.baseAddress!, column.baseAddress!, count: w.count)
-                        }
-                    }
-                }
-            }
-        }
-        return (atZ, atNext)
-    }
-
-    /// (Σ_j w_j·f_j, Σ_j w_j·f_{(j+1) mod n}), accumulated unreduced.
-    /// - Precondition: n is a power of two.
-    @inlinable
-    public static func dotPair(_ w: UnsafePointer<GoldilocksExt3>, _ f: UnsafePointer<Goldilocks>,
-                               count n: Int) -> (GoldilocksExt3, GoldilocksExt3) {
-        var a = WideExtensionSum(), b = WideExtensionSum()
-        let mask = n - 1
-        for j in 0..<n {
-            let e = w[j]
-            a.add(f[j].value, e.c0.value, e.c1.value, e.c2.value)
-            b.add(f[(j + 1) & mask].value, e.c0.value, e.c1.value, e.c2.value)
-        }
-        return (a.reduced, b.reduced)
-    }
 }
 
 /// 1/n for powers of two n.

@@ -15,7 +15,9 @@ import Testing
         let z = GoldilocksExt3(Goldilocks(reducing: next()), Goldilocks(reducing: next()), Goldilocks(reducing: next()))
         let omega = Goldilocks.rootOfUnity(logOrder: logHeight)
         let weights = try DomainEvaluation.lagrangeWeights(at: z, logHeight: logHeight)
-        let (atZ, atNext) = DomainEvaluation.dots(weights, columns: columns, threads: 2)
+        // The Lagrange form, summed directly (L_i(z·ω) = L_{i−1}(z)).
+        let atZ = columns.map { f in (0..<n).reduce(GoldilocksExt3.zero) { $0 + weights[$1] * f[$1] } }
+        let atNext = columns.map { f in (0..<n).reduce(GoldilocksExt3.zero) { $0 + weights[$1] * f[($1 + 1) % n] } }
         let norms = try DomainEvaluation.BarycentricWeights(at: z, logHeight: logHeight)
         let (normZ, normNext) = DomainEvaluation.dots(norms, columns: columns, threads: 2)
         for (c, column) in columns.enumerated() {
