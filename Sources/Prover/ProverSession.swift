@@ -148,7 +148,12 @@ struct ProverSession {
         var commitments = [TableCommitments]()
         var quotientCoefficients = [[[Goldilocks]]]()
         for (t, table) in tables.enumerated() {
-            let prepLDE = input.preprocessed[t].map { LowDegreeExtension.extend($0, logBlowup: options.logBlowup, threads: threads) }
+            // Preprocessed columns are read only on the quotient domain, the
+            // first q = chunks·n entries of the bit-reversed LDE: an LDE with
+            // blowup q/n gives exactly those (polynomials.md §LDE: chunk c is
+            // the coset s·ω_N^{reverse(c)}·H, the same for every larger N).
+            let quotientLogBlowup = (Table.quotientChunks - 1).bitWidth - (Table.quotientChunks - 1).leadingZeroBitCount
+            let prepLDE = input.preprocessed[t].map { LowDegreeExtension.extend($0, logBlowup: quotientLogBlowup, threads: threads) }
             let coefficients = try QuotientBuilder.build(
                 table: table, logHeight: logHeights[t], main: main[t], auxiliary: auxCommits[t],
                 preprocessedLDE: prepLDE, challenges: challenges, publicValues: input.publicValues,
