@@ -22,6 +22,8 @@ public struct Table: Sendable {
     public static let maxConstraintDegree = 3
     /// Number of degree-< n quotient polynomials per table.
     public static let quotientChunks = maxConstraintDegree - 1
+    /// log2 of the quotient domain's size over the trace domain's: q = 2^this · n.
+    public static let quotientLogRatio = (quotientChunks - 1).bitWidth - (quotientChunks - 1).leadingZeroBitCount
 
     public let name: String
     public let mainWidth: Int

@@ -92,7 +92,7 @@ enum ConstantFolding {
             let perm = try node.ints("perm") ?? Array(shape.indices.reversed())
             guard perm.sorted() == Array(shape.indices) else { throw node.error("perm \(perm) is not a permutation") }
             let st = Lowering.strides(shape)
-            return [gather(c[0], begin: [Int](repeating: 0, count: shape.count), strides: perm.map { st[$0] }, shape: perm.map { shape[$0] })]
+            return [gather(c[0], offset: 0, strides: perm.map { st[$0] }, shape: perm.map { shape[$0] })]
         case "Neg": return [ConstTensor(shape: c[0].shape, values: c[0].values.map { -$0 })]
         case "Sqrt":
             guard c[0].values.allSatisfy({ $0 >= 0 }) else { throw node.error("square root of a negative constant") }
@@ -113,30 +113,19 @@ enum ConstantFolding {
 
     static func broadcast(_ c: ConstTensor, to shape: [Int]) -> ConstTensor {
         if c.shape == shape { return c }
-        let padded = [Int](repeating: 1, count: shape.count - c.shape.count) + c.shape
-        let st = Lowering.strides(padded)
-        let strides = shape.indices.map { padded[$0] == 1 && shape[$0] != 1 ? 0 : st[$0] }
-        return gather(c, begin: [Int](repeating: 0, count: shape.count), strides: strides, shape: shape)
+        return gather(c, offset: 0, strides: Lowering.broadcastStrides(c.shape, to: shape), shape: shape)
     }
 
-    /// out[flat(i)] = c[Σ (begin_d + i_d)·… ] with explicit source strides.
-    static func gather(_ c: ConstTensor, begin: [Int], strides: [Int], shape: [Int]) -> ConstTensor {
-        let st = Lowering.strides(c.shape.count == shape.count ? c.shape : shape)
-        var base = 0
-        for d in begin.indices where d < st.count { base += begin[d] * st[d] }
+    /// out[flat(i)] = c.values[offset + Σ_d i_d·strides_d] over `shape`
+    /// (the constant counterpart of a strided `copy`).
+    static func gather(_ c: ConstTensor, offset: Int, strides: [Int], shape: [Int]) -> ConstTensor {
         var values = [Double]()
         values.reserveCapacity(shape.reduce(1, *))
         forEachIndex(shape) { idx in
-            var s = base
+            var s = offset
             for d in idx.indices { s += idx[d] * strides[d] }
             values.append(c.values[s])
         }
         return ConstTensor(shape: shape, values: values)
-    }
-
-    /// A strided slice of a constant (Slice on constants).
-    static func gather(_ c: ConstTensor, begin: [Int], step: [Int], shape: [Int]) -> ConstTensor {
-        let st = Lowering.strides(c.shape)
-        return gather(c, begin: begin, strides: c.shape.indices.map { st[$0] * step[$0] }, shape: shape)
     }
 }

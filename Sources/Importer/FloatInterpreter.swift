@@ -1,3 +1,5 @@
+import ISA
+
 /// Runs a `KernelProgram` in double precision: the float reference for
 /// calibration (per-tensor ranges) and for the per-layer error report.
 struct FloatInterpreter {
@@ -60,12 +62,10 @@ struct FloatInterpreter {
             }
             m[dst.tensor][dst.offset] = operation == .argmax ? Double(index) : (rows * cols == 0 ? 0 : acc)
         case let .copy(dst, src, shape, strides):
-            var flat = 0
-            forEachIndex(shape) { idx in
-                var s = src.offset
-                for d in 0..<shape.count { s += idx[d] * strides[d] }
-                m[dst.tensor][dst.offset + flat] = m[src.tensor][s]
-                flat += 1
+            // The ISA's own gather pattern, so the reference moves data exactly as the VM does.
+            let pattern = TensorOperation.Copy(dst: 0, src: 0, shape: shape.map(Int64.init), strides: strides.map(Int64.init))
+            for (flat, offset) in pattern.sourceOffsets().enumerated() {
+                m[dst.tensor][dst.offset + flat] = m[src.tensor][src.offset + Int(offset)]
             }
         }
     }

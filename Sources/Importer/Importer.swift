@@ -15,8 +15,10 @@ public struct ImportedModel: Sendable {
     public var outputs: [(onnx: String, zkasm: String, shape: [Int])]
     /// Every ONNX value stored in memory: its `.zkasm` tensor, scale and calibrated max |x|.
     public var layers: [Layer]
-    /// Number of calibration samples and whether they were synthetic.
-    public var calibrationSamples: Int
+    /// The calibration samples (one flat list per graph input each) and
+    /// whether they were synthetic.
+    public var calibration: [[[Double]]]
+    public var calibrationSamples: Int { calibration.count }
     public var syntheticCalibration: Bool
     let kernels: KernelProgram
 
@@ -102,7 +104,7 @@ public enum Importer {
             source: q.text(header: header), weightFiles: files,
             inputs: kernels.inputs.map { (kernels.tensors[$0].origin, kernels.tensors[$0].name, kernels.tensors[$0].shape) },
             outputs: kernels.outputs.map { (kernels.tensors[$0].origin, kernels.tensors[$0].name, kernels.tensors[$0].shape) },
-            layers: layers, calibrationSamples: samples.count, syntheticCalibration: synthetic, kernels: kernels)
+            layers: layers, calibration: samples, syntheticCalibration: synthetic, kernels: kernels)
     }
 }
 
@@ -123,8 +125,6 @@ extension Importer {
         return (0..<(k ?? 0)).map { j in zip(lists, sizes).map { Array($0[(j * $1)..<((j + 1) * $1)]) } }
     }
 
-    /// The graph inputs' element counts of a model (to split stacked data).
-    public static func inputSizes(_ model: ImportedModel) -> [Int] { model.inputs.map { $0.shape.reduce(1, *) } }
 }
 
 /// A small deterministic generator for synthetic calibration data.

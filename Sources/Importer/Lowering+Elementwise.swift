@@ -14,18 +14,23 @@ extension Lowering {
         }
     }
 
+    /// Source strides that read a row-major tensor of shape `from` at the
+    /// broadcast shape `to` (stride 0 along broadcast axes).
+    static func broadcastStrides(_ from: [Int], to shape: [Int]) -> [Int] {
+        let padded = [Int](repeating: 1, count: shape.count - from.count) + from
+        let st = strides(padded)
+        return shape.indices.map { padded[$0] == 1 && shape[$0] != 1 ? 0 : st[$0] }
+    }
+
     /// `x` materialized at `shape` (broadcasting size-1 axes): constants are
     /// expanded at import time, stored values by one strided copy.
     mutating func broadcastTo(_ node: Node, _ x: Value, _ shape: [Int]) throws(ImportError) -> Value {
         if x.shape == shape { return x }
-        let rank = shape.count
-        let padded = [Int](repeating: 1, count: rank - x.shape.count) + x.shape
-        let st = Self.strides(padded)
-        let strides = (0..<rank).map { padded[$0] == 1 && shape[$0] != 1 ? 0 : st[$0] }
+        let strides = Self.broadcastStrides(x.shape, to: shape)
         try ConstantFolding.checkSize(shape, node: node)
         switch x {
         case .constant(let c):
-            return .constant(ConstantFolding.gather(c, begin: [Int](repeating: 0, count: rank), strides: strides, shape: shape))
+            return .constant(ConstantFolding.gather(c, offset: 0, strides: strides, shape: shape))
         case .stored(let src, _):
             let dst = try buffer(node, shape: shape, suffix: "_bc")
             try gatherCopy(node, src: src, shape: shape, strides: strides, into: dst)

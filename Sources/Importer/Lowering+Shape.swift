@@ -175,16 +175,16 @@ extension Lowering {
             let n = s > 0 ? Swift.max(0, (e - b + s - 1) / s) : Swift.max(0, (b - e - s - 1) / -s)
             begin[a] = b; step[a] = s; outShape[a] = n
         }
+        let st = Self.strides(shape)
+        let offset = shape.indices.reduce(0) { $0 + begin[$1] * st[$1] }
+        let strides = shape.indices.map { st[$0] * step[$0] }
         switch x {
         case .constant(let c):
-            return .constant(ConstantFolding.gather(c, begin: begin, step: step, shape: outShape))
+            return .constant(ConstantFolding.gather(c, offset: offset, strides: strides, shape: outShape))
         case .stored(let src, _):
-            let st = Self.strides(shape)
-            var offset = src.offset
-            for d in shape.indices { offset += begin[d] * st[d] }
             let dst = try buffer(node, shape: outShape)
-            try gatherCopy(node, src: .init(tensor: src.tensor, offset: offset), shape: outShape,
-                           strides: shape.indices.map { st[$0] * step[$0] }, into: dst)
+            try gatherCopy(node, src: .init(tensor: src.tensor, offset: src.offset + offset), shape: outShape,
+                           strides: strides, into: dst)
             return .stored(dst, shape: outShape)
         }
     }

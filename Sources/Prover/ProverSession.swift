@@ -152,8 +152,9 @@ struct ProverSession {
             // first q = chunks·n entries of the bit-reversed LDE: an LDE with
             // blowup q/n gives exactly those (polynomials.md §LDE: chunk c is
             // the coset s·ω_N^{reverse(c)}·H, the same for every larger N).
-            let quotientLogBlowup = (Table.quotientChunks - 1).bitWidth - (Table.quotientChunks - 1).leadingZeroBitCount
-            let prepLDE = input.preprocessed[t].map { LowDegreeExtension.extend($0, logBlowup: quotientLogBlowup, threads: threads) }
+            let prepLDE = input.preprocessed[t].map {
+                LowDegreeExtension.extend($0, logBlowup: Table.quotientLogRatio, threads: threads)
+            }
             let coefficients = try QuotientBuilder.build(
                 table: table, logHeight: logHeights[t], main: main[t], auxiliary: auxCommits[t],
                 preprocessedLDE: prepLDE, challenges: challenges, publicValues: input.publicValues,

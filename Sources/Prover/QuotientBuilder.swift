@@ -15,7 +15,7 @@ enum QuotientBuilder {
                       preprocessedLDE: [[Goldilocks]], challenges: [GoldilocksExt3], publicValues: [Goldilocks],
                       claimedSum: GoldilocksExt3, gamma: GoldilocksExt3, threads: Int) throws(STARKError) -> [[Goldilocks]] {
         let chunks = Table.quotientChunks
-        let logQ = logHeight + (chunks - 1).bitWidth - (chunks - 1).leadingZeroBitCount
+        let logQ = logHeight + Table.quotientLogRatio
         let q = 1 << logQ
         let n = 1 << logHeight
 

@@ -79,7 +79,7 @@ struct Import: ParsableCommand {
                 throw CLIError("internal error: the imported program does not assemble: \(error)")
             }
             try ImportFiles.write(imported, to: outURL)
-            let report = try ImportReport.measure(imported, program: program, calibration: calibrationLists, maxSamples: checkSamples)
+            let report = try ImportReport.measure(imported, program: program, maxSamples: checkSamples)
             if json {
                 print(report.json(imported, program: program, output: output))
             } else {

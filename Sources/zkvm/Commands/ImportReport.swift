@@ -21,15 +21,9 @@ struct ImportReport {
     var steps: Int
     var multiplyAccumulates: Int
 
-    static func measure(_ model: ImportedModel, program: Program, calibration: [[Double]]?, maxSamples: Int) throws -> ImportReport {
-        let sizes = Importer.inputSizes(model)
-        var samples: [[[Double]]]
-        if let calibration {
-            do { samples = try Importer.split(calibration, sizes: sizes) } catch { throw CLIError("\(error)") }
-        } else {
-            samples = [sizes.map { n in (0..<n).map { Double(($0 * 7919) % 200) / 100 - 1 } }]
-        }
-        samples = Array(samples.prefix(maxSamples))
+    /// Checks the first `maxSamples` of the samples the import calibrated on.
+    static func measure(_ model: ImportedModel, program: Program, maxSamples: Int) throws -> ImportReport {
+        let samples = Array(model.calibration.prefix(maxSamples))
         let machine = Machine(program: program)
         let byName = Dictionary(uniqueKeysWithValues: program.tensors.map { ($0.name, $0) })
         var layerMax = [Double](repeating: 0, count: model.layers.count)
