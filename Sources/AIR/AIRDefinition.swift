@@ -38,6 +38,15 @@ public struct AIRDefinition: Sendable {
         self.publicValueCount = publicValueCount
     }
 
+    /// The AIR of zero-knowledge proofs: every table with interactions
+    /// gains three blinding columns (`Table.blinded`) and the name a
+    /// "/zk" suffix, so transparent and zero-knowledge proofs never share
+    /// a transcript.
+    public func blinded() throws(AIRError) -> AIRDefinition {
+        try AIRDefinition(name: name + "/zk", tables: tables.map { t throws(AIRError) in try t.blinded() },
+                          publicValueCount: publicValueCount)
+    }
+
     /// The longest LogUp message of any table: the challenge vector holds β^1 … β^this.
     public var maxMessageLength: Int { max(1, tables.map(\.maxMessageLength).max() ?? 0) }
 

@@ -6,7 +6,8 @@ import Synchronization
 /// columns once the challenges α, β are known (see `Table` for the layout).
 public enum LogUpTrace {
     /// Returns the auxiliary columns (each `height` extension values) and the
-    /// claimed sum S(n−1) = Σ_rows Σ_interactions m/d.
+    /// claimed sum S(n−1) = blind + Σ_rows Σ_interactions m/d (blind = 0
+    /// for a table that is not blinded).
     ///
     /// - Throws: `AIRError.zeroDenominator` if some α − fp(message) vanishes
     ///   (probability ≤ rows·interactions·(w+1)/|F³| over the challenges).
@@ -77,8 +78,11 @@ public enum LogUpTrace {
         if let row = failure.withLock({ $0 }) { throw .zeroDenominator(table: table.name, row: row) }
         var columns = (0..<chunkCount).map { c in Array(UnsafeBufferPointer(start: storage + c * n, count: n)) }
         columns.append([GoldilocksExt3](repeating: .zero, count: n))
-        // Running sum.
+        // Running sum, from a blinded table's blind b0 + b1·β + b2·β².
         var running = GoldilocksExt3.zero
+        if let b = table.blindingColumn, n > 0 {
+            running = GoldilocksExt3(main[b][0]) + challenges[1] * main[b + 1][0] + challenges[2] * main[b + 2][0]
+        }
         for r in 0..<n {
             for c in 0..<chunkCount { running = running + columns[c][r] }
             columns[chunkCount][r] = running

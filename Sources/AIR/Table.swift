@@ -17,15 +17,13 @@ public struct Constraint: Sendable, Hashable {
 /// S with S(0) = Σ_c h_c(0), S(i+1) = S(i) + Σ_c h_c(i+1), S(n−1) = claimed sum.
 public struct Table: Sendable {
     /// The maximum degree of any constraint, counting trace cells and row
-    /// selectors as degree 1. The quotient then has degree < (max − 1)·n and
-    /// is committed as `quotientChunks` = max − 1 polynomials of degree < n.
+    /// selectors as degree 1. Without masking the quotient has degree
+    /// < (max − 1)·n; with zero-knowledge masking (degree n + h columns) it
+    /// has degree < max·n (Spec/zk.md §3; `CommitmentLayout` in STARK).
     public static let maxConstraintDegree = 3
-    /// Number of degree-< n quotient polynomials per table.
-    public static let quotientChunks = maxConstraintDegree - 1
-    /// log2 of the quotient domain's size over the trace domain's: q = 2^this · n.
-    public static let quotientLogRatio = (quotientChunks - 1).bitWidth - (quotientChunks - 1).leadingZeroBitCount
 
     public let name: String
+    /// Main columns, the blinding columns of a blinded table included.
     public let mainWidth: Int
     public let preprocessedWidth: Int
     /// The author's constraints followed by the LogUp constraints.
@@ -37,16 +35,37 @@ public struct Table: Sendable {
     public let program: ConstraintProgram
     /// Compiled interactions: multiplicity then message parts, interaction by interaction.
     public let interactionProgram: ConstraintProgram
+    /// The author's constraints alone (without the LogUp constraints).
+    let authorConstraints: [Constraint]
+    let publicValueCount: Int
+    /// First of the three blinding columns of a blinded table (`blinded()`).
+    public let blindingColumn: Int?
 
     /// Auxiliary extension columns: chunk columns plus the running sum (0 without interactions).
     public var auxiliaryWidth: Int { interactions.isEmpty ? 0 : chunks.count + 1 }
-    /// The longest message sent by this table.
-    public var maxMessageLength: Int { interactions.map(\.message.count).max() ?? 0 }
+    /// The longest message sent by this table (at least 2 for a blinded
+    /// table, whose blind reads β and β²).
+    public var maxMessageLength: Int {
+        max(blindingColumn == nil ? 0 : 2, interactions.map(\.message.count).max() ?? 0)
+    }
+
+    /// This table with three more main columns whose first-row values blind
+    /// its LogUp sum (Spec/zk.md §2.5); a table without interactions has no
+    /// sum to blind and is returned unchanged.
+    public func blinded() throws(AIRError) -> Table {
+        guard !interactions.isEmpty, blindingColumn == nil else { return self }
+        return try Table(name: name, mainWidth: mainWidth + 3, preprocessedWidth: preprocessedWidth,
+                         constraints: authorConstraints, interactions: interactions,
+                         publicValueCount: publicValueCount, blindingColumn: mainWidth)
+    }
 
     init(name: String, mainWidth: Int, preprocessedWidth: Int, constraints userConstraints: [Constraint],
-         interactions: [Interaction], publicValueCount: Int) throws(AIRError) {
+         interactions: [Interaction], publicValueCount: Int, blindingColumn: Int? = nil) throws(AIRError) {
         self.name = name
         self.mainWidth = mainWidth
+        self.authorConstraints = userConstraints
+        self.publicValueCount = publicValueCount
+        self.blindingColumn = blindingColumn
         self.preprocessedWidth = preprocessedWidth
         self.interactions = interactions
 
@@ -92,7 +111,15 @@ public struct Table: Sendable {
             }
             let rowSum = Expression.sum((0..<chunks.count).map { aux($0) })
             let nextRowSum = Expression.sum((0..<chunks.count).map { aux($0, next: true) })
-            all.append(Constraint(label: "logup running sum starts", expression: .isFirstRow * (aux(sumColumn) - rowSum)))
+            // A blinded table's sum starts at its blind b0 + b1·β + b2·β²
+            // instead of 0 (Spec/zk.md §2.5): the three columns are random,
+            // and the prover makes the blinds of a proof sum to zero.
+            var start = aux(sumColumn) - rowSum
+            if let b = blindingColumn {
+                func main(_ c: Int) -> Expression { .variable(.main(c, next: false)) }
+                start = start - (main(b) + main(b + 1) * .variable(.challenge(1)) + main(b + 2) * .variable(.challenge(2)))
+            }
+            all.append(Constraint(label: "logup running sum starts", expression: .isFirstRow * start))
             all.append(Constraint(label: "logup running sum steps",
                                   expression: .isTransition * (aux(sumColumn, next: true) - aux(sumColumn) - nextRowSum)))
             all.append(Constraint(label: "logup running sum ends",
@@ -102,7 +129,7 @@ public struct Table: Sendable {
 
         // Validate references and degrees.
         let auxWidth = interactions.isEmpty ? 0 : chunks.count + 1
-        let challengeCount = 1 + (interactions.map(\.message.count).max() ?? 0)
+        let challengeCount = 1 + max(blindingColumn == nil ? 0 : 2, interactions.map(\.message.count).max() ?? 0)
         for constraint in all {
             let degree = constraint.expression.degree
             if degree > Self.maxConstraintDegree {

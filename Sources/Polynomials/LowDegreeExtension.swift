@@ -94,8 +94,47 @@ public enum LowDegreeExtension {
         }
     }
 
+    /// Extends a masked column: the polynomial ŵ = w + Z_H·r with w the
+    /// interpolant of `evaluations` on H (n points) and r the mask of degree
+    /// < `mask.count` ≤ n (Spec/zk.md §2.1). ŵ = (w − r) + X^n·r has degree
+    /// < n + h and equals w on H. Same output layout as `extend`.
+    public static func extend(_ evaluations: UnsafeBufferPointer<Goldilocks>, mask: UnsafeBufferPointer<Goldilocks>,
+                              into out: UnsafeMutablePointer<Goldilocks>, logBlowup: Int,
+                              shift: Goldilocks = defaultShift, threads: Int = Parallel.defaultThreads) {
+        let n = evaluations.count
+        checkArguments(count: n, logBlowup: logBlowup, shift: shift)
+        precondition(mask.count <= n, "a mask has at most n coefficients")
+        let scratch = UnsafeMutablePointer<Goldilocks>.allocate(capacity: n)
+        defer { scratch.deallocate() }
+        scratch.initialize(from: evaluations.baseAddress!, count: n)
+        BitReversal.permute(scratch, count: n)
+        NTT.inverseFromBitReversedUnscaled(scratch, count: n, threads: threads)
+        // The scratch holds n·w's coefficients: subtract n·r.
+        let bigN = Goldilocks(n)
+        for i in 0..<mask.count { scratch[i] = scratch[i] - bigN * mask[i] }
+        extendScaled(UnsafePointer(scratch), count: n, by: NTT.inverseOfPowerOfTwo(n.trailingZeroBitCount),
+                     into: out, logBlowup: logBlowup, shift: shift, threads: threads,
+                     high: mask.baseAddress, highCount: mask.count)
+    }
+
+    /// Extends a polynomial of degree < n + e given by its coefficients in
+    /// two parts, `low` (n, a power of two) and `high` (e ≤ n): f = low + X^n·high.
+    /// Same output layout as `extend` for n points.
+    public static func extend(low: UnsafeBufferPointer<Goldilocks>, high: UnsafeBufferPointer<Goldilocks>,
+                              into out: UnsafeMutablePointer<Goldilocks>, logBlowup: Int,
+                              shift: Goldilocks = defaultShift, threads: Int = Parallel.defaultThreads) {
+        checkArguments(count: low.count, logBlowup: logBlowup, shift: shift)
+        precondition(high.count <= low.count, "the high part has at most n coefficients")
+        extendScaled(low.baseAddress!, count: low.count, by: .one, into: out, logBlowup: logBlowup, shift: shift,
+                     threads: threads, high: high.baseAddress, highCount: high.count)
+    }
+
+    /// Chunk c holds f on the coset s_c·H, where x^n = t_c = s_c^n is
+    /// constant: f(x) = Σ_{i<n} (low_i·invN + t_c·high_i)·x^i there, one
+    /// size-n NTT per chunk as without a high part.
     static func extendScaled(_ source: UnsafePointer<Goldilocks>, count n: Int, by invN: Goldilocks,
-                             into out: UnsafeMutablePointer<Goldilocks>, logBlowup: Int, shift: Goldilocks, threads: Int) {
+                             into out: UnsafeMutablePointer<Goldilocks>, logBlowup: Int, shift: Goldilocks, threads: Int,
+                             high: UnsafePointer<Goldilocks>? = nil, highCount: Int = 0) {
         let logN = n.trailingZeroBitCount + logBlowup
         precondition(logN <= Goldilocks.twoAdicity, "extended domain exceeds 2^32")
         let chunks = 1 << logBlowup
@@ -109,6 +148,10 @@ public enum LowDegreeExtension {
                 let cosetShift = shift * omegaBig.power(UInt64(BitReversal.reverse(c, bits: logBlowup)))
                 let chunk = dst.base + c * n
                 scaleByPowers(source, into: chunk, count: n, first: invN, ratio: cosetShift)
+                if let high, highCount > 0 {
+                    var power = cosetShift.power(UInt64(n))   // t_c·s_c^i
+                    for i in 0..<highCount { chunk[i] = chunk[i] + high[i] * power; power = power * cosetShift }
+                }
                 NTT.forwardToBitReversed(chunk, count: n, threads: inner)
                 c += outer
             }

@@ -6,34 +6,67 @@ import Parallel
 import Polynomials
 import STARK
 
+/// One committed column before extension: values on H, optionally masked
+/// (ŵ = w + Z_H·r, Spec/zk.md §2.1), or coefficients with an optional high
+/// part (f = low + X^n·high, degree < n + h).
+enum ColumnSource {
+    case evaluations([Goldilocks], mask: [Goldilocks])
+    case coefficients(low: [Goldilocks], high: [Goldilocks])
+
+    var height: Int {
+        switch self {
+        case .evaluations(let values, _): return values.count
+        case .coefficients(let low, _): return low.count
+        }
+    }
+
+    func extend(into out: UnsafeMutablePointer<Goldilocks>, logBlowup: Int, threads: Int) {
+        switch self {
+        case .evaluations(let values, let mask):
+            values.withUnsafeBufferPointer { v in
+                if mask.isEmpty {
+                    LowDegreeExtension.extend(v, into: out, logBlowup: logBlowup, threads: threads)
+                } else {
+                    mask.withUnsafeBufferPointer { LowDegreeExtension.extend(v, mask: $0, into: out, logBlowup: logBlowup, threads: threads) }
+                }
+            }
+        case .coefficients(let low, let high):
+            low.withUnsafeBufferPointer { l in
+                high.withUnsafeBufferPointer { LowDegreeExtension.extend(low: l, high: $0, into: out, logBlowup: logBlowup, threads: threads) }
+            }
+        }
+    }
+}
+
 /// Columns extended to the LDE domain (bit-reversed coset order), stored row
-/// by row; committed together with the round's other tables in one
-/// `MixedMerkleTree`.
+/// by row, each row followed by its salt (zero-knowledge proofs: random
+/// elements so an unopened leaf's digest reveals nothing, Spec/zk.md §2.4);
+/// committed together with the round's other tables in one `MixedMerkleTree`.
 struct CommittedMatrix {
     let logSize: Int
     let matrix: RowMajorMatrix
+    /// Columns that are polynomials; the remaining `width − polynomialWidth` are salt.
+    let polynomialWidth: Int
 
     var width: Int { matrix.width }
 
-    /// Extends columns given by their values on the trace domain.
+    /// Extends columns given by their values on the trace domain (unmasked, unsalted).
     init(evaluations columns: [[Goldilocks]], logBlowup: Int, threads: Int) {
-        self.init(matrix: Self.extend(columns, logBlowup: logBlowup, threads: threads) { column, out, threads in
-            column.withUnsafeBufferPointer { LowDegreeExtension.extend($0, into: out, logBlowup: logBlowup, threads: threads) }
-        }, threads: threads)
+        self.init(columns.map { .evaluations($0, mask: []) }, salt: [], logBlowup: logBlowup, threads: threads)
     }
 
-    /// Extends columns given by their coefficients.
+    /// Extends columns given by their coefficients (unsalted).
     init(coefficients columns: [[Goldilocks]], logBlowup: Int, threads: Int) {
-        self.init(matrix: Self.extend(columns, logBlowup: logBlowup, threads: threads) { column, out, threads in
-            column.withUnsafeBufferPointer {
-                LowDegreeExtension.extend(coefficients: $0, into: out, logBlowup: logBlowup, threads: threads)
-            }
-        }, threads: threads)
+        self.init(columns.map { .coefficients(low: $0, high: []) }, salt: [], logBlowup: logBlowup, threads: threads)
     }
 
-    init(matrix: RowMajorMatrix, threads: Int) {
-        self.matrix = matrix
+    /// Extends `columns` and appends `salt.count / LDE height` salt elements to every row.
+    init(_ columns: [ColumnSource], salt: [Goldilocks], logBlowup: Int, threads: Int) {
+        let height = columns[0].height << logBlowup
+        precondition(salt.count % height == 0, "salt must fill whole rows")
+        matrix = Self.extend(columns, saltWidth: salt.count / height, salt: salt, logBlowup: logBlowup, threads: threads)
         logSize = matrix.height.trailingZeroBitCount
+        polynomialWidth = columns.count
     }
 
     /// The LDE of every column, written straight into a row-major matrix.
@@ -42,10 +75,11 @@ struct CommittedMatrix {
     /// for every group, so no fresh pages per column); otherwise each
     /// column's LDE uses every thread. Memory: the matrix plus one group per
     /// worker.
-    static func extend(_ columns: [[Goldilocks]], logBlowup: Int, threads: Int,
-                       _ lde: @escaping ([Goldilocks], UnsafeMutablePointer<Goldilocks>, Int) -> Void) -> RowMajorMatrix {
-        let width = columns.count
-        let height = columns[0].count << logBlowup
+    static func extend(_ columns: [ColumnSource], saltWidth: Int, salt: [Goldilocks], logBlowup: Int,
+                       threads: Int) -> RowMajorMatrix {
+        let columnCount = columns.count
+        let width = columnCount + saltWidth
+        let height = columns[0].height << logBlowup
         // Workers extend groups of up to 8 adjacent columns and write them
         // row by row, so each row's group lands in one or two cache lines
         // instead of one line per element.
@@ -59,16 +93,18 @@ struct CommittedMatrix {
                     p += width
                 }
             }
-            if width >= threads && threads > 1 {
-                let groups = (width + group - 1) / group
+            if columnCount >= threads && threads > 1 {
+                let groups = (columnCount + group - 1) / group
                 Parallel.forEach(threads, threads: threads) { worker in
                     guard worker < groups else { return }
                     let scratch = UnsafeMutablePointer<Goldilocks>.allocate(capacity: group * height)
                     defer { scratch.deallocate() }
                     var g = worker
                     while g < groups {
-                        let columnsInGroup = (g * group) ..< min(width, (g + 1) * group)
-                        for (j, c) in columnsInGroup.enumerated() { lde(columns[c], scratch + j * height, 1) }
+                        let columnsInGroup = (g * group) ..< min(columnCount, (g + 1) * group)
+                        for (j, c) in columnsInGroup.enumerated() {
+                            columns[c].extend(into: scratch + j * height, logBlowup: logBlowup, threads: 1)
+                        }
                         write(scratch, count: columnsInGroup.count, first: g * group)
                         g += threads
                     }
@@ -76,9 +112,16 @@ struct CommittedMatrix {
             } else {
                 let scratch = UnsafeMutablePointer<Goldilocks>.allocate(capacity: height)
                 defer { scratch.deallocate() }
-                for c in 0..<width {
-                    lde(columns[c], scratch, threads)
+                for c in 0..<columnCount {
+                    columns[c].extend(into: scratch, logBlowup: logBlowup, threads: threads)
                     write(scratch, count: 1, first: c)
+                }
+            }
+            if saltWidth > 0 {
+                var p = dst.base + columnCount
+                for r in 0..<height {
+                    for j in 0..<saltWidth { (p + j).initialize(to: salt[r * saltWidth + j]) }
+                    p += width
                 }
             }
             initialized = width * height

@@ -5,17 +5,28 @@ import Polynomials
 import STARK
 
 /// The committed columns of one table, in DEEP order: main, auxiliary and
-/// quotient columns opened at z, then main and auxiliary columns at z·ω
-/// (Spec/proof-system.md §4). Each term gets the next power of δ.
+/// quotient columns opened at z, then main and auxiliary columns at z·ω,
+/// then the FRI mask columns (zero knowledge), which enter R as they are
+/// (Spec/proof-system.md §4, Spec/zk.md §2.3). Each term gets the next
+/// power of δ; salt columns take no part.
 struct TableCommitments {
     let logHeight: Int
     let main: CommittedMatrix?
     let auxiliary: CommittedMatrix?
     let quotient: CommittedMatrix
+    /// Quotient chunk columns (3 per chunk); the quotient matrix's polynomial
+    /// columns after them are the FRI mask.
+    let quotientChunkColumns: Int
+
+    var maskColumns: Int { quotient.polynomialWidth - quotientChunkColumns }
+    /// δ powers this table uses.
+    var termCount: Int {
+        2 * (main?.polynomialWidth ?? 0) + 2 * (auxiliary?.polynomialWidth ?? 0) + quotient.polynomialWidth
+    }
 }
 
 enum DeepComposition {
-    /// R_l(x) = Σ δ^k·(f_k(x) − f_k(z))/(x − z) + Σ δ^k·(f_k(x) − f_k(zω))/(x − zω)
+    /// R_l(x) = Σ δ^k·(f_k(x) − f_k(z))/(x − z) + Σ δ^k·(f_k(x) − f_k(zω))/(x − zω) + Σ δ^k·μ_k(x)
     /// over every table whose LDE has 2^l points, at every LDE position
     /// (bit-reversed). `firstPower[t]` is the exponent of δ for table t's first term.
     static func compose(level: Int, tables: [Int], commitments: [TableCommitments], openings: [TableOpenings],
@@ -24,19 +35,27 @@ enum DeepComposition {
         let logHeight = commitments[tables[0]].logHeight
         let zNext = z * Goldilocks.rootOfUnity(logOrder: logHeight)
 
-        // Per table: the δ powers of its z-terms and next-terms, and the constants Σ δ^k v_k.
-        struct Part { let matrix: CommittedMatrix; let zPowers: [GoldilocksExt3]; let nextPowers: [GoldilocksExt3] }
+        // Per table: the δ powers of its z-terms, next-terms and plain
+        // (mask) terms, and the constants Σ δ^k v_k.
+        struct Part {
+            let matrix: CommittedMatrix
+            let zPowers: [GoldilocksExt3]
+            let nextPowers: [GoldilocksExt3]
+            var plainPowers: [GoldilocksExt3] = []
+        }
         var parts = [Part]()
         var constantZ = GoldilocksExt3.zero, constantNext = GoldilocksExt3.zero
         for t in tables {
             let c = commitments[t], o = openings[t]
             var k = firstPower[t]
             func power() -> GoldilocksExt3 { defer { k += 1 }; return delta.power(UInt64(k)) }
-            let mainZ = (0..<(c.main?.width ?? 0)).map { _ in power() }
-            let auxZ = (0..<(c.auxiliary?.width ?? 0)).map { _ in power() }
-            let quotientZ = (0..<c.quotient.width).map { _ in power() }
-            let mainNext = (0..<(c.main?.width ?? 0)).map { _ in power() }
-            let auxNext = (0..<(c.auxiliary?.width ?? 0)).map { _ in power() }
+            let mainWidth = c.main?.polynomialWidth ?? 0, auxWidth = c.auxiliary?.polynomialWidth ?? 0
+            let mainZ = (0..<mainWidth).map { _ in power() }
+            let auxZ = (0..<auxWidth).map { _ in power() }
+            let quotientZ = (0..<c.quotientChunkColumns).map { _ in power() }
+            let mainNext = (0..<mainWidth).map { _ in power() }
+            let auxNext = (0..<auxWidth).map { _ in power() }
+            let mask = (0..<c.maskColumns).map { _ in power() }
             for (p, v) in zip(mainZ + auxZ + quotientZ, o.mainAtZ + o.auxiliaryAtZ + o.quotientAtZ) { constantZ = constantZ + p * v }
             for (p, v) in zip(mainNext + auxNext, o.mainAtNext + o.auxiliaryAtNext) { constantNext = constantNext + p * v }
             let zero = GoldilocksExt3.zero
@@ -47,31 +66,41 @@ enum DeepComposition {
                 parts.append(Part(matrix: a, zPowers: auxZ, nextPowers: auxNext))
             }
             parts.append(Part(matrix: c.quotient, zPowers: quotientZ,
-                              nextPowers: [GoldilocksExt3](repeating: zero, count: c.quotient.width)))
+                              nextPowers: [GoldilocksExt3](repeating: zero, count: c.quotientChunkColumns), plainPowers: mask))
         }
 
         let points = domainPoints(level: level, threads: threads)
-        // Per part: its row pointer and width, and the δ powers as three
-        // coefficient words each (z terms, then next terms if any).
+        // Per part: its row pointer and stride, and the δ powers as three
+        // coefficient words each (z terms, then next terms if any; then the
+        // plain terms of the columns after them).
         struct Kernel {
             let rows: UnsafePointer<Goldilocks>
+            let stride: Int
             let width: Int
             let powers: UnsafeMutablePointer<UInt64>   // [z c0, z c1, z c2, next c0, next c1, next c2] × width
             let hasNext: Bool
+            let plainPowers: UnsafeMutablePointer<UInt64>   // [c0, c1, c2] × plainCount
+            let plainCount: Int
         }
         var out = [GoldilocksExt3](repeating: .zero, count: size)
         withColumnPointers(parts.map(\.matrix.matrix.values)) { rowPointers in
             let kernels = parts.enumerated().map { i, part in
-                let w = part.matrix.width
-                let powers = UnsafeMutablePointer<UInt64>.allocate(capacity: 6 * w)
+                let w = part.zPowers.count
+                let powers = UnsafeMutablePointer<UInt64>.allocate(capacity: max(1, 6 * w))
                 for c in 0..<w {
                     let zp = part.zPowers[c], np = part.nextPowers[c]
                     powers[6 * c] = zp.c0.value; powers[6 * c + 1] = zp.c1.value; powers[6 * c + 2] = zp.c2.value
                     powers[6 * c + 3] = np.c0.value; powers[6 * c + 4] = np.c1.value; powers[6 * c + 5] = np.c2.value
                 }
-                return Kernel(rows: rowPointers[i], width: w, powers: powers, hasNext: part.nextPowers.contains { !$0.isZero })
+                let plain = UnsafeMutablePointer<UInt64>.allocate(capacity: max(1, 3 * part.plainPowers.count))
+                for (c, p) in part.plainPowers.enumerated() {
+                    plain[3 * c] = p.c0.value; plain[3 * c + 1] = p.c1.value; plain[3 * c + 2] = p.c2.value
+                }
+                return Kernel(rows: rowPointers[i], stride: part.matrix.width, width: w, powers: powers,
+                              hasNext: part.nextPowers.contains { !$0.isZero }, plainPowers: plain,
+                              plainCount: part.plainPowers.count)
             }
-            defer { for k in kernels { k.powers.deallocate() } }
+            defer { for k in kernels { k.powers.deallocate(); k.plainPowers.deallocate() } }
             out.withUnsafeMutableBufferPointer { buffer in
                 let dst = SharedMutablePointer(buffer.baseAddress!)
                 Parallel.forEachChunk(size, granularity: 256, threads: threads) { range in
@@ -87,9 +116,10 @@ enum DeepComposition {
                     try! batchInvert(&denZ)
                     try! batchInvert(&denNext)
                     for (i, r) in range.enumerated() {
-                        var a = WideExtensionSum(), b = WideExtensionSum()
+                        var a = WideExtensionSum(), b = WideExtensionSum(), m = WideExtensionSum()
+                        var masked = false
                         for k in kernels {
-                            let row = k.rows + r * k.width
+                            let row = k.rows + r * k.stride
                             var p = UnsafePointer(k.powers)
                             // Two passes keep each pass's 9 accumulator words in registers.
                             for c in 0..<k.width { a.add(row[c].value, p[0], p[1], p[2]); p += 6 }
@@ -97,8 +127,15 @@ enum DeepComposition {
                                 p = UnsafePointer(k.powers) + 3
                                 for c in 0..<k.width { b.add(row[c].value, p[0], p[1], p[2]); p += 6 }
                             }
+                            if k.plainCount > 0 {
+                                masked = true
+                                p = UnsafePointer(k.plainPowers)
+                                for c in k.width..<(k.width + k.plainCount) { m.add(row[c].value, p[0], p[1], p[2]); p += 3 }
+                            }
                         }
-                        dst.base[r] = (a.reduced - constantZ) * denZ[i] + (b.reduced - constantNext) * denNext[i]
+                        var value = (a.reduced - constantZ) * denZ[i] + (b.reduced - constantNext) * denNext[i]
+                        if masked { value = value + m.reduced }
+                        dst.base[r] = value
                     }
                 }
             }

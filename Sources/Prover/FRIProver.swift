@@ -39,7 +39,7 @@ struct FRIProver {
         let shift = FRISchedule.shift(level: lf, topLogSize: schedule.topLogSize)
         var natural = current
         BitReversal.permute(&natural)
-        let length = 1 << options.logFinalPolynomialLength
+        let length = schedule.finalLength
         // For a satisfied AIR the coefficients from `length` on are zero; a
         // cheating witness's are not, and truncating them is all it can do.
         let components = ExtensionColumns.split(natural).map { try! Polynomial.interpolate(cosetEvaluations: $0, shift: shift) }

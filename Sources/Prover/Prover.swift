@@ -38,6 +38,19 @@ public enum Prover {
         }
         var sessions = [ProverSession?]()
         var bindings = [Digest]()
+        var inputs = inputs
+        if options.zeroKnowledge {
+            // Random blinding targets summing to zero: each segment's LogUp
+            // total is blinded, the run's total is not (Spec/zk.md §2.5).
+            let random = MaskRandomness()
+            var sum = GoldilocksExt3.zero
+            for i in 0..<(inputs.count - 1) {
+                let e = random.elements(.blind, table: i, index: 0, count: 3)
+                inputs[i].blindingTarget = GoldilocksExt3(e[0], e[1], e[2])
+                sum = sum + inputs[i].blindingTarget
+            }
+            inputs[inputs.count - 1].blindingTarget = -sum
+        }
         for (i, input) in inputs.enumerated() {
             progress("segment \(i + 1)/\(inputs.count): committing the main trace")
             var session = try ProverSession(input, options: options, threads: threads)
@@ -67,10 +80,22 @@ public enum Prover {
 
     /// Distributed proving, phase 1: one segment's binding (its statement,
     /// public values, heights and main root, hashed by its transcript).
-    public static func segmentBinding(_ input: ProverInput, options: ProofOptions = .standard,
+    /// - Parameter seed: zero knowledge: a secret 32-byte seed for the masks,
+    ///   which phase 2 must be given again (required when `options.zeroKnowledge`).
+    ///   Each segment's LogUp total is not blinded in distributed proving
+    ///   (its blinds sum to zero within the segment).
+    public static func segmentBinding(_ input: ProverInput, options: ProofOptions = .standard, seed: [UInt8]? = nil,
                                       threads: Int = Parallel.defaultThreads) throws(STARKError) -> Digest {
-        var session = try ProverSession(input, options: options, threads: threads)
+        try checkSeed(seed, options: options)
+        var session = try ProverSession(input, options: options, threads: threads, seed: seed)
         return session.commitMain()
+    }
+
+    static func checkSeed(_ seed: [UInt8]?, options: ProofOptions) throws(STARKError) {
+        guard options.zeroKnowledge else { return }
+        guard let seed, seed.count == 32 else {
+            throw .invalidInput("distributed zero-knowledge proving needs the same secret 32-byte seed in both phases")
+        }
     }
 
     /// Distributed proving, phase 2: segment `index` of a run whose segments
@@ -78,9 +103,10 @@ public enum Prover {
     /// `bindings[index]`; the LogUp challenges come from all bindings.
     /// (The cross-segment balance can only be checked by the verifier.)
     public static func proveSegment(_ input: ProverInput, index: Int, bindings: [Digest], options: ProofOptions = .standard,
-                                    threads: Int = Parallel.defaultThreads) throws(STARKError) -> Proof {
+                                    seed: [UInt8]? = nil, threads: Int = Parallel.defaultThreads) throws(STARKError) -> Proof {
         guard bindings.indices.contains(index) else { throw .invalidInput("segment \(index) of \(bindings.count)") }
-        var session = try ProverSession(input, options: options, threads: threads)
+        try checkSeed(seed, options: options)
+        var session = try ProverSession(input, options: options, threads: threads, seed: seed)
         guard session.commitMain() == bindings[index] else {
             throw .invalidInput("segment \(index): this witness does not give the binding listed for it")
         }

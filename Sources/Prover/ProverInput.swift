@@ -15,15 +15,22 @@ public struct ProverInput: Sendable {
     public var boundary: [BoundaryMessage]
     /// Caller-defined statement (program digest, public inputs/outputs, …).
     public var statement: [UInt8]
+    /// Zero knowledge: what this proof's LogUp blinds (b0, b1, b2) add up
+    /// to, component-wise (Spec/zk.md §2.5). Zero for a single proof; the
+    /// segments of one run get random targets that sum to zero, so each
+    /// segment's total is blinded too. Ignored by transparent proofs.
+    public var blindingTarget: GoldilocksExt3
 
     public init(air: AIRDefinition, main: [[[Goldilocks]]], preprocessed: [[[Goldilocks]]],
-                publicValues: [Goldilocks], boundary: [BoundaryMessage] = [], statement: [UInt8]) {
+                publicValues: [Goldilocks], boundary: [BoundaryMessage] = [], statement: [UInt8],
+                blindingTarget: GoldilocksExt3 = .zero) {
         self.air = air
         self.main = main
         self.preprocessed = preprocessed
         self.publicValues = publicValues
         self.boundary = boundary
         self.statement = statement
+        self.blindingTarget = blindingTarget
     }
 }
 

@@ -15,6 +15,9 @@ struct ProverSession {
     let options: ProofOptions
     let threads: Int
     let logHeights: [Int]
+    let layout: CommitmentLayout
+    /// The masks, blinds and salts of a zero-knowledge proof (nil when transparent).
+    let randomness: MaskRandomness?
     private var transcript: ProtocolTranscript
     private var report = ProverReport()
     private var clock = PhaseClock()
@@ -22,8 +25,21 @@ struct ProverSession {
     private var mainRound: CommitmentRound?
     private var mainRoot: Digest?
 
-    init(_ input: ProverInput, options: ProofOptions, threads: Int) throws(STARKError) {
+    /// - Parameter seed: the secret seed of the masks (zero knowledge; fresh
+    ///   from the system CSPRNG when nil). Distributed proving passes the
+    ///   same seed to both phases so the main commitment is reproduced.
+    init(_ input: ProverInput, options: ProofOptions, threads: Int, seed: [UInt8]? = nil) throws(STARKError) {
         try options.validate()
+        let layout = CommitmentLayout(options: options)
+        let randomness = options.zeroKnowledge ? MaskRandomness(seed: seed ?? SecureRandom.seed()) : nil
+        var input = input
+        if let randomness {
+            do { input.air = try input.air.blinded() } catch { throw .invalidInput("\(error)") }
+            guard input.main.count == input.air.tables.count else {
+                throw .invalidInput("expected columns for \(input.air.tables.count) tables")
+            }
+            Self.appendBlindingColumns(&input, randomness: randomness)
+        }
         let air = input.air
         let tables = air.tables
         guard input.main.count == tables.count, input.preprocessed.count == tables.count else {
@@ -39,7 +55,7 @@ struct ProverSession {
                 throw .invalidInput("\(error)")
             }
             let logHeight = height.trailingZeroBitCount
-            let minimum = max(Proof.minLogHeight, options.logFinalPolynomialLength)
+            let minimum = max(layout.minLogHeight, options.logFinalPolynomialLength)
             guard logHeight >= minimum, logHeight <= Proof.maxLogHeight else {
                 throw .invalidInput("table \(table.name): height 2^\(logHeight) outside 2^\(minimum)…2^\(Proof.maxLogHeight)")
             }
@@ -50,6 +66,8 @@ struct ProverSession {
         self.options = options
         self.threads = threads
         self.logHeights = logHeights
+        self.layout = layout
+        self.randomness = randomness
         transcript = ProtocolTranscript(air: air, options: options, statement: input.statement,
                                         publicValues: input.publicValues, logHeights: logHeights)
     }
@@ -79,10 +97,60 @@ struct ProverSession {
         return total
     }
 
+    /// Zero knowledge: the three blinding columns of every blinded table,
+    /// random, with first rows b_t chosen so Σ_t b_t = the input's target
+    /// (Spec/zk.md §2.5).
+    private static func appendBlindingColumns(_ input: inout ProverInput, randomness: MaskRandomness) {
+        let blinded = input.air.tables.indices.filter { input.air.tables[$0].blindingColumn != nil }
+        var remaining = [input.blindingTarget.c0, input.blindingTarget.c1, input.blindingTarget.c2]
+        for (k, t) in blinded.enumerated() {
+            let n = input.main[t].first?.count ?? input.preprocessed[t].first?.count ?? 0
+            let blind = k == blinded.count - 1 ? remaining : randomness.elements(.blind, table: t, index: 0, count: 3)
+            for j in 0..<3 {
+                var column = randomness.elements(.blindColumn, table: t, index: j, count: n)
+                if n > 0 { column[0] = blind[j] }
+                remaining[j] = remaining[j] - blind[j]
+                input.main[t].append(column)
+            }
+        }
+    }
+
+    /// The mask r (h coefficients) of committed column `column` of table
+    /// `table` in a round (empty when transparent).
+    private func mask(_ purpose: MaskRandomness.Purpose, table: Int, column: Int) -> [Goldilocks] {
+        randomness?.elements(purpose, table: table, index: column, count: layout.maskDegree) ?? []
+    }
+
+    /// The salt of a round's matrix: `saltWidth` elements per LDE row (empty when transparent).
+    private func salt(_ purpose: MaskRandomness.Purpose, table: Int) -> [Goldilocks] {
+        randomness?.elements(purpose, table: table, index: 0, count: layout.salt << (logHeights[table] + options.logBlowup)) ?? []
+    }
+
+    /// Extends (and, with zero knowledge, masks and salts) value columns of one table.
+    private func commit(_ columns: [[Goldilocks]], table t: Int, mask: MaskRandomness.Purpose,
+                        salt saltPurpose: MaskRandomness.Purpose) -> CommittedMatrix {
+        let sources = columns.enumerated().map { c, values in ColumnSource.evaluations(values, mask: self.mask(mask, table: t, column: c)) }
+        return CommittedMatrix(sources, salt: salt(saltPurpose, table: t), logBlowup: options.logBlowup, threads: threads)
+    }
+
+    /// ŵ(z), ŵ(zω) from w(z), w(zω): adds Z_H(z)·r(z) and Z_H(zω)·r(zω), where Z_H(zω) = z^n − 1 = Z_H(z).
+    private func masked(_ values: ([GoldilocksExt3], [GoldilocksExt3]), purpose: MaskRandomness.Purpose, table t: Int,
+                        z: GoldilocksExt3) -> ([GoldilocksExt3], [GoldilocksExt3]) {
+        guard randomness != nil else { return values }
+        let vanishing = z.squared(times: logHeights[t]) - .one
+        let zNext = z * Goldilocks.rootOfUnity(logOrder: logHeights[t])
+        var (atZ, atNext) = values
+        for c in atZ.indices {
+            let r = mask(purpose, table: t, column: c)
+            atZ[c] = atZ[c] + vanishing * Polynomial.evaluate(r, at: z)
+            atNext[c] = atNext[c] + vanishing * Polynomial.evaluate(r, at: zNext)
+        }
+        return (atZ, atNext)
+    }
+
     private func commitMainTrace() -> (commits: [CommittedMatrix?], round: CommitmentRound?) {
         let commits: [CommittedMatrix?] = input.air.tables.indices.map { t in
-            input.air.tables[t].mainWidth == 0 ? nil
-                : CommittedMatrix(evaluations: input.main[t], logBlowup: options.logBlowup, threads: threads)
+            input.air.tables[t].mainWidth == 0 ? nil : commit(input.main[t], table: t, mask: .mainMask, salt: .mainSalt)
         }
         return (commits, CommitmentRound(commits, threads: threads))
     }
@@ -136,8 +204,7 @@ struct ProverSession {
         }
         report.phases.append(("logup columns", clock.lap()))
         for t in tables.indices {
-            auxCommits.append(auxBase[t].isEmpty ? nil
-                : CommittedMatrix(evaluations: auxBase[t], logBlowup: options.logBlowup, threads: threads))
+            auxCommits.append(auxBase[t].isEmpty ? nil : commit(auxBase[t], table: t, mask: .auxiliaryMask, salt: .auxiliarySalt))
         }
         let auxRound = CommitmentRound(auxCommits, threads: threads)
         transcript.absorbAuxiliary(root: auxRound?.root, claimedSums: claimedSums)
@@ -146,23 +213,24 @@ struct ProverSession {
         // 3. Quotients.
         let gamma = transcript.constraintChallenge()
         var commitments = [TableCommitments]()
-        var quotientCoefficients = [[[Goldilocks]]]()
+        var quotientPolynomials = [[ColumnSource]]()
         for (t, table) in tables.enumerated() {
             // Preprocessed columns are read only on the quotient domain, the
             // first q = chunks·n entries of the bit-reversed LDE: an LDE with
             // blowup q/n gives exactly those (polynomials.md §LDE: chunk c is
             // the coset s·ω_N^{reverse(c)}·H, the same for every larger N).
             let prepLDE = input.preprocessed[t].map {
-                LowDegreeExtension.extend($0, logBlowup: Table.quotientLogRatio, threads: threads)
+                LowDegreeExtension.extend($0, logBlowup: layout.quotientLogRatio, threads: threads)
             }
             let coefficients = try QuotientBuilder.build(
-                table: table, logHeight: logHeights[t], main: main[t], auxiliary: auxCommits[t],
+                table: table, layout: layout, logHeight: logHeights[t], main: main[t], auxiliary: auxCommits[t],
                 preprocessedLDE: prepLDE, challenges: challenges, publicValues: input.publicValues,
                 claimedSum: claimedSums[t] ?? .zero, gamma: gamma, threads: threads)
-            quotientCoefficients.append(coefficients)
-            let quotient = CommittedMatrix(coefficients: coefficients, logBlowup: options.logBlowup, threads: threads)
-            commitments.append(TableCommitments(logHeight: logHeights[t], main: main[t],
-                                                auxiliary: auxCommits[t], quotient: quotient))
+            let sources = quotientSources(coefficients, table: t)
+            quotientPolynomials.append(sources)
+            let quotient = CommittedMatrix(sources, salt: salt(.quotientSalt, table: t), logBlowup: options.logBlowup, threads: threads)
+            commitments.append(TableCommitments(logHeight: logHeights[t], main: main[t], auxiliary: auxCommits[t],
+                                                quotient: quotient, quotientChunkColumns: coefficients.count))
         }
         let quotientRound = CommitmentRound(commitments.map(\.quotient), threads: threads)!
         transcript.absorbQuotientRoots([quotientRound.root])
@@ -173,11 +241,18 @@ struct ProverSession {
         var openings = [TableOpenings]()
         for t in tables.indices {
             let weights = try! DomainEvaluation.BarycentricWeights(at: z, logHeight: logHeights[t])   // z ∉ F_p ⊇ H
-            let (mainZ, mainNext) = DomainEvaluation.dots(weights, columns: input.main[t], threads: threads)
-            let (auxZ, auxNext) = DomainEvaluation.dots(weights, columns: auxBase[t], threads: threads)
+            let (mainZ, mainNext) = masked(DomainEvaluation.dots(weights, columns: input.main[t], threads: threads),
+                                           purpose: .mainMask, table: t, z: z)
+            let (auxZ, auxNext) = masked(DomainEvaluation.dots(weights, columns: auxBase[t], threads: threads),
+                                         purpose: .auxiliaryMask, table: t, z: z)
+            let zn = z.squared(times: logHeights[t])
+            let chunks = quotientPolynomials[t].prefix(commitments[t].quotientChunkColumns).map { source -> GoldilocksExt3 in
+                guard case .coefficients(let low, let high) = source else { fatalError("quotient chunks are coefficients") }
+                return Polynomial.evaluate(low, at: z) + zn * Polynomial.evaluate(high, at: z)
+            }
             openings.append(TableOpenings(
                 mainAtZ: mainZ, mainAtNext: mainNext, auxiliaryAtZ: auxZ, auxiliaryAtNext: auxNext,
-                quotientAtZ: quotientCoefficients[t].map { Polynomial.evaluate($0, at: z) }))
+                quotientAtZ: Array(chunks)))
         }
         transcript.absorbOpenings(openings)
         report.phases.append(("out-of-domain openings", clock.lap()))
@@ -188,7 +263,7 @@ struct ProverSession {
         var next = 0
         for c in commitments {
             firstPower.append(next)
-            next += 2 * (c.main?.width ?? 0) + 2 * (c.auxiliary?.width ?? 0) + c.quotient.width
+            next += c.termCount
         }
         let levels = Set(logHeights.map { $0 + options.logBlowup })
         var reduced = [Int: [GoldilocksExt3]]()
@@ -226,5 +301,32 @@ struct ProverSession {
                           quotient: quotientRound.open(queries: queries, topLevel: top), friLayers: layerProofs,
                           finalPolynomial: fri.finalPolynomial, proofOfWorkNonce: nonce)
         return (proof, report)
+    }
+
+    /// The quotient chunks to commit: as computed when transparent; with
+    /// zero knowledge re-randomized chunks plus the FRI mask μ (Spec/zk.md
+    /// §2.2–2.3). Per base component, with s0, s1 random of degree < h,
+    ///   q0' = q0 + X^n·s0,  q1' = q1 − s0 + X^n·s1,  q2' = q2 − s1,
+    /// so Σ_k z^{kn}·q_k'(z) = Σ_k z^{kn}·q_k(z) while each chunk alone is
+    /// masked; then μ: three random polynomials of degree < n + h.
+    private func quotientSources(_ coefficients: [[Goldilocks]], table t: Int) -> [ColumnSource] {
+        guard let randomness else { return coefficients.map { .coefficients(low: $0, high: []) } }
+        let h = layout.maskDegree, n = 1 << logHeights[t]
+        precondition(layout.quotientChunks == 3 && coefficients.count == 9 && h <= n)
+        var sources = [ColumnSource](repeating: .coefficients(low: [], high: []), count: 9)
+        for c in 0..<3 {
+            let s0 = randomness.elements(.quotientMask, table: t, index: 2 * c, count: h)
+            let s1 = randomness.elements(.quotientMask, table: t, index: 2 * c + 1, count: h)
+            var q1 = coefficients[3 + c], q2 = coefficients[6 + c]
+            for i in 0..<h { q1[i] = q1[i] - s0[i]; q2[i] = q2[i] - s1[i] }
+            sources[c] = .coefficients(low: coefficients[c], high: s0)
+            sources[3 + c] = .coefficients(low: q1, high: s1)
+            sources[6 + c] = .coefficients(low: q2, high: [])
+        }
+        for j in 0..<layout.maskColumns {
+            sources.append(.coefficients(low: randomness.elements(.friMask, table: t, index: 2 * j, count: n),
+                                         high: randomness.elements(.friMask, table: t, index: 2 * j + 1, count: h)))
+        }
+        return sources
     }
 }

@@ -5,17 +5,17 @@ import Polynomials
 import STARK
 
 /// The quotient Q = Σ_j γ^j·C_j / Z_H of one table (Spec/proof-system.md §3),
-/// evaluated on the quotient domain s·⟨ω_{2n}⟩ (the first 2n rows of the
-/// bit-reversed LDE) and returned as coefficients split into
-/// `Table.quotientChunks` polynomials of degree < n:
+/// evaluated on the quotient domain s·⟨ω_q⟩ (the first q = 2n rows of the
+/// bit-reversed LDE, 4n for masked columns of degree < n + h) and returned
+/// as coefficients split into `layout.quotientChunks` polynomials of degree < n:
 /// Q(x) = Σ_k x^{k·n}·q_k(x). Each q_k is extension-valued; the result holds
 /// three base coefficient columns per chunk (chunk k, component c at 3k + c).
 enum QuotientBuilder {
-    static func build(table: Table, logHeight: Int, main: CommittedMatrix?, auxiliary: CommittedMatrix?,
+    static func build(table: Table, layout: CommitmentLayout, logHeight: Int, main: CommittedMatrix?, auxiliary: CommittedMatrix?,
                       preprocessedLDE: [[Goldilocks]], challenges: [GoldilocksExt3], publicValues: [Goldilocks],
                       claimedSum: GoldilocksExt3, gamma: GoldilocksExt3, threads: Int) throws(STARKError) -> [[Goldilocks]] {
-        let chunks = Table.quotientChunks
-        let logQ = logHeight + Table.quotientLogRatio
+        let chunks = layout.quotientChunks
+        let logQ = logHeight + layout.quotientLogRatio
         let q = 1 << logQ
         let n = 1 << logHeight
 
@@ -58,6 +58,8 @@ enum QuotientBuilder {
         let window = min(q, 1 << 14)
         let rows = window + ratio
         let mw = table.mainWidth, aw = table.auxiliaryWidth, pw = preprocessedLDE.count
+        // Row strides of the committed matrices (salt columns follow the polynomials).
+        let mainStride = main?.width ?? 0, auxStride = auxiliary?.width ?? 0
         let mainBuffer = UnsafeMutablePointer<Goldilocks>.allocate(capacity: max(1, mw * rows))
         let prepBuffer = UnsafeMutablePointer<Goldilocks>.allocate(capacity: max(1, pw * rows))
         let auxBuffer = UnsafeMutablePointer<GoldilocksExt3>.allocate(capacity: max(1, aw * rows))
@@ -87,11 +89,11 @@ enum QuotientBuilder {
                                         let i = (base + r) & (q - 1)
                                         let lde = BitReversal.reverse(i, bits: logQ)
                                         if let mainLDE {
-                                            let row = mainLDE + lde * mw
+                                            let row = mainLDE + lde * mainStride
                                             for c in 0..<mw { (mainOut.base + c * rows + r).initialize(to: row[c]) }
                                         }
                                         if let auxLDE {
-                                            let row = auxLDE + lde * 3 * aw
+                                            let row = auxLDE + lde * auxStride
                                             for e in 0..<aw {
                                                 (auxOut.base + e * rows + r).initialize(
                                                     to: GoldilocksExt3(row[3 * e], row[3 * e + 1], row[3 * e + 2]))

@@ -25,6 +25,12 @@ public struct FRISchedule: Sendable, Equatable {
     public let stepArities: [Int]
     /// Level of each committed layer, then the final level.
     public let layerLogSizes: [Int]
+    /// Coefficients of the final polynomial: the degree bound D left at the
+    /// final level. F_l has degree < D_l with D = n + h where a table of
+    /// height n enters (h = `CommitmentLayout.maskDegree`, 0 when
+    /// transparent), ⌈D/2⌉ after each binary fold; transparent proofs send
+    /// exactly 2^logFinalPolynomialLength.
+    public let finalLength: Int
 
     /// - Parameter tableLevels: the LDE levels of the tables; each must lie
     ///   in finalLogSize…topLogSize (checked).
@@ -48,6 +54,16 @@ public struct FRISchedule: Sendable, Equatable {
         self.finalLogSize = final
         self.stepArities = arities
         self.layerLogSizes = sizes
+        let mask = CommitmentLayout(options: options).maskDegree
+        var bound = 0
+        for level in stride(from: top, through: final, by: -1) {
+            if level < top { bound = (bound + 1) / 2 }
+            if tableLevels.contains(level) { bound = max(bound, (1 << (level - options.logBlowup)) + mask) }
+        }
+        guard bound <= 1 << final else {
+            throw .invalidInput("final polynomial of \(bound) coefficients exceeds its domain of 2^\(final)")
+        }
+        self.finalLength = bound
     }
 
     /// Number of committed layers (one per step).

@@ -12,15 +12,22 @@ public struct ProofOptions: Sendable, Hashable, CustomStringConvertible {
     public var logFoldingArity: Int
     /// Proof-of-work bits before the query positions are drawn, 0…32.
     public var grindingBits: Int
-    /// log2 of the number of coefficients of the final FRI polynomial, 0…10.
+    /// log2 of the base number of coefficients of the final FRI polynomial,
+    /// 0…10 (zero-knowledge proofs send a few more: `FRISchedule.finalLength`).
     public var logFinalPolynomialLength: Int
+    /// Zero knowledge (Spec/zk.md): masked trace and quotient polynomials,
+    /// a masked FRI input, salted Merkle leaves and blinded LogUp sums.
+    /// Needs log blowup ≥ 2 (the quotient domain has 4n points).
+    public var zeroKnowledge: Bool
 
-    public init(logBlowup: Int, queries: Int, logFoldingArity: Int, grindingBits: Int, logFinalPolynomialLength: Int) {
+    public init(logBlowup: Int, queries: Int, logFoldingArity: Int, grindingBits: Int, logFinalPolynomialLength: Int,
+                zeroKnowledge: Bool = false) {
         self.logBlowup = logBlowup
         self.queries = queries
         self.logFoldingArity = logFoldingArity
         self.grindingBits = grindingBits
         self.logFinalPolynomialLength = logFinalPolynomialLength
+        self.zeroKnowledge = zeroKnowledge
     }
 
     /// The defaults: blowup 8, arity 8, 16 grinding bits, and the fewest
@@ -31,7 +38,18 @@ public struct ProofOptions: Sendable, Hashable, CustomStringConvertible {
     public static let maxQueries = 512
 
     public static let standard = ProofOptions(logBlowup: 3, queries: 69, logFoldingArity: 3,
-                                              grindingBits: 16, logFinalPolynomialLength: 3)
+                                              grindingBits: 16, logFinalPolynomialLength: 3, zeroKnowledge: true)
+
+    /// `standard` without zero knowledge: for public statements and for
+    /// measuring what zero knowledge costs.
+    public static let transparent = standard.with(zeroKnowledge: false)
+
+    /// A copy with zero knowledge switched on or off.
+    public func with(zeroKnowledge: Bool) -> ProofOptions {
+        var copy = self
+        copy.zeroKnowledge = zeroKnowledge
+        return copy
+    }
 
     /// Fast, insecure options for tests of the machinery (a few bits of security).
     public static let testing = ProofOptions(logBlowup: 1, queries: 8, logFoldingArity: 2,
@@ -49,6 +67,9 @@ public struct ProofOptions: Sendable, Hashable, CustomStringConvertible {
         guard (0...10).contains(logFinalPolynomialLength) else {
             throw .invalidOptions("log final polynomial length \(logFinalPolynomialLength) outside 0…10")
         }
+        if zeroKnowledge && logBlowup < 2 {
+            throw .invalidOptions("zero knowledge needs log blowup ≥ 2 (the masked quotient domain has 4n points)")
+        }
     }
 
     public func encode(into writer: inout ByteWriter) {
@@ -57,13 +78,17 @@ public struct ProofOptions: Sendable, Hashable, CustomStringConvertible {
         writer.write(UInt8(logFoldingArity))
         writer.write(UInt8(grindingBits))
         writer.write(UInt8(logFinalPolynomialLength))
+        writer.write(UInt8(zeroKnowledge ? 1 : 0))
     }
 
     public static func decode(from reader: inout ByteReader) throws(STARKError) -> ProofOptions {
         do {
-            let options = ProofOptions(logBlowup: Int(try reader.readUInt8()), queries: Int(try reader.readUInt16()),
+            var options = ProofOptions(logBlowup: Int(try reader.readUInt8()), queries: Int(try reader.readUInt16()),
                                        logFoldingArity: Int(try reader.readUInt8()), grindingBits: Int(try reader.readUInt8()),
                                        logFinalPolynomialLength: Int(try reader.readUInt8()))
+            let flag = try reader.readUInt8()
+            guard flag <= 1 else { throw STARKError.malformed(offset: reader.offset - 1, detail: "zero-knowledge flag \(flag) is not 0 or 1") }
+            options.zeroKnowledge = flag == 1
             try options.validate()
             return options
         } catch let error as STARKError {
@@ -75,5 +100,6 @@ public struct ProofOptions: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         "blowup \(blowup), \(queries) queries, arity \(foldingArity), \(grindingBits) grinding bits, final length \(1 << logFinalPolynomialLength)"
+            + (zeroKnowledge ? ", zero knowledge" : "")
     }
 }

@@ -92,12 +92,16 @@ public struct SecurityLevel: Sendable, CustomStringConvertible {
         let distinct = Set(logHeights).sorted()
         let maxLogHeight = distinct.last ?? 0
         let constraints = air.tables.map(\.constraints.count).reduce(0, +)
-        let committed = air.tables.map { 2 * $0.mainWidth + 6 * $0.auxiliaryWidth + 3 * Table.quotientChunks }.reduce(0, +)
+        let layout = CommitmentLayout(options: options)
+        let committed = air.tables.map(layout.batchedPolynomials).reduce(0, +)
         let interactions = air.tables.map(\.interactions.count).reduce(0, +)
         var weakest: SecurityLevel?
         var levels = [SecurityLevel]()
         for h in distinct.isEmpty ? [0] : distinct {
-            var p = Parameters(traceLength: Double(1 << h), blowup: Double(options.blowup), queries: Double(options.queries),
+            // Masked polynomials have degree < n + h on a domain of blowup·n
+            // points: the code's rate is (n + h)/(blowup·n) (Spec/zk.md §3).
+            let rate = Double(layout.degreeBound(logHeight: h)) / Double(options.blowup << h)
+            var p = Parameters(traceLength: Double(1 << h), blowup: 1 / rate, queries: Double(options.queries),
                                grindingBits: Double(options.grindingBits), foldingFactor: 2,
                                foldingRounds: maxLogHeight - options.logFinalPolynomialLength,
                                constraintBatching: Double(max(1, constraints - 1)),

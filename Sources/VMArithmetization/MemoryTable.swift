@@ -42,8 +42,8 @@ enum MemoryTable {
     }
 
     /// The preprocessed columns for a statement.
-    static func fixedColumns(_ program: Program, statement: VMStatement) -> [[Goldilocks]] {
-        let n = 1 << logHeight(program)
+    static func fixedColumns(_ program: Program, statement: VMStatement, logHeight: Int) -> [[Goldilocks]] {
+        let n = 1 << logHeight
         var c = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: n), count: Fixed.width)
         let memory = Int(program.memorySize)
         for row in 0..<(memory + Instruction.registerCount) {

@@ -14,6 +14,9 @@ public struct VMAir: Sendable {
     public let microSteps: [MicroStep]
     public let stepCounts: [Int]
     public let spans: [Int64]
+    /// log2 of the smallest table height: 3, or more for zero-knowledge
+    /// proofs, whose masks need n ≥ 8h (`CommitmentLayout.minLogHeight`).
+    public let minLogHeight: Int
 
     /// Table order in the proof: program, cpu, memory, range16, then
     /// activation (if the program has lookup tables), then microcode and
@@ -23,8 +26,10 @@ public struct VMAir: Sendable {
     public var microcodeIndex: Int? { program.descriptors.isEmpty ? nil : 4 + (program.tables.isEmpty ? 0 : 1) }
     public var tensorIndex: Int? { microcodeIndex.map { $0 + 1 } }
 
-    public init(program: Program) throws(VMArithmetizationError) {
+    public init(program: Program, minLogHeight: Int = 3) throws(VMArithmetizationError) {
+        guard (3...20).contains(minLogHeight) else { throw .unsupported("minimum table height 2^\(minLogHeight) outside 2^3…2^20") }
         self.program = program
+        self.minLogHeight = minLogHeight
         (microSteps, stepCounts, spans) = MicroCode.expand(program)
         do {
             var tables = [try FixedTables.program(), try CPUTable.build(), try MemoryTable.build(), try FixedTables.range()]
@@ -39,18 +44,23 @@ public struct VMAir: Sendable {
         }
     }
 
-    static func logHeight(rows: Int) -> Int { max(3, (rows - 1).bitWidth - (rows - 1).leadingZeroBitCount) }
+    /// log2 of the height of a table of `rows` rows: the next power of two, at least 2^minLogHeight.
+    public func logHeight(rows: Int) -> Int {
+        rows <= 1 ? minLogHeight : max(minLogHeight, (rows - 1).bitWidth - (rows - 1).leadingZeroBitCount)
+    }
 
     /// log2 of the program table's height (≥ 8 rows).
-    public var programLogHeight: Int { Self.logHeight(rows: program.code.count) }
+    public var programLogHeight: Int { logHeight(rows: program.code.count) }
     /// log2 of the memory boundary table's height in the last segment,
     /// which holds the whole run's initial and final memory; the other
     /// segments' memory tables are 8 empty rows.
-    public func memoryLogHeight(isLastSegment: Bool) -> Int { isLastSegment ? MemoryTable.logHeight(program) : 3 }
+    public func memoryLogHeight(isLastSegment: Bool) -> Int {
+        isLastSegment ? max(minLogHeight, MemoryTable.logHeight(program)) : minLogHeight
+    }
     /// log2 of the activation table's height (program tables × 2^16 rows).
     public var activationLogHeight: Int { FixedTables.activationLogHeight(program) }
     /// log2 of the microcode table's height.
-    public var microcodeLogHeight: Int { Self.logHeight(rows: microSteps.count) }
+    public var microcodeLogHeight: Int { logHeight(rows: microSteps.count) }
 
     /// Every table's preprocessed columns for a statement and segment (cpu
     /// and tensor have none).
@@ -58,8 +68,8 @@ public struct VMAir: Sendable {
         var columns: [[[Goldilocks]]] = [
             FixedTables.programColumns(program, logHeight: programLogHeight, spans: spans),
             [],
-            isLastSegment ? MemoryTable.fixedColumns(program, statement: statement)
-                : [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: 8), count: MemoryTable.Fixed.width),
+            isLastSegment ? MemoryTable.fixedColumns(program, statement: statement, logHeight: memoryLogHeight(isLastSegment: true))
+                : [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: 1 << minLogHeight), count: MemoryTable.Fixed.width),
             FixedTables.rangeColumns(),
         ]
         if !program.tables.isEmpty { columns.append(FixedTables.activationColumns(program)) }

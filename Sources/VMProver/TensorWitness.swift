@@ -164,7 +164,7 @@ struct TensorWitness {
     /// Column-major table, padded to a power of two (≥ 8) with rows whose
     /// isLast = groupFirst = 1 and everything else 0.
     func columns() -> [[Goldilocks]] {
-        let n = 1 << max(3, rows.isEmpty ? 3 : (rows.count - 1).bitWidth - (rows.count - 1).leadingZeroBitCount)
+        let n = 1 << vmAir.logHeight(rows: rows.count)
         var out = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: n), count: T.width)
         for (i, r) in rows.enumerated() { for c in 0..<T.width { out[c][i] = Goldilocks(r[c]) } }
         for i in rows.count..<n { out[T.isLast][i] = .one; out[T.groupFirst][i] = .one }

@@ -42,7 +42,22 @@ public enum VMProver {
     static func prepare(program: Program, rawInputs: [[Int64]], options: ProofOptions, maxSteps: Int,
                         segmentRows: Int, minimumProvenBits: Double?) throws -> Prepared {
         guard segmentRows >= 1 else { throw VMArithmetizationError.unsupported("segment size must be at least 1 row") }
-        let vmAir = try VMAir(program: program)
+        // Zero knowledge needs tables of at least 8h rows, and h grows with
+        // the queries, which may be raised below: prepare again if they
+        // cross a power of two.
+        var minLogHeight = CommitmentLayout(options: options).minLogHeight
+        while true {
+            let run = try prepare(program: program, rawInputs: rawInputs, options: options, maxSteps: maxSteps,
+                                  segmentRows: segmentRows, minimumProvenBits: minimumProvenBits, minLogHeight: minLogHeight)
+            let needed = CommitmentLayout(options: run.options).minLogHeight
+            if needed <= minLogHeight { return run }
+            minLogHeight = needed
+        }
+    }
+
+    static func prepare(program: Program, rawInputs: [[Int64]], options: ProofOptions, maxSteps: Int,
+                        segmentRows: Int, minimumProvenBits: Double?, minLogHeight: Int) throws -> Prepared {
+        let vmAir = try VMAir(program: program, minLogHeight: minLogHeight)
         let start = ContinuousClock.now
         let witness = try WitnessBuilder(vmAir: vmAir).run(rawInputs: rawInputs, maxSteps: maxSteps, segmentRows: segmentRows)
         let elapsed = ContinuousClock.now - start
@@ -55,13 +70,15 @@ public enum VMProver {
                                publicValues: segment.boundary.publicValues(isLast: isLast),
                                statement: VMProofFile.segmentStatement(witness.statement, index: i, count: count))
         }
-        let heights = inputs.map { $0.main.map { ($0.first?.count ?? 8).trailingZeroBitCount } }
+        let heights = inputs.map { $0.main.map { ($0.first?.count ?? 1 << minLogHeight).trailingZeroBitCount } }
         var options = options
+        // The AIR the verifier analyses: blinded for zero knowledge.
+        let blindedAir = try vmAir.air.blinded()
         func level() -> SecurityLevel {
             var cache = [[Int]: SecurityLevel]()
             return SecurityLevel.segmented(heights.map { h in
                 if let known = cache[h] { return known }
-                let level = SecurityLevel(options: options, air: vmAir.air, logHeights: h)
+                let level = SecurityLevel(options: options, air: options.zeroKnowledge ? blindedAir : vmAir.air, logHeights: h)
                 cache[h] = level
                 return level
             })
@@ -98,14 +115,14 @@ public enum VMProver {
     /// options and segment size, so all agree on the split and the options.
     public static func commitSegment(_ index: Int, program: Program, rawInputs: [[Int64]], options: ProofOptions = .standard,
                                      maxSteps: Int = 1 << 26, segmentRows: Int = WitnessBuilder.defaultSegmentRows,
-                                     minimumProvenBits: Double? = 100,
+                                     minimumProvenBits: Double? = 100, seed: [UInt8]? = nil,
                                      threads: Int = Parallel.defaultThreads) throws -> SegmentBinding {
         let run = try prepare(program: program, rawInputs: rawInputs, options: options, maxSteps: maxSteps,
                               segmentRows: segmentRows, minimumProvenBits: minimumProvenBits)
         guard (0..<run.inputs.count).contains(index) else {
             throw VMArithmetizationError.unsupported("segment \(index) of \(run.inputs.count)")
         }
-        let binding = try Prover.segmentBinding(run.inputs[index], options: run.options, threads: threads)
+        let binding = try Prover.segmentBinding(run.inputs[index], options: run.options, seed: seed, threads: threads)
         return SegmentBinding(index: index, count: run.inputs.count, binding: binding)
     }
 
@@ -114,7 +131,7 @@ public enum VMProver {
     public static func proveSegment(_ index: Int, bindings: [SegmentBinding], program: Program, rawInputs: [[Int64]],
                                     options: ProofOptions = .standard, maxSteps: Int = 1 << 26,
                                     segmentRows: Int = WitnessBuilder.defaultSegmentRows, minimumProvenBits: Double? = 100,
-                                    threads: Int = Parallel.defaultThreads) throws -> VMSegmentProof {
+                                    seed: [UInt8]? = nil, threads: Int = Parallel.defaultThreads) throws -> VMSegmentProof {
         let run = try prepare(program: program, rawInputs: rawInputs, options: options, maxSteps: maxSteps,
                               segmentRows: segmentRows, minimumProvenBits: minimumProvenBits)
         let count = run.inputs.count
@@ -123,7 +140,7 @@ public enum VMProver {
             throw VMArithmetizationError.unsupported("expected the bindings of all \(count) segments, in order")
         }
         let proof = try Prover.proveSegment(run.inputs[index], index: index, bindings: bindings.map(\.binding),
-                                            options: run.options, threads: threads)
+                                            options: run.options, seed: seed, threads: threads)
         return VMSegmentProof(statement: run.witness.statement, index: index, count: count,
                               segment: .init(boundary: run.witness.segments[index].boundary, proof: proof.encoded()))
     }

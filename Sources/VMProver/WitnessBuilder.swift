@@ -142,7 +142,7 @@ public struct WitnessBuilder {
         var timeBase = state.timeBase
         var tensor = TensorWitness(vmAir: vmAir, tables: state.lookupTables)
         let steps = records.count
-        let logHeight = max(3, (steps - 1).bitWidth - (steps - 1).leadingZeroBitCount)
+        let logHeight = vmAir.logHeight(rows: steps)
         let n = 1 << logHeight
         var cpu = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: n), count: C.width)
         func set(_ c: Int, _ row: Int, _ v: Int64) { cpu[c][row] = Goldilocks(v) }

@@ -14,12 +14,18 @@ public enum VMVerifier {
     public static func verify(_ file: VMProofFile, program: Program,
                               policy: VerifierPolicy = .standard) throws -> SecurityLevel {
         try file.statement.validate(against: program)
-        let vmAir = try VMAir(program: program)
         let boundaries = file.segments.map(\.boundary)
         try SegmentBoundary.checkChain(boundaries)
         let count = file.segments.count
         var proofs = [Proof](), inputs = [VerifierInput]()
         for segment in file.segments { proofs.append(try Proof.decode(segment.proof)) }
+        // Table heights (and so the preprocessed columns) depend on the
+        // options: zero knowledge has a larger smallest height.
+        guard let options = proofs.first?.options, proofs.allSatisfy({ $0.options == options }) else {
+            throw STARKError.rejected(check: "segments must share one set of options")
+        }
+        try options.validate()
+        let vmAir = try VMAir(program: program, minLogHeight: CommitmentLayout(options: options).minLogHeight)
         // Two variants of the preprocessed columns, built once and shared
         // (copy-on-write): hostile files with many segments cost no more.
         let lastColumns = vmAir.preprocessedColumns(statement: file.statement, isLastSegment: true)

@@ -13,15 +13,17 @@ enum FRIVerifier {
                        foldChallenges: [(folds: [GoldilocksExt3], inject: GoldilocksExt3)],
                        z: GoldilocksExt3, delta: GoldilocksExt3) throws(STARKError) {
         let options = proof.options
+        let layout = CommitmentLayout(options: options)
+        let chunkColumns = 3 * layout.quotientChunks
         // DEEP compositions R_l at the opened positions, summed over tables per level.
         var reduced = [Int: [Int: GoldilocksExt3]]()
         let levels = proof.tables.map { $0.logHeight + options.logBlowup }
         let main = try authenticate(proof.main, air: air, levels: levels, queries: queries, schedule: schedule,
-                                    width: { $0.mainWidth }, what: "main")
+                                    width: layout.mainRowWidth, what: "main")
         let aux = try authenticate(proof.auxiliary, air: air, levels: levels, queries: queries, schedule: schedule,
-                                   width: { 3 * $0.auxiliaryWidth }, what: "auxiliary")
+                                   width: layout.auxiliaryRowWidth, what: "auxiliary")
         let quotients = try authenticate(proof.quotient, air: air, levels: levels, queries: queries, schedule: schedule,
-                                         width: { _ in 3 * Table.quotientChunks }, what: "quotient")
+                                         width: { _ in layout.quotientRowWidth }, what: "quotient")
         var power = 0
         for t in air.tables.indices {
             let p = proof.tables[t]
@@ -32,23 +34,28 @@ enum FRIVerifier {
             let nextValues = o.mainAtNext + o.auxiliaryAtNext
             let zPowers = (0..<zValues.count).map { delta.power(UInt64(power + $0)) }
             let nextPowers = (0..<nextValues.count).map { delta.power(UInt64(power + zValues.count + $0)) }
-            power += zValues.count + nextValues.count
+            let maskPowers = (0..<layout.maskColumns).map { delta.power(UInt64(power + zValues.count + nextValues.count + $0)) }
+            power += zValues.count + nextValues.count + layout.maskColumns
             var constantZ = GoldilocksExt3.zero, constantNext = GoldilocksExt3.zero
             for (k, v) in zValues.enumerated() { constantZ = constantZ + zPowers[k] * v }
             for (k, v) in nextValues.enumerated() { constantNext = constantNext + nextPowers[k] * v }
             let zNext = z * Goldilocks.rootOfUnity(logOrder: p.logHeight)
             for (i, position) in positions.enumerated() {
-                let mainRow = main[t]?[i] ?? [], auxRow = aux[t]?[i] ?? []
-                let zRow = mainRow + auxRow + quotients[t]![i]
+                // Rows end with their salt, which takes no part.
+                let mainRow = main[t]?[i].prefix(air.tables[t].mainWidth) ?? []
+                let auxRow = aux[t]?[i].prefix(3 * air.tables[t].auxiliaryWidth) ?? []
+                let quotientRow = quotients[t]![i]
+                let zRow = mainRow + auxRow + quotientRow.prefix(chunkColumns)
                 let nextRow = mainRow + auxRow
-                var a = GoldilocksExt3.zero, b = GoldilocksExt3.zero
+                var a = GoldilocksExt3.zero, b = GoldilocksExt3.zero, mask = GoldilocksExt3.zero
                 for (k, v) in zRow.enumerated() { a = a + zPowers[k] * v }
                 for (k, v) in nextRow.enumerated() { b = b + nextPowers[k] * v }
+                for k in 0..<layout.maskColumns { mask = mask + maskPowers[k] * quotientRow[chunkColumns + k] }
                 let x = GoldilocksExt3(LowDegreeExtension.point(at: position, logSize: level))
                 guard let inverseZ = try? (x - z).inverse(), let inverseNext = try? (x - zNext).inverse() else {
                     throw .rejected(check: "out-of-domain point meets the evaluation domain")
                 }
-                let value = (a - constantZ) * inverseZ + (b - constantNext) * inverseNext
+                let value = (a - constantZ) * inverseZ + (b - constantNext) * inverseNext + mask
                 reduced[level, default: [:]][position, default: .zero] += value
             }
         }

@@ -2,7 +2,8 @@ import AIR
 import Field
 import STARK
 
-/// The DEEP-ALI check of one table at z: Σ_j γ^j·C_j(z) = Z_H(z)·Σ_k z^{kn}·q_k(z),
+/// The DEEP-ALI check of one table at z: Σ_j γ^j·C_j(z) = Z_H(z)·Σ_k z^{kn}·q_k(z)
+/// (k < 2, or k < 3 for masked columns of degree < n + h: Spec/zk.md §2.2),
 /// with preprocessed values computed here from the program's columns.
 enum OutOfDomainCheck {
     /// Lagrange weights at z per table height (z·ω reuses them rotated), shared by the tables of one proof.
@@ -11,7 +12,7 @@ enum OutOfDomainCheck {
         init() {}
     }
 
-    static func check(table: Table, tableProof: TableProof, preprocessed: [[Goldilocks]], z: GoldilocksExt3,
+    static func check(table: Table, layout: CommitmentLayout, tableProof: TableProof, preprocessed: [[Goldilocks]], z: GoldilocksExt3,
                       gamma: GoldilocksExt3, challenges: [GoldilocksExt3], publicValues: [Goldilocks],
                       cache: WeightCache) throws(STARKError) {
         let h = tableProof.logHeight
@@ -50,7 +51,7 @@ enum OutOfDomainCheck {
         var quotient = GoldilocksExt3.zero
         let zn = z.squared(times: h)
         var zkn = GoldilocksExt3.one
-        for k in 0..<Table.quotientChunks {
+        for k in 0..<layout.quotientChunks {
             quotient = quotient + zkn * aux(o.quotientAtZ, k)
             zkn = zkn * zn
         }

@@ -13,6 +13,7 @@ enum ProofShape {
             throw .invalidInput("verifier input does not match the AIR")
         }
         let options = proof.options
+        let layout = CommitmentLayout(options: options)
         guard (proof.main != nil) == air.tables.contains(where: { $0.mainWidth > 0 }),
               (proof.auxiliary != nil) == air.usesLogUp else {
             throw .rejected(check: "commitment rounds present do not match the AIR")
@@ -20,7 +21,7 @@ enum ProofShape {
         for (t, table) in air.tables.enumerated() {
             let p = proof.tables[t]
             let name = table.name
-            guard p.logHeight >= max(Proof.minLogHeight, options.logFinalPolynomialLength), p.logHeight <= policy.maxLogHeight,
+            guard p.logHeight >= max(layout.minLogHeight, options.logFinalPolynomialLength), p.logHeight <= policy.maxLogHeight,
                   p.logHeight + options.logBlowup <= 32 else {
                 throw .rejected(check: "table \(name): height 2^\(p.logHeight) outside the accepted range")
             }
@@ -34,7 +35,7 @@ enum ProofShape {
             let o = p.openings
             guard o.mainAtZ.count == table.mainWidth, o.mainAtNext.count == table.mainWidth,
                   o.auxiliaryAtZ.count == 3 * table.auxiliaryWidth, o.auxiliaryAtNext.count == 3 * table.auxiliaryWidth,
-                  o.quotientAtZ.count == 3 * Table.quotientChunks else {
+                  o.quotientAtZ.count == 3 * layout.quotientChunks else {
                 throw .rejected(check: "table \(name): opened value counts")
             }
         }

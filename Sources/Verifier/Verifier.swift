@@ -74,9 +74,13 @@ struct VerifierSession {
 
     /// - Parameter levels: security levels already computed, keyed by AIR, options and heights.
     init(_ proof: Proof, input: VerifierInput, policy: VerifierPolicy, levels: inout [String: SecurityLevel]) throws(STARKError) {
-        let air = input.air
         let options = proof.options
         try options.validate()
+        var input = input
+        if options.zeroKnowledge {   // the blinded AIR (Spec/zk.md §2.5)
+            do { input.air = try input.air.blinded() } catch { throw .invalidInput("\(error)") }
+        }
+        let air = input.air
         try ProofShape.check(proof, input: input, policy: policy)
         logHeights = proof.tables.map(\.logHeight)
         // Everything SecurityLevel reads from the AIR, the options and the heights.
@@ -112,8 +116,8 @@ struct VerifierSession {
         guard proof.friLayers.count == schedule.committedLayerCount else {
             throw .rejected(check: "FRI layer count \(proof.friLayers.count) ≠ \(schedule.committedLayerCount)")
         }
-        guard proof.finalPolynomial.count == 1 << options.logFinalPolynomialLength else {
-            throw .rejected(check: "final polynomial length \(proof.finalPolynomial.count) ≠ \(1 << options.logFinalPolynomialLength)")
+        guard proof.finalPolynomial.count == schedule.finalLength else {
+            throw .rejected(check: "final polynomial length \(proof.finalPolynomial.count) ≠ \(schedule.finalLength)")
         }
         var foldChallenges = [(folds: [GoldilocksExt3], inject: GoldilocksExt3)]()
         for (k, arity) in schedule.stepArities.enumerated() {
@@ -142,8 +146,9 @@ struct VerifierSession {
 
         // Constraints at z.
         let cache = OutOfDomainCheck.WeightCache()
+        let layout = CommitmentLayout(options: options)
         for (t, table) in air.tables.enumerated() {
-            try OutOfDomainCheck.check(table: table, tableProof: proof.tables[t], preprocessed: input.preprocessed[t],
+            try OutOfDomainCheck.check(table: table, layout: layout, tableProof: proof.tables[t], preprocessed: input.preprocessed[t],
                                        z: z, gamma: gamma, challenges: challenges, publicValues: input.publicValues,
                                        cache: cache)
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Hashing
 import ISA
 import Prover
 import Parallel
@@ -38,6 +39,12 @@ struct Prove: ParsableCommand {
     var segment: Int?
     @Flag(help: "With --segment: commit the segment's main trace and write its binding only.") var commitOnly = false
     @Option(parsing: .upToNextOption, help: "With --segment: every segment's binding file, in any order.") var bindings: [String] = []
+    @Flag(name: .customLong("no-zk"),
+          help: "Transparent proof: no zero-knowledge masking (smaller and faster; private inputs are NOT hidden).")
+    var noZeroKnowledge = false
+    @Option(help: ArgumentHelp("With --segment and zero knowledge: this machine's secret mask seed (32 bytes).",
+                               discussion: "--commit-only creates the file if it does not exist; --bindings reads it again. Keep it private."))
+    var seedFile: String?
 
     func validate() throws {
         guard maxSteps >= 1 else { throw ValidationError("--max-steps must be at least 1") }
@@ -61,7 +68,7 @@ struct Prove: ParsableCommand {
         try reportingErrors {
             let p = try ProgramLoading.load(program)
             let inputs = try input.map(ProgramLoading.readInputs) ?? []
-            var options = ProofOptions.standard
+            var options = ProofOptions.standard.with(zeroKnowledge: !noZeroKnowledge)
             if let queries { options.queries = queries }
             if let logBlowup { options.logBlowup = logBlowup }
             if let grinding { options.grindingBits = grinding }
@@ -130,11 +137,13 @@ struct Prove: ParsableCommand {
     /// segment's binding, phase 2 (given all bindings) its proof.
     func proveOneSegment(_ index: Int, program p: Program, raw: [[Int64]], options: ProofOptions) throws {
         let minimum: Double? = queries == nil ? 100 : nil
+        let seed = try options.zeroKnowledge ? loadSeed(create: commitOnly) : nil
         do {
             if commitOnly {
                 progress("segment \(index): committing the main trace")
                 let binding = try VMProver.commitSegment(index, program: p, rawInputs: raw, options: options, maxSteps: maxSteps,
-                                                         segmentRows: segmentRows, minimumProvenBits: minimum, threads: threads)
+                                                         segmentRows: segmentRows, minimumProvenBits: minimum, seed: seed,
+                                                         threads: threads)
                 try ProgramLoading.writeAtomically(binding.encoded(), to: output)
                 print("segment \(index) of \(binding.count): binding \(binding.binding.description) → \(output)")
             } else {
@@ -147,7 +156,7 @@ struct Prove: ParsableCommand {
                 progress("segment \(index): proving with \(all.count) bindings")
                 let part = try VMProver.proveSegment(index, bindings: all, program: p, rawInputs: raw, options: options,
                                                      maxSteps: maxSteps, segmentRows: segmentRows, minimumProvenBits: minimum,
-                                                     threads: threads)
+                                                     seed: seed, threads: threads)
                 let bytes = part.encoded()
                 try ProgramLoading.writeAtomically(bytes, to: output)
                 print("segment \(index) of \(part.count): proof \(bytes.count) bytes → \(output)")
@@ -157,6 +166,23 @@ struct Prove: ParsableCommand {
         } catch {
             throw CLIError("\(program): \(error)")
         }
+    }
+
+    /// The secret mask seed of distributed zero-knowledge proving: both
+    /// phases must use the same one so phase 2 reproduces phase 1's commitment.
+    func loadSeed(create: Bool) throws -> [UInt8] {
+        guard let seedFile else {
+            throw CLIError("distributed zero-knowledge proving needs --seed-file (the same file in both phases), or --no-zk")
+        }
+        if let data = FileManager.default.contents(atPath: seedFile) {
+            guard data.count == 32 else { throw CLIError("\(seedFile): a seed file holds exactly 32 bytes, found \(data.count)") }
+            return [UInt8](data)
+        }
+        guard create else { throw CLIError("cannot read the seed file '\(seedFile)' (phase 1, --commit-only, creates it)") }
+        let seed = SecureRandom.seed()
+        try ProgramLoading.writeAtomically(seed, to: seedFile)
+        _ = try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: seedFile)
+        return seed
     }
 
     static func seconds(_ d: Duration) -> Double {

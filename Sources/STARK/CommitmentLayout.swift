@@ -1,0 +1,59 @@
+import AIR
+
+/// Where a table's polynomials sit in the three commitment rounds, and the
+/// degree bounds they obey, for transparent and zero-knowledge proofs
+/// (Spec/zk.md §2–3). Prover, verifier and security estimate read the
+/// layout from here so they cannot disagree.
+///
+/// Zero knowledge changes four things per table of height n:
+/// * every committed column w becomes ŵ = w + Z_H·r with r random of degree
+///   < h, so degrees rise to n + h − 1 (`maskDegree` = h);
+/// * the quotient has degree < 2n + 3h and is committed as three chunks
+///   (re-randomized, each of degree < n + h), evaluated on 4n points;
+/// * the quotient round gains one random extension polynomial μ of degree
+///   < n + h (three base columns) added to the FRI input;
+/// * every committed row ends with `saltWidth` random elements (salted leaves).
+public struct CommitmentLayout: Sendable, Equatable {
+    public let zeroKnowledge: Bool
+    /// h = 6 + queries: how many values of each masked polynomial a proof
+    /// reveals (3 base coordinates at each of z and z·ω, one per query),
+    /// so any h of them are uniform (Spec/zk.md §2.1); 0 when transparent.
+    public let maskDegree: Int
+
+    /// Random base elements at the end of every committed row (128 bits).
+    public static let saltWidth = 2
+
+    public init(options: ProofOptions) {
+        zeroKnowledge = options.zeroKnowledge
+        maskDegree = options.zeroKnowledge ? 6 + options.queries : 0
+    }
+
+    public var salt: Int { zeroKnowledge ? Self.saltWidth : 0 }
+    /// Quotient chunk polynomials per table (extension-valued).
+    public var quotientChunks: Int { zeroKnowledge ? Table.maxConstraintDegree : Table.maxConstraintDegree - 1 }
+    /// log2 of the quotient domain's size over n: 2n points, or 4n with masking (degree < 2n + 3h needs > 2n).
+    public var quotientLogRatio: Int { zeroKnowledge ? 2 : 1 }
+    /// Base columns of the FRI mask μ per table (quotient round).
+    public var maskColumns: Int { zeroKnowledge ? 3 : 0 }
+
+    /// The smallest table height 2^k: masking must leave the code rate
+    /// near 1/blowup, so zero knowledge needs n ≥ 8h.
+    public var minLogHeight: Int {
+        guard zeroKnowledge else { return Proof.minLogHeight }
+        let bound = 8 * maskDegree
+        return max(Proof.minLogHeight, (bound - 1).bitWidth - (bound - 1).leadingZeroBitCount)
+    }
+
+    /// Degree bound of every committed polynomial of a table of height 2^logHeight: n + h.
+    public func degreeBound(logHeight: Int) -> Int { (1 << logHeight) + maskDegree }
+
+    /// Row widths per round (0: the table has no columns in that round).
+    public func mainRowWidth(_ table: Table) -> Int { table.mainWidth == 0 ? 0 : table.mainWidth + salt }
+    public func auxiliaryRowWidth(_ table: Table) -> Int { table.auxiliaryWidth == 0 ? 0 : 3 * table.auxiliaryWidth + salt }
+    public var quotientRowWidth: Int { 3 * quotientChunks + maskColumns + salt }
+
+    /// Polynomials one table contributes to the DEEP/FRI combination.
+    public func batchedPolynomials(_ table: Table) -> Int {
+        2 * table.mainWidth + 6 * table.auxiliaryWidth + 3 * quotientChunks + maskColumns
+    }
+}
