@@ -8,7 +8,7 @@ import Hashing
 /// before allocating, and reports the byte offset of the first problem.
 extension Proof {
     public static let magic: [UInt8] = Array("ZKPF".utf8)
-    public static let version: UInt16 = 2
+    public static let version: UInt16 = 3
 
     /// Bounds that keep a hostile proof's allocations small.
     static let maxTables = 64

@@ -64,7 +64,7 @@ import Testing
         let program = Self.programs.appendingPathComponent("collatz/collatz.zkasm").path
         let input = Self.programs.appendingPathComponent("collatz/input.json").path
         let proof = dir.appendingPathComponent("collatz.zkp").path
-        let p = try CLITests.run(["prove", program, "--input", input, "-o", proof, "--segment-rows", "512", "--json"])
+        let p = try CLITests.run(["prove", program, "--input", input, "-o", proof, "--segment-rows", "512", "--json", "--no-zk"])
         #expect(p.status == 0, "stderr: \(p.stderr)")
         let report = try JSONSerialization.jsonObject(with: Data(p.stdout.utf8)) as? [String: Any]
         #expect(((report?["segments"] as? [Any]) ?? []).count >= 2)
@@ -76,9 +76,10 @@ import Testing
         #expect((verdict?["segments"] as? Int ?? 0) >= 2)
         #expect(try CLITests.run(["prove", program, "--input", input, "-o", proof, "--segment-rows", "4"]).status != 0)
 
-        // The same run proven segment by segment (as on separate machines), then bundled: the same bytes.
+        // The same run proven segment by segment (as on separate machines), then bundled: the same bytes
+        // (transparent proofs are deterministic).
         let segments = ((report?["segments"] as? [Any]) ?? []).count
-        let common = ["prove", program, "--input", input, "--segment-rows", "512"]
+        let common = ["prove", program, "--input", input, "--segment-rows", "512", "--no-zk"]
         var bindings = [String]()
         for k in 0..<segments {
             let path = dir.appendingPathComponent("\(k).zkvb").path
@@ -104,6 +105,36 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: partial))
         // --segment without a phase: a usage error.
         #expect(try CLITests.run(common + ["--segment", "0", "-o", partial]).status != 0)
+
+        // Zero knowledge, distributed: each machine keeps a secret seed file between its
+        // two phases; the bundle verifies but differs from the transparent proof.
+        let zk = ["prove", program, "--input", input, "--segment-rows", "512"]
+        let noSeed = try CLITests.run(zk + ["--segment", "0", "--commit-only", "-o", dir.appendingPathComponent("x.zkvb").path])
+        #expect(noSeed.status != 0 && noSeed.stderr.contains("--seed-file"), "stderr: \(noSeed.stderr)")
+        var zkBindings = [String](), zkParts = [String]()
+        for k in 0..<segments {
+            let path = dir.appendingPathComponent("zk\(k).zkvb").path
+            let seed = dir.appendingPathComponent("seed\(k)").path
+            let c = try CLITests.run(zk + ["--segment", "\(k)", "--commit-only", "--seed-file", seed, "-o", path])
+            #expect(c.status == 0, "stderr: \(c.stderr)")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: seed)).count == 32)
+            zkBindings.append(path)
+        }
+        for k in 0..<segments {
+            let path = dir.appendingPathComponent("zk\(k).zkvs").path
+            let seed = dir.appendingPathComponent("seed\(k)").path
+            let s = try CLITests.run(zk + ["--segment", "\(k)", "--seed-file", seed, "--bindings"] + zkBindings + ["-o", path])
+            #expect(s.status == 0, "stderr: \(s.stderr)")
+            zkParts.append(path)
+        }
+        let zkBundle = dir.appendingPathComponent("zk.zkp").path
+        #expect(try CLITests.run(["bundle"] + zkParts + ["-o", zkBundle]).status == 0)
+        #expect(try CLITests.run(["verify", zkBundle, "--program", program]).status == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: zkBundle)) != Data(contentsOf: URL(fileURLWithPath: proof)))
+        // Phase 2 with another machine's seed reproduces no binding: refused.
+        let wrongSeed = try CLITests.run(zk + ["--segment", "0", "--seed-file", dir.appendingPathComponent("seed1").path,
+                                               "--bindings"] + zkBindings + ["-o", dir.appendingPathComponent("w.zkvs").path])
+        #expect(wrongSeed.status != 0)
     }
 
     @Test func proveFailureWritesNothing() throws {

@@ -65,13 +65,19 @@ import Testing
         var t = TableBuilder(name: "wide", mainWidth: 1)
         for i in 0..<400 { t.assertZero("c\(i)", .main(0) * .main(0) - .main(0)) }
         let air = try AIRDefinition(name: "wide", tables: [t.build()], publicValueCount: 0)
-        for logN in Proof.minLogHeight...Proof.maxLogHeight {
-            let level = SecurityLevel(options: .standard, air: air, maxLogHeight: logN)
-            #expect(level.provenBits >= 103, "2^\(logN): \(level)")
+        // Transparent proofs from 2^3 rows; zero-knowledge ones from their
+        // smallest height (n ≥ 8h), where masking raises the rate by ≤ 1/8.
+        for options in [ProofOptions.transparent, .standard] {
+            let minimum = CommitmentLayout(options: options).minLogHeight
+            for logN in minimum...Proof.maxLogHeight {
+                let level = SecurityLevel(options: options, air: air, maxLogHeight: logN)
+                #expect(level.provenBits >= 103, "2^\(logN): \(level)")
+            }
+            let mixed = SecurityLevel(options: options, air: air, logHeights: [minimum, 12, 16, 20, 24, 26])
+            #expect(mixed.provenBits >= 100, "\(mixed)")
         }
-        let mixed = SecurityLevel(options: .standard, air: air, logHeights: [3, 5, 8, 12, 16, 20, 24, 26])
-        #expect(mixed.provenBits >= 100, "\(mixed)")
-        var fewer = ProofOptions.standard
+        #expect(CommitmentLayout(options: .standard).minLogHeight == 10)
+        var fewer = ProofOptions.transparent
         fewer.queries -= 1
         #expect((Proof.minLogHeight...Proof.maxLogHeight).contains {
             SecurityLevel(options: fewer, air: air, maxLogHeight: $0).provenBits < 103

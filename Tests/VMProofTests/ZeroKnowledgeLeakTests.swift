@@ -6,11 +6,11 @@ import VMArithmetization
 import VMProver
 import VMVerifier
 
-/// Proofs are not zero-knowledge yet (Spec/zk.md §1). This is the attack of
-/// SECURITY-PLAN F.15 with masking off: a verifier replays the public
-/// transcript to z and solves the memory table's out-of-domain opening for
-/// the private inputs. When masking lands (issue 6) the same attack must
-/// fail with masking on; until then this test shows the leak is real.
+/// SECURITY-PLAN F.15: a verifier replays the public transcript to z and
+/// solves the memory table's out-of-domain opening for the private inputs.
+/// On a transparent proof (masking off) this recovers them exactly; on a
+/// zero-knowledge proof (Spec/zk.md) the same attack gets nothing, and no
+/// private value occurs in the proof's bytes.
 @Suite struct ZeroKnowledgeLeakTests {
     static let source = """
     .input secret [3] scale=0 private
@@ -18,27 +18,54 @@ import VMVerifier
         reduce total, secret, sum
         halt
     """
+    static let secret: [Int64] = [1_234_567, -987_654, 42]
 
-    @Test func privateInputsAreRecoverableFromTheOpenings() throws {
+    @Test func transparentProofsRevealPrivateInputs() throws {
         let program = try Examples.assemble(Self.source)
-        let secret: [Int64] = [1_234_567, -987_654, 42]
-        let result = try VMProver.prove(program: program, rawInputs: [secret], options: VMSoundnessTests.options,
+        let result = try VMProver.prove(program: program, rawInputs: [Self.secret], options: VMSoundnessTests.options,
                                         minimumProvenBits: nil)
         _ = try VMVerifier.verify(result.file, program: program, policy: .insecureTesting)
-        #expect(result.file.statement.publicOutputs == [[secret.reduce(0, +)]])
+        #expect(result.file.statement.publicOutputs == [[Self.secret.reduce(0, +)]])
         #expect(result.file.statement.publicInputs.isEmpty)
+        #expect(try Self.attack(result.file, program: program) == Self.secret, "the openings do not reveal the private inputs")
+    }
 
-        // Everything below uses only public data: the program, the statement and the proof.
-        let vmAir = try VMAir(program: program)
-        let segment = result.file.segments[0]
+    @Test func zeroKnowledgeProofsDoNot() throws {
+        let program = try Examples.assemble(Self.source)
+        let options = VMSoundnessTests.options.with(zeroKnowledge: true)
+        var recovered = Set<[Int64]>()
+        for _ in 0..<3 {
+            let result = try VMProver.prove(program: program, rawInputs: [Self.secret], options: options, minimumProvenBits: nil)
+            _ = try VMVerifier.verify(result.file, program: program, policy: .insecureTesting)
+            let guess = try Self.attack(result.file, program: program)
+            #expect(guess != Self.secret)
+            recovered.insert(guess)
+            // No private input, as a field element or as a 64-bit integer, in the file's bytes.
+            let bytes = result.file.encoded()
+            for v in Self.secret {
+                for pattern in [Self.littleEndian(Goldilocks(v).value), Self.littleEndian(UInt64(bitPattern: v))] {
+                    #expect(!Self.contains(bytes, pattern), "private value \(v) occurs in the proof")
+                }
+            }
+        }
+        #expect(recovered.count == 3, "the attack's output is random, not a function of the input")
+    }
+
+    /// Solves the memory table's opening at z for the three private cells,
+    /// from public data only: the program, the statement and the proof.
+    static func attack(_ file: VMProofFile, program: Program) throws -> [Int64] {
+        let segment = file.segments[0]
         let proof = try Proof.decode(segment.proof)
-        var transcript = ProtocolTranscript(air: vmAir.air, options: proof.options,
-                                            statement: VMProofFile.segmentStatement(result.file.statement, index: 0, count: 1),
+        let layout = CommitmentLayout(options: proof.options)
+        let vmAir = try VMAir(program: program, minLogHeight: layout.minLogHeight)
+        let air = proof.options.zeroKnowledge ? try vmAir.air.blinded() : vmAir.air
+        var transcript = ProtocolTranscript(air: air, options: proof.options,
+                                            statement: VMProofFile.segmentStatement(file.statement, index: 0, count: 1),
                                             publicValues: segment.boundary.publicValues(isLast: true),
                                             logHeights: proof.tables.map(\.logHeight))
         transcript.absorbMainRoots([proof.main?.root])
         _ = transcript.segmentBinding()
-        _ = transcript.logUpChallenges(air: vmAir.air, shared: nil)
+        _ = transcript.logUpChallenges(air: air, shared: nil)
         transcript.absorbAuxiliary(root: proof.auxiliary?.root, claimedSums: proof.tables.map(\.claimedSum))
         _ = transcript.constraintChallenge()
         transcript.absorbQuotientRoots([proof.quotient.root])
@@ -55,10 +82,16 @@ import VMVerifier
         var matrix = (0..<3).map { k in (0..<3).map { a in Self.coordinate(columns[a], k) } }
         var rhs = (0..<3).map { Self.coordinate(opened, $0) }
         let solution = try Self.solve(&matrix, &rhs)
-        let recovered = solution.map { v -> Int64 in
+        return solution.map { v -> Int64 in
             v.value > UInt64(Int64.max) ? -Int64(Goldilocks.modulus - v.value) : Int64(v.value)
         }
-        #expect(recovered == secret, "the openings do not reveal the private inputs")
+    }
+
+    static func littleEndian(_ v: UInt64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
+
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard haystack.count >= needle.count else { return false }
+        return (0...(haystack.count - needle.count)).contains { i in haystack[i..<(i + needle.count)].elementsEqual(needle) }
     }
 
     static func coordinate(_ e: GoldilocksExt3, _ k: Int) -> Goldilocks { [e.c0, e.c1, e.c2][k] }
