@@ -77,11 +77,13 @@ import Testing
             #expect(mixed.provenBits >= 100, "\(mixed)")
         }
         #expect(CommitmentLayout(options: .standard).minLogHeight == 10)
-        var fewer = ProofOptions.transparent
-        fewer.queries -= 1
-        #expect((Proof.minLogHeight...Proof.maxLogHeight).contains {
-            SecurityLevel(options: fewer, air: air, maxLogHeight: $0).provenBits < 103
-        })
+        for options in [ProofOptions.transparent, .standard] {
+            var fewer = options
+            fewer.queries -= 1
+            #expect((CommitmentLayout(options: fewer).minLogHeight...Proof.maxLogHeight).contains {
+                SecurityLevel(options: fewer, air: air, maxLogHeight: $0).provenBits < 103
+            }, "\(options)")
+        }
     }
 
     /// Segments: the union bound costs ⌈log2 S⌉ bits, and in the list-
