@@ -21,6 +21,15 @@ public enum Prover {
         return try session.finish(shared: nil)
     }
 
+    /// The committed round's root for this input (its committed columns,
+    /// and with zero knowledge the masks and salts of `input.commitmentSeed`):
+    /// what a proof of this input will carry, so it can be published first
+    /// as a commitment (Spec/zk.md §4). Nil when no table has committed columns.
+    public static func commitment(_ input: ProverInput, options: ProofOptions = .standard,
+                                  threads: Int = Parallel.defaultThreads) throws(STARKError) -> Digest? {
+        try ProverSession(input, options: options, threads: threads).committedRoot()
+    }
+
     /// Proves the segments of one run (Spec/proof-system.md §4): every
     /// segment commits its main trace, the LogUp challenges are drawn from
     /// all segments' bindings, then each segment finishes its own proof. The

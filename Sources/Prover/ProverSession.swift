@@ -21,9 +21,18 @@ struct ProverSession {
     private var transcript: ProtocolTranscript
     private var report = ProverReport()
     private var clock = PhaseClock()
-    private var mainCommits: [CommittedMatrix?]?
-    private var mainRound: CommitmentRound?
+    private var traces: TraceCommitments?
     private var mainRoot: Digest?
+    /// The committed round's randomness: from the input's commitment seed, else the session's.
+    let committedRandomness: MaskRandomness?
+
+    /// The committed and main rounds (Spec/zk.md §4): per table its matrix in each, and the trees.
+    struct TraceCommitments {
+        var committed: [CommittedMatrix?]
+        var committedRound: CommitmentRound?
+        var main: [CommittedMatrix?]
+        var mainRound: CommitmentRound?
+    }
 
     /// - Parameter seed: the secret seed of the masks (zero knowledge; fresh
     ///   from the system CSPRNG when nil). Distributed proving passes the
@@ -68,6 +77,7 @@ struct ProverSession {
         self.logHeights = logHeights
         self.layout = layout
         self.randomness = randomness
+        committedRandomness = randomness.map { r in input.commitmentSeed.map { MaskRandomness(seed: $0) } ?? r }
         transcript = ProtocolTranscript(air: air, options: options, statement: input.statement,
                                         publicValues: input.publicValues, logHeights: logHeights)
     }
@@ -126,41 +136,65 @@ struct ProverSession {
         randomness?.elements(purpose, table: table, index: 0, count: layout.salt << (logHeights[table] + options.logBlowup)) ?? []
     }
 
-    /// Extends (and, with zero knowledge, masks and salts) value columns of one table.
-    private func commit(_ columns: [[Goldilocks]], table t: Int, mask: MaskRandomness.Purpose,
-                        salt saltPurpose: MaskRandomness.Purpose) -> CommittedMatrix {
-        let sources = columns.enumerated().map { c, values in ColumnSource.evaluations(values, mask: self.mask(mask, table: t, column: c)) }
-        return CommittedMatrix(sources, salt: salt(saltPurpose, table: t), logBlowup: options.logBlowup, threads: threads)
+    /// Extends (and, with zero knowledge, masks and salts) value columns of
+    /// one table; `indices` name the columns for their masks.
+    private func commit(_ columns: [[Goldilocks]], indices: [Int]? = nil, table t: Int, mask: MaskRandomness.Purpose,
+                        salt saltPurpose: MaskRandomness.Purpose, randomness: MaskRandomness? = nil) -> CommittedMatrix {
+        let source = randomness ?? self.randomness
+        let h = layout.maskDegree
+        let sources = columns.enumerated().map { c, values in
+            ColumnSource.evaluations(values, mask: source?.elements(mask, table: t, index: indices?[c] ?? c, count: h) ?? [])
+        }
+        let salt = source?.elements(saltPurpose, table: t, index: 0, count: layout.salt << (logHeights[t] + options.logBlowup)) ?? []
+        return CommittedMatrix(sources, salt: salt, logBlowup: options.logBlowup, threads: threads)
     }
 
     /// ŵ(z), ŵ(zω) from w(z), w(zω): adds Z_H(z)·r(z) and Z_H(zω)·r(zω), where Z_H(zω) = z^n − 1 = Z_H(z).
+    /// Main columns in the committed round take their masks from the committed round's randomness.
     private func masked(_ values: ([GoldilocksExt3], [GoldilocksExt3]), purpose: MaskRandomness.Purpose, table t: Int,
                         z: GoldilocksExt3) -> ([GoldilocksExt3], [GoldilocksExt3]) {
         guard randomness != nil else { return values }
         let vanishing = z.squared(times: logHeights[t]) - .one
         let zNext = z * Goldilocks.rootOfUnity(logOrder: logHeights[t])
+        let committed = purpose == .mainMask ? input.air.tables[t].committedColumns : []
         var (atZ, atNext) = values
         for c in atZ.indices {
-            let r = mask(purpose, table: t, column: c)
+            let r = committed.contains(c)
+                ? committedRandomness!.elements(.committedMask, table: t, index: c, count: layout.maskDegree)
+                : mask(purpose, table: t, column: c)
             atZ[c] = atZ[c] + vanishing * Polynomial.evaluate(r, at: z)
             atNext[c] = atNext[c] + vanishing * Polynomial.evaluate(r, at: zNext)
         }
         return (atZ, atNext)
     }
 
-    private func commitMainTrace() -> (commits: [CommittedMatrix?], round: CommitmentRound?) {
-        let commits: [CommittedMatrix?] = input.air.tables.indices.map { t in
-            input.air.tables[t].mainWidth == 0 ? nil : commit(input.main[t], table: t, mask: .mainMask, salt: .mainSalt)
+    /// Commits the committed round and the main round. Masks are named by
+    /// table column index, so each column's mask is the same in either round.
+    private func commitTraces() -> TraceCommitments {
+        let tables = input.air.tables
+        let committed: [CommittedMatrix?] = tables.indices.map { t in
+            let columns = tables[t].committedColumns
+            return columns.isEmpty ? nil : commit(columns.map { input.main[t][$0] }, indices: columns, table: t,
+                                                  mask: .committedMask, salt: .committedSalt, randomness: committedRandomness)
         }
-        return (commits, CommitmentRound(commits, threads: threads))
+        let main: [CommittedMatrix?] = tables.indices.map { t in
+            let columns = tables[t].mainRoundColumns
+            return columns.isEmpty ? nil : commit(columns.map { input.main[t][$0] }, indices: columns, table: t,
+                                                  mask: .mainMask, salt: .mainSalt)
+        }
+        return TraceCommitments(committed: committed, committedRound: CommitmentRound(committed, threads: threads),
+                                main: main, mainRound: CommitmentRound(main, threads: threads))
     }
 
-    /// Phase 1: commits the main trace; returns the transcript's binding.
+    /// The committed round's root alone (a model commitment: `Prover.commitment`).
+    func committedRoot() -> Digest? { commitTraces().committedRound?.root }
+
+    /// Phase 1: commits the committed round and the main trace; returns the transcript's binding.
     mutating func commitMain() -> Digest {
-        let (commits, round) = commitMainTrace()
-        mainCommits = commits
-        mainRound = round
-        mainRoot = round?.root
+        let commits = commitTraces()
+        traces = commits
+        mainRoot = commits.mainRound?.root
+        transcript.absorbCommittedRoot(commits.committedRound?.root)
         transcript.absorbMainRoots([mainRoot])
         report.phases.append(("main trace commit", clock.lap()))
         return transcript.segmentBinding()
@@ -168,7 +202,7 @@ struct ProverSession {
 
     /// Drops the main trace's LDE until `finish` recomputes it (segments:
     /// one segment's LDE in memory at a time).
-    mutating func releaseMainCommitment() { mainCommits = nil; mainRound = nil }
+    mutating func releaseMainCommitment() { traces = nil }
 
     /// Phase 2: LogUp columns (with the shared challenges, or ones drawn
     /// from this transcript), quotients, openings, DEEP and FRI.
@@ -176,16 +210,14 @@ struct ProverSession {
         let air = input.air
         let tables = air.tables
         clock = PhaseClock()   // other segments may have run since phase 1
-        let main: [CommittedMatrix?]
-        let mainRound: CommitmentRound?
-        if let mainCommits { (main, mainRound) = (mainCommits, self.mainRound) } else {
-            let (commits, round) = commitMainTrace()
-            guard round?.root == mainRoot else { throw .invalidInput("the main trace changed between the two phases") }
-            (main, mainRound) = (commits, round)
+        let trace: TraceCommitments
+        if let traces { trace = traces } else {
+            trace = commitTraces()
+            guard trace.mainRound?.root == mainRoot else { throw .invalidInput("the main trace changed between the two phases") }
             report.phases.append(("main trace recommit", clock.lap()))
         }
-        mainCommits = nil
-        self.mainRound = nil
+        traces = nil
+        let main = trace.main, mainRound = trace.mainRound
 
         // 2. LogUp columns.
         let challenges = transcript.logUpChallenges(air: air, shared: shared)
@@ -223,13 +255,16 @@ struct ProverSession {
                 LowDegreeExtension.extend($0, logBlowup: layout.quotientLogRatio, threads: threads)
             }
             let coefficients = try QuotientBuilder.build(
-                table: table, layout: layout, logHeight: logHeights[t], main: main[t], auxiliary: auxCommits[t],
+                table: table, layout: layout, logHeight: logHeights[t], committed: trace.committed[t], main: main[t],
+                auxiliary: auxCommits[t],
                 preprocessedLDE: prepLDE, challenges: challenges, publicValues: input.publicValues,
                 claimedSum: claimedSums[t] ?? .zero, gamma: gamma, threads: threads)
             let sources = quotientSources(coefficients, table: t)
             quotientPolynomials.append(sources)
             let quotient = CommittedMatrix(sources, salt: salt(.quotientSalt, table: t), logBlowup: options.logBlowup, threads: threads)
-            commitments.append(TableCommitments(logHeight: logHeights[t], main: main[t], auxiliary: auxCommits[t],
+            commitments.append(TableCommitments(logHeight: logHeights[t], mainColumns: table.mainRoundColumns,
+                                                committedColumns: table.committedColumns, committed: trace.committed[t],
+                                                main: main[t], auxiliary: auxCommits[t],
                                                 quotient: quotient, quotientChunkColumns: coefficients.count))
         }
         let quotientRound = CommitmentRound(commitments.map(\.quotient), threads: threads)!
@@ -299,7 +334,8 @@ struct ProverSession {
                           main: mainRound?.open(queries: queries, topLevel: top),
                           auxiliary: auxRound?.open(queries: queries, topLevel: top),
                           quotient: quotientRound.open(queries: queries, topLevel: top), friLayers: layerProofs,
-                          finalPolynomial: fri.finalPolynomial, proofOfWorkNonce: nonce)
+                          finalPolynomial: fri.finalPolynomial, proofOfWorkNonce: nonce,
+                          committed: trace.committedRound?.open(queries: queries, topLevel: top))
         return (proof, report)
     }
 

@@ -11,7 +11,8 @@ import STARK
 /// Q(x) = Σ_k x^{k·n}·q_k(x). Each q_k is extension-valued; the result holds
 /// three base coefficient columns per chunk (chunk k, component c at 3k + c).
 enum QuotientBuilder {
-    static func build(table: Table, layout: CommitmentLayout, logHeight: Int, main: CommittedMatrix?, auxiliary: CommittedMatrix?,
+    static func build(table: Table, layout: CommitmentLayout, logHeight: Int, committed: CommittedMatrix?,
+                      main: CommittedMatrix?, auxiliary: CommittedMatrix?,
                       preprocessedLDE: [[Goldilocks]], challenges: [GoldilocksExt3], publicValues: [Goldilocks],
                       claimedSum: GoldilocksExt3, gamma: GoldilocksExt3, threads: Int) throws(STARKError) -> [[Goldilocks]] {
         let chunks = layout.quotientChunks
@@ -59,7 +60,12 @@ enum QuotientBuilder {
         let rows = window + ratio
         let mw = table.mainWidth, aw = table.auxiliaryWidth, pw = preprocessedLDE.count
         // Row strides of the committed matrices (salt columns follow the polynomials).
-        let mainStride = main?.width ?? 0, auxStride = auxiliary?.width ?? 0
+        let mainStride = main?.width ?? 0, auxStride = auxiliary?.width ?? 0, committedStride = committed?.width ?? 0
+        // Table main column c sits in the committed round's matrix (if committed) or the main round's, at this index.
+        let inCommitted = (0..<mw).map { table.committedColumns.contains($0) }
+        let roundIndex = (0..<mw).map { c in
+            inCommitted[c] ? table.committedColumns.firstIndex(of: c)! : table.mainRoundColumns.firstIndex(of: c)!
+        }
         let mainBuffer = UnsafeMutablePointer<Goldilocks>.allocate(capacity: max(1, mw * rows))
         let prepBuffer = UnsafeMutablePointer<Goldilocks>.allocate(capacity: max(1, pw * rows))
         let auxBuffer = UnsafeMutablePointer<GoldilocksExt3>.allocate(capacity: max(1, aw * rows))
@@ -77,6 +83,7 @@ enum QuotientBuilder {
 
         var quotient = [GoldilocksExt3](repeating: .zero, count: q)
         let blockSize = 128
+        Self.withPointer(committed) { committedLDE in
         Self.withPointer(main) { mainLDE in
             Self.withPointer(auxiliary) { auxLDE in
                 withColumnPointers(preprocessedLDE) { prepLDE in
@@ -88,9 +95,16 @@ enum QuotientBuilder {
                                     for r in range {
                                         let i = (base + r) & (q - 1)
                                         let lde = BitReversal.reverse(i, bits: logQ)
-                                        if let mainLDE {
+                                        if let mainLDE, committedLDE == nil {
                                             let row = mainLDE + lde * mainStride
                                             for c in 0..<mw { (mainOut.base + c * rows + r).initialize(to: row[c]) }
+                                        } else if mw > 0 {
+                                            let mainRow = mainLDE.map { $0 + lde * mainStride }
+                                            let committedRow = committedLDE! + lde * committedStride
+                                            for c in 0..<mw {
+                                                let v = inCommitted[c] ? committedRow[roundIndex[c]] : mainRow![roundIndex[c]]
+                                                (mainOut.base + c * rows + r).initialize(to: v)
+                                            }
                                         }
                                         if let auxLDE {
                                             let row = auxLDE + lde * auxStride
@@ -132,6 +146,7 @@ enum QuotientBuilder {
                     }
                 }
             }
+        }
         }
 
         // Coefficients of Q (degree < q), split into chunks of n.

@@ -32,8 +32,8 @@ extension Proof {
                 Self.writeExtensions(values, into: &w)
             }
         }
-        w.write(UInt8((main != nil ? 1 : 0) | (auxiliary != nil ? 2 : 0)))
-        for phase in [main, auxiliary, quotient] { phase?.encode(into: &w) }
+        w.write(UInt8((main != nil ? 1 : 0) | (auxiliary != nil ? 2 : 0) | (committed != nil ? 4 : 0)))
+        for phase in [committed, main, auxiliary, quotient] { phase?.encode(into: &w) }
         w.write(UInt8(friLayers.count))
         for layer in friLayers {
             w.write(raw: layer.root.bytes)
@@ -69,7 +69,8 @@ extension Proof {
                 tables.append(TableProof(logHeight: logHeight, claimedSum: claimed, openings: openings))
             }
             let phases = try r.readUInt8()
-            guard phases <= 3 else { throw fail("invalid commitment flags \(phases)") }
+            guard phases <= 7 else { throw fail("invalid commitment flags \(phases)") }
+            let committed = phases & 4 != 0 ? try PhaseCommitment.decode(from: &r) : nil
             let main = phases & 1 != 0 ? try PhaseCommitment.decode(from: &r) : nil
             let auxiliary = phases & 2 != 0 ? try PhaseCommitment.decode(from: &r) : nil
             let quotient = try PhaseCommitment.decode(from: &r)
@@ -84,7 +85,7 @@ extension Proof {
             try r.finish()
             return Proof(options: options, tables: tables, main: main, auxiliary: auxiliary, quotient: quotient,
                          friLayers: layers,
-                         finalPolynomial: finalPolynomial, proofOfWorkNonce: nonce)
+                         finalPolynomial: finalPolynomial, proofOfWorkNonce: nonce, committed: committed)
         } catch let error as STARKError {
             throw error
         } catch {

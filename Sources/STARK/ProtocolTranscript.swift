@@ -28,6 +28,11 @@ public struct ProtocolTranscript {
         transcript.absorb("log heights", logHeights.map { Goldilocks($0) })
     }
 
+    /// The committed round's root (Spec/zk.md §4), absorbed before the main trace's.
+    public mutating func absorbCommittedRoot(_ root: Digest?) {
+        if let root { transcript.absorb("committed root", root) }
+    }
+
     public mutating func absorbMainRoots(_ roots: [Digest?]) {
         for root in roots { if let root { transcript.absorb("main root", root) } }
     }

@@ -14,7 +14,8 @@ enum ProofShape {
         }
         let options = proof.options
         let layout = CommitmentLayout(options: options)
-        guard (proof.main != nil) == air.tables.contains(where: { $0.mainWidth > 0 }),
+        guard (proof.committed != nil) == air.hasCommittedColumns,
+              (proof.main != nil) == air.tables.contains(where: { $0.mainWidth > $0.committedColumns.count }),
               (proof.auxiliary != nil) == air.usesLogUp else {
             throw .rejected(check: "commitment rounds present do not match the AIR")
         }

@@ -1,6 +1,7 @@
 import AIR
 import Field
 import Foundation
+import Hashing
 import Prover
 import STARK
 import Testing
@@ -181,5 +182,58 @@ import Verifier
             }
         }
         #expect(chi < 360, "the two witnesses' views differ: χ² = \(chi)")
+    }
+}
+
+/// The committed round (Spec/zk.md §4): a root published before any proof
+/// (a model commitment) that every proof of the same committed columns and
+/// seed carries, and that a proof with other committed values cannot.
+@Suite struct CommittedRoundTests {
+    static let seed = [UInt8](repeating: 7, count: 32)
+
+    static func input(_ w: ToyAIRs.LookupWitness, seed: [UInt8]? = CommittedRoundTests.seed) throws -> ProverInput {
+        var input = ToyAIRs.proverInput(try ToyAIRs.lookups(committed: true), w)
+        input.commitmentSeed = seed
+        return input
+    }
+
+    static func verifierInput(_ w: ToyAIRs.LookupWitness, expecting root: Digest?) throws -> VerifierInput {
+        var input = ToyAIRs.verifierInput(try ToyAIRs.lookups(committed: true), w)
+        input.expectedCommitment = root
+        return input
+    }
+
+    @Test func proofsCarryThePublishedCommitment() throws {
+        let (a, b) = ZeroKnowledgeTests.witnesses()
+        for options in [ZeroKnowledgeTests.options, ZeroKnowledgeTests.options.with(zeroKnowledge: false)] {
+            let commitment = try #require(try Prover.commitment(Self.input(a), options: options))
+            let first = try Prover.prove(Self.input(a), options: options).proof
+            let second = try Prover.prove(Self.input(a), options: options).proof
+            #expect(first.committed?.root == commitment && second.committed?.root == commitment)
+            try Verifier.verify(first, input: Self.verifierInput(a, expecting: commitment), policy: .insecureTesting)
+            try Verifier.verify(second, input: Self.verifierInput(a, expecting: commitment), policy: .insecureTesting)
+            // Another root expected: rejected before any challenge.
+            #expect(throws: STARKError.self) {
+                try Verifier.verify(first, input: Self.verifierInput(a, expecting: Digest(bytes: [UInt8](repeating: 1, count: 32))!),
+                                    policy: .insecureTesting)
+            }
+            // Other committed values (B's rows): a valid proof, but not of the published commitment.
+            let other = try Prover.prove(Self.input(b), options: options).proof
+            try Verifier.verify(other, input: Self.verifierInput(b, expecting: nil), policy: .insecureTesting)
+            #expect(other.committed?.root != commitment)
+            #expect(throws: STARKError.self) {
+                try Verifier.verify(other, input: Self.verifierInput(b, expecting: commitment), policy: .insecureTesting)
+            }
+            // A changed opened committed value is caught like any other.
+            var tampered = first
+            tampered.committed!.rows[0][0][0] += .one
+            #expect(throws: STARKError.self) {
+                try Verifier.verify(tampered, input: Self.verifierInput(a, expecting: commitment), policy: .insecureTesting)
+            }
+        }
+        // With zero knowledge, the seed hides the values: another seed, another root.
+        let zk = ZeroKnowledgeTests.options
+        #expect(try Prover.commitment(Self.input(a), options: zk)
+                != Prover.commitment(Self.input(a, seed: [UInt8](repeating: 8, count: 32)), options: zk))
     }
 }
