@@ -78,9 +78,9 @@ let package = Package(
 
         // The VM's arithmetization (shared by prover and verifier) and its witness.
         .target(name: "VMArithmetization", dependencies: ["AIR", "ISA", "Field", "Hashing"], swiftSettings: hotSettings),
-        .target(name: "VMProver", dependencies: ["VMArithmetization", "Prover", "STARK", "AIR", "VM", "Trace", "ISA", "Field", "Parallel"],
+        .target(name: "VMProver", dependencies: ["VMArithmetization", "Prover", "STARK", "AIR", "VM", "Trace", "ISA", "Field", "Hashing", "Parallel"],
                 swiftSettings: hotSettings),
-        .target(name: "VMVerifier", dependencies: ["VMArithmetization", "Verifier", "STARK", "ISA"]),
+        .target(name: "VMVerifier", dependencies: ["VMArithmetization", "Verifier", "STARK", "ISA", "Hashing"]),
 
         // The ML bytecode.
         .target(name: "ISA", dependencies: ["Field", "Hashing"], swiftSettings: hotSettings),

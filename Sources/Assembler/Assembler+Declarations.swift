@@ -45,18 +45,22 @@ extension Assembler {
             count *= d
             guard count <= Program.maxMemory else { throw cursor.error("tensor '\(name)' is too large", at: dimsToken) }
         }
-        var visibility: Visibility = kind == .output ? .public : .private
+        // Defaults: inputs private; weights, outputs and buffers public (a
+        // program's inline weights are in the verifier's copy unless marked
+        // private or committed; `zkvm import` marks them committed).
+        var visibility: Visibility = kind == .input ? .private : .public
         var data: [Int64]? = nil
         var scale: Int64? = nil
         var seen = Set<String>()
         while let t = cursor.current {
             guard case .identifier(let word) = t.kind else { throw cursor.error("unexpected '\(t.text)'", at: t) }
             cursor.index += 1
-            let group = ["public", "private"].contains(word) ? "visibility" : (["data", "raw", "file"].contains(word) ? "data" : word)
+            let group = ["public", "private", "committed"].contains(word) ? "visibility" : (["data", "raw", "file"].contains(word) ? "data" : word)
             guard seen.insert(group).inserted else { throw cursor.error("\(group) is given twice", at: t) }
             switch word {
             case "public": visibility = .public
             case "private": visibility = .private
+            case "committed": visibility = .committed
             case "scale":
                 try cursor.expect("=", "'=' after scale")
                 let at = cursor.current
@@ -97,7 +101,7 @@ extension Assembler {
                 }
                 data = values
             default:
-                let hint = suggestion(for: word, among: ["scale", "public", "private", "data", "raw", "file"]).map { "; did you mean '\($0)'?" } ?? ""
+                let hint = suggestion(for: word, among: ["scale", "public", "private", "committed", "data", "raw", "file"]).map { "; did you mean '\($0)'?" } ?? ""
                 throw cursor.error("unknown attribute '\(word)'\(hint)", at: t)
             }
         }

@@ -47,15 +47,28 @@ extension Program {
     }
 
     /// The program digest: SHA-256 over a 64-byte domain tag block and the
-    /// canonical encoding (which includes table parameters and weights).
+    /// canonical encoding of the public part (table parameters and public
+    /// weights included; hidden weights' values excluded, so the prover's
+    /// full program and the verifier's key have one digest; Spec/zk.md §4).
     public var digest: Digest {
         var ctx = SHA256.Context()
         var tag = Array("zkvm/program/v1".utf8)
         tag += [UInt8](repeating: 0, count: 64 - tag.count)
         ctx.update(tag)
-        ctx.update(encoded())
+        ctx.update(publicPart.encoded())
         return ctx.finalized()
     }
+
+    /// This program without the values of its private and committed
+    /// weights: everything a verifier needs, nothing it must not see.
+    public var publicPart: Program {
+        var copy = self
+        for i in copy.tensors.indices where copy.tensors[i].visibility != .public { copy.tensors[i].data = nil }
+        return copy
+    }
+
+    /// Whether every weight's values are present (a program that can run).
+    public var hasAllWeights: Bool { tensors.allSatisfy { $0.kind != .weights || $0.data != nil } }
 
     /// Decodes and validates a `.zkbin`; hostile bytes give an `ISAError`
     /// naming the byte offset, never a trap, and allocations are bounded by

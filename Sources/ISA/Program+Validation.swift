@@ -15,9 +15,12 @@ extension Program {
             guard names.insert(t.name).inserted else { throw fail("duplicate tensor name '\(t.name)'") }
             guard t.shape.count <= Program.maxRank, t.shape.allSatisfy({ $0 >= 1 }) else { throw fail("bad shape for '\(t.name)'") }
             guard t.scale >= 0, t.scale <= FixedPoint.maxScale else { throw fail("scale \(t.scale) of '\(t.name)' outside 0…\(FixedPoint.maxScale)") }
+            guard t.visibility != .committed || t.kind == .weights else { throw fail("only weights can be committed ('\(t.name)' is \(t.kind.name))") }
             let count = Int64(t.count)
             guard t.address >= 0, t.address <= memorySize - count else { throw fail("tensor '\(t.name)' lies outside memory") }
             if t.kind == .weights {
+                // Hidden weights may be absent: a program's public part (a verification key) has none.
+                if t.visibility != .public && t.data == nil { continue }
                 guard let data = t.data, data.count == t.count else { throw fail("weights '\(t.name)' need \(t.count) values") }
                 guard data.allSatisfy(FixedPoint.inRange) else { throw fail("weights '\(t.name)' hold a value outside the value range") }
             } else if t.data != nil {

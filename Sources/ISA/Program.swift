@@ -12,12 +12,17 @@ public enum TensorKind: UInt8, Sendable, Codable, CaseIterable {
     public var name: String { String(describing: self) }
 }
 
-/// Whether a tensor's values are part of the public statement.
+/// Whether a tensor's values are part of the public statement
+/// (Spec/isa.md §2, Spec/zk.md §4).
 public enum Visibility: UInt8, Sendable, Codable, CaseIterable {
+    /// In the statement (public inputs and outputs) or the program digest (public weights).
     case `public` = 1
+    /// Hidden in a zero-knowledge proof; a private weight may be any value.
     case `private` = 2
+    /// Hidden, and bound to a commitment published before any proof (weights only).
+    case committed = 3
 
-    public var name: String { self == .public ? "public" : "private" }
+    public var name: String { String(describing: self) }
 }
 
 /// A named region of memory: `shape.product` cells starting at `address`,
@@ -29,7 +34,8 @@ public struct TensorDeclaration: Hashable, Sendable {
     public var kind: TensorKind
     public var visibility: Visibility
     public var address: Int64
-    /// Initial values for `weights` (exactly `count` values in V); nil otherwise.
+    /// Initial values for `weights` (exactly `count` values in V); nil
+    /// otherwise, and nil for hidden weights in a program's public part.
     public var data: [Int64]?
 
     public init(name: String, shape: [Int], scale: Int, kind: TensorKind, visibility: Visibility,

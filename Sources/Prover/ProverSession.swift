@@ -168,15 +168,33 @@ struct ProverSession {
         return (atZ, atNext)
     }
 
+    /// The committed round's matrices: per table its committed columns
+    /// (`values[t]`, in `committedColumns` order), extended, and with zero
+    /// knowledge masked and salted from `randomness` — a function of the
+    /// values, heights, options and seed only, so `Prover.commitment` and
+    /// every proof compute the same root.
+    static func committedMatrices(air: AIRDefinition, values: [[[Goldilocks]]], logHeights: [Int], options: ProofOptions,
+                                  randomness: MaskRandomness?, threads: Int) -> [CommittedMatrix?] {
+        let layout = CommitmentLayout(options: options)
+        return air.tables.indices.map { t -> CommittedMatrix? in
+            let columns = air.tables[t].committedColumns
+            guard !columns.isEmpty else { return nil }
+            let sources = zip(columns, values[t]).map { c, v in
+                ColumnSource.evaluations(v, mask: randomness?.elements(.committedMask, table: t, index: c, count: layout.maskDegree) ?? [])
+            }
+            let salt = randomness?.elements(.committedSalt, table: t, index: 0,
+                                            count: layout.salt << (logHeights[t] + options.logBlowup)) ?? []
+            return CommittedMatrix(sources, salt: salt, logBlowup: options.logBlowup, threads: threads)
+        }
+    }
+
     /// Commits the committed round and the main round. Masks are named by
     /// table column index, so each column's mask is the same in either round.
     private func commitTraces() -> TraceCommitments {
         let tables = input.air.tables
-        let committed: [CommittedMatrix?] = tables.indices.map { t in
-            let columns = tables[t].committedColumns
-            return columns.isEmpty ? nil : commit(columns.map { input.main[t][$0] }, indices: columns, table: t,
-                                                  mask: .committedMask, salt: .committedSalt, randomness: committedRandomness)
-        }
+        let committed = Self.committedMatrices(
+            air: input.air, values: tables.indices.map { t in tables[t].committedColumns.map { input.main[t][$0] } },
+            logHeights: logHeights, options: options, randomness: committedRandomness, threads: threads)
         let main: [CommittedMatrix?] = tables.indices.map { t in
             let columns = tables[t].mainRoundColumns
             return columns.isEmpty ? nil : commit(columns.map { input.main[t][$0] }, indices: columns, table: t,

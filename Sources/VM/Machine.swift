@@ -88,7 +88,10 @@ struct MachineState {
             let base = Int(t.address)
             switch t.kind {
             case .weights:
-                for (i, v) in (t.data ?? []).enumerated() { memory[base + i] = v }
+                guard let data = t.data else {
+                    throw .badInput("the values of \(t.visibility.name) weights '\(t.name)' are not in this program (a verification key cannot run)")
+                }
+                for (i, v) in data.enumerated() { memory[base + i] = v }
             case .input:
                 guard next < inputs.count else { throw .badInput("missing input '\(t.name)'") }
                 let values = inputs[next]

@@ -76,9 +76,15 @@ public enum VMArithmetizationError: Error, Equatable, Sendable, CustomStringConv
     case statement(String)
     case unsupported(String)
     case witness(String)
+    /// A corrupt commitment or verification-key file (the message names the byte offset).
+    case malformed(String)
+    /// A model-file mismatch (commitment for another program, missing commitment).
+    case invalidKey(String)
 
     public var description: String {
         switch self {
+        case .malformed(let d): return "malformed \(d)"
+        case .invalidKey(let d): return d
         case .statement(let d): return "statement: \(d)"
         case .unsupported(let d): return "not provable yet: \(d)"
         case .witness(let d): return "witness: \(d)"

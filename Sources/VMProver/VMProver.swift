@@ -1,4 +1,5 @@
 import Field
+import Hashing
 import ISA
 import Parallel
 import Prover
@@ -90,6 +91,28 @@ public enum VMProver {
                         witnessSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
     }
 
+    /// The model commitment of `program`'s committed weights (Spec/zk.md §4):
+    /// the root of the memory table's committed column in the last
+    /// segment, which every proof made with these options and `seed` carries.
+    /// Nil if the program has no committed weights.
+    public static func commitment(program: Program, options: ProofOptions = .standard, seed: [UInt8]?,
+                                  threads: Int = Parallel.defaultThreads) throws -> Digest? {
+        guard program.tensors.contains(where: { $0.visibility == .committed }) else { return nil }
+        guard program.hasAllWeights else { throw VMArithmetizationError.unsupported("the committed weights' values are not in this program") }
+        let vmAir = try VMAir(program: program, minLogHeight: CommitmentLayout(options: options).minLogHeight)
+        let air = options.zeroKnowledge ? try vmAir.air.blinded() : vmAir.air
+        let memoryLog = vmAir.memoryLogHeight(isLastSegment: true)
+        var column = [Goldilocks](repeating: .zero, count: 1 << memoryLog)
+        for t in program.tensors where t.visibility == .committed {
+            for (i, v) in (t.data ?? []).enumerated() { column[Int(t.address) + i] = Goldilocks(v) }
+        }
+        var values = [[[Goldilocks]]](repeating: [], count: air.tables.count)
+        var heights = [Int](repeating: 0, count: air.tables.count)
+        values[VMAir.TableIndex.memory] = [column]
+        heights[VMAir.TableIndex.memory] = memoryLog
+        return try Prover.commitment(air: air, values: values, logHeights: heights, options: options, seed: seed, threads: threads)
+    }
+
     /// - Parameters:
     ///   - segmentRows: the most CPU rows and tensor rows per segment.
     ///   - minimumProvenBits: if set, queries are raised (never lowered)
@@ -97,10 +120,12 @@ public enum VMProver {
     public static func prove(program: Program, rawInputs: [[Int64]], options: ProofOptions = .standard,
                              maxSteps: Int = 1 << 26, segmentRows: Int = WitnessBuilder.defaultSegmentRows,
                              minimumProvenBits: Double? = 100, checkWitness: Bool = checksWitnessByDefault,
-                             threads: Int = Parallel.defaultThreads,
+                             commitmentSeed: [UInt8]? = nil, threads: Int = Parallel.defaultThreads,
                              progress: (String) -> Void = { _ in }) throws -> Result {
-        let run = try prepare(program: program, rawInputs: rawInputs, options: options, maxSteps: maxSteps,
+        var run = try prepare(program: program, rawInputs: rawInputs, options: options, maxSteps: maxSteps,
                               segmentRows: segmentRows, minimumProvenBits: minimumProvenBits)
+        // The seed of the committed weights' masks (nil: fresh, a commitment of this proof only).
+        for i in run.inputs.indices { run.inputs[i].commitmentSeed = commitmentSeed }
         let (proofs, reports) = try Prover.proveSegments(run.inputs, options: run.options, checkWitness: checkWitness,
                                                          threads: threads, progress: progress)
         let segments = zip(run.witness.segments, proofs).map { VMProofFile.Segment(boundary: $0.boundary, proof: $1.encoded()) }

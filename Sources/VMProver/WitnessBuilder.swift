@@ -93,6 +93,7 @@ public struct WitnessBuilder {
         var timeBase: Int64 = 0
         let initialMemory: [Int64]
         let isPrivateInput: [Bool]
+        let isCommitted: [Bool]
         /// Every lookup table of the program, generated once.
         let lookupTables: [[Int64]]
     }
@@ -101,11 +102,18 @@ public struct WitnessBuilder {
     func build(cpuRecords records: [[Int64]], rawInputs: [[Int64]], segmentRows: Int) throws -> [Segment] {
         // Initial memory, as the VM lays it out.
         var memory = [Int64](repeating: 0, count: Int(program.memorySize))
-        var isPrivateInput = [Bool](repeating: false, count: memory.count)
+        var isPrivateInput = [Bool](repeating: false, count: memory.count)   // private inputs and weights
+        var isCommitted = [Bool](repeating: false, count: memory.count)
         var inputIndex = 0
         for t in program.tensors {
             let base = Int(t.address)
-            if t.kind == .weights { for (i, v) in (t.data ?? []).enumerated() { memory[base + i] = v } }
+            if t.kind == .weights {
+                for (i, v) in (t.data ?? []).enumerated() {
+                    memory[base + i] = v
+                    if t.visibility == .private { isPrivateInput[base + i] = true }
+                    if t.visibility == .committed { isCommitted[base + i] = true }
+                }
+            }
             if t.kind == .input {
                 for (i, v) in rawInputs[inputIndex].enumerated() {
                     memory[base + i] = v
@@ -115,7 +123,7 @@ public struct WitnessBuilder {
             }
         }
         var state = ReplayState(memory: memory, lastMemoryTs: [Int64](repeating: 0, count: memory.count),
-                                initialMemory: memory, isPrivateInput: isPrivateInput,
+                                initialMemory: memory, isPrivateInput: isPrivateInput, isCommitted: isCommitted,
                                 lookupTables: program.tables.map { $0.generate() })
         let ranges = split(records, segmentRows: segmentRows)
         return try ranges.enumerated().map { k, range in
@@ -247,12 +255,13 @@ public struct WitnessBuilder {
         // Memory boundary table: the whole run's initial and final memory,
         // in the last segment; 8 empty rows elsewhere.
         let m = 1 << vmAir.memoryLogHeight(isLastSegment: isLast)
-        var boundary = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: m), count: 5)
+        var boundary = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: m), count: 6)
         if isLast {
             for address in 0..<memory.count {
-                if state.isPrivateInput[address] {
+                let hidden = state.isPrivateInput[address] || state.isCommitted[address]
+                if hidden {
                     let v = state.initialMemory[address]
-                    boundary[0][address] = Goldilocks(v)
+                    boundary[state.isCommitted[address] ? 5 : 0][address] = Goldilocks(v)
                     let shifted = v + (1 << 31)
                     boundary[3][address] = Goldilocks(Int(shifted & 0xFFFF)); boundary[4][address] = Goldilocks(Int(shifted >> 16))
                     rangeCounts[Int(shifted & 0xFFFF)] += 1; rangeCounts[Int(shifted >> 16)] += 1

@@ -1,3 +1,4 @@
+import Hashing
 import ISA
 import STARK
 import Verifier
@@ -11,7 +12,10 @@ import VMArithmetization
 /// verifier computes itself — with LogUp challenges shared by all segments
 /// and the bus sums cancelling over the whole run.
 public enum VMVerifier {
-    public static func verify(_ file: VMProofFile, program: Program,
+    /// - Parameter commitment: the published model commitment the proof must
+    ///   carry if the program has committed weights (nil accepts any; the
+    ///   CLI always passes one).
+    public static func verify(_ file: VMProofFile, program: Program, commitment: Digest? = nil,
                               policy: VerifierPolicy = .standard) throws -> SecurityLevel {
         try file.statement.validate(against: program)
         let boundaries = file.segments.map(\.boundary)
@@ -35,7 +39,8 @@ public enum VMVerifier {
             inputs.append(VerifierInput(
                 air: vmAir.air, preprocessed: isLast ? lastColumns : otherColumns,
                 publicValues: segment.boundary.publicValues(isLast: isLast), boundary: [],
-                statement: VMProofFile.segmentStatement(file.statement, index: i, count: count)))
+                statement: VMProofFile.segmentStatement(file.statement, index: i, count: count),
+                expectedCommitment: isLast ? commitment : nil))
         }
         return try Verifier.verifySegments(proofs, inputs: inputs, policy: policy)
     }

@@ -42,6 +42,8 @@ struct Prove: ParsableCommand {
     @Flag(name: .customLong("no-zk"),
           help: "Transparent proof: no zero-knowledge masking (smaller and faster; private inputs are NOT hidden).")
     var noZeroKnowledge = false
+    @Option(help: "With committed weights: the commitment's secret seed (default: PROG.commitment-secret, from `zkvm commit`).")
+    var commitmentSecret: String?
     @Option(help: ArgumentHelp("With --segment and zero knowledge: this machine's secret mask seed (32 bytes).",
                                discussion: "--commit-only creates the file if it does not exist; --bindings reads it again. Keep it private."))
     var seedFile: String?
@@ -80,13 +82,24 @@ struct Prove: ParsableCommand {
                 try proveOneSegment(segment, program: p, raw: raw, options: options)
                 return
             }
+            // Committed weights: the proof must carry the published commitment, made with the same secret.
+            let hasCommitted = p.tensors.contains { $0.visibility == .committed }
+            var commitmentSeed: [UInt8]? = nil
+            if hasCommitted {
+                guard options.zeroKnowledge else { throw CLIError("committed weights need a zero-knowledge proof (drop --no-zk)") }
+                let path = commitmentSecret ?? ModelPaths.secret(program)
+                guard FileManager.default.fileExists(atPath: path) else {
+                    throw CLIError("\(program): committed weights: run `zkvm commit \(program)` first (no secret at '\(path)')")
+                }
+                commitmentSeed = try ModelPaths.loadSecret(path, create: false)
+            }
             progress("executing and proving \(program) (\(options))")
             let start = ContinuousClock.now
             let result: VMProver.Result
             do {
                 result = try VMProver.prove(program: p, rawInputs: raw, options: options, maxSteps: maxSteps,
                                             segmentRows: segmentRows, minimumProvenBits: queries == nil ? 100 : nil,
-                                            threads: threads, progress: progress)
+                                            commitmentSeed: commitmentSeed, threads: threads, progress: progress)
             } catch let error as VMError {
                 if let pc = error.pc, pc < p.sourceLines.count {
                     throw CLIError("\(program):\(p.sourceLines[pc]): error: \(error)")
@@ -96,6 +109,13 @@ struct Prove: ParsableCommand {
                 throw CLIError("\(program): \(error)")
             }
             let seconds = Self.seconds(ContinuousClock.now - start)
+            if hasCommitted, let published = try? ModelPaths.loadCommitment(ModelPaths.commitment(program)) {
+                let carried = try result.file.segments.last.flatMap { try Proof.decode($0.proof).committed?.root }
+                guard carried == published.commitment else {
+                    throw CLIError("\(program): this proof (options: \(result.options)) does not carry the published commitment "
+                                   + "(made for \(published.options)); commit again with the same options and secret")
+                }
+            }
             let bytes = result.file.encoded()
             try ProgramLoading.writeAtomically(bytes, to: output)
             let vmAir = try VMAir(program: p)

@@ -18,20 +18,44 @@ struct Verify: ParsableCommand {
             """)
 
     @Argument(help: "The .zkp proof file.") var proof: String
-    @Option(help: "The .zkasm or .zkbin program the proof must be for.") var program: String
+    @Option(help: "The .zkasm or .zkbin program the proof must be for (or give --vk).") var program: String?
+    @Option(help: "A verification key from `zkvm export-vk`: the program's public part and its weight commitment.") var vk: String?
+    @Option(help: "With --program and committed weights: the commitment file (default: PROG.commitment).") var commitment: String?
     @Flag(help: "Print one JSON object.") var json = false
     @Option(help: "Minimum proven security in bits.") var minBits: Double = 100
 
+    func validate() throws {
+        guard (program == nil) != (vk == nil) else { throw ValidationError("give exactly one of --program and --vk") }
+        if vk != nil && commitment != nil { throw ValidationError("--commitment goes with --program; a key holds its commitment") }
+    }
+
+    /// The program (its public part suffices) and the commitment its committed weights must match.
+    func loadStatementSource() throws -> (Program, ModelCommitment?) {
+        if let vk {
+            guard let data = FileManager.default.contents(atPath: vk) else { throw CLIError("cannot read '\(vk)'") }
+            do {
+                let key = try VerificationKey.decode([UInt8](data))
+                return (key.program, key.commitment)
+            } catch { throw CLIError("\(vk): \(error)") }
+        }
+        let p = try ProgramLoading.load(program!)
+        guard p.tensors.contains(where: { $0.visibility == .committed }) else { return (p, nil) }
+        let file = try ModelPaths.loadCommitment(commitment ?? ModelPaths.commitment(program!))
+        guard file.programDigest == p.digest else { throw CLIError("the commitment file is for another program") }
+        return (p, file)
+    }
+
     func run() throws {
         try reportingErrors {
-            let p = try ProgramLoading.load(program)
+            let (p, model) = try loadStatementSource()
             guard let data = FileManager.default.contents(atPath: proof) else { throw CLIError("cannot read '\(proof)'") }
             let start = ContinuousClock.now
             let file: VMProofFile
             let level: SecurityLevel
             do {
                 file = try VMProofFile.decode([UInt8](data))
-                level = try VMVerifier.verify(file, program: p, policy: VerifierPolicy(minimumProvenBits: minBits))
+                level = try VMVerifier.verify(file, program: p, commitment: model?.commitment,
+                                              policy: VerifierPolicy(minimumProvenBits: minBits))
             } catch {
                 if json {
                     let object: [String: Any] = ["valid": false, "error": "\(error)"]
@@ -51,13 +75,14 @@ struct Verify: ParsableCommand {
                     "public_inputs": zip(inputs, file.statement.publicInputs).map { ["name": $0.name, "raw": $1, "values": values($0, $1)] as [String: Any] },
                     "public_outputs": zip(outputs, file.statement.publicOutputs).map { ["name": $0.name, "raw": $1, "values": values($0, $1)] as [String: Any] },
                     "proven_bits": level.provenBits, "conjectured_bits": level.conjecturedBits, "seconds": seconds,
-                    "segments": file.segments.count,
+                    "segments": file.segments.count, "commitment": model?.commitment.description ?? NSNull(),
                 ]
                 let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
                 print(String(decoding: data, as: UTF8.self))
             } else {
                 print("valid proof (\(file.segments.count) segment\(file.segments.count == 1 ? "" : "s"))")
                 print("program \(p.digest.description)")
+                if let model { print("committed weights \(model.commitment.description)") }
                 for (t, raw) in zip(inputs, file.statement.publicInputs) { print("public input \(t.name): \(values(t, raw))") }
                 for (t, raw) in zip(outputs, file.statement.publicOutputs) { print("public output \(t.name): \(values(t, raw))") }
                 print("security: \(level)")

@@ -1,0 +1,114 @@
+import ArgumentParser
+import Foundation
+import Hashing
+import ISA
+import STARK
+import VMArithmetization
+import VMProver
+
+/// Where a program's model files live by default: next to it, named after it.
+enum ModelPaths {
+    static func base(_ program: String) -> String {
+        let url = URL(fileURLWithPath: program)
+        return url.deletingPathExtension().path
+    }
+    /// The public commitment file.
+    static func commitment(_ program: String) -> String { base(program) + ".commitment" }
+    /// The secret seed of the commitment's masks and salts (keep private, next to the weights).
+    static func secret(_ program: String) -> String { base(program) + ".commitment-secret" }
+
+    /// Reads a 32-byte secret seed, or creates one (mode 0600) if `create` and missing.
+    static func loadSecret(_ path: String, create: Bool) throws -> [UInt8] {
+        if let data = FileManager.default.contents(atPath: path) {
+            guard data.count == 32 else { throw CLIError("\(path): a secret seed file holds exactly 32 bytes, found \(data.count)") }
+            return [UInt8](data)
+        }
+        guard create else { throw CLIError("cannot read the secret seed file '\(path)'") }
+        let seed = SecureRandom.seed()
+        try ProgramLoading.writeAtomically(seed, to: path)
+        _ = try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        return seed
+    }
+
+    static func loadCommitment(_ path: String) throws -> ModelCommitment {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CLIError("cannot read the commitment file '\(path)' (make it with `zkvm commit`)")
+        }
+        do { return try ModelCommitment.decode([UInt8](data)) } catch { throw CLIError("\(path): \(error)") }
+    }
+}
+
+/// `zkvm commit PROG`: the model commitment of a program's committed weights.
+struct Commit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Commit to a program's committed weights (print the commitment, write PROG.commitment).",
+        discussion: """
+            The commitment is the root of a salted Merkle commitment to the weights' Reed–Solomon \
+            encoding (Spec/zk.md §4). Every zero-knowledge proof of the program made with the same \
+            secret carries it, and `zkvm verify` checks that it does. The secret (32 random bytes, \
+            PROG.commitment-secret unless --secret) is created on first use and reused after; keep it \
+            private, next to the weights: without it no proof matches the commitment, with it and the \
+            commitment the weights are still hidden. With --json: {"program_digest", "commitment", "file"}.
+            """)
+
+    @Argument(help: "A .zkasm or .zkbin program with committed weights.") var program: String
+    @Option(name: .shortAndLong, help: "Where to write the commitment (default: PROG.commitment).") var output: String?
+    @Option(help: "The secret seed file (default: PROG.commitment-secret; created if missing).") var secret: String?
+    @Option(help: "FRI queries of the proofs this commitment is for (default: the standard options).") var queries: Int?
+    @Flag(help: "Print one JSON object.") var json = false
+
+    func run() throws {
+        try reportingErrors {
+            let p = try ProgramLoading.load(program)
+            guard p.tensors.contains(where: { $0.visibility == .committed }) else {
+                throw CLIError("\(program): no committed weights (mark weights `committed` in the program, or import with --weights-visibility committed)")
+            }
+            var options = ProofOptions.standard
+            if let queries { options.queries = queries }
+            do { try options.validate() } catch { throw CLIError("\(error)") }
+            let seed = try ModelPaths.loadSecret(secret ?? ModelPaths.secret(program), create: true)
+            let root: Digest
+            do {
+                guard let r = try VMProver.commitment(program: p, options: options, seed: seed) else { throw CLIError("no commitment") }
+                root = r
+            } catch let error as CLIError { throw error } catch { throw CLIError("\(program): \(error)") }
+            let file = ModelCommitment(programDigest: p.digest, commitment: root, options: options)
+            let path = output ?? ModelPaths.commitment(program)
+            try ProgramLoading.writeAtomically(file.encoded(), to: path)
+            if json {
+                let object: [String: Any] = ["program_digest": p.digest.description, "commitment": root.description, "file": path]
+                let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+                print(String(decoding: data, as: UTF8.self))
+            } else {
+                print("commitment \(root.description)")
+                print("program \(p.digest.description) → \(path)")
+            }
+        }
+    }
+}
+
+/// `zkvm export-vk PROG -o model.vk`: the verifier's file, without hidden weights.
+struct ExportVK: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export-vk",
+        abstract: "Write a verification key: the program's public part and its weight commitment, no hidden weight value.",
+        discussion: "Verify proofs against it with `zkvm verify proof.zkp --vk model.vk`.")
+
+    @Argument(help: "A .zkasm or .zkbin program.") var program: String
+    @Option(name: .shortAndLong, help: "Where to write the key.") var output: String
+    @Option(help: "The commitment file of committed weights (default: PROG.commitment).") var commitment: String?
+
+    func run() throws {
+        try reportingErrors {
+            let p = try ProgramLoading.load(program)
+            let hasCommitted = p.tensors.contains { $0.visibility == .committed }
+            let file = hasCommitted ? try ModelPaths.loadCommitment(commitment ?? ModelPaths.commitment(program)) : nil
+            let key: VerificationKey
+            do { key = try VerificationKey(program: p, commitment: file) } catch { throw CLIError("\(program): \(error)") }
+            let bytes = key.encoded()
+            try ProgramLoading.writeAtomically(bytes, to: output)
+            let hidden = p.tensors.filter { $0.kind == .weights && $0.visibility != .public }.map(\.count).reduce(0, +)
+            print("verification key for program \(p.digest.description): \(bytes.count) bytes, \(hidden) hidden weight values left out → \(output)")
+        }
+    }
+}
