@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # The main job: set up, build, then on a shipped example
-#   import (ONNX models) → assemble → execute → prove → verify
+#   import (ONNX models) → assemble → execute → [commit] → prove → verify
+# Imported models keep their input private and their weights committed:
+# `zkvm commit` publishes the weight commitment, the proof is zero-knowledge,
+# and the verifier checks it against a key (`zkvm export-vk`) without weights.
 # printing each stage's time, the accuracy against the float model, the proof
 # size and its security level.
 # Usage: bash Tools/run.sh [example]
@@ -31,7 +34,17 @@ echo "== assemble $source_program" >&2
 "$zkvm" asm "$source_program" -o "$out/$name.zkbin"
 echo "== execute" >&2
 "$zkvm" exec "$out/$name.zkbin" --input "$input"
-echo "== prove" >&2
-"$zkvm" prove "$out/$name.zkbin" --input "$input" -o "$out/$name.zkp"
-echo "== verify" >&2
-"$zkvm" verify "$out/$name.zkp" --program "$out/$name.zkbin"
+if grep -q ' committed' "$source_program"; then
+    echo "== commit to the weights" >&2
+    "$zkvm" commit "$out/$name.zkbin"
+    echo "== prove (zero knowledge: private input, committed weights)" >&2
+    "$zkvm" prove "$out/$name.zkbin" --input "$input" -o "$out/$name.zkp"
+    echo "== export the verification key (no weight values) and verify against it" >&2
+    "$zkvm" export-vk "$out/$name.zkbin" -o "$out/$name.vk"
+    "$zkvm" verify "$out/$name.zkp" --vk "$out/$name.vk"
+else
+    echo "== prove" >&2
+    "$zkvm" prove "$out/$name.zkbin" --input "$input" -o "$out/$name.zkp"
+    echo "== verify" >&2
+    "$zkvm" verify "$out/$name.zkp" --program "$out/$name.zkbin"
+fi

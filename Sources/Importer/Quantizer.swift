@@ -7,7 +7,7 @@ public struct QuantizationOptions: Sendable {
     /// 24 − (their partner's scale) so a matmul's bias fits scale 24.
     public var scaleBits = 12
     public var inputVisibility = Visibility.private
-    public var weightVisibility = Visibility.private
+    public var weightVisibility = Visibility.committed
     public var outputVisibility = Visibility.public
     public init() {}
 }
@@ -71,7 +71,7 @@ struct Quantizer {
 
     mutating func declare(_ kind: String, _ name: String, shape: [Int], scale: Int, visibility: Visibility?,
                           origin: String, data: String = "") {
-        let vis = visibility.map { " \($0 == .public ? "public" : "private")" } ?? ""
+        let vis = visibility.map { " \($0.name)" } ?? ""
         let comment = origin.isEmpty ? "" : "   ; \(origin)"
         declarations.append(".\(kind) \(name) \(Self.dims(shape)) scale=\(scale)\(vis)\(data)\(comment)")
         declaredScales[name] = scale

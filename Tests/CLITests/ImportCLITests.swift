@@ -31,13 +31,43 @@ import Testing
 
         let e = try CLITests.run(["exec", program, "--input", input, "--json"])
         #expect(e.status == 0, "stderr: \(e.stderr)")
+        // Imported weights are committed by default: no proof before the commitment exists.
         let proof = dir.appendingPathComponent("mlp.zkp").path
+        let early = try CLITests.run(["prove", program, "--input", input, "-o", proof])
+        #expect(early.status == 1 && early.stderr.contains("zkvm commit"), "stderr: \(early.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: proof))
+        let c = try CLITests.run(["commit", program, "--json"])
+        #expect(c.status == 0, "stderr: \(c.stderr)")
+        let committed = try JSONSerialization.jsonObject(with: Data(c.stdout.utf8)) as? [String: Any]
+        let commitment = try #require(committed?["commitment"] as? String)
+        // Committing again reuses the secret: the same commitment.
+        #expect(try CLITests.run(["commit", program]).stdout.contains(commitment))
+
         let p = try CLITests.run(["prove", program, "--input", input, "-o", proof])
         #expect(p.status == 0, "stderr: \(p.stderr)")
-        let v = try CLITests.run(["verify", proof, "--program", program, "--json"])
-        #expect(v.status == 0, "stderr: \(v.stderr)")
-        let verdict = try JSONSerialization.jsonObject(with: Data(v.stdout.utf8)) as? [String: Any]
-        #expect(verdict?["valid"] as? Bool == true)
+        let vk = dir.appendingPathComponent("mlp.vk").path
+        let x = try CLITests.run(["export-vk", program, "-o", vk])
+        #expect(x.status == 0, "stderr: \(x.stderr)")
+        // The key leaves the weights out: far smaller than the program with them.
+        let zkbin = dir.appendingPathComponent("mlp.zkbin").path
+        #expect(try CLITests.run(["asm", program, "-o", zkbin]).status == 0)
+        let keySize = try Data(contentsOf: URL(fileURLWithPath: vk)).count
+        #expect(keySize * 3 < (try Data(contentsOf: URL(fileURLWithPath: zkbin)).count), "key of \(keySize) bytes")
+        for args in [["--vk", vk], ["--program", program]] {
+            let v = try CLITests.run(["verify", proof, "--json"] + args)
+            #expect(v.status == 0, "stderr: \(v.stderr)")
+            let verdict = try JSONSerialization.jsonObject(with: Data(v.stdout.utf8)) as? [String: Any]
+            #expect(verdict?["valid"] as? Bool == true)
+            #expect(verdict?["commitment"] as? String == commitment)
+        }
+        // Another commitment to the same weights (another secret): the proof is not for it.
+        let other = dir.appendingPathComponent("other.commitment").path
+        #expect(try CLITests.run(["commit", program, "--secret", dir.appendingPathComponent("other-secret").path,
+                                  "-o", other]).status == 0)
+        let wrong = try CLITests.run(["verify", proof, "--program", program, "--commitment", other])
+        #expect(wrong.status == 1 && wrong.stderr.contains("commitment"), "stderr: \(wrong.stderr)")
+        // Transparent proofs cannot carry a commitment.
+        #expect(try CLITests.run(["prove", program, "--input", input, "-o", proof, "--no-zk"]).status == 1)
     }
 
     @Test func failuresWriteNothing() throws {

@@ -7,7 +7,7 @@ import TestSupport
     static func sample() -> Program {
         let tensors = [
             TensorDeclaration(name: "x", shape: [1, 4], scale: 8, kind: .input, visibility: .private, address: 0),
-            TensorDeclaration(name: "W", shape: [4, 3], scale: 8, kind: .weights, visibility: .private, address: 4,
+            TensorDeclaration(name: "W", shape: [4, 3], scale: 8, kind: .weights, visibility: .public, address: 4,
                               data: (0..<12).map { Int64($0 * 37 - 200) }),
             TensorDeclaration(name: "h", shape: [1, 3], scale: 8, kind: .buffer, visibility: .private, address: 16),
             TensorDeclaration(name: "y", shape: [1], scale: 0, kind: .output, visibility: .public, address: 19),
@@ -48,7 +48,19 @@ import TestSupport
         #expect(decoded.digest == p.digest)
         var changed = p
         changed.tensors[1].data![3] += 1
-        #expect(changed.digest != p.digest, "weights are bound by the digest")
+        #expect(changed.digest != p.digest, "public weights are bound by the digest")
+        // Hidden weights are not: the verifier's public part has the prover's digest (Spec/zk.md §4).
+        for visibility in [Visibility.private, .committed] {
+            var hidden = p
+            hidden.tensors[1].visibility = visibility
+            try hidden.validate()
+            var other = hidden
+            other.tensors[1].data![3] += 1
+            #expect(other.digest == hidden.digest && hidden.digest != p.digest)
+            #expect(hidden.publicPart.tensors[1].data == nil && hidden.publicPart.digest == hidden.digest)
+            let decoded = try Program.decode(hidden.publicPart.encoded())
+            #expect(!decoded.hasAllWeights && decoded.digest == hidden.digest)
+        }
         changed = p
         changed.tables[0].outputScale = 9
         #expect(changed.digest != p.digest, "table parameters are bound by the digest")

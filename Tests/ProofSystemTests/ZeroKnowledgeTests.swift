@@ -130,6 +130,7 @@ import Verifier
         let air = options.zeroKnowledge ? try ToyAIRs.lookups().blinded() : try ToyAIRs.lookups()
         var transcript = ProtocolTranscript(air: air, options: proof.options, statement: [1, 2, 3],
                                             publicValues: candidate.publicValues, logHeights: proof.tables.map(\.logHeight))
+        transcript.absorbCommittedRoot(proof.committed?.root)
         transcript.absorbMainRoots([proof.main?.root])
         _ = transcript.segmentBinding()
         _ = transcript.logUpChallenges(air: air, shared: nil)

@@ -63,6 +63,7 @@ import VMVerifier
                                             statement: VMProofFile.segmentStatement(file.statement, index: 0, count: 1),
                                             publicValues: segment.boundary.publicValues(isLast: true),
                                             logHeights: proof.tables.map(\.logHeight))
+        transcript.absorbCommittedRoot(proof.committed?.root)
         transcript.absorbMainRoots([proof.main?.root])
         _ = transcript.segmentBinding()
         _ = transcript.logUpChallenges(air: air, shared: nil)

@@ -23,10 +23,11 @@ struct Import: ParsableCommand {
     @Option(name: .shortAndLong, help: "The .zkasm program to write.") var output: String
     @Option(help: "Calibration inputs (EZKL input.json layout, samples back to back).") var calibration: String?
     @Option(help: "Largest scale (fractional bits) of activations, 0…24.") var scaleBits: Int = 12
-    @Option(help: "Visibility of the model's inputs: public (in the statement) or private (not yet hidden by zero knowledge, Spec/zk.md).")
+    @Option(help: "Visibility of the model's inputs: public (in the statement) or private (hidden by zero knowledge).")
     var inputVisibility: String = "private"
-    @Option(help: "Visibility of the weights: public or private (recorded in the program; weights are not yet hidden from verifiers, Spec/zk.md).")
-    var weightVisibility: String = "private"
+    @Option(help: ArgumentHelp("Visibility of the weights: committed, private or public.",
+                               discussion: "committed: hidden, and every proof is bound to the commitment `zkvm commit` publishes; private: hidden and unbound (any weights); public: in the program the verifier holds (Spec/zk.md §4)."))
+    var weightVisibility: String = "committed"
     @Option(help: "Visibility of the outputs: public or private.") var outputVisibility: String = "public"
     @Option(help: "A concrete shape for a dynamic input, as NAME=D0,D1,… (repeatable).") var inputShape: [String] = []
     @Option(help: "Check at most this many calibration samples in the VM for the error report.") var checkSamples: Int = 64
@@ -34,8 +35,11 @@ struct Import: ParsableCommand {
 
     func validate() throws {
         guard (0...24).contains(scaleBits) else { throw ValidationError("--scale-bits must be in 0…24") }
-        for v in [inputVisibility, weightVisibility, outputVisibility] where v != "public" && v != "private" {
-            throw ValidationError("visibility must be 'public' or 'private', not '\(v)'")
+        for v in [inputVisibility, outputVisibility] where v != "public" && v != "private" {
+            throw ValidationError("input and output visibility must be 'public' or 'private', not '\(v)'")
+        }
+        guard ["public", "private", "committed"].contains(weightVisibility) else {
+            throw ValidationError("weight visibility must be 'committed', 'private' or 'public', not '\(weightVisibility)'")
         }
         guard checkSamples >= 1 else { throw ValidationError("--check-samples must be at least 1") }
     }
@@ -45,7 +49,7 @@ struct Import: ParsableCommand {
             var options = QuantizationOptions()
             options.scaleBits = scaleBits
             options.inputVisibility = inputVisibility == "public" ? .public : .private
-            options.weightVisibility = weightVisibility == "public" ? .public : .private
+            options.weightVisibility = weightVisibility == "public" ? .public : weightVisibility == "private" ? .private : .committed
             options.outputVisibility = outputVisibility == "public" ? .public : .private
             var shapes = [String: [Int]]()
             for spec in inputShape {
