@@ -15,9 +15,11 @@ import AIR
 /// * every committed row ends with `saltWidth` random elements (salted leaves).
 public struct CommitmentLayout: Sendable, Equatable {
     public let zeroKnowledge: Bool
-    /// h = 6 + queries: how many values of each masked polynomial a proof
-    /// reveals (3 base coordinates at each of z and z·ω, one per query),
-    /// so any h of them are uniform (Spec/zk.md §2.1); 0 when transparent.
+    /// h = 6 + 2·queries: how many values of each masked polynomial a
+    /// proof reveals — 3 base coordinates at each of z and z·ω, and per
+    /// query x the value at x and, through the quotient chunks (which give
+    /// Q(x), a function of the row at x and the next row at x·ω), at x·ω —
+    /// so that all of them are uniform (Spec/zk.md §2); 0 when transparent.
     public let maskDegree: Int
 
     /// Random base elements at the end of every committed row (128 bits).
@@ -25,7 +27,7 @@ public struct CommitmentLayout: Sendable, Equatable {
 
     public init(options: ProofOptions) {
         zeroKnowledge = options.zeroKnowledge
-        maskDegree = options.zeroKnowledge ? 6 + options.queries : 0
+        maskDegree = options.zeroKnowledge ? 6 + 2 * options.queries : 0
     }
 
     public var salt: Int { zeroKnowledge ? Self.saltWidth : 0 }

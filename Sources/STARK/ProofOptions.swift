@@ -32,10 +32,10 @@ public struct ProofOptions: Sendable, Hashable, CustomStringConvertible {
 
     /// The defaults: zero knowledge, blowup 8, arity 8, 16 grinding bits,
     /// and the fewest queries that give ≥ 103 proven bits at every table
-    /// height 2^10…2^26 (zero-knowledge tables have ≥ 8h rows), so that
+    /// height 2^11…2^26 (zero-knowledge tables have ≥ 8h rows, h = 6 + 2·62), so that
     /// proofs with up to 8 distinct table heights keep ≥ 100 after the union
     /// bound (see `SecurityLevel` and Spec/security.md §5).
-    public static let standard = ProofOptions(logBlowup: 3, queries: 61, logFoldingArity: 3,
+    public static let standard = ProofOptions(logBlowup: 3, queries: 62, logFoldingArity: 3,
                                               grindingBits: 16, logFinalPolynomialLength: 3, zeroKnowledge: true)
 
     /// Transparent (no zero knowledge: for public statements and for

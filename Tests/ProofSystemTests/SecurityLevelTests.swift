@@ -76,7 +76,7 @@ import Testing
             let mixed = SecurityLevel(options: options, air: air, logHeights: [minimum, 12, 16, 20, 24, 26])
             #expect(mixed.provenBits >= 100, "\(mixed)")
         }
-        #expect(CommitmentLayout(options: .standard).minLogHeight == 10)
+        #expect(CommitmentLayout(options: .standard).minLogHeight == 11)
         for options in [ProofOptions.transparent, .standard] {
             var fewer = options
             fewer.queries -= 1

@@ -12,8 +12,8 @@ import Verifier
 /// chunk, blind or flag is rejected), and a verifier's view that does not
 /// depend on the private witness.
 @Suite struct ZeroKnowledgeTests {
-    /// h = 6 + 24 = 30, so tables need ≥ 8h = 240 → 2^8 rows (the toy range table has 256).
-    static let options = ProofOptions(logBlowup: 2, queries: 24, logFoldingArity: 2, grindingBits: 0,
+    /// h = 6 + 2·12 = 30, so tables need ≥ 8h = 240 → 2^8 rows (the toy range table has 256).
+    static let options = ProofOptions(logBlowup: 2, queries: 12, logFoldingArity: 2, grindingBits: 0,
                                       logFinalPolynomialLength: 1, zeroKnowledge: true)
 
     /// Witness A, and witness B: the same statement with the `values`
@@ -157,7 +157,7 @@ import Verifier
         #expect(try Self.matches(pb, candidate: b, options: transparent))
 
         var low = [[Int]](repeating: [Int](repeating: 0, count: 256), count: 2)
-        for _ in 0..<6 {
+        for _ in 0..<8 {
             for (k, w) in [a, b].enumerated() {
                 let proof = try Self.prove(w)
                 #expect(try !Self.matches(proof, candidate: a, options: Self.options))
