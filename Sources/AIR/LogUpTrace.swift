@@ -6,8 +6,9 @@ import Synchronization
 /// columns once the challenges α, β are known (see `Table` for the layout).
 public enum LogUpTrace {
     /// Returns the auxiliary columns (each `height` extension values) and the
-    /// claimed sum S(n−1) = blind + Σ_rows Σ_interactions m/d (blind = 0
-    /// for a table that is not blinded).
+    /// claimed sum Σ_rows Σ_interactions m/d, plus the blind
+    /// b(0) + b(1)·β + b(n−1)·β² of a blinded table (S(n−1) is the claimed
+    /// sum less b(n−1)·β²).
     ///
     /// - Throws: `AIRError.zeroDenominator` if some α − fp(message) vanishes
     ///   (probability ≤ rows·interactions·(w+1)/|F³| over the challenges).
@@ -78,15 +79,17 @@ public enum LogUpTrace {
         if let row = failure.withLock({ $0 }) { throw .zeroDenominator(table: table.name, row: row) }
         var columns = (0..<chunkCount).map { c in Array(UnsafeBufferPointer(start: storage + c * n, count: n)) }
         columns.append([GoldilocksExt3](repeating: .zero, count: n))
-        // Running sum, from a blinded table's blind b0 + b1·β + b2·β².
+        // Running sum, from a blinded table's b(0) + b(1)·β.
         var running = GoldilocksExt3.zero
-        if let b = table.blindingColumn, n > 0 {
-            running = GoldilocksExt3(main[b][0]) + challenges[1] * main[b + 1][0] + challenges[2] * main[b + 2][0]
+        if let b = table.blindingColumn, n > 1 {
+            running = GoldilocksExt3(main[b][0]) + challenges[1] * main[b][1]
         }
         for r in 0..<n {
             for c in 0..<chunkCount { running = running + columns[c][r] }
             columns[chunkCount][r] = running
         }
+        // A blinded table claims its running sum plus b(n−1)·β².
+        if let b = table.blindingColumn, n > 1 { return (columns, running + challenges[2] * main[b][n - 1]) }
         return (columns, running)
     }
 }

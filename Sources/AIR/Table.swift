@@ -38,7 +38,7 @@ public struct Table: Sendable {
     /// The author's constraints alone (without the LogUp constraints).
     let authorConstraints: [Constraint]
     let publicValueCount: Int
-    /// First of the three blinding columns of a blinded table (`blinded()`).
+    /// The blinding column of a blinded table (`blinded()`).
     public let blindingColumn: Int?
     /// Main columns committed in the committed round, before the main trace
     /// and apart from it (Spec/zk.md §4): its root can be published ahead
@@ -56,12 +56,13 @@ public struct Table: Sendable {
         max(blindingColumn == nil ? 0 : 2, interactions.map(\.message.count).max() ?? 0)
     }
 
-    /// This table with three more main columns whose first-row values blind
-    /// its LogUp sum (Spec/zk.md §2.5); a table without interactions has no
-    /// sum to blind and is returned unchanged.
+    /// This table with one more main column b whose values at rows 0, 1
+    /// and n − 1 blind its LogUp sum by b(0) + b(1)·β + b(n−1)·β²
+    /// (Spec/zk.md §2.5); a table without interactions has no sum to blind
+    /// and is returned unchanged.
     public func blinded() throws(AIRError) -> Table {
         guard !interactions.isEmpty, blindingColumn == nil else { return self }
-        return try Table(name: name, mainWidth: mainWidth + 3, preprocessedWidth: preprocessedWidth,
+        return try Table(name: name, mainWidth: mainWidth + 1, preprocessedWidth: preprocessedWidth,
                          constraints: authorConstraints, interactions: interactions,
                          publicValueCount: publicValueCount, blindingColumn: mainWidth, committedColumns: committedColumns)
     }
@@ -124,19 +125,21 @@ public struct Table: Sendable {
             }
             let rowSum = Expression.sum((0..<chunks.count).map { aux($0) })
             let nextRowSum = Expression.sum((0..<chunks.count).map { aux($0, next: true) })
-            // A blinded table's sum starts at its blind b0 + b1·β + b2·β²
-            // instead of 0 (Spec/zk.md §2.5): the three columns are random,
-            // and the prover makes the blinds of a proof sum to zero.
+            // A blinded table's claimed sum is offset by its blind
+            // b(0) + b(1)·β + b(n−1)·β² (Spec/zk.md §2.5): the sum starts at
+            // b(0) + b(1)·β and ends b(n−1)·β² short of the claimed sum; the
+            // column is random and the prover makes the blinds of a proof
+            // sum to zero.
             var start = aux(sumColumn) - rowSum
+            var end = aux(sumColumn) - .variable(.claimedSum)
             if let b = blindingColumn {
-                func main(_ c: Int) -> Expression { .variable(.main(c, next: false)) }
-                start = start - (main(b) + main(b + 1) * .variable(.challenge(1)) + main(b + 2) * .variable(.challenge(2)))
+                start = start - .variable(.main(b, next: false)) - .variable(.main(b, next: true)) * .variable(.challenge(1))
+                end = end + .variable(.main(b, next: false)) * .variable(.challenge(2))
             }
             all.append(Constraint(label: "logup running sum starts", expression: .isFirstRow * start))
             all.append(Constraint(label: "logup running sum steps",
                                   expression: .isTransition * (aux(sumColumn, next: true) - aux(sumColumn) - nextRowSum)))
-            all.append(Constraint(label: "logup running sum ends",
-                                  expression: .isLastRow * (aux(sumColumn) - .variable(.claimedSum))))
+            all.append(Constraint(label: "logup running sum ends", expression: .isLastRow * end))
         }
         self.constraints = all
 

@@ -50,21 +50,30 @@ struct CommittedMatrix {
 
     var width: Int { matrix.width }
 
+    /// Where a matrix's salt comes from: `width` elements per row from the
+    /// streams (purpose, table, block) of `randomness`, one stream per block
+    /// of `blockRows` rows, so the salt is the same at any thread count.
+    struct Salt {
+        let randomness: MaskRandomness
+        let purpose: MaskRandomness.Purpose
+        let table: Int
+        let width: Int
+        static let blockRows = 1 << 12
+    }
+
     /// Extends columns given by their values on the trace domain (unmasked, unsalted).
     init(evaluations columns: [[Goldilocks]], logBlowup: Int, threads: Int) {
-        self.init(columns.map { .evaluations($0, mask: []) }, salt: [], logBlowup: logBlowup, threads: threads)
+        self.init(columns.map { .evaluations($0, mask: []) }, salt: nil, logBlowup: logBlowup, threads: threads)
     }
 
     /// Extends columns given by their coefficients (unsalted).
     init(coefficients columns: [[Goldilocks]], logBlowup: Int, threads: Int) {
-        self.init(columns.map { .coefficients(low: $0, high: []) }, salt: [], logBlowup: logBlowup, threads: threads)
+        self.init(columns.map { .coefficients(low: $0, high: []) }, salt: nil, logBlowup: logBlowup, threads: threads)
     }
 
-    /// Extends `columns` and appends `salt.count / LDE height` salt elements to every row.
-    init(_ columns: [ColumnSource], salt: [Goldilocks], logBlowup: Int, threads: Int) {
-        let height = columns[0].height << logBlowup
-        precondition(salt.count % height == 0, "salt must fill whole rows")
-        matrix = Self.extend(columns, saltWidth: salt.count / height, salt: salt, logBlowup: logBlowup, threads: threads)
+    /// Extends `columns` and appends `salt.width` salt elements to every row (none without a salt).
+    init(_ columns: [ColumnSource], salt: Salt?, logBlowup: Int, threads: Int) {
+        matrix = Self.extend(columns, salt: salt, logBlowup: logBlowup, threads: threads)
         logSize = matrix.height.trailingZeroBitCount
         polynomialWidth = columns.count
     }
@@ -75,8 +84,8 @@ struct CommittedMatrix {
     /// for every group, so no fresh pages per column); otherwise each
     /// column's LDE uses every thread. Memory: the matrix plus one group per
     /// worker.
-    static func extend(_ columns: [ColumnSource], saltWidth: Int, salt: [Goldilocks], logBlowup: Int,
-                       threads: Int) -> RowMajorMatrix {
+    static func extend(_ columns: [ColumnSource], salt: Salt?, logBlowup: Int, threads: Int) -> RowMajorMatrix {
+        let saltWidth = salt?.width ?? 0
         let columnCount = columns.count
         let width = columnCount + saltWidth
         let height = columns[0].height << logBlowup
@@ -117,11 +126,20 @@ struct CommittedMatrix {
                     write(scratch, count: 1, first: c)
                 }
             }
-            if saltWidth > 0 {
-                var p = dst.base + columnCount
-                for r in 0..<height {
-                    for j in 0..<saltWidth { (p + j).initialize(to: salt[r * saltWidth + j]) }
-                    p += width
+            if let salt, saltWidth > 0 {
+                let blocks = (height + Salt.blockRows - 1) / Salt.blockRows
+                Parallel.forEachChunk(blocks, threads: threads) { range in
+                    let buffer = UnsafeMutablePointer<Goldilocks>.allocate(capacity: Salt.blockRows * saltWidth)
+                    defer { buffer.deallocate() }
+                    for block in range {
+                        let first = block * Salt.blockRows, rows = min(Salt.blockRows, height - first)
+                        salt.randomness.fill(buffer, count: rows * saltWidth, salt.purpose, table: salt.table, index: block)
+                        var p = dst.base + first * width + columnCount
+                        for r in 0..<rows {
+                            for j in 0..<saltWidth { (p + j).initialize(to: buffer[r * saltWidth + j]) }
+                            p += width
+                        }
+                    }
                 }
             }
             initialized = width * height

@@ -107,21 +107,21 @@ struct ProverSession {
         return total
     }
 
-    /// Zero knowledge: the three blinding columns of every blinded table,
-    /// random, with first rows b_t chosen so Σ_t b_t = the input's target
-    /// (Spec/zk.md §2.5).
+    /// Zero knowledge: the blinding column of every blinded table, random,
+    /// with its values at rows 0, 1, n − 1 (b_t) chosen so Σ_t b_t = the
+    /// input's target, component-wise (Spec/zk.md §2.5).
     private static func appendBlindingColumns(_ input: inout ProverInput, randomness: MaskRandomness) {
         let blinded = input.air.tables.indices.filter { input.air.tables[$0].blindingColumn != nil }
         var remaining = [input.blindingTarget.c0, input.blindingTarget.c1, input.blindingTarget.c2]
         for (k, t) in blinded.enumerated() {
             let n = input.main[t].first?.count ?? input.preprocessed[t].first?.count ?? 0
             let blind = k == blinded.count - 1 ? remaining : randomness.elements(.blind, table: t, index: 0, count: 3)
-            for j in 0..<3 {
-                var column = randomness.elements(.blindColumn, table: t, index: j, count: n)
-                if n > 0 { column[0] = blind[j] }
+            var column = randomness.elements(.blindColumn, table: t, index: 0, count: n)
+            for (j, row) in [0, 1, n - 1].enumerated() where n > 2 {
+                column[row] = blind[j]
                 remaining[j] = remaining[j] - blind[j]
-                input.main[t].append(column)
             }
+            input.main[t].append(column)
         }
     }
 
@@ -131,9 +131,9 @@ struct ProverSession {
         randomness?.elements(purpose, table: table, index: column, count: layout.maskDegree) ?? []
     }
 
-    /// The salt of a round's matrix: `saltWidth` elements per LDE row (empty when transparent).
-    private func salt(_ purpose: MaskRandomness.Purpose, table: Int) -> [Goldilocks] {
-        randomness?.elements(purpose, table: table, index: 0, count: layout.salt << (logHeights[table] + options.logBlowup)) ?? []
+    /// The salt of a round's matrix (none when transparent).
+    private func salt(_ purpose: MaskRandomness.Purpose, table: Int, randomness: MaskRandomness? = nil) -> CommittedMatrix.Salt? {
+        (randomness ?? self.randomness).map { CommittedMatrix.Salt(randomness: $0, purpose: purpose, table: table, width: layout.salt) }
     }
 
     /// Extends (and, with zero knowledge, masks and salts) value columns of
@@ -145,8 +145,8 @@ struct ProverSession {
         let sources = columns.enumerated().map { c, values in
             ColumnSource.evaluations(values, mask: source?.elements(mask, table: t, index: indices?[c] ?? c, count: h) ?? [])
         }
-        let salt = source?.elements(saltPurpose, table: t, index: 0, count: layout.salt << (logHeights[t] + options.logBlowup)) ?? []
-        return CommittedMatrix(sources, salt: salt, logBlowup: options.logBlowup, threads: threads)
+        return CommittedMatrix(sources, salt: salt(saltPurpose, table: t, randomness: source), logBlowup: options.logBlowup,
+                               threads: threads)
     }
 
     /// ŵ(z), ŵ(zω) from w(z), w(zω): adds Z_H(z)·r(z) and Z_H(zω)·r(zω), where Z_H(zω) = z^n − 1 = Z_H(z).
@@ -182,8 +182,7 @@ struct ProverSession {
             let sources = zip(columns, values[t]).map { c, v in
                 ColumnSource.evaluations(v, mask: randomness?.elements(.committedMask, table: t, index: c, count: layout.maskDegree) ?? [])
             }
-            let salt = randomness?.elements(.committedSalt, table: t, index: 0,
-                                            count: layout.salt << (logHeights[t] + options.logBlowup)) ?? []
+            let salt = randomness.map { CommittedMatrix.Salt(randomness: $0, purpose: .committedSalt, table: t, width: layout.salt) }
             return CommittedMatrix(sources, salt: salt, logBlowup: options.logBlowup, threads: threads)
         }
     }

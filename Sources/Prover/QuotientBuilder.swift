@@ -56,8 +56,13 @@ enum QuotientBuilder {
         // are gathered into natural-order column buffers, so the gathered
         // copy stays small however large the table. Natural position i sits
         // at bit-reversed LDE row reverse(i).
-        let window = min(q, 1 << 14)
-        let rows = window + ratio
+        // Q is evaluated on `chunks` cosets g_k·H of H inside the q-domain
+        // (g_k = s·ω_q^k, natural positions i = ratio·j + k): as many points
+        // as Q has coefficients (< chunks·n), three quarters of the 4n-point
+        // domain with masking. Within a coset the next row of j is j + 1.
+        let cosets = Array(0..<chunks)
+        let window = min(n, 1 << 14)
+        let rows = window + 1
         let mw = table.mainWidth, aw = table.auxiliaryWidth, pw = preprocessedLDE.count
         // Row strides of the committed matrices (salt columns follow the polynomials).
         let mainStride = main?.width ?? 0, auxStride = auxiliary?.width ?? 0, committedStride = committed?.width ?? 0
@@ -74,14 +79,14 @@ enum QuotientBuilder {
         let (mainOut, prepOut) = (SharedMutablePointer(mainBuffer), SharedMutablePointer(prepBuffer))
         let (auxOut, selectorOut) = (SharedMutablePointer(auxBuffer), SharedMutablePointer(selectorBuffer))
         let inputs = EvaluationInputs(
-            rowCount: rows, nextOffset: ratio, main: (0..<mw).map { UnsafePointer(mainBuffer + $0 * rows) },
+            rowCount: rows, nextOffset: 1, main: (0..<mw).map { UnsafePointer(mainBuffer + $0 * rows) },
             preprocessed: (0..<pw).map { UnsafePointer(prepBuffer + $0 * rows) },
             auxiliary: (0..<aw).map { UnsafePointer(auxBuffer + $0 * rows) },
             selectors: (0..<3).map { UnsafePointer(selectorBuffer + $0 * rows) }, challenges: challenges,
             publicValues: publicValues, claimedSum: claimedSum)
         let selectors = [first, last, transition]
 
-        var quotient = [GoldilocksExt3](repeating: .zero, count: q)
+        var quotient = [GoldilocksExt3](repeating: .zero, count: chunks * n)   // coset-major
         let blockSize = 128
         Self.withPointer(committed) { committedLDE in
         Self.withPointer(main) { mainLDE in
@@ -90,10 +95,11 @@ enum QuotientBuilder {
                     withColumnPointers(selectors) { selectorValues in
                         quotient.withUnsafeMutableBufferPointer { out in
                             let dst = SharedMutablePointer(out.baseAddress!)
-                            for base in stride(from: 0, to: q, by: window) {
+                            for (kk, k) in cosets.enumerated() {
+                            for base in stride(from: 0, to: n, by: window) {
                                 Parallel.forEachChunk(rows, granularity: 1 << 10, threads: threads) { range in
                                     for r in range {
-                                        let i = (base + r) & (q - 1)
+                                        let i = ratio * ((base + r) & (n - 1)) + k
                                         let lde = BitReversal.reverse(i, bits: logQ)
                                         if let mainLDE, committedLDE == nil {
                                             let row = mainLDE + lde * mainStride
@@ -136,11 +142,11 @@ enum QuotientBuilder {
                                             }
                                         }
                                         for r in 0..<count {
-                                            let i = base + start + r
-                                            dst.base[i] = acc[r] * vanishingInverse[i % ratio]
+                                            dst.base[kk * n + base + start + r] = acc[r] * vanishingInverse[k]
                                         }
                                     }
                                 }
+                            }
                             }
                         }
                     }
@@ -149,13 +155,50 @@ enum QuotientBuilder {
         }
         }
 
-        // Coefficients of Q (degree < q), split into chunks of n.
-        var result = [[Goldilocks]]()
-        let components = ExtensionColumns.split(quotient).map { try! Polynomial.interpolate(cosetEvaluations: $0, shift: shift) }
-        for k in 0..<chunks {
-            for c in 0..<3 { result.append(Array(components[c][k * n ..< (k + 1) * n])) }
+        // Coefficients of Q = Σ_k X^{kn}·A_k (deg A_k < n). On g_k·H, X^n is
+        // the constant t_k = g_k^n, so interpolating coset k gives
+        // d_k = Σ_i t_k^i·A_i; a Vandermonde solve in the t_k gives the A_i.
+        let t = cosets.map { vanishing[$0] + .one }
+        let inverse = try Self.invertVandermonde(t)
+        var result = [[Goldilocks]](repeating: [], count: 3 * chunks)
+        for c in 0..<3 {
+            let d = cosets.enumerated().map { kk, k in
+                try! Polynomial.interpolate(cosetEvaluations: (0..<n).map { Self.component(quotient[kk * n + $0], c) },
+                                            shift: points[k])
+            }
+            for i in 0..<chunks {
+                var chunk = [Goldilocks](repeating: .zero, count: n)
+                for kk in 0..<chunks {
+                    let f = inverse[i][kk]
+                    for m in 0..<n { chunk[m] = chunk[m] + f * d[kk][m] }
+                }
+                result[3 * i + c] = chunk
+            }
         }
         return result
+    }
+
+    static func component(_ e: GoldilocksExt3, _ c: Int) -> Goldilocks { c == 0 ? e.c0 : c == 1 ? e.c1 : e.c2 }
+
+    /// The inverse of the Vandermonde matrix V[k][i] = t_k^i (distinct t_k).
+    static func invertVandermonde(_ t: [Goldilocks]) throws(STARKError) -> [[Goldilocks]] {
+        let size = t.count
+        var m = t.map { x in (0..<size).map { x.power(UInt64($0)) } }
+        var inv = (0..<size).map { r in (0..<size).map { $0 == r ? Goldilocks.one : .zero } }
+        for col in 0..<size {
+            guard let pivot = (col..<size).first(where: { !m[$0][col].isZero }) else {
+                throw .invalidInput("quotient cosets are not distinct")
+            }
+            m.swapAt(col, pivot); inv.swapAt(col, pivot)
+            let scale = try! m[col][col].inverse()
+            for j in 0..<size { m[col][j] = m[col][j] * scale; inv[col][j] = inv[col][j] * scale }
+            for r in 0..<size where r != col && !m[r][col].isZero {
+                let f = m[r][col]
+                for j in 0..<size { m[r][j] = m[r][j] - f * m[col][j]; inv[r][j] = inv[r][j] - f * inv[col][j] }
+            }
+        }
+        // m·V = I was reduced from V: inv = V⁻¹ with V[k][i] = t_k^i, so A = inv·d.
+        return inv
     }
 
     /// Calls `body` with a stable pointer to the matrix's values (nil for no matrix).

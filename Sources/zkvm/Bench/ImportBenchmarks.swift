@@ -7,7 +7,8 @@ import VM
 
 /// The `import` group of `zkvm bench` (issue 5 figures): for each committed
 /// ONNX fixture, import + assemble + one execution, proving and verifying
-/// with the standard options, and the error against onnxruntime's committed
+/// with the standard options (zero knowledge) and transparently (the
+/// overhead of issue 6), and the error against onnxruntime's committed
 /// outputs on the fixture's 50 reference inputs.
 extension Bench {
     func importGroup(_ report: inout BenchReport) throws {
@@ -58,6 +59,22 @@ extension Bench {
             report.add("import.\(name).verify", f.verifySeconds * 1000, "ms", threads: 1)
             report.add("import.\(name).proof-size", Double(f.proofBytes) / 1024, "KiB", threads: threads,
                        note: String(format: "%.0f proven bits", f.provenBits))
+            // What zero knowledge costs (issue 6 targets): the same proof without it.
+            progress("prove \(name) (imported, transparent)")
+            let t = try ProverBenchmarks.measure(name: name, program: program, rawInputs: try machine.quantizeInputs(input),
+                                                 options: .transparent, threads: threads)
+            report.add("import.\(name).prove.transparent", t.proveSeconds, "s", threads: threads,
+                       note: "\(t.rows) rows, \(t.queries) queries, \(Int(t.provenBits)) proven bits; zero knowledge: \(f.rows) rows, \(f.queries) queries, \(Int(f.provenBits)) bits")
+            report.add("import.\(name).proof-size.transparent", Double(t.proofBytes) / 1024, "KiB", threads: threads)
+            let timeRatio = f.proveSeconds / t.proveSeconds, sizeRatio = Double(f.proofBytes) / Double(t.proofBytes)
+            report.add("import.\(name).zk-overhead.time", timeRatio, "×", threads: threads)
+            report.add("import.\(name).zk-overhead.size", sizeRatio, "×", threads: threads)
+            if !quick {
+                report.targets.append(TargetCheck(name: "zero-knowledge prover time \(name) (× transparent)", measured: timeRatio,
+                                                  target: "≤ 1.3", met: timeRatio <= 1.3))
+                report.targets.append(TargetCheck(name: "zero-knowledge proof size \(name) (× transparent)", measured: sizeRatio,
+                                                  target: "≤ 1.2", met: sizeRatio <= 1.2))
+            }
             if name == "lenet" && !quick {
                 report.targets.append(TargetCheck(name: "LeNet-5 import + exec (s)", measured: importSeconds, target: "≤ 1",
                                                   met: importSeconds <= 1))
