@@ -358,27 +358,30 @@ struct ProverSession {
 
     /// The quotient chunks to commit: as computed when transparent; with
     /// zero knowledge re-randomized chunks plus the FRI mask μ (Spec/zk.md
-    /// §2.2–2.3). Per base component, with s0, s1 random of degree < h,
-    ///   q0' = q0 + X^n·s0,  q1' = q1 − s0 + X^n·s1,  q2' = q2 − s1,
-    /// so Σ_k z^{kn}·q_k'(z) = Σ_k z^{kn}·q_k(z) while each chunk alone is
-    /// masked; then μ: three random polynomials of degree < n + h.
+    /// §2.2–2.3). Per base component, with s random of degree < h and
+    /// L = n + h,  q0' = q0 + X^L·s,  q1' = q1 − s,  so
+    /// q0'(z) + z^L·q1'(z) = Q(z) while each chunk alone is masked; both
+    /// have degree < n + 2h. Then μ: three random polynomials of degree < n + 2h.
     private func quotientSources(_ coefficients: [[Goldilocks]], table t: Int) -> [ColumnSource] {
-        guard let randomness else { return coefficients.map { .coefficients(low: $0, high: []) } }
-        let h = layout.maskDegree, n = 1 << logHeights[t]
-        precondition(layout.quotientChunks == 3 && coefficients.count == 9 && h <= n)
-        var sources = [ColumnSource](repeating: .coefficients(low: [], high: []), count: 9)
+        let n = 1 << logHeights[t]
+        func split(_ p: [Goldilocks]) -> ColumnSource {
+            p.count <= n ? .coefficients(low: p + [Goldilocks](repeating: .zero, count: n - p.count), high: [])
+                : .coefficients(low: Array(p[0..<n]), high: Array(p[n...]))
+        }
+        guard let randomness else { return coefficients.map(split) }
+        let h = layout.maskDegree
+        precondition(layout.quotientChunks == 2 && coefficients.count == 6 && 2 * h <= n)
+        var sources = [ColumnSource](repeating: .coefficients(low: [], high: []), count: 6)
         for c in 0..<3 {
-            let s0 = randomness.elements(.quotientMask, table: t, index: 2 * c, count: h)
-            let s1 = randomness.elements(.quotientMask, table: t, index: 2 * c + 1, count: h)
-            var q1 = coefficients[3 + c], q2 = coefficients[6 + c]
-            for i in 0..<h { q1[i] = q1[i] - s0[i]; q2[i] = q2[i] - s1[i] }
-            sources[c] = .coefficients(low: coefficients[c], high: s0)
-            sources[3 + c] = .coefficients(low: q1, high: s1)
-            sources[6 + c] = .coefficients(low: q2, high: [])
+            let s = randomness.elements(.quotientMask, table: t, index: c, count: h)
+            var q1 = coefficients[3 + c]
+            for i in 0..<h { q1[i] = q1[i] - s[i] }
+            sources[c] = split(coefficients[c] + s)   // q0 has exactly L = n + h coefficients
+            sources[3 + c] = split(q1)
         }
         for j in 0..<layout.maskColumns {
             sources.append(.coefficients(low: randomness.elements(.friMask, table: t, index: 2 * j, count: n),
-                                         high: randomness.elements(.friMask, table: t, index: 2 * j + 1, count: h)))
+                                         high: randomness.elements(.friMask, table: t, index: 2 * j + 1, count: layout.degreeExcess)))
         }
         return sources
     }

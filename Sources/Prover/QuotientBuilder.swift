@@ -15,7 +15,7 @@ enum QuotientBuilder {
                       main: CommittedMatrix?, auxiliary: CommittedMatrix?,
                       preprocessedLDE: [[Goldilocks]], challenges: [GoldilocksExt3], publicValues: [Goldilocks],
                       claimedSum: GoldilocksExt3, gamma: GoldilocksExt3, threads: Int) throws(STARKError) -> [[Goldilocks]] {
-        let chunks = layout.quotientChunks
+        let chunks = layout.quotientCosets
         let logQ = logHeight + layout.quotientLogRatio
         let q = 1 << logQ
         let n = 1 << logHeight
@@ -160,20 +160,29 @@ enum QuotientBuilder {
         // d_k = Σ_i t_k^i·A_i; a Vandermonde solve in the t_k gives the A_i.
         let t = cosets.map { vanishing[$0] + .one }
         let inverse = try Self.invertVandermonde(t)
-        var result = [[Goldilocks]](repeating: [], count: 3 * chunks)
+        // Then split at L (n, or n + h with masking): q_0 = Q mod X^L,
+        // q_1 = Q div X^L, each as its coefficients (lowest first).
+        let length = layout.quotientChunkLength(logHeight: logHeight)
+        var result = [[Goldilocks]](repeating: [], count: 3 * layout.quotientChunks)
         for c in 0..<3 {
             let d = cosets.enumerated().map { kk, k in
                 try! Polynomial.interpolate(cosetEvaluations: (0..<n).map { Self.component(quotient[kk * n + $0], c) },
                                             shift: points[k])
             }
+            var all = [Goldilocks](repeating: .zero, count: chunks * n)
             for i in 0..<chunks {
-                var chunk = [Goldilocks](repeating: .zero, count: n)
                 for kk in 0..<chunks {
                     let f = inverse[i][kk]
-                    for m in 0..<n { chunk[m] = chunk[m] + f * d[kk][m] }
+                    all.withUnsafeMutableBufferPointer { out in
+                        d[kk].withUnsafeBufferPointer { src in
+                            for m in 0..<n { out[i * n + m] = out[i * n + m] + f * src[m] }
+                        }
+                    }
                 }
-                result[3 * i + c] = chunk
             }
+            // Q has degree < 2n (+ 3h): q_1 has degree < n (+ 2h).
+            result[c] = Array(all[0..<length])
+            result[3 + c] = Array(all[length..<min(all.count, length + n + layout.degreeExcess)])
         }
         return result
     }

@@ -8,10 +8,11 @@ import AIR
 /// Zero knowledge changes four things per table of height n:
 /// * every committed column w becomes ŵ = w + Z_H·r with r random of degree
 ///   < h, so degrees rise to n + h − 1 (`maskDegree` = h);
-/// * the quotient has degree < 2n + 3h and is committed as three chunks
-///   (re-randomized, each of degree < n + h), evaluated on 4n points;
+/// * the quotient has degree < 2n + 3h: it is evaluated on 3n points (three
+///   cosets of H) and committed as two re-randomized chunks split at
+///   X^{n+h}, each of degree < n + 2h (`degreeExcess` = 2h);
 /// * the quotient round gains one random extension polynomial μ of degree
-///   < n + h (three base columns) added to the FRI input;
+///   < n + 2h (three base columns) added to the FRI input;
 /// * every committed row ends with `saltWidth` random elements (salted leaves).
 public struct CommitmentLayout: Sendable, Equatable {
     public let zeroKnowledge: Bool
@@ -31,23 +32,32 @@ public struct CommitmentLayout: Sendable, Equatable {
     }
 
     public var salt: Int { zeroKnowledge ? Self.saltWidth : 0 }
-    /// Quotient chunk polynomials per table (extension-valued).
-    public var quotientChunks: Int { zeroKnowledge ? Table.maxConstraintDegree : Table.maxConstraintDegree - 1 }
-    /// log2 of the quotient domain's size over n: 2n points, or 4n with masking (degree < 2n + 3h needs > 2n).
+    /// Quotient chunk polynomials per table (extension-valued): Q = q_0 + X^L·q_1.
+    public var quotientChunks: Int { Table.maxConstraintDegree - 1 }
+    /// L of a table of height 2^logHeight: n, or n + h with masking.
+    public func quotientChunkLength(logHeight: Int) -> Int { (1 << logHeight) + maskDegree }
+    /// Cosets of H on which the quotient is evaluated: as many as it has
+    /// coefficients / n (2, or 3 with masking: degree < 2n + 3h ≤ 3n).
+    public var quotientCosets: Int { zeroKnowledge ? Table.maxConstraintDegree : Table.maxConstraintDegree - 1 }
+    /// log2 of the domain holding those cosets, over n: 2n points, or 4n with masking.
     public var quotientLogRatio: Int { zeroKnowledge ? 2 : 1 }
+    /// E: every committed polynomial of a table of height n has degree
+    /// < n + E (the FRI degree bound there): 0, or 2h with masking (the
+    /// chunks; traces have degree < n + h, μ < n + 2h).
+    public var degreeExcess: Int { 2 * maskDegree }
     /// Base columns of the FRI mask μ per table (quotient round).
     public var maskColumns: Int { zeroKnowledge ? 3 : 0 }
 
     /// The smallest table height 2^k: masking must leave the code rate
-    /// near 1/blowup, so zero knowledge needs n ≥ 8h.
+    /// near 1/blowup, so zero knowledge needs n ≥ 4E = 8h (rate ≤ 1.25/blowup).
     public var minLogHeight: Int {
         guard zeroKnowledge else { return Proof.minLogHeight }
-        let bound = 8 * maskDegree
+        let bound = 4 * degreeExcess
         return max(Proof.minLogHeight, (bound - 1).bitWidth - (bound - 1).leadingZeroBitCount)
     }
 
-    /// Degree bound of every committed polynomial of a table of height 2^logHeight: n + h.
-    public func degreeBound(logHeight: Int) -> Int { (1 << logHeight) + maskDegree }
+    /// Degree bound of every committed polynomial of a table of height 2^logHeight: n + E.
+    public func degreeBound(logHeight: Int) -> Int { (1 << logHeight) + degreeExcess }
 
     /// Row widths per round (0: the table has no columns in that round).
     public func committedRowWidth(_ table: Table) -> Int {

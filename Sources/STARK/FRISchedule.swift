@@ -27,7 +27,7 @@ public struct FRISchedule: Sendable, Equatable {
     public let layerLogSizes: [Int]
     /// Coefficients of the final polynomial: the degree bound D left at the
     /// final level. F_l has degree < D_l with D = n + h where a table of
-    /// height n enters (h = `CommitmentLayout.maskDegree`, 0 when
+    /// height n enters (E = `CommitmentLayout.degreeExcess`, 0 when
     /// transparent), ⌈D/2⌉ after each binary fold; transparent proofs send
     /// exactly 2^logFinalPolynomialLength.
     public let finalLength: Int
@@ -54,7 +54,7 @@ public struct FRISchedule: Sendable, Equatable {
         self.finalLogSize = final
         self.stepArities = arities
         self.layerLogSizes = sizes
-        let mask = CommitmentLayout(options: options).maskDegree
+        let mask = CommitmentLayout(options: options).degreeExcess
         var bound = 0
         for level in stride(from: top, through: final, by: -1) {
             if level < top { bound = (bound + 1) / 2 }

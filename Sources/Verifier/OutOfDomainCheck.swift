@@ -2,8 +2,8 @@ import AIR
 import Field
 import STARK
 
-/// The DEEP-ALI check of one table at z: Σ_j γ^j·C_j(z) = Z_H(z)·Σ_k z^{kn}·q_k(z)
-/// (k < 2, or k < 3 for masked columns of degree < n + h: Spec/zk.md §2.2),
+/// The DEEP-ALI check of one table at z: Σ_j γ^j·C_j(z) = Z_H(z)·Σ_k z^{kL}·q_k(z)
+/// (k < 2; L = n, or n + h for masked columns: Spec/zk.md §2.2),
 /// with preprocessed values computed here from the program's columns.
 enum OutOfDomainCheck {
     /// Lagrange weights at z per table height (z·ω reuses them rotated), shared by the tables of one proof.
@@ -49,11 +49,12 @@ enum OutOfDomainCheck {
         var power = GoldilocksExt3.one
         for v in values { combined = combined + power * v; power = power * gamma }
         var quotient = GoldilocksExt3.zero
-        let zn = z.squared(times: h)
-        var zkn = GoldilocksExt3.one
+        // Q(z) = Σ_k z^{kL}·q_k(z), L = n (+ h with masking).
+        let zL = z.power(UInt64(layout.quotientChunkLength(logHeight: h)))
+        var zkL = GoldilocksExt3.one
         for k in 0..<layout.quotientChunks {
-            quotient = quotient + zkn * aux(o.quotientAtZ, k)
-            zkn = zkn * zn
+            quotient = quotient + zkL * aux(o.quotientAtZ, k)
+            zkL = zkL * zL
         }
         guard combined == quotient * selectors.vanishing else {
             throw .rejected(check: "table \(table.name): constraints do not hold at the out-of-domain point")

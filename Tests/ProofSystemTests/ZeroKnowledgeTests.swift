@@ -77,8 +77,9 @@ import Verifier
             cases.append((name, p))
         }
         tampered("salt of an opened main row") { $0.main!.rows[0][0][values.mainWidth] += .one }
-        tampered("FRI mask of an opened quotient row") { $0.quotient.rows[0][0][9] += .one }
-        tampered("third quotient chunk at z") { $0.tables[0].openings.quotientAtZ[6] += GoldilocksExt3(.one) }
+        tampered("FRI mask of an opened quotient row") { $0.quotient.rows[0][0][6] += .one }
+        tampered("salt of an opened quotient row") { $0.quotient.rows[0][0][9] += .one }
+        tampered("second quotient chunk at z") { $0.tables[0].openings.quotientAtZ[3] += GoldilocksExt3(.one) }
         tampered("blinding column at z") { $0.tables[0].openings.mainAtZ[values.mainWidth - 1] += GoldilocksExt3(.one) }
         tampered("a blinded claimed sum") { $0.tables[2].claimedSum! += GoldilocksExt3(.one) }
         tampered("final polynomial one short") { $0.finalPolynomial.removeLast() }
