@@ -39,7 +39,7 @@ public struct AIRDefinition: Sendable {
     }
 
     /// The AIR of zero-knowledge proofs: every table with interactions
-    /// gains three blinding columns (`Table.blinded`) and the name a
+    /// gains a blinding column (`Table.blinded`) and the name a
     /// "/zk" suffix, so transparent and zero-knowledge proofs never share
     /// a transcript.
     public func blinded() throws(AIRError) -> AIRDefinition {

@@ -26,7 +26,7 @@ public struct FRISchedule: Sendable, Equatable {
     /// Level of each committed layer, then the final level.
     public let layerLogSizes: [Int]
     /// Coefficients of the final polynomial: the degree bound D left at the
-    /// final level. F_l has degree < D_l with D = n + h where a table of
+    /// final level. F_l has degree < D_l with D = n + E where a table of
     /// height n enters (E = `CommitmentLayout.degreeExcess`, 0 when
     /// transparent), ⌈D/2⌉ after each binary fold; transparent proofs send
     /// exactly 2^logFinalPolynomialLength.

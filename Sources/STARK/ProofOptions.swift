@@ -30,13 +30,15 @@ public struct ProofOptions: Sendable, Hashable, CustomStringConvertible {
         self.zeroKnowledge = zeroKnowledge
     }
 
-    /// The defaults: zero knowledge, blowup 8, arity 8, 16 grinding bits,
-    /// and the fewest queries that give ≥ 103 proven bits at every table
-    /// height 2^11…2^26 (zero-knowledge tables have ≥ 8h rows, h = 6 + 2·62), so that
-    /// proofs with up to 8 distinct table heights keep ≥ 100 after the union
-    /// bound (see `SecurityLevel` and Spec/security.md §5).
-    public static let standard = ProofOptions(logBlowup: 3, queries: 62, logFoldingArity: 3,
-                                              grindingBits: 16, logFinalPolynomialLength: 3, zeroKnowledge: true)
+    /// The defaults: zero knowledge, blowup 8, arity 8, 16 grinding bits, a
+    /// final polynomial of ≥ 128 coefficients (so rounding the masked degree
+    /// bound n + E up through the folds costs < 1% of the rate), and the
+    /// fewest queries that give ≥ 103 proven bits at every table height
+    /// 2^11…2^26 (zero-knowledge tables have ≥ 8h rows) and ≥ 100 for six
+    /// distinct heights from 2^11 after the union bound (see `SecurityLevel`
+    /// and Spec/security.md §5, Spec/zk.md §3).
+    public static let standard = ProofOptions(logBlowup: 3, queries: 65, logFoldingArity: 3,
+                                              grindingBits: 16, logFinalPolynomialLength: 7, zeroKnowledge: true)
 
     /// Transparent (no zero knowledge: for public statements and for
     /// measuring what zero knowledge costs): the same rule over heights

@@ -95,12 +95,17 @@ public struct SecurityLevel: Sendable, CustomStringConvertible {
         let layout = CommitmentLayout(options: options)
         let committed = air.tables.map(layout.batchedPolynomials).reduce(0, +)
         let interactions = air.tables.map(\.interactions.count).reduce(0, +)
+        // The degree FRI actually tests at level l is finalLength·2^{l − lf}
+        // (each fold of an odd bound D only shows degree < D + 1), the same
+        // rate finalLength/2^lf at every level: exactly 1/blowup for
+        // transparent proofs, a little more with masking, where committed
+        // polynomials have degree < n + E (Spec/zk.md §3).
+        let schedule = try? FRISchedule(tableLevels: Set(logHeights.map { $0 + options.logBlowup }), options: options)
+        let testedRate = schedule.map { Double($0.finalLength) / Double(1 << $0.finalLogSize) } ?? 0
         var weakest: SecurityLevel?
         var levels = [SecurityLevel]()
         for h in distinct.isEmpty ? [0] : distinct {
-            // Masked polynomials have degree < n + h on a domain of blowup·n
-            // points: the code's rate is (n + h)/(blowup·n) (Spec/zk.md §3).
-            let rate = Double(layout.degreeBound(logHeight: h)) / Double(options.blowup << h)
+            let rate = max(testedRate, Double(layout.degreeBound(logHeight: h)) / Double(options.blowup << h))
             var p = Parameters(traceLength: Double(1 << h), blowup: 1 / rate, queries: Double(options.queries),
                                grindingBits: Double(options.grindingBits), foldingFactor: 2,
                                foldingRounds: maxLogHeight - options.logFinalPolynomialLength,

@@ -80,10 +80,19 @@ import Testing
         for options in [ProofOptions.transparent, .standard] {
             var fewer = options
             fewer.queries -= 1
-            #expect((CommitmentLayout(options: fewer).minLogHeight...Proof.maxLogHeight).contains {
+            let minimum = CommitmentLayout(options: fewer).minLogHeight
+            let single = (minimum...Proof.maxLogHeight).contains {
                 SecurityLevel(options: fewer, air: air, maxLogHeight: $0).provenBits < 103
-            }, "\(options)")
+            }
+            let mixed = SecurityLevel(options: fewer, air: air, logHeights: [minimum, 12, 16, 20, 24, 26]).provenBits < 100
+            #expect(single || mixed, "\(options)")
         }
+        // The rate FRI tests, finalLength/2^lf, is at least (n + E)/(8n) and
+        // exactly 1/8 when transparent.
+        let schedule = try FRISchedule(tableLevels: [14, 19], options: .standard)
+        let e = CommitmentLayout(options: .standard).degreeExcess
+        #expect(schedule.finalLength == ((1 << 11) + e + (1 << 4) - 1) >> 4)
+        #expect(try FRISchedule(tableLevels: [6, 19], options: .transparent).finalLength == 8)
     }
 
     /// Segments: the union bound costs ⌈log2 S⌉ bits, and in the list-

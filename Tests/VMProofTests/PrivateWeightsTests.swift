@@ -118,6 +118,31 @@ import VMVerifier
         }
     }
 
+    /// Every truncation and a bit flip in every byte of a key: an error
+    /// naming a byte offset, or a key that differs — never a trap.
+    @Test func corruptKeysAreErrors() throws {
+        let program = try Examples.assemble(Self.source())
+        let commitment = try #require(try VMProver.commitment(program: program, options: Self.options, seed: Self.seed))
+        let key = try VerificationKey(program: program, commitment: ModelCommitment(
+            programDigest: program.digest, commitment: commitment, options: Self.options))
+        let bytes = key.encoded()
+        for cut in 0..<bytes.count {
+            #expect(throws: (any Error).self) { _ = try VerificationKey.decode(Array(bytes[0..<cut])) }
+        }
+        var accepted = 0
+        for i in bytes.indices {
+            var flipped = bytes
+            flipped[i] ^= 1 << UInt8(i % 8)
+            if let decoded = try? VerificationKey.decode(flipped) {
+                accepted += 1
+                #expect(decoded != key, "a flipped byte \(i) decoded to the same key")
+            }
+        }
+        // Flips inside digests, names and values can give another valid key; most are refused.
+        #expect(accepted < bytes.count / 2)
+        #expect(throws: (any Error).self) { _ = try ModelCommitment.decode(Array("ZKMC".utf8) + [9, 0]) }
+    }
+
     @Test func onlyWeightsCanBeCommitted() throws {
         #expect(throws: (any Error).self) { _ = try Examples.assemble(".input x [1] scale=0 committed\n    halt") }
         let program = try Examples.assemble(Self.source())

@@ -194,15 +194,10 @@ struct Prove: ParsableCommand {
         guard let seedFile else {
             throw CLIError("distributed zero-knowledge proving needs --seed-file (the same file in both phases), or --no-zk")
         }
-        if let data = FileManager.default.contents(atPath: seedFile) {
-            guard data.count == 32 else { throw CLIError("\(seedFile): a seed file holds exactly 32 bytes, found \(data.count)") }
-            return [UInt8](data)
+        guard create || FileManager.default.fileExists(atPath: seedFile) else {
+            throw CLIError("cannot read the seed file '\(seedFile)' (phase 1, --commit-only, creates it)")
         }
-        guard create else { throw CLIError("cannot read the seed file '\(seedFile)' (phase 1, --commit-only, creates it)") }
-        let seed = SecureRandom.seed()
-        try ProgramLoading.writeAtomically(seed, to: seedFile)
-        _ = try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: seedFile)
-        return seed
+        return try ModelPaths.loadSecret(seedFile, create: create)
     }
 
     static func seconds(_ d: Duration) -> Double {
