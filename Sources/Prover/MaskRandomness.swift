@@ -17,6 +17,15 @@ struct MaskRandomness: Sendable {
 
     init(seed: [UInt8] = SecureRandom.seed()) { self.seed = seed }
 
+    /// SHA-256("zkvm/masks/v1" ‖ seed ‖ statement): one proof's key.
+    static func key(seed: [UInt8], statement: [UInt8]) -> [UInt8] {
+        var context = SHA256.Context()
+        context.update(Array("zkvm/masks/v1".utf8))
+        context.update(seed)
+        context.update(statement)
+        return context.finalized().bytes
+    }
+
     /// `count` uniform field elements (64-bit words ≥ p are rejected and redrawn).
     func elements(_ purpose: Purpose, table: Int, index: Int, count: Int) -> [Goldilocks] {
         [Goldilocks](unsafeUninitializedCapacity: count) { out, initialized in

@@ -40,7 +40,12 @@ struct ProverSession {
     init(_ input: ProverInput, options: ProofOptions, threads: Int, seed: [UInt8]? = nil) throws(STARKError) {
         try options.validate()
         let layout = CommitmentLayout(options: options)
-        let randomness = options.zeroKnowledge ? MaskRandomness(seed: seed ?? SecureRandom.seed()) : nil
+        // The masks' key: the seed bound to this proof's statement (segment
+        // index and count included), so a seed given twice — distributed
+        // proving reuses it between the phases of one segment — never masks
+        // two segments or two statements alike (review finding).
+        let randomness = options.zeroKnowledge
+            ? MaskRandomness(seed: MaskRandomness.key(seed: seed ?? SecureRandom.seed(), statement: input.statement)) : nil
         var input = input
         if let randomness {
             do { input.air = try input.air.blinded() } catch { throw .invalidInput("\(error)") }

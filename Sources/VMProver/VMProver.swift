@@ -140,13 +140,14 @@ public enum VMProver {
     /// options and segment size, so all agree on the split and the options.
     public static func commitSegment(_ index: Int, program: Program, rawInputs: [[Int64]], options: ProofOptions = .standard,
                                      maxSteps: Int = 1 << 26, segmentRows: Int = WitnessBuilder.defaultSegmentRows,
-                                     minimumProvenBits: Double? = 100, seed: [UInt8]? = nil,
+                                     minimumProvenBits: Double? = 100, seed: [UInt8]? = nil, commitmentSeed: [UInt8]? = nil,
                                      threads: Int = Parallel.defaultThreads) throws -> SegmentBinding {
-        let run = try prepare(program: program, rawInputs: rawInputs, options: options, maxSteps: maxSteps,
+        var run = try prepare(program: program, rawInputs: rawInputs, options: options, maxSteps: maxSteps,
                               segmentRows: segmentRows, minimumProvenBits: minimumProvenBits)
         guard (0..<run.inputs.count).contains(index) else {
             throw VMArithmetizationError.unsupported("segment \(index) of \(run.inputs.count)")
         }
+        run.inputs[index].commitmentSeed = commitmentSeed
         let binding = try Prover.segmentBinding(run.inputs[index], options: run.options, seed: seed, threads: threads)
         return SegmentBinding(index: index, count: run.inputs.count, binding: binding)
     }
@@ -156,14 +157,16 @@ public enum VMProver {
     public static func proveSegment(_ index: Int, bindings: [SegmentBinding], program: Program, rawInputs: [[Int64]],
                                     options: ProofOptions = .standard, maxSteps: Int = 1 << 26,
                                     segmentRows: Int = WitnessBuilder.defaultSegmentRows, minimumProvenBits: Double? = 100,
-                                    seed: [UInt8]? = nil, threads: Int = Parallel.defaultThreads) throws -> VMSegmentProof {
-        let run = try prepare(program: program, rawInputs: rawInputs, options: options, maxSteps: maxSteps,
+                                    seed: [UInt8]? = nil, commitmentSeed: [UInt8]? = nil,
+                                    threads: Int = Parallel.defaultThreads) throws -> VMSegmentProof {
+        var run = try prepare(program: program, rawInputs: rawInputs, options: options, maxSteps: maxSteps,
                               segmentRows: segmentRows, minimumProvenBits: minimumProvenBits)
         let count = run.inputs.count
         guard (0..<count).contains(index) else { throw VMArithmetizationError.unsupported("segment \(index) of \(count)") }
         guard bindings.count == count, bindings.enumerated().allSatisfy({ $1.index == $0 && $1.count == count }) else {
             throw VMArithmetizationError.unsupported("expected the bindings of all \(count) segments, in order")
         }
+        run.inputs[index].commitmentSeed = commitmentSeed
         let proof = try Prover.proveSegment(run.inputs[index], index: index, bindings: bindings.map(\.binding),
                                             options: run.options, seed: seed, threads: threads)
         return VMSegmentProof(statement: run.witness.statement, index: index, count: count,

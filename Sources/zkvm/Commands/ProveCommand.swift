@@ -44,8 +44,8 @@ struct Prove: ParsableCommand {
     var noZeroKnowledge = false
     @Option(help: "With committed weights: the commitment's secret seed (default: PROG.commitment-secret, from `zkvm commit`).")
     var commitmentSecret: String?
-    @Option(help: ArgumentHelp("With --segment and zero knowledge: this machine's secret mask seed (32 bytes).",
-                               discussion: "--commit-only creates the file if it does not exist; --bindings reads it again. Keep it private."))
+    @Option(help: ArgumentHelp("With --segment and zero knowledge: this segment proof's secret mask seed (32 bytes).",
+                               discussion: "--commit-only creates it (a new file for every segment proof); --bindings reads it again. Keep it private, delete it after."))
     var seedFile: String?
 
     func validate() throws {
@@ -70,7 +70,7 @@ struct Prove: ParsableCommand {
         try reportingErrors {
             let p = try ProgramLoading.load(program)
             let inputs = try input.map(ProgramLoading.readInputs) ?? []
-            var options = ProofOptions.standard.with(zeroKnowledge: !noZeroKnowledge)
+            var options = noZeroKnowledge ? ProofOptions.transparent : .standard
             if let queries { options.queries = queries }
             if let logBlowup { options.logBlowup = logBlowup }
             if let grinding { options.grindingBits = grinding }
@@ -78,10 +78,6 @@ struct Prove: ParsableCommand {
             do { try options.validate() } catch { throw CLIError("\(error)") }
             let raw: [[Int64]]
             do { raw = try Machine(program: p).quantizeInputs(inputs) } catch { throw CLIError("\(program): \(error)") }
-            if let segment {
-                try proveOneSegment(segment, program: p, raw: raw, options: options)
-                return
-            }
             // Committed weights: the proof must carry the published commitment, made with the same secret.
             let hasCommitted = p.tensors.contains { $0.visibility == .committed }
             var commitmentSeed: [UInt8]? = nil
@@ -92,6 +88,10 @@ struct Prove: ParsableCommand {
                     throw CLIError("\(program): committed weights: run `zkvm commit \(program)` first (no secret at '\(path)')")
                 }
                 commitmentSeed = try ModelPaths.loadSecret(path, create: false)
+            }
+            if let segment {
+                try proveOneSegment(segment, program: p, raw: raw, options: options, commitmentSeed: commitmentSeed)
+                return
             }
             progress("executing and proving \(program) (\(options))")
             let start = ContinuousClock.now
@@ -155,7 +155,8 @@ struct Prove: ParsableCommand {
 
     /// Distributed proving (Spec/proof-system.md §4): phase 1 writes the
     /// segment's binding, phase 2 (given all bindings) its proof.
-    func proveOneSegment(_ index: Int, program p: Program, raw: [[Int64]], options: ProofOptions) throws {
+    func proveOneSegment(_ index: Int, program p: Program, raw: [[Int64]], options: ProofOptions,
+                         commitmentSeed: [UInt8]?) throws {
         let minimum: Double? = queries == nil ? 100 : nil
         let seed = try options.zeroKnowledge ? loadSeed(create: commitOnly) : nil
         do {
@@ -163,7 +164,7 @@ struct Prove: ParsableCommand {
                 progress("segment \(index): committing the main trace")
                 let binding = try VMProver.commitSegment(index, program: p, rawInputs: raw, options: options, maxSteps: maxSteps,
                                                          segmentRows: segmentRows, minimumProvenBits: minimum, seed: seed,
-                                                         threads: threads)
+                                                         commitmentSeed: commitmentSeed, threads: threads)
                 try ProgramLoading.writeAtomically(binding.encoded(), to: output)
                 print("segment \(index) of \(binding.count): binding \(binding.binding.description) → \(output)")
             } else {
@@ -176,7 +177,7 @@ struct Prove: ParsableCommand {
                 progress("segment \(index): proving with \(all.count) bindings")
                 let part = try VMProver.proveSegment(index, bindings: all, program: p, rawInputs: raw, options: options,
                                                      maxSteps: maxSteps, segmentRows: segmentRows, minimumProvenBits: minimum,
-                                                     seed: seed, threads: threads)
+                                                     seed: seed, commitmentSeed: commitmentSeed, threads: threads)
                 let bytes = part.encoded()
                 try ProgramLoading.writeAtomically(bytes, to: output)
                 print("segment \(index) of \(part.count): proof \(bytes.count) bytes → \(output)")
@@ -194,7 +195,12 @@ struct Prove: ParsableCommand {
         guard let seedFile else {
             throw CLIError("distributed zero-knowledge proving needs --seed-file (the same file in both phases), or --no-zk")
         }
-        guard create || FileManager.default.fileExists(atPath: seedFile) else {
+        if create {
+            // A fresh seed per segment proof: reusing one would reuse its masks.
+            guard !FileManager.default.fileExists(atPath: seedFile) else {
+                throw CLIError("the seed file '\(seedFile)' exists: phase 1 creates a fresh one for each segment proof")
+            }
+        } else if !FileManager.default.fileExists(atPath: seedFile) {
             throw CLIError("cannot read the seed file '\(seedFile)' (phase 1, --commit-only, creates it)")
         }
         return try ModelPaths.loadSecret(seedFile, create: create)
