@@ -47,8 +47,11 @@ struct Commit: ParsableCommand {
             encoding (Spec/zk.md §4). Every zero-knowledge proof of the program made with the same \
             secret carries it, and `zkvm verify` checks that it does. The secret (32 random bytes, \
             PROG.commitment-secret unless --secret) is created on first use and reused after; keep it \
-            private, next to the weights: without it no proof matches the commitment, with it and the \
-            commitment the weights are still hidden. With --json: {"program_digest", "commitment", "file"}.
+            private, next to the weights: without it no proof matches the commitment. The weights are \
+            hidden from the verifier of one proof; every further proof of the same commitment reveals \
+            about (6 + queries) linear combinations of them (Spec/zk.md §4–5): publish one proof per \
+            commitment (a new --secret and -o for the next), or keep the weights private. \
+            With --json: {"program_digest", "commitment", "file"}.
             """)
 
     @Argument(help: "A .zkasm or .zkbin program with committed weights.") var program: String
