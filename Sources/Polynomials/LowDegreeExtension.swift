@@ -25,11 +25,16 @@ public enum LowDegreeExtension {
     /// Extends one column; see the type documentation for the output order.
     /// - Precondition: `evaluations.count` is a power of two, 0 ≤ logBlowup ≤ 4,
     ///   shift ≠ 0.
+    /// - Parameter chunkCount: compute only the first chunks (cosets) of the
+    ///   output, 1…2^logBlowup (all by default); the result then has
+    ///   chunkCount·n values, a prefix of the full extension.
     public static func extend(_ evaluations: [Goldilocks], logBlowup: Int,
-                              shift: Goldilocks = defaultShift,
+                              shift: Goldilocks = defaultShift, chunkCount: Int? = nil,
                               threads: Int = Parallel.defaultThreads) -> [Goldilocks] {
         let n = evaluations.count
         checkArguments(count: n, logBlowup: logBlowup, shift: shift)
+        let chunks = chunkCount ?? 1 << logBlowup
+        precondition(chunks >= 1 && chunks <= 1 << logBlowup, "chunk count must be 1…blowup")
         // Coefficients × n, natural order.
         var coefficients = evaluations
         coefficients.withUnsafeMutableBufferPointer { b in
@@ -37,7 +42,7 @@ public enum LowDegreeExtension {
             NTT.inverseFromBitReversedUnscaled(b.baseAddress!, count: n, threads: threads)
         }
         return extendScaled(coefficients, by: NTT.inverseOfPowerOfTwo(n.trailingZeroBitCount),
-                            logBlowup: logBlowup, shift: shift, threads: threads)
+                            logBlowup: logBlowup, shift: shift, threads: threads, chunkCount: chunks)
     }
 
     /// Extends a polynomial given by its n coefficients (lowest first, n a
@@ -83,14 +88,15 @@ public enum LowDegreeExtension {
 
     /// The shared second half: coefficients·`factor` evaluated on the 2^b cosets.
     static func extendScaled(_ coefficients: [Goldilocks], by invN: Goldilocks, logBlowup: Int,
-                             shift: Goldilocks, threads: Int) -> [Goldilocks] {
-        let bigN = coefficients.count << logBlowup
-        return [Goldilocks](unsafeUninitializedCapacity: bigN) { out, initialized in
+                             shift: Goldilocks, threads: Int, chunkCount: Int? = nil) -> [Goldilocks] {
+        let chunks = chunkCount ?? 1 << logBlowup
+        let size = coefficients.count * chunks
+        return [Goldilocks](unsafeUninitializedCapacity: size) { out, initialized in
             coefficients.withUnsafeBufferPointer { src in
                 extendScaled(src.baseAddress!, count: src.count, by: invN, into: out.baseAddress!,
-                             logBlowup: logBlowup, shift: shift, threads: threads)
+                             logBlowup: logBlowup, shift: shift, threads: threads, chunkCount: chunks)
             }
-            initialized = bigN
+            initialized = size
         }
     }
 
@@ -134,10 +140,10 @@ public enum LowDegreeExtension {
     /// size-n NTT per chunk as without a high part.
     static func extendScaled(_ source: UnsafePointer<Goldilocks>, count n: Int, by invN: Goldilocks,
                              into out: UnsafeMutablePointer<Goldilocks>, logBlowup: Int, shift: Goldilocks, threads: Int,
-                             high: UnsafePointer<Goldilocks>? = nil, highCount: Int = 0) {
+                             high: UnsafePointer<Goldilocks>? = nil, highCount: Int = 0, chunkCount: Int? = nil) {
         let logN = n.trailingZeroBitCount + logBlowup
         precondition(logN <= Goldilocks.twoAdicity, "extended domain exceeds 2^32")
-        let chunks = 1 << logBlowup
+        let chunks = chunkCount ?? 1 << logBlowup
         let omegaBig = Goldilocks.rootOfUnity(logOrder: logN)
         let outer = min(chunks, max(1, threads))
         let inner = max(1, threads / outer)

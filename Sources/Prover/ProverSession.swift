@@ -274,7 +274,9 @@ struct ProverSession {
             // blowup q/n gives exactly those (polynomials.md §LDE: chunk c is
             // the coset s·ω_N^{reverse(c)}·H, the same for every larger N).
             let prepLDE = input.preprocessed[t].map {
-                LowDegreeExtension.extend($0, logBlowup: layout.quotientLogRatio, threads: threads)
+                // Only the cosets the quotient is evaluated on (3 of 4 with masking).
+                LowDegreeExtension.extend($0, logBlowup: layout.quotientLogRatio, chunkCount: layout.quotientCosets,
+                                          threads: threads)
             }
             let coefficients = try QuotientBuilder.build(
                 table: table, layout: layout, logHeight: logHeights[t], committed: trace.committed[t], main: main[t],
