@@ -143,3 +143,25 @@ public struct SharedLogUpChallenges: Sendable {
     /// [α, β, …, β^w].
     public var challenges: [GoldilocksExt3]
 }
+
+extension ProtocolTranscript {
+    /// The out-of-domain point z of a single (unsegmented) proof, from public
+    /// data only: the transcript replayed through the statement, the
+    /// committed and main roots, the LogUp challenges, the auxiliary round, γ
+    /// and the quotient round — what any verifier knows of z. For tests and
+    /// audits of what a proof reveals (Spec/zk.md §1); `air` is the AIR the
+    /// proof was made for (blinded for zero-knowledge proofs).
+    public static func outOfDomainPoint(of proof: Proof, air: AIRDefinition, statement: [UInt8],
+                                        publicValues: [Goldilocks]) -> GoldilocksExt3 {
+        var t = ProtocolTranscript(air: air, options: proof.options, statement: statement, publicValues: publicValues,
+                                   logHeights: proof.tables.map(\.logHeight))
+        t.absorbCommittedRoot(proof.committed?.root)
+        t.absorbMainRoots([proof.main?.root])
+        _ = t.segmentBinding()
+        _ = t.logUpChallenges(air: air, shared: nil)
+        t.absorbAuxiliary(root: proof.auxiliary?.root, claimedSums: proof.tables.map(\.claimedSum))
+        _ = t.constraintChallenge()
+        t.absorbQuotientRoots([proof.quotient.root])
+        return t.outOfDomainPoint()
+    }
+}

@@ -129,16 +129,8 @@ import Verifier
     /// the witness exactly; with masking it must hold for neither witness.
     static func matches(_ proof: Proof, candidate: ToyAIRs.LookupWitness, options: ProofOptions) throws -> Bool {
         let air = options.zeroKnowledge ? try ToyAIRs.lookups().blinded() : try ToyAIRs.lookups()
-        var transcript = ProtocolTranscript(air: air, options: proof.options, statement: [1, 2, 3],
-                                            publicValues: candidate.publicValues, logHeights: proof.tables.map(\.logHeight))
-        transcript.absorbCommittedRoot(proof.committed?.root)
-        transcript.absorbMainRoots([proof.main?.root])
-        _ = transcript.segmentBinding()
-        _ = transcript.logUpChallenges(air: air, shared: nil)
-        transcript.absorbAuxiliary(root: proof.auxiliary?.root, claimedSums: proof.tables.map(\.claimedSum))
-        _ = transcript.constraintChallenge()
-        transcript.absorbQuotientRoots([proof.quotient.root])
-        let z = transcript.outOfDomainPoint()
+        let z = ProtocolTranscript.outOfDomainPoint(of: proof, air: air, statement: [1, 2, 3],
+                                                    publicValues: candidate.publicValues)
         let weights = try DomainEvaluation.BarycentricWeights(at: z, logHeight: proof.tables[0].logHeight)
         let (atZ, _) = DomainEvaluation.dots(weights, columns: candidate.main[0])
         return Array(proof.tables[0].openings.mainAtZ.prefix(3)) == atZ

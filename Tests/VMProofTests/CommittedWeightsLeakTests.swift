@@ -33,18 +33,9 @@ import VMVerifier
             let segment = file.segments[0]
             let proof = try Proof.decode(segment.proof)
             let air = try VMAir(program: program, minLogHeight: CommitmentLayout(options: proof.options).minLogHeight).air.blinded()
-            var t = ProtocolTranscript(air: air, options: proof.options,
-                                       statement: VMProofFile.segmentStatement(file.statement, index: 0, count: 1),
-                                       publicValues: segment.boundary.publicValues(isLast: true),
-                                       logHeights: proof.tables.map(\.logHeight))
-            t.absorbCommittedRoot(proof.committed?.root)
-            t.absorbMainRoots([proof.main?.root])
-            _ = t.segmentBinding()
-            _ = t.logUpChallenges(air: air, shared: nil)
-            t.absorbAuxiliary(root: proof.auxiliary?.root, claimedSums: proof.tables.map(\.claimedSum))
-            _ = t.constraintChallenge()
-            t.absorbQuotientRoots([proof.quotient.root])
-            let z = t.outOfDomainPoint()
+            let z = ProtocolTranscript.outOfDomainPoint(
+                of: proof, air: air, statement: VMProofFile.segmentStatement(file.statement, index: 0, count: 1),
+                publicValues: segment.boundary.publicValues(isLast: true))
             let logN = proof.tables[memory].logHeight
             let zNext = z * Goldilocks.rootOfUnity(logOrder: logN)
             let zh = z.power(UInt64(1 << logN)) - .one

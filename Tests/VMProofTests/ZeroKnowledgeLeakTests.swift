@@ -59,18 +59,9 @@ import VMVerifier
         let layout = CommitmentLayout(options: proof.options)
         let vmAir = try VMAir(program: program, minLogHeight: layout.minLogHeight)
         let air = proof.options.zeroKnowledge ? try vmAir.air.blinded() : vmAir.air
-        var transcript = ProtocolTranscript(air: air, options: proof.options,
-                                            statement: VMProofFile.segmentStatement(file.statement, index: 0, count: 1),
-                                            publicValues: segment.boundary.publicValues(isLast: true),
-                                            logHeights: proof.tables.map(\.logHeight))
-        transcript.absorbCommittedRoot(proof.committed?.root)
-        transcript.absorbMainRoots([proof.main?.root])
-        _ = transcript.segmentBinding()
-        _ = transcript.logUpChallenges(air: air, shared: nil)
-        transcript.absorbAuxiliary(root: proof.auxiliary?.root, claimedSums: proof.tables.map(\.claimedSum))
-        _ = transcript.constraintChallenge()
-        transcript.absorbQuotientRoots([proof.quotient.root])
-        let z = transcript.outOfDomainPoint()
+        let z = ProtocolTranscript.outOfDomainPoint(
+            of: proof, air: air, statement: VMProofFile.segmentStatement(file.statement, index: 0, count: 1),
+            publicValues: segment.boundary.publicValues(isLast: true))
 
         // The memory table's private-value column is zero except at the
         // private cells, whose addresses the program gives: its value at z is
