@@ -61,16 +61,6 @@ struct CommittedMatrix {
         static let blockRows = 1 << 12
     }
 
-    /// Extends columns given by their values on the trace domain (unmasked, unsalted).
-    init(evaluations columns: [[Goldilocks]], logBlowup: Int, threads: Int) {
-        self.init(columns.map { .evaluations($0, mask: []) }, salt: nil, logBlowup: logBlowup, threads: threads)
-    }
-
-    /// Extends columns given by their coefficients (unsalted).
-    init(coefficients columns: [[Goldilocks]], logBlowup: Int, threads: Int) {
-        self.init(columns.map { .coefficients(low: $0, high: []) }, salt: nil, logBlowup: logBlowup, threads: threads)
-    }
-
     /// Extends `columns` and appends `salt.width` salt elements to every row (none without a salt).
     init(_ columns: [ColumnSource], salt: Salt?, logBlowup: Int, threads: Int) {
         matrix = Self.extend(columns, salt: salt, logBlowup: logBlowup, threads: threads)

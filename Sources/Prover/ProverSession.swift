@@ -130,28 +130,33 @@ struct ProverSession {
         }
     }
 
-    /// The mask r (h coefficients) of committed column `column` of table
-    /// `table` in a round (empty when transparent).
-    private func mask(_ purpose: MaskRandomness.Purpose, table: Int, column: Int) -> [Goldilocks] {
+    /// The mask r (h coefficients) of main-type column `column` of table
+    /// `table` under `purpose` (empty when transparent).
+    static func mask(_ randomness: MaskRandomness?, _ purpose: MaskRandomness.Purpose, table: Int, column: Int,
+                     layout: CommitmentLayout) -> [Goldilocks] {
         randomness?.elements(purpose, table: table, index: column, count: layout.maskDegree) ?? []
     }
 
-    /// The salt of a round's matrix (none when transparent).
-    private func salt(_ purpose: MaskRandomness.Purpose, table: Int, randomness: MaskRandomness? = nil) -> CommittedMatrix.Salt? {
-        (randomness ?? self.randomness).map { CommittedMatrix.Salt(randomness: $0, purpose: purpose, table: table, width: layout.salt) }
+    /// Extends value columns of one table — with zero knowledge masked
+    /// (`indices` name the columns for their masks) and salted from
+    /// `randomness` — a function of the values, heights, options and seed
+    /// only, so a recommit or `Prover.commitment` gives the same root.
+    static func commit(_ columns: [[Goldilocks]], indices: [Int], table t: Int, mask: MaskRandomness.Purpose,
+                       salt: MaskRandomness.Purpose, randomness: MaskRandomness?, options: ProofOptions,
+                       threads: Int) -> CommittedMatrix {
+        let layout = CommitmentLayout(options: options)
+        let sources = zip(indices, columns).map { c, values in
+            ColumnSource.evaluations(values, mask: Self.mask(randomness, mask, table: t, column: c, layout: layout))
+        }
+        let salt = randomness.map { CommittedMatrix.Salt(randomness: $0, purpose: salt, table: t, width: layout.salt) }
+        return CommittedMatrix(sources, salt: salt, logBlowup: options.logBlowup, threads: threads)
     }
 
-    /// Extends (and, with zero knowledge, masks and salts) value columns of
-    /// one table; `indices` name the columns for their masks.
+    /// `commit` with this proof's randomness.
     private func commit(_ columns: [[Goldilocks]], indices: [Int]? = nil, table t: Int, mask: MaskRandomness.Purpose,
-                        salt saltPurpose: MaskRandomness.Purpose, randomness: MaskRandomness? = nil) -> CommittedMatrix {
-        let source = randomness ?? self.randomness
-        let h = layout.maskDegree
-        let sources = columns.enumerated().map { c, values in
-            ColumnSource.evaluations(values, mask: source?.elements(mask, table: t, index: indices?[c] ?? c, count: h) ?? [])
-        }
-        return CommittedMatrix(sources, salt: salt(saltPurpose, table: t, randomness: source), logBlowup: options.logBlowup,
-                               threads: threads)
+                        salt: MaskRandomness.Purpose) -> CommittedMatrix {
+        Self.commit(columns, indices: indices ?? Array(columns.indices), table: t, mask: mask, salt: salt,
+                    randomness: randomness, options: options, threads: threads)
     }
 
     /// ŵ(z), ŵ(zω) from w(z), w(zω): adds Z_H(z)·r(z) and Z_H(zω)·r(zω), where Z_H(zω) = z^n − 1 = Z_H(z).
@@ -165,8 +170,8 @@ struct ProverSession {
         var (atZ, atNext) = values
         for c in atZ.indices {
             let r = committed.contains(c)
-                ? committedRandomness!.elements(.committedMask, table: t, index: c, count: layout.maskDegree)
-                : mask(purpose, table: t, column: c)
+                ? Self.mask(committedRandomness, .committedMask, table: t, column: c, layout: layout)
+                : Self.mask(randomness, purpose, table: t, column: c, layout: layout)
             atZ[c] = atZ[c] + vanishing * Polynomial.evaluate(r, at: z)
             atNext[c] = atNext[c] + vanishing * Polynomial.evaluate(r, at: zNext)
         }
@@ -174,31 +179,27 @@ struct ProverSession {
     }
 
     /// The committed round's matrices: per table its committed columns
-    /// (`values[t]`, in `committedColumns` order), extended, and with zero
-    /// knowledge masked and salted from `randomness` — a function of the
-    /// values, heights, options and seed only, so `Prover.commitment` and
-    /// every proof compute the same root.
+    /// (`values[t]`, in `committedColumns` order), as `commit` extends them.
     static func committedMatrices(air: AIRDefinition, values: [[[Goldilocks]]], logHeights: [Int], options: ProofOptions,
                                   randomness: MaskRandomness?, threads: Int) -> [CommittedMatrix?] {
-        let layout = CommitmentLayout(options: options)
-        return air.tables.indices.map { t -> CommittedMatrix? in
+        air.tables.indices.map { t -> CommittedMatrix? in
             let columns = air.tables[t].committedColumns
-            guard !columns.isEmpty else { return nil }
-            let sources = zip(columns, values[t]).map { c, v in
-                ColumnSource.evaluations(v, mask: randomness?.elements(.committedMask, table: t, index: c, count: layout.maskDegree) ?? [])
-            }
-            let salt = randomness.map { CommittedMatrix.Salt(randomness: $0, purpose: .committedSalt, table: t, width: layout.salt) }
-            return CommittedMatrix(sources, salt: salt, logBlowup: options.logBlowup, threads: threads)
+            return columns.isEmpty ? nil : commit(values[t], indices: columns, table: t, mask: .committedMask,
+                                                  salt: .committedSalt, randomness: randomness, options: options, threads: threads)
         }
+    }
+
+    /// This input's committed columns, per table.
+    private var committedValues: [[[Goldilocks]]] {
+        input.air.tables.indices.map { t in input.air.tables[t].committedColumns.map { input.main[t][$0] } }
     }
 
     /// Commits the committed round and the main round. Masks are named by
     /// table column index, so each column's mask is the same in either round.
     private func commitTraces() -> TraceCommitments {
         let tables = input.air.tables
-        let committed = Self.committedMatrices(
-            air: input.air, values: tables.indices.map { t in tables[t].committedColumns.map { input.main[t][$0] } },
-            logHeights: logHeights, options: options, randomness: committedRandomness, threads: threads)
+        let committed = Self.committedMatrices(air: input.air, values: committedValues, logHeights: logHeights,
+                                               options: options, randomness: committedRandomness, threads: threads)
         let main: [CommittedMatrix?] = tables.indices.map { t in
             let columns = tables[t].mainRoundColumns
             return columns.isEmpty ? nil : commit(columns.map { input.main[t][$0] }, indices: columns, table: t,
@@ -208,8 +209,12 @@ struct ProverSession {
                                 main: main, mainRound: CommitmentRound(main, threads: threads))
     }
 
-    /// The committed round's root alone (a model commitment: `Prover.commitment`).
-    func committedRoot() -> Digest? { commitTraces().committedRound?.root }
+    /// The committed round's root alone (a model commitment: `Prover.commitment`), without the main round.
+    func committedRoot() -> Digest? {
+        CommitmentRound(Self.committedMatrices(air: input.air, values: committedValues, logHeights: logHeights,
+                                               options: options, randomness: committedRandomness, threads: threads),
+                        threads: threads)?.root
+    }
 
     /// Phase 1: commits the committed round and the main trace; returns the transcript's binding.
     mutating func commitMain() -> Digest {
@@ -285,7 +290,8 @@ struct ProverSession {
                 claimedSum: claimedSums[t] ?? .zero, gamma: gamma, threads: threads)
             let sources = quotientSources(coefficients, table: t)
             quotientPolynomials.append(sources)
-            let quotient = CommittedMatrix(sources, salt: salt(.quotientSalt, table: t), logBlowup: options.logBlowup, threads: threads)
+            let salt = randomness.map { CommittedMatrix.Salt(randomness: $0, purpose: .quotientSalt, table: t, width: layout.salt) }
+            let quotient = CommittedMatrix(sources, salt: salt, logBlowup: options.logBlowup, threads: threads)
             commitments.append(TableCommitments(logHeight: logHeights[t], mainColumns: table.mainRoundColumns,
                                                 committedColumns: table.committedColumns, committed: trace.committed[t],
                                                 main: main[t], auxiliary: auxCommits[t],
