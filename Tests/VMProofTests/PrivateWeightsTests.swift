@@ -14,8 +14,10 @@ import VMVerifier
 /// committed model and rejects proofs made with other weights; neither the
 /// key nor the proof holds a weight value.
 @Suite struct PrivateWeightsTests {
-    /// y = W·x + b with W committed and b private.
-    static func source(w: [Double] = [0.75, -1.5, 2.25], b: Double = 0.5) -> String {
+    /// y = W·x + b with W committed and b private. The weights' raw values
+    /// have three nonzero low bytes, so the byte scans below cannot meet them
+    /// by chance in a file's small integers and zero runs.
+    static func source(w: [Double] = [1000.5, -2000.25, 3000.75], b: Double = 1000.5) -> String {
         """
         .input x [3] scale=8
         .weights W [3] scale=8 committed data [\(w.map { String($0) }.joined(separator: ", "))]
@@ -48,8 +50,8 @@ import VMVerifier
         let result = try VMProver.prove(program: program, rawInputs: Self.input, options: Self.options, minimumProvenBits: nil,
                                         commitmentSeed: Self.seed)
         let file = try VMProofFile.decode(result.file.encoded())
-        // y = 0.75·1 − 1.5·2 + 2.25·(−1) + 0.5 = −4.0 at scale 16.
-        #expect(file.statement.publicOutputs == [[-4 << 16]])
+        // y = 1000.5·1 − 2000.25·2 + 3000.75·(−1) + 1000.5 = −5000.25 at scale 16.
+        #expect(file.statement.publicOutputs == [[Int64(-5000.25 * 65536)]])
 
         // The verifier's key: the public part, one digest with the full program, no weight values.
         let key = try VerificationKey(program: program, commitment: ModelCommitment(
@@ -71,7 +73,7 @@ import VMVerifier
         #expect(throws: VMError.self) { _ = try Machine(program: decoded.program).run(inputs: Self.input.map { $0.map { Double($0) / 256 } }) }
 
         // Other committed weights (same secret, same public part): a valid proof, but of another commitment.
-        let other = try Examples.assemble(Self.source(w: [0.75, -1.5, 2.5]))
+        let other = try Examples.assemble(Self.source(w: [1000.5, -2000.25, 3001.0]))
         #expect(other.digest == program.digest, "hidden weights are not in the digest")
         let forged = try VMProver.prove(program: other, rawInputs: Self.input, options: Self.options, minimumProvenBits: nil,
                                         commitmentSeed: Self.seed)
@@ -86,11 +88,11 @@ import VMVerifier
         }
         #expect(try VMProver.commitment(program: program, options: Self.options, seed: [UInt8](repeating: 1, count: 32)) != commitment)
         // Private (uncommitted) weights are any weights: another b also verifies, with its own output.
-        let otherBias = try Examples.assemble(Self.source(b: 1.5))
+        let otherBias = try Examples.assemble(Self.source(b: 1001.5))
         let biased = try VMProver.prove(program: otherBias, rawInputs: Self.input, options: Self.options, minimumProvenBits: nil,
                                         commitmentSeed: Self.seed)
         _ = try VMVerifier.verify(biased.file, program: decoded.program, commitment: commitment, policy: .insecureTesting)
-        #expect(biased.file.statement.publicOutputs == [[-3 << 16]])
+        #expect(biased.file.statement.publicOutputs == [[Int64(-4999.25 * 65536)]])
     }
 
     /// A lying prover changes a committed weight in its witness after the
