@@ -66,6 +66,7 @@ let package = Package(
                 swiftSettings: hotSettings),
         .target(name: "Transcript", dependencies: ["Field", "Hashing", "Parallel"],
                 swiftSettings: hotSettings),
+        .target(name: "AlgebraicHashing", dependencies: ["Field", "Hashing"], swiftSettings: hotSettings),
 
         // Proof system.
         .target(name: "AIR", dependencies: ["Field", "Parallel"], swiftSettings: hotSettings),
@@ -77,7 +78,7 @@ let package = Package(
                 swiftSettings: hotSettings),
 
         // The VM's arithmetization (shared by prover and verifier) and its witness.
-        .target(name: "VMArithmetization", dependencies: ["AIR", "ISA", "Field", "Hashing", "STARK"], swiftSettings: hotSettings),
+        .target(name: "VMArithmetization", dependencies: ["AIR", "ISA", "Field", "Hashing", "AlgebraicHashing", "STARK"], swiftSettings: hotSettings),
         .target(name: "VMProver", dependencies: ["VMArithmetization", "Prover", "STARK", "AIR", "VM", "Trace", "ISA", "Field", "Hashing", "Parallel"],
                 swiftSettings: hotSettings),
         .target(name: "VMVerifier", dependencies: ["VMArithmetization", "Verifier", "STARK", "ISA", "Hashing"]),
@@ -107,6 +108,7 @@ let package = Package(
         .testTarget(name: "FieldTests", dependencies: ["Field", "TestSupport"]),
         .testTarget(name: "PolynomialsTests", dependencies: ["Polynomials", "TestSupport"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing", "TestSupport"]),
+        .testTarget(name: "AlgebraicHashingTests", dependencies: ["AlgebraicHashing", "Field"]),
         .testTarget(name: "CommitmentsTests", dependencies: ["Commitments", "TestSupport"]),
         .testTarget(name: "TranscriptTests", dependencies: ["Transcript", "TestSupport"]),
         .testTarget(name: "AIRTests", dependencies: ["AIR", "Field", "TestSupport"]),
