@@ -8,11 +8,12 @@
 //   Hashing     → CLibCrypto
 //   Commitments → Field, Hashing, Parallel
 //   Transcript  → Field, Hashing, Parallel
+//   AlgebraicHashing → Field, Hashing (Poseidon2, the weight sponge and commitment)
 //   AIR         → Field, Parallel
 //   STARK       → AIR, Polynomials, Commitments, Transcript (options, proof format, FRI plan, security)
 //   Prover      → STARK
 //   Verifier    → STARK (never the prover or the VM)
-//   VMArithmetization → AIR, ISA, STARK (the VM's tables, model files; shared by prover and verifier)
+//   VMArithmetization → AIR, ISA, STARK, AlgebraicHashing (the VM's tables, model files; shared by prover and verifier)
 //   VMProver    → VMArithmetization, Prover, VM, Trace
 //   VMVerifier  → VMArithmetization, Verifier
 //   ISA         → Field (byte coding), Hashing (program digest)
@@ -79,9 +80,9 @@ let package = Package(
 
         // The VM's arithmetization (shared by prover and verifier) and its witness.
         .target(name: "VMArithmetization", dependencies: ["AIR", "ISA", "Field", "Hashing", "AlgebraicHashing", "STARK"], swiftSettings: hotSettings),
-        .target(name: "VMProver", dependencies: ["VMArithmetization", "Prover", "STARK", "AIR", "VM", "Trace", "ISA", "Field", "Hashing", "Parallel"],
+        .target(name: "VMProver", dependencies: ["VMArithmetization", "Prover", "STARK", "AIR", "VM", "Trace", "ISA", "Field", "Hashing", "AlgebraicHashing", "Parallel"],
                 swiftSettings: hotSettings),
-        .target(name: "VMVerifier", dependencies: ["VMArithmetization", "Verifier", "STARK", "ISA", "Hashing"]),
+        .target(name: "VMVerifier", dependencies: ["VMArithmetization", "Verifier", "STARK", "ISA", "Hashing", "AlgebraicHashing"]),
 
         // The ML bytecode.
         .target(name: "ISA", dependencies: ["Field", "Hashing"], swiftSettings: hotSettings),
@@ -95,7 +96,7 @@ let package = Package(
         // Command-line tool.
         .executableTarget(name: "zkvm", dependencies: [
             "Field", "Polynomials", "Hashing", "Commitments", "Transcript", "Parallel", "ISA", "Assembler", "VM", "Trace",
-            "STARK", "Prover", "Verifier", "VMArithmetization", "VMProver", "VMVerifier", "Importer",
+            "STARK", "Prover", "Verifier", "VMArithmetization", "VMProver", "VMVerifier", "Importer", "AlgebraicHashing",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: hotSettings),
 

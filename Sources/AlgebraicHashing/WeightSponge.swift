@@ -21,6 +21,13 @@ public enum WeightSponge {
     public static let digestCount = 4
     public static let tag = Goldilocks(canonicalUnchecked: 0x7A6B_766D)
 
+    /// The salt a secret seed stands for: the first 4 words of
+    /// `Poseidon2.wordStream("zkvm/weight-salt/v1" ‖ seed)` — uniform
+    /// elements, so a 32-byte random seed gives a 256-bit salt.
+    public static func salt(fromSeed seed: [UInt8]) -> [Goldilocks] {
+        Poseidon2.wordStream(tag: Array("zkvm/weight-salt/v1".utf8) + seed, count: saltCount)
+    }
+
     /// The initial state for `count` weights.
     public static func initialState(count: Int) -> [Goldilocks] {
         var state = [Goldilocks](repeating: .zero, count: Poseidon2.width)

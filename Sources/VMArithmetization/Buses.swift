@@ -13,6 +13,9 @@ public enum Bus {
     public static let tensor = 5
     /// The 37 static fields of a micro-step (`MicroStep.fields`).
     public static let microcode = 6
+    /// (address, value): the memory table sends each committed weight's
+    /// initial value; the commitment table receives it where the sponge absorbs it.
+    public static let commitment = 7
 }
 
 /// Address spaces of the memory bus: memory cells and registers never alias.

@@ -11,33 +11,32 @@ import ISA
 /// statement): space, address, real (0 on padding rows), public initial
 /// value, private flag (private inputs and weights), public-output flag,
 /// claimed output value, committed flag (committed weights).
-/// Main columns: private initial value, final value, final timestamp,
-/// two 16-bit limbs of (hidden value + 2^31), and the committed initial
-/// value — in the committed round, so its root is the model commitment
-/// (Spec/zk.md §4).
+/// Main columns: hidden initial value (private inputs and weights, and
+/// committed weights), final value, final timestamp, two 16-bit limbs of
+/// (hidden value + 2^31). A committed weight's initial value is also sent
+/// to the commitment table, which hashes it into the public model
+/// commitment (Spec/zk.md §4).
 enum MemoryTable {
     enum Fixed {
         static let space = 0, address = 1, real = 2, initial = 3, isPrivate = 4, isOutput = 5, output = 6, isCommitted = 7
         static let width = 8
     }
-    enum Main { static let privateInitial = 0, final = 1, finalTimestamp = 2, limbLow = 3, limbHigh = 4, committedInitial = 5, width = 6 }
+    enum Main { static let hiddenInitial = 0, final = 1, finalTimestamp = 2, limbLow = 3, limbHigh = 4, width = 5 }
 
     static func build() throws(AIRError) -> Table {
         var t = TableBuilder(name: "memory", mainWidth: Main.width, preprocessedWidth: Fixed.width)
         let real = Expression.fixed(Fixed.real)
         let isPrivate = Expression.fixed(Fixed.isPrivate), isCommitted = Expression.fixed(Fixed.isCommitted)
-        let privateValue = Expression.main(Main.privateInitial), committedValue = Expression.main(Main.committedInitial)
-        t.commitInAdvance(Main.committedInitial)
-        t.assertZero("private value only in private cells", (1 - isPrivate) * privateValue)
-        t.assertZero("committed value only in committed cells", (1 - isCommitted) * committedValue)
-        // A cell is private, committed or neither (the verifier's flags), so
-        // one pair of limbs range-checks whichever hidden value it holds.
+        let hiddenValue = Expression.main(Main.hiddenInitial)
+        // A cell is private, committed or neither (the verifier's flags).
         let isHidden = isPrivate + isCommitted
+        t.assertZero("hidden value only in hidden cells", (1 - isHidden) * hiddenValue)
         t.assertZero("hidden value in V",
-                     isHidden * (privateValue + committedValue + Int(1 << 31) - .main(Main.limbLow) - (1 << 16) * .main(Main.limbHigh)))
+                     isHidden * (hiddenValue + Int(1 << 31) - .main(Main.limbLow) - (1 << 16) * .main(Main.limbHigh)))
         t.send("hidden limb low", bus: Bus.range, [.main(Main.limbLow)], multiplicity: isHidden)
         t.send("hidden limb high", bus: Bus.range, [.main(Main.limbHigh)], multiplicity: isHidden)
-        let initial = Expression.fixed(Fixed.initial) + privateValue + committedValue
+        t.send("committed weight", bus: Bus.commitment, [.fixed(Fixed.address), hiddenValue], multiplicity: isCommitted)
+        let initial = Expression.fixed(Fixed.initial) + hiddenValue
         t.send("initial value", bus: Bus.memory, [.fixed(Fixed.space), .fixed(Fixed.address), initial, 0], multiplicity: real)
         t.receive("final value", bus: Bus.memory,
                   [.fixed(Fixed.space), .fixed(Fixed.address), .main(Main.final), .main(Main.finalTimestamp)],

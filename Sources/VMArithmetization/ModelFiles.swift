@@ -1,26 +1,25 @@
+import AlgebraicHashing
 import Field
 import Hashing
 import ISA
-import STARK
 
 /// A published model commitment (Spec/zk.md §4, Spec/proof-format.md
-/// §Commitment): the committed round's root for a program's committed
-/// weights, with the program's digest and the proof options it was made
-/// for (a proof with other options carries another root).
+/// §Commitment): the salted Poseidon2 commitment to a program's committed
+/// weights (`WeightSponge`), with the program's digest. It does not depend
+/// on proof options: any number of proofs, with any options, name it.
 ///
-/// Layout: "ZKMC", u16 version = 1, program digest (32), commitment (32), options.
+/// Layout: "ZKMC", u16 version = 2, program digest (32), commitment (32,
+/// four canonical little-endian u64 words).
 public struct ModelCommitment: Sendable, Equatable {
     public var programDigest: Digest
-    public var commitment: Digest
-    public var options: ProofOptions
+    public var commitment: WeightCommitment
 
     public static let magic: [UInt8] = Array("ZKMC".utf8)
-    public static let version: UInt16 = 1
+    public static let version: UInt16 = 2
 
-    public init(programDigest: Digest, commitment: Digest, options: ProofOptions) {
+    public init(programDigest: Digest, commitment: WeightCommitment) {
         self.programDigest = programDigest
         self.commitment = commitment
-        self.options = options
     }
 
     public func encoded() -> [UInt8] {
@@ -29,7 +28,6 @@ public struct ModelCommitment: Sendable, Equatable {
         w.write(Self.version)
         w.write(raw: programDigest.bytes)
         w.write(raw: commitment.bytes)
-        options.encode(into: &w)
         return w.bytes
     }
 
@@ -41,10 +39,13 @@ public struct ModelCommitment: Sendable, Equatable {
             guard Array(try r.readBytes(4)) == magic else { throw fail("not a model commitment (bad magic)") }
             let version = try r.readUInt16()
             guard version == Self.version else { throw fail("unsupported version \(version)") }
-            let program = try readDigest(&r), commitment = try readDigest(&r)
-            let options = try ProofOptions.decode(from: &r)
+            let program = try readDigest(&r)
+            let offset = r.offset
+            guard let commitment = WeightCommitment(bytes: try r.readBytes(WeightCommitment.byteCount)) else {
+                throw VMArithmetizationError.malformed("commitment file at byte \(offset): non-canonical commitment element")
+            }
             try r.finish()
-            return ModelCommitment(programDigest: program, commitment: commitment, options: options)
+            return ModelCommitment(programDigest: program, commitment: commitment)
         } catch let error as VMArithmetizationError {
             throw error
         } catch {
@@ -58,14 +59,14 @@ public struct ModelCommitment: Sendable, Equatable {
 /// committed weight value) and, if it has committed weights, their
 /// commitment (Spec/proof-format.md §Verification key).
 ///
-/// Layout: "ZKVK", u16 version = 1, u32 length, the public part's .zkbin
+/// Layout: "ZKVK", u16 version = 2, u32 length, the public part's .zkbin
 /// encoding, u8 has-commitment, then the commitment file's bytes if 1.
 public struct VerificationKey: Sendable, Equatable {
     public var program: Program
     public var commitment: ModelCommitment?
 
     public static let magic: [UInt8] = Array("ZKVK".utf8)
-    public static let version: UInt16 = 1
+    public static let version: UInt16 = 2
 
     /// - Throws: if the commitment is for another program, or the program
     ///   has committed weights and no commitment is given.

@@ -1,3 +1,4 @@
+import AlgebraicHashing
 import Field
 
 /// The public values of one segment's proof (Spec/vm-air.md §8): where the
@@ -29,9 +30,16 @@ public struct SegmentBoundary: Sendable, Equatable {
         self.tsEnd = tsEnd
     }
 
-    /// The AIR's public values for this segment.
-    public func publicValues(isLast: Bool) -> [Goldilocks] {
+    /// Public values of the VM's AIR: the boundary (`Index`), then the four
+    /// elements of the weight commitment (zero without committed weights).
+    public static let publicValueCount = Index.count + 4
+
+    /// The AIR's public values for this segment: the boundary, then the
+    /// statement's weight commitment (the same in every segment; only the
+    /// last segment's commitment table pins it).
+    public func publicValues(isLast: Bool, weightCommitment: WeightCommitment?) -> [Goldilocks] {
         [pcStart, tsStart, pcEnd, tsEnd].map { Goldilocks(reducing: $0) } + [isLast ? .one : .zero]
+            + (weightCommitment?.elements ?? [Goldilocks](repeating: .zero, count: 4))
     }
 
     /// Largest boundary value a file may carry (timestamps and pcs stay far

@@ -20,11 +20,20 @@ public struct VMAir: Sendable {
 
     /// Table order in the proof: program, cpu, memory, range16, then
     /// activation (if the program has lookup tables), then microcode and
-    /// tensor (if it has tensor instructions).
+    /// tensor (if it has tensor instructions), then commitment (if it has
+    /// committed weights).
     public enum TableIndex { public static let program = 0, cpu = 1, memory = 2, range = 3 }
     public var activationIndex: Int? { program.tables.isEmpty ? nil : 4 }
     public var microcodeIndex: Int? { program.descriptors.isEmpty ? nil : 4 + (program.tables.isEmpty ? 0 : 1) }
     public var tensorIndex: Int? { microcodeIndex.map { $0 + 1 } }
+    public var commitmentIndex: Int? {
+        guard hasCommittedWeights else { return nil }
+        return 4 + (program.tables.isEmpty ? 0 : 1) + (program.descriptors.isEmpty ? 0 : 2)
+    }
+    /// Whether the program has committed weights (and so a commitment table).
+    public var hasCommittedWeights: Bool { program.tensors.contains { $0.kind == .weights && $0.visibility == .committed } }
+    /// The memory addresses of the committed weights, in commitment order.
+    public var committedWeightAddresses: [Int] { CommitmentTable.weightAddresses(program) }
 
     public init(program: Program, minLogHeight: Int = 3) throws(VMArithmetizationError) {
         guard (3...20).contains(minLogHeight) else { throw .unsupported("minimum table height 2^\(minLogHeight) outside 2^3…2^20") }
@@ -38,7 +47,10 @@ public struct VMAir: Sendable {
                 tables.append(try TensorTable.microcode())
                 tables.append(try TensorTable.build())
             }
-            air = try AIRDefinition(name: "zkvm-vm-v3", tables: tables, publicValueCount: SegmentBoundary.Index.count)
+            if program.tensors.contains(where: { $0.kind == .weights && $0.visibility == .committed }) {
+                tables.append(try CommitmentTable.build())
+            }
+            air = try AIRDefinition(name: "zkvm-vm-v4", tables: tables, publicValueCount: SegmentBoundary.publicValueCount)
         } catch {
             throw .unsupported("AIR construction failed: \(error)")
         }
@@ -61,6 +73,11 @@ public struct VMAir: Sendable {
     public var activationLogHeight: Int { FixedTables.activationLogHeight(program) }
     /// log2 of the microcode table's height.
     public var microcodeLogHeight: Int { logHeight(rows: microSteps.count) }
+    /// log2 of the commitment table's height: one row per sponge block in
+    /// the last segment, the smallest height elsewhere.
+    public func commitmentLogHeight(isLastSegment: Bool) -> Int {
+        isLastSegment ? logHeight(rows: CommitmentTable.rows(program)) : minLogHeight
+    }
 
     /// Every table's preprocessed columns for a statement and segment (cpu
     /// and tensor have none).
@@ -76,6 +93,10 @@ public struct VMAir: Sendable {
         if !program.descriptors.isEmpty {
             columns.append(microcodeColumns())
             columns.append([])
+        }
+        if hasCommittedWeights {
+            columns.append(CommitmentTable.fixedColumns(program, logHeight: commitmentLogHeight(isLastSegment: isLastSegment),
+                                                        isLastSegment: isLastSegment))
         }
         return columns
     }

@@ -1,19 +1,25 @@
+import AlgebraicHashing
 import Field
 import Hashing
 import ISA
 
 /// What a VM proof claims (Spec/proof-format.md §Statement): this program
-/// (by digest), run on these public inputs, produced these public outputs.
+/// (by digest), with the weights of this commitment (if it has committed
+/// weights), run on these public inputs, produced these public outputs.
 /// Private inputs appear nowhere in it.
 public struct VMStatement: Sendable, Equatable {
     public var programDigest: Digest
+    /// The commitment to the committed weights: present exactly when the
+    /// program has committed weights.
+    public var weightCommitment: WeightCommitment?
     /// Raw values of each public input tensor, in declaration order.
     public var publicInputs: [[Int64]]
     /// Raw values of each public output tensor, in declaration order.
     public var publicOutputs: [[Int64]]
 
-    public init(programDigest: Digest, publicInputs: [[Int64]], publicOutputs: [[Int64]]) {
+    public init(programDigest: Digest, weightCommitment: WeightCommitment? = nil, publicInputs: [[Int64]], publicOutputs: [[Int64]]) {
         self.programDigest = programDigest
+        self.weightCommitment = weightCommitment
         self.publicInputs = publicInputs
         self.publicOutputs = publicOutputs
     }
@@ -22,6 +28,11 @@ public struct VMStatement: Sendable, Equatable {
     /// sizes, and every value in V.
     public func validate(against program: Program) throws(VMArithmetizationError) {
         guard programDigest == program.digest else { throw .statement("the proof is for another program (digest mismatch)") }
+        let hasCommitted = program.tensors.contains { $0.kind == .weights && $0.visibility == .committed }
+        guard hasCommitted == (weightCommitment != nil) else {
+            throw .statement(hasCommitted ? "the program has committed weights but the statement names no commitment"
+                                          : "the statement names a weight commitment but the program has no committed weights")
+        }
         let inputs = program.tensors.filter { $0.kind == .input && $0.visibility == .public }
         let outputs = program.tensors.filter { $0.kind == .output && $0.visibility == .public }
         guard publicInputs.count == inputs.count, zip(publicInputs, inputs).allSatisfy({ $0.count == $1.count }) else {
@@ -35,11 +46,20 @@ public struct VMStatement: Sendable, Equatable {
         }
     }
 
-    /// Canonical bytes: a tag, the digest, then each tensor as u32 count + i64 values.
+    static let tag = Array("zkvm/vm-statement/v2".utf8)
+
+    /// Canonical bytes: a tag, the digest, u8 1 and the 32-byte weight
+    /// commitment (or u8 0), then each tensor as u32 count + i64 values.
     public func encoded() -> [UInt8] {
         var w = ByteWriter()
-        w.write(raw: Array("zkvm/vm-statement/v1".utf8))
+        w.write(raw: Self.tag)
         w.write(raw: programDigest.bytes)
+        if let weightCommitment {
+            w.write(UInt8(1))
+            w.write(raw: weightCommitment.bytes)
+        } else {
+            w.write(UInt8(0))
+        }
         for group in [publicInputs, publicOutputs] {
             w.write(UInt32(group.count))
             for tensor in group {
@@ -51,9 +71,19 @@ public struct VMStatement: Sendable, Equatable {
     }
 
     public static func decode(from r: inout ByteReader) throws(FieldError) -> VMStatement {
-        let tag = Array("zkvm/vm-statement/v1".utf8)
         guard Array(try r.readBytes(tag.count)) == tag else { throw .nonCanonical(value: 0, offset: r.offset) }
         let digest = Digest(bytes: try r.readBytes(Digest.byteCount))!
+        let flagOffset = r.offset
+        let flag = try r.readUInt8()
+        guard flag <= 1 else { throw .nonCanonical(value: UInt64(flag), offset: flagOffset) }
+        var weightCommitment: WeightCommitment?
+        if flag == 1 {
+            let offset = r.offset
+            guard let c = WeightCommitment(bytes: try r.readBytes(WeightCommitment.byteCount)) else {
+                throw .nonCanonical(value: 0, offset: offset)
+            }
+            weightCommitment = c
+        }
         var groups = [[[Int64]]]()
         for _ in 0..<2 {
             let count = try r.readCount(maximum: Program.maxTensors, minimumItemSize: 4)
@@ -67,7 +97,7 @@ public struct VMStatement: Sendable, Equatable {
             }
             groups.append(group)
         }
-        return VMStatement(programDigest: digest, publicInputs: groups[0], publicOutputs: groups[1])
+        return VMStatement(programDigest: digest, weightCommitment: weightCommitment, publicInputs: groups[0], publicOutputs: groups[1])
     }
 }
 

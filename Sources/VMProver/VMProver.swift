@@ -1,3 +1,4 @@
+import AlgebraicHashing
 import Field
 import Hashing
 import ISA
@@ -41,7 +42,10 @@ public enum VMProver {
     }
 
     static func prepare(program: Program, rawInputs: [[Int64]], options: ProofOptions, maxSteps: Int,
-                        segmentRows: Int, minimumProvenBits: Double?) throws -> Prepared {
+                        segmentRows: Int, minimumProvenBits: Double?, commitmentSeed: [UInt8]?) throws -> Prepared {
+        // The weight commitment's salt: from the commitment's secret seed,
+        // or fresh (a commitment of this proof only).
+        let salt = WeightSponge.salt(fromSeed: commitmentSeed ?? SecureRandom.seed())
         guard segmentRows >= 1 else { throw VMArithmetizationError.unsupported("segment size must be at least 1 row") }
         // Zero knowledge needs tables of at least 8h rows, and h grows with
         // the queries, which may be raised below: prepare again if they
@@ -49,7 +53,8 @@ public enum VMProver {
         var minLogHeight = CommitmentLayout(options: options).minLogHeight
         while true {
             let run = try prepare(program: program, rawInputs: rawInputs, options: options, maxSteps: maxSteps,
-                                  segmentRows: segmentRows, minimumProvenBits: minimumProvenBits, minLogHeight: minLogHeight)
+                                  segmentRows: segmentRows, minimumProvenBits: minimumProvenBits, minLogHeight: minLogHeight,
+                                  weightSalt: salt)
             let needed = CommitmentLayout(options: run.options).minLogHeight
             if needed <= minLogHeight { return run }
             minLogHeight = needed
@@ -57,10 +62,11 @@ public enum VMProver {
     }
 
     static func prepare(program: Program, rawInputs: [[Int64]], options: ProofOptions, maxSteps: Int,
-                        segmentRows: Int, minimumProvenBits: Double?, minLogHeight: Int) throws -> Prepared {
+                        segmentRows: Int, minimumProvenBits: Double?, minLogHeight: Int, weightSalt: [Goldilocks]) throws -> Prepared {
         let vmAir = try VMAir(program: program, minLogHeight: minLogHeight)
         let start = ContinuousClock.now
-        let witness = try WitnessBuilder(vmAir: vmAir).run(rawInputs: rawInputs, maxSteps: maxSteps, segmentRows: segmentRows)
+        let witness = try WitnessBuilder(vmAir: vmAir).run(rawInputs: rawInputs, maxSteps: maxSteps, segmentRows: segmentRows,
+                                                           weightSalt: weightSalt)
         let elapsed = ContinuousClock.now - start
         let count = witness.segments.count
         let lastColumns = vmAir.preprocessedColumns(statement: witness.statement, isLastSegment: true)
@@ -68,7 +74,8 @@ public enum VMProver {
         let inputs = witness.segments.enumerated().map { i, segment in
             let isLast = i == count - 1
             return ProverInput(air: vmAir.air, main: segment.main, preprocessed: isLast ? lastColumns : otherColumns,
-                               publicValues: segment.boundary.publicValues(isLast: isLast),
+                               publicValues: segment.boundary.publicValues(isLast: isLast,
+                                                                           weightCommitment: witness.statement.weightCommitment),
                                statement: VMProofFile.segmentStatement(witness.statement, index: i, count: count))
         }
         let heights = inputs.map { $0.main.map { ($0.first?.count ?? 1 << minLogHeight).trailingZeroBitCount } }
@@ -91,26 +98,14 @@ public enum VMProver {
                         witnessSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
     }
 
-    /// The model commitment of `program`'s committed weights (Spec/zk.md §4):
-    /// the root of the memory table's committed column in the last
-    /// segment, which every proof made with these options and `seed` carries.
-    /// Nil if the program has no committed weights.
-    public static func commitment(program: Program, options: ProofOptions = .standard, seed: [UInt8]?,
-                                  threads: Int = Parallel.defaultThreads) throws -> Digest? {
-        guard program.tensors.contains(where: { $0.visibility == .committed }) else { return nil }
+    /// The weight commitment of `program`'s committed weights under the
+    /// salt of `seed` (Spec/zk.md §4): the commitment every proof made with
+    /// this seed names. Nil if the program has no committed weights.
+    public static func commitment(program: Program, seed: [UInt8]) throws -> WeightCommitment? {
+        guard program.tensors.contains(where: { $0.kind == .weights && $0.visibility == .committed }) else { return nil }
         guard program.hasAllWeights else { throw VMArithmetizationError.unsupported("the committed weights' values are not in this program") }
-        let vmAir = try VMAir(program: program, minLogHeight: CommitmentLayout(options: options).minLogHeight)
-        let air = options.zeroKnowledge ? try vmAir.air.blinded() : vmAir.air
-        let memoryLog = vmAir.memoryLogHeight(isLastSegment: true)
-        var column = [Goldilocks](repeating: .zero, count: 1 << memoryLog)
-        for t in program.tensors where t.visibility == .committed {
-            for (i, v) in (t.data ?? []).enumerated() { column[Int(t.address) + i] = Goldilocks(v) }
-        }
-        var values = [[[Goldilocks]]](repeating: [], count: air.tables.count)
-        var heights = [Int](repeating: 0, count: air.tables.count)
-        values[VMAir.TableIndex.memory] = [column]
-        heights[VMAir.TableIndex.memory] = memoryLog
-        return try Prover.commitment(air: air, values: values, logHeights: heights, options: options, seed: seed, threads: threads)
+        return WeightCommitment(elements: WeightSponge.commit(salt: WeightSponge.salt(fromSeed: seed),
+                                                              weights: WitnessBuilder.committedWeights(program)))
     }
 
     /// - Parameters:
@@ -122,10 +117,8 @@ public enum VMProver {
                              minimumProvenBits: Double? = 100, checkWitness: Bool = checksWitnessByDefault,
                              commitmentSeed: [UInt8]? = nil, threads: Int = Parallel.defaultThreads,
                              progress: (String) -> Void = { _ in }) throws -> Result {
-        var run = try prepare(program: program, rawInputs: rawInputs, options: options, maxSteps: maxSteps,
-                              segmentRows: segmentRows, minimumProvenBits: minimumProvenBits)
-        // The seed of the committed weights' masks (nil: fresh, a commitment of this proof only).
-        for i in run.inputs.indices { run.inputs[i].commitmentSeed = commitmentSeed }
+        let run = try prepare(program: program, rawInputs: rawInputs, options: options, maxSteps: maxSteps,
+                              segmentRows: segmentRows, minimumProvenBits: minimumProvenBits, commitmentSeed: commitmentSeed)
         let (proofs, reports) = try Prover.proveSegments(run.inputs, options: run.options, checkWitness: checkWitness,
                                                          threads: threads, progress: progress)
         let segments = zip(run.witness.segments, proofs).map { VMProofFile.Segment(boundary: $0.boundary, proof: $1.encoded()) }
@@ -142,12 +135,12 @@ public enum VMProver {
                                      maxSteps: Int = 1 << 26, segmentRows: Int = WitnessBuilder.defaultSegmentRows,
                                      minimumProvenBits: Double? = 100, seed: [UInt8]? = nil, commitmentSeed: [UInt8]? = nil,
                                      threads: Int = Parallel.defaultThreads) throws -> SegmentBinding {
-        var run = try prepare(program: program, rawInputs: rawInputs, options: options, maxSteps: maxSteps,
-                              segmentRows: segmentRows, minimumProvenBits: minimumProvenBits)
+        try requireSeedForDistributed(program, commitmentSeed)
+        let run = try prepare(program: program, rawInputs: rawInputs, options: options, maxSteps: maxSteps,
+                              segmentRows: segmentRows, minimumProvenBits: minimumProvenBits, commitmentSeed: commitmentSeed)
         guard (0..<run.inputs.count).contains(index) else {
             throw VMArithmetizationError.unsupported("segment \(index) of \(run.inputs.count)")
         }
-        run.inputs[index].commitmentSeed = commitmentSeed
         let binding = try Prover.segmentBinding(run.inputs[index], options: run.options, seed: seed, threads: threads)
         return SegmentBinding(index: index, count: run.inputs.count, binding: binding)
     }
@@ -159,17 +152,25 @@ public enum VMProver {
                                     segmentRows: Int = WitnessBuilder.defaultSegmentRows, minimumProvenBits: Double? = 100,
                                     seed: [UInt8]? = nil, commitmentSeed: [UInt8]? = nil,
                                     threads: Int = Parallel.defaultThreads) throws -> VMSegmentProof {
-        var run = try prepare(program: program, rawInputs: rawInputs, options: options, maxSteps: maxSteps,
-                              segmentRows: segmentRows, minimumProvenBits: minimumProvenBits)
+        try requireSeedForDistributed(program, commitmentSeed)
+        let run = try prepare(program: program, rawInputs: rawInputs, options: options, maxSteps: maxSteps,
+                              segmentRows: segmentRows, minimumProvenBits: minimumProvenBits, commitmentSeed: commitmentSeed)
         let count = run.inputs.count
         guard (0..<count).contains(index) else { throw VMArithmetizationError.unsupported("segment \(index) of \(count)") }
         guard bindings.count == count, bindings.enumerated().allSatisfy({ $1.index == $0 && $1.count == count }) else {
             throw VMArithmetizationError.unsupported("expected the bindings of all \(count) segments, in order")
         }
-        run.inputs[index].commitmentSeed = commitmentSeed
         let proof = try Prover.proveSegment(run.inputs[index], index: index, bindings: bindings.map(\.binding),
                                             options: run.options, seed: seed, threads: threads)
         return VMSegmentProof(statement: run.witness.statement, index: index, count: count,
                               segment: .init(boundary: run.witness.segments[index].boundary, proof: proof.encoded()))
+    }
+
+    /// Every machine of a distributed proof must name the same weight
+    /// commitment, so committed weights need the commitment's seed there.
+    static func requireSeedForDistributed(_ program: Program, _ seed: [UInt8]?) throws {
+        if seed == nil, program.tensors.contains(where: { $0.kind == .weights && $0.visibility == .committed }) {
+            throw VMArithmetizationError.unsupported("distributed proving of committed weights needs the commitment's secret seed")
+        }
     }
 }

@@ -1,4 +1,5 @@
 import AIR
+import AlgebraicHashing
 import Field
 import Foundation
 import ISA
@@ -38,7 +39,22 @@ public struct WitnessBuilder {
     /// witness from it, split into segments of at most `segmentRows` CPU
     /// rows and tensor rows each (split between instructions; a single
     /// tensor instruction longer than that gets a segment of its own).
-    public func run(rawInputs: [[Int64]], maxSteps: Int, segmentRows: Int = defaultSegmentRows) throws -> Witness {
+    ///
+    /// - Parameter weightSalt: the 4-element salt of the weight commitment
+    ///   (`WeightSponge`); required when the program has committed weights.
+    public func run(rawInputs: [[Int64]], maxSteps: Int, segmentRows: Int = defaultSegmentRows,
+                    weightSalt: [Goldilocks]? = nil) throws -> Witness {
+        var absorbed = [Goldilocks](), weightCount = 0, commitment: WeightCommitment?
+        if vmAir.hasCommittedWeights {
+            guard let weightSalt, weightSalt.count == WeightSponge.saltCount else {
+                throw VMArithmetizationError.witness("committed weights need a 4-element commitment salt")
+            }
+            guard program.hasAllWeights else { throw VMArithmetizationError.witness("the committed weights' values are not in this program") }
+            let weights = Self.committedWeights(program)
+            weightCount = weights.count
+            absorbed = WeightSponge.absorbed(salt: weightSalt, weights: weights)
+            commitment = WeightCommitment(elements: WeightSponge.commit(salt: weightSalt, weights: weights))
+        }
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("zkvm-\(UUID().uuidString).zkt").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let writer = try TraceWriter(path: path, programDigest: program.digest)
@@ -61,9 +77,27 @@ public struct WitnessBuilder {
             .filter { $0.0.visibility == .public }.map(\.1)
         let publicOutputs = zip(program.tensors.filter { $0.kind == .output }, result.outputs)
             .filter { $0.0.visibility == .public }.map(\.1.raw)
-        let statement = VMStatement(programDigest: program.digest, publicInputs: publicInputs, publicOutputs: publicOutputs)
-        return Witness(segments: try build(cpuRecords: rows, rawInputs: rawInputs, segmentRows: segmentRows),
-                       statement: statement, steps: rows.count)
+        let statement = VMStatement(programDigest: program.digest, weightCommitment: commitment,
+                                    publicInputs: publicInputs, publicOutputs: publicOutputs)
+        var segments = try build(cpuRecords: rows, rawInputs: rawInputs, segmentRows: segmentRows)
+        if vmAir.hasCommittedWeights {
+            for k in segments.indices {
+                let isLast = k == segments.count - 1
+                segments[k].main.append(CommitmentTable.mainColumns(
+                    absorbed: isLast ? absorbed : [], weightCount: isLast ? weightCount : 0,
+                    logHeight: vmAir.commitmentLogHeight(isLastSegment: isLast)))
+            }
+        }
+        return Witness(segments: segments, statement: statement, steps: rows.count)
+    }
+
+    /// The committed weights' values in commitment order (`VMAir.committedWeightAddresses`).
+    public static func committedWeights(_ program: Program) -> [Goldilocks] {
+        var memory = [Int64](repeating: 0, count: Int(program.memorySize))
+        for t in program.tensors where t.kind == .weights && t.visibility == .committed {
+            for (i, v) in (t.data ?? []).enumerated() { memory[Int(t.address) + i] = v }
+        }
+        return CommitmentTable.weightAddresses(program).map { Goldilocks(memory[$0]) }
     }
 
     /// Segment ranges of the records: consecutive instructions while both
@@ -255,13 +289,13 @@ public struct WitnessBuilder {
         // Memory boundary table: the whole run's initial and final memory,
         // in the last segment; 8 empty rows elsewhere.
         let m = 1 << vmAir.memoryLogHeight(isLastSegment: isLast)
-        var boundary = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: m), count: 6)
+        var boundary = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: m), count: 5)
         if isLast {
             for address in 0..<memory.count {
                 let hidden = state.isPrivateInput[address] || state.isCommitted[address]
                 if hidden {
                     let v = state.initialMemory[address]
-                    boundary[state.isCommitted[address] ? 5 : 0][address] = Goldilocks(v)
+                    boundary[0][address] = Goldilocks(v)
                     let shifted = v + (1 << 31)
                     boundary[3][address] = Goldilocks(Int(shifted & 0xFFFF)); boundary[4][address] = Goldilocks(Int(shifted >> 16))
                     rangeCounts[Int(shifted & 0xFFFF)] += 1; rangeCounts[Int(shifted >> 16)] += 1

@@ -1,3 +1,4 @@
+import AlgebraicHashing
 import Hashing
 import ISA
 import STARK
@@ -12,12 +13,15 @@ import VMArithmetization
 /// verifier computes itself — with LogUp challenges shared by all segments
 /// and the bus sums cancelling over the whole run.
 public enum VMVerifier {
-    /// - Parameter commitment: the published model commitment the proof must
-    ///   carry if the program has committed weights (nil accepts any; the
-    ///   CLI always passes one).
-    public static func verify(_ file: VMProofFile, program: Program, commitment: Digest? = nil,
+    /// - Parameter commitment: the published weight commitment the proof's
+    ///   statement must name if the program has committed weights (nil
+    ///   accepts any; the CLI always passes one).
+    public static func verify(_ file: VMProofFile, program: Program, commitment: WeightCommitment? = nil,
                               policy: VerifierPolicy = .standard) throws -> SecurityLevel {
         try file.statement.validate(against: program)
+        if let commitment, file.statement.weightCommitment != commitment {
+            throw STARKError.rejected(check: "the proof is for other weights than the published commitment")
+        }
         let boundaries = file.segments.map(\.boundary)
         try SegmentBoundary.checkChain(boundaries)
         let count = file.segments.count
@@ -38,9 +42,8 @@ public enum VMVerifier {
             let isLast = i == count - 1
             inputs.append(VerifierInput(
                 air: vmAir.air, preprocessed: isLast ? lastColumns : otherColumns,
-                publicValues: segment.boundary.publicValues(isLast: isLast), boundary: [],
-                statement: VMProofFile.segmentStatement(file.statement, index: i, count: count),
-                expectedCommitment: isLast ? commitment : nil))
+                publicValues: segment.boundary.publicValues(isLast: isLast, weightCommitment: file.statement.weightCommitment),
+                boundary: [], statement: VMProofFile.segmentStatement(file.statement, index: i, count: count)))
         }
         return try Verifier.verifySegments(proofs, inputs: inputs, policy: policy)
     }

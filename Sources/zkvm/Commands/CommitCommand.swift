@@ -1,3 +1,4 @@
+import AlgebraicHashing
 import ArgumentParser
 import Foundation
 import Hashing
@@ -14,7 +15,7 @@ enum ModelPaths {
     }
     /// The public commitment file.
     static func commitment(_ program: String) -> String { base(program) + ".commitment" }
-    /// The secret seed of the commitment's masks and salts (keep private, next to the weights).
+    /// The secret seed of the commitment's salt (keep private, next to the weights).
     static func secret(_ program: String) -> String { base(program) + ".commitment-secret" }
 
     /// Reads a 32-byte secret seed, or creates one (mode 0600) if `create` and missing.
@@ -43,21 +44,18 @@ struct Commit: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Commit to a program's committed weights (print the commitment, write PROG.commitment).",
         discussion: """
-            The commitment is the root of a salted Merkle commitment to the weights' Reed–Solomon \
-            encoding (Spec/zk.md §4). Every zero-knowledge proof of the program made with the same \
-            secret carries it, and `zkvm verify` checks that it does. The secret (32 random bytes, \
-            PROG.commitment-secret unless --secret) is created on first use and reused after; keep it \
-            private, next to the weights: without it no proof matches the commitment. The weights are \
-            hidden from the verifier of one proof; every further proof of the same commitment reveals \
-            about (6 + queries) linear combinations of them (Spec/zk.md §4–5): publish one proof per \
-            commitment (a new --secret and -o for the next), or keep the weights private. \
+            The commitment is a salted Poseidon2 hash of the weights (Spec/zk.md §4), recomputed \
+            inside every proof: a proof names it in its statement, and `zkvm verify` checks it \
+            against the published one. The salt comes from a secret (32 random bytes, \
+            PROG.commitment-secret unless --secret), created on first use and reused after; keep it \
+            private, next to the weights: without it no proof names the commitment. The weights stay \
+            hidden however many zero-knowledge proofs are made against one commitment. \
             With --json: {"program_digest", "commitment", "file"}.
             """)
 
     @Argument(help: "A .zkasm or .zkbin program with committed weights.") var program: String
     @Option(name: .shortAndLong, help: "Where to write the commitment (default: PROG.commitment).") var output: String?
     @Option(help: "The secret seed file (default: PROG.commitment-secret; created if missing).") var secret: String?
-    @Option(help: "FRI queries of the proofs this commitment is for (default: the standard options).") var queries: Int?
     @Flag(help: "Print one JSON object.") var json = false
 
     func run() throws {
@@ -66,16 +64,13 @@ struct Commit: ParsableCommand {
             guard p.tensors.contains(where: { $0.visibility == .committed }) else {
                 throw CLIError("\(program): no committed weights (mark weights `committed` in the program, or import with --weights-visibility committed)")
             }
-            var options = ProofOptions.standard
-            if let queries { options.queries = queries }
-            do { try options.validate() } catch { throw CLIError("\(error)") }
             let seed = try ModelPaths.loadSecret(secret ?? ModelPaths.secret(program), create: true)
-            let root: Digest
+            let root: WeightCommitment
             do {
-                guard let r = try VMProver.commitment(program: p, options: options, seed: seed) else { throw CLIError("no commitment") }
+                guard let r = try VMProver.commitment(program: p, seed: seed) else { throw CLIError("no commitment") }
                 root = r
             } catch let error as CLIError { throw error } catch { throw CLIError("\(program): \(error)") }
-            let file = ModelCommitment(programDigest: p.digest, commitment: root, options: options)
+            let file = ModelCommitment(programDigest: p.digest, commitment: root)
             let path = output ?? ModelPaths.commitment(program)
             try ProgramLoading.writeAtomically(file.encoded(), to: path)
             if json {

@@ -109,12 +109,10 @@ struct Prove: ParsableCommand {
                 throw CLIError("\(program): \(error)")
             }
             let seconds = Self.seconds(ContinuousClock.now - start)
-            if hasCommitted, let published = try? ModelPaths.loadCommitment(ModelPaths.commitment(program)) {
-                let carried = try result.file.segments.last.flatMap { try Proof.decode($0.proof).committed?.root }
-                guard carried == published.commitment else {
-                    throw CLIError("\(program): this proof (options: \(result.options)) does not carry the published commitment "
-                                   + "(made for \(published.options)); commit again with the same options and secret")
-                }
+            if hasCommitted, let published = try? ModelPaths.loadCommitment(ModelPaths.commitment(program)),
+               published.programDigest == p.digest, result.file.statement.weightCommitment != published.commitment {
+                throw CLIError("\(program): this proof names another weight commitment than the published '\(ModelPaths.commitment(program))' "
+                               + "(other weights or another secret); commit again, or prove with its --commitment-secret")
             }
             let bytes = result.file.encoded()
             try ProgramLoading.writeAtomically(bytes, to: output)

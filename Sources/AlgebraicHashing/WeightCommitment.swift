@@ -1,0 +1,52 @@
+import Field
+
+/// A model's weight commitment: the four field elements `WeightSponge`
+/// outputs (Spec/zk.md §4). Encoded as 32 bytes, four little-endian u64
+/// words; a word ≥ p is non-canonical and rejected, so every commitment
+/// has exactly one encoding.
+public struct WeightCommitment: Sendable, Hashable, CustomStringConvertible {
+    /// Four canonical elements.
+    public let elements: [Goldilocks]
+
+    public static let byteCount = 32
+
+    public init(elements: [Goldilocks]) {
+        precondition(elements.count == WeightSponge.digestCount, "a weight commitment has 4 elements")
+        self.elements = elements
+    }
+
+    /// Decodes 32 bytes; nil for another length or a non-canonical word.
+    public init?(bytes: some Collection<UInt8>) {
+        let b = Array(bytes)
+        guard b.count == Self.byteCount else { return nil }
+        var elements = [Goldilocks]()
+        for k in 0..<4 {
+            var word: UInt64 = 0
+            for i in 0..<8 { word |= UInt64(b[8 * k + i]) << (8 * i) }
+            guard let x = Goldilocks(canonical: word) else { return nil }
+            elements.append(x)
+        }
+        self.elements = elements
+    }
+
+    public var bytes: [UInt8] {
+        elements.flatMap { x in (0..<8).map { UInt8(truncatingIfNeeded: x.value >> (8 * $0)) } }
+    }
+
+    /// 64 lower-case hexadecimal digits of `bytes`.
+    public var description: String {
+        bytes.map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+    }
+
+    /// Parses 64 lower-case hexadecimal digits (one spelling per commitment).
+    public init?(hex: String) {
+        let chars = Array(hex.utf8)
+        guard chars.count == 64, chars.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else { return nil }
+        var out = [UInt8]()
+        for i in stride(from: 0, to: 64, by: 2) {
+            guard let byte = UInt8(String(decoding: chars[i..<i + 2], as: UTF8.self), radix: 16) else { return nil }
+            out.append(byte)
+        }
+        self.init(bytes: out)
+    }
+}

@@ -1,0 +1,166 @@
+import AIR
+import AlgebraicHashing
+import Field
+import ISA
+
+/// The weight-commitment table (Spec/vm-air.md §9, Spec/zk.md §4): it
+/// recomputes `WeightSponge` over the salt and the committed weights, one
+/// Poseidon2 permutation per row, and pins the digest to public values
+/// 5…8. Each weight it absorbs arrives on the commitment bus from the
+/// memory table's initial value of the same address, so the model that ran
+/// is the model that was committed. Every trace cell is masked afresh in
+/// each zero-knowledge proof: unlike a Merkle root of the weights, the
+/// commitment stays hiding however many proofs are made against it.
+///
+/// Row r absorbs block r (lanes 0…7 of the absorbed sequence) into the
+/// state: before(r) = after(r − 1) + block(r), before(0) = IV + block(0).
+/// Rows after the last block keep permuting zero blocks; only the row the
+/// preprocessed digest flag marks is pinned to the commitment.
+public enum CommitmentTable {
+    /// Main columns: block (8), state before the permutation (12), per
+    /// external round 12 cubes (xᵢ + cᵢ)³ and the 12-lane state after the
+    /// round, per internal round the cube and S-box output of lane 0.
+    enum Main {
+        static let block = 0, before = 8
+        static func fullCube(_ round: Int, _ lane: Int) -> Int { 20 + round * 24 + lane }
+        static func fullState(_ round: Int, _ lane: Int) -> Int { 20 + round * 24 + 12 + lane }
+        static func partialCube(_ round: Int) -> Int { 20 + Poseidon2.fullRounds * 24 + 2 * round }
+        static func partialOutput(_ round: Int) -> Int { partialCube(round) + 1 }
+        /// The state after the permutation: the last external round's state.
+        static func after(_ lane: Int) -> Int { fullState(Poseidon2.fullRounds - 1, lane) }
+        static let width = 20 + Poseidon2.fullRounds * 24 + Poseidon2.partialRounds * 2
+    }
+
+    /// Preprocessed columns: the memory address of each lane's weight (8),
+    /// each lane's weight flag (8), the digest-row flag, and the weight count N
+    /// (the sponge's capacity lane 8) on every row.
+    enum Fixed {
+        static let address = 0, isWeight = 8, isDigest = 16, count = 17, width = 18
+    }
+
+    /// Public value index of digest element 0 (then 1, 2, 3).
+    static let digestPublicValue = SegmentBoundary.Index.count
+
+    static func build() throws(AIRError) -> Table {
+        var t = TableBuilder(name: "commitment", mainWidth: Main.width, preprocessedWidth: Fixed.width)
+        let rate = WeightSponge.rate, width = Poseidon2.width
+
+        // Lanes carry weights where flagged, the salt in lanes 0…3 of row 0,
+        // zero elsewhere; each weight comes from memory over the bus.
+        for j in 0..<rate {
+            let free = j < WeightSponge.saltCount ? Expression.fixed(Fixed.isWeight + j) + .isFirstRow : .fixed(Fixed.isWeight + j)
+            t.assertZero("lane \(j) is zero unless it absorbs", (1 - free) * .main(Main.block + j))
+            t.receive("weight lane \(j)", bus: Bus.commitment, [.fixed(Fixed.address + j), .main(Main.block + j)],
+                      multiplicity: .fixed(Fixed.isWeight + j))
+        }
+        // The sponge chain.
+        for i in 0..<width {
+            let absorbed: Expression = i < rate ? .main(Main.block + i) : 0
+            let nextAbsorbed: Expression = i < rate ? .mainNext(Main.block + i) : 0
+            let iv: Expression = i == rate ? .fixed(Fixed.count) : i == rate + 1 ? .constant(WeightSponge.tag) : 0
+            t.assertOnFirstRow("state \(i) starts at IV + block", .main(Main.before + i) - iv - absorbed)
+            t.assertOnTransition("state \(i) carries to the next row",
+                                 .mainNext(Main.before + i) - .main(Main.after(i)) - nextAbsorbed)
+        }
+        for i in 0..<WeightSponge.digestCount {
+            t.assertZero("digest \(i) is public", .fixed(Fixed.isDigest) * (.main(Main.after(i)) - .publicValue(digestPublicValue + i)))
+        }
+        addPermutation(&t)
+        return try t.build(publicValueCount: digestPublicValue + WeightSponge.digestCount)
+    }
+
+    /// The permutation's constraints, all of degree ≤ 3: lanes are tracked as
+    /// linear forms over committed cells and only materialized where a
+    /// cube is taken, so expressions stay flat.
+    static func addPermutation(_ t: inout TableBuilder) {
+        let constants = Poseidon2.roundConstants
+        var x = LinearForm.apply(LinearForm.externalMatrix, to: (0..<Poseidon2.width).map { LinearForm(column: Main.before + $0) })
+        var k = 0, full = 0, partial = 0
+        for round in 0..<Poseidon2.rounds {
+            if Poseidon2.isFull(round) {
+                var outputs = [Expression]()
+                for i in 0..<Poseidon2.width {
+                    let input = (x[i] + LinearForm(constant: constants[k + i])).expression
+                    let cube = Expression.main(Main.fullCube(full, i))
+                    t.assertZero("round \(round) lane \(i) cube", cube - input * input * input)
+                    outputs.append(cube * cube * input)
+                }
+                for i in 0..<Poseidon2.width {
+                    var mixed: Expression = 0
+                    for (j, m) in LinearForm.externalMatrix[i].enumerated() { mixed = mixed + .constant(m) * outputs[j] }
+                    t.assertZero("round \(round) lane \(i) state", .main(Main.fullState(full, i)) - mixed)
+                }
+                x = (0..<Poseidon2.width).map { LinearForm(column: Main.fullState(full, $0)) }
+                k += Poseidon2.width
+                full += 1
+            } else {
+                let input = (x[0] + LinearForm(constant: constants[k])).expression
+                let cube = Expression.main(Main.partialCube(partial)), output = Expression.main(Main.partialOutput(partial))
+                t.assertZero("round \(round) cube", cube - input * input * input)
+                t.assertZero("round \(round) S-box", output - cube * cube * input)
+                x[0] = LinearForm(column: Main.partialOutput(partial))
+                x = LinearForm.apply(LinearForm.internalMatrix, to: x)
+                k += 1
+                partial += 1
+            }
+        }
+    }
+
+    /// The memory addresses of the committed weights, in commitment order:
+    /// committed tensors in declaration order, each tensor's cells in order.
+    public static func weightAddresses(_ program: Program) -> [Int] {
+        program.tensors.filter { $0.kind == .weights && $0.visibility == .committed }
+            .flatMap { t in (0..<t.count).map { Int(t.address) + $0 } }
+    }
+
+    /// Rows the sponge needs: one per absorbed block.
+    static func rows(_ program: Program) -> Int { WeightSponge.permutationCount(weights: weightAddresses(program).count) }
+
+    /// The preprocessed columns; `isLastSegment` false gives the empty
+    /// variant (no weights, no digest row) of the other segments.
+    static func fixedColumns(_ program: Program, logHeight: Int, isLastSegment: Bool) -> [[Goldilocks]] {
+        let n = 1 << logHeight
+        var c = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: n), count: Fixed.width)
+        guard isLastSegment else { return c }
+        let addresses = weightAddresses(program)
+        for (k, address) in addresses.enumerated() {
+            let position = WeightSponge.saltCount + k
+            c[Fixed.address + position % WeightSponge.rate][position / WeightSponge.rate] = Goldilocks(address)
+            c[Fixed.isWeight + position % WeightSponge.rate][position / WeightSponge.rate] = .one
+        }
+        c[Fixed.isDigest][WeightSponge.permutationCount(weights: addresses.count) - 1] = .one
+        c[Fixed.count] = [Goldilocks](repeating: Goldilocks(addresses.count), count: n)
+        return c
+    }
+
+    /// The main columns for the absorbed sequence (`WeightSponge.absorbed`;
+    /// empty with `weightCount` 0 for the other segments, whose rows permute
+    /// zero blocks from the IV of zero weights).
+    public static func mainColumns(absorbed: [Goldilocks], weightCount: Int, logHeight: Int) -> [[Goldilocks]] {
+        let n = 1 << logHeight, rate = WeightSponge.rate
+        precondition(absorbed.count % rate == 0 && absorbed.count / rate <= n)
+        var c = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: n), count: Main.width)
+        var state = WeightSponge.initialState(count: weightCount)
+        var rounds = Poseidon2.Rounds()
+        for row in 0..<n {
+            for j in 0..<rate {
+                let value = row * rate + j < absorbed.count ? absorbed[row * rate + j] : .zero
+                c[Main.block + j][row] = value
+                state[j] = state[j] + value
+            }
+            for i in 0..<Poseidon2.width { c[Main.before + i][row] = state[i] }
+            Poseidon2.permute(&state, recording: &rounds)
+            for f in 0..<Poseidon2.fullRounds {
+                for i in 0..<Poseidon2.width {
+                    c[Main.fullCube(f, i)][row] = rounds.fullCubes[f * Poseidon2.width + i]
+                    c[Main.fullState(f, i)][row] = rounds.fullStates[f * Poseidon2.width + i]
+                }
+            }
+            for p in 0..<Poseidon2.partialRounds {
+                c[Main.partialCube(p)][row] = rounds.partialCubes[p]
+                c[Main.partialOutput(p)][row] = rounds.partialOutputs[p]
+            }
+        }
+        return c
+    }
+}
