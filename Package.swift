@@ -115,7 +115,7 @@ let package = Package(
         .testTarget(name: "AIRTests", dependencies: ["AIR", "Field", "TestSupport"]),
         .testTarget(name: "ProofSystemTests", dependencies: ["AIR", "STARK", "Prover", "Verifier", "Field", "TestSupport"]),
         .testTarget(name: "VMProofTests", dependencies: ["VMProver", "VMVerifier", "VMArithmetization", "Prover", "Verifier",
-                                                         "STARK", "AIR", "Assembler", "ISA", "VM", "Field", "Hashing"]),
+                                                         "STARK", "AIR", "Assembler", "ISA", "VM", "Field", "Hashing", "AlgebraicHashing"]),
         .testTarget(name: "ISATests", dependencies: ["ISA", "TestSupport"]),
         .testTarget(name: "AssemblerTests", dependencies: ["Assembler", "ISA", "VM", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "TraceTests", dependencies: ["Trace", "VM", "ISA", "Assembler"]),

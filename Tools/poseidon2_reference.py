@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Independent reference for zkvm's Poseidon2 instance (Spec/hashing.md §Poseidon2).
+"""Independent reference for zkvm's Poseidon2 instance (Spec/hashing.md §7).
 
 Poseidon2 over Goldilocks (p = 2^64 - 2^32 + 1), width t = 12, S-box x^7,
 R_F = 8 external and R_P = 22 internal rounds (Grassi, Khovratovich,

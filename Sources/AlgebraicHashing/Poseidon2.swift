@@ -2,7 +2,7 @@ import Field
 import Hashing
 
 /// The Poseidon2 permutation over Goldilocks that zkvm uses inside its AIR
-/// (Spec/hashing.md §3): width t = 12, S-box x⁷, R_F = 8 external and
+/// (Spec/hashing.md §7): width t = 12, S-box x⁷, R_F = 8 external and
 /// R_P = 22 internal rounds — the 128-bit parameters of Grassi,
 /// Khovratovich and Schofnegger, "Poseidon2: A Faster Version of the
 /// Poseidon Hash Function" (ePrint 2023/323, Table 1, d = 7).

@@ -1,6 +1,6 @@
 import Field
 
-/// The sponge that commits to a model's weights (Spec/hashing.md §3.2,
+/// The sponge that commits to a model's weights (Spec/hashing.md §7,
 /// Spec/zk.md §4): Poseidon2 with rate 8 (lanes 0…7) and capacity 4
 /// (lanes 8…11).
 ///

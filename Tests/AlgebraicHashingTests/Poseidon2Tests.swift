@@ -4,7 +4,7 @@ import Field
 
 /// Known answers from the independent Python reference
 /// (`python3 Tools/poseidon2_reference.py vectors`, written from the
-/// Poseidon2 paper and Spec/hashing.md §3 in plain integers), plus the
+/// Poseidon2 paper and Spec/hashing.md §7 in plain integers), plus the
 /// algebraic properties the AIR relies on.
 @Suite struct Poseidon2Tests {
     static func field(_ values: [UInt64]) -> [Goldilocks] { values.map { Goldilocks(canonical: $0)! } }

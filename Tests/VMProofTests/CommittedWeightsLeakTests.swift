@@ -7,41 +7,51 @@ import Testing
 import VMProver
 import VMVerifier
 
-/// An open review finding (Spec/zk.md §4–5), kept as a test that must
-/// flip when it is fixed: the committed column's mask is fixed by the
-/// commitment's seed, so every proof of one commitment opens the same
-/// masked polynomial ŵ_c = w_c + Z_H·r_c at fresh points. K proofs give 6K
-/// base equations at z and zω alone; once 6K ≥ W + h a verifier solves for
-/// the committed weights (here 3 weights from the openings of a few test
-/// proofs). One proof alone reveals nothing (6 equations, 3 + h unknowns).
+/// A fixed review finding (Spec/zk.md §4–5): committed weights used to sit
+/// in a committed round whose mask was fixed by the commitment's seed, so
+/// every proof of one commitment opened the same masked polynomial
+/// ŵ = w + Z_H·r at fresh points, and a few proofs determined the weights.
+/// Now the commitment is a Poseidon2 hash recomputed in the AIR and every
+/// column is masked afresh in each proof. The same attack — the openings
+/// of the weights' column at z and zω over several proofs of one
+/// commitment and one input, solved for the hidden cells and one shared
+/// mask — finds no consistent solution any more.
 @Suite struct CommittedWeightsLeakTests {
-    @Test func committedWeightsLeakAcrossProofs() throws {
+    @Test func committedWeightsDoNotLeakAcrossProofs() throws {
         let program = try Examples.assemble(PrivateWeightsTests.source())
         let options = PrivateWeightsTests.options
         let h = CommitmentLayout(options: options).maskDegree
         let memory = VMAir.TableIndex.memory
-        let wAddr = Int(program.tensor(named: "W")!.address)
-        let unknowns = 3 + h
+        // The hidden column holds W (committed), b (private) and x (private
+        // input, the same in every proof): 7 cells, then h mask coefficients.
+        let hidden = ["W", "b", "x"].flatMap { name in
+            let t = program.tensor(named: name)!
+            return (0..<t.count).map { Int(t.address) + $0 }
+        }
+        let unknowns = hidden.count + h
         var rows = [[Goldilocks]](), rhs = [Goldilocks]()
         var proofs = 0
+        let commitment = try VMProver.commitment(program: program, seed: PrivateWeightsTests.seed)
         while rows.count < unknowns + 6 {
-            let input: [[Int64]] = [[Int64(proofs + 1), 2, 3]]
-            let result = try VMProver.prove(program: program, rawInputs: input, options: options, minimumProvenBits: nil,
-                                            commitmentSeed: PrivateWeightsTests.seed)
+            let result = try VMProver.prove(program: program, rawInputs: PrivateWeightsTests.input, options: options,
+                                            minimumProvenBits: nil, commitmentSeed: PrivateWeightsTests.seed)
             proofs += 1
             let file = result.file
+            #expect(file.statement.weightCommitment == commitment)
             let segment = file.segments[0]
             let proof = try Proof.decode(segment.proof)
             let air = try VMAir(program: program, minLogHeight: CommitmentLayout(options: proof.options).minLogHeight).air.blinded()
             let z = ProtocolTranscript.outOfDomainPoint(
                 of: proof, air: air, statement: VMProofFile.segmentStatement(file.statement, index: 0, count: 1),
-                publicValues: segment.boundary.publicValues(isLast: true))
+                publicValues: segment.boundary.publicValues(isLast: true, weightCommitment: file.statement.weightCommitment))
             let logN = proof.tables[memory].logHeight
             let zNext = z * Goldilocks.rootOfUnity(logOrder: logN)
             let zh = z.power(UInt64(1 << logN)) - .one
-            for (point, value) in [(z, proof.tables[memory].openings.mainAtZ[5]), (zNext, proof.tables[memory].openings.mainAtNext[5])] {
+            let column = MemoryTable.Main.hiddenInitial
+            for (point, value) in [(z, proof.tables[memory].openings.mainAtZ[column]),
+                                   (zNext, proof.tables[memory].openings.mainAtNext[column])] {
                 let L = try DomainEvaluation.lagrangeWeights(at: point, logHeight: logN)
-                var coeffs = (0..<3).map { L[wAddr + $0] }
+                var coeffs = hidden.map { L[$0] }
                 var p = zh
                 for _ in 0..<h { coeffs.append(p); p = p * point }
                 for k in 0..<3 {
@@ -66,9 +76,9 @@ import VMVerifier
             }
             pivotRow += 1
         }
+        // Fresh masks make the equations of different proofs independent:
+        // 6·proofs > unknowns equations with no common solution.
         let consistent = (pivotRow..<m.count).allSatisfy { r[$0].isZero }
-        let w = (0..<3).map { r[$0] }.map { v -> Int64 in v.value > UInt64(Int64.max) ? -Int64(Goldilocks.modulus - v.value) : Int64(v.value) }
-        #expect(consistent && pivotRow == unknowns)
-        #expect(w == program.tensor(named: "W")!.data!, "\(proofs) proofs of one commitment no longer determine the weights: the fix landed, flip this test")
+        #expect(!consistent, "\(proofs) proofs of one commitment share a mask: their openings determine the hidden cells")
     }
 }

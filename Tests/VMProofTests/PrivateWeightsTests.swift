@@ -1,3 +1,4 @@
+import AlgebraicHashing
 import Field
 import Hashing
 import Prover
@@ -12,7 +13,8 @@ import VMVerifier
 /// Private and committed weights (Spec/zk.md §4): a verifier with the
 /// program's public part and the published commitment accepts proofs of the
 /// committed model and rejects proofs made with other weights; neither the
-/// key nor the proof holds a weight value.
+/// key nor the proof holds a weight value; every part of the commitment
+/// table (Spec/vm-air.md §9) is sound against a one-cell change.
 @Suite struct PrivateWeightsTests {
     /// y = W·x + b with W committed and b private. The weights' raw values
     /// have three nonzero low bytes, so the byte scans below cannot meet them
@@ -46,16 +48,16 @@ import VMVerifier
 
     @Test func theCommittedModelVerifiesAgainstItsKeyAndOtherWeightsDoNot() throws {
         let program = try Examples.assemble(Self.source())
-        let commitment = try #require(try VMProver.commitment(program: program, options: Self.options, seed: Self.seed))
+        let commitment = try #require(try VMProver.commitment(program: program, seed: Self.seed))
         let result = try VMProver.prove(program: program, rawInputs: Self.input, options: Self.options, minimumProvenBits: nil,
                                         commitmentSeed: Self.seed)
         let file = try VMProofFile.decode(result.file.encoded())
         // y = 1000.5·1 − 2000.25·2 + 3000.75·(−1) + 1000.5 = −5000.25 at scale 16.
         #expect(file.statement.publicOutputs == [[Int64(-5000.25 * 65536)]])
+        #expect(file.statement.weightCommitment == commitment)
 
         // The verifier's key: the public part, one digest with the full program, no weight values.
-        let key = try VerificationKey(program: program, commitment: ModelCommitment(
-            programDigest: program.digest, commitment: commitment, options: Self.options))
+        let key = try VerificationKey(program: program, commitment: ModelCommitment(programDigest: program.digest, commitment: commitment))
         let decoded = try VerificationKey.decode(key.encoded())
         #expect(decoded == key && decoded.program.digest == program.digest)
         #expect(decoded.program.tensors.filter { $0.kind == .weights }.allSatisfy { $0.data == nil })
@@ -83,10 +85,11 @@ import VMVerifier
         }
         // A wrong commitment is rejected, a fresh secret gives another commitment.
         #expect(throws: (any Error).self) {
-            _ = try VMVerifier.verify(file, program: decoded.program, commitment: Digest(bytes: [UInt8](repeating: 3, count: 32))!,
+            _ = try VMVerifier.verify(file, program: decoded.program,
+                                      commitment: WeightCommitment(elements: [Goldilocks](repeating: Goldilocks(3), count: 4)),
                                       policy: .insecureTesting)
         }
-        #expect(try VMProver.commitment(program: program, options: Self.options, seed: [UInt8](repeating: 1, count: 32)) != commitment)
+        #expect(try VMProver.commitment(program: program, seed: [UInt8](repeating: 1, count: 32)) != commitment)
         // Private (uncommitted) weights are any weights: another b also verifies, with its own output.
         let otherBias = try Examples.assemble(Self.source(b: 1001.5))
         let biased = try VMProver.prove(program: otherBias, rawInputs: Self.input, options: Self.options, minimumProvenBits: nil,
@@ -95,38 +98,71 @@ import VMVerifier
         #expect(biased.file.statement.publicOutputs == [[Int64(-4999.25 * 65536)]])
     }
 
-    /// A lying prover changes a committed weight in its witness after the
-    /// VM ran: the committed column no longer matches the published root,
-    /// and the memory bus no longer balances.
-    @Test func aChangedCommittedCellIsRejected() throws {
+    /// A lying prover changes one cell after the VM ran: the committed
+    /// weight in memory (the commitment bus and the memory bus no longer
+    /// balance), a lane the sponge absorbs, a zero-forced lane, or any cell of
+    /// the permutation's rounds (its constraints fail); or it claims another
+    /// commitment in the statement (the digest row fails). Each proof is
+    /// rejected, with and without the published commitment.
+    @Test func everyCommitmentTableFamilyRejectsAChangedCell() throws {
         let program = try Examples.assemble(Self.source())
-        let commitment = try #require(try VMProver.commitment(program: program, options: Self.options, seed: Self.seed))
+        let commitment = try #require(try VMProver.commitment(program: program, seed: Self.seed))
         let vmAir = try VMAir(program: program, minLogHeight: CommitmentLayout(options: Self.options).minLogHeight)
-        let witness = try WitnessBuilder(vmAir: vmAir).run(rawInputs: Self.input, maxSteps: 1000)
+        let witness = try WitnessBuilder(vmAir: vmAir).run(rawInputs: Self.input, maxSteps: 1000,
+                                                           weightSalt: WeightSponge.salt(fromSeed: Self.seed))
+        #expect(witness.statement.weightCommitment == commitment)
+        let table = try #require(vmAir.commitmentIndex), memory = VMAir.TableIndex.memory
         let w = Int(program.tensor(named: "W")!.address)
-        for (column, delta) in [(MemoryTable.Main.committedInitial, Goldilocks.one), (MemoryTable.Main.privateInitial, .one)] {
-            var main = witness.main
-            main[VMAir.TableIndex.memory][column][w] += delta
-            var input = ProverInput(air: vmAir.air, main: main, preprocessed: vmAir.preprocessedColumns(statement: witness.statement),
-                                    publicValues: witness.publicValues, statement: witness.segmentStatement())
-            input.commitmentSeed = Self.seed
+        typealias M = CommitmentTable.Main
+        // W sits at sponge positions 4…6: row 0, lanes 4…6; lane 7 and row 1 are zero-forced.
+        let cases: [(String, Int, Int, Int)] = [
+            ("memory: committed weight", memory, MemoryTable.Main.hiddenInitial, w),
+            ("absorbed weight lane", table, M.block + 5, 0),
+            ("salt lane", table, M.block + 1, 0),
+            ("zero-forced lane", table, M.block + 7, 0),
+            ("zero-forced lane, later row", table, M.block + 2, 1),
+            ("state before", table, M.before + 9, 0),
+            ("state before, later row", table, M.before + 0, 3),
+            ("external cube", table, M.fullCube(2, 5), 0),
+            ("external state", table, M.fullState(5, 11), 1),
+            ("internal cube", table, M.partialCube(10), 0),
+            ("internal S-box output", table, M.partialOutput(21), 2),
+            ("digest lane", table, M.after(0), 0),
+        ]
+        func rejected(_ main: [[[Goldilocks]]], statement: VMStatement, _ label: String) throws {
+            let input = ProverInput(air: vmAir.air, main: main, preprocessed: vmAir.preprocessedColumns(statement: statement),
+                                    publicValues: witness.segments[0].boundary.publicValues(isLast: true, weightCommitment: statement.weightCommitment),
+                                    statement: witness.segmentStatement(statement))
             let proof = try Prover.prove(input, options: Self.options, checkWitness: false).proof
-            let file = witness.file(proof.encoded())
+            let file = witness.file(proof.encoded(), statement: statement)
             for expected in [commitment, nil] {
-                #expect(throws: (any Error).self) {
+                #expect(throws: (any Error).self, "\(label)") {
                     _ = try VMVerifier.verify(file, program: program.publicPart, commitment: expected, policy: .insecureTesting)
                 }
             }
         }
+        for (label, t, column, row) in cases {
+            var main = witness.main
+            main[t][column][row] += .one
+            try rejected(main, statement: witness.statement, label)
+        }
+        // The statement claims the commitment of other weights.
+        var claimed = witness.statement
+        claimed.weightCommitment = try VMProver.commitment(program: Examples.assemble(Self.source(w: [1, 2, 3])), seed: Self.seed)
+        try rejected(witness.main, statement: claimed, "another commitment in the statement")
+        // The honest witness, through the same path, verifies: the rejections above are the changes'.
+        let honest = ProverInput(air: vmAir.air, main: witness.main, preprocessed: vmAir.preprocessedColumns(statement: witness.statement),
+                                 publicValues: witness.publicValues, statement: witness.segmentStatement())
+        let proof = try Prover.prove(honest, options: Self.options, checkWitness: true).proof
+        _ = try VMVerifier.verify(witness.file(proof.encoded()), program: program.publicPart, commitment: commitment, policy: .insecureTesting)
     }
 
     /// Every truncation and a bit flip in every byte of a key: an error
     /// naming a byte offset, or a key that differs — never a trap.
     @Test func corruptKeysAreErrors() throws {
         let program = try Examples.assemble(Self.source())
-        let commitment = try #require(try VMProver.commitment(program: program, options: Self.options, seed: Self.seed))
-        let key = try VerificationKey(program: program, commitment: ModelCommitment(
-            programDigest: program.digest, commitment: commitment, options: Self.options))
+        let commitment = try #require(try VMProver.commitment(program: program, seed: Self.seed))
+        let key = try VerificationKey(program: program, commitment: ModelCommitment(programDigest: program.digest, commitment: commitment))
         let bytes = key.encoded()
         for cut in 0..<bytes.count {
             #expect(throws: (any Error).self) { _ = try VerificationKey.decode(Array(bytes[0..<cut])) }
@@ -143,6 +179,12 @@ import VMVerifier
         // Flips inside digests, names and values can give another valid key; most are refused.
         #expect(accepted < bytes.count / 2)
         #expect(throws: (any Error).self) { _ = try ModelCommitment.decode(Array("ZKMC".utf8) + [9, 0]) }
+        // A non-canonical commitment word (≥ p) is refused, naming its offset.
+        var nonCanonical = ModelCommitment(programDigest: program.digest, commitment: commitment).encoded()
+        for i in 0..<8 { nonCanonical[6 + 32 + i] = 0xFF }
+        #expect(throws: VMArithmetizationError.malformed("commitment file at byte 38: non-canonical commitment element")) {
+            _ = try ModelCommitment.decode(nonCanonical)
+        }
     }
 
     @Test func onlyWeightsCanBeCommitted() throws {

@@ -11,7 +11,7 @@ extension WitnessBuilder.Witness {
     }
 
     /// The only segment's public values (it is also the last).
-    var publicValues: [Goldilocks] { segments[0].boundary.publicValues(isLast: true) }
+    var publicValues: [Goldilocks] { segments[0].boundary.publicValues(isLast: true, weightCommitment: statement.weightCommitment) }
 
     /// The statement bytes the only segment's proof binds.
     func segmentStatement(_ statement: VMStatement? = nil) -> [UInt8] {

@@ -62,7 +62,7 @@ import VMVerifier
             return mains.indices.map { i in
                 ProverInput(air: vmAir.air, main: mains[i],
                             preprocessed: vmAir.preprocessedColumns(statement: witness.statement, isLastSegment: i == count - 1),
-                            publicValues: boundaries[i].publicValues(isLast: i == count - 1),
+                            publicValues: boundaries[i].publicValues(isLast: i == count - 1, weightCommitment: witness.statement.weightCommitment),
                             statement: VMProofFile.segmentStatement(witness.statement, index: i, count: count))
             }
         }

@@ -63,7 +63,7 @@ import VMVerifier
         let air = proof.options.zeroKnowledge ? try vmAir.air.blinded() : vmAir.air
         let z = ProtocolTranscript.outOfDomainPoint(
             of: proof, air: air, statement: VMProofFile.segmentStatement(file.statement, index: 0, count: 1),
-            publicValues: segment.boundary.publicValues(isLast: true))
+            publicValues: segment.boundary.publicValues(isLast: true, weightCommitment: file.statement.weightCommitment))
 
         // The memory table's private-value column is zero except at the
         // private cells, whose addresses the program gives: its value at z is
