@@ -50,9 +50,6 @@ public struct AIRDefinition: Sendable {
     /// The longest LogUp message of any table: the challenge vector holds β^1 … β^this.
     public var maxMessageLength: Int { max(1, tables.map(\.maxMessageLength).max() ?? 0) }
 
-    /// Whether any table has columns in the committed round.
-    public var hasCommittedColumns: Bool { tables.contains { !$0.committedColumns.isEmpty } }
-
     /// Whether any table has interactions (so LogUp challenges are drawn).
     public var usesLogUp: Bool { tables.contains { !$0.interactions.isEmpty } }
 
@@ -79,8 +76,6 @@ public struct AIRDefinition: Sendable {
                 for root in program.roots { writer.write(UInt32(root)) }
             }
             for interaction in t.interactions { writer.write(UInt16(interaction.bus)) }
-            writer.write(UInt32(t.committedColumns.count))
-            for c in t.committedColumns { writer.write(UInt32(c)) }
         }
         return writer.bytes
     }

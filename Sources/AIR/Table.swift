@@ -40,13 +40,6 @@ public struct Table: Sendable {
     let publicValueCount: Int
     /// The blinding column of a blinded table (`blinded()`).
     public let blindingColumn: Int?
-    /// Main columns committed in the committed round, before the main trace
-    /// and apart from it (Spec/zk.md §4): its root can be published ahead
-    /// of any proof (a model commitment) and every proof checked against it.
-    /// Sorted; the other main columns form the main round.
-    public let committedColumns: [Int]
-    /// The main columns of the main round, in order.
-    public var mainRoundColumns: [Int] { (0..<mainWidth).filter { !committedColumns.contains($0) } }
 
     /// Auxiliary extension columns: chunk columns plus the running sum (0 without interactions).
     public var auxiliaryWidth: Int { interactions.isEmpty ? 0 : chunks.count + 1 }
@@ -64,17 +57,11 @@ public struct Table: Sendable {
         guard !interactions.isEmpty, blindingColumn == nil else { return self }
         return try Table(name: name, mainWidth: mainWidth + 1, preprocessedWidth: preprocessedWidth,
                          constraints: authorConstraints, interactions: interactions,
-                         publicValueCount: publicValueCount, blindingColumn: mainWidth, committedColumns: committedColumns)
+                         publicValueCount: publicValueCount, blindingColumn: mainWidth)
     }
 
     init(name: String, mainWidth: Int, preprocessedWidth: Int, constraints userConstraints: [Constraint],
-         interactions: [Interaction], publicValueCount: Int, blindingColumn: Int? = nil,
-         committedColumns: [Int] = []) throws(AIRError) {
-        guard committedColumns.allSatisfy({ $0 >= 0 && $0 < mainWidth }), committedColumns == committedColumns.sorted(),
-              Set(committedColumns).count == committedColumns.count else {
-            throw .invalidShape(table: name, detail: "committed columns \(committedColumns) are not distinct main columns")
-        }
-        self.committedColumns = committedColumns
+         interactions: [Interaction], publicValueCount: Int, blindingColumn: Int? = nil) throws(AIRError) {
         self.name = name
         self.mainWidth = mainWidth
         self.authorConstraints = userConstraints

@@ -6,7 +6,6 @@ public struct TableBuilder {
     public let preprocessedWidth: Int
     private var constraints: [Constraint] = []
     private var interactions: [Interaction] = []
-    private var committedColumns: [Int] = []
 
     public init(name: String, mainWidth: Int, preprocessedWidth: Int = 0) {
         self.name = name
@@ -49,14 +48,8 @@ public struct TableBuilder {
         interactions.append(Interaction(bus: bus, multiplicity: -multiplicity, message: message, label: label))
     }
 
-    /// Puts main column `column` in the committed round (see `Table.committedColumns`).
-    public mutating func commitInAdvance(_ column: Int) {
-        if !committedColumns.contains(column) { committedColumns.append(column); committedColumns.sort() }
-    }
-
     public func build(publicValueCount: Int = 0) throws(AIRError) -> Table {
         try Table(name: name, mainWidth: mainWidth, preprocessedWidth: preprocessedWidth,
-                  constraints: constraints, interactions: interactions, publicValueCount: publicValueCount,
-                  committedColumns: committedColumns)
+                  constraints: constraints, interactions: interactions, publicValueCount: publicValueCount)
     }
 }

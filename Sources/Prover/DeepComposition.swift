@@ -11,10 +11,7 @@ import STARK
 /// power of δ; salt columns take no part.
 struct TableCommitments {
     let logHeight: Int
-    /// The table's main columns of each round, by table column index.
-    let mainColumns: [Int]
-    let committedColumns: [Int]
-    let committed: CommittedMatrix?
+    let mainWidth: Int
     let main: CommittedMatrix?
     let auxiliary: CommittedMatrix?
     let quotient: CommittedMatrix
@@ -25,7 +22,7 @@ struct TableCommitments {
     var maskColumns: Int { quotient.polynomialWidth - quotientChunkColumns }
     /// δ powers this table uses.
     var termCount: Int {
-        2 * (mainColumns.count + committedColumns.count) + 2 * (auxiliary?.polynomialWidth ?? 0) + quotient.polynomialWidth
+        2 * mainWidth + 2 * (auxiliary?.polynomialWidth ?? 0) + quotient.polynomialWidth
     }
 }
 
@@ -53,8 +50,7 @@ enum DeepComposition {
             let c = commitments[t], o = openings[t]
             var k = firstPower[t]
             func power() -> GoldilocksExt3 { defer { k += 1 }; return delta.power(UInt64(k)) }
-            // Main terms follow the table's column order, whichever round holds the column.
-            let mainWidth = c.mainColumns.count + c.committedColumns.count, auxWidth = c.auxiliary?.polynomialWidth ?? 0
+            let mainWidth = c.mainWidth, auxWidth = c.auxiliary?.polynomialWidth ?? 0
             let mainZ = (0..<mainWidth).map { _ in power() }
             let auxZ = (0..<auxWidth).map { _ in power() }
             let quotientZ = (0..<c.quotientChunkColumns).map { _ in power() }
@@ -65,11 +61,7 @@ enum DeepComposition {
             for (p, v) in zip(mainNext + auxNext, o.mainAtNext + o.auxiliaryAtNext) { constantNext = constantNext + p * v }
             let zero = GoldilocksExt3.zero
             if let m = c.main {
-                parts.append(Part(matrix: m, zPowers: c.mainColumns.map { mainZ[$0] }, nextPowers: c.mainColumns.map { mainNext[$0] }))
-            }
-            if let m = c.committed {
-                parts.append(Part(matrix: m, zPowers: c.committedColumns.map { mainZ[$0] },
-                                  nextPowers: c.committedColumns.map { mainNext[$0] }))
+                parts.append(Part(matrix: m, zPowers: mainZ, nextPowers: mainNext))
             }
             if let a = c.auxiliary {
                 parts.append(Part(matrix: a, zPowers: auxZ, nextPowers: auxNext))

@@ -10,7 +10,6 @@ import Hashing
 struct MaskRandomness: Sendable {
     enum Purpose: UInt64 {
         case blind = 1, mainMask, auxiliaryMask, quotientMask, friMask, mainSalt, auxiliarySalt, quotientSalt, blindColumn
-        case committedMask, committedSalt
     }
 
     let seed: [UInt8]

@@ -21,38 +21,6 @@ public enum Prover {
         return try session.finish(shared: nil)
     }
 
-    /// The committed round's root for this input (its committed columns,
-    /// and with zero knowledge the masks and salts of `input.commitmentSeed`):
-    /// what a proof of this input will carry, so it can be published first
-    /// as a commitment (Spec/zk.md §4). Nil when no table has committed columns.
-    public static func commitment(_ input: ProverInput, options: ProofOptions = .standard,
-                                  threads: Int = Parallel.defaultThreads) throws(STARKError) -> Digest? {
-        try ProverSession(input, options: options, threads: threads).committedRoot()
-    }
-
-    /// The committed round's root from the committed columns alone (no
-    /// witness needed): `values[t]` holds table t's committed columns, each
-    /// 2^logHeights[t] values (tables without committed columns: empty).
-    /// Equal to the root of every proof with these columns, options and seed.
-    public static func commitment(air: AIRDefinition, values: [[[Goldilocks]]], logHeights: [Int], options: ProofOptions,
-                                  seed: [UInt8]?, threads: Int = Parallel.defaultThreads) throws(STARKError) -> Digest? {
-        try options.validate()
-        guard values.count == air.tables.count, logHeights.count == air.tables.count else {
-            throw .invalidInput("expected committed columns and heights for \(air.tables.count) tables")
-        }
-        for (t, table) in air.tables.enumerated() {
-            guard values[t].count == table.committedColumns.count, values[t].allSatisfy({ $0.count == 1 << logHeights[t] }),
-                  logHeights[t] >= CommitmentLayout(options: options).minLogHeight || table.committedColumns.isEmpty else {
-                throw .invalidInput("table \(table.name): committed columns do not match its height 2^\(logHeights[t])")
-            }
-        }
-        if options.zeroKnowledge { try checkSeed(seed, options: options) }
-        let randomness = options.zeroKnowledge ? MaskRandomness(seed: seed!) : nil
-        let matrices = ProverSession.committedMatrices(air: air, values: values, logHeights: logHeights, options: options,
-                                                       randomness: randomness, threads: threads)
-        return CommitmentRound(matrices, threads: threads)?.root
-    }
-
     /// Proves the segments of one run (Spec/proof-system.md §4): every
     /// segment commits its main trace, the LogUp challenges are drawn from
     /// all segments' bindings, then each segment finishes its own proof. The

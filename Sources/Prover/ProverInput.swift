@@ -20,10 +20,6 @@ public struct ProverInput: Sendable {
     /// segments of one run get random targets that sum to zero, so each
     /// segment's total is blinded too. Ignored by transparent proofs.
     public var blindingTarget: GoldilocksExt3
-    /// Zero knowledge: the secret seed of the committed round's masks and
-    /// salts (Spec/zk.md §4), so its root (a model commitment) is the same
-    /// in every proof; nil draws fresh ones (the root then commits this proof only).
-    public var commitmentSeed: [UInt8]?
 
     public init(air: AIRDefinition, main: [[[Goldilocks]]], preprocessed: [[[Goldilocks]]],
                 publicValues: [Goldilocks], boundary: [BoundaryMessage] = [], statement: [UInt8],

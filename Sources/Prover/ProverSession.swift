@@ -23,13 +23,9 @@ struct ProverSession {
     private var clock = PhaseClock()
     private var traces: TraceCommitments?
     private var mainRoot: Digest?
-    /// The committed round's randomness: from the input's commitment seed, else the session's.
-    let committedRandomness: MaskRandomness?
 
-    /// The committed and main rounds (Spec/zk.md §4): per table its matrix in each, and the trees.
+    /// The main round: per table its matrix, and the tree.
     struct TraceCommitments {
-        var committed: [CommittedMatrix?]
-        var committedRound: CommitmentRound?
         var main: [CommittedMatrix?]
         var mainRound: CommitmentRound?
     }
@@ -82,7 +78,6 @@ struct ProverSession {
         self.logHeights = logHeights
         self.layout = layout
         self.randomness = randomness
-        committedRandomness = randomness.map { r in input.commitmentSeed.map { MaskRandomness(seed: $0) } ?? r }
         transcript = ProtocolTranscript(air: air, options: options, statement: input.statement,
                                         publicValues: input.publicValues, logHeights: logHeights)
     }
@@ -140,7 +135,7 @@ struct ProverSession {
     /// Extends value columns of one table — with zero knowledge masked
     /// (`indices` name the columns for their masks) and salted from
     /// `randomness` — a function of the values, heights, options and seed
-    /// only, so a recommit or `Prover.commitment` gives the same root.
+    /// only, so a recommit gives the same root.
     static func commit(_ columns: [[Goldilocks]], indices: [Int], table t: Int, mask: MaskRandomness.Purpose,
                        salt: MaskRandomness.Purpose, randomness: MaskRandomness?, options: ProofOptions,
                        threads: Int) -> CommittedMatrix {
@@ -160,68 +155,33 @@ struct ProverSession {
     }
 
     /// ŵ(z), ŵ(zω) from w(z), w(zω): adds Z_H(z)·r(z) and Z_H(zω)·r(zω), where Z_H(zω) = z^n − 1 = Z_H(z).
-    /// Main columns in the committed round take their masks from the committed round's randomness.
     private func masked(_ values: ([GoldilocksExt3], [GoldilocksExt3]), purpose: MaskRandomness.Purpose, table t: Int,
                         z: GoldilocksExt3) -> ([GoldilocksExt3], [GoldilocksExt3]) {
         guard randomness != nil else { return values }
         let vanishing = z.squared(times: logHeights[t]) - .one
         let zNext = z * Goldilocks.rootOfUnity(logOrder: logHeights[t])
-        let committed = purpose == .mainMask ? input.air.tables[t].committedColumns : []
         var (atZ, atNext) = values
         for c in atZ.indices {
-            let r = committed.contains(c)
-                ? Self.mask(committedRandomness, .committedMask, table: t, column: c, layout: layout)
-                : Self.mask(randomness, purpose, table: t, column: c, layout: layout)
+            let r = Self.mask(randomness, purpose, table: t, column: c, layout: layout)
             atZ[c] = atZ[c] + vanishing * Polynomial.evaluate(r, at: z)
             atNext[c] = atNext[c] + vanishing * Polynomial.evaluate(r, at: zNext)
         }
         return (atZ, atNext)
     }
 
-    /// The committed round's matrices: per table its committed columns
-    /// (`values[t]`, in `committedColumns` order), as `commit` extends them.
-    static func committedMatrices(air: AIRDefinition, values: [[[Goldilocks]]], logHeights: [Int], options: ProofOptions,
-                                  randomness: MaskRandomness?, threads: Int) -> [CommittedMatrix?] {
-        air.tables.indices.map { t -> CommittedMatrix? in
-            let columns = air.tables[t].committedColumns
-            return columns.isEmpty ? nil : commit(values[t], indices: columns, table: t, mask: .committedMask,
-                                                  salt: .committedSalt, randomness: randomness, options: options, threads: threads)
-        }
-    }
-
-    /// This input's committed columns, per table.
-    private var committedValues: [[[Goldilocks]]] {
-        input.air.tables.indices.map { t in input.air.tables[t].committedColumns.map { input.main[t][$0] } }
-    }
-
-    /// Commits the committed round and the main round. Masks are named by
-    /// table column index, so each column's mask is the same in either round.
+    /// Commits the main round (masks named by table column index).
     private func commitTraces() -> TraceCommitments {
-        let tables = input.air.tables
-        let committed = Self.committedMatrices(air: input.air, values: committedValues, logHeights: logHeights,
-                                               options: options, randomness: committedRandomness, threads: threads)
-        let main: [CommittedMatrix?] = tables.indices.map { t in
-            let columns = tables[t].mainRoundColumns
-            return columns.isEmpty ? nil : commit(columns.map { input.main[t][$0] }, indices: columns, table: t,
-                                                  mask: .mainMask, salt: .mainSalt)
+        let main: [CommittedMatrix?] = input.main.indices.map { t in
+            input.main[t].isEmpty ? nil : commit(input.main[t], table: t, mask: .mainMask, salt: .mainSalt)
         }
-        return TraceCommitments(committed: committed, committedRound: CommitmentRound(committed, threads: threads),
-                                main: main, mainRound: CommitmentRound(main, threads: threads))
+        return TraceCommitments(main: main, mainRound: CommitmentRound(main, threads: threads))
     }
 
-    /// The committed round's root alone (a model commitment: `Prover.commitment`), without the main round.
-    func committedRoot() -> Digest? {
-        CommitmentRound(Self.committedMatrices(air: input.air, values: committedValues, logHeights: logHeights,
-                                               options: options, randomness: committedRandomness, threads: threads),
-                        threads: threads)?.root
-    }
-
-    /// Phase 1: commits the committed round and the main trace; returns the transcript's binding.
+    /// Phase 1: commits the main trace; returns the transcript's binding.
     mutating func commitMain() -> Digest {
         let commits = commitTraces()
         traces = commits
         mainRoot = commits.mainRound?.root
-        transcript.absorbCommittedRoot(commits.committedRound?.root)
         transcript.absorbMainRoots([mainRoot])
         report.phases.append(("main trace commit", clock.lap()))
         return transcript.segmentBinding()
@@ -284,7 +244,7 @@ struct ProverSession {
                                           threads: threads)
             }
             let coefficients = try QuotientBuilder.build(
-                table: table, layout: layout, logHeight: logHeights[t], committed: trace.committed[t], main: main[t],
+                table: table, layout: layout, logHeight: logHeights[t], main: main[t],
                 auxiliary: auxCommits[t],
                 preprocessedLDE: prepLDE, challenges: challenges, publicValues: input.publicValues,
                 claimedSum: claimedSums[t] ?? .zero, gamma: gamma, threads: threads)
@@ -292,8 +252,7 @@ struct ProverSession {
             quotientPolynomials.append(sources)
             let salt = randomness.map { CommittedMatrix.Salt(randomness: $0, purpose: .quotientSalt, table: t, width: layout.salt) }
             let quotient = CommittedMatrix(sources, salt: salt, logBlowup: options.logBlowup, threads: threads)
-            commitments.append(TableCommitments(logHeight: logHeights[t], mainColumns: table.mainRoundColumns,
-                                                committedColumns: table.committedColumns, committed: trace.committed[t],
+            commitments.append(TableCommitments(logHeight: logHeights[t], mainWidth: table.mainWidth,
                                                 main: main[t], auxiliary: auxCommits[t],
                                                 quotient: quotient, quotientChunkColumns: coefficients.count))
         }
@@ -364,8 +323,7 @@ struct ProverSession {
                           main: mainRound?.open(queries: queries, topLevel: top),
                           auxiliary: auxRound?.open(queries: queries, topLevel: top),
                           quotient: quotientRound.open(queries: queries, topLevel: top), friLayers: layerProofs,
-                          finalPolynomial: fri.finalPolynomial, proofOfWorkNonce: nonce,
-                          committed: trace.committedRound?.open(queries: queries, topLevel: top))
+                          finalPolynomial: fri.finalPolynomial, proofOfWorkNonce: nonce)
         return (proof, report)
     }
 

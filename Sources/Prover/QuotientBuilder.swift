@@ -11,8 +11,7 @@ import STARK
 /// Q(x) = Σ_k x^{k·n}·q_k(x). Each q_k is extension-valued; the result holds
 /// three base coefficient columns per chunk (chunk k, component c at 3k + c).
 enum QuotientBuilder {
-    static func build(table: Table, layout: CommitmentLayout, logHeight: Int, committed: CommittedMatrix?,
-                      main: CommittedMatrix?, auxiliary: CommittedMatrix?,
+    static func build(table: Table, layout: CommitmentLayout, logHeight: Int, main: CommittedMatrix?, auxiliary: CommittedMatrix?,
                       preprocessedLDE: [[Goldilocks]], challenges: [GoldilocksExt3], publicValues: [Goldilocks],
                       claimedSum: GoldilocksExt3, gamma: GoldilocksExt3, threads: Int) throws(STARKError) -> [[Goldilocks]] {
         let chunks = layout.quotientCosets
@@ -65,12 +64,7 @@ enum QuotientBuilder {
         let rows = window + 1
         let mw = table.mainWidth, aw = table.auxiliaryWidth, pw = preprocessedLDE.count
         // Row strides of the committed matrices (salt columns follow the polynomials).
-        let mainStride = main?.width ?? 0, auxStride = auxiliary?.width ?? 0, committedStride = committed?.width ?? 0
-        // Table main column c sits in the committed round's matrix (if committed) or the main round's, at this index.
-        let inCommitted = (0..<mw).map { table.committedColumns.contains($0) }
-        let roundIndex = (0..<mw).map { c in
-            inCommitted[c] ? table.committedColumns.firstIndex(of: c)! : table.mainRoundColumns.firstIndex(of: c)!
-        }
+        let mainStride = main?.width ?? 0, auxStride = auxiliary?.width ?? 0
         let mainBuffer = UnsafeMutablePointer<Goldilocks>.allocate(capacity: max(1, mw * rows))
         let prepBuffer = UnsafeMutablePointer<Goldilocks>.allocate(capacity: max(1, pw * rows))
         let auxBuffer = UnsafeMutablePointer<GoldilocksExt3>.allocate(capacity: max(1, aw * rows))
@@ -88,7 +82,6 @@ enum QuotientBuilder {
 
         var quotient = [GoldilocksExt3](repeating: .zero, count: chunks * n)   // coset-major
         let blockSize = 128
-        Self.withPointer(committed) { committedLDE in
         Self.withPointer(main) { mainLDE in
             Self.withPointer(auxiliary) { auxLDE in
                 withColumnPointers(preprocessedLDE) { prepLDE in
@@ -101,16 +94,9 @@ enum QuotientBuilder {
                                     for r in range {
                                         let i = ratio * ((base + r) & (n - 1)) + k
                                         let lde = BitReversal.reverse(i, bits: logQ)
-                                        if let mainLDE, committedLDE == nil {
+                                        if let mainLDE {
                                             let row = mainLDE + lde * mainStride
                                             for c in 0..<mw { (mainOut.base + c * rows + r).initialize(to: row[c]) }
-                                        } else if mw > 0 {
-                                            let mainRow = mainLDE.map { $0 + lde * mainStride }
-                                            let committedRow = committedLDE! + lde * committedStride
-                                            for c in 0..<mw {
-                                                let v = inCommitted[c] ? committedRow[roundIndex[c]] : mainRow![roundIndex[c]]
-                                                (mainOut.base + c * rows + r).initialize(to: v)
-                                            }
                                         }
                                         if let auxLDE {
                                             let row = auxLDE + lde * auxStride
@@ -152,7 +138,6 @@ enum QuotientBuilder {
                     }
                 }
             }
-        }
         }
 
         // Coefficients of Q = Σ_k X^{kn}·A_k (deg A_k < n). On g_k·H, X^n is

@@ -60,13 +60,7 @@ public struct CommitmentLayout: Sendable, Equatable {
     public func degreeBound(logHeight: Int) -> Int { (1 << logHeight) + degreeExcess }
 
     /// Row widths per round (0: the table has no columns in that round).
-    public func committedRowWidth(_ table: Table) -> Int {
-        table.committedColumns.isEmpty ? 0 : table.committedColumns.count + salt
-    }
-    public func mainRowWidth(_ table: Table) -> Int {
-        let width = table.mainWidth - table.committedColumns.count
-        return width == 0 ? 0 : width + salt
-    }
+    public func mainRowWidth(_ table: Table) -> Int { table.mainWidth == 0 ? 0 : table.mainWidth + salt }
     public func auxiliaryRowWidth(_ table: Table) -> Int { table.auxiliaryWidth == 0 ? 0 : 3 * table.auxiliaryWidth + salt }
     public var quotientRowWidth: Int { 3 * quotientChunks + maskColumns + salt }
 

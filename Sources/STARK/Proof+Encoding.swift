@@ -8,7 +8,7 @@ import Hashing
 /// before allocating, and reports the byte offset of the first problem.
 extension Proof {
     public static let magic: [UInt8] = Array("ZKPF".utf8)
-    public static let version: UInt16 = 3
+    public static let version: UInt16 = 4
 
     /// Bounds that keep a hostile proof's allocations small.
     static let maxTables = 64
@@ -32,8 +32,8 @@ extension Proof {
                 Self.writeExtensions(values, into: &w)
             }
         }
-        w.write(UInt8((main != nil ? 1 : 0) | (auxiliary != nil ? 2 : 0) | (committed != nil ? 4 : 0)))
-        for phase in [committed, main, auxiliary, quotient] { phase?.encode(into: &w) }
+        w.write(UInt8((main != nil ? 1 : 0) | (auxiliary != nil ? 2 : 0)))
+        for phase in [main, auxiliary, quotient] { phase?.encode(into: &w) }
         w.write(UInt8(friLayers.count))
         for layer in friLayers {
             w.write(raw: layer.root.bytes)
@@ -69,8 +69,7 @@ extension Proof {
                 tables.append(TableProof(logHeight: logHeight, claimedSum: claimed, openings: openings))
             }
             let phases = try r.readUInt8()
-            guard phases <= 7 else { throw fail("invalid commitment flags \(phases)") }
-            let committed = phases & 4 != 0 ? try PhaseCommitment.decode(from: &r) : nil
+            guard phases <= 3 else { throw fail("invalid commitment flags \(phases)") }
             let main = phases & 1 != 0 ? try PhaseCommitment.decode(from: &r) : nil
             let auxiliary = phases & 2 != 0 ? try PhaseCommitment.decode(from: &r) : nil
             let quotient = try PhaseCommitment.decode(from: &r)
@@ -85,7 +84,7 @@ extension Proof {
             try r.finish()
             return Proof(options: options, tables: tables, main: main, auxiliary: auxiliary, quotient: quotient,
                          friLayers: layers,
-                         finalPolynomial: finalPolynomial, proofOfWorkNonce: nonce, committed: committed)
+                         finalPolynomial: finalPolynomial, proofOfWorkNonce: nonce)
         } catch let error as STARKError {
             throw error
         } catch {

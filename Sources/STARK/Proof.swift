@@ -82,8 +82,6 @@ public struct FRILayerProof: Sendable, Equatable {
 public struct Proof: Sendable, Equatable {
     public var options: ProofOptions
     public var tables: [TableProof]
-    /// Present exactly when some table has committed columns (Spec/zk.md §4).
-    public var committed: PhaseCommitment?
     /// Present exactly when some table has main-round columns.
     public var main: PhaseCommitment?
     /// Present exactly when some table has LogUp interactions.
@@ -96,8 +94,7 @@ public struct Proof: Sendable, Equatable {
 
     public init(options: ProofOptions, tables: [TableProof], main: PhaseCommitment?, auxiliary: PhaseCommitment?,
                 quotient: PhaseCommitment, friLayers: [FRILayerProof],
-                finalPolynomial: [GoldilocksExt3], proofOfWorkNonce: UInt64, committed: PhaseCommitment? = nil) {
-        self.committed = committed
+                finalPolynomial: [GoldilocksExt3], proofOfWorkNonce: UInt64) {
         self.options = options
         self.tables = tables
         self.main = main

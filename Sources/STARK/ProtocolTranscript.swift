@@ -28,11 +28,6 @@ public struct ProtocolTranscript {
         transcript.absorb("log heights", logHeights.map { Goldilocks($0) })
     }
 
-    /// The committed round's root (Spec/zk.md §4), absorbed before the main trace's.
-    public mutating func absorbCommittedRoot(_ root: Digest?) {
-        if let root { transcript.absorb("committed root", root) }
-    }
-
     public mutating func absorbMainRoots(_ roots: [Digest?]) {
         for root in roots { if let root { transcript.absorb("main root", root) } }
     }
@@ -147,7 +142,7 @@ public struct SharedLogUpChallenges: Sendable {
 extension ProtocolTranscript {
     /// The out-of-domain point z of a single (unsegmented) proof, from public
     /// data only: the transcript replayed through the statement, the
-    /// committed and main roots, the LogUp challenges, the auxiliary round, γ
+    /// main root, the LogUp challenges, the auxiliary round, γ
     /// and the quotient round — what any verifier knows of z. For tests and
     /// audits of what a proof reveals (Spec/zk.md §1); `air` is the AIR the
     /// proof was made for (blinded for zero-knowledge proofs).
@@ -155,7 +150,6 @@ extension ProtocolTranscript {
                                         publicValues: [Goldilocks]) -> GoldilocksExt3 {
         var t = ProtocolTranscript(air: air, options: proof.options, statement: statement, publicValues: publicValues,
                                    logHeights: proof.tables.map(\.logHeight))
-        t.absorbCommittedRoot(proof.committed?.root)
         t.absorbMainRoots([proof.main?.root])
         _ = t.segmentBinding()
         _ = t.logUpChallenges(air: air, shared: nil)

@@ -20,8 +20,6 @@ enum FRIVerifier {
         let levels = proof.tables.map { $0.logHeight + options.logBlowup }
         let main = try authenticate(proof.main, air: air, levels: levels, queries: queries, schedule: schedule,
                                     width: layout.mainRowWidth, what: "main")
-        let committed = try authenticate(proof.committed, air: air, levels: levels, queries: queries, schedule: schedule,
-                                         width: layout.committedRowWidth, what: "committed")
         let aux = try authenticate(proof.auxiliary, air: air, levels: levels, queries: queries, schedule: schedule,
                                    width: layout.auxiliaryRowWidth, what: "auxiliary")
         let quotients = try authenticate(proof.quotient, air: air, levels: levels, queries: queries, schedule: schedule,
@@ -43,12 +41,8 @@ enum FRIVerifier {
             for (k, v) in nextValues.enumerated() { constantNext = constantNext + nextPowers[k] * v }
             let zNext = z * Goldilocks.rootOfUnity(logOrder: p.logHeight)
             for (i, position) in positions.enumerated() {
-                // Rows end with their salt, which takes no part; main columns
-                // come from the main and committed rounds, in table order.
-                let table = air.tables[t]
-                var mainRow = [Goldilocks](repeating: .zero, count: table.mainWidth)
-                for (k, c) in table.mainRoundColumns.enumerated() { mainRow[c] = main[t]![i][k] }
-                for (k, c) in table.committedColumns.enumerated() { mainRow[c] = committed[t]![i][k] }
+                // Rows end with their salt, which takes no part.
+                let mainRow = main[t]?[i].prefix(air.tables[t].mainWidth) ?? []
                 let auxRow = aux[t]?[i].prefix(3 * air.tables[t].auxiliaryWidth) ?? []
                 let quotientRow = quotients[t]![i]
                 let zRow = mainRow + auxRow + quotientRow.prefix(chunkColumns)

@@ -14,8 +14,7 @@ enum ProofShape {
         }
         let options = proof.options
         let layout = CommitmentLayout(options: options)
-        guard (proof.committed != nil) == air.hasCommittedColumns,
-              (proof.main != nil) == air.tables.contains(where: { $0.mainWidth > $0.committedColumns.count }),
+        guard (proof.main != nil) == air.tables.contains(where: { $0.mainWidth > 0 }),
               (proof.auxiliary != nil) == air.usesLogUp else {
             throw .rejected(check: "commitment rounds present do not match the AIR")
         }

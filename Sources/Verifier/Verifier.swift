@@ -97,10 +97,6 @@ struct VerifierSession {
         self.input = input
         transcript = ProtocolTranscript(air: air, options: options, statement: input.statement,
                                         publicValues: input.publicValues, logHeights: logHeights)
-        if let expected = input.expectedCommitment, proof.committed?.root != expected {
-            throw .rejected(check: "the committed round's root is not the expected commitment \(expected.description)")
-        }
-        transcript.absorbCommittedRoot(proof.committed?.root)
         transcript.absorbMainRoots([proof.main?.root])
         binding = transcript.segmentBinding()
     }

@@ -11,14 +11,8 @@ public struct VerifierInput: Sendable {
     public var publicValues: [Goldilocks]
     public var boundary: [BoundaryMessage]
     public var statement: [UInt8]
-    /// The committed round's root the proof must carry (a published model
-    /// commitment, Spec/zk.md §4); nil accepts any (the root is still bound
-    /// into the transcript).
-    public var expectedCommitment: Digest?
-
     public init(air: AIRDefinition, preprocessed: [[[Goldilocks]]], publicValues: [Goldilocks],
-                boundary: [BoundaryMessage], statement: [UInt8], expectedCommitment: Digest? = nil) {
-        self.expectedCommitment = expectedCommitment
+                boundary: [BoundaryMessage], statement: [UInt8]) {
         self.air = air
         self.preprocessed = preprocessed
         self.publicValues = publicValues

@@ -38,10 +38,8 @@ enum ToyAIRs {
     /// - `sink` (height m): receives (v, w) pairs on the link bus with
     ///   multiplicity column k; the statement sends one extra pair (pv0, pv1)
     ///   that `sink` must also receive.
-    /// - Parameter committed: put `values`' column v in the committed round.
-    static func lookups(committed: Bool = false) throws -> AIRDefinition {
+    static func lookups() throws -> AIRDefinition {
         var values = TableBuilder(name: "values", mainWidth: 3)
-        if committed { values.commitInAdvance(0) }
         values.assertZero("w = v^2", .main(1) - .main(0) * .main(0))
         values.assertBoolean("s is boolean", .main(2))
         values.send("v in range", bus: rangeBus, [.main(0)])
