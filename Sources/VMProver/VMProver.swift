@@ -44,7 +44,14 @@ public enum VMProver {
     static func prepare(program: Program, rawInputs: [[Int64]], options: ProofOptions, maxSteps: Int,
                         segmentRows: Int, minimumProvenBits: Double?, commitmentSeed: [UInt8]?) throws -> Prepared {
         // The weight commitment's salt: from the commitment's secret seed,
-        // or fresh (a commitment of this proof only).
+        // or fresh (a commitment of this proof only). A transparent proof
+        // reveals the weights and so the salt: never with a persistent seed.
+        if let commitmentSeed {
+            try checkSeed(commitmentSeed)
+            guard options.zeroKnowledge else {
+                throw VMArithmetizationError.unsupported("a commitment's secret seed needs a zero-knowledge proof (a transparent one reveals the weights and the salt)")
+            }
+        }
         let salt = WeightSponge.salt(fromSeed: commitmentSeed ?? SecureRandom.seed())
         guard segmentRows >= 1 else { throw VMArithmetizationError.unsupported("segment size must be at least 1 row") }
         // Zero knowledge needs tables of at least 8h rows, and h grows with
@@ -102,6 +109,7 @@ public enum VMProver {
     /// salt of `seed` (Spec/zk.md §4): the commitment every proof made with
     /// this seed names. Nil if the program has no committed weights.
     public static func commitment(program: Program, seed: [UInt8]) throws -> WeightCommitment? {
+        try checkSeed(seed)
         guard program.tensors.contains(where: { $0.kind == .weights && $0.visibility == .committed }) else { return nil }
         guard program.hasAllWeights else { throw VMArithmetizationError.unsupported("the committed weights' values are not in this program") }
         return WeightCommitment(elements: WeightSponge.commit(salt: WeightSponge.salt(fromSeed: seed),
@@ -164,6 +172,13 @@ public enum VMProver {
                                             options: run.options, seed: seed, threads: threads)
         return VMSegmentProof(statement: run.witness.statement, index: index, count: count,
                               segment: .init(boundary: run.witness.segments[index].boundary, proof: proof.encoded()))
+    }
+
+    /// A commitment's secret seed is 32 bytes (a 256-bit salt).
+    static func checkSeed(_ seed: [UInt8]) throws {
+        guard seed.count == 32 else {
+            throw VMArithmetizationError.unsupported("a commitment's secret seed has 32 bytes, not \(seed.count)")
+        }
     }
 
     /// Every machine of a distributed proof must name the same weight

@@ -14,10 +14,15 @@ import VMArithmetization
 /// and the bus sums cancelling over the whole run.
 public enum VMVerifier {
     /// - Parameter commitment: the published weight commitment the proof's
-    ///   statement must name if the program has committed weights (nil
-    ///   accepts any; the CLI always passes one).
+    ///   statement must name; required exactly when the program has
+    ///   committed weights (a proof of other weights names another one).
     public static func verify(_ file: VMProofFile, program: Program, commitment: WeightCommitment? = nil,
                               policy: VerifierPolicy = .standard) throws -> SecurityLevel {
+        let hasCommitted = program.tensors.contains { $0.kind == .weights && $0.visibility == .committed }
+        guard hasCommitted == (commitment != nil) else {
+            throw VMArithmetizationError.invalidKey(hasCommitted ? "the program has committed weights: give their published commitment"
+                                                                  : "the program has no committed weights, but a commitment was given")
+        }
         try file.statement.validate(against: program)
         if let commitment, file.statement.weightCommitment != commitment {
             throw STARKError.rejected(check: "the proof is for other weights than the published commitment")

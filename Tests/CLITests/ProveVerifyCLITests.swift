@@ -135,6 +135,24 @@ import Testing
         let wrongSeed = try CLITests.run(zk + ["--segment", "0", "--seed-file", dir.appendingPathComponent("seed1").path,
                                                "--bindings"] + zkBindings + ["-o", dir.appendingPathComponent("w.zkvs").path])
         #expect(wrongSeed.status != 0)
+        // Seeds are created private (mode 0600).
+        let mode = try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("seed0").path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        // Phase 2 again with the same bindings reproduces the same proof; with other
+        // bindings (segment 1 redone with a fresh seed) it would open the same masked
+        // trace at new points: refused.
+        let again = dir.appendingPathComponent("again.zkvs").path
+        let rerun = try CLITests.run(zk + ["--segment", "0", "--seed-file", dir.appendingPathComponent("seed0").path,
+                                           "--bindings"] + zkBindings + ["-o", again])
+        #expect(rerun.status == 0, "stderr: \(rerun.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: again)) == Data(contentsOf: URL(fileURLWithPath: zkParts[0])))
+        let redone = dir.appendingPathComponent("zk1b.zkvb").path
+        #expect(try CLITests.run(zk + ["--segment", "1", "--commit-only", "--seed-file", dir.appendingPathComponent("seed1b").path,
+                                       "-o", redone]).status == 0)
+        let other = try CLITests.run(zk + ["--segment", "0", "--seed-file", dir.appendingPathComponent("seed0").path,
+                                           "--bindings", zkBindings[0], redone] + zkBindings.dropFirst(2)
+                                     + ["-o", dir.appendingPathComponent("other.zkvs").path])
+        #expect(other.status != 0 && other.stderr.contains("other bindings"), "stderr: \(other.stderr)")
     }
 
     @Test func proveFailureWritesNothing() throws {

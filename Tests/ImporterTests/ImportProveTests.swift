@@ -23,10 +23,15 @@ import VMVerifier
         let expected = try machine.run(rawInputs: raw).outputs.map(\.raw)
         let result = try VMProver.prove(program: program, rawInputs: raw, options: Self.options, minimumProvenBits: nil,
                                         checkWitness: true)
-        _ = try VMVerifier.verify(result.file, program: program, policy: .insecureTesting)
+        // Imported weights are committed: this proof's one-off commitment (no secret seed given).
+        let commitment = result.file.statement.weightCommitment
+        #expect(commitment != nil)
+        _ = try VMVerifier.verify(result.file, program: program, commitment: commitment, policy: .insecureTesting)
         #expect(result.file.statement.publicOutputs == expected)
         var forged = result.file
         forged.statement.publicOutputs[0][0] += 1
-        #expect(throws: (any Error).self) { _ = try VMVerifier.verify(forged, program: program, policy: .insecureTesting) }
+        #expect(throws: (any Error).self) {
+            _ = try VMVerifier.verify(forged, program: program, commitment: commitment, policy: .insecureTesting)
+        }
     }
 }

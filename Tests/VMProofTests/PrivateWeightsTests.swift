@@ -79,7 +79,9 @@ import VMVerifier
         #expect(other.digest == program.digest, "hidden weights are not in the digest")
         let forged = try VMProver.prove(program: other, rawInputs: Self.input, options: Self.options, minimumProvenBits: nil,
                                         commitmentSeed: Self.seed)
-        _ = try VMVerifier.verify(forged.file, program: decoded.program, policy: .insecureTesting)
+        _ = try VMVerifier.verify(forged.file, program: decoded.program, commitment: forged.file.statement.weightCommitment,
+                                  policy: .insecureTesting)
+        #expect(forged.file.statement.weightCommitment != commitment)
         #expect(throws: (any Error).self) {
             _ = try VMVerifier.verify(forged.file, program: decoded.program, commitment: commitment, policy: .insecureTesting)
         }
@@ -90,6 +92,16 @@ import VMVerifier
                                       policy: .insecureTesting)
         }
         #expect(try VMProver.commitment(program: program, seed: [UInt8](repeating: 1, count: 32)) != commitment)
+        // The verifier needs the published commitment of a program with committed weights.
+        #expect(throws: VMArithmetizationError.invalidKey("the program has committed weights: give their published commitment")) {
+            _ = try VMVerifier.verify(file, program: decoded.program, policy: .insecureTesting)
+        }
+        // A persistent seed never goes into a transparent proof (it would reveal the salt), and has 32 bytes.
+        #expect(throws: (any Error).self) {
+            _ = try VMProver.prove(program: program, rawInputs: Self.input, options: Self.options.with(zeroKnowledge: false),
+                                   minimumProvenBits: nil, commitmentSeed: Self.seed)
+        }
+        #expect(throws: (any Error).self) { _ = try VMProver.commitment(program: program, seed: []) }
         // Private (uncommitted) weights are any weights: another b also verifies, with its own output.
         let otherBias = try Examples.assemble(Self.source(b: 1001.5))
         let biased = try VMProver.prove(program: otherBias, rawInputs: Self.input, options: Self.options, minimumProvenBits: nil,
@@ -135,7 +147,8 @@ import VMVerifier
                                     statement: witness.segmentStatement(statement))
             let proof = try Prover.prove(input, options: Self.options, checkWitness: false).proof
             let file = witness.file(proof.encoded(), statement: statement)
-            for expected in [commitment, nil] {
+            // Against the published commitment and against the one the statement names.
+            for expected in [commitment, statement.weightCommitment!] {
                 #expect(throws: (any Error).self, "\(label)") {
                     _ = try VMVerifier.verify(file, program: program.publicPart, commitment: expected, policy: .insecureTesting)
                 }

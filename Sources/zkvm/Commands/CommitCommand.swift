@@ -18,16 +18,20 @@ enum ModelPaths {
     /// The secret seed of the commitment's salt (keep private, next to the weights).
     static func secret(_ program: String) -> String { base(program) + ".commitment-secret" }
 
-    /// Reads a 32-byte secret seed, or creates one (mode 0600) if `create` and missing.
+    /// Reads a 32-byte secret seed, or creates one (mode 0600 from the
+    /// start, never replacing a file) if `create` and no file exists. A file
+    /// that exists but cannot be read is an error, never replaced.
     static func loadSecret(_ path: String, create: Bool) throws -> [UInt8] {
-        if let data = FileManager.default.contents(atPath: path) {
+        if FileManager.default.fileExists(atPath: path) {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw CLIError("cannot read the secret seed file '\(path)' (it exists; check its permissions)")
+            }
             guard data.count == 32 else { throw CLIError("\(path): a secret seed file holds exactly 32 bytes, found \(data.count)") }
             return [UInt8](data)
         }
         guard create else { throw CLIError("cannot read the secret seed file '\(path)'") }
         let seed = SecureRandom.seed()
-        try ProgramLoading.writeAtomically(seed, to: path)
-        _ = try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        try ProgramLoading.writeSecret(seed, to: path)
         return seed
     }
 

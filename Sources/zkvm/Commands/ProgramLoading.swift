@@ -79,6 +79,25 @@ enum ProgramLoading {
         }
     }
 
+    /// Writes a secret: a temporary file created exclusively with mode
+    /// 0600, written and synced, then linked to `path` — which fails if
+    /// `path` exists, so a secret is never replaced nor ever readable by others.
+    static func writeSecret(_ bytes: [UInt8], to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)").path
+        let fd = open(temporary, O_CREAT | O_EXCL | O_WRONLY, 0o600)
+        guard fd >= 0 else { throw CLIError("cannot create '\(temporary)': \(String(cString: strerror(errno)))") }
+        defer { unlink(temporary) }
+        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        let synced = fsync(fd) == 0
+        close(fd)
+        guard written == bytes.count, synced else { throw CLIError("cannot write '\(path)': \(String(cString: strerror(errno)))") }
+        guard link(temporary, path) == 0 else {
+            throw CLIError("cannot create '\(path)': \(String(cString: strerror(errno)))")
+        }
+    }
+
     /// Writes atomically: a temporary file in the same folder, then rename.
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
         let url = URL(fileURLWithPath: path)

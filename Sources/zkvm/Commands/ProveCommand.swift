@@ -109,10 +109,15 @@ struct Prove: ParsableCommand {
                 throw CLIError("\(program): \(error)")
             }
             let seconds = Self.seconds(ContinuousClock.now - start)
-            if hasCommitted, let published = try? ModelPaths.loadCommitment(ModelPaths.commitment(program)),
-               published.programDigest == p.digest, result.file.statement.weightCommitment != published.commitment {
-                throw CLIError("\(program): this proof names another weight commitment than the published '\(ModelPaths.commitment(program))' "
-                               + "(other weights or another secret); commit again, or prove with its --commitment-secret")
+            // The published commitment next to the program, if any, must be the one this proof names.
+            let published = ModelPaths.commitment(program)
+            if hasCommitted, FileManager.default.fileExists(atPath: published) {
+                let file = try ModelPaths.loadCommitment(published)
+                guard file.programDigest == p.digest else { throw CLIError("\(published): the commitment is for another program") }
+                guard result.file.statement.weightCommitment == file.commitment else {
+                    throw CLIError("\(program): this proof names another weight commitment than the published '\(published)' "
+                                   + "(other weights or another secret); commit again, or prove with its --commitment-secret")
+                }
             }
             let bytes = result.file.encoded()
             try ProgramLoading.writeAtomically(bytes, to: output)
@@ -172,6 +177,7 @@ struct Prove: ParsableCommand {
                     do { all.append(try SegmentBinding.decode([UInt8](data))) } catch { throw CLIError("\(path): \(error)") }
                 }
                 all.sort { $0.index < $1.index }
+                if options.zeroKnowledge { try Self.pinBindings(all, seedFile: seedFile!) }
                 progress("segment \(index): proving with \(all.count) bindings")
                 let part = try VMProver.proveSegment(index, bindings: all, program: p, rawInputs: raw, options: options,
                                                      maxSteps: maxSteps, segmentRows: segmentRows, minimumProvenBits: minimum,
@@ -202,6 +208,27 @@ struct Prove: ParsableCommand {
             throw CLIError("cannot read the seed file '\(seedFile)' (phase 1, --commit-only, creates it)")
         }
         return try ModelPaths.loadSecret(seedFile, create: create)
+    }
+
+    /// Phase 2 of a zero-knowledge segment proof reuses phase 1's masks; a
+    /// second phase 2 with other bindings would open the same masked trace at
+    /// new points (more than its masks hide). The first phase 2 records the
+    /// bindings' digest next to the seed (SEED.bindings, created
+    /// exclusively); a later run must present the same bindings, and then
+    /// reproduces the same proof.
+    static func pinBindings(_ bindings: [SegmentBinding], seedFile: String) throws {
+        var context = SHA256.Context()
+        for b in bindings { context.update(b.encoded()) }
+        let digest = context.finalized().bytes
+        let path = seedFile + ".bindings"
+        if FileManager.default.fileExists(atPath: path) {
+            guard let recorded = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read '\(path)'") }
+            guard [UInt8](recorded) == digest else {
+                throw CLIError("the seed file '\(seedFile)' was used with other bindings ('\(path)'): rerun phase 1 with a fresh --seed-file")
+            }
+        } else {
+            try ProgramLoading.writeSecret(digest, to: path)
+        }
     }
 
     static func seconds(_ d: Duration) -> Double {
