@@ -44,6 +44,12 @@ struct LinearForm {
         matrix.map { row in zip(row, x).reduce(LinearForm()) { $0 + $1.0 * $1.1 } }
     }
 
+    /// M_I·x = Σx + D∘x (`Poseidon2.internalLayer`), with one shared sum.
+    static func internalLayer(_ x: [LinearForm]) -> [LinearForm] {
+        let sum = x.reduce(LinearForm(), +)
+        return x.indices.map { sum + Poseidon2.internalDiagonal[$0] * x[$0] }
+    }
+
     /// The matrix of a linear layer, read off by applying it to unit vectors.
     static func matrix(of layer: (inout [Goldilocks]) -> Void) -> [[Goldilocks]] {
         let t = Poseidon2.width
@@ -58,5 +64,4 @@ struct LinearForm {
     }
 
     static let externalMatrix = matrix(of: Poseidon2.externalLayer)
-    static let internalMatrix = matrix(of: Poseidon2.internalLayer)
 }
