@@ -92,17 +92,6 @@ def poly_gcd(a, b):
     return a
 
 
-def poly_powmod_x(e, f):
-    """x^e mod f."""
-    result, base = [1], poly_mod([0, 1], f)
-    while e:
-        if e & 1:
-            result = poly_mulmod(result, base, f)
-        base = poly_mulmod(base, base, f)
-        e >>= 1
-    return result
-
-
 def is_irreducible(f):
     """Rabin's test for a monic f of degree n: x^(p^n) = x mod f and
     gcd(x^(p^(n/q)) − x, f) = 1 for every prime q | n."""

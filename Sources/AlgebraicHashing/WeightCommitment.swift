@@ -1,4 +1,5 @@
 import Field
+import Hashing
 
 /// A model's weight commitment: the four field elements `WeightSponge`
 /// outputs (Spec/zk.md §4). Encoded as 32 bytes, four little-endian u64
@@ -34,19 +35,5 @@ public struct WeightCommitment: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// 64 lower-case hexadecimal digits of `bytes`.
-    public var description: String {
-        bytes.map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
-    }
-
-    /// Parses 64 lower-case hexadecimal digits (one spelling per commitment).
-    public init?(hex: String) {
-        let chars = Array(hex.utf8)
-        guard chars.count == 64, chars.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else { return nil }
-        var out = [UInt8]()
-        for i in stride(from: 0, to: 64, by: 2) {
-            guard let byte = UInt8(String(decoding: chars[i..<i + 2], as: UTF8.self), radix: 16) else { return nil }
-            out.append(byte)
-        }
-        self.init(bytes: out)
-    }
+    public var description: String { Digest(bytes: bytes)!.description }
 }

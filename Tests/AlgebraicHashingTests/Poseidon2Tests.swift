@@ -75,4 +75,16 @@ import Field
         #expect(WeightSponge.commit(salt: salt, weights: w) != WeightSponge.commit(salt: [1, 2, 3, 5].map { Goldilocks($0) }, weights: w))
         #expect(WeightSponge.permutationCount(weights: 4) == 1 && WeightSponge.permutationCount(weights: 5) == 2)
     }
+
+    /// Commitments encode as four canonical little-endian words; a word ≥ p
+    /// or another length is refused, so each commitment has one encoding.
+    @Test func commitmentEncodingIsCanonical() {
+        let c = WeightCommitment(elements: [Goldilocks(1), -Goldilocks(1), Goldilocks(1 << 40), .zero])
+        #expect(WeightCommitment(bytes: c.bytes) == c)
+        #expect(c.description.count == 64 && c.description.hasPrefix("0100000000000000"))
+        var high = c.bytes
+        for i in 8..<16 { high[i] = 0xFF }   // word 1 = 2^64 − 1 ≥ p
+        #expect(WeightCommitment(bytes: high) == nil)
+        #expect(WeightCommitment(bytes: c.bytes.dropLast()) == nil)
+    }
 }

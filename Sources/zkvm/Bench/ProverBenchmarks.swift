@@ -51,7 +51,9 @@ enum ProverBenchmarks {
         let result = try VMProver.prove(program: program, rawInputs: rawInputs, options: options, segmentRows: segmentRows,
                                         threads: threads)
         let proved = ContinuousClock.now
-        let level = try VMVerifier.verify(try VMProofFile.decode(result.file.encoded()), program: program)
+        // Committed weights: the proof's own (one-off) commitment stands for the published one.
+        let level = try VMVerifier.verify(try VMProofFile.decode(result.file.encoded()), program: program,
+                                          commitment: result.file.statement.weightCommitment)
         let verified = ContinuousClock.now
         let proofs = try result.file.segments.map { try Proof.decode($0.proof) }
         let rows = proofs.flatMap(\.tables).reduce(0) { $0 + (1 << $1.logHeight) }
