@@ -110,6 +110,25 @@ import VMVerifier
         #expect(biased.file.statement.publicOutputs == [[Int64(-4999.25 * 65536)]])
     }
 
+    /// A run split into segments: the commitment table hashes the weights
+    /// in the last segment (with the memory table), the other segments
+    /// carry an inert zero-block sponge; the proof verifies against the
+    /// published commitment and not against another.
+    @Test func committedWeightsProveInSegments() throws {
+        let program = try Examples.assemble(Self.source())
+        let commitment = try #require(try VMProver.commitment(program: program, seed: Self.seed))
+        let result = try VMProver.prove(program: program, rawInputs: Self.input, options: Self.options, segmentRows: 8,
+                                        minimumProvenBits: nil, commitmentSeed: Self.seed)
+        #expect(result.file.segments.count >= 3)
+        #expect(result.file.statement.weightCommitment == commitment)
+        let file = try VMProofFile.decode(result.file.encoded())
+        _ = try VMVerifier.verify(file, program: program.publicPart, commitment: commitment, policy: .insecureTesting)
+        let other = WeightCommitment(elements: commitment.elements.map { $0 + .one })
+        #expect(throws: (any Error).self) {
+            _ = try VMVerifier.verify(file, program: program.publicPart, commitment: other, policy: .insecureTesting)
+        }
+    }
+
     /// A lying prover changes one cell after the VM ran: the committed
     /// weight in memory (the commitment bus and the memory bus no longer
     /// balance), a lane the sponge absorbs, a zero-forced lane, or any cell of
