@@ -24,6 +24,7 @@ FULL_ROUNDS = 8
 PARTIAL_ROUNDS = 22
 CONSTANT_TAG = b"zkvm/poseidon2/goldilocks/t12/v1"
 SPONGE_TAG = 0x7A6B766D  # "zkvm": capacity lane 9 of the sponge's initial state
+LAYOUT_TAG = b"zkvm/weight-layout/v1"
 
 # M4 of the Poseidon2 paper (Sect. 5.1); M_E = circ(2·M4, M4, M4).
 M4 = [[5, 7, 1, 3], [4, 6, 1, 1], [1, 3, 5, 7], [1, 1, 4, 6]]
@@ -204,12 +205,17 @@ def permute(state, d, rc):
     return x
 
 
-def sponge(elements, count, d, rc):
-    """The commitment sponge: capacity lanes 8, 9 start as (count, tag);
+def layout_element(description):
+    """Capacity lane 10: the first word of word_stream(LAYOUT_TAG ‖ description)."""
+    return word_stream(LAYOUT_TAG + description, 1)[0]
+
+
+def sponge(elements, count, layout, d, rc):
+    """The commitment sponge: capacity lanes 8, 9, 10 start as (count, tag, layout);
     the elements (salt then weights) are added to lanes 0…7 block by block
     (zero-padded), one permutation per block; the digest is lanes 0…3."""
     state = [0] * T
-    state[8], state[9] = count % P, SPONGE_TAG
+    state[8], state[9], state[10] = count % P, SPONGE_TAG, layout
     padded = list(elements) + [0] * (-len(elements) % RATE)
     for b in range(0, len(padded), RATE):
         for i in range(RATE):
@@ -231,13 +237,15 @@ def main():
         near_p = permute([P - 1 - i for i in range(T)], D, rc)
         salt = [1, 2, 3, 4]
         weights = [-3 % P, 0, 7, 123456, -(2**31) % P, 2**31 - 1, 5, 6, 9, 10, 11]
+        layout = layout_element(bytes([1, 2, 3]))
         print(json.dumps({
             "diagonal": D,
+            "layout_element_010203": layout,
             "round_constants_first_last": [rc[0], rc[-1]],
             "permutation": {"zero": zero, "counting": counting, "near_p": near_p},
             "sponge": {"salt": salt, "weights": weights, "count": len(weights),
-                       "digest": sponge(salt + weights, len(weights), D, rc)},
-            "sponge_empty": sponge([9, 8, 7, 6], 0, D, rc),
+                       "digest": sponge(salt + weights, len(weights), layout, D, rc)},
+            "sponge_empty": sponge([9, 8, 7, 6], 0, 0, D, rc),
         }, indent=1))
     else:
         sys.exit("usage: poseidon2_reference.py check|vectors")

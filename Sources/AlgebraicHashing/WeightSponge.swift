@@ -4,9 +4,10 @@ import Field
 /// Spec/zk.md §4): Poseidon2 with rate 8 (lanes 0…7) and capacity 4
 /// (lanes 8…11).
 ///
-/// The state starts as zero except capacity lanes 8 and 9, which hold the
-/// number of weights N and the tag "zkvm" (0x7A6B766D), so inputs of
-/// different lengths never share a state. The absorbed sequence is the
+/// The state starts as zero except capacity lanes 8, 9 and 10, which hold
+/// the number of weights N, the tag "zkvm" (0x7A6B766D) and the layout
+/// element (`layoutElement`: the committed tensors' shapes and scales), so
+/// inputs of different lengths or layouts never share a state. The absorbed sequence is the
 /// salt (4 elements) then the N weights, zero-padded to a multiple of 8;
 /// block k is added to lanes 0…7 and the state permuted. The commitment
 /// is lanes 0…3 of the final state: 256 bits, 128-bit collision
@@ -28,11 +29,20 @@ public enum WeightSponge {
         Poseidon2.wordStream(tag: Array("zkvm/weight-salt/v1".utf8) + seed, count: saltCount)
     }
 
-    /// The initial state for `count` weights.
-    public static func initialState(count: Int) -> [Goldilocks] {
+    /// The element that names the weights' layout: the first word of
+    /// `Poseidon2.wordStream("zkvm/weight-layout/v1" ‖ description)`, where
+    /// the caller's description encodes the committed tensors' shapes and
+    /// scales (`CommitmentTable.layoutDescription` in VMArithmetization).
+    public static func layoutElement(_ description: [UInt8]) -> Goldilocks {
+        Poseidon2.wordStream(tag: Array("zkvm/weight-layout/v1".utf8) + description, count: 1)[0]
+    }
+
+    /// The initial state for `count` weights of layout element `layout`.
+    public static func initialState(count: Int, layout: Goldilocks) -> [Goldilocks] {
         var state = [Goldilocks](repeating: .zero, count: Poseidon2.width)
         state[rate] = Goldilocks(count)
         state[rate + 1] = tag
+        state[rate + 2] = layout
         return state
     }
 
@@ -46,10 +56,10 @@ public enum WeightSponge {
         return elements + [Goldilocks](repeating: .zero, count: permutationCount(weights: weights.count) * rate - elements.count)
     }
 
-    /// The commitment to `weights` under `salt` (4 elements).
-    public static func commit(salt: [Goldilocks], weights: [Goldilocks]) -> [Goldilocks] {
+    /// The commitment to `weights` of layout element `layout` under `salt` (4 elements).
+    public static func commit(salt: [Goldilocks], weights: [Goldilocks], layout: Goldilocks) -> [Goldilocks] {
         let blocks = absorbed(salt: salt, weights: weights)
-        var state = initialState(count: weights.count)
+        var state = initialState(count: weights.count, layout: layout)
         for b in stride(from: 0, to: blocks.count, by: rate) {
             for i in 0..<rate { state[i] = state[i] + blocks[b + i] }
             Poseidon2.permute(&state)

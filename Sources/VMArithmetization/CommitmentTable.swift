@@ -32,10 +32,10 @@ public enum CommitmentTable {
     }
 
     /// Preprocessed columns: the memory address of each lane's weight (8),
-    /// each lane's weight flag (8), the digest-row flag, and the weight count N
-    /// (the sponge's capacity lane 8) on every row.
+    /// each lane's weight flag (8), the digest-row flag, and on every row the
+    /// weight count N and the layout element (the sponge's capacity lanes 8 and 10).
     enum Fixed {
-        static let address = 0, isWeight = 8, isDigest = 16, count = 17, width = 18
+        static let address = 0, isWeight = 8, isDigest = 16, count = 17, layout = 18, width = 19
     }
 
     /// Public value index of digest element 0 (then 1, 2, 3).
@@ -57,7 +57,8 @@ public enum CommitmentTable {
         for i in 0..<width {
             let absorbed: Expression = i < rate ? .main(Main.block + i) : 0
             let nextAbsorbed: Expression = i < rate ? .mainNext(Main.block + i) : 0
-            let iv: Expression = i == rate ? .fixed(Fixed.count) : i == rate + 1 ? .constant(WeightSponge.tag) : 0
+            let iv: Expression = i == rate ? .fixed(Fixed.count) : i == rate + 1 ? .constant(WeightSponge.tag)
+                : i == rate + 2 ? .fixed(Fixed.layout) : 0
             t.assertOnFirstRow("state \(i) starts at IV + block", .main(Main.before + i) - iv - absorbed)
             t.assertOnTransition("state \(i) carries to the next row",
                                  .mainNext(Main.before + i) - .main(Main.after(i)) - nextAbsorbed)
@@ -136,6 +137,23 @@ public enum CommitmentTable {
             .flatMap { t in (0..<t.count).map { Int(t.address) + $0 } }
     }
 
+    /// The committed tensors' layout, in commitment order: u32 count, then
+    /// per tensor u32 rank, u32 dimensions, i32 scale (`WeightSponge.layoutElement`).
+    public static func layoutDescription(_ program: Program) -> [UInt8] {
+        let tensors = program.tensors.filter { $0.kind == .weights && $0.visibility == .committed }
+        var w = ByteWriter()
+        w.write(UInt32(tensors.count))
+        for t in tensors {
+            w.write(UInt32(t.shape.count))
+            for d in t.shape { w.write(UInt32(d)) }
+            w.write(UInt32(bitPattern: Int32(t.scale)))
+        }
+        return w.bytes
+    }
+
+    /// The layout element of `program`'s committed weights.
+    public static func layoutElement(_ program: Program) -> Goldilocks { WeightSponge.layoutElement(layoutDescription(program)) }
+
     /// Rows the sponge needs: one per absorbed block.
     static func rows(_ program: Program) -> Int { WeightSponge.permutationCount(weights: weightAddresses(program).count) }
 
@@ -153,17 +171,19 @@ public enum CommitmentTable {
         }
         c[Fixed.isDigest][WeightSponge.permutationCount(weights: addresses.count) - 1] = .one
         c[Fixed.count] = [Goldilocks](repeating: Goldilocks(addresses.count), count: n)
+        c[Fixed.layout] = [Goldilocks](repeating: layoutElement(program), count: n)
         return c
     }
 
     /// The main columns for the absorbed sequence (`WeightSponge.absorbed`;
-    /// empty with `weightCount` 0 for the other segments, whose rows permute
-    /// zero blocks from the IV of zero weights).
-    public static func mainColumns(absorbed: [Goldilocks], weightCount: Int, logHeight: Int) -> [[Goldilocks]] {
+    /// empty with `weightCount` 0 and `layout` 0 for the other segments,
+    /// whose rows permute zero blocks from that IV).
+    public static func mainColumns(absorbed: [Goldilocks], weightCount: Int, layout: Goldilocks,
+                                   logHeight: Int) -> [[Goldilocks]] {
         let n = 1 << logHeight, rate = WeightSponge.rate
         precondition(absorbed.count % rate == 0 && absorbed.count / rate <= n)
         var c = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: n), count: Main.width)
-        var state = WeightSponge.initialState(count: weightCount)
+        var state = WeightSponge.initialState(count: weightCount, layout: layout)
         var rounds = Poseidon2.Rounds()
         for row in 0..<n {
             for j in 0..<rate {

@@ -113,7 +113,8 @@ public enum VMProver {
         guard program.tensors.contains(where: { $0.kind == .weights && $0.visibility == .committed }) else { return nil }
         guard program.hasAllWeights else { throw VMArithmetizationError.unsupported("the committed weights' values are not in this program") }
         return WeightCommitment(elements: WeightSponge.commit(salt: WeightSponge.salt(fromSeed: seed),
-                                                              weights: WitnessBuilder.committedWeights(program)))
+                                                              weights: WitnessBuilder.committedWeights(program),
+                                                              layout: CommitmentTable.layoutElement(program)))
     }
 
     /// - Parameters:

@@ -53,7 +53,8 @@ public struct WitnessBuilder {
             let weights = Self.committedWeights(program)
             weightCount = weights.count
             absorbed = WeightSponge.absorbed(salt: weightSalt, weights: weights)
-            commitment = WeightCommitment(elements: WeightSponge.commit(salt: weightSalt, weights: weights))
+            commitment = WeightCommitment(elements: WeightSponge.commit(salt: weightSalt, weights: weights,
+                                                                        layout: CommitmentTable.layoutElement(program)))
         }
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("zkvm-\(UUID().uuidString).zkt").path
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -85,6 +86,7 @@ public struct WitnessBuilder {
                 let isLast = k == segments.count - 1
                 segments[k].main.append(CommitmentTable.mainColumns(
                     absorbed: isLast ? absorbed : [], weightCount: isLast ? weightCount : 0,
+                    layout: isLast ? CommitmentTable.layoutElement(program) : .zero,
                     logHeight: vmAir.commitmentLogHeight(isLastSegment: isLast)))
             }
         }

@@ -25,7 +25,7 @@ import Testing
     /// The table's width and constraint count are what Spec/vm-air.md §9 states.
     @Test func shapeMatchesTheSpec() throws {
         let table = try CommitmentTable.build()
-        #expect(table.mainWidth == 256 && table.preprocessedWidth == 18)
+        #expect(table.mainWidth == 256 && table.preprocessedWidth == 19)
         #expect(table.interactions.count == 8)
         let degrees = table.constraints.map(\.expression.degree)
         #expect(degrees.max() == 3)
