@@ -156,6 +156,9 @@ public enum VMProver {
 
     /// Distributed proving, phase 2: proves segment `index` with the LogUp
     /// challenges of every segment's binding (in order, one per segment).
+    /// With zero knowledge, never call it twice for one `seed` with other
+    /// bindings: both proofs would open the same masked trace (the CLI pins
+    /// the seed file, Spec/zk.md §5).
     public static func proveSegment(_ index: Int, bindings: [SegmentBinding], program: Program, rawInputs: [[Int64]],
                                     options: ProofOptions = .standard, maxSteps: Int = 1 << 26,
                                     segmentRows: Int = WitnessBuilder.defaultSegmentRows, minimumProvenBits: Double? = 100,

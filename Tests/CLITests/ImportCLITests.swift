@@ -68,6 +68,21 @@ import Testing
         #expect(wrong.status == 1 && wrong.stderr.contains("commitment"), "stderr: \(wrong.stderr)")
         // Transparent proofs cannot carry a commitment.
         #expect(try CLITests.run(["prove", program, "--input", input, "-o", proof, "--no-zk"]).status == 1)
+        // Proving with another secret than the published commitment's: refused before proving, nothing written.
+        let stray = dir.appendingPathComponent("stray.zkp").path
+        let mismatch = try CLITests.run(["prove", program, "--input", input, "-o", stray,
+                                         "--commitment-secret", dir.appendingPathComponent("other-secret").path])
+        #expect(mismatch.status == 1 && mismatch.stderr.contains("another commitment"), "stderr: \(mismatch.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: stray))
+        // The secret is private (0600) and never overwritten by an output.
+        let secretPath = dir.appendingPathComponent("mlp.commitment-secret").path
+        #expect(try FileManager.default.attributesOfItem(atPath: secretPath)[.posixPermissions] as? Int == 0o600)
+        #expect(try CLITests.run(["commit", program, "-o", secretPath]).status == 1)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: secretPath)).count == 32)
+        // A secret readable by others is refused.
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: secretPath)
+        let loose = try CLITests.run(["commit", program])
+        #expect(loose.status == 1 && loose.stderr.contains("readable by others"), "stderr: \(loose.stderr)")
     }
 
     @Test func failuresWriteNothing() throws {

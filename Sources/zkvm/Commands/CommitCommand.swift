@@ -20,19 +20,36 @@ enum ModelPaths {
 
     /// Reads a 32-byte secret seed, or creates one (mode 0600 from the
     /// start, never replacing a file) if `create` and no file exists. A file
-    /// that exists but cannot be read is an error, never replaced.
+    /// that exists but cannot be read is an error, never replaced; a seed
+    /// readable by others is refused. A distributed-proving seed file may
+    /// carry its phase-2 pin after the seed (`SeedPin`).
     static func loadSecret(_ path: String, create: Bool) throws -> [UInt8] {
         if FileManager.default.fileExists(atPath: path) {
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw CLIError("cannot read the secret seed file '\(path)' (it exists; check its permissions)")
             }
-            guard data.count == 32 else { throw CLIError("\(path): a secret seed file holds exactly 32 bytes, found \(data.count)") }
-            return [UInt8](data)
+            if let mode = try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int, mode & 0o077 != 0 {
+                throw CLIError("the secret seed file '\(path)' is readable by others (mode \(String(mode, radix: 8))): chmod 600 it")
+            }
+            guard data.count == 32 || data.count == SeedPin.pinnedLength else {
+                throw CLIError("\(path): a secret seed file holds 32 bytes (or \(SeedPin.pinnedLength) once pinned), found \(data.count)")
+            }
+            return Array([UInt8](data).prefix(32))
         }
         guard create else { throw CLIError("cannot read the secret seed file '\(path)'") }
         let seed = SecureRandom.seed()
         try ProgramLoading.writeSecret(seed, to: path)
         return seed
+    }
+
+    /// Whether two paths name the same file (or would: the same resolved path).
+    static func sameFile(_ a: String, _ b: String) -> Bool {
+        let (x, y) = (URL(fileURLWithPath: a).resolvingSymlinksInPath().path, URL(fileURLWithPath: b).resolvingSymlinksInPath().path)
+        if x == y { return true }
+        guard let ia = try? FileManager.default.attributesOfItem(atPath: a), let ib = try? FileManager.default.attributesOfItem(atPath: b)
+        else { return false }
+        return (ia[.systemFileNumber] as? Int) == (ib[.systemFileNumber] as? Int)
+            && (ia[.systemNumber] as? Int) == (ib[.systemNumber] as? Int)
     }
 
     static func loadCommitment(_ path: String) throws -> ModelCommitment {
@@ -68,14 +85,16 @@ struct Commit: ParsableCommand {
             guard p.tensors.contains(where: { $0.visibility == .committed }) else {
                 throw CLIError("\(program): no committed weights (mark weights `committed` in the program, or import with --weights-visibility committed)")
             }
-            let seed = try ModelPaths.loadSecret(secret ?? ModelPaths.secret(program), create: true)
+            let secretPath = secret ?? ModelPaths.secret(program)
+            let path = output ?? ModelPaths.commitment(program)
+            guard !ModelPaths.sameFile(secretPath, path) else { throw CLIError("the commitment would overwrite its secret '\(secretPath)'") }
+            let seed = try ModelPaths.loadSecret(secretPath, create: true)
             let root: WeightCommitment
             do {
                 guard let r = try VMProver.commitment(program: p, seed: seed) else { throw CLIError("no commitment") }
                 root = r
             } catch let error as CLIError { throw error } catch { throw CLIError("\(program): \(error)") }
             let file = ModelCommitment(programDigest: p.digest, commitment: root)
-            let path = output ?? ModelPaths.commitment(program)
             try ProgramLoading.writeAtomically(file.encoded(), to: path)
             if json {
                 let object: [String: Any] = ["program_digest": p.digest.description, "commitment": root.description, "file": path]

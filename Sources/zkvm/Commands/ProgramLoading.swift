@@ -79,22 +79,22 @@ enum ProgramLoading {
         }
     }
 
-    /// Writes a secret: a temporary file created exclusively with mode
-    /// 0600, written and synced, then linked to `path` — which fails if
-    /// `path` exists, so a secret is never replaced nor ever readable by others.
+    /// Writes a new secret: `path` created exclusively (never replacing or
+    /// following an existing file) with mode 0600 from the start, written
+    /// and synced. On failure the partial file is removed; a crash can leave
+    /// a short file, which `ModelPaths.loadSecret` refuses (fail closed).
     static func writeSecret(_ bytes: [UInt8], to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)").path
-        let fd = open(temporary, O_CREAT | O_EXCL | O_WRONLY, 0o600)
-        guard fd >= 0 else { throw CLIError("cannot create '\(temporary)': \(String(cString: strerror(errno)))") }
-        defer { unlink(temporary) }
+        let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else { throw CLIError("cannot create '\(path)': \(String(cString: strerror(errno)))") }
         let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        let synced = fsync(fd) == 0
+        let writeError = errno
+        let synced = written == bytes.count && fsync(fd) == 0
+        let syncError = errno
         close(fd)
-        guard written == bytes.count, synced else { throw CLIError("cannot write '\(path)': \(String(cString: strerror(errno)))") }
-        guard link(temporary, path) == 0 else {
-            throw CLIError("cannot create '\(path)': \(String(cString: strerror(errno)))")
+        guard synced else {
+            unlink(path)
+            let code = written != bytes.count ? writeError : syncError
+            throw CLIError("cannot write '\(path)': \(written >= 0 && written != bytes.count ? "short write" : String(cString: strerror(code)))")
         }
     }
 

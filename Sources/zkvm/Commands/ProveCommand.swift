@@ -1,3 +1,4 @@
+import AlgebraicHashing
 import ArgumentParser
 import Foundation
 import Hashing
@@ -87,8 +88,22 @@ struct Prove: ParsableCommand {
                 guard FileManager.default.fileExists(atPath: path) else {
                     throw CLIError("\(program): committed weights: run `zkvm commit \(program)` first (no secret at '\(path)')")
                 }
+                guard !ModelPaths.sameFile(path, output) else { throw CLIError("the proof would overwrite the secret '\(path)'") }
                 commitmentSeed = try ModelPaths.loadSecret(path, create: false)
+                // The published commitment next to the program, if any, must be the one this seed gives.
+                let published = ModelPaths.commitment(program)
+                if FileManager.default.fileExists(atPath: published) {
+                    let file = try ModelPaths.loadCommitment(published)
+                    guard file.programDigest == p.digest else { throw CLIError("\(published): the commitment is for another program") }
+                    let ours: WeightCommitment?
+                    do { ours = try VMProver.commitment(program: p, seed: commitmentSeed!) } catch { throw CLIError("\(program): \(error)") }
+                    guard ours == file.commitment else {
+                        throw CLIError("\(program): its weights and secret give another commitment than the published '\(published)'; "
+                                       + "commit again, or prove with its --commitment-secret")
+                    }
+                }
             }
+            if let seedFile, ModelPaths.sameFile(seedFile, output) { throw CLIError("the proof would overwrite the seed file '\(seedFile)'") }
             if let segment {
                 try proveOneSegment(segment, program: p, raw: raw, options: options, commitmentSeed: commitmentSeed)
                 return
@@ -109,16 +124,6 @@ struct Prove: ParsableCommand {
                 throw CLIError("\(program): \(error)")
             }
             let seconds = Self.seconds(ContinuousClock.now - start)
-            // The published commitment next to the program, if any, must be the one this proof names.
-            let published = ModelPaths.commitment(program)
-            if hasCommitted, FileManager.default.fileExists(atPath: published) {
-                let file = try ModelPaths.loadCommitment(published)
-                guard file.programDigest == p.digest else { throw CLIError("\(published): the commitment is for another program") }
-                guard result.file.statement.weightCommitment == file.commitment else {
-                    throw CLIError("\(program): this proof names another weight commitment than the published '\(published)' "
-                                   + "(other weights or another secret); commit again, or prove with its --commitment-secret")
-                }
-            }
             let bytes = result.file.encoded()
             try ProgramLoading.writeAtomically(bytes, to: output)
             let vmAir = try VMAir(program: p)
@@ -177,12 +182,12 @@ struct Prove: ParsableCommand {
                     do { all.append(try SegmentBinding.decode([UInt8](data))) } catch { throw CLIError("\(path): \(error)") }
                 }
                 all.sort { $0.index < $1.index }
-                if options.zeroKnowledge { try Self.pinBindings(all, seedFile: seedFile!) }
                 progress("segment \(index): proving with \(all.count) bindings")
                 let part = try VMProver.proveSegment(index, bindings: all, program: p, rawInputs: raw, options: options,
                                                      maxSteps: maxSteps, segmentRows: segmentRows, minimumProvenBits: minimum,
                                                      seed: seed, commitmentSeed: commitmentSeed, threads: threads)
                 let bytes = part.encoded()
+                if options.zeroKnowledge { try SeedPin.pin(seedFile: seedFile!, bindings: all, proof: bytes) }
                 try ProgramLoading.writeAtomically(bytes, to: output)
                 print("segment \(index) of \(part.count): proof \(bytes.count) bytes → \(output)")
             }
@@ -208,27 +213,6 @@ struct Prove: ParsableCommand {
             throw CLIError("cannot read the seed file '\(seedFile)' (phase 1, --commit-only, creates it)")
         }
         return try ModelPaths.loadSecret(seedFile, create: create)
-    }
-
-    /// Phase 2 of a zero-knowledge segment proof reuses phase 1's masks; a
-    /// second phase 2 with other bindings would open the same masked trace at
-    /// new points (more than its masks hide). The first phase 2 records the
-    /// bindings' digest next to the seed (SEED.bindings, created
-    /// exclusively); a later run must present the same bindings, and then
-    /// reproduces the same proof.
-    static func pinBindings(_ bindings: [SegmentBinding], seedFile: String) throws {
-        var context = SHA256.Context()
-        for b in bindings { context.update(b.encoded()) }
-        let digest = context.finalized().bytes
-        let path = seedFile + ".bindings"
-        if FileManager.default.fileExists(atPath: path) {
-            guard let recorded = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read '\(path)'") }
-            guard [UInt8](recorded) == digest else {
-                throw CLIError("the seed file '\(seedFile)' was used with other bindings ('\(path)'): rerun phase 1 with a fresh --seed-file")
-            }
-        } else {
-            try ProgramLoading.writeSecret(digest, to: path)
-        }
     }
 
     static func seconds(_ d: Duration) -> Double {
