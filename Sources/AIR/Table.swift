@@ -40,6 +40,8 @@ public struct Table: Sendable {
     let publicValueCount: Int
     /// The blinding column of a blinded table (`blinded()`).
     public let blindingColumn: Int?
+    /// The highest degree of any constraint (1 … `maxConstraintDegree`).
+    public let constraintDegree: Int
 
     /// Auxiliary extension columns: chunk columns plus the running sum (0 without interactions).
     public var auxiliaryWidth: Int { interactions.isEmpty ? 0 : chunks.count + 1 }
@@ -131,10 +133,12 @@ public struct Table: Sendable {
         self.constraints = all
 
         // Validate references and degrees.
+        var highest = 1
         let auxWidth = interactions.isEmpty ? 0 : chunks.count + 1
         let challengeCount = 1 + max(blindingColumn == nil ? 0 : 2, interactions.map(\.message.count).max() ?? 0)
         for constraint in all {
             let degree = constraint.expression.degree
+            highest = max(highest, degree)
             if degree > Self.maxConstraintDegree {
                 throw .degreeTooHigh(table: name, constraint: constraint.label, degree: degree, limit: Self.maxConstraintDegree)
             }
@@ -152,6 +156,7 @@ public struct Table: Sendable {
                                   challengeCount: 0, publicValueCount: publicValueCount)
             }
         }
+        constraintDegree = highest
         program = ConstraintProgram(all.map(\.expression))
         interactionProgram = ConstraintProgram(interactions.flatMap { [$0.multiplicity] + $0.message })
     }

@@ -240,7 +240,7 @@ struct ProverSession {
             // the coset s·ω_N^{reverse(c)}·H, the same for every larger N).
             let prepLDE = input.preprocessed[t].map {
                 // Only the cosets the quotient is evaluated on (3 of 4 with masking).
-                LowDegreeExtension.extend($0, logBlowup: layout.quotientLogRatio, chunkCount: layout.quotientCosets,
+                LowDegreeExtension.extend($0, logBlowup: layout.quotientLogRatio, chunkCount: layout.quotientCosets(for: table),
                                           threads: threads)
             }
             let coefficients = try QuotientBuilder.build(

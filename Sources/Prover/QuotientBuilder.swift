@@ -14,7 +14,9 @@ enum QuotientBuilder {
     static func build(table: Table, layout: CommitmentLayout, logHeight: Int, main: CommittedMatrix?, auxiliary: CommittedMatrix?,
                       preprocessedLDE: [[Goldilocks]], challenges: [GoldilocksExt3], publicValues: [Goldilocks],
                       claimedSum: GoldilocksExt3, gamma: GoldilocksExt3, threads: Int) throws(STARKError) -> [[Goldilocks]] {
-        let chunks = layout.quotientCosets
+        // Cosets evaluated (by the table's degree); `all` below keeps the
+        // layout's full length so every table's chunks have one shape.
+        let chunks = layout.quotientCosets(for: table)
         let logQ = logHeight + layout.quotientLogRatio
         let q = 1 << logQ
         let n = 1 << logHeight
@@ -59,7 +61,10 @@ enum QuotientBuilder {
         // (g_k = s·ω_q^k, natural positions i = ratio·j + k): as many points
         // as Q has coefficients (< chunks·n), three quarters of the 4n-point
         // domain with masking. Within a coset the next row of j is j + 1.
-        let cosets = Array(0..<chunks)
+        // The cosets are the first `chunks` chunks of the bit-reversed LDE
+        // (chunk c is coset reverse(c) of the q-domain), so the preprocessed
+        // LDE needs only those chunks.
+        let cosets = (0..<chunks).map { BitReversal.reverse($0, bits: layout.quotientLogRatio) }
         let window = min(n, 1 << 14)
         let rows = window + 1
         let mw = table.mainWidth, aw = table.auxiliaryWidth, pw = preprocessedLDE.count
@@ -154,7 +159,7 @@ enum QuotientBuilder {
                 try! Polynomial.interpolate(cosetEvaluations: (0..<n).map { Self.component(quotient[kk * n + $0], c) },
                                             shift: points[k])
             }
-            var all = [Goldilocks](repeating: .zero, count: chunks * n)
+            var all = [Goldilocks](repeating: .zero, count: layout.quotientCosets * n)
             for i in 0..<chunks {
                 for kk in 0..<chunks {
                     let f = inverse[i][kk]

@@ -39,6 +39,14 @@ public struct CommitmentLayout: Sendable, Equatable {
     /// Cosets of H on which the quotient is evaluated: as many as it has
     /// coefficients / n (2, or 3 with masking: degree < 2n + 3h ≤ 3n).
     public var quotientCosets: Int { zeroKnowledge ? Table.maxConstraintDegree : Table.maxConstraintDegree - 1 }
+    /// Cosets a table's quotient needs, by its constraint degree d: Q has
+    /// degree < (d − 1)·n, or < (d − 1)·n + d·h ≤ d·n with masking (n ≥ 8h),
+    /// so d − 1 cosets (at least 1), or d with masking — fewer than
+    /// `quotientCosets` for tables of degree 2 (lookup tables, microcode).
+    /// Prover-side only: the committed chunks are the same polynomials.
+    public func quotientCosets(for table: Table) -> Int {
+        min(quotientCosets, max(1, zeroKnowledge ? table.constraintDegree : table.constraintDegree - 1))
+    }
     /// log2 of the domain holding those cosets, over n: 2n points, or 4n with masking.
     public var quotientLogRatio: Int { zeroKnowledge ? 2 : 1 }
     /// E: every committed polynomial of a table of height n has degree
