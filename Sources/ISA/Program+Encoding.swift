@@ -67,6 +67,12 @@ extension Program {
         return copy
     }
 
+    /// Whether the program has committed weights (only weights can be committed).
+    public var hasCommittedWeights: Bool { tensors.contains { $0.visibility == .committed } }
+
+    /// The committed weight tensors, in declaration order (commitment order).
+    public var committedWeights: [TensorDeclaration] { tensors.filter { $0.visibility == .committed } }
+
     /// Whether every weight's values are present (a program that can run).
     public var hasAllWeights: Bool { tensors.allSatisfy { $0.kind != .weights || $0.data != nil } }
 

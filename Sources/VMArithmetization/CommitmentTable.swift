@@ -133,14 +133,14 @@ public enum CommitmentTable {
     /// The memory addresses of the committed weights, in commitment order:
     /// committed tensors in declaration order, each tensor's cells in order.
     public static func weightAddresses(_ program: Program) -> [Int] {
-        program.tensors.filter { $0.kind == .weights && $0.visibility == .committed }
+        program.committedWeights
             .flatMap { t in (0..<t.count).map { Int(t.address) + $0 } }
     }
 
     /// The committed tensors' layout, in commitment order: u32 count, then
     /// per tensor u32 rank, u32 dimensions, i32 scale (`WeightSponge.layoutElement`).
     public static func layoutDescription(_ program: Program) -> [UInt8] {
-        let tensors = program.tensors.filter { $0.kind == .weights && $0.visibility == .committed }
+        let tensors = program.committedWeights
         var w = ByteWriter()
         w.write(UInt32(tensors.count))
         for t in tensors {

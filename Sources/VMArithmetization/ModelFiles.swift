@@ -71,7 +71,7 @@ public struct VerificationKey: Sendable, Equatable {
     /// - Throws: if the commitment is for another program, or the program
     ///   has committed weights and no commitment is given.
     public init(program: Program, commitment: ModelCommitment?) throws {
-        let hasCommitted = program.tensors.contains { $0.visibility == .committed }
+        let hasCommitted = program.hasCommittedWeights
         guard hasCommitted == (commitment != nil) else {
             throw VMArithmetizationError.invalidKey(hasCommitted ? "the program has committed weights: give their commitment"
                                                                   : "the program has no committed weights, but a commitment was given")

@@ -31,9 +31,7 @@ public struct VMAir: Sendable {
         return 4 + (program.tables.isEmpty ? 0 : 1) + (program.descriptors.isEmpty ? 0 : 2)
     }
     /// Whether the program has committed weights (and so a commitment table).
-    public var hasCommittedWeights: Bool { program.tensors.contains { $0.kind == .weights && $0.visibility == .committed } }
-    /// The memory addresses of the committed weights, in commitment order.
-    public var committedWeightAddresses: [Int] { CommitmentTable.weightAddresses(program) }
+    public var hasCommittedWeights: Bool { program.hasCommittedWeights }
 
     public init(program: Program, minLogHeight: Int = 3) throws(VMArithmetizationError) {
         guard (3...20).contains(minLogHeight) else { throw .unsupported("minimum table height 2^\(minLogHeight) outside 2^3…2^20") }
@@ -47,7 +45,7 @@ public struct VMAir: Sendable {
                 tables.append(try TensorTable.microcode())
                 tables.append(try TensorTable.build())
             }
-            if program.tensors.contains(where: { $0.kind == .weights && $0.visibility == .committed }) {
+            if program.hasCommittedWeights {
                 tables.append(try CommitmentTable.build())
             }
             air = try AIRDefinition(name: "zkvm-vm-v4", tables: tables, publicValueCount: SegmentBoundary.publicValueCount)

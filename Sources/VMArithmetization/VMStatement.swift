@@ -28,7 +28,7 @@ public struct VMStatement: Sendable, Equatable {
     /// sizes, and every value in V.
     public func validate(against program: Program) throws(VMArithmetizationError) {
         guard programDigest == program.digest else { throw .statement("the proof is for another program (digest mismatch)") }
-        let hasCommitted = program.tensors.contains { $0.kind == .weights && $0.visibility == .committed }
+        let hasCommitted = program.hasCommittedWeights
         guard hasCommitted == (weightCommitment != nil) else {
             throw .statement(hasCommitted ? "the program has committed weights but the statement names no commitment"
                                           : "the statement names a weight commitment but the program has no committed weights")

@@ -110,7 +110,7 @@ public enum VMProver {
     /// this seed names. Nil if the program has no committed weights.
     public static func commitment(program: Program, seed: [UInt8]) throws -> WeightCommitment? {
         try checkSeed(seed)
-        guard program.tensors.contains(where: { $0.kind == .weights && $0.visibility == .committed }) else { return nil }
+        guard program.hasCommittedWeights else { return nil }
         guard program.hasAllWeights else { throw VMArithmetizationError.unsupported("the committed weights' values are not in this program") }
         return WeightCommitment(elements: WeightSponge.commit(salt: WeightSponge.salt(fromSeed: seed),
                                                               weights: WitnessBuilder.committedWeights(program),
@@ -188,7 +188,7 @@ public enum VMProver {
     /// Every machine of a distributed proof must name the same weight
     /// commitment, so committed weights need the commitment's seed there.
     static func requireSeedForDistributed(_ program: Program, _ seed: [UInt8]?) throws {
-        if seed == nil, program.tensors.contains(where: { $0.kind == .weights && $0.visibility == .committed }) {
+        if seed == nil, program.hasCommittedWeights {
             throw VMArithmetizationError.unsupported("distributed proving of committed weights needs the commitment's secret seed")
         }
     }

@@ -93,10 +93,10 @@ public struct WitnessBuilder {
         return Witness(segments: segments, statement: statement, steps: rows.count)
     }
 
-    /// The committed weights' values in commitment order (`VMAir.committedWeightAddresses`).
+    /// The committed weights' values in commitment order (`CommitmentTable.weightAddresses`).
     public static func committedWeights(_ program: Program) -> [Goldilocks] {
         var memory = [Int64](repeating: 0, count: Int(program.memorySize))
-        for t in program.tensors where t.kind == .weights && t.visibility == .committed {
+        for t in program.committedWeights {
             for (i, v) in (t.data ?? []).enumerated() { memory[Int(t.address) + i] = v }
         }
         return CommitmentTable.weightAddresses(program).map { Goldilocks(memory[$0]) }

@@ -18,7 +18,7 @@ public enum VMVerifier {
     ///   committed weights (a proof of other weights names another one).
     public static func verify(_ file: VMProofFile, program: Program, commitment: WeightCommitment? = nil,
                               policy: VerifierPolicy = .standard) throws -> SecurityLevel {
-        let hasCommitted = program.tensors.contains { $0.kind == .weights && $0.visibility == .committed }
+        let hasCommitted = program.hasCommittedWeights
         guard hasCommitted == (commitment != nil) else {
             throw VMArithmetizationError.invalidKey(hasCommitted ? "the program has committed weights: give their published commitment"
                                                                   : "the program has no committed weights, but a commitment was given")

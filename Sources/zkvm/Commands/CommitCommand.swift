@@ -82,7 +82,7 @@ struct Commit: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let p = try ProgramLoading.load(program)
-            guard p.tensors.contains(where: { $0.visibility == .committed }) else {
+            guard p.hasCommittedWeights else {
                 throw CLIError("\(program): no committed weights (mark weights `committed` in the program, or import with --weights-visibility committed)")
             }
             let secretPath = secret ?? ModelPaths.secret(program)
@@ -122,7 +122,7 @@ struct ExportVK: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let p = try ProgramLoading.load(program)
-            let hasCommitted = p.tensors.contains { $0.visibility == .committed }
+            let hasCommitted = p.hasCommittedWeights
             let file = hasCommitted ? try ModelPaths.loadCommitment(commitment ?? ModelPaths.commitment(program)) : nil
             let key: VerificationKey
             do { key = try VerificationKey(program: p, commitment: file) } catch { throw CLIError("\(program): \(error)") }

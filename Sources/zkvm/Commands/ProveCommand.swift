@@ -80,7 +80,7 @@ struct Prove: ParsableCommand {
             let raw: [[Int64]]
             do { raw = try Machine(program: p).quantizeInputs(inputs) } catch { throw CLIError("\(program): \(error)") }
             // Committed weights: the proof must carry the published commitment, made with the same secret.
-            let hasCommitted = p.tensors.contains { $0.visibility == .committed }
+            let hasCommitted = p.hasCommittedWeights
             var commitmentSeed: [UInt8]? = nil
             if hasCommitted {
                 guard options.zeroKnowledge else { throw CLIError("committed weights need a zero-knowledge proof (drop --no-zk)") }

@@ -39,7 +39,7 @@ struct Verify: ParsableCommand {
             } catch { throw CLIError("\(vk): \(error)") }
         }
         let p = try ProgramLoading.load(program!)
-        guard p.tensors.contains(where: { $0.visibility == .committed }) else { return (p, nil) }
+        guard p.hasCommittedWeights else { return (p, nil) }
         let file = try ModelPaths.loadCommitment(commitment ?? ModelPaths.commitment(program!))
         guard file.programDigest == p.digest else { throw CLIError("the commitment file is for another program") }
         return (p, file)
