@@ -7,9 +7,10 @@ import VM
 
 /// The `import` group of `zkvm bench` (issue 5 figures): for each committed
 /// ONNX fixture, import + assemble + one execution, proving and verifying
-/// with the standard options (zero knowledge) and transparently (the
-/// overhead of issue 6), and the error against onnxruntime's committed
-/// outputs on the fixture's 50 reference inputs.
+/// with the standard options (zero knowledge), transparently (the
+/// overhead of issue 6) and with the weights public instead of committed
+/// (what the weight commitment costs), and the error against onnxruntime's
+/// committed outputs on the fixture's 50 reference inputs.
 extension Bench {
     func importGroup(_ report: inout BenchReport) throws {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: fixtures)) ?? []).sorted()
@@ -56,12 +57,20 @@ extension Bench {
             // speed hit both alike; medians of `rounds` runs each.
             let raw = try machine.quantizeInputs(input)
             let rounds = quick ? 1 : max(1, min(repetitions, name == "lenet" ? 2 : 3))
-            var zk = [ProverBenchmarks.Figure](), plain = [ProverBenchmarks.Figure]()
+            // The same model with public weights: what committing them costs.
+            var publicWeights = program
+            for i in publicWeights.tensors.indices where publicWeights.tensors[i].visibility == .committed {
+                publicWeights.tensors[i].visibility = .public
+            }
+            var zk = [ProverBenchmarks.Figure](), plain = [ProverBenchmarks.Figure](), open = [ProverBenchmarks.Figure]()
             for round in 0..<rounds {
-                progress("prove \(name) (imported; zero knowledge and transparent, round \(round + 1)/\(rounds))")
+                progress("prove \(name) (imported; zero knowledge, transparent, public weights; round \(round + 1)/\(rounds))")
                 zk.append(try ProverBenchmarks.measure(name: name, program: program, rawInputs: raw, threads: threads))
                 plain.append(try ProverBenchmarks.measure(name: name, program: program, rawInputs: raw, options: .transparent,
                                                           threads: threads))
+                if program.hasCommittedWeights {
+                    open.append(try ProverBenchmarks.measure(name: name, program: publicWeights, rawInputs: raw, threads: threads))
+                }
             }
             func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
             let f = zk.min { $0.proveSeconds < $1.proveSeconds }!, t = plain[0]
@@ -77,6 +86,15 @@ extension Bench {
             let timeRatio = zkSeconds / plainSeconds, sizeRatio = Double(f.proofBytes) / Double(t.proofBytes)
             report.add("import.\(name).zk-overhead.time", timeRatio, "×", threads: threads)
             report.add("import.\(name).zk-overhead.size", sizeRatio, "×", threads: threads)
+            if let o = open.first {
+                let openSeconds = median(open.map(\.proveSeconds))
+                report.add("import.\(name).prove.public-weights", openSeconds, "s", threads: threads,
+                           note: "zero knowledge, the weights public instead of committed; median of \(rounds)")
+                report.add("import.\(name).proof-size.public-weights", Double(o.proofBytes) / 1024, "KiB", threads: threads)
+                report.add("import.\(name).commitment-overhead.time", zkSeconds / openSeconds, "×", threads: threads,
+                           note: "committed vs public weights, both zero knowledge")
+                report.add("import.\(name).commitment-overhead.size", Double(f.proofBytes) / Double(o.proofBytes), "×", threads: threads)
+            }
             if !quick {
                 report.targets.append(TargetCheck(name: "zero-knowledge prover time \(name) (× transparent)", measured: timeRatio,
                                                   target: "≤ 1.3", met: timeRatio <= 1.3))
