@@ -27,8 +27,6 @@ public enum Poseidon2 {
     public static let partialRounds = 22
     /// Rounds in order: `isFull(round)` for 0 ..< `rounds`.
     public static let rounds = fullRounds + partialRounds
-    /// S-box exponent: gcd(7, p − 1) = 1, so x ↦ x⁷ is a permutation of the field.
-    public static let sboxDegree = 7
 
     static let constantTag = Array("zkvm/poseidon2/goldilocks/t12/v1".utf8)
     static let diagonalTag = Array("zkvm/poseidon2/goldilocks/t12/diagonal/v1".utf8)
@@ -41,11 +39,6 @@ public enum Poseidon2 {
 
     /// The round constants in round order: 12 per external round, 1 per internal round.
     public static let roundConstants: [Goldilocks] = wordStream(tag: constantTag, count: fullRounds * width + partialRounds)
-
-    /// Index into `roundConstants` of round `round`'s first constant.
-    public static func constantOffset(ofRound round: Int) -> Int {
-        (0..<round).reduce(0) { $0 + (isFull($1) ? width : 1) }
-    }
 
     /// D of M_I = J + diag(D).
     public static let internalDiagonal: [Goldilocks] = {
@@ -75,7 +68,7 @@ public enum Poseidon2 {
         return out
     }
 
-    /// x⁷.
+    /// x⁷ (gcd(7, p − 1) = 1, so a permutation of the field).
     @inlinable
     public static func sbox(_ x: Goldilocks) -> Goldilocks {
         let x2 = x * x, x3 = x2 * x

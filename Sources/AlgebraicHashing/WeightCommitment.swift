@@ -16,22 +16,17 @@ public struct WeightCommitment: Sendable, Hashable, CustomStringConvertible {
         self.elements = elements
     }
 
-    /// Decodes 32 bytes; nil for another length or a non-canonical word.
+    /// Decodes 32 bytes (`ByteReader.readElement`); nil for another length or a non-canonical word.
     public init?(bytes: some Collection<UInt8>) {
-        let b = Array(bytes)
-        guard b.count == Self.byteCount else { return nil }
-        var elements = [Goldilocks]()
-        for k in 0..<4 {
-            var word: UInt64 = 0
-            for i in 0..<8 { word |= UInt64(b[8 * k + i]) << (8 * i) }
-            guard let x = Goldilocks(canonical: word) else { return nil }
-            elements.append(x)
-        }
+        var r = ByteReader(Array(bytes))
+        guard let elements = try? (0..<4).map({ _ in try r.readElement() }), (try? r.finish()) != nil else { return nil }
         self.elements = elements
     }
 
     public var bytes: [UInt8] {
-        elements.flatMap { x in (0..<8).map { UInt8(truncatingIfNeeded: x.value >> (8 * $0)) } }
+        var w = ByteWriter()
+        for x in elements { w.write(x) }
+        return w.bytes
     }
 
     /// 64 lower-case hexadecimal digits of `bytes`.

@@ -154,6 +154,16 @@ public enum CommitmentTable {
     /// The layout element of `program`'s committed weights.
     public static func layoutElement(_ program: Program) -> Goldilocks { WeightSponge.layoutElement(layoutDescription(program)) }
 
+    /// The committed weights' values in commitment order (matching `weightAddresses`).
+    public static func weights(_ program: Program) -> [Goldilocks] {
+        program.committedWeights.flatMap { ($0.data ?? []).map { Goldilocks($0) } }
+    }
+
+    /// The commitment to `program`'s committed weights under `salt` (4 elements).
+    public static func commitment(_ program: Program, salt: [Goldilocks]) -> WeightCommitment {
+        WeightCommitment(elements: WeightSponge.commit(salt: salt, weights: weights(program), layout: layoutElement(program)))
+    }
+
     /// Rows the sponge needs: one per absorbed block.
     static func rows(_ program: Program) -> Int { WeightSponge.permutationCount(weights: weightAddresses(program).count) }
 
@@ -175,15 +185,16 @@ public enum CommitmentTable {
         return c
     }
 
-    /// The main columns for the absorbed sequence (`WeightSponge.absorbed`;
-    /// empty with `weightCount` 0 and `layout` 0 for the other segments,
-    /// whose rows permute zero blocks from that IV).
-    public static func mainColumns(absorbed: [Goldilocks], weightCount: Int, layout: Goldilocks,
-                                   logHeight: Int) -> [[Goldilocks]] {
+    /// The main columns: the sponge over `salt` and `program`'s committed
+    /// weights, or — `salt` nil, the other segments — zero blocks from the
+    /// IV of zero weights and layout 0.
+    public static func mainColumns(_ program: Program, salt: [Goldilocks]?, logHeight: Int) -> [[Goldilocks]] {
+        let values = salt == nil ? [] : weights(program)
+        let absorbed = salt.map { WeightSponge.absorbed(salt: $0, weights: values) } ?? []
         let n = 1 << logHeight, rate = WeightSponge.rate
         precondition(absorbed.count % rate == 0 && absorbed.count / rate <= n)
         var c = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: n), count: Main.width)
-        var state = WeightSponge.initialState(count: weightCount, layout: layout)
+        var state = WeightSponge.initialState(count: values.count, layout: salt == nil ? .zero : layoutElement(program))
         var rounds = Poseidon2.Rounds()
         for row in 0..<n {
             for j in 0..<rate {

@@ -112,9 +112,7 @@ public enum VMProver {
         try checkSeed(seed)
         guard program.hasCommittedWeights else { return nil }
         guard program.hasAllWeights else { throw VMArithmetizationError.unsupported("the committed weights' values are not in this program") }
-        return WeightCommitment(elements: WeightSponge.commit(salt: WeightSponge.salt(fromSeed: seed),
-                                                              weights: WitnessBuilder.committedWeights(program),
-                                                              layout: CommitmentTable.layoutElement(program)))
+        return CommitmentTable.commitment(program, salt: WeightSponge.salt(fromSeed: seed))
     }
 
     /// - Parameters:

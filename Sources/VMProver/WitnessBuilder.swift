@@ -44,17 +44,13 @@ public struct WitnessBuilder {
     ///   (`WeightSponge`); required when the program has committed weights.
     public func run(rawInputs: [[Int64]], maxSteps: Int, segmentRows: Int = defaultSegmentRows,
                     weightSalt: [Goldilocks]? = nil) throws -> Witness {
-        var absorbed = [Goldilocks](), weightCount = 0, commitment: WeightCommitment?
+        var commitment: WeightCommitment?
         if vmAir.hasCommittedWeights {
             guard let weightSalt, weightSalt.count == WeightSponge.saltCount else {
                 throw VMArithmetizationError.witness("committed weights need a 4-element commitment salt")
             }
             guard program.hasAllWeights else { throw VMArithmetizationError.witness("the committed weights' values are not in this program") }
-            let weights = Self.committedWeights(program)
-            weightCount = weights.count
-            absorbed = WeightSponge.absorbed(salt: weightSalt, weights: weights)
-            commitment = WeightCommitment(elements: WeightSponge.commit(salt: weightSalt, weights: weights,
-                                                                        layout: CommitmentTable.layoutElement(program)))
+            commitment = CommitmentTable.commitment(program, salt: weightSalt)
         }
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("zkvm-\(UUID().uuidString).zkt").path
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -84,22 +80,11 @@ public struct WitnessBuilder {
         if vmAir.hasCommittedWeights {
             for k in segments.indices {
                 let isLast = k == segments.count - 1
-                segments[k].main.append(CommitmentTable.mainColumns(
-                    absorbed: isLast ? absorbed : [], weightCount: isLast ? weightCount : 0,
-                    layout: isLast ? CommitmentTable.layoutElement(program) : .zero,
-                    logHeight: vmAir.commitmentLogHeight(isLastSegment: isLast)))
+                segments[k].main.append(CommitmentTable.mainColumns(program, salt: isLast ? weightSalt : nil,
+                                                                    logHeight: vmAir.commitmentLogHeight(isLastSegment: isLast)))
             }
         }
         return Witness(segments: segments, statement: statement, steps: rows.count)
-    }
-
-    /// The committed weights' values in commitment order (`CommitmentTable.weightAddresses`).
-    public static func committedWeights(_ program: Program) -> [Goldilocks] {
-        var memory = [Int64](repeating: 0, count: Int(program.memorySize))
-        for t in program.committedWeights {
-            for (i, v) in (t.data ?? []).enumerated() { memory[Int(t.address) + i] = v }
-        }
-        return CommitmentTable.weightAddresses(program).map { Goldilocks(memory[$0]) }
     }
 
     /// Segment ranges of the records: consecutive instructions while both

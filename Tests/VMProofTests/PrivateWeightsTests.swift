@@ -94,7 +94,7 @@ import VMVerifier
         #expect(try VMProver.commitment(program: program, seed: [UInt8](repeating: 1, count: 32)) != commitment)
         // The same values read as another shape: another commitment (the layout is in the sponge's IV).
         let reshaped = try Examples.assemble(Self.source().replacingOccurrences(of: ".weights W [3]", with: ".weights W [3, 1]"))
-        #expect(WitnessBuilder.committedWeights(reshaped) == WitnessBuilder.committedWeights(program))
+        #expect(CommitmentTable.weights(reshaped) == CommitmentTable.weights(program))
         #expect(try VMProver.commitment(program: reshaped, seed: Self.seed) != commitment)
         // The verifier needs the published commitment of a program with committed weights.
         #expect(throws: VMArithmetizationError.invalidKey("the program has committed weights: give their published commitment")) {
