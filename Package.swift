@@ -13,7 +13,7 @@
 //   STARK       → AIR, Polynomials, Commitments, Transcript (options, proof format, FRI plan, security)
 //   Prover      → STARK
 //   Verifier    → STARK (never the prover or the VM)
-//   VMArithmetization → AIR, ISA, AlgebraicHashing (the VM's tables, model files; shared by prover and verifier)
+//   VMArithmetization → AIR, STARK, ISA, AlgebraicHashing (the VM's tables, preprocessed commitments, model files; shared by prover and verifier)
 //   VMProver    → VMArithmetization, Prover, VM, Trace
 //   VMVerifier  → VMArithmetization, Verifier
 //   ISA         → Field (byte coding), Hashing (program digest)
@@ -79,7 +79,8 @@ let package = Package(
                 swiftSettings: hotSettings),
 
         // The VM's arithmetization (shared by prover and verifier) and its witness.
-        .target(name: "VMArithmetization", dependencies: ["AIR", "ISA", "Field", "Hashing", "AlgebraicHashing"], swiftSettings: hotSettings),
+        .target(name: "VMArithmetization", dependencies: ["AIR", "STARK", "ISA", "Field", "Hashing", "AlgebraicHashing", "Parallel"],
+                swiftSettings: hotSettings),
         .target(name: "VMProver", dependencies: ["VMArithmetization", "Prover", "STARK", "AIR", "VM", "Trace", "ISA", "Field", "Hashing", "AlgebraicHashing", "Parallel"],
                 swiftSettings: hotSettings),
         .target(name: "VMVerifier", dependencies: ["VMArithmetization", "Verifier", "STARK", "ISA", "Hashing", "AlgebraicHashing"]),

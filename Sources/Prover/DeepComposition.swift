@@ -4,14 +4,16 @@ import Parallel
 import Polynomials
 import STARK
 
-/// The committed columns of one table, in DEEP order: main, auxiliary and
-/// quotient columns opened at z, then main and auxiliary columns at z·ω,
-/// then the FRI mask columns (zero knowledge), which enter R as they are
+/// The committed columns of one table, in DEEP order: preprocessed, main,
+/// auxiliary and quotient columns opened at z, then preprocessed, main and
+/// auxiliary columns at z·ω, then the FRI mask columns (zero knowledge), which enter R as they are
 /// (Spec/proof-system.md §4, Spec/zk.md §2.3). Each term gets the next
 /// power of δ; salt columns take no part.
 struct TableCommitments {
     let logHeight: Int
     let mainWidth: Int
+    /// The table's preprocessed LDE (unsalted), nil when it has none.
+    let preprocessed: RowMajorMatrix?
     let main: CommittedMatrix?
     let auxiliary: CommittedMatrix?
     let quotient: CommittedMatrix
@@ -22,7 +24,7 @@ struct TableCommitments {
     var maskColumns: Int { quotient.polynomialWidth - quotientChunkColumns }
     /// δ powers this table uses.
     var termCount: Int {
-        2 * mainWidth + 2 * (auxiliary?.polynomialWidth ?? 0) + quotient.polynomialWidth
+        2 * (preprocessed?.width ?? 0) + 2 * mainWidth + 2 * (auxiliary?.polynomialWidth ?? 0) + quotient.polynomialWidth
     }
 }
 
@@ -39,7 +41,7 @@ enum DeepComposition {
         // Per table: the δ powers of its z-terms, next-terms and plain
         // (mask) terms, and the constants Σ δ^k v_k.
         struct Part {
-            let matrix: CommittedMatrix
+            let matrix: RowMajorMatrix
             let zPowers: [GoldilocksExt3]
             let nextPowers: [GoldilocksExt3]
             var plainPowers: [GoldilocksExt3] = []
@@ -50,23 +52,33 @@ enum DeepComposition {
             let c = commitments[t], o = openings[t]
             var k = firstPower[t]
             func power() -> GoldilocksExt3 { defer { k += 1 }; return delta.power(UInt64(k)) }
+            let prepWidth = c.preprocessed?.width ?? 0
             let mainWidth = c.mainWidth, auxWidth = c.auxiliary?.polynomialWidth ?? 0
+            let prepZ = (0..<prepWidth).map { _ in power() }
             let mainZ = (0..<mainWidth).map { _ in power() }
             let auxZ = (0..<auxWidth).map { _ in power() }
             let quotientZ = (0..<c.quotientChunkColumns).map { _ in power() }
+            let prepNext = (0..<prepWidth).map { _ in power() }
             let mainNext = (0..<mainWidth).map { _ in power() }
             let auxNext = (0..<auxWidth).map { _ in power() }
             let mask = (0..<c.maskColumns).map { _ in power() }
-            for (p, v) in zip(mainZ + auxZ + quotientZ, o.mainAtZ + o.auxiliaryAtZ + o.quotientAtZ) { constantZ = constantZ + p * v }
-            for (p, v) in zip(mainNext + auxNext, o.mainAtNext + o.auxiliaryAtNext) { constantNext = constantNext + p * v }
+            for (p, v) in zip(prepZ + mainZ + auxZ + quotientZ, o.preprocessedAtZ + o.mainAtZ + o.auxiliaryAtZ + o.quotientAtZ) {
+                constantZ = constantZ + p * v
+            }
+            for (p, v) in zip(prepNext + mainNext + auxNext, o.preprocessedAtNext + o.mainAtNext + o.auxiliaryAtNext) {
+                constantNext = constantNext + p * v
+            }
             let zero = GoldilocksExt3.zero
+            if let p = c.preprocessed {
+                parts.append(Part(matrix: p, zPowers: prepZ, nextPowers: prepNext))
+            }
             if let m = c.main {
-                parts.append(Part(matrix: m, zPowers: mainZ, nextPowers: mainNext))
+                parts.append(Part(matrix: m.matrix, zPowers: mainZ, nextPowers: mainNext))
             }
             if let a = c.auxiliary {
-                parts.append(Part(matrix: a, zPowers: auxZ, nextPowers: auxNext))
+                parts.append(Part(matrix: a.matrix, zPowers: auxZ, nextPowers: auxNext))
             }
-            parts.append(Part(matrix: c.quotient, zPowers: quotientZ,
+            parts.append(Part(matrix: c.quotient.matrix, zPowers: quotientZ,
                               nextPowers: [GoldilocksExt3](repeating: zero, count: c.quotientChunkColumns), plainPowers: mask))
         }
 
@@ -84,7 +96,7 @@ enum DeepComposition {
             let plainCount: Int
         }
         var out = [GoldilocksExt3](repeating: .zero, count: size)
-        withColumnPointers(parts.map(\.matrix.matrix.values)) { rowPointers in
+        withColumnPointers(parts.map(\.matrix.values)) { rowPointers in
             let kernels = parts.enumerated().map { i, part in
                 let w = part.zPowers.count
                 let powers = UnsafeMutablePointer<UInt64>.allocate(capacity: max(1, 6 * w))

@@ -1,5 +1,6 @@
 import AIR
 import Field
+import STARK
 
 /// What the prover needs: the AIR, the witness (main columns of every table),
 /// the preprocessed columns (the verifier recomputes these), the public
@@ -10,6 +11,10 @@ public struct ProverInput: Sendable {
     public var main: [[[Goldilocks]]]
     /// Per table, its preprocessed columns.
     public var preprocessed: [[[Goldilocks]]]
+    /// Those columns committed (`PreprocessedTrace`), when the caller has
+    /// them already (a proving key, or segments sharing one); computed from
+    /// `preprocessed` at the proof's blowup otherwise.
+    public var preprocessedTrace: PreprocessedTrace?
     public var publicValues: [Goldilocks]
     /// Messages the statement puts on the buses (checked by the witness check only).
     public var boundary: [BoundaryMessage]
@@ -22,11 +27,13 @@ public struct ProverInput: Sendable {
     public var blindingTarget: GoldilocksExt3
 
     public init(air: AIRDefinition, main: [[[Goldilocks]]], preprocessed: [[[Goldilocks]]],
+                preprocessedTrace: PreprocessedTrace? = nil,
                 publicValues: [Goldilocks], boundary: [BoundaryMessage] = [], statement: [UInt8],
                 blindingTarget: GoldilocksExt3 = .zero) {
         self.air = air
         self.main = main
         self.preprocessed = preprocessed
+        self.preprocessedTrace = preprocessedTrace
         self.publicValues = publicValues
         self.boundary = boundary
         self.statement = statement

@@ -16,6 +16,8 @@ struct ProverSession {
     let threads: Int
     let logHeights: [Int]
     let layout: CommitmentLayout
+    /// The committed preprocessed columns (deterministic, shared by every proof of the instance).
+    let preprocessedTrace: PreprocessedTrace
     /// The masks, blinds and salts of a zero-knowledge proof (nil when transparent).
     let randomness: MaskRandomness?
     private var transcript: ProtocolTranscript
@@ -72,14 +74,23 @@ struct ProverSession {
             logHeights.append(logHeight)
             report.traceRows += height
         }
+        let prepTrace = input.preprocessedTrace
+            ?? PreprocessedTrace(columns: input.preprocessed, logBlowup: options.logBlowup, threads: threads)
+        guard prepTrace.key.logBlowup == options.logBlowup,
+              prepTrace.key.logHeights == tables.indices.map({ tables[$0].preprocessedWidth == 0 ? nil : logHeights[$0] }) else {
+            throw .invalidInput("the preprocessed commitment is for another blowup or other table heights")
+        }
+        input.preprocessedTrace = nil
         self.input = input
         self.options = options
         self.threads = threads
         self.logHeights = logHeights
         self.layout = layout
         self.randomness = randomness
+        self.preprocessedTrace = prepTrace
         transcript = ProtocolTranscript(air: air, options: options, statement: input.statement,
-                                        publicValues: input.publicValues, logHeights: logHeights)
+                                        publicValues: input.publicValues, logHeights: logHeights,
+                                        preprocessed: prepTrace.key)
     }
 
     /// Checks every constraint with the `DebugChecker` under `challenges`
@@ -234,26 +245,17 @@ struct ProverSession {
         var commitments = [TableCommitments]()
         var quotientPolynomials = [[ColumnSource]]()
         for (t, table) in tables.enumerated() {
-            // Preprocessed columns are read only on the quotient domain, the
-            // first q = chunks·n entries of the bit-reversed LDE: an LDE with
-            // blowup q/n gives exactly those (polynomials.md §LDE: chunk c is
-            // the coset s·ω_N^{reverse(c)}·H, the same for every larger N).
-            let prepLDE = input.preprocessed[t].map {
-                // Only the cosets the quotient is evaluated on (3 of 4 with masking).
-                LowDegreeExtension.extend($0, logBlowup: layout.quotientLogRatio, chunkCount: layout.quotientCosets(for: table),
-                                          threads: threads)
-            }
             let coefficients = try QuotientBuilder.build(
                 table: table, layout: layout, logHeight: logHeights[t], main: main[t],
                 auxiliary: auxCommits[t],
-                preprocessedLDE: prepLDE, challenges: challenges, publicValues: input.publicValues,
+                preprocessed: preprocessedTrace.matrices[t], challenges: challenges, publicValues: input.publicValues,
                 claimedSum: claimedSums[t] ?? .zero, gamma: gamma, threads: threads)
             let sources = quotientSources(coefficients, table: t)
             quotientPolynomials.append(sources)
             let salt = randomness.map { CommittedMatrix.Salt(randomness: $0, purpose: .quotientSalt, table: t, width: layout.salt) }
             let quotient = CommittedMatrix(sources, salt: salt, logBlowup: options.logBlowup, threads: threads)
             commitments.append(TableCommitments(logHeight: logHeights[t], mainWidth: table.mainWidth,
-                                                main: main[t], auxiliary: auxCommits[t],
+                                                preprocessed: preprocessedTrace.matrices[t], main: main[t], auxiliary: auxCommits[t],
                                                 quotient: quotient, quotientChunkColumns: coefficients.count))
         }
         let quotientRound = CommitmentRound(commitments.map(\.quotient), threads: threads)!
@@ -265,6 +267,7 @@ struct ProverSession {
         var openings = [TableOpenings]()
         for t in tables.indices {
             let weights = try! DomainEvaluation.BarycentricWeights(at: z, logHeight: logHeights[t])   // z ∉ F_p ⊇ H
+            let (prepZ, prepNext) = DomainEvaluation.dots(weights, columns: input.preprocessed[t], threads: threads)
             let (mainZ, mainNext) = masked(DomainEvaluation.dots(weights, columns: input.main[t], threads: threads),
                                            purpose: .mainMask, table: t, z: z)
             let (auxZ, auxNext) = masked(DomainEvaluation.dots(weights, columns: auxBase[t], threads: threads),
@@ -275,7 +278,7 @@ struct ProverSession {
                 return Polynomial.evaluate(low, at: z) + zn * Polynomial.evaluate(high, at: z)
             }
             openings.append(TableOpenings(
-                mainAtZ: mainZ, mainAtNext: mainNext, auxiliaryAtZ: auxZ, auxiliaryAtNext: auxNext,
+                preprocessedAtZ: prepZ, preprocessedAtNext: prepNext, mainAtZ: mainZ, mainAtNext: mainNext, auxiliaryAtZ: auxZ, auxiliaryAtNext: auxNext,
                 quotientAtZ: Array(chunks)))
         }
         transcript.absorbOpenings(openings)
@@ -320,6 +323,7 @@ struct ProverSession {
         report.phases.append(("openings", clock.lap()))
         let top = schedule.topLogSize
         let proof = Proof(options: options, tables: tableProofs,
+                          preprocessed: preprocessedTrace.open(queries: queries, topLevel: top),
                           main: mainRound?.open(queries: queries, topLevel: top),
                           auxiliary: auxRound?.open(queries: queries, topLevel: top),
                           quotient: quotientRound.open(queries: queries, topLevel: top), friLayers: layerProofs,

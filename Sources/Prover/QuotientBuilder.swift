@@ -12,7 +12,7 @@ import STARK
 /// three base coefficient columns per chunk (chunk k, component c at 3k + c).
 enum QuotientBuilder {
     static func build(table: Table, layout: CommitmentLayout, logHeight: Int, main: CommittedMatrix?, auxiliary: CommittedMatrix?,
-                      preprocessedLDE: [[Goldilocks]], challenges: [GoldilocksExt3], publicValues: [Goldilocks],
+                      preprocessed: RowMajorMatrix?, challenges: [GoldilocksExt3], publicValues: [Goldilocks],
                       claimedSum: GoldilocksExt3, gamma: GoldilocksExt3, threads: Int) throws(STARKError) -> [[Goldilocks]] {
         // Cosets evaluated (by the table's degree); `all` below keeps the
         // layout's full length so every table's chunks have one shape.
@@ -67,9 +67,9 @@ enum QuotientBuilder {
         let cosets = (0..<chunks).map { BitReversal.reverse($0, bits: layout.quotientLogRatio) }
         let window = min(n, 1 << 14)
         let rows = window + 1
-        let mw = table.mainWidth, aw = table.auxiliaryWidth, pw = preprocessedLDE.count
+        let mw = table.mainWidth, aw = table.auxiliaryWidth, pw = table.preprocessedWidth
         // Row strides of the committed matrices (salt columns follow the polynomials).
-        let mainStride = main?.width ?? 0, auxStride = auxiliary?.width ?? 0
+        let mainStride = main?.width ?? 0, auxStride = auxiliary?.width ?? 0, prepStride = preprocessed?.width ?? 0
         let mainBuffer = UnsafeMutablePointer<Goldilocks>.allocate(capacity: max(1, mw * rows))
         let prepBuffer = UnsafeMutablePointer<Goldilocks>.allocate(capacity: max(1, pw * rows))
         let auxBuffer = UnsafeMutablePointer<GoldilocksExt3>.allocate(capacity: max(1, aw * rows))
@@ -89,7 +89,7 @@ enum QuotientBuilder {
         let blockSize = 128
         Self.withPointer(main) { mainLDE in
             Self.withPointer(auxiliary) { auxLDE in
-                withColumnPointers(preprocessedLDE) { prepLDE in
+                Self.withPointer(preprocessed) { prepLDE in
                     withColumnPointers(selectors) { selectorValues in
                         quotient.withUnsafeMutableBufferPointer { out in
                             let dst = SharedMutablePointer(out.baseAddress!)
@@ -110,7 +110,10 @@ enum QuotientBuilder {
                                                     to: GoldilocksExt3(row[3 * e], row[3 * e + 1], row[3 * e + 2]))
                                             }
                                         }
-                                        for c in 0..<pw { (prepOut.base + c * rows + r).initialize(to: prepLDE[c][lde]) }
+                                        if let prepLDE {
+                                            let row = prepLDE + lde * prepStride
+                                            for c in 0..<pw { (prepOut.base + c * rows + r).initialize(to: row[c]) }
+                                        }
                                         for k in 0..<3 { (selectorOut.base + k * rows + r).initialize(to: selectorValues[k][i]) }
                                     }
                                 }
@@ -202,8 +205,12 @@ enum QuotientBuilder {
 
     /// Calls `body` with a stable pointer to the matrix's values (nil for no matrix).
     static func withPointer<R>(_ matrix: CommittedMatrix?, _ body: (UnsafePointer<Goldilocks>?) -> R) -> R {
+        withPointer(matrix?.matrix, body)
+    }
+
+    static func withPointer<R>(_ matrix: RowMajorMatrix?, _ body: (UnsafePointer<Goldilocks>?) -> R) -> R {
         guard let matrix else { return body(nil) }
-        return matrix.matrix.values.withUnsafeBufferPointer { body($0.baseAddress!) }
+        return matrix.values.withUnsafeBufferPointer { body($0.baseAddress!) }
     }
 }
 

@@ -74,6 +74,6 @@ public struct CommitmentLayout: Sendable, Equatable {
 
     /// Polynomials one table contributes to the DEEP/FRI combination.
     public func batchedPolynomials(_ table: Table) -> Int {
-        2 * table.mainWidth + 6 * table.auxiliaryWidth + 3 * quotientChunks + maskColumns
+        2 * table.preprocessedWidth + 2 * table.mainWidth + 6 * table.auxiliaryWidth + 3 * quotientChunks + maskColumns
     }
 }

@@ -8,7 +8,7 @@ import Hashing
 /// before allocating, and reports the byte offset of the first problem.
 extension Proof {
     public static let magic: [UInt8] = Array("ZKPF".utf8)
-    public static let version: UInt16 = 4
+    public static let version: UInt16 = 5
 
     /// Bounds that keep a hostile proof's allocations small.
     static let maxTables = 64
@@ -27,12 +27,13 @@ extension Proof {
             w.write(UInt8(t.logHeight))
             w.write(UInt8(t.claimedSum != nil ? 1 : 0))
             if let sum = t.claimedSum { w.write(sum) }
-            for values in [t.openings.mainAtZ, t.openings.mainAtNext, t.openings.auxiliaryAtZ,
-                           t.openings.auxiliaryAtNext, t.openings.quotientAtZ] {
+            for values in [t.openings.preprocessedAtZ, t.openings.preprocessedAtNext, t.openings.mainAtZ,
+                           t.openings.mainAtNext, t.openings.auxiliaryAtZ, t.openings.auxiliaryAtNext, t.openings.quotientAtZ] {
                 Self.writeExtensions(values, into: &w)
             }
         }
-        w.write(UInt8((main != nil ? 1 : 0) | (auxiliary != nil ? 2 : 0)))
+        w.write(UInt8((main != nil ? 1 : 0) | (auxiliary != nil ? 2 : 0) | (preprocessed != nil ? 4 : 0)))
+        preprocessed?.encode(into: &w)
         for phase in [main, auxiliary, quotient] { phase?.encode(into: &w) }
         w.write(UInt8(friLayers.count))
         for layer in friLayers {
@@ -63,13 +64,15 @@ extension Proof {
                 let flags = try r.readUInt8()
                 guard flags <= 1 else { throw fail("invalid table flags \(flags)") }
                 let claimed = flags == 1 ? try r.readExtensionElement() : nil
-                let openings = TableOpenings(mainAtZ: try readExtensions(&r), mainAtNext: try readExtensions(&r),
+                let openings = TableOpenings(preprocessedAtZ: try readExtensions(&r), preprocessedAtNext: try readExtensions(&r),
+                                             mainAtZ: try readExtensions(&r), mainAtNext: try readExtensions(&r),
                                              auxiliaryAtZ: try readExtensions(&r), auxiliaryAtNext: try readExtensions(&r),
                                              quotientAtZ: try readExtensions(&r))
                 tables.append(TableProof(logHeight: logHeight, claimedSum: claimed, openings: openings))
             }
             let phases = try r.readUInt8()
-            guard phases <= 3 else { throw fail("invalid commitment flags \(phases)") }
+            guard phases <= 7 else { throw fail("invalid commitment flags \(phases)") }
+            let preprocessed = phases & 4 != 0 ? try RoundOpening.decode(from: &r) : nil
             let main = phases & 1 != 0 ? try PhaseCommitment.decode(from: &r) : nil
             let auxiliary = phases & 2 != 0 ? try PhaseCommitment.decode(from: &r) : nil
             let quotient = try PhaseCommitment.decode(from: &r)
@@ -82,7 +85,7 @@ extension Proof {
             let finalPolynomial = try readExtensions(&r)
             let nonce = try r.readUInt64()
             try r.finish()
-            return Proof(options: options, tables: tables, main: main, auxiliary: auxiliary, quotient: quotient,
+            return Proof(options: options, tables: tables, preprocessed: preprocessed, main: main, auxiliary: auxiliary, quotient: quotient,
                          friLayers: layers,
                          finalPolynomial: finalPolynomial, proofOfWorkNonce: nonce)
         } catch let error as STARKError {
@@ -147,6 +150,25 @@ extension Proof {
             rows.append(row)
         }
         return rows
+    }
+}
+
+extension RoundOpening {
+    /// u16 matrix count, each matrix's rows (`Proof.writeRows`), then the multi-proof.
+    func encode(into w: inout ByteWriter) {
+        w.write(UInt16(rows.count))
+        for matrix in rows { Proof.writeRows(matrix, into: &w) }
+        proof.encode(into: &w)
+    }
+
+    static func decode(from r: inout ByteReader) throws -> RoundOpening {
+        let count = Int(try r.readUInt16())
+        guard count >= 1, count <= Proof.maxTables else {
+            throw STARKError.malformed(offset: r.offset, detail: "\(count) matrices in a commitment round")
+        }
+        var rows = [[[Goldilocks]]]()
+        for _ in 0..<count { rows.append(try Proof.readRows(&r)) }
+        return RoundOpening(rows: rows, proof: try MerkleMultiProof.decode(from: &r, maxSiblings: Proof.maxSiblings))
     }
 }
 

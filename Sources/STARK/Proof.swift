@@ -16,23 +16,42 @@ public struct MatrixOpening: Sendable, Equatable {
 }
 
 /// Values of every committed column of one table at the out-of-domain point
-/// z (and, for main and auxiliary columns, at z·ω). Auxiliary and quotient
-/// columns are extension-valued and committed as three base columns each;
-/// each base column is opened separately (Spec/proof-system.md §4).
+/// z (and, for preprocessed, main and auxiliary columns, at z·ω). Auxiliary
+/// and quotient columns are extension-valued and committed as three base
+/// columns each; each base column is opened separately (Spec/proof-system.md §3.5).
 public struct TableOpenings: Sendable, Equatable {
+    public var preprocessedAtZ: [GoldilocksExt3]
+    public var preprocessedAtNext: [GoldilocksExt3]
     public var mainAtZ: [GoldilocksExt3]
     public var mainAtNext: [GoldilocksExt3]
     public var auxiliaryAtZ: [GoldilocksExt3]
     public var auxiliaryAtNext: [GoldilocksExt3]
     public var quotientAtZ: [GoldilocksExt3]
 
-    public init(mainAtZ: [GoldilocksExt3], mainAtNext: [GoldilocksExt3], auxiliaryAtZ: [GoldilocksExt3],
+    public init(preprocessedAtZ: [GoldilocksExt3] = [], preprocessedAtNext: [GoldilocksExt3] = [],
+                mainAtZ: [GoldilocksExt3], mainAtNext: [GoldilocksExt3], auxiliaryAtZ: [GoldilocksExt3],
                 auxiliaryAtNext: [GoldilocksExt3], quotientAtZ: [GoldilocksExt3]) {
+        self.preprocessedAtZ = preprocessedAtZ
+        self.preprocessedAtNext = preprocessedAtNext
         self.mainAtZ = mainAtZ
         self.mainAtNext = mainAtNext
         self.auxiliaryAtZ = auxiliaryAtZ
         self.auxiliaryAtNext = auxiliaryAtNext
         self.quotientAtZ = quotientAtZ
+    }
+}
+
+/// The query openings of a round whose root the verifier already holds
+/// (the preprocessed round: its root is in the key): per table with columns
+/// in the round, its rows at the sorted distinct positions of its level,
+/// with one multi-proof.
+public struct RoundOpening: Sendable, Equatable {
+    public var rows: [[[Goldilocks]]]
+    public var proof: MerkleMultiProof
+
+    public init(rows: [[[Goldilocks]]], proof: MerkleMultiProof) {
+        self.rows = rows
+        self.proof = proof
     }
 }
 
@@ -82,6 +101,8 @@ public struct FRILayerProof: Sendable, Equatable {
 public struct Proof: Sendable, Equatable {
     public var options: ProofOptions
     public var tables: [TableProof]
+    /// Present exactly when some table has preprocessed columns; its root is the key's.
+    public var preprocessed: RoundOpening?
     /// Present exactly when some table has main-round columns.
     public var main: PhaseCommitment?
     /// Present exactly when some table has LogUp interactions.
@@ -92,11 +113,12 @@ public struct Proof: Sendable, Equatable {
     public var finalPolynomial: [GoldilocksExt3]
     public var proofOfWorkNonce: UInt64
 
-    public init(options: ProofOptions, tables: [TableProof], main: PhaseCommitment?, auxiliary: PhaseCommitment?,
-                quotient: PhaseCommitment, friLayers: [FRILayerProof],
+    public init(options: ProofOptions, tables: [TableProof], preprocessed: RoundOpening? = nil, main: PhaseCommitment?,
+                auxiliary: PhaseCommitment?, quotient: PhaseCommitment, friLayers: [FRILayerProof],
                 finalPolynomial: [GoldilocksExt3], proofOfWorkNonce: UInt64) {
         self.options = options
         self.tables = tables
+        self.preprocessed = preprocessed
         self.main = main
         self.auxiliary = auxiliary
         self.quotient = quotient

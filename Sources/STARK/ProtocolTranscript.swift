@@ -15,9 +15,10 @@ public struct ProtocolTranscript {
     /// Starts the transcript with the statement: the AIR's full shape (every
     /// compiled constraint), the options, the caller's statement bytes
     /// (program digest, public inputs/outputs, segment data), the public
-    /// values, and every table's height.
+    /// values, every table's height, and the preprocessed key (the root
+    /// every preprocessed opening is checked against).
     public init(air: AIRDefinition, options: ProofOptions, statement: [UInt8],
-                publicValues: [Goldilocks], logHeights: [Int]) {
+                publicValues: [Goldilocks], logHeights: [Int], preprocessed: PreprocessedKey) {
         transcript = Transcript(domain: Self.domain)
         transcript.absorb("air", bytes: air.shapeDescription)
         var w = ByteWriter()
@@ -26,6 +27,7 @@ public struct ProtocolTranscript {
         transcript.absorb("statement", bytes: statement)
         transcript.absorb("public values", publicValues)
         transcript.absorb("log heights", logHeights.map { Goldilocks($0) })
+        transcript.absorb("preprocessed", bytes: preprocessed.encoded)
     }
 
     public mutating func absorbMainRoots(_ roots: [Digest?]) {
@@ -96,6 +98,8 @@ public struct ProtocolTranscript {
 
     public mutating func absorbOpenings(_ openings: [TableOpenings]) {
         for o in openings {
+            transcript.absorb("preprocessed at z", o.preprocessedAtZ)
+            transcript.absorb("preprocessed at zw", o.preprocessedAtNext)
             transcript.absorb("main at z", o.mainAtZ)
             transcript.absorb("main at zw", o.mainAtNext)
             transcript.absorb("aux at z", o.auxiliaryAtZ)
@@ -147,9 +151,9 @@ extension ProtocolTranscript {
     /// audits of what a proof reveals (Spec/zk.md §1); `air` is the AIR the
     /// proof was made for (blinded for zero-knowledge proofs).
     public static func outOfDomainPoint(of proof: Proof, air: AIRDefinition, statement: [UInt8],
-                                        publicValues: [Goldilocks]) -> GoldilocksExt3 {
+                                        publicValues: [Goldilocks], preprocessed: PreprocessedKey) -> GoldilocksExt3 {
         var t = ProtocolTranscript(air: air, options: proof.options, statement: statement, publicValues: publicValues,
-                                   logHeights: proof.tables.map(\.logHeight))
+                                   logHeights: proof.tables.map(\.logHeight), preprocessed: preprocessed)
         t.absorbMainRoots([proof.main?.root])
         _ = t.segmentBinding()
         _ = t.logUpChallenges(air: air, shared: nil)

@@ -7,20 +7,24 @@ import ISA
 /// and receives its final value at its last timestamp, closing the chain of
 /// accesses on the memory bus.
 ///
-/// Preprocessed columns (computed by the verifier from the program and the
-/// statement): space, address, real (0 on padding rows), public initial
-/// value, private flag (private inputs and weights), public-output flag,
-/// claimed output value, committed flag (committed weights).
-/// Main columns: hidden initial value (private inputs and weights, and
-/// committed weights), final value, final timestamp, two 16-bit limbs of
-/// (hidden value + 2^31). A committed weight's initial value is also sent
-/// to the commitment table, which hashes it into the public model
-/// commitment (Spec/zk.md §4).
+/// Preprocessed columns (fixed by the program alone, so committed once in
+/// the verification key): space, address, real (0 on padding rows), public
+/// weight value, private flag (private inputs and weights), public-output
+/// flag, committed flag (committed weights), public-input flag.
+/// Main columns: witnessed initial value (private inputs and weights,
+/// committed weights, public inputs), final value, final timestamp, two
+/// 16-bit limbs of (hidden value + 2^31). A committed weight's initial value
+/// is also sent to the commitment table, which hashes it into the public
+/// model commitment (Spec/zk.md §4). Public inputs and outputs are sent on
+/// the public-I/O bus, where the statement's own messages receive them
+/// (Spec/vm-air.md §5), so the statement never enters a preprocessed column.
 enum MemoryTable {
     enum Fixed {
-        static let space = 0, address = 1, real = 2, initial = 3, isPrivate = 4, isOutput = 5, output = 6, isCommitted = 7
+        static let space = 0, address = 1, real = 2, initial = 3, isPrivate = 4, isOutput = 5, isCommitted = 6, isInput = 7
         static let width = 8
     }
+    /// The first part of a public-I/O message: a public input's initial value or a public output's final value.
+    public enum IOKind { public static let input = 0, output = 1 }
     enum Main { static let hiddenInitial = 0, final = 1, finalTimestamp = 2, limbLow = 3, limbHigh = 4, width = 5 }
 
     static func build() throws(AIRError) -> Table {
@@ -28,9 +32,10 @@ enum MemoryTable {
         let real = Expression.fixed(Fixed.real)
         let isPrivate = Expression.fixed(Fixed.isPrivate), isCommitted = Expression.fixed(Fixed.isCommitted)
         let hiddenValue = Expression.main(Main.hiddenInitial)
-        // A cell is private, committed or neither (the verifier's flags).
+        // A cell is private, committed, a public input or none of them (the key's flags).
         let isHidden = isPrivate + isCommitted
-        t.assertZero("hidden value only in hidden cells", (1 - isHidden) * hiddenValue)
+        let isInput = Expression.fixed(Fixed.isInput)
+        t.assertZero("witnessed value only in hidden and public-input cells", (1 - isHidden - isInput) * hiddenValue)
         t.assertZero("hidden value in V",
                      isHidden * (hiddenValue + Int(1 << 31) - .main(Main.limbLow) - (1 << 16) * .main(Main.limbHigh)))
         t.send("hidden limb low", bus: Bus.range, [.main(Main.limbLow)], multiplicity: isHidden)
@@ -41,7 +46,10 @@ enum MemoryTable {
         t.receive("final value", bus: Bus.memory,
                   [.fixed(Fixed.space), .fixed(Fixed.address), .main(Main.final), .main(Main.finalTimestamp)],
                   multiplicity: real)
-        t.assertZero("public output", .fixed(Fixed.isOutput) * (.main(Main.final) - .fixed(Fixed.output)))
+        t.send("public input", bus: Bus.publicIO, [.constant(Goldilocks(IOKind.input)), .fixed(Fixed.address), hiddenValue],
+               multiplicity: isInput)
+        t.send("public output", bus: Bus.publicIO, [.constant(Goldilocks(IOKind.output)), .fixed(Fixed.address), .main(Main.final)],
+               multiplicity: .fixed(Fixed.isOutput))
         return try t.build()
     }
 
@@ -51,8 +59,8 @@ enum MemoryTable {
         return max(3, (rows - 1).bitWidth - (rows - 1).leadingZeroBitCount)
     }
 
-    /// The preprocessed columns for a statement.
-    static func fixedColumns(_ program: Program, statement: VMStatement, logHeight: Int) -> [[Goldilocks]] {
+    /// The preprocessed columns of a program.
+    static func fixedColumns(_ program: Program, logHeight: Int) -> [[Goldilocks]] {
         let n = 1 << logHeight
         var c = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: n), count: Fixed.width)
         let memory = Int(program.memorySize)
@@ -65,7 +73,6 @@ enum MemoryTable {
                 c[Fixed.address][row] = Goldilocks(row - memory)
             }
         }
-        var publicInput = 0, publicOutput = 0
         for tensor in program.tensors {
             let base = Int(tensor.address)
             switch (tensor.kind, tensor.visibility) {
@@ -76,20 +83,35 @@ enum MemoryTable {
             case (.weights, .committed):
                 for i in 0..<tensor.count { c[Fixed.isCommitted][base + i] = .one }
             case (.input, .public):
-                for i in 0..<tensor.count { c[Fixed.initial][base + i] = Goldilocks(statement.publicInputs[publicInput][i]) }
-                publicInput += 1
+                for i in 0..<tensor.count { c[Fixed.isInput][base + i] = .one }
             case (.input, .private):
                 for i in 0..<tensor.count { c[Fixed.isPrivate][base + i] = .one }
             case (.output, .public):
-                for i in 0..<tensor.count {
-                    c[Fixed.isOutput][base + i] = .one
-                    c[Fixed.output][base + i] = Goldilocks(statement.publicOutputs[publicOutput][i])
-                }
-                publicOutput += 1
+                for i in 0..<tensor.count { c[Fixed.isOutput][base + i] = .one }
             default:
                 break
             }
         }
         return c
+    }
+}
+
+extension MemoryTable {
+    /// The statement's messages on the public-I/O bus (multiplicity −1,
+    /// received against the memory table's sends): (input, address, value)
+    /// for every public input cell and (output, address, value) for every
+    /// public output cell, in the order of `layout`.
+    static func boundaryMessages(layout: PublicLayout, statement: VMStatement) -> [BoundaryMessage] {
+        var messages = [BoundaryMessage]()
+        for (kind, tensors, values) in [(IOKind.input, layout.inputs, statement.publicInputs),
+                                        (IOKind.output, layout.outputs, statement.publicOutputs)] {
+            for (tensor, data) in zip(tensors, values) {
+                for (i, v) in data.enumerated() {
+                    messages.append(BoundaryMessage(bus: Bus.publicIO, multiplicity: -.one,
+                                                    message: [Goldilocks(kind), Goldilocks(Int(tensor.address) + i), Goldilocks(v)]))
+                }
+            }
+        }
+        return messages
     }
 }

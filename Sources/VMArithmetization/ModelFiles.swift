@@ -2,6 +2,8 @@ import AlgebraicHashing
 import Field
 import Hashing
 import ISA
+import Parallel
+import STARK
 
 /// A published model commitment (Spec/zk.md §4, Spec/proof-format.md
 /// §Commitment): the salted Poseidon2 commitment to a program's committed
@@ -54,23 +56,43 @@ public struct ModelCommitment: Sendable, Equatable {
     }
 }
 
-/// What a verifier needs for a model with hidden weights: the program's
-/// public part (code, shapes, tables, public tensors, no private or
-/// committed weight value) and, if it has committed weights, their
-/// commitment (Spec/proof-format.md §Verification key).
+/// What a verifier needs of a program (Spec/proof-format.md §Verification
+/// key): its digest, which optional tables its AIR has, where its public
+/// tensors live, the roots committing its preprocessed columns (the last
+/// segment's and the other segments'), the options those were committed for
+/// (blowup, smallest table height), and its weight commitment if it has
+/// committed weights. No code and no weight value: its size does not grow
+/// with the model, and neither does the cost of verifying against it.
 ///
-/// Layout: "ZKVK", u16 version = 2, u32 length, the public part's .zkbin
-/// encoding, u8 has-commitment, then the commitment file's bytes if 1.
+/// Layout: "ZKVK", u16 version = 3, program digest (32), u8 shape bits,
+/// u8 smallest log height, the public layout, the last segment's
+/// preprocessed key, the other segments' preprocessed key, u8
+/// has-commitment, then the commitment file's bytes if 1.
 public struct VerificationKey: Sendable, Equatable {
-    public var program: Program
+    public var programDigest: Digest
+    public var shape: VMShape
+    public var layout: PublicLayout
+    /// log2 of the smallest table height of the proofs this key accepts
+    /// (`CommitmentLayout.minLogHeight` of their options).
+    public var minLogHeight: Int
+    /// The preprocessed commitment of the last (or only) segment.
+    public var lastSegment: PreprocessedKey
+    /// The preprocessed commitment of the other segments of a segmented run.
+    public var otherSegments: PreprocessedKey
     public var commitment: ModelCommitment?
 
     public static let magic: [UInt8] = Array("ZKVK".utf8)
-    public static let version: UInt16 = 2
+    public static let version: UInt16 = 3
 
+    /// Derives the key of `program` for proofs made with `options`: commits
+    /// its preprocessed columns (work linear in the program's size, once).
+    /// - Parameter segmented: false derives only the last segment's root and
+    ///   repeats it for the others — a key for single-segment proofs only,
+    ///   at half the work (a verifier given the program and such a proof).
     /// - Throws: if the commitment is for another program, or the program
     ///   has committed weights and no commitment is given.
-    public init(program: Program, commitment: ModelCommitment?) throws {
+    public init(program: Program, commitment: ModelCommitment?, options: ProofOptions, segmented: Bool = true,
+                threads: Int = Parallel.defaultThreads) throws {
         let hasCommitted = program.hasCommittedWeights
         guard hasCommitted == (commitment != nil) else {
             throw VMArithmetizationError.invalidKey(hasCommitted ? "the program has committed weights: give their commitment"
@@ -79,7 +101,23 @@ public struct VerificationKey: Sendable, Equatable {
         if let commitment, commitment.programDigest != program.digest {
             throw VMArithmetizationError.invalidKey("the commitment is for program \(commitment.programDigest.description), not \(program.digest.description)")
         }
-        self.program = program.publicPart
+        try options.validate()
+        let minLogHeight = CommitmentLayout(options: options).minLogHeight
+        let vmAir = try VMAir(program: program, minLogHeight: minLogHeight)
+        let traces = vmAir.preprocessedTraces(logBlowup: options.logBlowup, segmented: segmented, threads: threads)
+        self.init(programDigest: program.digest, shape: VMShape(program: program), layout: PublicLayout(program: program),
+                  minLogHeight: minLogHeight, lastSegment: traces.last.key, otherSegments: (traces.other ?? traces.last).key,
+                  commitment: commitment)
+    }
+
+    public init(programDigest: Digest, shape: VMShape, layout: PublicLayout, minLogHeight: Int,
+                lastSegment: PreprocessedKey, otherSegments: PreprocessedKey, commitment: ModelCommitment?) {
+        self.programDigest = programDigest
+        self.shape = shape
+        self.layout = layout
+        self.minLogHeight = minLogHeight
+        self.lastSegment = lastSegment
+        self.otherSegments = otherSegments
         self.commitment = commitment
     }
 
@@ -87,9 +125,12 @@ public struct VerificationKey: Sendable, Equatable {
         var w = ByteWriter()
         w.write(raw: Self.magic)
         w.write(Self.version)
-        let program = self.program.encoded()
-        w.write(UInt32(program.count))
-        w.write(raw: program)
+        w.write(raw: programDigest.bytes)
+        w.write(shape.bits)
+        w.write(UInt8(minLogHeight))
+        layout.encode(into: &w)
+        lastSegment.encode(into: &w)
+        otherSegments.encode(into: &w)
         if let commitment {
             w.write(UInt8(1))
             w.write(raw: commitment.encoded())
@@ -99,26 +140,52 @@ public struct VerificationKey: Sendable, Equatable {
         return w.bytes
     }
 
+    /// Decodes a key; malformed or inconsistent bytes give an error naming the offset.
     public static func decode(_ bytes: [UInt8]) throws -> VerificationKey {
         var r = ByteReader(bytes)
-        func fail(_ detail: String) -> VMArithmetizationError { .malformed("verification key at byte \(r.offset): \(detail)") }
+        func fail(_ detail: String, at offset: Int? = nil) -> VMArithmetizationError {
+            .malformed("verification key at byte \(offset ?? r.offset): \(detail)")
+        }
         do {
             guard Array(try r.readBytes(4)) == magic else { throw fail("not a verification key (bad magic)") }
             let version = try r.readUInt16()
             guard version == Self.version else { throw fail("unsupported version \(version)") }
-            let length = Int(try r.readUInt32())
-            guard length <= r.remaining else { throw fail("program of \(length) bytes does not fit") }
-            let start = r.offset
-            let program: Program
-            do { program = try Program.decode(Array(try r.readBytes(length))) } catch {
-                throw VMArithmetizationError.malformed("verification key at byte \(start): program: \(error)")
+            let digest = try readDigest(&r)
+            let shapeOffset = r.offset
+            guard let shape = VMShape(bits: try r.readUInt8()) else { throw fail("invalid table flags", at: shapeOffset) }
+            let heightOffset = r.offset
+            let minLogHeight = Int(try r.readUInt8())
+            guard (Proof.minLogHeight...20).contains(minLogHeight) else {
+                throw fail("smallest table height 2^\(minLogHeight) outside 2^3…2^20", at: heightOffset)
             }
-            guard program.publicPart == program else { throw fail("the program holds hidden weight values") }
+            let layout = try PublicLayout.decode(from: &r)
+            let air = try shape.air()
+            var keys = [PreprocessedKey]()
+            for _ in 0..<2 {
+                let offset = r.offset
+                let key = try PreprocessedKey.decode(from: &r)
+                guard key.logHeights.count == air.tables.count,
+                      zip(key.logHeights, air.tables).allSatisfy({ ($0 != nil) == ($1.preprocessedWidth > 0) }),
+                      key.logHeights.allSatisfy({ ($0 ?? minLogHeight) >= minLogHeight }) else {
+                    throw fail("preprocessed key does not match the program's tables", at: offset)
+                }
+                keys.append(key)
+            }
+            guard keys[0].logBlowup == keys[1].logBlowup else { throw fail("preprocessed keys of two blowups") }
+            let flagOffset = r.offset
             let flag = try r.readUInt8()
-            guard flag <= 1 else { throw fail("commitment flag \(flag) is not 0 or 1") }
+            guard flag <= 1 else { throw fail("commitment flag \(flag) is not 0 or 1", at: flagOffset) }
+            guard (flag == 1) == shape.hasCommittedWeights else {
+                throw fail(shape.hasCommittedWeights ? "the program has committed weights but the key holds no commitment"
+                                                     : "a commitment for a program without committed weights", at: flagOffset)
+            }
             let commitment = flag == 1 ? try ModelCommitment.decode(Array(try r.readBytes(r.remaining))) : nil
+            if let commitment, commitment.programDigest != digest {
+                throw fail("the commitment is for another program", at: flagOffset + 1)
+            }
             try r.finish()
-            return try VerificationKey(program: program, commitment: commitment)
+            return VerificationKey(programDigest: digest, shape: shape, layout: layout, minLogHeight: minLogHeight,
+                                   lastSegment: keys[0], otherSegments: keys[1], commitment: commitment)
         } catch let error as VMArithmetizationError {
             throw error
         } catch {

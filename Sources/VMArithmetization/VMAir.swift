@@ -1,6 +1,55 @@
 import AIR
 import Field
 import ISA
+import STARK
+
+/// Which optional tables a program's AIR has: all the AIR depends on, so a
+/// verification key names it instead of carrying the program.
+public struct VMShape: Sendable, Equatable, Hashable {
+    /// The activation table (the program has lookup tables).
+    public var hasLookupTables: Bool
+    /// The microcode and tensor tables (the program has tensor instructions).
+    public var hasTensorInstructions: Bool
+    /// The commitment table (the program has committed weights).
+    public var hasCommittedWeights: Bool
+
+    public init(hasLookupTables: Bool, hasTensorInstructions: Bool, hasCommittedWeights: Bool) {
+        self.hasLookupTables = hasLookupTables
+        self.hasTensorInstructions = hasTensorInstructions
+        self.hasCommittedWeights = hasCommittedWeights
+    }
+
+    public init(program: Program) {
+        self.init(hasLookupTables: !program.tables.isEmpty, hasTensorInstructions: !program.descriptors.isEmpty,
+                  hasCommittedWeights: program.hasCommittedWeights)
+    }
+
+    /// Bit 0 lookup tables, bit 1 tensor instructions, bit 2 committed weights.
+    var bits: UInt8 {
+        (hasLookupTables ? 1 : 0) | (hasTensorInstructions ? 2 : 0) | (hasCommittedWeights ? 4 : 0)
+    }
+
+    init?(bits: UInt8) {
+        guard bits < 8 else { return nil }
+        self.init(hasLookupTables: bits & 1 != 0, hasTensorInstructions: bits & 2 != 0, hasCommittedWeights: bits & 4 != 0)
+    }
+
+    /// The AIR of every program of this shape (Spec/vm-air.md §1).
+    public func air() throws(VMArithmetizationError) -> AIRDefinition {
+        do {
+            var tables = [try FixedTables.program(), try CPUTable.build(), try MemoryTable.build(), try FixedTables.range()]
+            if hasLookupTables { tables.append(try FixedTables.activation()) }
+            if hasTensorInstructions {
+                tables.append(try TensorTable.microcode())
+                tables.append(try TensorTable.build())
+            }
+            if hasCommittedWeights { tables.append(try CommitmentTable.build()) }
+            return try AIRDefinition(name: "zkvm-vm-v5", tables: tables, publicValueCount: SegmentBoundary.publicValueCount)
+        } catch {
+            throw .unsupported("AIR construction failed: \(error)")
+        }
+    }
+}
 
 /// The AIR of one program's execution (Spec/vm-air.md): the same tables
 /// and constraints for every program; only the preprocessed columns
@@ -38,20 +87,7 @@ public struct VMAir: Sendable {
         self.program = program
         self.minLogHeight = minLogHeight
         (microSteps, stepCounts, spans) = MicroCode.expand(program)
-        do {
-            var tables = [try FixedTables.program(), try CPUTable.build(), try MemoryTable.build(), try FixedTables.range()]
-            if !program.tables.isEmpty { tables.append(try FixedTables.activation()) }
-            if !program.descriptors.isEmpty {
-                tables.append(try TensorTable.microcode())
-                tables.append(try TensorTable.build())
-            }
-            if program.hasCommittedWeights {
-                tables.append(try CommitmentTable.build())
-            }
-            air = try AIRDefinition(name: "zkvm-vm-v4", tables: tables, publicValueCount: SegmentBoundary.publicValueCount)
-        } catch {
-            throw .unsupported("AIR construction failed: \(error)")
-        }
+        air = try VMShape(program: program).air()
     }
 
     /// log2 of the height of a table of `rows` rows: the next power of two, at least 2^minLogHeight.
@@ -77,13 +113,13 @@ public struct VMAir: Sendable {
         isLastSegment ? logHeight(rows: CommitmentTable.rows(program)) : minLogHeight
     }
 
-    /// Every table's preprocessed columns for a statement and segment (cpu
-    /// and tensor have none).
-    public func preprocessedColumns(statement: VMStatement, isLastSegment: Bool) -> [[[Goldilocks]]] {
+    /// Every table's preprocessed columns for a segment (cpu and tensor have
+    /// none). They depend on the program alone, never on a statement.
+    public func preprocessedColumns(isLastSegment: Bool) -> [[[Goldilocks]]] {
         var columns: [[[Goldilocks]]] = [
             FixedTables.programColumns(program, logHeight: programLogHeight, spans: spans),
             [],
-            isLastSegment ? MemoryTable.fixedColumns(program, statement: statement, logHeight: memoryLogHeight(isLastSegment: true))
+            isLastSegment ? MemoryTable.fixedColumns(program, logHeight: memoryLogHeight(isLastSegment: true))
                 : [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: 1 << minLogHeight), count: MemoryTable.Fixed.width),
             FixedTables.rangeColumns(),
         ]
@@ -97,6 +133,25 @@ public struct VMAir: Sendable {
                                                         isLastSegment: isLastSegment))
         }
         return columns
+    }
+
+    /// The preprocessed columns committed at `logBlowup`: the last segment's,
+    /// and (when `segmented`) the other segments', which differ only in the
+    /// memory and commitment tables (all zero at the smallest height there).
+    public func preprocessedTraces(logBlowup: Int, segmented: Bool,
+                                   threads: Int) -> (last: PreprocessedTrace, other: PreprocessedTrace?) {
+        let last = PreprocessedTrace(columns: preprocessedColumns(isLastSegment: true), logBlowup: logBlowup, threads: threads)
+        guard segmented else { return (last, nil) }
+        let other = preprocessedColumns(isLastSegment: false)
+        var replaced = [TableIndex.memory: other[TableIndex.memory]]
+        if let c = commitmentIndex { replaced[c] = other[c] }
+        return (last, last.replacing(replaced, threads: threads))
+    }
+
+    /// The statement's messages on the buses (the last segment's; the
+    /// others have none): its public inputs and outputs (Spec/vm-air.md §5).
+    public static func boundaryMessages(layout: PublicLayout, statement: VMStatement) -> [BoundaryMessage] {
+        MemoryTable.boundaryMessages(layout: layout, statement: statement)
     }
 
     /// The microcode table: one row per static step; padding rows are all

@@ -33,12 +33,19 @@ public struct VMStatement: Sendable, Equatable {
             throw .statement(hasCommitted ? "the program has committed weights but the statement names no commitment"
                                           : "the statement names a weight commitment but the program has no committed weights")
         }
-        let inputs = program.tensors.filter { $0.kind == .input && $0.visibility == .public }
-        let outputs = program.tensors.filter { $0.kind == .output && $0.visibility == .public }
-        guard publicInputs.count == inputs.count, zip(publicInputs, inputs).allSatisfy({ $0.count == $1.count }) else {
+        try validate(layout: PublicLayout(program: program))
+    }
+
+    /// Throws unless the public inputs and outputs fit `layout`: tensor
+    /// counts, sizes, and every value in V.
+    public func validate(layout: PublicLayout) throws(VMArithmetizationError) {
+        func fits(_ values: [[Int64]], _ tensors: [PublicLayout.Tensor]) -> Bool {
+            values.count == tensors.count && zip(values, tensors).allSatisfy { $0.count == Int($1.count) }
+        }
+        guard fits(publicInputs, layout.inputs) else {
             throw .statement("public inputs do not match the program's public input tensors")
         }
-        guard publicOutputs.count == outputs.count, zip(publicOutputs, outputs).allSatisfy({ $0.count == $1.count }) else {
+        guard fits(publicOutputs, layout.outputs) else {
             throw .statement("public outputs do not match the program's public output tensors")
         }
         for v in (publicInputs + publicOutputs).joined() where !FixedPoint.inRange(v) {

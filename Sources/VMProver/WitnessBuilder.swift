@@ -115,6 +115,8 @@ public struct WitnessBuilder {
         let initialMemory: [Int64]
         let isPrivateInput: [Bool]
         let isCommitted: [Bool]
+        /// Public input cells: their initial value is witnessed and sent on the public-I/O bus.
+        let isPublicInput: [Bool]
         /// Every lookup table of the program, generated once.
         let lookupTables: [[Int64]]
     }
@@ -125,6 +127,7 @@ public struct WitnessBuilder {
         var memory = [Int64](repeating: 0, count: Int(program.memorySize))
         var isPrivateInput = [Bool](repeating: false, count: memory.count)   // private inputs and weights
         var isCommitted = [Bool](repeating: false, count: memory.count)
+        var isPublicInput = [Bool](repeating: false, count: memory.count)
         var inputIndex = 0
         for t in program.tensors {
             let base = Int(t.address)
@@ -139,12 +142,14 @@ public struct WitnessBuilder {
                 for (i, v) in rawInputs[inputIndex].enumerated() {
                     memory[base + i] = v
                     if t.visibility == .private { isPrivateInput[base + i] = true }
+                    if t.visibility == .public { isPublicInput[base + i] = true }
                 }
                 inputIndex += 1
             }
         }
         var state = ReplayState(memory: memory, lastMemoryTs: [Int64](repeating: 0, count: memory.count),
                                 initialMemory: memory, isPrivateInput: isPrivateInput, isCommitted: isCommitted,
+                                isPublicInput: isPublicInput,
                                 lookupTables: program.tables.map { $0.generate() })
         let ranges = split(records, segmentRows: segmentRows)
         return try ranges.enumerated().map { k, range in
@@ -286,6 +291,8 @@ public struct WitnessBuilder {
                     let shifted = v + (1 << 31)
                     boundary[3][address] = Goldilocks(Int(shifted & 0xFFFF)); boundary[4][address] = Goldilocks(Int(shifted >> 16))
                     rangeCounts[Int(shifted & 0xFFFF)] += 1; rangeCounts[Int(shifted >> 16)] += 1
+                } else if state.isPublicInput[address] {
+                    boundary[0][address] = Goldilocks(state.initialMemory[address])
                 }
                 boundary[1][address] = Goldilocks(memory[address])
                 boundary[2][address] = Goldilocks(lastMemoryTs[address])

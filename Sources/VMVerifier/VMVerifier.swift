@@ -5,14 +5,65 @@ import STARK
 import Verifier
 import VMArithmetization
 
-/// Verifies a `.zkp` file against a program (Spec/vm-air.md §8): the
-/// statement must name this program and fit its public tensors; the
-/// segments must chain from (pc 0, timestamp 0), each starting where the
-/// previous ended; and every segment's STARK proof must verify against the
-/// AIR, its boundary as public values, and the preprocessed columns the
-/// verifier computes itself — with LogUp challenges shared by all segments
-/// and the bus sums cancelling over the whole run.
+/// Verifies a `.zkp` file against a verification key (Spec/vm-air.md §8,
+/// Spec/proof-format.md §Verification key): the statement must name the
+/// key's program and fit its public tensors; the segments must chain from
+/// (pc 0, timestamp 0), each starting where the previous ended; and every
+/// segment's STARK proof must verify against the AIR of the key's shape,
+/// its boundary as public values and the key's preprocessed roots — with
+/// LogUp challenges shared by all segments and the bus sums (the
+/// statement's public inputs and outputs included) cancelling over the run.
+/// The cost depends on the proof and the statement, not on the program.
 public enum VMVerifier {
+    /// - Parameter key: the program's key; its commitment, if any, is the
+    ///   published weight commitment the statement must name.
+    public static func verify(_ file: VMProofFile, key: VerificationKey,
+                              policy: VerifierPolicy = .standard) throws -> SecurityLevel {
+        let statement = file.statement
+        guard statement.programDigest == key.programDigest else {
+            throw VMArithmetizationError.statement("the proof is for another program (digest mismatch)")
+        }
+        guard (statement.weightCommitment != nil) == key.shape.hasCommittedWeights else {
+            throw VMArithmetizationError.statement(key.shape.hasCommittedWeights
+                ? "the program has committed weights but the statement names no commitment"
+                : "the statement names a weight commitment but the program has no committed weights")
+        }
+        if let published = key.commitment, statement.weightCommitment != published.commitment {
+            throw STARKError.rejected(check: "the proof is for other weights than the published commitment")
+        }
+        try statement.validate(layout: key.layout)
+        let boundaries = file.segments.map(\.boundary)
+        try SegmentBoundary.checkChain(boundaries)
+        let count = file.segments.count
+        var proofs = [Proof]()
+        for segment in file.segments { proofs.append(try Proof.decode(segment.proof)) }
+        guard let options = proofs.first?.options, proofs.allSatisfy({ $0.options == options }) else {
+            throw STARKError.rejected(check: "segments must share one set of options")
+        }
+        try options.validate()
+        let minLogHeight = CommitmentLayout(options: options).minLogHeight
+        guard minLogHeight == key.minLogHeight, options.logBlowup == key.lastSegment.logBlowup else {
+            throw VMArithmetizationError.invalidKey(
+                "the key is for proofs of blowup 2^\(key.lastSegment.logBlowup) and smallest table 2^\(key.minLogHeight); "
+                + "this proof has blowup 2^\(options.logBlowup) and smallest table 2^\(minLogHeight) "
+                + "(export the key with the proof's options)")
+        }
+        let air = try key.shape.air()
+        let boundary = VMAir.boundaryMessages(layout: key.layout, statement: statement)
+        var inputs = [VerifierInput]()
+        for (i, segment) in file.segments.enumerated() {
+            let isLast = i == count - 1
+            inputs.append(VerifierInput(
+                air: air, preprocessedKey: isLast ? key.lastSegment : key.otherSegments,
+                publicValues: segment.boundary.publicValues(isLast: isLast, weightCommitment: statement.weightCommitment),
+                boundary: isLast ? boundary : [], statement: VMProofFile.segmentStatement(statement, index: i, count: count)))
+        }
+        return try Verifier.verifySegments(proofs, inputs: inputs, policy: policy)
+    }
+
+    /// Verifies against a program: derives its key for the proof's options
+    /// (committing its preprocessed columns, linear in the program's size)
+    /// and verifies against that.
     /// - Parameter commitment: the published weight commitment the proof's
     ///   statement must name; required exactly when the program has
     ///   committed weights (a proof of other weights names another one).
@@ -24,32 +75,11 @@ public enum VMVerifier {
                                                                   : "the program has no committed weights, but a commitment was given")
         }
         try file.statement.validate(against: program)
-        if let commitment, file.statement.weightCommitment != commitment {
-            throw STARKError.rejected(check: "the proof is for other weights than the published commitment")
-        }
-        let boundaries = file.segments.map(\.boundary)
-        try SegmentBoundary.checkChain(boundaries)
-        let count = file.segments.count
-        var proofs = [Proof](), inputs = [VerifierInput]()
-        for segment in file.segments { proofs.append(try Proof.decode(segment.proof)) }
-        // Table heights (and so the preprocessed columns) depend on the
-        // options: zero knowledge has a larger smallest height.
-        guard let options = proofs.first?.options, proofs.allSatisfy({ $0.options == options }) else {
-            throw STARKError.rejected(check: "segments must share one set of options")
-        }
-        try options.validate()
-        let vmAir = try VMAir(program: program, minLogHeight: CommitmentLayout(options: options).minLogHeight)
-        // Two variants of the preprocessed columns, built once and shared
-        // (copy-on-write): hostile files with many segments cost no more.
-        let lastColumns = vmAir.preprocessedColumns(statement: file.statement, isLastSegment: true)
-        let otherColumns = count > 1 ? vmAir.preprocessedColumns(statement: file.statement, isLastSegment: false) : []
-        for (i, segment) in file.segments.enumerated() {
-            let isLast = i == count - 1
-            inputs.append(VerifierInput(
-                air: vmAir.air, preprocessed: isLast ? lastColumns : otherColumns,
-                publicValues: segment.boundary.publicValues(isLast: isLast, weightCommitment: file.statement.weightCommitment),
-                boundary: [], statement: VMProofFile.segmentStatement(file.statement, index: i, count: count)))
-        }
-        return try Verifier.verifySegments(proofs, inputs: inputs, policy: policy)
+        guard let first = file.segments.first else { throw STARKError.rejected(check: "a proof file without segments") }
+        let options = try Proof.decode(first.proof).options
+        let key = try VerificationKey(program: program,
+                                      commitment: commitment.map { ModelCommitment(programDigest: program.digest, commitment: $0) },
+                                      options: options, segmented: file.segments.count > 1)
+        return try verify(file, key: key, policy: policy)
     }
 }

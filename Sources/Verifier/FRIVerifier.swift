@@ -9,7 +9,7 @@ import STARK
 /// compositions at the opened positions, and fold each query down to the
 /// final polynomial (see `FRISchedule`).
 enum FRIVerifier {
-    static func verify(proof: Proof, air: AIRDefinition, schedule: FRISchedule, queries: [Int],
+    static func verify(proof: Proof, air: AIRDefinition, preprocessedRoot: Digest?, schedule: FRISchedule, queries: [Int],
                        foldChallenges: [(folds: [GoldilocksExt3], inject: GoldilocksExt3)],
                        z: GoldilocksExt3, delta: GoldilocksExt3) throws(STARKError) {
         let options = proof.options
@@ -18,6 +18,9 @@ enum FRIVerifier {
         // DEEP compositions R_l at the opened positions, summed over tables per level.
         var reduced = [Int: [Int: GoldilocksExt3]]()
         let levels = proof.tables.map { $0.logHeight + options.logBlowup }
+        let preprocessed = try authenticate(proof.preprocessed.map { PhaseCommitment(root: preprocessedRoot!, rows: $0.rows, proof: $0.proof) },
+                                            air: air, levels: levels, queries: queries, schedule: schedule,
+                                            width: \.preprocessedWidth, what: "preprocessed")
         let main = try authenticate(proof.main, air: air, levels: levels, queries: queries, schedule: schedule,
                                     width: layout.mainRowWidth, what: "main")
         let aux = try authenticate(proof.auxiliary, air: air, levels: levels, queries: queries, schedule: schedule,
@@ -30,8 +33,8 @@ enum FRIVerifier {
             let level = levels[t]
             let positions = QueryPositions.positions(level: level, queries: queries, schedule: schedule)
             let o = p.openings
-            let zValues = o.mainAtZ + o.auxiliaryAtZ + o.quotientAtZ
-            let nextValues = o.mainAtNext + o.auxiliaryAtNext
+            let zValues = o.preprocessedAtZ + o.mainAtZ + o.auxiliaryAtZ + o.quotientAtZ
+            let nextValues = o.preprocessedAtNext + o.mainAtNext + o.auxiliaryAtNext
             let zPowers = (0..<zValues.count).map { delta.power(UInt64(power + $0)) }
             let nextPowers = (0..<nextValues.count).map { delta.power(UInt64(power + zValues.count + $0)) }
             let maskPowers = (0..<layout.maskColumns).map { delta.power(UInt64(power + zValues.count + nextValues.count + $0)) }
@@ -42,11 +45,12 @@ enum FRIVerifier {
             let zNext = z * Goldilocks.rootOfUnity(logOrder: p.logHeight)
             for (i, position) in positions.enumerated() {
                 // Rows end with their salt, which takes no part.
+                let prepRow = preprocessed[t]?[i] ?? []
                 let mainRow = main[t]?[i].prefix(air.tables[t].mainWidth) ?? []
                 let auxRow = aux[t]?[i].prefix(3 * air.tables[t].auxiliaryWidth) ?? []
                 let quotientRow = quotients[t]![i]
-                let zRow = mainRow + auxRow + quotientRow.prefix(chunkColumns)
-                let nextRow = mainRow + auxRow
+                let zRow = prepRow + mainRow + auxRow + quotientRow.prefix(chunkColumns)
+                let nextRow = prepRow + mainRow + auxRow
                 var a = GoldilocksExt3.zero, b = GoldilocksExt3.zero, mask = GoldilocksExt3.zero
                 for (k, v) in zRow.enumerated() { a = a + zPowers[k] * v }
                 for (k, v) in nextRow.enumerated() { b = b + nextPowers[k] * v }

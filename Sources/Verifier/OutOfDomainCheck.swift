@@ -4,27 +4,17 @@ import STARK
 
 /// The DEEP-ALI check of one table at z: Σ_j γ^j·C_j(z) = Z_H(z)·Σ_k z^{kL}·q_k(z)
 /// (k < 2; L = n, or n + h for masked columns: Spec/zk.md §2.2),
-/// with preprocessed values computed here from the program's columns.
+/// with the preprocessed values the proof opens (bound to the key's root by
+/// the query phase, like every other opened value).
 enum OutOfDomainCheck {
-    /// Lagrange weights at z per table height (z·ω reuses them rotated), shared by the tables of one proof.
-    final class WeightCache {
-        var weights: [Int: DomainEvaluation.BarycentricWeights] = [:]
-        init() {}
-    }
-
-    static func check(table: Table, layout: CommitmentLayout, tableProof: TableProof, preprocessed: [[Goldilocks]], z: GoldilocksExt3,
-                      gamma: GoldilocksExt3, challenges: [GoldilocksExt3], publicValues: [Goldilocks],
-                      cache: WeightCache) throws(STARKError) {
+    static func check(table: Table, layout: CommitmentLayout, tableProof: TableProof, z: GoldilocksExt3,
+                      gamma: GoldilocksExt3, challenges: [GoldilocksExt3], publicValues: [Goldilocks]) throws(STARKError) {
         let h = tableProof.logHeight
         let o = tableProof.openings
         let selectors: DomainEvaluation.Selectors
-        var prepZ = [GoldilocksExt3](), prepNext = [GoldilocksExt3]()
+        let prepZ = o.preprocessedAtZ, prepNext = o.preprocessedAtNext
         do {
             selectors = try DomainEvaluation.selectors(at: z, logHeight: h)
-            if !preprocessed.isEmpty {
-                if cache.weights[h] == nil { cache.weights[h] = try DomainEvaluation.BarycentricWeights(at: z, logHeight: h) }
-                (prepZ, prepNext) = DomainEvaluation.dots(cache.weights[h]!, columns: preprocessed)
-            }
         } catch {
             throw .rejected(check: "out-of-domain point lies in the trace domain")
         }

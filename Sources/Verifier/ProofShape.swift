@@ -4,15 +4,22 @@ import STARK
 /// Structural checks of a decoded proof against the AIR and the policy,
 /// before any cryptographic work (SECURITY-PLAN C.9).
 enum ProofShape {
-    static func check(_ proof: Proof, input: VerifierInput, policy: VerifierPolicy) throws(STARKError) {
+    static func check(_ proof: Proof, input: VerifierInput, key: PreprocessedKey, policy: VerifierPolicy) throws(STARKError) {
         let air = input.air
         guard proof.tables.count == air.tables.count else {
             throw .rejected(check: "proof has \(proof.tables.count) tables, the AIR \(air.tables.count)")
         }
-        guard input.preprocessed.count == air.tables.count, input.publicValues.count == air.publicValueCount else {
+        guard key.logHeights.count == air.tables.count, input.publicValues.count == air.publicValueCount,
+              (key.root != nil) == air.tables.contains(where: { $0.preprocessedWidth > 0 }) else {
             throw .invalidInput("verifier input does not match the AIR")
         }
         let options = proof.options
+        guard key.logBlowup == options.logBlowup else {
+            throw .rejected(check: "the proof uses blowup 2^\(options.logBlowup); the preprocessed key is for 2^\(key.logBlowup)")
+        }
+        guard (proof.preprocessed != nil) == (key.root != nil) else {
+            throw .rejected(check: "preprocessed opening present does not match the key")
+        }
         let layout = CommitmentLayout(options: options)
         guard (proof.main != nil) == air.tables.contains(where: { $0.mainWidth > 0 }),
               (proof.auxiliary != nil) == air.usesLogUp else {
@@ -25,15 +32,18 @@ enum ProofShape {
                   p.logHeight + options.logBlowup <= 32 else {
                 throw .rejected(check: "table \(name): height 2^\(p.logHeight) outside the accepted range")
             }
-            let prep = input.preprocessed[t]
-            guard prep.count == table.preprocessedWidth, prep.allSatisfy({ $0.count == 1 << p.logHeight }) else {
-                throw .rejected(check: "table \(name): height 2^\(p.logHeight) does not match its preprocessed columns")
+            guard (key.logHeights[t] != nil) == (table.preprocessedWidth > 0) else {
+                throw .invalidInput("table \(name): preprocessed key does not match the AIR")
+            }
+            if let fixed = key.logHeights[t], fixed != p.logHeight {
+                throw .rejected(check: "table \(name): height 2^\(p.logHeight) differs from the key's 2^\(fixed)")
             }
             guard (p.claimedSum != nil) == (table.auxiliaryWidth > 0) else {
                 throw .rejected(check: "table \(name): claimed sum presence")
             }
             let o = p.openings
-            guard o.mainAtZ.count == table.mainWidth, o.mainAtNext.count == table.mainWidth,
+            guard o.preprocessedAtZ.count == table.preprocessedWidth, o.preprocessedAtNext.count == table.preprocessedWidth,
+                  o.mainAtZ.count == table.mainWidth, o.mainAtNext.count == table.mainWidth,
                   o.auxiliaryAtZ.count == 3 * table.auxiliaryWidth, o.auxiliaryAtNext.count == 3 * table.auxiliaryWidth,
                   o.quotientAtZ.count == 3 * layout.quotientChunks else {
                 throw .rejected(check: "table \(name): opened value counts")

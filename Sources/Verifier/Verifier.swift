@@ -62,6 +62,8 @@ public enum Verifier {
 struct VerifierSession {
     let proof: Proof
     let input: VerifierInput
+    /// The preprocessed commitment the openings are checked against.
+    let key: PreprocessedKey
     let security: SecurityLevel
     let logHeights: [Int]
     private(set) var binding: Digest
@@ -81,22 +83,26 @@ struct VerifierSession {
             do { input.air = try input.air.blinded() } catch { throw .invalidInput("\(error)") }
         }
         let air = input.air
-        try ProofShape.check(proof, input: input, policy: policy)
+        let key = try input.preprocessedKey(logBlowup: options.logBlowup)
+        try ProofShape.check(proof, input: input, key: key, policy: policy)
         logHeights = proof.tables.map(\.logHeight)
         // Everything SecurityLevel reads from the AIR, the options and the heights.
-        let shape = air.tables.map { "\($0.constraints.count),\($0.mainWidth),\($0.auxiliaryWidth),\($0.interactions.count)" }
-        let key = "\(shape)|\(air.maxMessageLength)|\(options)|\(logHeights)"
-        if let known = levels[key] { security = known } else {
+        let shape = air.tables.map {
+            "\($0.constraints.count),\($0.preprocessedWidth),\($0.mainWidth),\($0.auxiliaryWidth),\($0.interactions.count)"
+        }
+        let levelKey = "\(shape)|\(air.maxMessageLength)|\(options)|\(logHeights)"
+        if let known = levels[levelKey] { security = known } else {
             security = SecurityLevel(options: options, air: air, logHeights: logHeights)
-            levels[key] = security
+            levels[levelKey] = security
         }
         guard security.provenBits >= policy.minimumProvenBits else {
             throw .policyViolation(String(format: "%.1f proven bits < required %.1f", security.provenBits, policy.minimumProvenBits))
         }
         self.proof = proof
         self.input = input
+        self.key = key
         transcript = ProtocolTranscript(air: air, options: options, statement: input.statement,
-                                        publicValues: input.publicValues, logHeights: logHeights)
+                                        publicValues: input.publicValues, logHeights: logHeights, preprocessed: key)
         transcript.absorbMainRoots([proof.main?.root])
         binding = transcript.segmentBinding()
     }
@@ -145,16 +151,14 @@ struct VerifierSession {
         }
 
         // Constraints at z.
-        let cache = OutOfDomainCheck.WeightCache()
         let layout = CommitmentLayout(options: options)
         for (t, table) in air.tables.enumerated() {
-            try OutOfDomainCheck.check(table: table, layout: layout, tableProof: proof.tables[t], preprocessed: input.preprocessed[t],
-                                       z: z, gamma: gamma, challenges: challenges, publicValues: input.publicValues,
-                                       cache: cache)
+            try OutOfDomainCheck.check(table: table, layout: layout, tableProof: proof.tables[t],
+                                       z: z, gamma: gamma, challenges: challenges, publicValues: input.publicValues)
         }
 
         // Openings and FRI.
-        try FRIVerifier.verify(proof: proof, air: air, schedule: schedule, queries: queries, foldChallenges: foldChallenges,
+        try FRIVerifier.verify(proof: proof, air: air, preprocessedRoot: key.root, schedule: schedule, queries: queries, foldChallenges: foldChallenges,
                                z: z, delta: delta)
         return total
     }

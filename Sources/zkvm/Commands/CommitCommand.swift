@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import Hashing
 import ISA
+import Parallel
 import STARK
 import VMArithmetization
 import VMProver
@@ -112,20 +113,36 @@ struct Commit: ParsableCommand {
 struct ExportVK: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export-vk",
-        abstract: "Write a verification key: the program's public part and its weight commitment, no hidden weight value.",
-        discussion: "Verify proofs against it with `zkvm verify proof.zkp --vk model.vk`.")
+        abstract: "Write a verification key: the program's digest, public tensors, preprocessed roots and weight commitment.",
+        discussion: """
+            The key commits the program's preprocessed columns (code, memory layout, lookup and \
+            microcode tables) by their Merkle roots, so `zkvm verify proof.zkp --vk model.vk` costs \
+            the same for any model. It holds no code and no weight value. A key is made for the \
+            proof options it will verify (blowup and smallest table height): give the same \
+            --no-zk, --log-blowup and --queries as to `zkvm prove`.
+            """)
 
     @Argument(help: "A .zkasm or .zkbin program.") var program: String
     @Option(name: .shortAndLong, help: "Where to write the key.") var output: String
     @Option(help: "The commitment file of committed weights (default: PROG.commitment).") var commitment: String?
+    @Flag(name: .customLong("no-zk"), help: "A key for transparent proofs (`zkvm prove --no-zk`).") var noZeroKnowledge = false
+    @Option(help: "log2 of the blowup factor the proofs use, 1…4.") var logBlowup: Int?
+    @Option(help: "FRI queries the proofs use (zero knowledge: they set the smallest table height).") var queries: Int?
+    @Option(help: "Worker threads.") var threads: Int = Parallel.defaultThreads
 
     func run() throws {
         try reportingErrors {
             let p = try ProgramLoading.load(program)
             let hasCommitted = p.hasCommittedWeights
             let file = hasCommitted ? try ModelPaths.loadCommitment(commitment ?? ModelPaths.commitment(program)) : nil
+            var options = noZeroKnowledge ? ProofOptions.transparent : .standard
+            if let logBlowup { options.logBlowup = logBlowup }
+            if let queries { options.queries = queries }
+            do { try options.validate() } catch { throw CLIError("\(error)") }
             let key: VerificationKey
-            do { key = try VerificationKey(program: p, commitment: file) } catch { throw CLIError("\(program): \(error)") }
+            do { key = try VerificationKey(program: p, commitment: file, options: options, threads: threads) } catch {
+                throw CLIError("\(program): \(error)")
+            }
             let bytes = key.encoded()
             try ProgramLoading.writeAtomically(bytes, to: output)
             let hidden = p.tensors.filter { $0.kind == .weights && $0.visibility != .public }.map(\.count).reduce(0, +)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Hashing
 import ISA
 import STARK
 import Verifier
@@ -19,7 +20,7 @@ struct Verify: ParsableCommand {
 
     @Argument(help: "The .zkp proof file.") var proof: String
     @Option(help: "The .zkasm or .zkbin program the proof must be for (or give --vk).") var program: String?
-    @Option(help: "A verification key from `zkvm export-vk`: the program's public part and its weight commitment.") var vk: String?
+    @Option(help: "A verification key from `zkvm export-vk`: the program's digest, public tensors, preprocessed roots and weight commitment.") var vk: String?
     @Option(help: "With --program and committed weights: the commitment file (default: PROG.commitment).") var commitment: String?
     @Flag(help: "Print one JSON object.") var json = false
     @Option(help: "Minimum proven security in bits.") var minBits: Double = 100
@@ -29,33 +30,59 @@ struct Verify: ParsableCommand {
         if vk != nil && commitment != nil { throw ValidationError("--commitment goes with --program; a key holds its commitment") }
     }
 
-    /// The program (its public part suffices) and the commitment its committed weights must match.
-    func loadStatementSource() throws -> (Program, ModelCommitment?) {
+    /// What the proof is checked against: a verification key, or a program
+    /// (its key is derived from it, at a cost linear in its size).
+    enum Source {
+        case key(VerificationKey)
+        case program(Program, ModelCommitment?)
+
+        var digest: Digest {
+            switch self {
+            case .key(let key): return key.programDigest
+            case .program(let p, _): return p.digest
+            }
+        }
+        var layout: PublicLayout {
+            switch self {
+            case .key(let key): return key.layout
+            case .program(let p, _): return PublicLayout(program: p)
+            }
+        }
+        var commitment: ModelCommitment? {
+            switch self {
+            case .key(let key): return key.commitment
+            case .program(_, let c): return c
+            }
+        }
+    }
+
+    func loadSource() throws -> Source {
         if let vk {
             guard let data = FileManager.default.contents(atPath: vk) else { throw CLIError("cannot read '\(vk)'") }
-            do {
-                let key = try VerificationKey.decode([UInt8](data))
-                return (key.program, key.commitment)
-            } catch { throw CLIError("\(vk): \(error)") }
+            do { return .key(try VerificationKey.decode([UInt8](data))) } catch { throw CLIError("\(vk): \(error)") }
         }
         let p = try ProgramLoading.load(program!)
-        guard p.hasCommittedWeights else { return (p, nil) }
+        guard p.hasCommittedWeights else { return .program(p, nil) }
         let file = try ModelPaths.loadCommitment(commitment ?? ModelPaths.commitment(program!))
         guard file.programDigest == p.digest else { throw CLIError("the commitment file is for another program") }
-        return (p, file)
+        return .program(p, file)
     }
 
     func run() throws {
         try reportingErrors {
-            let (p, model) = try loadStatementSource()
+            let source = try loadSource()
+            let model = source.commitment
             guard let data = FileManager.default.contents(atPath: proof) else { throw CLIError("cannot read '\(proof)'") }
             let start = ContinuousClock.now
             let file: VMProofFile
             let level: SecurityLevel
             do {
                 file = try VMProofFile.decode([UInt8](data))
-                level = try VMVerifier.verify(file, program: p, commitment: model?.commitment,
-                                              policy: VerifierPolicy(minimumProvenBits: minBits))
+                let policy = VerifierPolicy(minimumProvenBits: minBits)
+                switch source {
+                case .key(let key): level = try VMVerifier.verify(file, key: key, policy: policy)
+                case .program(let p, let c): level = try VMVerifier.verify(file, program: p, commitment: c?.commitment, policy: policy)
+                }
             } catch {
                 if json {
                     let object: [String: Any] = ["valid": false, "error": "\(error)"]
@@ -66,12 +93,11 @@ struct Verify: ParsableCommand {
                 throw CLIError("\(proof): invalid proof: \(error)")
             }
             let seconds = Prove.seconds(ContinuousClock.now - start)
-            let outputs = p.tensors.filter { $0.kind == .output && $0.visibility == .public }
-            let inputs = p.tensors.filter { $0.kind == .input && $0.visibility == .public }
-            func values(_ t: TensorDeclaration, _ raw: [Int64]) -> [Double] { raw.map { FixedPoint.dequantize($0, scale: t.scale) } }
+            let outputs = source.layout.outputs, inputs = source.layout.inputs
+            func values(_ t: PublicLayout.Tensor, _ raw: [Int64]) -> [Double] { raw.map { FixedPoint.dequantize($0, scale: t.scale) } }
             if json {
                 let object: [String: Any] = [
-                    "valid": true, "program_digest": p.digest.description,
+                    "valid": true, "program_digest": source.digest.description,
                     "public_inputs": zip(inputs, file.statement.publicInputs).map { ["name": $0.name, "raw": $1, "values": values($0, $1)] as [String: Any] },
                     "public_outputs": zip(outputs, file.statement.publicOutputs).map { ["name": $0.name, "raw": $1, "values": values($0, $1)] as [String: Any] },
                     "proven_bits": level.provenBits, "conjectured_bits": level.conjecturedBits, "seconds": seconds,
@@ -81,7 +107,7 @@ struct Verify: ParsableCommand {
                 print(String(decoding: data, as: UTF8.self))
             } else {
                 print("valid proof (\(file.segments.count) segment\(file.segments.count == 1 ? "" : "s"))")
-                print("program \(p.digest.description)")
+                print("program \(source.digest.description)")
                 if let model { print("committed weights \(model.commitment.description)") }
                 for (t, raw) in zip(inputs, file.statement.publicInputs) { print("public input \(t.name): \(values(t, raw))") }
                 for (t, raw) in zip(outputs, file.statement.publicOutputs) { print("public output \(t.name): \(values(t, raw))") }

@@ -1,0 +1,152 @@
+import AIR
+import Commitments
+import Field
+import Hashing
+import Parallel
+import Polynomials
+
+/// What a verifier knows of an AIR instance's preprocessed columns: the root
+/// of their commitment and every table's height (Spec/proof-system.md §1,
+/// §3.0). It is all a verification key needs of them, so verifying costs the
+/// same for a program of ten instructions and one of a million.
+public struct PreprocessedKey: Sendable, Equatable, Hashable {
+    /// The root of the mixed-height Merkle tree over the LDEs of every table
+    /// with preprocessed columns; nil when no table has any.
+    public var root: Digest?
+    /// Per table, log2 of its height (3…26) if it has preprocessed columns,
+    /// else nil: such tables' heights are fixed by the key, not by the prover.
+    public var logHeights: [Int?]
+    /// log2 of the blowup the LDEs were committed at (1…4); a proof must use it.
+    public var logBlowup: Int
+
+    public init(root: Digest?, logHeights: [Int?], logBlowup: Int) {
+        self.root = root
+        self.logHeights = logHeights
+        self.logBlowup = logBlowup
+    }
+
+    /// Canonical bytes: u8 log blowup, u8 has-root, the root, u32 table
+    /// count, then per table u8 log height (0 for none).
+    public func encode(into w: inout ByteWriter) {
+        w.write(UInt8(logBlowup))
+        w.write(UInt8(root == nil ? 0 : 1))
+        if let root { w.write(raw: root.bytes) }
+        w.write(UInt32(logHeights.count))
+        for h in logHeights { w.write(UInt8(h ?? 0)) }
+    }
+
+    public static func decode(from r: inout ByteReader) throws(FieldError) -> PreprocessedKey {
+        let blowupOffset = r.offset
+        let logBlowup = Int(try r.readUInt8())
+        guard (1...4).contains(logBlowup) else { throw .nonCanonical(value: UInt64(logBlowup), offset: blowupOffset) }
+        let flagOffset = r.offset
+        let flag = try r.readUInt8()
+        guard flag <= 1 else { throw .nonCanonical(value: UInt64(flag), offset: flagOffset) }
+        let root = flag == 1 ? Digest(bytes: try r.readBytes(Digest.byteCount))! : nil
+        let count = try r.readCount(maximum: 64, minimumItemSize: 1)
+        var heights = [Int?]()
+        for _ in 0..<count {
+            let offset = r.offset
+            let h = Int(try r.readUInt8())
+            guard h == 0 || (Proof.minLogHeight...Proof.maxLogHeight).contains(h) else {
+                throw .nonCanonical(value: UInt64(h), offset: offset)
+            }
+            heights.append(h == 0 ? nil : h)
+        }
+        // A root exactly when some table has preprocessed columns.
+        guard (root != nil) == heights.contains(where: { $0 != nil }) else { throw .nonCanonical(value: UInt64(flag), offset: flagOffset) }
+        return PreprocessedKey(root: root, logHeights: heights, logBlowup: logBlowup)
+    }
+
+    /// The bytes absorbed into the transcript before any challenge.
+    public var encoded: [UInt8] {
+        var w = ByteWriter()
+        encode(into: &w)
+        return w.bytes
+    }
+}
+
+/// The preprocessed columns of an AIR instance, extended and committed
+/// (Spec/proof-system.md §3.0): deterministic — no mask and no salt, since
+/// the columns are public — so the key generator, the prover and a verifier
+/// given the program all derive the same root. The prover opens these rows
+/// at the queries like any committed round.
+public struct PreprocessedTrace: Sendable {
+    public let key: PreprocessedKey
+    /// Per table, its LDE (bit-reversed coset order, one row per point) or nil.
+    public let matrices: [RowMajorMatrix?]
+    /// The mixed-height tree over the present matrices, in table order.
+    public let tree: MixedMerkleTree?
+
+    /// - Parameter columns: per table its preprocessed columns, each of one
+    ///   power-of-two height (empty for tables without).
+    /// - Precondition: heights are powers of two in 2^3…2^26, 1 ≤ logBlowup ≤ 4.
+    public init(columns: [[[Goldilocks]]], logBlowup: Int, threads: Int = Parallel.defaultThreads) {
+        precondition((1...4).contains(logBlowup), "log blowup 1…4")
+        var matrices = [RowMajorMatrix?]()
+        var heights = [Int?]()
+        for table in columns {
+            guard let n = table.first?.count else { matrices.append(nil); heights.append(nil); continue }
+            precondition(n >= 1 << Proof.minLogHeight && n & (n - 1) == 0 && table.allSatisfy { $0.count == n },
+                         "preprocessed columns of one power-of-two height")
+            heights.append(n.trailingZeroBitCount)
+            matrices.append(Self.extend(table, logBlowup: logBlowup, threads: threads))
+        }
+        let present = matrices.compactMap { $0 }
+        let tree = present.isEmpty ? nil : MixedMerkleTree(matrices: present, threads: threads)
+        self.matrices = matrices
+        self.tree = tree
+        key = PreprocessedKey(root: tree?.root, logHeights: heights, logBlowup: logBlowup)
+    }
+
+    private init(matrices: [RowMajorMatrix?], heights: [Int?], logBlowup: Int, threads: Int) {
+        let present = matrices.compactMap { $0 }
+        let tree = present.isEmpty ? nil : MixedMerkleTree(matrices: present, threads: threads)
+        self.matrices = matrices
+        self.tree = tree
+        key = PreprocessedKey(root: tree?.root, logHeights: heights, logBlowup: logBlowup)
+    }
+
+    /// This trace with the columns of some tables replaced (others' LDEs are
+    /// reused; the tree is rebuilt).
+    /// - Precondition: every replacement is non-empty, of one power-of-two height ≥ 8.
+    public func replacing(_ tables: [Int: [[Goldilocks]]], threads: Int = Parallel.defaultThreads) -> PreprocessedTrace {
+        var matrices = self.matrices
+        var heights = key.logHeights
+        for (t, columns) in tables {
+            let n = columns[0].count
+            precondition(n >= 1 << Proof.minLogHeight && n & (n - 1) == 0 && columns.allSatisfy { $0.count == n })
+            matrices[t] = Self.extend(columns, logBlowup: key.logBlowup, threads: threads)
+            heights[t] = n.trailingZeroBitCount
+        }
+        return PreprocessedTrace(matrices: matrices, heights: heights, logBlowup: key.logBlowup, threads: threads)
+    }
+
+    /// Rows at top-level LDE positions `queries` of a domain of 2^topLevel,
+    /// for every table with preprocessed columns (nil when none has).
+    public func open(queries: [Int], topLevel: Int) -> RoundOpening? {
+        guard let tree else { return nil }
+        let (rows, proof) = tree.open(queries.map { $0 >> (topLevel - tree.topLogHeight) })
+        return RoundOpening(rows: rows, proof: proof)
+    }
+
+    /// Row-major LDE of one table's columns; workers extend one column at a time.
+    static func extend(_ columns: [[Goldilocks]], logBlowup: Int, threads: Int) -> RowMajorMatrix {
+        let width = columns.count
+        let height = columns[0].count << logBlowup
+        let values = [Goldilocks](unsafeUninitializedCapacity: width * height) { out, initialized in
+            let dst = SharedMutablePointer(out.baseAddress!)
+            let perColumn = width >= threads ? 1 : threads
+            Parallel.forEach(width, threads: min(threads, width)) { c in
+                let lde = LowDegreeExtension.extend(columns[c], logBlowup: logBlowup, threads: perColumn)
+                var p = dst.base + c
+                for r in 0..<height {
+                    p.initialize(to: lde[r])
+                    p += width
+                }
+            }
+            initialized = width * height
+        }
+        return RowMajorMatrix(width: width, values: values)
+    }
+}
