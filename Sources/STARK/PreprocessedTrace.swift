@@ -72,7 +72,7 @@ public struct PreprocessedKey: Sendable, Equatable, Hashable {
 /// given the program all derive the same root. The prover opens these rows
 /// at the queries like any committed round.
 public struct PreprocessedTrace: Sendable {
-    public let key: PreprocessedKey
+    public private(set) var key: PreprocessedKey
     /// Per table, its LDE (bit-reversed coset order, one row per point) or nil.
     public let matrices: [RowMajorMatrix?]
     /// The mixed-height tree over the present matrices, in table order.
@@ -120,6 +120,15 @@ public struct PreprocessedTrace: Sendable {
             heights[t] = n.trailingZeroBitCount
         }
         return PreprocessedTrace(matrices: matrices, heights: heights, logBlowup: key.logBlowup, threads: threads)
+    }
+
+    /// This trace under another key: what a prover lying about its
+    /// preprocessed columns would commit while claiming `key` (for tests of
+    /// the verifier's binding only).
+    func claiming(_ key: PreprocessedKey) -> PreprocessedTrace {
+        var copy = self
+        copy.key = key
+        return copy
     }
 
     /// Rows at top-level LDE positions `queries` of a domain of 2^topLevel,

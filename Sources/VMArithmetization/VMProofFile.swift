@@ -52,12 +52,15 @@ public struct VMProofFile: Sendable, Equatable {
     }
 
     /// The bytes each segment's proof binds as its statement: the run's
-    /// statement, then the segment's index and the segment count, so a
-    /// segment cannot be replayed at another position or in another bundle.
-    public static func segmentStatement(_ statement: VMStatement, index: Int, count: Int) -> [UInt8] {
+    /// statement, the program's public layout (names, places and scales of
+    /// its public tensors, so a key cannot relabel what a proof shows), then
+    /// the segment's index and the segment count, so a segment cannot be
+    /// replayed at another position or in another bundle.
+    public static func segmentStatement(_ statement: VMStatement, layout: PublicLayout, index: Int, count: Int) -> [UInt8] {
         var w = ByteWriter()
         w.write(raw: statement.encoded())
-        w.write(raw: Array("zkvm/segment/v1".utf8))
+        layout.encode(into: &w)
+        w.write(raw: Array("zkvm/segment/v2".utf8))
         w.write(UInt32(index))
         w.write(UInt32(count))
         return w.bytes

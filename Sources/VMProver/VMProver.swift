@@ -80,7 +80,7 @@ public enum VMProver {
         let otherColumns = count > 1 ? vmAir.preprocessedColumns(isLastSegment: false) : []
         // Committed once per run and shared by its segments.
         let traces = vmAir.preprocessedTraces(logBlowup: options.logBlowup, segmented: count > 1, threads: Parallel.defaultThreads)
-        let boundary = VMAir.boundaryMessages(layout: PublicLayout(program: program), statement: witness.statement)
+        let boundary = VMAir.boundaryMessages(layout: witness.layout, statement: witness.statement)
         let inputs = witness.segments.enumerated().map { i, segment in
             let isLast = i == count - 1
             return ProverInput(air: vmAir.air, main: segment.main, preprocessed: isLast ? lastColumns : otherColumns,
@@ -88,7 +88,7 @@ public enum VMProver {
                                publicValues: segment.boundary.publicValues(isLast: isLast,
                                                                            weightCommitment: witness.statement.weightCommitment),
                                boundary: isLast ? boundary : [],
-                               statement: VMProofFile.segmentStatement(witness.statement, index: i, count: count))
+                               statement: VMProofFile.segmentStatement(witness.statement, layout: witness.layout, index: i, count: count))
         }
         let heights = inputs.map { $0.main.map { ($0.first?.count ?? 1 << minLogHeight).trailingZeroBitCount } }
         var options = options

@@ -22,6 +22,8 @@ public struct WitnessBuilder {
         /// The run's segments in execution order (Spec/vm-air.md §8).
         public var segments: [Segment]
         public var statement: VMStatement
+        /// The program's public tensors (bound into every segment's statement).
+        public var layout: PublicLayout
         public var steps: Int
     }
 
@@ -84,7 +86,7 @@ public struct WitnessBuilder {
                                                                     logHeight: vmAir.commitmentLogHeight(isLastSegment: isLast)))
             }
         }
-        return Witness(segments: segments, statement: statement, steps: rows.count)
+        return Witness(segments: segments, statement: statement, layout: PublicLayout(program: program), steps: rows.count)
     }
 
     /// Segment ranges of the records: consecutive instructions while both

@@ -56,7 +56,7 @@ public enum VMVerifier {
             inputs.append(VerifierInput(
                 air: air, preprocessedKey: isLast ? key.lastSegment : key.otherSegments,
                 publicValues: segment.boundary.publicValues(isLast: isLast, weightCommitment: statement.weightCommitment),
-                boundary: isLast ? boundary : [], statement: VMProofFile.segmentStatement(statement, index: i, count: count)))
+                boundary: isLast ? boundary : [], statement: VMProofFile.segmentStatement(statement, layout: key.layout, index: i, count: count)))
         }
         return try Verifier.verifySegments(proofs, inputs: inputs, policy: policy)
     }

@@ -60,8 +60,10 @@ import Verifier
 
     @Test func tableEntryChangedOnTheVerifierSideIsRejected() throws {
         let proof = try lyingProof { _ in }
+        var columns = witness.preprocessed
+        columns[1][0][7] = Goldilocks(1000)
         var input = ToyAIRs.verifierInput(air, witness)
-        input.preprocessed[1][0][7] = Goldilocks(1000)
+        input.preprocessed = .columns(columns)
         #expect(rejects(proof, input))
     }
 

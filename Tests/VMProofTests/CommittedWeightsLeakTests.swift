@@ -42,8 +42,10 @@ import VMVerifier
             let proof = try Proof.decode(segment.proof)
             let air = try VMAir(program: program, minLogHeight: CommitmentLayout(options: proof.options).minLogHeight).air.blinded()
             let z = ProtocolTranscript.outOfDomainPoint(
-                of: proof, air: air, statement: VMProofFile.segmentStatement(file.statement, index: 0, count: 1),
-                publicValues: segment.boundary.publicValues(isLast: true, weightCommitment: file.statement.weightCommitment))
+                of: proof, air: air, statement: VMProofFile.segmentStatement(file.statement, layout: PublicLayout(program: program), index: 0, count: 1),
+                publicValues: segment.boundary.publicValues(isLast: true, weightCommitment: file.statement.weightCommitment),
+                preprocessed: try VMAir(program: program, minLogHeight: CommitmentLayout(options: proof.options).minLogHeight)
+                    .preprocessedKey(logBlowup: proof.options.logBlowup))
             let logN = proof.tables[memory].logHeight
             let zNext = z * Goldilocks.rootOfUnity(logOrder: logN)
             let zh = z.power(UInt64(1 << logN)) - .one

@@ -56,12 +56,17 @@ import VMVerifier
         #expect(file.statement.publicOutputs == [[Int64(-5000.25 * 65536)]])
         #expect(file.statement.weightCommitment == commitment)
 
-        // The verifier's key: the public part, one digest with the full program, no weight values.
-        let key = try VerificationKey(program: program, commitment: ModelCommitment(programDigest: program.digest, commitment: commitment))
+        // The verifier's key: digest, layout, preprocessed roots and commitment — no code, no weight value.
+        let key = try VerificationKey(program: program, commitment: ModelCommitment(programDigest: program.digest, commitment: commitment),
+                                      options: result.options)
         let decoded = try VerificationKey.decode(key.encoded())
-        #expect(decoded == key && decoded.program.digest == program.digest)
-        #expect(decoded.program.tensors.filter { $0.kind == .weights }.allSatisfy { $0.data == nil })
-        _ = try VMVerifier.verify(file, program: decoded.program, commitment: commitment, policy: .insecureTesting)
+        #expect(decoded == key && decoded.programDigest == program.digest)
+        _ = try VMVerifier.verify(file, key: decoded, policy: .insecureTesting)
+        // The program's public part (no hidden weight value) gives the same key.
+        let publicPart = program.publicPart
+        #expect(publicPart.tensors.filter { $0.kind == .weights && $0.visibility != .public }.allSatisfy { $0.data == nil })
+        #expect(try VerificationKey(program: publicPart, commitment: key.commitment, options: result.options) == key)
+        _ = try VMVerifier.verify(file, program: publicPart, commitment: commitment, policy: .insecureTesting)
         for bytes in [key.encoded(), result.file.encoded()] {
             for t in program.tensors where t.kind == .weights {
                 for v in t.data! {
@@ -72,22 +77,22 @@ import VMVerifier
             }
         }
         // The public part cannot run: its hidden weights are absent.
-        #expect(throws: VMError.self) { _ = try Machine(program: decoded.program).run(inputs: Self.input.map { $0.map { Double($0) / 256 } }) }
+        #expect(throws: VMError.self) { _ = try Machine(program: publicPart).run(inputs: Self.input.map { $0.map { Double($0) / 256 } }) }
 
         // Other committed weights (same secret, same public part): a valid proof, but of another commitment.
         let other = try Examples.assemble(Self.source(w: [1000.5, -2000.25, 3001.0]))
         #expect(other.digest == program.digest, "hidden weights are not in the digest")
         let forged = try VMProver.prove(program: other, rawInputs: Self.input, options: Self.options, minimumProvenBits: nil,
                                         commitmentSeed: Self.seed)
-        _ = try VMVerifier.verify(forged.file, program: decoded.program, commitment: forged.file.statement.weightCommitment,
+        _ = try VMVerifier.verify(forged.file, program: publicPart, commitment: forged.file.statement.weightCommitment,
                                   policy: .insecureTesting)
         #expect(forged.file.statement.weightCommitment != commitment)
         #expect(throws: (any Error).self) {
-            _ = try VMVerifier.verify(forged.file, program: decoded.program, commitment: commitment, policy: .insecureTesting)
+            _ = try VMVerifier.verify(forged.file, program: publicPart, commitment: commitment, policy: .insecureTesting)
         }
         // A wrong commitment is rejected, a fresh secret gives another commitment.
         #expect(throws: (any Error).self) {
-            _ = try VMVerifier.verify(file, program: decoded.program,
+            _ = try VMVerifier.verify(file, program: publicPart,
                                       commitment: WeightCommitment(elements: [Goldilocks](repeating: Goldilocks(3), count: 4)),
                                       policy: .insecureTesting)
         }
@@ -98,7 +103,7 @@ import VMVerifier
         #expect(try VMProver.commitment(program: reshaped, seed: Self.seed) != commitment)
         // The verifier needs the published commitment of a program with committed weights.
         #expect(throws: VMArithmetizationError.invalidKey("the program has committed weights: give their published commitment")) {
-            _ = try VMVerifier.verify(file, program: decoded.program, policy: .insecureTesting)
+            _ = try VMVerifier.verify(file, program: publicPart, policy: .insecureTesting)
         }
         // A persistent seed never goes into a transparent proof (it would reveal the salt), and has 32 bytes.
         #expect(throws: (any Error).self) {
@@ -110,7 +115,7 @@ import VMVerifier
         let otherBias = try Examples.assemble(Self.source(b: 1001.5))
         let biased = try VMProver.prove(program: otherBias, rawInputs: Self.input, options: Self.options, minimumProvenBits: nil,
                                         commitmentSeed: Self.seed)
-        _ = try VMVerifier.verify(biased.file, program: decoded.program, commitment: commitment, policy: .insecureTesting)
+        _ = try VMVerifier.verify(biased.file, program: publicPart, commitment: commitment, policy: .insecureTesting)
         #expect(biased.file.statement.publicOutputs == [[Int64(-4999.25 * 65536)]])
     }
 
@@ -188,32 +193,40 @@ import VMVerifier
         try rejected(witness.main, statement: claimed, "another commitment in the statement")
         // The honest witness, through the same path, verifies: the rejections above are the changes'.
         let honest = ProverInput(air: vmAir.air, main: witness.main, preprocessed: vmAir.preprocessedColumns(statement: witness.statement),
-                                 publicValues: witness.publicValues, statement: witness.segmentStatement())
+                                 publicValues: witness.publicValues, boundary: vmAir.boundaryMessages(statement: witness.statement),
+                                 statement: witness.segmentStatement())
         let proof = try Prover.prove(honest, options: Self.options, checkWitness: true).proof
         _ = try VMVerifier.verify(witness.file(proof.encoded()), program: program.publicPart, commitment: commitment, policy: .insecureTesting)
     }
 
     /// Every truncation and a bit flip in every byte of a key: an error
-    /// naming a byte offset, or a key that differs — never a trap.
+    /// naming a byte offset, or a key against which a valid segmented proof
+    /// fails — never a trap, and never a changed key that still accepts.
     @Test func corruptKeysAreErrors() throws {
         let program = try Examples.assemble(Self.source())
         let commitment = try #require(try VMProver.commitment(program: program, seed: Self.seed))
-        let key = try VerificationKey(program: program, commitment: ModelCommitment(programDigest: program.digest, commitment: commitment))
+        let result = try VMProver.prove(program: program, rawInputs: Self.input, options: Self.options, segmentRows: 8,
+                                        minimumProvenBits: nil, commitmentSeed: Self.seed)
+        #expect(result.file.segments.count > 1)
+        let key = try VerificationKey(program: program, commitment: ModelCommitment(programDigest: program.digest, commitment: commitment),
+                                      options: result.options)
+        _ = try VMVerifier.verify(result.file, key: key, policy: .insecureTesting)
         let bytes = key.encoded()
         for cut in 0..<bytes.count {
             #expect(throws: (any Error).self) { _ = try VerificationKey.decode(Array(bytes[0..<cut])) }
         }
-        var accepted = 0
+        var decodedKeys = 0, accepting = [Int]()
         for i in bytes.indices {
             var flipped = bytes
             flipped[i] ^= 1 << UInt8(i % 8)
-            if let decoded = try? VerificationKey.decode(flipped) {
-                accepted += 1
-                #expect(decoded != key, "a flipped byte \(i) decoded to the same key")
-            }
+            guard let decoded = try? VerificationKey.decode(flipped) else { continue }
+            decodedKeys += 1
+            #expect(decoded != key, "a flipped byte \(i) decoded to the same key")
+            if (try? VMVerifier.verify(result.file, key: decoded, policy: .insecureTesting)) != nil { accepting.append(i) }
         }
-        // Flips inside digests, names and values can give another valid key; most are refused.
-        #expect(accepted < bytes.count / 2)
+        // Flips inside digests, roots, names and values decode to another key; none accepts the proof.
+        #expect(decodedKeys > 0)
+        #expect(accepting.isEmpty, "keys with a flipped byte at \(accepting) accept the proof")
         #expect(throws: (any Error).self) { _ = try ModelCommitment.decode(Array("ZKMC".utf8) + [9, 0]) }
         // A non-canonical commitment word (≥ p) is refused, naming its offset.
         var nonCanonical = ModelCommitment(programDigest: program.digest, commitment: commitment).encoded()
@@ -226,7 +239,7 @@ import VMVerifier
     @Test func onlyWeightsCanBeCommitted() throws {
         #expect(throws: (any Error).self) { _ = try Examples.assemble(".input x [1] scale=0 committed\n    halt") }
         let program = try Examples.assemble(Self.source())
-        #expect(throws: (any Error).self) { _ = try VerificationKey(program: program, commitment: nil) }
+        #expect(throws: (any Error).self) { _ = try VerificationKey(program: program, commitment: nil, options: Self.options) }
     }
 
     static func littleEndian(_ v: UInt64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }

@@ -1,3 +1,5 @@
+import AIR
+import STARK
 import Field
 import VMArithmetization
 import VMProver
@@ -15,7 +17,7 @@ extension WitnessBuilder.Witness {
 
     /// The statement bytes the only segment's proof binds.
     func segmentStatement(_ statement: VMStatement? = nil) -> [UInt8] {
-        VMProofFile.segmentStatement(statement ?? self.statement, index: 0, count: 1)
+        VMProofFile.segmentStatement(statement ?? self.statement, layout: layout, index: 0, count: 1)
     }
 
     /// A one-segment file with `proof`.
@@ -25,8 +27,19 @@ extension WitnessBuilder.Witness {
 }
 
 extension VMAir {
-    /// The preprocessed columns of a single-segment run.
-    func preprocessedColumns(statement: VMStatement) -> [[[Goldilocks]]] {
-        preprocessedColumns(statement: statement, isLastSegment: true)
+    /// The preprocessed columns of a single-segment run (the program's alone;
+    /// the statement enters through `boundaryMessages`).
+    func preprocessedColumns(statement _: VMStatement) -> [[[Goldilocks]]] {
+        preprocessedColumns(isLastSegment: true)
+    }
+
+    /// The statement's public-I/O messages, which balance the memory table's sends.
+    func boundaryMessages(statement: VMStatement) -> [BoundaryMessage] {
+        VMAir.boundaryMessages(layout: PublicLayout(program: program), statement: statement)
+    }
+
+    /// The preprocessed key of a single-segment proof at `logBlowup`.
+    func preprocessedKey(logBlowup: Int) -> PreprocessedKey {
+        preprocessedTraces(logBlowup: logBlowup, segmented: false, threads: 2).last.key
     }
 }

@@ -61,9 +61,10 @@ import VMVerifier
             let count = mains.count
             return mains.indices.map { i in
                 ProverInput(air: vmAir.air, main: mains[i],
-                            preprocessed: vmAir.preprocessedColumns(statement: witness.statement, isLastSegment: i == count - 1),
+                            preprocessed: vmAir.preprocessedColumns(isLastSegment: i == count - 1),
                             publicValues: boundaries[i].publicValues(isLast: i == count - 1, weightCommitment: witness.statement.weightCommitment),
-                            statement: VMProofFile.segmentStatement(witness.statement, index: i, count: count))
+                            boundary: i == count - 1 ? vmAir.boundaryMessages(statement: witness.statement) : [],
+                            statement: VMProofFile.segmentStatement(witness.statement, layout: witness.layout, index: i, count: count))
             }
         }
 

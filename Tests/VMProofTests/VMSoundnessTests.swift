@@ -79,7 +79,7 @@ import VMVerifier
                                                 maxMessageLength: s.vmAir.air.maxMessageLength)
         do {
             try DebugChecker.check(air: s.vmAir.air, main: main, preprocessed: s.preprocessed, publicValues: s.witness.publicValues,
-                                   boundary: [], challenges: challenges)
+                                   boundary: s.vmAir.boundaryMessages(statement: s.witness.statement), challenges: challenges)
             return nil
         } catch let AIRError.constraintFailed(_, constraint, _) {
             return constraint

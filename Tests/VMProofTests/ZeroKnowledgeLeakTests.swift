@@ -62,8 +62,9 @@ import VMVerifier
         let vmAir = try VMAir(program: program, minLogHeight: layout.minLogHeight)
         let air = proof.options.zeroKnowledge ? try vmAir.air.blinded() : vmAir.air
         let z = ProtocolTranscript.outOfDomainPoint(
-            of: proof, air: air, statement: VMProofFile.segmentStatement(file.statement, index: 0, count: 1),
-            publicValues: segment.boundary.publicValues(isLast: true, weightCommitment: file.statement.weightCommitment))
+            of: proof, air: air, statement: VMProofFile.segmentStatement(file.statement, layout: PublicLayout(program: program), index: 0, count: 1),
+            publicValues: segment.boundary.publicValues(isLast: true, weightCommitment: file.statement.weightCommitment),
+            preprocessed: vmAir.preprocessedKey(logBlowup: proof.options.logBlowup))
 
         // The memory table's private-value column is zero except at the
         // private cells, whose addresses the program gives: its value at z is
