@@ -5,7 +5,7 @@ import Prover
 import STARK
 import Testing
 import Verifier
-import VMArithmetization
+@testable import VMArithmetization
 import VMProver
 import VMVerifier
 
@@ -212,6 +212,40 @@ import VMVerifier
         statement = s.witness.statement
         statement.publicInputs[0][1] += 1
         #expect(!Self.proveAndVerify(s, main: s.witness.main, statement: statement))
+    }
+
+    /// A prover that binds a forged public output (or input) in its own
+    /// transcript, with the honest witness: every constraint holds, and only
+    /// the public-I/O bus — the memory table's sends against the statement's
+    /// messages — can catch it.
+    @Test func forgedPublicValuesUnbalanceThePublicIOBus() throws {
+        let s = try Self.setup()
+        let forgeries: [(String, (inout VMStatement) -> Void)] = [
+            ("output", { $0.publicOutputs[0][2] += 1 }), ("input", { $0.publicInputs[0][1] += 1 }),
+        ]
+        for (label, forge) in forgeries {
+            var statement = s.witness.statement
+            forge(&statement)
+            let input = ProverInput(air: s.vmAir.air, main: s.witness.main, preprocessed: s.preprocessed,
+                                    publicValues: s.witness.publicValues, statement: s.witness.segmentStatement(statement))
+            let proof = try Prover.prove(input, options: Self.options, checkWitness: false).proof
+            let file = s.witness.file(proof.encoded(), statement: statement)
+            #expect(throws: STARKError.rejected(check: "LogUp sums do not cancel over the segments"), "forged \(label)") {
+                _ = try VMVerifier.verify(file, program: s.program, policy: .insecureTesting)
+            }
+        }
+        // The witnessed initial value of a public input cell, and a witnessed
+        // value in a cell that is neither hidden nor a public input.
+        let memory = VMAir.TableIndex.memory
+        let a = Int(s.program.tensor(named: "a")!.address), out = Int(s.program.tensor(named: "out")!.address)
+        var changed = s.witness.main
+        changed[memory][MemoryTable.Main.hiddenInitial][a + 1] = changed[memory][MemoryTable.Main.hiddenInitial][a + 1] + .one
+        #expect(Self.broken(s, main: changed)?.hasPrefix("bus") == true)
+        #expect(!Self.proveAndVerify(s, main: changed))
+        changed = s.witness.main
+        changed[memory][MemoryTable.Main.hiddenInitial][out] = .one
+        #expect(Self.broken(s, main: changed) == "witnessed value only in hidden and public-input cells")
+        #expect(!Self.proveAndVerify(s, main: changed))
     }
 
     @Test func activationTableEntryChangedIsRejected() throws {
