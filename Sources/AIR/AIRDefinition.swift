@@ -43,8 +43,17 @@ public struct AIRDefinition: Sendable {
     /// "/zk" suffix, so transparent and zero-knowledge proofs never share
     /// a transcript.
     public func blinded() throws(AIRError) -> AIRDefinition {
-        try AIRDefinition(name: name + "/zk", tables: tables.map { t throws(AIRError) in try t.blinded() },
-                          publicValueCount: publicValueCount)
+        guard !isBlinded else { return self }
+        return try AIRDefinition(name: name + Self.blindedSuffix, tables: tables.map { t throws(AIRError) in try t.blinded() },
+                                 publicValueCount: publicValueCount)
+    }
+
+    static let blindedSuffix = "/zk"
+
+    /// Whether this is a blinded AIR (`blinded()` of it is itself): its name
+    /// carries the suffix and every table with interactions its blinding column.
+    public var isBlinded: Bool {
+        name.hasSuffix(Self.blindedSuffix) && tables.allSatisfy { $0.interactions.isEmpty || $0.blindingColumn != nil }
     }
 
     /// The longest LogUp message of any table: the challenge vector holds β^1 … β^this.

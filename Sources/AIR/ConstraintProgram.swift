@@ -32,12 +32,13 @@ public struct ConstraintProgram: Sendable {
     public init(_ expressions: [Expression]) {
         var nodes = [Node]()
         var isExtension = [Bool]()
-        var memo = [Node: Int]()
+        var memo = NodeTable()
         func intern(_ node: Node, ext: Bool) -> Int {
-            if let found = memo[node] { return found }
+            let key = node.packed
+            if let found = memo.find(key) { return found }
             nodes.append(node)
             isExtension.append(ext)
-            memo[node] = nodes.count - 1
+            memo.insert(key, nodes.count - 1)
             return nodes.count - 1
         }
         func compile(_ e: Expression) -> Int {
@@ -88,6 +89,86 @@ public struct ConstraintProgram: Sendable {
             }
         }
         return roots.map { values[$0] }
+    }
+}
+
+extension ConstraintProgram.Node {
+    /// The node as two words, injective over nodes whose indices and
+    /// columns are below 2^32: (tag | operand a << 8 | variable kind and
+    /// row bit, operand b / column / index / constant). The compiler's
+    /// memo table hashes these instead of the enum.
+    var packed: (UInt64, UInt64) {
+        switch self {
+        case .load(let v):
+            let (kind, row, index): (UInt64, UInt64, Int)
+            switch v {
+            case .main(let c, let next): (kind, row, index) = (0, next ? 1 : 0, c)
+            case .preprocessed(let c, let next): (kind, row, index) = (1, next ? 1 : 0, c)
+            case .auxiliary(let c, let next): (kind, row, index) = (2, next ? 1 : 0, c)
+            case .challenge(let k): (kind, row, index) = (3, 0, k)
+            case .claimedSum: (kind, row, index) = (4, 0, 0)
+            case .publicValue(let k): (kind, row, index) = (5, 0, k)
+            case .isFirstRow: (kind, row, index) = (6, 0, 0)
+            case .isLastRow: (kind, row, index) = (7, 0, 0)
+            case .isTransition: (kind, row, index) = (8, 0, 0)
+            }
+            return (kind << 8 | row << 12, UInt64(index))
+        case .constant(let c): return (1, c.value)
+        case .add(let a, let b): return (2 | UInt64(a) << 8, UInt64(b))
+        case .subtract(let a, let b): return (3 | UInt64(a) << 8, UInt64(b))
+        case .multiply(let a, let b): return (4 | UInt64(a) << 8, UInt64(b))
+        case .negate(let a): return (5 | UInt64(a) << 8, 0)
+        }
+    }
+}
+
+/// Open-addressing hash table from packed nodes to node indices, with a
+/// multiplicative hash (the standard dictionary's SipHash dominated
+/// compiling large tables). Load factor ≤ 1/2.
+struct NodeTable {
+    private var keys: [(UInt64, UInt64)]
+    private var values: [Int]
+    private var count = 0
+    private var mask: Int
+
+    init() {
+        mask = (1 << 10) - 1
+        keys = [(UInt64, UInt64)](repeating: (0, 0), count: mask + 1)
+        values = [Int](repeating: -1, count: mask + 1)
+    }
+
+    @inline(__always)
+    private func slot(_ key: (UInt64, UInt64)) -> Int {
+        let h = (key.0 &* 0x9E37_79B9_7F4A_7C15) ^ (key.1 &* 0xC2B2_AE3D_27D4_EB4F)
+        return Int(truncatingIfNeeded: (h ^ (h >> 29)) & UInt64(mask))
+    }
+
+    func find(_ key: (UInt64, UInt64)) -> Int? {
+        var i = slot(key)
+        while values[i] >= 0 {
+            if keys[i] == key { return values[i] }
+            i = (i + 1) & mask
+        }
+        return nil
+    }
+
+    /// - Precondition: `key` is not present.
+    mutating func insert(_ key: (UInt64, UInt64), _ value: Int) {
+        if 2 * (count + 1) > mask + 1 { grow() }
+        var i = slot(key)
+        while values[i] >= 0 { i = (i + 1) & mask }
+        keys[i] = key
+        values[i] = value
+        count += 1
+    }
+
+    private mutating func grow() {
+        let old = zip(keys, values).filter { $0.1 >= 0 }
+        mask = 2 * mask + 1
+        keys = [(UInt64, UInt64)](repeating: (0, 0), count: mask + 1)
+        values = [Int](repeating: -1, count: mask + 1)
+        count = 0
+        for (k, v) in old { insert(k, v) }
     }
 }
 

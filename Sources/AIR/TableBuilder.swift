@@ -48,8 +48,12 @@ public struct TableBuilder {
         interactions.append(Interaction(bus: bus, multiplicity: -multiplicity, message: message, label: label))
     }
 
-    public func build(publicValueCount: Int = 0) throws(AIRError) -> Table {
-        try Table(name: name, mainWidth: mainWidth, preprocessedWidth: preprocessedWidth,
-                  constraints: constraints, interactions: interactions, publicValueCount: publicValueCount)
+    /// - Parameter blinded: build `Table.blinded()` of the table directly
+    ///   (one compilation instead of two).
+    public func build(publicValueCount: Int = 0, blinded: Bool = false) throws(AIRError) -> Table {
+        let blind = blinded && !interactions.isEmpty
+        return try Table(name: name, mainWidth: mainWidth + (blind ? 1 : 0), preprocessedWidth: preprocessedWidth,
+                         constraints: constraints, interactions: interactions, publicValueCount: publicValueCount,
+                         blindingColumn: blind ? mainWidth : nil)
     }
 }

@@ -16,7 +16,8 @@ public struct ProverInput: Sendable {
     /// `preprocessed` at the proof's blowup otherwise.
     public var preprocessedTrace: PreprocessedTrace?
     public var publicValues: [Goldilocks]
-    /// Messages the statement puts on the buses (checked by the witness check only).
+    /// Messages the statement puts on the buses: absorbed into the
+    /// transcript (the verifier adds them to the LogUp balance).
     public var boundary: [BoundaryMessage]
     /// Caller-defined statement (program digest, public inputs/outputs, …).
     public var statement: [UInt8]

@@ -89,7 +89,7 @@ struct ProverSession {
         self.randomness = randomness
         self.preprocessedTrace = prepTrace
         transcript = ProtocolTranscript(air: air, options: options, statement: input.statement,
-                                        publicValues: input.publicValues, logHeights: logHeights,
+                                        publicValues: input.publicValues, boundary: input.boundary, logHeights: logHeights,
                                         preprocessed: prepTrace.key)
     }
 

@@ -10,15 +10,16 @@ import Transcript
 public struct ProtocolTranscript {
     public private(set) var transcript: Transcript
 
-    public static let domain = "zkvm-stark-v1"
+    public static let domain = "zkvm-stark-v2"
 
     /// Starts the transcript with the statement: the AIR's full shape (every
     /// compiled constraint), the options, the caller's statement bytes
     /// (program digest, public inputs/outputs, segment data), the public
-    /// values, every table's height, and the preprocessed key (the root
-    /// every preprocessed opening is checked against).
+    /// values, the statement's bus messages, every table's height, and the
+    /// preprocessed key (the root every preprocessed opening is checked
+    /// against).
     public init(air: AIRDefinition, options: ProofOptions, statement: [UInt8],
-                publicValues: [Goldilocks], logHeights: [Int], preprocessed: PreprocessedKey) {
+                publicValues: [Goldilocks], boundary: [BoundaryMessage] = [], logHeights: [Int], preprocessed: PreprocessedKey) {
         transcript = Transcript(domain: Self.domain)
         transcript.absorb("air", bytes: air.shapeDescription)
         var w = ByteWriter()
@@ -26,6 +27,10 @@ public struct ProtocolTranscript {
         transcript.absorb("options", bytes: w.bytes)
         transcript.absorb("statement", bytes: statement)
         transcript.absorb("public values", publicValues)
+        transcript.absorb("boundary messages", integer: UInt64(boundary.count))
+        for m in boundary {
+            transcript.absorb("boundary message", [Goldilocks(m.bus), m.multiplicity] + m.message)
+        }
         transcript.absorb("log heights", logHeights.map { Goldilocks($0) })
         transcript.absorb("preprocessed", bytes: preprocessed.encoded)
     }
@@ -151,9 +156,10 @@ extension ProtocolTranscript {
     /// audits of what a proof reveals (Spec/zk.md §1); `air` is the AIR the
     /// proof was made for (blinded for zero-knowledge proofs).
     public static func outOfDomainPoint(of proof: Proof, air: AIRDefinition, statement: [UInt8],
-                                        publicValues: [Goldilocks], preprocessed: PreprocessedKey) -> GoldilocksExt3 {
+                                        publicValues: [Goldilocks], boundary: [BoundaryMessage] = [],
+                                        preprocessed: PreprocessedKey) -> GoldilocksExt3 {
         var t = ProtocolTranscript(air: air, options: proof.options, statement: statement, publicValues: publicValues,
-                                   logHeights: proof.tables.map(\.logHeight), preprocessed: preprocessed)
+                                   boundary: boundary, logHeights: proof.tables.map(\.logHeight), preprocessed: preprocessed)
         t.absorbMainRoots([proof.main?.root])
         _ = t.segmentBinding()
         _ = t.logUpChallenges(air: air, shared: nil)

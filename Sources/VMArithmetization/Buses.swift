@@ -16,7 +16,7 @@ public enum Bus {
     /// (address, value): the memory table sends each committed weight's
     /// initial value; the commitment table receives it where the sponge absorbs it.
     public static let commitment = 7
-    /// (kind, address, value): the memory table sends each public input's
+    /// (kind, space, address, value): the memory table sends each public input's
     /// initial value and each public output's final value; the statement's
     /// own messages receive them (Spec/vm-air.md §5).
     public static let publicIO = 8

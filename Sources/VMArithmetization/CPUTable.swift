@@ -9,7 +9,7 @@ import ISA
 enum CPUTable {
     typealias C = CPUColumns
 
-    static func build() throws(AIRError) -> Table {
+    static func build(blinded: Bool = false) throws(AIRError) -> Table {
         var t = TableBuilder(name: "cpu", mainWidth: C.width)
         func col(_ c: Int) -> Expression { .main(c) }
         func next(_ c: Int) -> Expression { .mainNext(c) }
@@ -140,6 +140,6 @@ enum CPUTable {
                          timestamp: col(C.ts0) + (slot + 1), previousColumn: C.previousTimestamp + slot,
                          limbColumn: C.timestampLimbs + 2 * slot).constrain(&t)
         }
-        return try t.build(publicValueCount: SegmentBoundary.Index.count)
+        return try t.build(publicValueCount: SegmentBoundary.Index.count, blinded: blinded)
     }
 }

@@ -41,7 +41,7 @@ public enum CommitmentTable {
     /// Public value index of digest element 0 (then 1, 2, 3).
     static let digestPublicValue = SegmentBoundary.Index.count
 
-    static func build() throws(AIRError) -> Table {
+    static func build(blinded: Bool = false) throws(AIRError) -> Table {
         var t = TableBuilder(name: "commitment", mainWidth: Main.width, preprocessedWidth: Fixed.width)
         let rate = WeightSponge.rate, width = Poseidon2.width
 
@@ -67,7 +67,7 @@ public enum CommitmentTable {
             t.assertZero("digest \(i) is public", .fixed(Fixed.isDigest) * (.main(Main.after(i)) - .publicValue(digestPublicValue + i)))
         }
         addPermutation(&t)
-        return try t.build(publicValueCount: digestPublicValue + WeightSponge.digestCount)
+        return try t.build(publicValueCount: digestPublicValue + WeightSponge.digestCount, blinded: blinded)
     }
 
     /// The permutation's constraints, all of degree ≤ 3: lanes are tracked as

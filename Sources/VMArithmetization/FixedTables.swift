@@ -8,10 +8,10 @@ import ISA
 enum FixedTables {
     /// Program table: (pc, opcode, rd, ra, rb, rc, imm, 2^s, half, span). Padding
     /// rows carry opcode 0xFF, which no CPU flag combination produces.
-    static func program() throws(AIRError) -> Table {
+    static func program(blinded: Bool = false) throws(AIRError) -> Table {
         var t = TableBuilder(name: "program", mainWidth: 1, preprocessedWidth: 10)
         t.receive("program", bus: Bus.program, (0..<10).map { .fixed($0) }, multiplicity: .main(0))
-        return try t.build()
+        return try t.build(blinded: blinded)
     }
 
     static let paddingOpcode = 0xFF
@@ -40,10 +40,10 @@ enum FixedTables {
     }
 
     /// Range table: the values 0 … 2^16 − 1.
-    static func range() throws(AIRError) -> Table {
+    static func range(blinded: Bool = false) throws(AIRError) -> Table {
         var t = TableBuilder(name: "range16", mainWidth: 1, preprocessedWidth: 1)
         t.receive("range", bus: Bus.range, [.fixed(0)], multiplicity: .main(0))
-        return try t.build()
+        return try t.build(blinded: blinded)
     }
 
     static let rangeLogHeight = 16
@@ -55,10 +55,10 @@ enum FixedTables {
     /// Activation table: (table index, x, T(x)) for every program table and
     /// every x in the 16-bit domain; padding rows repeat table 0's first
     /// entry (a duplicate row is harmless: its multiplicity can be 0).
-    static func activation() throws(AIRError) -> Table {
+    static func activation(blinded: Bool = false) throws(AIRError) -> Table {
         var t = TableBuilder(name: "activation", mainWidth: 1, preprocessedWidth: 3)
         t.receive("activation", bus: Bus.activation, [.fixed(0), .fixed(1), .fixed(2)], multiplicity: .main(0))
-        return try t.build()
+        return try t.build(blinded: blinded)
     }
 
     static func activationLogHeight(_ program: Program) -> Int {

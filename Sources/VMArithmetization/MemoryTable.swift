@@ -27,7 +27,7 @@ enum MemoryTable {
     public enum IOKind { public static let input = 0, output = 1 }
     enum Main { static let hiddenInitial = 0, final = 1, finalTimestamp = 2, limbLow = 3, limbHigh = 4, width = 5 }
 
-    static func build() throws(AIRError) -> Table {
+    static func build(blinded: Bool = false) throws(AIRError) -> Table {
         var t = TableBuilder(name: "memory", mainWidth: Main.width, preprocessedWidth: Fixed.width)
         let real = Expression.fixed(Fixed.real)
         let isPrivate = Expression.fixed(Fixed.isPrivate), isCommitted = Expression.fixed(Fixed.isCommitted)
@@ -46,11 +46,12 @@ enum MemoryTable {
         t.receive("final value", bus: Bus.memory,
                   [.fixed(Fixed.space), .fixed(Fixed.address), .main(Main.final), .main(Main.finalTimestamp)],
                   multiplicity: real)
-        t.send("public input", bus: Bus.publicIO, [.constant(Goldilocks(IOKind.input)), .fixed(Fixed.address), hiddenValue],
-               multiplicity: isInput)
-        t.send("public output", bus: Bus.publicIO, [.constant(Goldilocks(IOKind.output)), .fixed(Fixed.address), .main(Main.final)],
+        t.send("public input", bus: Bus.publicIO,
+               [.constant(Goldilocks(IOKind.input)), .fixed(Fixed.space), .fixed(Fixed.address), hiddenValue], multiplicity: isInput)
+        t.send("public output", bus: Bus.publicIO,
+               [.constant(Goldilocks(IOKind.output)), .fixed(Fixed.space), .fixed(Fixed.address), .main(Main.final)],
                multiplicity: .fixed(Fixed.isOutput))
-        return try t.build()
+        return try t.build(blinded: blinded)
     }
 
     /// Rows: memory cells 0 ..< memorySize, then registers 0 ..< 16, then padding.
@@ -98,9 +99,9 @@ enum MemoryTable {
 
 extension MemoryTable {
     /// The statement's messages on the public-I/O bus (multiplicity −1,
-    /// received against the memory table's sends): (input, address, value)
-    /// for every public input cell and (output, address, value) for every
-    /// public output cell, in the order of `layout`.
+    /// received against the memory table's sends): (input, memory space,
+    /// address, value) for every public input cell and (output, memory
+    /// space, address, value) for every public output cell, in the order of `layout`.
     static func boundaryMessages(layout: PublicLayout, statement: VMStatement) -> [BoundaryMessage] {
         var messages = [BoundaryMessage]()
         for (kind, tensors, values) in [(IOKind.input, layout.inputs, statement.publicInputs),
@@ -108,7 +109,8 @@ extension MemoryTable {
             for (tensor, data) in zip(tensors, values) {
                 for (i, v) in data.enumerated() {
                     messages.append(BoundaryMessage(bus: Bus.publicIO, multiplicity: -.one,
-                                                    message: [Goldilocks(kind), Goldilocks(Int(tensor.address) + i), Goldilocks(v)]))
+                                                    message: [Goldilocks(kind), Goldilocks(AddressSpace.memory), Goldilocks(Int(tensor.address) + i),
+                                                              Goldilocks(v)]))
                 }
             }
         }

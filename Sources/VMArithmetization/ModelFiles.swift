@@ -86,13 +86,23 @@ public struct VerificationKey: Sendable, Equatable {
 
     /// Derives the key of `program` for proofs made with `options`: commits
     /// its preprocessed columns (work linear in the program's size, once).
-    /// - Parameter segmented: false derives only the last segment's root and
-    ///   repeats it for the others — a key for single-segment proofs only,
-    ///   at half the work (a verifier given the program and such a proof).
     /// - Throws: if the commitment is for another program, or the program
     ///   has committed weights and no commitment is given.
-    public init(program: Program, commitment: ModelCommitment?, options: ProofOptions, segmented: Bool = true,
+    public init(program: Program, commitment: ModelCommitment?, options: ProofOptions,
                 threads: Int = Parallel.defaultThreads) throws {
+        try options.validate()
+        try self.init(program: program, commitment: commitment, logBlowup: options.logBlowup,
+                      minLogHeight: CommitmentLayout(options: options).minLogHeight, threads: threads)
+    }
+
+    /// Derives the key of `program` for proofs of this blowup and smallest
+    /// table height (what a key records of the options, so `check` can
+    /// derive a key again from the key alone).
+    /// - Parameter segmented: false derives only the last segment's root and
+    ///   repeats it for the others — valid for single-segment proofs only,
+    ///   at half the work; never exported (a verifier given the program).
+    package init(program: Program, commitment: ModelCommitment?, logBlowup: Int, minLogHeight: Int, segmented: Bool = true,
+                 threads: Int = Parallel.defaultThreads) throws {
         let hasCommitted = program.hasCommittedWeights
         guard hasCommitted == (commitment != nil) else {
             throw VMArithmetizationError.invalidKey(hasCommitted ? "the program has committed weights: give their commitment"
@@ -101,10 +111,9 @@ public struct VerificationKey: Sendable, Equatable {
         if let commitment, commitment.programDigest != program.digest {
             throw VMArithmetizationError.invalidKey("the commitment is for program \(commitment.programDigest.description), not \(program.digest.description)")
         }
-        try options.validate()
-        let minLogHeight = CommitmentLayout(options: options).minLogHeight
+        guard (1...4).contains(logBlowup) else { throw VMArithmetizationError.invalidKey("blowup 2^\(logBlowup) outside 2^1…2^4") }
         let vmAir = try VMAir(program: program, minLogHeight: minLogHeight)
-        let traces = vmAir.preprocessedTraces(logBlowup: options.logBlowup, segmented: segmented, threads: threads)
+        let traces = vmAir.preprocessedTraces(logBlowup: logBlowup, segmented: segmented, threads: threads)
         self.init(programDigest: program.digest, shape: VMShape(program: program), layout: PublicLayout(program: program),
                   minLogHeight: minLogHeight, lastSegment: traces.last.key, otherSegments: (traces.other ?? traces.last).key,
                   commitment: commitment)
@@ -119,6 +128,27 @@ public struct VerificationKey: Sendable, Equatable {
         self.lastSegment = lastSegment
         self.otherSegments = otherSegments
         self.commitment = commitment
+    }
+
+    /// The key's identity: SHA-256 of "zkvm/vk/v3" ‖ its canonical bytes.
+    /// It covers the preprocessed roots, the layout and the commitment, so two keys with one digest accept the same proofs; the
+    /// `programDigest` field alone is only a label a key's issuer chose
+    /// (`check(program:)` confirms it). Pin this digest, not the program's.
+    public var digest: Digest {
+        SHA256.hash(Array("zkvm/vk/v3".utf8) + encoded())
+    }
+
+    /// Throws unless this key is the one `program` (with this key's
+    /// commitment) derives: every root, height, flag and layout entry.
+    public func check(program: Program, threads: Int = Parallel.defaultThreads) throws {
+        guard program.digest == programDigest else {
+            throw VMArithmetizationError.invalidKey("the key names program \(programDigest.description), not \(program.digest.description)")
+        }
+        let derived = try VerificationKey(program: program, commitment: commitment, logBlowup: lastSegment.logBlowup,
+                                          minLogHeight: minLogHeight, threads: threads)
+        guard derived == self else {
+            throw VMArithmetizationError.invalidKey("the key's roots, shape or layout are not those of program \(program.digest.description)")
+        }
     }
 
     public func encoded() -> [UInt8] {
@@ -159,13 +189,13 @@ public struct VerificationKey: Sendable, Equatable {
                 throw fail("smallest table height 2^\(minLogHeight) outside 2^3…2^20", at: heightOffset)
             }
             let layout = try PublicLayout.decode(from: &r)
-            let air = try shape.air()
+            let tables = shape.preprocessedTables
             var keys = [PreprocessedKey]()
             for _ in 0..<2 {
                 let offset = r.offset
                 let key = try PreprocessedKey.decode(from: &r)
-                guard key.logHeights.count == air.tables.count,
-                      zip(key.logHeights, air.tables).allSatisfy({ ($0 != nil) == ($1.preprocessedWidth > 0) }),
+                guard key.logHeights.count == tables.count,
+                      zip(key.logHeights, tables).allSatisfy({ ($0 != nil) == $1 }),
                       key.logHeights.allSatisfy({ ($0 ?? minLogHeight) >= minLogHeight }) else {
                     throw fail("preprocessed key does not match the program's tables", at: offset)
                 }

@@ -70,6 +70,25 @@ public struct PublicLayout: Sendable, Equatable {
             }
             groups.append(group)
         }
-        return PublicLayout(inputs: groups[0], outputs: groups[1])
+        let layout = PublicLayout(inputs: groups[0], outputs: groups[1])
+        try layout.validate()
+        return layout
+    }
+
+    /// Throws unless names are identifiers (`Program.isValidName`), unique,
+    /// and the tensors are disjoint: what a program's own validation
+    /// guarantees, so a key cannot show forged labels.
+    func validate() throws {
+        let all = inputs + outputs
+        for t in all where !Program.isValidName(t.name) {
+            throw VMArithmetizationError.malformed("public tensor name '\(t.name.prefix(40).unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F })' is not an identifier")
+        }
+        guard Set(all.map(\.name)).count == all.count else {
+            throw VMArithmetizationError.malformed("public tensor names repeat")
+        }
+        let sorted = all.sorted { $0.address < $1.address }
+        for (a, b) in zip(sorted, sorted.dropFirst()) where UInt64(a.address) + UInt64(a.count) > UInt64(b.address) {
+            throw VMArithmetizationError.malformed("public tensors '\(a.name)' and '\(b.name)' overlap")
+        }
     }
 }

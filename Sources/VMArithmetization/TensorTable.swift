@@ -7,13 +7,13 @@ import ISA
 enum TensorTable {
     typealias T = TensorColumns
 
-    static func microcode() throws(AIRError) -> Table {
+    static func microcode(blinded: Bool = false) throws(AIRError) -> Table {
         var t = TableBuilder(name: "microcode", mainWidth: 1, preprocessedWidth: MicroStep.fieldCount)
         t.receive("microcode", bus: Bus.microcode, (0..<MicroStep.fieldCount).map { .fixed($0) }, multiplicity: .main(0))
-        return try t.build()
+        return try t.build(blinded: blinded)
     }
 
-    static func build() throws(AIRError) -> Table {
+    static func build(blinded: Bool = false) throws(AIRError) -> Table {
         var t = TableBuilder(name: "tensor", mainWidth: T.width)
         func c(_ i: Int) -> Expression { .main(i) }
         func n(_ i: Int) -> Expression { .mainNext(i) }
@@ -141,6 +141,6 @@ enum TensorTable {
                          timestamp: ts, previousColumn: T.previousTimestamp + k, limbColumn: T.timestampLimbs + 2 * k)
                 .constrain(&t)
         }
-        return try t.build()
+        return try t.build(blinded: blinded)
     }
 }

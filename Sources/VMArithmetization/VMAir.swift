@@ -2,6 +2,7 @@ import AIR
 import Field
 import ISA
 import STARK
+import Synchronization
 
 /// Which optional tables a program's AIR has: all the AIR depends on, so a
 /// verification key names it instead of carrying the program.
@@ -34,20 +35,43 @@ public struct VMShape: Sendable, Equatable, Hashable {
         self.init(hasLookupTables: bits & 1 != 0, hasTensorInstructions: bits & 2 != 0, hasCommittedWeights: bits & 4 != 0)
     }
 
-    /// The AIR of every program of this shape (Spec/vm-air.md §1).
-    public func air() throws(VMArithmetizationError) -> AIRDefinition {
+    /// The AIR of every program of this shape (Spec/vm-air.md §1), or its
+    /// blinded form for zero-knowledge proofs (`AIRDefinition.blinded()`,
+    /// built directly). Compiled once per process and shape.
+    public func air(blinded: Bool = false) throws(VMArithmetizationError) -> AIRDefinition {
+        let key = Int(bits) * 2 + (blinded ? 1 : 0)
+        if let known = Self.cache.withLock({ $0[key] }) { return known }
+        let air: AIRDefinition
         do {
-            var tables = [try FixedTables.program(), try CPUTable.build(), try MemoryTable.build(), try FixedTables.range()]
-            if hasLookupTables { tables.append(try FixedTables.activation()) }
+            var tables = [try FixedTables.program(blinded: blinded), try CPUTable.build(blinded: blinded),
+                          try MemoryTable.build(blinded: blinded), try FixedTables.range(blinded: blinded)]
+            if hasLookupTables { tables.append(try FixedTables.activation(blinded: blinded)) }
             if hasTensorInstructions {
-                tables.append(try TensorTable.microcode())
-                tables.append(try TensorTable.build())
+                tables.append(try TensorTable.microcode(blinded: blinded))
+                tables.append(try TensorTable.build(blinded: blinded))
             }
-            if hasCommittedWeights { tables.append(try CommitmentTable.build()) }
-            return try AIRDefinition(name: "zkvm-vm-v5", tables: tables, publicValueCount: SegmentBoundary.publicValueCount)
+            if hasCommittedWeights { tables.append(try CommitmentTable.build(blinded: blinded)) }
+            air = try AIRDefinition(name: Self.airName + (blinded ? "/zk" : ""), tables: tables,
+                                    publicValueCount: SegmentBoundary.publicValueCount)
         } catch {
             throw .unsupported("AIR construction failed: \(error)")
         }
+        Self.cache.withLock { $0[key] = air }
+        return air
+    }
+
+    static let airName = "zkvm-vm-v5"
+    /// Compiled AIRs by shape bits and blinding (16 at most).
+    private static let cache = Mutex<[Int: AIRDefinition]>([:])
+
+    /// Which tables, in AIR order, have preprocessed columns (every table
+    /// but cpu and tensor): what a key's heights must match.
+    public var preprocessedTables: [Bool] {
+        var out = [true, false, true, true]
+        if hasLookupTables { out.append(true) }
+        if hasTensorInstructions { out += [true, false] }
+        if hasCommittedWeights { out.append(true) }
+        return out
     }
 }
 

@@ -48,7 +48,7 @@ public enum VMVerifier {
                 + "this proof has blowup 2^\(options.logBlowup) and smallest table 2^\(minLogHeight) "
                 + "(export the key with the proof's options)")
         }
-        let air = try key.shape.air()
+        let air = try key.shape.air(blinded: options.zeroKnowledge)
         let boundary = VMAir.boundaryMessages(layout: key.layout, statement: statement)
         var inputs = [VerifierInput]()
         for (i, segment) in file.segments.enumerated() {
@@ -76,10 +76,25 @@ public enum VMVerifier {
         }
         try file.statement.validate(against: program)
         guard let first = file.segments.first else { throw STARKError.rejected(check: "a proof file without segments") }
-        let options = try Proof.decode(first.proof).options
+        let proof = try Proof.decode(first.proof)
+        let options = proof.options
+        try options.validate()
+        // The policy first: deriving the key costs an LDE of the program's
+        // columns at the proof's blowup, which a hostile file must not buy
+        // below the floor.
+        let vmAir = try VMAir(program: program, minLogHeight: CommitmentLayout(options: options).minLogHeight)
+        let air = options.zeroKnowledge ? try VMShape(program: program).air(blinded: true) : vmAir.air
+        guard proof.tables.count == air.tables.count else {
+            throw STARKError.rejected(check: "proof has \(proof.tables.count) tables, the AIR \(air.tables.count)")
+        }
+        let level = SecurityLevel(options: options, air: air, logHeights: proof.tables.map(\.logHeight))
+        guard level.provenBits >= policy.minimumProvenBits else {
+            throw STARKError.policyViolation(String(format: "%.1f proven bits < required %.1f", level.provenBits, policy.minimumProvenBits))
+        }
         let key = try VerificationKey(program: program,
                                       commitment: commitment.map { ModelCommitment(programDigest: program.digest, commitment: $0) },
-                                      options: options, segmented: file.segments.count > 1)
+                                      logBlowup: options.logBlowup, minLogHeight: vmAir.minLogHeight,
+                                      segmented: file.segments.count > 1)
         return try verify(file, key: key, policy: policy)
     }
 }

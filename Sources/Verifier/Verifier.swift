@@ -102,7 +102,8 @@ struct VerifierSession {
         self.input = input
         self.key = key
         transcript = ProtocolTranscript(air: air, options: options, statement: input.statement,
-                                        publicValues: input.publicValues, logHeights: logHeights, preprocessed: key)
+                                        publicValues: input.publicValues, boundary: input.boundary, logHeights: logHeights,
+                                        preprocessed: key)
         transcript.absorbMainRoots([proof.main?.root])
         binding = transcript.segmentBinding()
     }

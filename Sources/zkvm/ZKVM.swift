@@ -12,6 +12,6 @@ struct ZKVM: ParsableCommand {
             ONNX model into a program.
             """,
         version: "0.1.0",
-        subcommands: [Import.self, Asm.self, Disasm.self, Exec.self, TraceCommand.self, Commit.self, Prove.self, Bundle.self, ExportVK.self, Verify.self, Bench.self]
+        subcommands: [Import.self, Asm.self, Disasm.self, Exec.self, TraceCommand.self, Commit.self, Prove.self, Bundle.self, ExportVK.self, CheckVK.self, Verify.self, Bench.self]
     )
 }

@@ -131,7 +131,8 @@ import Verifier
         let air = options.zeroKnowledge ? try ToyAIRs.lookups().blinded() : try ToyAIRs.lookups()
         let key = PreprocessedTrace(columns: candidate.preprocessed, logBlowup: options.logBlowup).key
         let z = ProtocolTranscript.outOfDomainPoint(of: proof, air: air, statement: [1, 2, 3],
-                                                    publicValues: candidate.publicValues, preprocessed: key)
+                                                    publicValues: candidate.publicValues, boundary: candidate.boundary,
+                                                    preprocessed: key)
         let weights = try DomainEvaluation.BarycentricWeights(at: z, logHeight: proof.tables[0].logHeight)
         let (atZ, _) = DomainEvaluation.dots(weights, columns: candidate.main[0])
         return Array(proof.tables[0].openings.mainAtZ.prefix(3)) == atZ

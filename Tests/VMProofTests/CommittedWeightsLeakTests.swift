@@ -44,6 +44,7 @@ import VMVerifier
             let z = ProtocolTranscript.outOfDomainPoint(
                 of: proof, air: air, statement: VMProofFile.segmentStatement(file.statement, layout: PublicLayout(program: program), index: 0, count: 1),
                 publicValues: segment.boundary.publicValues(isLast: true, weightCommitment: file.statement.weightCommitment),
+            boundary: VMAir.boundaryMessages(layout: PublicLayout(program: program), statement: file.statement),
                 preprocessed: try VMAir(program: program, minLogHeight: CommitmentLayout(options: proof.options).minLogHeight)
                     .preprocessedKey(logBlowup: proof.options.logBlowup))
             let logN = proof.tables[memory].logHeight

@@ -172,7 +172,7 @@ import VMVerifier
         func rejected(_ main: [[[Goldilocks]]], statement: VMStatement, _ label: String) throws {
             let input = ProverInput(air: vmAir.air, main: main, preprocessed: vmAir.preprocessedColumns(statement: statement),
                                     publicValues: witness.segments[0].boundary.publicValues(isLast: true, weightCommitment: statement.weightCommitment),
-                                    statement: witness.segmentStatement(statement))
+                                    boundary: witness.boundary(statement), statement: witness.segmentStatement(statement))
             let proof = try Prover.prove(input, options: Self.options, checkWitness: false).proof
             let file = witness.file(proof.encoded(), statement: statement)
             // Against the published commitment and against the one the statement names.

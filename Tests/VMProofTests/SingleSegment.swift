@@ -15,6 +15,11 @@ extension WitnessBuilder.Witness {
     /// The only segment's public values (it is also the last).
     var publicValues: [Goldilocks] { segments[0].boundary.publicValues(isLast: true, weightCommitment: statement.weightCommitment) }
 
+    /// The statement's public-I/O messages (for `statement`, or the run's own).
+    func boundary(_ statement: VMStatement? = nil) -> [BoundaryMessage] {
+        VMAir.boundaryMessages(layout: layout, statement: statement ?? self.statement)
+    }
+
     /// The statement bytes the only segment's proof binds.
     func segmentStatement(_ statement: VMStatement? = nil) -> [UInt8] {
         VMProofFile.segmentStatement(statement ?? self.statement, layout: layout, index: 0, count: 1)

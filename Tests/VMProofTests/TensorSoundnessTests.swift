@@ -93,7 +93,7 @@ import VMVerifier
         var preprocessed = setup.preprocessed
         preprocessed[vmAir.microcodeIndex!][TensorColumns.dOffset][2] = preprocessed[vmAir.microcodeIndex!][TensorColumns.dOffset][2] + .one
         let input = ProverInput(air: vmAir.air, main: witness.main, preprocessed: preprocessed, publicValues: witness.publicValues,
-                                statement: witness.segmentStatement())
+                                boundary: witness.boundary(), statement: witness.segmentStatement())
         let proof = try Prover.prove(input, options: VMSoundnessTests.options, checkWitness: false).proof
         #expect(throws: (any Error).self) {
             _ = try VMVerifier.verify(witness.file(proof.encoded()),
@@ -132,7 +132,7 @@ import VMVerifier
         statement.publicOutputs[k][0] += 1000
         let preprocessed = vmAir.preprocessedColumns(statement: statement)
         let input = ProverInput(air: vmAir.air, main: main, preprocessed: preprocessed, publicValues: witness.publicValues,
-                                statement: witness.segmentStatement(statement))
+                                boundary: witness.boundary(statement), statement: witness.segmentStatement(statement))
         let proof = try Prover.prove(input, options: VMSoundnessTests.options, checkWitness: false).proof
         #expect(throws: (any Error).self) {
             _ = try VMVerifier.verify(witness.file(proof.encoded(), statement: statement),

@@ -92,7 +92,8 @@ import VMVerifier
         let st = statement ?? s.witness.statement
         do {
             let input = ProverInput(air: s.vmAir.air, main: main, preprocessed: s.vmAir.preprocessedColumns(statement: s.witness.statement),
-                                    publicValues: s.witness.publicValues, statement: s.witness.segmentStatement())
+                                    publicValues: s.witness.publicValues, boundary: s.witness.boundary(),
+                                    statement: s.witness.segmentStatement())
             let proof = try Prover.prove(input, options: options, checkWitness: false).proof
             let file = s.witness.file(proof.encoded(), statement: st)
             _ = try VMVerifier.verify(file, program: s.program, policy: .insecureTesting)
@@ -227,7 +228,8 @@ import VMVerifier
             var statement = s.witness.statement
             forge(&statement)
             let input = ProverInput(air: s.vmAir.air, main: s.witness.main, preprocessed: s.preprocessed,
-                                    publicValues: s.witness.publicValues, statement: s.witness.segmentStatement(statement))
+                                    publicValues: s.witness.publicValues, boundary: s.witness.boundary(statement),
+                                    statement: s.witness.segmentStatement(statement))
             let proof = try Prover.prove(input, options: Self.options, checkWitness: false).proof
             let file = s.witness.file(proof.encoded(), statement: statement)
             #expect(throws: STARKError.rejected(check: "LogUp sums do not cancel over the segments"), "forged \(label)") {
@@ -263,7 +265,7 @@ import VMVerifier
             main[cpu][CPUColumns.result][row] = preprocessed[s.vmAir.activationIndex!][2][used]
         }
         let input = ProverInput(air: s.vmAir.air, main: main, preprocessed: preprocessed, publicValues: s.witness.publicValues,
-                                statement: s.witness.segmentStatement())
+                                boundary: s.witness.boundary(), statement: s.witness.segmentStatement())
         let proof = try Prover.prove(input, options: Self.options, checkWitness: false).proof
         let file = s.witness.file(proof.encoded())
         #expect(throws: (any Error).self) { _ = try VMVerifier.verify(file, program: s.program, policy: .insecureTesting) }
@@ -287,7 +289,7 @@ import VMVerifier
     @Test func proofFileBitFlipsAreRejected() throws {
         let s = try Self.setup()
         let input = ProverInput(air: s.vmAir.air, main: s.witness.main, preprocessed: s.preprocessed, publicValues: s.witness.publicValues,
-                                statement: s.witness.segmentStatement())
+                                boundary: s.witness.boundary(), statement: s.witness.segmentStatement())
         let proof = try Prover.prove(input, options: Self.options, checkWitness: false).proof
         let bytes = s.witness.file(proof.encoded()).encoded()
         _ = try VMVerifier.verify(try VMProofFile.decode(bytes), program: s.program, policy: .insecureTesting)

@@ -146,7 +146,7 @@ struct ExportVK: ParsableCommand {
             let bytes = key.encoded()
             try ProgramLoading.writeAtomically(bytes, to: output)
             let hidden = p.tensors.filter { $0.kind == .weights && $0.visibility != .public }.map(\.count).reduce(0, +)
-            print("verification key for program \(p.digest.description): \(bytes.count) bytes, \(hidden) hidden weight values left out → \(output)")
+            print("verification key \(key.digest.description) for program \(p.digest.description): \(bytes.count) bytes, \(hidden) hidden weight values left out → \(output)")
         }
     }
 }

@@ -48,6 +48,11 @@ struct Verify: ParsableCommand {
             case .program(let p, _): return PublicLayout(program: p)
             }
         }
+        /// The key's digest (the identity to pin), when verifying against a key.
+        var keyDigest: Digest? {
+            if case .key(let key) = self { return key.digest }
+            return nil
+        }
         var commitment: ModelCommitment? {
             switch self {
             case .key(let key): return key.commitment
@@ -102,12 +107,17 @@ struct Verify: ParsableCommand {
                     "public_outputs": zip(outputs, file.statement.publicOutputs).map { ["name": $0.name, "raw": $1, "values": values($0, $1)] as [String: Any] },
                     "proven_bits": level.provenBits, "conjectured_bits": level.conjecturedBits, "seconds": seconds,
                     "segments": file.segments.count, "commitment": model?.commitment.description ?? NSNull(),
+                    "key_digest": source.keyDigest?.description ?? NSNull(),
                 ]
                 let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
                 print(String(decoding: data, as: UTF8.self))
             } else {
                 print("valid proof (\(file.segments.count) segment\(file.segments.count == 1 ? "" : "s"))")
-                print("program \(source.digest.description)")
+                if let keyDigest = source.keyDigest {
+                    print("verification key \(keyDigest.description) (names program \(source.digest.description); `zkvm check-vk` confirms it)")
+                } else {
+                    print("program \(source.digest.description)")
+                }
                 if let model { print("committed weights \(model.commitment.description)") }
                 for (t, raw) in zip(inputs, file.statement.publicInputs) { print("public input \(t.name): \(values(t, raw))") }
                 for (t, raw) in zip(outputs, file.statement.publicOutputs) { print("public output \(t.name): \(values(t, raw))") }

@@ -1,0 +1,92 @@
+import Field
+import Hashing
+import ISA
+import STARK
+import Testing
+import Verifier
+@testable import VMArithmetization
+import VMProver
+import VMVerifier
+
+/// Verification keys v3 (Spec/proof-format.md §Verification key): verifying
+/// against a key costs the same for any program, the key's digest is its
+/// identity, and `check(program:)` confirms a key's program.
+@Suite struct VerificationKeyTests {
+    static let options = VMSoundnessTests.options
+
+    static func program(_ factor: Int = 3) throws -> Program {
+        try Examples.assemble("""
+        .input x [2] scale=0 public
+        .output y [2] scale=0 public
+            ld r1, [x]
+            li r2, \(factor)
+            mul r3, r1, r2
+            st r3, [y]
+            ld r1, [x + 1]
+            mul r3, r1, r2
+            st r3, [y + 1]
+            halt
+        """)
+    }
+
+    @Test func aKeyVerifiesItsProgramsProofsAndNamesItself() throws {
+        let program = try Self.program()
+        let key = try VerificationKey(program: program, commitment: nil, options: Self.options)
+        let result = try VMProver.prove(program: program, rawInputs: [[5, -7]], options: Self.options, minimumProvenBits: nil)
+        #expect(result.file.statement.publicOutputs == [[15, -21]])
+        _ = try VMVerifier.verify(result.file, key: key, policy: .insecureTesting)
+        try key.check(program: program)
+        #expect(try VerificationKey.decode(key.encoded()).digest == key.digest)
+        // The key holds no code: its size does not depend on the program's length.
+        #expect(key.encoded().count < 400)
+    }
+
+    /// A key that names program A but carries program B's roots (the
+    /// issuer relabels B as A): `check` refuses it, and its digest is not A's key's.
+    @Test func aRelabelledKeyIsCaughtByItsDigestAndByCheck() throws {
+        let a = try Self.program(3), b = try Self.program(4)
+        let keyA = try VerificationKey(program: a, commitment: nil, options: Self.options)
+        var relabelled = try VerificationKey(program: b, commitment: nil, options: Self.options)
+        relabelled.programDigest = a.digest
+        #expect(relabelled.digest != keyA.digest)
+        #expect(throws: VMArithmetizationError.invalidKey("the key's roots, shape or layout are not those of program \(a.digest.description)")) {
+            try relabelled.check(program: a)
+        }
+        #expect(throws: VMArithmetizationError.invalidKey("the key names program \(a.digest.description), not \(b.digest.description)")) {
+            try keyA.check(program: b)
+        }
+        // B's honest proof names B, so A's key refuses it before any STARK work.
+        let proofB = try VMProver.prove(program: b, rawInputs: [[5, -7]], options: Self.options, minimumProvenBits: nil)
+        #expect(throws: VMArithmetizationError.statement("the proof is for another program (digest mismatch)")) {
+            _ = try VMVerifier.verify(proofB.file, key: keyA, policy: .insecureTesting)
+        }
+        // A's proof against a key with B's roots: the transcript absorbs the roots, so it fails.
+        let proofA = try VMProver.prove(program: a, rawInputs: [[5, -7]], options: Self.options, minimumProvenBits: nil)
+        #expect(throws: STARKError.self) { _ = try VMVerifier.verify(proofA.file, key: relabelled, policy: .insecureTesting) }
+    }
+
+    @Test func keysForOtherOptionsNameTheMismatch() throws {
+        let program = try Self.program()
+        let result = try VMProver.prove(program: program, rawInputs: [[5, -7]], options: Self.options, minimumProvenBits: nil)
+        var other = Self.options
+        other.logBlowup = 3
+        let key = try VerificationKey(program: program, commitment: nil, options: other)
+        #expect(throws: VMArithmetizationError.self) { _ = try VMVerifier.verify(result.file, key: key, policy: .insecureTesting) }
+    }
+
+    /// Layout entries a program could never have: a control character in a
+    /// name, a repeated name, overlapping tensors.
+    @Test func implausibleLayoutsAreRefused() throws {
+        let key = try VerificationKey(program: try Self.program(), commitment: nil, options: Self.options)
+        func reencoded(_ change: (inout PublicLayout) -> Void) -> [UInt8] {
+            var k = key
+            change(&k.layout)
+            return k.encoded()
+        }
+        for bytes in [reencoded { $0.outputs[0].name = "y\nvalid proof" },
+                      reencoded { $0.outputs[0].name = "x" },
+                      reencoded { $0.outputs[0].address = $0.inputs[0].address + 1 }] {
+            #expect(throws: VMArithmetizationError.self) { _ = try VerificationKey.decode(bytes) }
+        }
+    }
+}
