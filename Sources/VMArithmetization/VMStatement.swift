@@ -118,6 +118,13 @@ public enum VMArithmetizationError: Error, Equatable, Sendable, CustomStringConv
     /// A model-file mismatch (commitment for another program, missing commitment).
     case invalidKey(String)
 
+    /// The message without the case's prefix.
+    public var detail: String {
+        switch self {
+        case .malformed(let d), .invalidKey(let d), .statement(let d), .unsupported(let d), .witness(let d): return d
+        }
+    }
+
     public var description: String {
         switch self {
         case .malformed(let d): return "malformed \(d)"

@@ -56,6 +56,47 @@ import Testing
         #expect(f.status != 0)
     }
 
+    /// A key instead of the program; pinning the statement with the outputs
+    /// `zkvm exec --json` printed; a key checked against its program.
+    @Test func verifyAgainstAKeyAndPinTheStatement() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let program = Self.programs.appendingPathComponent("decision_tree/decision_tree.zkasm").path
+        let input = Self.programs.appendingPathComponent("decision_tree/input.json").path
+        let proof = dir.appendingPathComponent("tree.zkp").path, key = dir.appendingPathComponent("tree.vk").path
+        #expect(try CLITests.run(["prove", program, "--input", input, "-o", proof]).status == 0)
+        let e = try CLITests.run(["export-vk", program, "-o", key])
+        #expect(e.status == 0, "stderr: \(e.stderr)")
+        let c = try CLITests.run(["check-vk", key, "--program", program])
+        #expect(c.status == 0 && c.stdout.contains("is program"), "stderr: \(c.stderr)")
+        let wrong = try CLITests.run(["check-vk", key, "--program", Self.programs.appendingPathComponent("collatz/collatz.zkasm").path])
+        #expect(wrong.status == 1 && wrong.stderr.contains("names program"), "stderr: \(wrong.stderr)")
+
+        let exec = try CLITests.run(["exec", program, "--input", input, "--json"])
+        let expected = dir.appendingPathComponent("expected.json")
+        try Data(exec.stdout.utf8).write(to: expected)
+        let v = try CLITests.run(["verify", proof, "--vk", key, "--expect-public", expected.path, "--json"])
+        #expect(v.status == 0, "stderr: \(v.stderr)")
+        let verdict = try JSONSerialization.jsonObject(with: Data(v.stdout.utf8)) as? [String: Any]
+        #expect((verdict?["key_digest"] as? String)?.count == 64)
+
+        // Another promised output: the valid proof is refused, naming the element.
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(exec.stdout.utf8)) as? [String: Any])
+        var outputs = try #require(object["outputs"] as? [[String: Any]])
+        let raw = try #require(outputs[0]["raw"] as? [Int])
+        outputs[0]["raw"] = [raw[0] + 1]
+        object["outputs"] = outputs
+        let other = dir.appendingPathComponent("other.json")
+        try JSONSerialization.data(withJSONObject: object).write(to: other)
+        let r = try CLITests.run(["verify", proof, "--vk", key, "--expect-public", other.path])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("a valid proof, but of another statement: public output 'species'[0]"), "stderr: \(r.stderr)")
+        // An output the proof does not make public.
+        try Data(#"{"outputs": [{"name": "nope", "raw": [1]}]}"#.utf8).write(to: other)
+        let n = try CLITests.run(["verify", proof, "--vk", key, "--expect-public", other.path])
+        #expect(n.status == 1 && n.stderr.contains("'nope' is not a public output"), "stderr: \(n.stderr)")
+    }
+
     /// A run split into segments: one file, verified as a whole, with the
     /// segment count reported and the floor kept.
     @Test func proveInSegmentsThenVerify() throws {

@@ -24,6 +24,10 @@ struct Verify: ParsableCommand {
     @Option(help: "With --program and committed weights: the commitment file (default: PROG.commitment).") var commitment: String?
     @Flag(help: "Print one JSON object.") var json = false
     @Option(help: "Minimum proven security in bits.") var minBits: Double = 100
+    @Option(help: ArgumentHelp(
+        "Require these public values: a JSON file with \"outputs\" as `zkvm exec --json` prints them and, optionally, \"input_data\" (the public inputs, as in input.json).",
+        discussion: "Every public output must be listed (by name, with \"raw\" or \"values\"). A valid proof of any other statement is refused."))
+    var expectPublic: String?
 
     func validate() throws {
         guard (program == nil) != (vk == nil) else { throw ValidationError("give exactly one of --program and --vk") }
@@ -73,6 +77,52 @@ struct Verify: ParsableCommand {
         return .program(p, file)
     }
 
+    /// Reads `--expect-public`: {"outputs": [{"name", "raw" | "values"}, …],
+    /// "input_data": [[…], …]} — values quantized at each tensor's scale.
+    static func readExpected(_ path: String, layout: PublicLayout) throws -> ExpectedPublicValues {
+        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read '\(path)'") }
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let outputs = object["outputs"] as? [[String: Any]] else {
+            throw CLIError("\(path): expected {\"outputs\": [{\"name\", \"raw\" or \"values\"}, ...]} (the layout `zkvm exec --json` prints)")
+        }
+        func raw(_ entry: Any, scale: Int, path label: String) throws -> [Int64] {
+            var values = [Double]()
+            try ProgramLoading.flatten(entry, into: &values, path: label)
+            return try values.enumerated().map { i, v in
+                guard let q = FixedPoint.quantize(v, scale: scale) else { throw CLIError("\(label)[\(i)]: \(v) is not representable") }
+                return q
+            }
+        }
+        var byName = [String: [Int64]]()
+        for (k, entry) in outputs.enumerated() {
+            guard let name = entry["name"] as? String else { throw CLIError("\(path): outputs[\(k)] has no name") }
+            guard byName[name] == nil else { throw CLIError("\(path): output '\(name)' is listed twice") }
+            let scale = layout.outputs.first { $0.name == name }?.scale ?? 0
+            if let r = entry["raw"] {
+                var values = [Double]()
+                try ProgramLoading.flatten(r, into: &values, path: "\(path) outputs[\(k)].raw")
+                byName[name] = try values.map { v in
+                    guard v == v.rounded(), let i = Int64(exactly: v) else { throw CLIError("\(path) outputs[\(k)].raw: \(v) is not an integer") }
+                    return i
+                }
+            } else if let v = entry["values"] {
+                byName[name] = try raw(v, scale: scale, path: "\(path) outputs[\(k)].values")
+            } else {
+                throw CLIError("\(path): outputs[\(k)] has neither raw nor values")
+            }
+        }
+        var inputs: [[Int64]]?
+        if let lists = object["input_data"] as? [Any] {
+            guard lists.count == layout.inputs.count else {
+                throw CLIError("\(path): input_data has \(lists.count) lists; the proof has \(layout.inputs.count) public inputs")
+            }
+            inputs = try zip(lists, layout.inputs).enumerated().map { k, pair in
+                try raw(pair.0, scale: pair.1.scale, path: "\(path) input_data[\(k)]")
+            }
+        }
+        return ExpectedPublicValues(outputs: byName, inputs: inputs)
+    }
+
     func run() throws {
         try reportingErrors {
             let source = try loadSource()
@@ -88,6 +138,12 @@ struct Verify: ParsableCommand {
                 case .key(let key): level = try VMVerifier.verify(file, key: key, policy: policy)
                 case .program(let p, let c): level = try VMVerifier.verify(file, program: p, commitment: c?.commitment, policy: policy)
                 }
+                if let expectPublic {
+                    let expected = try Self.readExpected(expectPublic, layout: source.layout)
+                    do { try expected.check(file.statement, layout: source.layout) } catch let mismatch as VMArithmetizationError {
+                        throw OtherStatement(detail: mismatch.detail)
+                    }
+                }
             } catch {
                 if json {
                     let object: [String: Any] = ["valid": false, "error": "\(error)"]
@@ -95,6 +151,7 @@ struct Verify: ParsableCommand {
                     print(String(decoding: data, as: UTF8.self))
                     throw ExitCode.failure
                 }
+                if let other = error as? OtherStatement { throw CLIError("\(proof): \(other)") }
                 throw CLIError("\(proof): invalid proof: \(error)")
             }
             let seconds = Prove.seconds(ContinuousClock.now - start)
@@ -126,4 +183,10 @@ struct Verify: ParsableCommand {
             }
         }
     }
+}
+
+/// A valid proof whose statement is not the one `--expect-public` requires.
+struct OtherStatement: Error, CustomStringConvertible {
+    let detail: String
+    var description: String { "a valid proof, but of another statement: \(detail)" }
 }
