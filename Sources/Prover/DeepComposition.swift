@@ -33,7 +33,7 @@ enum DeepComposition {
     /// over every table whose LDE has 2^l points, at every LDE position
     /// (bit-reversed). `firstPower[t]` is the exponent of δ for table t's first term.
     static func compose(level: Int, tables: [Int], commitments: [TableCommitments], openings: [TableOpenings],
-                        firstPower: [Int], delta: GoldilocksExt3, z: GoldilocksExt3, threads: Int) -> [GoldilocksExt3] {
+                        firstPower: [Int], coefficients: [GoldilocksExt3], z: GoldilocksExt3, threads: Int) -> [GoldilocksExt3] {
         let size = 1 << level
         let logHeight = commitments[tables[0]].logHeight
         let zNext = z * Goldilocks.rootOfUnity(logOrder: logHeight)
@@ -51,7 +51,7 @@ enum DeepComposition {
         for t in tables {
             let c = commitments[t], o = openings[t]
             var k = firstPower[t]
-            func power() -> GoldilocksExt3 { defer { k += 1 }; return delta.power(UInt64(k)) }
+            func power() -> GoldilocksExt3 { defer { k += 1 }; return coefficients[k] }
             let prepWidth = c.preprocessed?.width ?? 0
             let mainWidth = c.mainWidth, auxWidth = c.auxiliary?.polynomialWidth ?? 0
             let prepZ = (0..<prepWidth).map { _ in power() }

@@ -241,7 +241,8 @@ struct ProverSession {
         report.phases.append(("logup commit", clock.lap()))
 
         // 3. Quotients.
-        let gamma = transcript.constraintChallenge()
+        let gammas = transcript.constraintCoefficients(air: air)
+        var firstConstraint = 0
         var commitments = [TableCommitments]()
         var quotientPolynomials = [[ColumnSource]]()
         for (t, table) in tables.enumerated() {
@@ -249,7 +250,9 @@ struct ProverSession {
                 table: table, layout: layout, logHeight: logHeights[t], main: main[t],
                 auxiliary: auxCommits[t],
                 preprocessed: preprocessedTrace.matrices[t], challenges: challenges, publicValues: input.publicValues,
-                claimedSum: claimedSums[t] ?? .zero, gamma: gamma, threads: threads)
+                claimedSum: claimedSums[t] ?? .zero,
+                coefficients: Array(gammas[firstConstraint..<firstConstraint + table.constraints.count]), threads: threads)
+            firstConstraint += table.constraints.count
             let sources = quotientSources(coefficients, table: t)
             quotientPolynomials.append(sources)
             let salt = randomness.map { CommittedMatrix.Salt(randomness: $0, purpose: .quotientSalt, table: t, width: layout.salt) }
@@ -285,19 +288,19 @@ struct ProverSession {
         report.phases.append(("out-of-domain openings", clock.lap()))
 
         // 5. DEEP composition per LDE size, then FRI.
-        let delta = transcript.deepChallenge()
         var firstPower = [Int]()
         var next = 0
         for c in commitments {
             firstPower.append(next)
             next += c.termCount
         }
+        let deltas = transcript.deepCoefficients(count: next)
         let levels = Set(logHeights.map { $0 + options.logBlowup })
         var reduced = [Int: [GoldilocksExt3]]()
         for level in levels {
             let group = tables.indices.filter { logHeights[$0] + options.logBlowup == level }
             reduced[level] = DeepComposition.compose(level: level, tables: group, commitments: commitments, openings: openings,
-                                                     firstPower: firstPower, delta: delta, z: z, threads: threads)
+                                                     firstPower: firstPower, coefficients: deltas, z: z, threads: threads)
         }
         report.phases.append(("deep composition", clock.lap()))
         let schedule = try FRISchedule(tableLevels: levels, options: options)

@@ -13,7 +13,7 @@ import STARK
 enum QuotientBuilder {
     static func build(table: Table, layout: CommitmentLayout, logHeight: Int, main: CommittedMatrix?, auxiliary: CommittedMatrix?,
                       preprocessed: RowMajorMatrix?, challenges: [GoldilocksExt3], publicValues: [Goldilocks],
-                      claimedSum: GoldilocksExt3, gamma: GoldilocksExt3, threads: Int) throws(STARKError) -> [[Goldilocks]] {
+                      claimedSum: GoldilocksExt3, coefficients: [GoldilocksExt3], threads: Int) throws(STARKError) -> [[Goldilocks]] {
         // Cosets evaluated (by the table's degree); `all` below keeps the
         // layout's full length so every table's chunks have one shape.
         let chunks = layout.quotientCosets(for: table)
@@ -48,9 +48,8 @@ enum QuotientBuilder {
         let last = (0..<q).map { vanishing[$0 % ratio] * lastDen[$0] }
         let transition = points.map { $0 - omegaInverse }
 
-        var gammaPowers = [GoldilocksExt3]()
-        var g = GoldilocksExt3.one
-        for _ in table.constraints { gammaPowers.append(g); g = g * gamma }
+        precondition(coefficients.count == table.constraints.count, "one coefficient per constraint")
+        let gammaPowers = coefficients
 
         // The domain is evaluated in windows: the committed LDE rows of a
         // window, plus `ratio` rows for the next-row values (wrapping at q),

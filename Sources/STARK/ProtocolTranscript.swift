@@ -83,8 +83,11 @@ public struct ProtocolTranscript {
         for sum in claimedSums { if let sum { transcript.absorb("claimed sum", sum) } }
     }
 
-    /// γ, the constraint-combination challenge.
-    public mutating func constraintChallenge() -> GoldilocksExt3 { transcript.challengeExtension() }
+    /// The constraint-combination coefficients γ_j, one per constraint of
+    /// every table in order (linear batching, Spec/security.md §1).
+    public mutating func constraintCoefficients(air: AIRDefinition) -> [GoldilocksExt3] {
+        transcript.challengeExtensions(count: air.tables.map(\.constraints.count).reduce(0, +))
+    }
 
     public mutating func absorbQuotientRoots(_ roots: [Digest]) {
         for root in roots { transcript.absorb("quotient root", root) }
@@ -113,8 +116,9 @@ public struct ProtocolTranscript {
         }
     }
 
-    /// δ, the DEEP batching challenge.
-    public mutating func deepChallenge() -> GoldilocksExt3 { transcript.challengeExtension() }
+    /// The DEEP batching coefficients δ_k, one per batched polynomial
+    /// term in DEEP order (linear batching, Spec/security.md §1).
+    public mutating func deepCoefficients(count: Int) -> [GoldilocksExt3] { transcript.challengeExtensions(count: count) }
 
     /// After layer k's root: the fold challenges ζ of its step's binary folds,
     /// then η for the next layer's injection (drawn whether used or not).
@@ -164,7 +168,7 @@ extension ProtocolTranscript {
         _ = t.segmentBinding()
         _ = t.logUpChallenges(air: air, shared: nil)
         t.absorbAuxiliary(root: proof.auxiliary?.root, claimedSums: proof.tables.map(\.claimedSum))
-        _ = t.constraintChallenge()
+        _ = t.constraintCoefficients(air: air)
         t.absorbQuotientRoots([proof.quotient.root])
         return t.outOfDomainPoint()
     }

@@ -109,8 +109,7 @@ public struct SecurityLevel: Sendable, CustomStringConvertible {
             var p = Parameters(traceLength: Double(1 << h), blowup: 1 / rate, queries: Double(options.queries),
                                grindingBits: Double(options.grindingBits), foldingFactor: 2,
                                foldingRounds: maxLogHeight - options.logFinalPolynomialLength,
-                               constraintBatching: Double(max(1, constraints - 1)),
-                               polynomialBatching: Double(max(1, committed - 1)))
+                               constraintBatching: 1, polynomialBatching: 1)
             p.lookupFractions = Double(1 << maxLogHeight) * Double(air.tables.count) * Double(max(interactions, 0))
             p.lookupWidth = Double(air.maxMessageLength)
             let level = SecurityLevel(p)
@@ -119,9 +118,14 @@ public struct SecurityLevel: Sendable, CustomStringConvertible {
         }
         let penalty = distinct.count > 1 ? log2(Double(distinct.count)).rounded(.up) : 0
         let w = weakest!
-        self.init(parameters: w.parameters, logListSizes: levels.map(\.logListSizes).reduce(0, +),
-                  proven: max(0, w.provenBits - penalty),
-                  unique: max(0, w.uniqueDecodingBits - penalty), list: max(0, w.listDecodingBits - penalty),
+        // The LogUp term in the list regime: the prover chooses one of L_h
+        // codewords per distinct height after α, β (Spec/security.md §4).
+        let listSizes = levels.map(\.logListSizes).reduce(0, +)
+        let logUp = (Self.lookupTerm(w.parameters) - listSizes).rounded(.down)
+        let list = max(0, min(w.listDecodingBits - penalty, logUp))
+        self.init(parameters: w.parameters, logListSizes: listSizes,
+                  proven: max(0, max(w.uniqueDecodingBits - penalty, list)),
+                  unique: max(0, w.uniqueDecodingBits - penalty), list: list,
                   conjectured: w.conjecturedBits, m: w.proximityParameter)
     }
 
@@ -204,7 +208,9 @@ public struct SecurityLevel: Sendable, CustomStringConvertible {
             f - log2(listSize * listSize * ((b + 1) * (n + 1) + (n - 1))),
             f - log2(pow(m + 0.5, 7) / (3 * pow(rho, 1.5)) * d * d * p.polynomialBatching),
             p.grindingBits - p.queries * log2(alpha),
-            lookupTerm(p),
+            // The prover may pick any of the L codewords near its committed
+            // main word after α, β (Spec/security.md §4).
+            lookupTerm(p) - log2(listSize),
         ]
         return rustFloor(terms)
     }

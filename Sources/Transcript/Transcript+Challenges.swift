@@ -26,6 +26,20 @@ extension Transcript {
         return out
     }
 
+    /// `count` independent uniform extension challenges from one squeeze
+    /// (the words of successive blocks): coefficients for linear batching.
+    public mutating func challengeExtensions(count: Int) -> [GoldilocksExt3] {
+        var out = [GoldilocksExt3]()
+        out.reserveCapacity(count)
+        words { source in
+            func element() -> Goldilocks {
+                while true { if let x = Goldilocks(canonical: source.next()) { return x } }
+            }
+            for _ in 0..<count { out.append(GoldilocksExt3(element(), element(), element())) }
+        }
+        return out
+    }
+
     /// `count` independent uniform indices in [0, bound).
     ///
     /// Each index takes the low ⌈log2 bound⌉ bits of a fresh 64-bit word and is

@@ -126,7 +126,7 @@ public enum VMProver {
     ///     until the run's combined level reaches it (Spec/security.md §6).
     public static func prove(program: Program, rawInputs: [[Int64]], options: ProofOptions = .standard,
                              maxSteps: Int = 1 << 26, segmentRows: Int = WitnessBuilder.defaultSegmentRows,
-                             minimumProvenBits: Double? = 100, checkWitness: Bool = checksWitnessByDefault,
+                             minimumProvenBits: Double? = ProofOptions.targetProvenBits, checkWitness: Bool = checksWitnessByDefault,
                              commitmentSeed: [UInt8]? = nil, threads: Int = Parallel.defaultThreads,
                              progress: (String) -> Void = { _ in }) throws -> Result {
         let run = try prepare(program: program, rawInputs: rawInputs, options: options, maxSteps: maxSteps,
@@ -145,7 +145,7 @@ public enum VMProver {
     /// options and segment size, so all agree on the split and the options.
     public static func commitSegment(_ index: Int, program: Program, rawInputs: [[Int64]], options: ProofOptions = .standard,
                                      maxSteps: Int = 1 << 26, segmentRows: Int = WitnessBuilder.defaultSegmentRows,
-                                     minimumProvenBits: Double? = 100, seed: [UInt8]? = nil, commitmentSeed: [UInt8]? = nil,
+                                     minimumProvenBits: Double? = ProofOptions.targetProvenBits, seed: [UInt8]? = nil, commitmentSeed: [UInt8]? = nil,
                                      threads: Int = Parallel.defaultThreads) throws -> SegmentBinding {
         try requireSeedForDistributed(program, commitmentSeed)
         let run = try prepare(program: program, rawInputs: rawInputs, options: options, maxSteps: maxSteps,
@@ -164,7 +164,7 @@ public enum VMProver {
     /// the seed file, Spec/zk.md §5).
     public static func proveSegment(_ index: Int, bindings: [SegmentBinding], program: Program, rawInputs: [[Int64]],
                                     options: ProofOptions = .standard, maxSteps: Int = 1 << 26,
-                                    segmentRows: Int = WitnessBuilder.defaultSegmentRows, minimumProvenBits: Double? = 100,
+                                    segmentRows: Int = WitnessBuilder.defaultSegmentRows, minimumProvenBits: Double? = ProofOptions.targetProvenBits,
                                     seed: [UInt8]? = nil, commitmentSeed: [UInt8]? = nil,
                                     threads: Int = Parallel.defaultThreads) throws -> VMSegmentProof {
         try requireSeedForDistributed(program, commitmentSeed)

@@ -11,7 +11,7 @@ import STARK
 enum FRIVerifier {
     static func verify(proof: Proof, air: AIRDefinition, preprocessedRoot: Digest?, schedule: FRISchedule, queries: [Int],
                        foldChallenges: [(folds: [GoldilocksExt3], inject: GoldilocksExt3)],
-                       z: GoldilocksExt3, delta: GoldilocksExt3) throws(STARKError) {
+                       z: GoldilocksExt3, coefficients: [GoldilocksExt3]) throws(STARKError) {
         let options = proof.options
         let layout = CommitmentLayout(options: options)
         let chunkColumns = 3 * layout.quotientChunks
@@ -35,9 +35,10 @@ enum FRIVerifier {
             let o = p.openings
             let zValues = o.preprocessedAtZ + o.mainAtZ + o.auxiliaryAtZ + o.quotientAtZ
             let nextValues = o.preprocessedAtNext + o.mainAtNext + o.auxiliaryAtNext
-            let zPowers = (0..<zValues.count).map { delta.power(UInt64(power + $0)) }
-            let nextPowers = (0..<nextValues.count).map { delta.power(UInt64(power + zValues.count + $0)) }
-            let maskPowers = (0..<layout.maskColumns).map { delta.power(UInt64(power + zValues.count + nextValues.count + $0)) }
+            let zPowers = Array(coefficients[power..<power + zValues.count])
+            let nextPowers = Array(coefficients[power + zValues.count..<power + zValues.count + nextValues.count])
+            let maskStart = power + zValues.count + nextValues.count
+            let maskPowers = Array(coefficients[maskStart..<maskStart + layout.maskColumns])
             power += zValues.count + nextValues.count + layout.maskColumns
             var constantZ = GoldilocksExt3.zero, constantNext = GoldilocksExt3.zero
             for (k, v) in zValues.enumerated() { constantZ = constantZ + zPowers[k] * v }

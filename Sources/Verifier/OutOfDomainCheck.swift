@@ -2,13 +2,14 @@ import AIR
 import Field
 import STARK
 
-/// The DEEP-ALI check of one table at z: Σ_j γ^j·C_j(z) = Z_H(z)·Σ_k z^{kL}·q_k(z)
+/// The DEEP-ALI check of one table at z: Σ_j γ_j·C_j(z) = Z_H(z)·Σ_k z^{kL}·q_k(z)
 /// (k < 2; L = n, or n + h for masked columns: Spec/zk.md §2.2),
 /// with the preprocessed values the proof opens (bound to the key's root by
 /// the query phase, like every other opened value).
 enum OutOfDomainCheck {
     static func check(table: Table, layout: CommitmentLayout, tableProof: TableProof, z: GoldilocksExt3,
-                      gamma: GoldilocksExt3, challenges: [GoldilocksExt3], publicValues: [Goldilocks]) throws(STARKError) {
+                      coefficients: ArraySlice<GoldilocksExt3>, challenges: [GoldilocksExt3],
+                      publicValues: [Goldilocks]) throws(STARKError) {
         let h = tableProof.logHeight
         let o = tableProof.openings
         let selectors: DomainEvaluation.Selectors
@@ -36,8 +37,7 @@ enum OutOfDomainCheck {
             }
         }
         var combined = GoldilocksExt3.zero
-        var power = GoldilocksExt3.one
-        for v in values { combined = combined + power * v; power = power * gamma }
+        for (v, g) in zip(values, coefficients) { combined = combined + g * v }
         var quotient = GoldilocksExt3.zero
         // Q(z) = Σ_k z^{kL}·q_k(z), L = n (+ h with masking).
         let zL = z.power(UInt64(layout.quotientChunkLength(logHeight: h)))

@@ -113,11 +113,12 @@ struct VerifierSession {
         let options = proof.options
         let challenges = transcript.logUpChallenges(air: air, shared: shared)
         transcript.absorbAuxiliary(root: proof.auxiliary?.root, claimedSums: proof.tables.map(\.claimedSum))
-        let gamma = transcript.constraintChallenge()
+        let gammas = transcript.constraintCoefficients(air: air)
         transcript.absorbQuotientRoots([proof.quotient.root])
         let z = transcript.outOfDomainPoint()
         transcript.absorbOpenings(proof.tables.map(\.openings))
-        let delta = transcript.deepChallenge()
+        let layoutForDeep = CommitmentLayout(options: options)
+        let deltas = transcript.deepCoefficients(count: air.tables.map(layoutForDeep.batchedPolynomials).reduce(0, +))
         let levels = Set(logHeights.map { $0 + options.logBlowup })
         let schedule = try FRISchedule(tableLevels: levels, options: options)
         guard proof.friLayers.count == schedule.committedLayerCount else {
@@ -153,14 +154,17 @@ struct VerifierSession {
 
         // Constraints at z.
         let layout = CommitmentLayout(options: options)
+        var firstConstraint = 0
         for (t, table) in air.tables.enumerated() {
-            try OutOfDomainCheck.check(table: table, layout: layout, tableProof: proof.tables[t],
-                                       z: z, gamma: gamma, challenges: challenges, publicValues: input.publicValues)
+            try OutOfDomainCheck.check(table: table, layout: layout, tableProof: proof.tables[t], z: z,
+                                       coefficients: gammas[firstConstraint..<firstConstraint + table.constraints.count],
+                                       challenges: challenges, publicValues: input.publicValues)
+            firstConstraint += table.constraints.count
         }
 
         // Openings and FRI.
         try FRIVerifier.verify(proof: proof, air: air, preprocessedRoot: key.root, schedule: schedule, queries: queries, foldChallenges: foldChallenges,
-                               z: z, delta: delta)
+                               z: z, coefficients: deltas)
         return total
     }
 }
