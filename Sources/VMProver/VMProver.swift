@@ -57,13 +57,18 @@ public enum VMProver {
         // Zero knowledge needs tables of at least 8h rows, and h grows with
         // the queries, which may be raised below: prepare again if they
         // cross a power of two.
+        // Queries only grow, so the smallest height does too and the loop
+        // ends; the run's options always give exactly its smallest height,
+        // which is what a verification key records.
+        var options = options
         var minLogHeight = CommitmentLayout(options: options).minLogHeight
         while true {
             let run = try prepare(program: program, rawInputs: rawInputs, options: options, maxSteps: maxSteps,
                                   segmentRows: segmentRows, minimumProvenBits: minimumProvenBits, minLogHeight: minLogHeight,
                                   weightSalt: salt)
             let needed = CommitmentLayout(options: run.options).minLogHeight
-            if needed <= minLogHeight { return run }
+            if needed == minLogHeight { return run }
+            options = run.options
             minLogHeight = needed
         }
     }

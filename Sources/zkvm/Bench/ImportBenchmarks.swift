@@ -77,7 +77,10 @@ extension Bench {
             let zkSeconds = median(zk.map(\.proveSeconds)), plainSeconds = median(plain.map(\.proveSeconds))
             report.add("import.\(name).prove", zkSeconds, "s", threads: threads,
                        note: "\(f.rows) rows in all tables; execute + witness + prove; median of \(rounds)")
-            report.add("import.\(name).verify", f.verifySeconds * 1000, "ms", threads: 1)
+            report.add("import.\(name).verify", f.verifySeconds * 1000, "ms", threads: 1,
+                       note: "against the verification key (\(f.keyBytes) bytes); median of 3")
+            report.add("import.\(name).key-derivation", f.keySeconds, "s", threads: threads,
+                       note: "export-vk / verify --program: commit the preprocessed columns")
             report.add("import.\(name).proof-size", Double(f.proofBytes) / 1024, "KiB", threads: threads,
                        note: String(format: "%.0f proven bits", f.provenBits))
             report.add("import.\(name).prove.transparent", plainSeconds, "s", threads: threads,
