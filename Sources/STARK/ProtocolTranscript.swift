@@ -19,7 +19,7 @@ public struct ProtocolTranscript {
     /// preprocessed key (the root every preprocessed opening is checked
     /// against).
     public init(air: AIRDefinition, options: ProofOptions, statement: [UInt8],
-                publicValues: [Goldilocks], boundary: [BoundaryMessage] = [], logHeights: [Int], preprocessed: PreprocessedKey) {
+                publicValues: [Goldilocks], boundary: [BoundaryMessage], logHeights: [Int], preprocessed: PreprocessedKey) {
         transcript = Transcript(domain: Self.domain)
         transcript.absorb("air", bytes: air.shapeDescription)
         var w = ByteWriter()

@@ -102,31 +102,57 @@ public struct SecurityLevel: Sendable, CustomStringConvertible {
         // polynomials have degree < n + E (Spec/zk.md §3).
         let schedule = try? FRISchedule(tableLevels: Set(logHeights.map { $0 + options.logBlowup }), options: options)
         let testedRate = schedule.map { Double($0.finalLength) / Double(1 << $0.finalLogSize) } ?? 0
-        var weakest: SecurityLevel?
-        var levels = [SecurityLevel]()
+        // T: every table's rows times its interactions (the largest height
+        // for every table when only that is known).
+        let perTable = logHeights.count == air.tables.count
+        let fractions = air.tables.indices.reduce(0.0) { sum, t in
+            sum + Double(1 << (perTable ? logHeights[t] : maxLogHeight)) * Double(air.tables[t].interactions.count)
+        }
+        var params = [Parameters]()
         for h in distinct.isEmpty ? [0] : distinct {
             let rate = max(testedRate, Double(layout.degreeBound(logHeight: h)) / Double(options.blowup << h))
             var p = Parameters(traceLength: Double(1 << h), blowup: 1 / rate, queries: Double(options.queries),
                                grindingBits: Double(options.grindingBits), foldingFactor: 2,
                                foldingRounds: maxLogHeight - options.logFinalPolynomialLength,
                                constraintBatching: 1, polynomialBatching: 1)
-            p.lookupFractions = Double(1 << maxLogHeight) * Double(air.tables.count) * Double(max(interactions, 0))
+            p.lookupFractions = fractions
             p.lookupWidth = Double(air.maxMessageLength)
-            let level = SecurityLevel(p)
-            levels.append(level)
-            if weakest == nil || level.provenBits < weakest!.provenBits { weakest = level }
+            params.append(p)
         }
         let penalty = distinct.count > 1 ? log2(Double(distinct.count)).rounded(.up) : 0
-        let w = weakest!
-        // The LogUp term in the list regime: the prover chooses one of L_h
-        // codewords per distinct height after α, β (Spec/security.md §4).
-        let listSizes = levels.map(\.logListSizes).reduce(0, +)
-        let logUp = (Self.lookupTerm(w.parameters) - listSizes).rounded(.down)
-        let list = max(0, min(w.listDecodingBits - penalty, logUp))
-        self.init(parameters: w.parameters, logListSizes: listSizes,
-                  proven: max(0, max(w.uniqueDecodingBits - penalty, list)),
-                  unique: max(0, w.uniqueDecodingBits - penalty), list: list,
-                  conjectured: w.conjecturedBits, m: w.proximityParameter)
+        let unique = params.map { Self.uniqueDecoding($0) }.min()!
+        let joint = Self.jointListDecoding(params)
+        let list = max(0, min(joint.bits, params[0].collisionBits) - penalty)
+        let conjectured = params.map { SecurityLevel($0).conjecturedBits }.min()!
+        self.init(parameters: params[0], logListSizes: joint.logListSizes,
+                  proven: max(0, max(unique - penalty, list)), unique: max(0, unique - penalty), list: list,
+                  conjectured: conjectured, m: joint.m)
+    }
+
+    /// The list-decoding level of a proof over several heights: the largest
+    /// X such that every height h has a proximity parameter m_h whose list
+    /// bounds (§3 without LogUp) reach X and the LogUp term charged for the
+    /// prover's choice among Π_h L_h(m_h) codewords, F − log2(T·(w + 1)) −
+    /// Σ_h log2 L_h(m_h), reaches X too (Spec/security.md §4). The smallest
+    /// such m_h minimises L_h, so it is the one to take.
+    static func jointListDecoding(_ params: [Parameters]) -> (bits: Double, logListSizes: Double, m: Int) {
+        // Per height, the bits of every m (LogUp aside).
+        let tables = params.map { p in
+            (3..<max(4, upperM(p.traceLength))).map { listDecoding(p, m: Double($0), lookup: false) }
+        }
+        let logUp = lookupTerm(params[0])
+        var x = 128.0
+        while x >= 1 {
+            var sum = 0.0, largest = 3, feasible = true
+            for (p, bits) in zip(params, tables) {
+                guard let k = bits.firstIndex(where: { $0 >= x }) else { feasible = false; break }
+                sum += logListSize(p, m: k + 3)
+                largest = max(largest, k + 3)
+            }
+            if feasible && logUp - sum >= x { return (x, sum, largest) }
+            x -= 1
+        }
+        return (0, 0, 3)
     }
 
     /// The level of a run proven in S segments (Spec/security.md §6). A
@@ -197,8 +223,9 @@ public struct SecurityLevel: Sendable, CustomStringConvertible {
         return min(rustFloor(terms), p.collisionBits)
     }
 
-    /// Theorem 2 of ePrint 2024/1553 as in Winterfell, for one m ≥ 3.
-    static func listDecoding(_ p: Parameters, m: Double) -> Double {
+    /// Theorem 2 of ePrint 2024/1553 as in Winterfell, for one m ≥ 3;
+    /// `lookup` adds the LogUp term charged for this height's list.
+    static func listDecoding(_ p: Parameters, m: Double, lookup: Bool = true) -> Double {
         let n = p.traceLength, b = p.blowup, d = n * b, f = p.fieldBits
         let rho = 1 / b
         let alpha = (1 + 1 / (2 * m)) * rho.squareRoot()
@@ -210,7 +237,7 @@ public struct SecurityLevel: Sendable, CustomStringConvertible {
             p.grindingBits - p.queries * log2(alpha),
             // The prover may pick any of the L codewords near its committed
             // main word after α, β (Spec/security.md §4).
-            lookupTerm(p) - log2(listSize),
+            lookup ? lookupTerm(p) - log2(listSize) : .infinity,
         ]
         return rustFloor(terms)
     }

@@ -18,6 +18,7 @@ public struct ExpectedPublicValues: Sendable, Equatable {
 
     /// Throws a message naming the first tensor and element that differ.
     public func check(_ statement: VMStatement, layout: PublicLayout) throws(VMArithmetizationError) {
+        try statement.validate(layout: layout)
         let names = Set(layout.outputs.map(\.name))
         for name in outputs.keys.sorted() where !names.contains(name) {
             throw .statement("expected output '\(name)' is not a public output of the proof")

@@ -83,6 +83,9 @@ public struct VerificationKey: Sendable, Equatable {
 
     public static let magic: [UInt8] = Array("ZKVK".utf8)
     public static let version: UInt16 = 3
+    /// The largest smallest-table height any valid options give (zero
+    /// knowledge at the most queries: 8h ≤ 2^14).
+    static let maxMinLogHeight = 14
 
     /// Derives the key of `program` for proofs made with `options`: commits
     /// its preprocessed columns (work linear in the program's size, once).
@@ -185,8 +188,8 @@ public struct VerificationKey: Sendable, Equatable {
             guard let shape = VMShape(bits: try r.readUInt8()) else { throw fail("invalid table flags", at: shapeOffset) }
             let heightOffset = r.offset
             let minLogHeight = Int(try r.readUInt8())
-            guard (Proof.minLogHeight...20).contains(minLogHeight) else {
-                throw fail("smallest table height 2^\(minLogHeight) outside 2^3…2^20", at: heightOffset)
+            guard (Proof.minLogHeight...Self.maxMinLogHeight).contains(minLogHeight) else {
+                throw fail("smallest table height 2^\(minLogHeight) outside 2^3…2^\(Self.maxMinLogHeight)", at: heightOffset)
             }
             let layout = try PublicLayout.decode(from: &r)
             let tables = shape.preprocessedTables

@@ -36,6 +36,7 @@ enum OutOfDomainCheck {
             case .isTransition: return selectors.isTransition
             }
         }
+        guard coefficients.count == values.count else { throw .invalidInput("one coefficient per constraint of table \(table.name)") }
         var combined = GoldilocksExt3.zero
         for (v, g) in zip(values, coefficients) { combined = combined + g * v }
         var quotient = GoldilocksExt3.zero

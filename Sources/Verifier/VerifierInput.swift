@@ -24,23 +24,26 @@ public struct VerifierInput: Sendable {
     public var boundary: [BoundaryMessage]
     public var statement: [UInt8]
 
-    public init(air: AIRDefinition, preprocessedKey: PreprocessedKey, publicValues: [Goldilocks],
+    public init(air: AIRDefinition, preprocessed: Preprocessed, publicValues: [Goldilocks],
                 boundary: [BoundaryMessage], statement: [UInt8]) {
         self.air = air
-        self.preprocessed = .key(preprocessedKey)
+        self.preprocessed = preprocessed
         self.publicValues = publicValues
         self.boundary = boundary
         self.statement = statement
     }
 
+    public init(air: AIRDefinition, preprocessedKey: PreprocessedKey, publicValues: [Goldilocks],
+                boundary: [BoundaryMessage], statement: [UInt8]) {
+        self.init(air: air, preprocessed: .key(preprocessedKey), publicValues: publicValues, boundary: boundary,
+                  statement: statement)
+    }
+
     /// The preprocessed columns given as columns (per table; empty for none).
     public init(air: AIRDefinition, preprocessed: [[[Goldilocks]]], publicValues: [Goldilocks],
                 boundary: [BoundaryMessage], statement: [UInt8]) {
-        self.air = air
-        self.preprocessed = .columns(preprocessed)
-        self.publicValues = publicValues
-        self.boundary = boundary
-        self.statement = statement
+        self.init(air: air, preprocessed: .columns(preprocessed), publicValues: publicValues, boundary: boundary,
+                  statement: statement)
     }
 
     /// The preprocessed key for a proof at `logBlowup`: the given key, or

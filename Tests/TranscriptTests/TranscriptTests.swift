@@ -116,3 +116,24 @@ import TestSupport
         #expect(a.challengeElement() != b.challengeElement())
     }
 }
+
+/// Linear batching draws many coefficients from one stream.
+@Suite struct BatchChallengeTests {
+    @Test func manyExtensionChallengesAreOneStream() {
+        var a = Transcript(domain: "batch"), b = Transcript(domain: "batch")
+        a.absorb("x", integer: 7)
+        b.absorb("x", integer: 7)
+        let many = a.challengeExtensions(count: 40)
+        #expect(many == b.challengeExtensions(count: 40))
+        #expect(Set(many.map { "\($0)" }).count == 40)
+        // The first element equals a single extension challenge from the same state.
+        var c = Transcript(domain: "batch")
+        c.absorb("x", integer: 7)
+        #expect(c.challengeExtension() == many[0])
+        // Later challenges depend on how many were drawn.
+        var d = Transcript(domain: "batch")
+        d.absorb("x", integer: 7)
+        _ = d.challengeExtensions(count: 39)
+        #expect(d.challengeExtension() != a.challengeExtension())
+    }
+}

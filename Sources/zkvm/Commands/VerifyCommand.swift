@@ -25,13 +25,16 @@ struct Verify: ParsableCommand {
     @Flag(help: "Print one JSON object.") var json = false
     @Option(help: "Minimum proven security in bits.") var minBits: Double = 100
     @Option(help: ArgumentHelp(
-        "Require these public values: a JSON file with \"outputs\" as `zkvm exec --json` prints them and, optionally, \"input_data\" (the public inputs, as in input.json).",
-        discussion: "Every public output must be listed (by name, with \"raw\" or \"values\"). A valid proof of any other statement is refused."))
+        "Require these public values: a JSON file with \"outputs\" as `zkvm exec --json` prints them and \"input_data\" (the public inputs, as in input.json).",
+        discussion: "Every public output must be listed (by name, with \"raw\" or \"values\"), and input_data must hold every public input when the program has any. A valid proof of any other statement is refused."))
     var expectPublic: String?
+    @Option(help: "With --vk: require the key's digest (hex, as `zkvm export-vk` and `zkvm check-vk` print it).")
+    var keyDigest: String?
 
     func validate() throws {
         guard (program == nil) != (vk == nil) else { throw ValidationError("give exactly one of --program and --vk") }
         if vk != nil && commitment != nil { throw ValidationError("--commitment goes with --program; a key holds its commitment") }
+        if keyDigest != nil && vk == nil { throw ValidationError("--key-digest goes with --vk") }
     }
 
     /// What the proof is checked against: a verification key, or a program
@@ -68,7 +71,12 @@ struct Verify: ParsableCommand {
     func loadSource() throws -> Source {
         if let vk {
             guard let data = FileManager.default.contents(atPath: vk) else { throw CLIError("cannot read '\(vk)'") }
-            do { return .key(try VerificationKey.decode([UInt8](data))) } catch { throw CLIError("\(vk): \(error)") }
+            let key: VerificationKey
+            do { key = try VerificationKey.decode([UInt8](data)) } catch { throw CLIError("\(vk): \(error)") }
+            if let keyDigest, keyDigest.lowercased() != key.digest.description {
+                throw CLIError("\(vk): the key's digest is \(key.digest.description), not the required \(keyDigest)")
+            }
+            return .key(key)
         }
         let p = try ProgramLoading.load(program!)
         guard p.hasCommittedWeights else { return .program(p, nil) }
@@ -112,13 +120,19 @@ struct Verify: ParsableCommand {
             }
         }
         var inputs: [[Int64]]?
-        if let lists = object["input_data"] as? [Any] {
+        if let given = object["input_data"] {
+            guard let lists = given as? [Any] else { throw CLIError("\(path): input_data must be a list of lists") }
             guard lists.count == layout.inputs.count else {
                 throw CLIError("\(path): input_data has \(lists.count) lists; the proof has \(layout.inputs.count) public inputs")
             }
             inputs = try zip(lists, layout.inputs).enumerated().map { k, pair in
                 try raw(pair.0, scale: pair.1.scale, path: "\(path) input_data[\(k)]")
             }
+        }
+        // A pin that leaves public inputs open would accept a proof made on
+        // other inputs with the same outputs.
+        if inputs == nil && !layout.inputs.isEmpty {
+            throw CLIError("\(path): the proof has \(layout.inputs.count) public input(s): give them as input_data (the public inputs only, in declaration order)")
         }
         return ExpectedPublicValues(outputs: byName, inputs: inputs)
     }

@@ -1,0 +1,24 @@
+import STARK
+import Testing
+import VMArithmetization
+
+/// The default options on the VM's own AIR (every optional table, its real
+/// interactions and message widths): ≥ 110 proven bits with a different
+/// height for every table, where the LogUp term pays for the prover's
+/// list-decoding choice at each height (Spec/security.md §4–5).
+@Suite struct VMSecurityLevelTests {
+    static let shape = VMShape(hasLookupTables: true, hasTensorInstructions: true, hasCommittedWeights: true)
+
+    @Test func defaultsKeepTheMarginWithEveryTableAtItsOwnHeight() throws {
+        let zk = try Self.shape.air(blinded: true)
+        #expect(zk.tables.count == 8)
+        let zkLevel = SecurityLevel(options: .standard, air: zk, logHeights: [11, 12, 13, 14, 16, 18, 20, 22])
+        #expect(zkLevel.provenBits >= 110, "\(zkLevel)")
+        let plain = try Self.shape.air()
+        let level = SecurityLevel(options: .transparent, air: plain, logHeights: [3, 5, 8, 11, 14, 16, 18, 20])
+        #expect(level.provenBits >= 110, "\(level)")
+        // The largest tables the policy allows.
+        let large = SecurityLevel(options: .standard, air: zk, logHeights: [11, 14, 16, 18, 20, 22, 24, 26])
+        #expect(large.provenBits >= 110, "\(large)")
+    }
+}
