@@ -83,8 +83,9 @@ public enum Prover {
     /// - Parameter seed: zero knowledge: a secret 32-byte seed for the masks,
     ///   which phase 2 must be given again (required when `options.zeroKnowledge`).
     ///   Each segment's LogUp total is not blinded in distributed proving
-    ///   (its blinds sum to zero within the segment).
-    public static func segmentBinding(_ input: ProverInput, options: ProofOptions = .standard, seed: [UInt8]? = nil,
+    ///   (its blinds sum to zero within the segment). Package-only: callers
+    ///   outside go through `VMProver`, whose seed files pin phase 2.
+    package static func segmentBinding(_ input: ProverInput, options: ProofOptions = .standard, seed: [UInt8]? = nil,
                                       threads: Int = Parallel.defaultThreads) throws(STARKError) -> Digest {
         try checkSeed(seed, options: options)
         var session = try ProverSession(input, options: options, threads: threads, seed: seed)
@@ -102,7 +103,9 @@ public enum Prover {
     /// have `bindings` (in order). Phase 1 is recomputed and must give
     /// `bindings[index]`; the LogUp challenges come from all bindings.
     /// (The cross-segment balance can only be checked by the verifier.)
-    public static func proveSegment(_ input: ProverInput, index: Int, bindings: [Digest], options: ProofOptions = .standard,
+    /// Package-only, like `segmentBinding`: a seed given twice with other
+    /// bindings would open one masked trace twice.
+    package static func proveSegment(_ input: ProverInput, index: Int, bindings: [Digest], options: ProofOptions = .standard,
                                     seed: [UInt8]? = nil, threads: Int = Parallel.defaultThreads) throws(STARKError) -> Proof {
         guard bindings.indices.contains(index) else { throw .invalidInput("segment \(index) of \(bindings.count)") }
         try checkSeed(seed, options: options)

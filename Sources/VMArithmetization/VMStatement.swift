@@ -113,6 +113,8 @@ public enum VMArithmetizationError: Error, Equatable, Sendable, CustomStringConv
     case statement(String)
     case unsupported(String)
     case witness(String)
+    /// A secret seed file that cannot be made, read or pinned, or whose pin refuses this use.
+    case secret(String)
     /// A corrupt commitment or verification-key file (the message names the byte offset).
     case malformed(String)
     /// A model-file mismatch (commitment for another program, missing commitment).
@@ -121,7 +123,7 @@ public enum VMArithmetizationError: Error, Equatable, Sendable, CustomStringConv
     /// The message without the case's prefix.
     public var detail: String {
         switch self {
-        case .malformed(let d), .invalidKey(let d), .statement(let d), .unsupported(let d), .witness(let d): return d
+        case .malformed(let d), .invalidKey(let d), .statement(let d), .unsupported(let d), .witness(let d), .secret(let d): return d
         }
     }
 
@@ -132,6 +134,7 @@ public enum VMArithmetizationError: Error, Equatable, Sendable, CustomStringConv
         case .statement(let d): return "statement: \(d)"
         case .unsupported(let d): return "not provable yet: \(d)"
         case .witness(let d): return "witness: \(d)"
+        case .secret(let d): return d
         }
     }
 }

@@ -148,11 +148,14 @@ public enum VMProver {
     /// program, commits segment `index`'s main trace and returns its binding.
     /// Every machine runs the same program on the same input with the same
     /// options and segment size, so all agree on the split and the options.
+    /// - Parameter seedFile: zero knowledge: this segment proof's new seed
+    ///   file (`SegmentSeedFile.create`), kept for phase 2; nil when transparent.
     public static func commitSegment(_ index: Int, program: Program, rawInputs: [[Int64]], options: ProofOptions = .standard,
                                      maxSteps: Int = 1 << 26, segmentRows: Int = WitnessBuilder.defaultSegmentRows,
-                                     minimumProvenBits: Double? = ProofOptions.targetProvenBits, seed: [UInt8]? = nil, commitmentSeed: [UInt8]? = nil,
-                                     threads: Int = Parallel.defaultThreads) throws -> SegmentBinding {
+                                     minimumProvenBits: Double? = ProofOptions.targetProvenBits, seedFile: SegmentSeedFile? = nil,
+                                     commitmentSeed: [UInt8]? = nil, threads: Int = Parallel.defaultThreads) throws -> SegmentBinding {
         try requireSeedForDistributed(program, commitmentSeed)
+        let seed = try maskSeed(seedFile, options: options)
         let run = try prepare(program: program, rawInputs: rawInputs, options: options, maxSteps: maxSteps,
                               segmentRows: segmentRows, minimumProvenBits: minimumProvenBits, commitmentSeed: commitmentSeed)
         guard (0..<run.inputs.count).contains(index) else {
@@ -164,15 +167,19 @@ public enum VMProver {
 
     /// Distributed proving, phase 2: proves segment `index` with the LogUp
     /// challenges of every segment's binding (in order, one per segment).
-    /// With zero knowledge, never call it twice for one `seed` with other
-    /// bindings: both proofs would open the same masked trace (the CLI pins
-    /// the seed file, Spec/zk.md §5).
+    /// With zero knowledge the proof is returned only after `seedFile` is
+    /// pinned to these bindings and this proof: a second call with other
+    /// bindings, which would open the same masked trace at new points,
+    /// throws instead (Spec/zk.md §5).
+    /// - Parameter seedFile: zero knowledge: phase 1's seed file
+    ///   (`SegmentSeedFile.open`); nil when transparent.
     public static func proveSegment(_ index: Int, bindings: [SegmentBinding], program: Program, rawInputs: [[Int64]],
                                     options: ProofOptions = .standard, maxSteps: Int = 1 << 26,
                                     segmentRows: Int = WitnessBuilder.defaultSegmentRows, minimumProvenBits: Double? = ProofOptions.targetProvenBits,
-                                    seed: [UInt8]? = nil, commitmentSeed: [UInt8]? = nil,
+                                    seedFile: SegmentSeedFile? = nil, commitmentSeed: [UInt8]? = nil,
                                     threads: Int = Parallel.defaultThreads) throws -> VMSegmentProof {
         try requireSeedForDistributed(program, commitmentSeed)
+        let seed = try maskSeed(seedFile, options: options)
         let run = try prepare(program: program, rawInputs: rawInputs, options: options, maxSteps: maxSteps,
                               segmentRows: segmentRows, minimumProvenBits: minimumProvenBits, commitmentSeed: commitmentSeed)
         let count = run.inputs.count
@@ -182,8 +189,24 @@ public enum VMProver {
         }
         let proof = try Prover.proveSegment(run.inputs[index], index: index, bindings: bindings.map(\.binding),
                                             options: run.options, seed: seed, threads: threads)
-        return VMSegmentProof(statement: run.witness.statement, index: index, count: count,
-                              segment: .init(boundary: run.witness.segments[index].boundary, proof: proof.encoded()))
+        let part = VMSegmentProof(statement: run.witness.statement, index: index, count: count,
+                                  segment: .init(boundary: run.witness.segments[index].boundary, proof: proof.encoded()))
+        if let seedFile, options.zeroKnowledge { try seedFile.pin(bindings: bindings, proof: part.encoded()) }
+        return part
+    }
+
+    /// The masks' seed of a distributed segment proof: zero knowledge needs
+    /// a seed file (so the library, not its caller, pins phase 2);
+    /// transparent proofs have no masks and take none.
+    static func maskSeed(_ seedFile: SegmentSeedFile?, options: ProofOptions) throws -> [UInt8]? {
+        guard options.zeroKnowledge else {
+            guard seedFile == nil else { throw VMArithmetizationError.secret("a transparent proof has no masks: give no seed file") }
+            return nil
+        }
+        guard let seedFile else {
+            throw VMArithmetizationError.secret("distributed zero-knowledge proving needs a seed file (the same in both phases)")
+        }
+        return seedFile.seed
     }
 
     /// A commitment's secret seed is 32 bytes (a 256-bit salt).

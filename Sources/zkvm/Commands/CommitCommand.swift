@@ -22,8 +22,8 @@ enum ModelPaths {
     /// Reads a 32-byte secret seed, or creates one (mode 0600 from the
     /// start, never replacing a file) if `create` and no file exists. A file
     /// that exists but cannot be read is an error, never replaced; a seed
-    /// readable by others is refused. A distributed-proving seed file may
-    /// carry its phase-2 pin after the seed (`SeedPin`).
+    /// readable by others is refused. (Distributed proving's seed files are
+    /// `SegmentSeedFile`s.)
     static func loadSecret(_ path: String, create: Bool) throws -> [UInt8] {
         if FileManager.default.fileExists(atPath: path) {
             guard let data = FileManager.default.contents(atPath: path) else {
@@ -32,8 +32,8 @@ enum ModelPaths {
             if let mode = try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int, mode & 0o077 != 0 {
                 throw CLIError("the secret seed file '\(path)' is readable by others (mode \(String(mode, radix: 8))): chmod 600 it")
             }
-            guard data.count == 32 || data.count == SeedPin.pinnedLength else {
-                throw CLIError("\(path): a secret seed file holds 32 bytes (or \(SeedPin.pinnedLength) once pinned), found \(data.count)")
+            guard data.count == 32 else {
+                throw CLIError("\(path): a secret seed file holds 32 bytes, found \(data.count)")
             }
             return Array([UInt8](data).prefix(32))
         }

@@ -167,11 +167,12 @@ struct Prove: ParsableCommand {
                          commitmentSeed: [UInt8]?) throws {
         let minimum: Double? = queries == nil ? 100 : nil
         let seed = try options.zeroKnowledge ? loadSeed(create: commitOnly) : nil
+        if !options.zeroKnowledge && seedFile != nil { throw CLIError("--seed-file goes with zero-knowledge proofs (drop --no-zk or the seed file)") }
         do {
             if commitOnly {
                 progress("segment \(index): committing the main trace")
                 let binding = try VMProver.commitSegment(index, program: p, rawInputs: raw, options: options, maxSteps: maxSteps,
-                                                         segmentRows: segmentRows, minimumProvenBits: minimum, seed: seed,
+                                                         segmentRows: segmentRows, minimumProvenBits: minimum, seedFile: seed,
                                                          commitmentSeed: commitmentSeed, threads: threads)
                 try ProgramLoading.writeAtomically(binding.encoded(), to: output)
                 print("segment \(index) of \(binding.count): binding \(binding.binding.description) → \(output)")
@@ -185,9 +186,8 @@ struct Prove: ParsableCommand {
                 progress("segment \(index): proving with \(all.count) bindings")
                 let part = try VMProver.proveSegment(index, bindings: all, program: p, rawInputs: raw, options: options,
                                                      maxSteps: maxSteps, segmentRows: segmentRows, minimumProvenBits: minimum,
-                                                     seed: seed, commitmentSeed: commitmentSeed, threads: threads)
+                                                     seedFile: seed, commitmentSeed: commitmentSeed, threads: threads)
                 let bytes = part.encoded()
-                if options.zeroKnowledge { try SeedPin.pin(seedFile: seedFile!, bindings: all, proof: bytes) }
                 try ProgramLoading.writeAtomically(bytes, to: output)
                 print("segment \(index) of \(part.count): proof \(bytes.count) bytes → \(output)")
             }
@@ -200,19 +200,14 @@ struct Prove: ParsableCommand {
 
     /// The secret mask seed of distributed zero-knowledge proving: both
     /// phases must use the same one so phase 2 reproduces phase 1's commitment.
-    func loadSeed(create: Bool) throws -> [UInt8] {
+    func loadSeed(create: Bool) throws -> SegmentSeedFile {
         guard let seedFile else {
             throw CLIError("distributed zero-knowledge proving needs --seed-file (the same file in both phases), or --no-zk")
         }
-        if create {
-            // A fresh seed per segment proof: reusing one would reuse its masks.
-            guard !FileManager.default.fileExists(atPath: seedFile) else {
-                throw CLIError("the seed file '\(seedFile)' exists: phase 1 creates a fresh one for each segment proof")
-            }
-        } else if !FileManager.default.fileExists(atPath: seedFile) {
-            throw CLIError("cannot read the seed file '\(seedFile)' (phase 1, --commit-only, creates it)")
+        // A fresh seed per segment proof: reusing one would reuse its masks.
+        do { return create ? try SegmentSeedFile.create(at: seedFile) : try SegmentSeedFile.open(at: seedFile) } catch {
+            throw CLIError("\(error)")
         }
-        return try ModelPaths.loadSecret(seedFile, create: create)
     }
 
     static func seconds(_ d: Duration) -> Double {
