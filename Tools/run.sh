@@ -39,9 +39,12 @@ if grep -q ' committed' "$source_program"; then
     "$zkvm" commit "$out/$name.zkbin"
     echo "== prove (zero knowledge: private input, committed weights)" >&2
     "$zkvm" prove "$out/$name.zkbin" --input "$input" -o "$out/$name.zkp"
-    echo "== export the verification key (no weight values) and verify against it" >&2
+    echo "== export the verification key (roots of the program's columns, no code, no weight value) and check it" >&2
     "$zkvm" export-vk "$out/$name.zkbin" -o "$out/$name.vk"
-    "$zkvm" verify "$out/$name.zkp" --vk "$out/$name.vk"
+    "$zkvm" check-vk "$out/$name.vk" --program "$out/$name.zkbin"
+    echo "== verify against the key, pinned to the outputs exec computed" >&2
+    "$zkvm" exec "$out/$name.zkbin" --input "$input" --json > "$out/expected.json"
+    "$zkvm" verify "$out/$name.zkp" --vk "$out/$name.vk" --expect-public "$out/expected.json"
 else
     echo "== prove" >&2
     "$zkvm" prove "$out/$name.zkbin" --input "$input" -o "$out/$name.zkp"
