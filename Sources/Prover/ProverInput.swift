@@ -3,7 +3,7 @@ import Field
 import STARK
 
 /// What the prover needs: the AIR, the witness (main columns of every table),
-/// the preprocessed columns (the verifier recomputes these), the public
+/// the preprocessed columns (committed once; a verifier holds their key), the public
 /// values and the statement bytes bound into the transcript.
 public struct ProverInput: Sendable {
     public var air: AIRDefinition

@@ -41,7 +41,7 @@ struct ProverSession {
         // The masks' key: the seed bound to this proof's statement (segment
         // index and count included), so a seed given twice — distributed
         // proving reuses it between the phases of one segment — never masks
-        // two segments or two statements alike (review finding).
+        // two segments or two statements alike.
         let randomness = options.zeroKnowledge
             ? MaskRandomness(seed: MaskRandomness.key(seed: seed ?? SecureRandom.seed(), statement: input.statement)) : nil
         var input = input
@@ -288,10 +288,10 @@ struct ProverSession {
         report.phases.append(("out-of-domain openings", clock.lap()))
 
         // 5. DEEP composition per LDE size, then FRI.
-        var firstPower = [Int]()
+        var firstTerm = [Int]()
         var next = 0
         for c in commitments {
-            firstPower.append(next)
+            firstTerm.append(next)
             next += c.termCount
         }
         let deltas = transcript.deepCoefficients(count: next)
@@ -300,7 +300,7 @@ struct ProverSession {
         for level in levels {
             let group = tables.indices.filter { logHeights[$0] + options.logBlowup == level }
             reduced[level] = DeepComposition.compose(level: level, tables: group, commitments: commitments, openings: openings,
-                                                     firstPower: firstPower, coefficients: deltas, z: z, threads: threads)
+                                                     firstTerm: firstTerm, coefficients: deltas, z: z, threads: threads)
         }
         report.phases.append(("deep composition", clock.lap()))
         let schedule = try FRISchedule(tableLevels: levels, options: options)

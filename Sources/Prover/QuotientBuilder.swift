@@ -49,7 +49,6 @@ enum QuotientBuilder {
         let transition = points.map { $0 - omegaInverse }
 
         precondition(coefficients.count == table.constraints.count, "one coefficient per constraint")
-        let gammaPowers = coefficients
 
         // The domain is evaluated in windows: the committed LDE rows of a
         // window, plus `ratio` rows for the next-row values (wrapping at q),
@@ -126,7 +125,7 @@ enum QuotientBuilder {
                                         evaluator.run(start: start, count: count, inputs: inputs)
                                         for r in 0..<count { acc[r] = .zero }
                                         for j in 0..<table.constraints.count {
-                                            let gj = gammaPowers[j]
+                                            let gj = coefficients[j]
                                             if let values = evaluator.baseRoot(j) {
                                                 for r in 0..<count { acc[r] = acc[r] + gj * values[r] }
                                             } else {

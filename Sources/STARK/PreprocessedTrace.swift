@@ -92,11 +92,7 @@ public struct PreprocessedTrace: Sendable {
             heights.append(n.trailingZeroBitCount)
             matrices.append(Self.extend(table, logBlowup: logBlowup, threads: threads))
         }
-        let present = matrices.compactMap { $0 }
-        let tree = present.isEmpty ? nil : MixedMerkleTree(matrices: present, threads: threads)
-        self.matrices = matrices
-        self.tree = tree
-        key = PreprocessedKey(root: tree?.root, logHeights: heights, logBlowup: logBlowup)
+        self.init(matrices: matrices, heights: heights, logBlowup: logBlowup, threads: threads)
     }
 
     private init(matrices: [RowMajorMatrix?], heights: [Int?], logBlowup: Int, threads: Int) {
@@ -139,23 +135,8 @@ public struct PreprocessedTrace: Sendable {
         return RoundOpening(rows: rows, proof: proof)
     }
 
-    /// Row-major LDE of one table's columns; workers extend one column at a time.
+    /// Row-major LDE of one table's columns.
     static func extend(_ columns: [[Goldilocks]], logBlowup: Int, threads: Int) -> RowMajorMatrix {
-        let width = columns.count
-        let height = columns[0].count << logBlowup
-        let values = [Goldilocks](unsafeUninitializedCapacity: width * height) { out, initialized in
-            let dst = SharedMutablePointer(out.baseAddress!)
-            let perColumn = width >= threads ? 1 : threads
-            Parallel.forEach(width, threads: min(threads, width)) { c in
-                let lde = LowDegreeExtension.extend(columns[c], logBlowup: logBlowup, threads: perColumn)
-                var p = dst.base + c
-                for r in 0..<height {
-                    p.initialize(to: lde[r])
-                    p += width
-                }
-            }
-            initialized = width * height
-        }
-        return RowMajorMatrix(width: width, values: values)
+        ColumnExtension.extend(columns.map { .evaluations($0, mask: []) }, logBlowup: logBlowup, threads: threads)
     }
 }

@@ -48,7 +48,8 @@ public struct ProofOptions: Sendable, Hashable, CustomStringConvertible {
                                                  grindingBits: 16, logFinalPolynomialLength: 3)
 
     /// The proven bits a prover raises its queries to by default: the
-    /// verifier's floor (100) plus a margin of 10 (SECURITY-PLAN E.23).
+    /// verifier's floor (100) plus a margin of 10, so one parameter slip
+    /// does not cross the floor (Spec/security.md §5).
     public static let targetProvenBits: Double = 110
 
     /// Most queries a proof may ask for.

@@ -4,7 +4,7 @@ import Hashing
 import Transcript
 
 /// The Fiat–Shamir schedule shared by prover and verifier, so both absorb the
-/// same values in the same order (Spec/proof-system.md §4; SECURITY-PLAN B.6).
+/// same values in the same order (Spec/proof-system.md §3, Spec/transcript.md §8).
 /// Every value the verifier uses is absorbed before any challenge that
 /// depends on it.
 public struct ProtocolTranscript {

@@ -160,9 +160,9 @@ public struct SecurityLevel: Sendable, CustomStringConvertible {
     /// ⌈log2 S⌉ bits off the weakest segment) or the LogUp argument they
     /// share. In the list-decoding regime each segment's committed main
     /// word may decode to any of L codewords, chosen after α, β, so the
-    /// shared LogUp error is multiplied by Π L_i (a review finding: with many
-    /// segments a subset-sum over those choices can cancel a false
-    /// balance). Unique decoding has L = 1. Proven = the better of the two
+    /// shared LogUp error is multiplied by Π L_i (with many segments a
+    /// subset-sum over those choices can cancel a false balance,
+    /// Spec/security.md §6). Unique decoding has L = 1. Proven = the better of the two
     /// regimes; conjectured loses the union bound only.
     public static func segmented(_ levels: [SecurityLevel]) -> SecurityLevel {
         precondition(!levels.isEmpty)

@@ -27,7 +27,7 @@ enum FRIVerifier {
                                    width: layout.auxiliaryRowWidth, what: "auxiliary")
         let quotients = try authenticate(proof.quotient, air: air, levels: levels, queries: queries, schedule: schedule,
                                          width: { _ in layout.quotientRowWidth }, what: "quotient")
-        var power = 0
+        var firstTerm = 0
         for t in air.tables.indices {
             let p = proof.tables[t]
             let level = levels[t]
@@ -35,14 +35,14 @@ enum FRIVerifier {
             let o = p.openings
             let zValues = o.preprocessedAtZ + o.mainAtZ + o.auxiliaryAtZ + o.quotientAtZ
             let nextValues = o.preprocessedAtNext + o.mainAtNext + o.auxiliaryAtNext
-            let zPowers = Array(coefficients[power..<power + zValues.count])
-            let nextPowers = Array(coefficients[power + zValues.count..<power + zValues.count + nextValues.count])
-            let maskStart = power + zValues.count + nextValues.count
-            let maskPowers = Array(coefficients[maskStart..<maskStart + layout.maskColumns])
-            power += zValues.count + nextValues.count + layout.maskColumns
+            let zCoefficients = Array(coefficients[firstTerm..<firstTerm + zValues.count])
+            let nextCoefficients = Array(coefficients[firstTerm + zValues.count..<firstTerm + zValues.count + nextValues.count])
+            let maskStart = firstTerm + zValues.count + nextValues.count
+            let maskCoefficients = Array(coefficients[maskStart..<maskStart + layout.maskColumns])
+            firstTerm += zValues.count + nextValues.count + layout.maskColumns
             var constantZ = GoldilocksExt3.zero, constantNext = GoldilocksExt3.zero
-            for (k, v) in zValues.enumerated() { constantZ = constantZ + zPowers[k] * v }
-            for (k, v) in nextValues.enumerated() { constantNext = constantNext + nextPowers[k] * v }
+            for (k, v) in zValues.enumerated() { constantZ = constantZ + zCoefficients[k] * v }
+            for (k, v) in nextValues.enumerated() { constantNext = constantNext + nextCoefficients[k] * v }
             let zNext = z * Goldilocks.rootOfUnity(logOrder: p.logHeight)
             for (i, position) in positions.enumerated() {
                 // Rows end with their salt, which takes no part.
@@ -53,9 +53,9 @@ enum FRIVerifier {
                 let zRow = prepRow + mainRow + auxRow + quotientRow.prefix(chunkColumns)
                 let nextRow = prepRow + mainRow + auxRow
                 var a = GoldilocksExt3.zero, b = GoldilocksExt3.zero, mask = GoldilocksExt3.zero
-                for (k, v) in zRow.enumerated() { a = a + zPowers[k] * v }
-                for (k, v) in nextRow.enumerated() { b = b + nextPowers[k] * v }
-                for k in 0..<layout.maskColumns { mask = mask + maskPowers[k] * quotientRow[chunkColumns + k] }
+                for (k, v) in zRow.enumerated() { a = a + zCoefficients[k] * v }
+                for (k, v) in nextRow.enumerated() { b = b + nextCoefficients[k] * v }
+                for k in 0..<layout.maskColumns { mask = mask + maskCoefficients[k] * quotientRow[chunkColumns + k] }
                 let x = GoldilocksExt3(LowDegreeExtension.point(at: position, logSize: level))
                 guard let inverseZ = try? (x - z).inverse(), let inverseNext = try? (x - zNext).inverse() else {
                     throw .rejected(check: "out-of-domain point meets the evaluation domain")

@@ -2,7 +2,8 @@ import AIR
 import STARK
 
 /// Structural checks of a decoded proof against the AIR and the policy,
-/// before any cryptographic work (SECURITY-PLAN C.9).
+/// before any cryptographic work, so later checks index only within the
+/// shapes the AIR and the key give.
 enum ProofShape {
     static func check(_ proof: Proof, input: VerifierInput, key: PreprocessedKey, policy: VerifierPolicy) throws(STARKError) {
         let air = input.air

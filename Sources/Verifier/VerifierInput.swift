@@ -66,7 +66,7 @@ public struct VerifierInput: Sendable {
     }
 }
 
-/// The verifier's acceptance policy (SECURITY-PLAN C.10): proofs whose
+/// The verifier's acceptance policy (Spec/security.md §1): proofs whose
 /// parameters give fewer proven bits than the floor are rejected, not
 /// accepted at lower security.
 public struct VerifierPolicy: Sendable {

@@ -145,7 +145,7 @@ struct Bench: ParsableCommand {
         }
     }
 
-    /// Proves and verifies the examples and scalar loops (issue 4 figures).
+    /// Proves and verifies the examples and scalar loops (the proving figures and their targets).
     func proveGroup(_ report: inout BenchReport) throws {
         var cases = [(String, Program, [[Int64]], ProofOptions, Int)]()
         let standard = ProofOptions.standard, whole = WitnessBuilder.defaultSegmentRows
@@ -215,7 +215,7 @@ struct Bench: ParsableCommand {
         }
     }
 
-    /// The targets of issue 2, evaluated on this run's figures.
+    /// The field, NTT, LDE and Merkle targets, evaluated on this run's figures.
     func checkTargets(_ report: inout BenchReport, rows: Int, width: Int) {
         if let one = report.value("ntt.2^20", threads: 1) {
             report.targets.append(TargetCheck(name: "NTT 2^20, one thread (ms)", measured: one, target: "≤ 15", met: one <= 15))

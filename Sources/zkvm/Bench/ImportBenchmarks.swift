@@ -5,10 +5,10 @@ import ISA
 import STARK
 import VM
 
-/// The `import` group of `zkvm bench` (issue 5 figures): for each committed
+/// The `import` group of `zkvm bench` (import and accuracy figures): for each committed
 /// ONNX fixture, import + assemble + one execution, proving and verifying
 /// with the standard options (zero knowledge), transparently (the
-/// overhead of issue 6) and with the weights public instead of committed
+/// overhead) and with the weights public instead of committed
 /// (what the weight commitment costs), and the error against onnxruntime's
 /// committed outputs on the fixture's 50 reference inputs.
 extension Bench {
@@ -53,7 +53,7 @@ extension Bench {
             report.add("import.\(name).top1-agreement", 100 * Double(agree) / Double(max(1, inputs.count)), "%", threads: 1)
 
             // Zero knowledge (the default) against the same proof without it
-            // (issue 6 targets), interleaved so drifts of this machine's
+            // (the zero-knowledge overhead targets), interleaved so drifts of this machine's
             // speed hit both alike; medians of `rounds` runs each.
             let raw = try machine.quantizeInputs(input)
             let rounds = quick ? 1 : max(1, min(repetitions, name == "lenet" ? 2 : 3))
