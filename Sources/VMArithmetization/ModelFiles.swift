@@ -106,6 +106,14 @@ public struct VerificationKey: Sendable, Equatable {
     ///   at half the work; never exported (a verifier given the program).
     package init(program: Program, commitment: ModelCommitment?, logBlowup: Int, minLogHeight: Int, segmented: Bool = true,
                  threads: Int = Parallel.defaultThreads) throws {
+        try self.init(vmAir: try VMAir(program: program, minLogHeight: minLogHeight), commitment: commitment,
+                      logBlowup: logBlowup, segmented: segmented, threads: threads)
+    }
+
+    /// The key of a program's AIR instance (`vmAir.minLogHeight` is the key's).
+    package init(vmAir: VMAir, commitment: ModelCommitment?, logBlowup: Int, segmented: Bool = true,
+                 threads: Int = Parallel.defaultThreads) throws {
+        let program = vmAir.program, minLogHeight = vmAir.minLogHeight
         let hasCommitted = program.hasCommittedWeights
         guard hasCommitted == (commitment != nil) else {
             throw VMArithmetizationError.invalidKey(hasCommitted ? "the program has committed weights: give their commitment"
@@ -115,7 +123,6 @@ public struct VerificationKey: Sendable, Equatable {
             throw VMArithmetizationError.invalidKey("the commitment is for program \(commitment.programDigest.description), not \(program.digest.description)")
         }
         guard (1...4).contains(logBlowup) else { throw VMArithmetizationError.invalidKey("blowup 2^\(logBlowup) outside 2^1…2^4") }
-        let vmAir = try VMAir(program: program, minLogHeight: minLogHeight)
         let traces = vmAir.preprocessedTraces(logBlowup: logBlowup, segmented: segmented, threads: threads)
         self.init(programDigest: program.digest, shape: VMShape(program: program), layout: PublicLayout(program: program),
                   minLogHeight: minLogHeight, lastSegment: traces.last.key, otherSegments: (traces.other ?? traces.last).key,

@@ -91,10 +91,9 @@ public enum VMVerifier {
         guard level.provenBits >= policy.minimumProvenBits else {
             throw STARKError.policyViolation(String(format: "%.1f proven bits < required %.1f", level.provenBits, policy.minimumProvenBits))
         }
-        let key = try VerificationKey(program: program,
+        let key = try VerificationKey(vmAir: vmAir,
                                       commitment: commitment.map { ModelCommitment(programDigest: program.digest, commitment: $0) },
-                                      logBlowup: options.logBlowup, minLogHeight: vmAir.minLogHeight,
-                                      segmented: file.segments.count > 1)
+                                      logBlowup: options.logBlowup, segmented: file.segments.count > 1)
         return try verify(file, key: key, policy: policy)
     }
 }
