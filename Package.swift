@@ -81,7 +81,7 @@ let package = Package(
         // The VM's arithmetization (shared by prover and verifier) and its witness.
         .target(name: "VMArithmetization", dependencies: ["AIR", "STARK", "ISA", "Field", "Hashing", "AlgebraicHashing", "Parallel"],
                 swiftSettings: hotSettings),
-        .target(name: "VMProver", dependencies: ["VMArithmetization", "Prover", "STARK", "AIR", "VM", "Trace", "ISA", "Field", "Hashing", "AlgebraicHashing", "Parallel"],
+        .target(name: "VMProver", dependencies: ["VMArithmetization", "Prover", "STARK", "AIR", "VM", "ISA", "Field", "Hashing", "AlgebraicHashing", "Parallel"],
                 swiftSettings: hotSettings),
         .target(name: "VMVerifier", dependencies: ["VMArithmetization", "Verifier", "STARK", "ISA", "Hashing", "AlgebraicHashing"]),
 

@@ -41,12 +41,15 @@ public struct Machine {
         return out
     }
 
-    /// Runs to `halt` with raw inputs (one list per input tensor), recording
-    /// every step, memory access, lookup and multiply-accumulate into `trace`
-    /// when one is given (Spec/trace-format.md).
-    public func run(rawInputs: [[Int64]], maxSteps: Int = 1 << 32, trace: TraceWriter? = nil) throws(VMError) -> ExecutionResult {
+    /// Runs to `halt` with raw inputs (one list per input tensor), reporting
+    /// every step (and, if it asks, every memory access, lookup and
+    /// multiply-accumulate) to `trace` when one is given: a `.zkt` dump
+    /// (Spec/trace-format.md) or the prover's `StepLog`.
+    public func run(rawInputs: [[Int64]], maxSteps: Int = 1 << 32,
+                    trace: (any ExecutionRecorder)? = nil) throws(VMError) -> ExecutionResult {
         var state = try MachineState(program: program, tables: tables, inputs: rawInputs)
         state.recorder = trace
+        state.recordsDetail = trace?.recordsDetail ?? false
         try state.run(maxSteps: maxSteps)
         let outputs = program.tensors.filter { $0.kind == .output }.map { t in
             ExecutionResult.Output(name: t.name, shape: t.shape, scale: t.scale,
@@ -57,7 +60,8 @@ public struct Machine {
     }
 
     /// Runs with real inputs (quantized first).
-    public func run(inputs: [[Double]], maxSteps: Int = 1 << 32, trace: TraceWriter? = nil) throws(VMError) -> ExecutionResult {
+    public func run(inputs: [[Double]], maxSteps: Int = 1 << 32,
+                    trace: (any ExecutionRecorder)? = nil) throws(VMError) -> ExecutionResult {
         try run(rawInputs: try quantizeInputs(inputs), maxSteps: maxSteps, trace: trace)
     }
 }
@@ -72,7 +76,9 @@ struct MachineState {
     var steps = 0
     var macs = 0
     var lookups: [Int]
-    var recorder: TraceWriter?
+    var recorder: (any ExecutionRecorder)?
+    /// Whether the recorder takes memory accesses, lookups and MACs.
+    var recordsDetail = false
     /// Elements processed by tensor instructions so far; with `steps` it is
     /// bounded by the step limit, so no single instruction runs unbounded.
     var work = 0
@@ -108,32 +114,23 @@ struct MachineState {
         guard next == inputs.count else { throw .badInput("\(inputs.count - next) extra input tensor(s)") }
     }
 
-    // MARK: Trace recording (no-ops without a recorder)
-
-    @inline(__always)
-    func traced(_ body: (TraceWriter) throws(TraceError) -> Void) throws(VMError) {
-        guard let recorder else { return }
-        do { try body(recorder) } catch { throw .trace(error.description) }
-    }
+    // MARK: Recording (no-ops without a recorder)
 
     func recordStep(_ i: Instruction, _ a: Int64, _ b: Int64, _ c: Int64, result: Int64, next: Int64) throws(VMError) {
-        let clock = Int64(steps - 1), pc = Int64(self.pc)
-        try traced { (r: TraceWriter) throws(TraceError) in
-            try r.recordStep(clock: clock, pc: pc, opcode: Int64(i.opcode.rawValue), rd: Int64(i.rd), ra: Int64(i.ra),
-                             rb: Int64(i.rb), rc: Int64(i.rc), imm: i.imm, a: a, b: b, c: c, result: result, nextPC: next)
-        }
+        guard let recorder else { return }
+        try recorder.record(step: StepRecord(clock: Int64(steps - 1), pc: Int64(pc), opcode: Int64(i.opcode.rawValue),
+                                             rd: Int64(i.rd), ra: Int64(i.ra), rb: Int64(i.rb), rc: Int64(i.rc), imm: i.imm,
+                                             a: a, b: b, c: c, result: result, nextPC: next))
     }
 
     func recordLookup(table: Int, input: Int64, output: Int64) throws(VMError) {
-        let clock = Int64(steps - 1)
-        try traced { (r: TraceWriter) throws(TraceError) in try r.record(.lookup, clock, Int64(table), input, output) }
+        guard recordsDetail, let recorder else { return }
+        try recorder.recordLookup(clock: Int64(steps - 1), table: Int64(table), input: input, output: output)
     }
 
     func recordMAC(_ a: Int64, _ b: Int64, _ accumulator: Int128) throws(VMError) {
-        let clock = Int64(steps - 1)
-        try traced { (r: TraceWriter) throws(TraceError) in
-            try r.record(.mac, clock, a, b, Int64(truncatingIfNeeded: accumulator))
-        }
+        guard recordsDetail, let recorder else { return }
+        try recorder.recordMAC(clock: Int64(steps - 1), a: a, b: b, accumulator: Int64(truncatingIfNeeded: accumulator))
     }
 
     /// Reads a memory cell (bounds-checked, recorded).
@@ -148,10 +145,7 @@ struct MachineState {
     @inline(__always)
     func loadInBounds(_ a: Int64) throws(VMError) -> Int64 {
         let value = memory[Int(a)]
-        if recorder != nil {
-            let clock = Int64(steps - 1)
-            try traced { (r: TraceWriter) throws(TraceError) in try r.record(.memory, clock, a, value, 0) }
-        }
+        if recordsDetail { try recorder?.recordMemory(clock: Int64(steps - 1), address: a, value: value, isWrite: false) }
         return value
     }
 
@@ -166,10 +160,7 @@ struct MachineState {
     @inline(__always)
     mutating func storeInBounds(_ a: Int64, _ value: Int64) throws(VMError) {
         memory[Int(a)] = value
-        if recorder != nil {
-            let clock = Int64(steps - 1)
-            try traced { (r: TraceWriter) throws(TraceError) in try r.record(.memory, clock, a, value, 1) }
-        }
+        if recordsDetail { try recorder?.recordMemory(clock: Int64(steps - 1), address: a, value: value, isWrite: true) }
     }
 
     @inline(__always)

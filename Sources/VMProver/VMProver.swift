@@ -5,6 +5,7 @@ import ISA
 import Parallel
 import Prover
 import STARK
+import VM
 import VMArithmetization
 
 /// Proves a program's execution: run, build the witness, split it into
@@ -42,7 +43,8 @@ public enum VMProver {
     }
 
     static func prepare(program: Program, rawInputs: [[Int64]], options: ProofOptions, maxSteps: Int,
-                        segmentRows: Int, minimumProvenBits: Double?, commitmentSeed: [UInt8]?) throws -> Prepared {
+                        segmentRows: Int, minimumProvenBits: Double?, commitmentSeed: [UInt8]?,
+                        dump: (any ExecutionRecorder)? = nil) throws -> Prepared {
         // The weight commitment's salt: from the commitment's secret seed,
         // or fresh (a commitment of this proof only). A transparent proof
         // reveals the weights and so the salt: never with a persistent seed.
@@ -62,10 +64,13 @@ public enum VMProver {
         // which is what a verification key records.
         var options = options
         var minLogHeight = CommitmentLayout(options: options).minLogHeight
+        let start = ContinuousClock.now
+        let execution = try WitnessBuilder.execute(program, rawInputs: rawInputs, maxSteps: maxSteps, dump: dump)
+        let executionSeconds = seconds(ContinuousClock.now - start)
         while true {
-            let run = try prepare(program: program, rawInputs: rawInputs, options: options, maxSteps: maxSteps,
-                                  segmentRows: segmentRows, minimumProvenBits: minimumProvenBits, minLogHeight: minLogHeight,
-                                  weightSalt: salt)
+            var run = try prepare(execution, program: program, options: options, segmentRows: segmentRows,
+                                  minimumProvenBits: minimumProvenBits, minLogHeight: minLogHeight, weightSalt: salt)
+            run.witnessSeconds += executionSeconds
             let needed = CommitmentLayout(options: run.options).minLogHeight
             if needed == minLogHeight { return run }
             options = run.options
@@ -73,12 +78,11 @@ public enum VMProver {
         }
     }
 
-    static func prepare(program: Program, rawInputs: [[Int64]], options: ProofOptions, maxSteps: Int,
-                        segmentRows: Int, minimumProvenBits: Double?, minLogHeight: Int, weightSalt: [Goldilocks]) throws -> Prepared {
+    static func prepare(_ execution: WitnessBuilder.Execution, program: Program, options: ProofOptions, segmentRows: Int,
+                        minimumProvenBits: Double?, minLogHeight: Int, weightSalt: [Goldilocks]) throws -> Prepared {
         let vmAir = try VMAir(program: program, minLogHeight: minLogHeight)
         let start = ContinuousClock.now
-        let witness = try WitnessBuilder(vmAir: vmAir).run(rawInputs: rawInputs, maxSteps: maxSteps, segmentRows: segmentRows,
-                                                           weightSalt: weightSalt)
+        let witness = try WitnessBuilder(vmAir: vmAir).witness(of: execution, segmentRows: segmentRows, weightSalt: weightSalt)
         let elapsed = ContinuousClock.now - start
         let count = witness.segments.count
         let lastColumns = vmAir.preprocessedColumns(isLastSegment: true)
@@ -112,7 +116,11 @@ public enum VMProver {
             while level().provenBits < minimumProvenBits, options.queries < ProofOptions.maxQueries { options.queries += 1 }
         }
         return Prepared(witness: witness, inputs: inputs, options: options, security: level(),
-                        witnessSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+                        witnessSeconds: seconds(elapsed))
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 
     /// The weight commitment of `program`'s committed weights under the
@@ -129,13 +137,16 @@ public enum VMProver {
     ///   - segmentRows: the most CPU rows and tensor rows per segment.
     ///   - minimumProvenBits: if set, queries are raised (never lowered)
     ///     until the run's combined level reaches it (Spec/security.md §6).
+    ///   - dump: also receives the run as it executes (a `.zkt` writer,
+    ///     which the caller finishes once the proof is made).
     public static func prove(program: Program, rawInputs: [[Int64]], options: ProofOptions = .standard,
                              maxSteps: Int = 1 << 26, segmentRows: Int = WitnessBuilder.defaultSegmentRows,
                              minimumProvenBits: Double? = ProofOptions.targetProvenBits, checkWitness: Bool = checksWitnessByDefault,
                              commitmentSeed: [UInt8]? = nil, threads: Int = Parallel.defaultThreads,
-                             progress: (String) -> Void = { _ in }) throws -> Result {
+                             dump: (any ExecutionRecorder)? = nil, progress: (String) -> Void = { _ in }) throws -> Result {
         let run = try prepare(program: program, rawInputs: rawInputs, options: options, maxSteps: maxSteps,
-                              segmentRows: segmentRows, minimumProvenBits: minimumProvenBits, commitmentSeed: commitmentSeed)
+                              segmentRows: segmentRows, minimumProvenBits: minimumProvenBits, commitmentSeed: commitmentSeed,
+                              dump: dump)
         let (proofs, reports) = try Prover.proveSegments(run.inputs, options: run.options, checkWitness: checkWitness,
                                                          threads: threads, progress: progress)
         let segments = zip(run.witness.segments, proofs).map { VMProofFile.Segment(boundary: $0.boundary, proof: $1.encoded()) }

@@ -1,15 +1,14 @@
 import AIR
 import AlgebraicHashing
 import Field
-import Foundation
 import ISA
-import Trace
 import VM
 import VMArithmetization
 
 /// Turns one execution's trace into the main columns of every VM table
-/// (Spec/vm-air.md §6). It replays the CPU stream of the `.zkt` trace the
-/// VM recorded, so what is proven is exactly what `zkvm exec` executed.
+/// (Spec/vm-air.md §6). It replays the steps the VM reported while running
+/// (in memory, no file between them), so what is proven is exactly what
+/// `zkvm exec` executes.
 public struct WitnessBuilder {
     typealias C = CPUColumns
     let vmAir: VMAir
@@ -37,15 +36,38 @@ public struct WitnessBuilder {
     /// Default segment size: at most 2^20 CPU rows and 2^20 tensor rows.
     public static let defaultSegmentRows = 1 << 20
 
-    /// Runs the program with a trace into a temporary file, then builds the
-    /// witness from it, split into segments of at most `segmentRows` CPU
-    /// rows and tensor rows each (split between instructions; a single
+    /// One run of the program: its steps, recorded in memory, and its result.
+    public struct Execution {
+        public var rawInputs: [[Int64]]
+        public var steps: [StepRecord]
+        public var result: ExecutionResult
+    }
+
+    /// Runs `program`, recording its steps in memory and, when `dump` is
+    /// given, everything into that recorder too (a `.zkt` writer).
+    public static func execute(_ program: Program, rawInputs: [[Int64]], maxSteps: Int,
+                               dump: (any ExecutionRecorder)? = nil) throws(VMError) -> Execution {
+        let log = StepLog(forwardingTo: dump)
+        let result = try Machine(program: program).run(rawInputs: rawInputs, maxSteps: maxSteps, trace: log)
+        return Execution(rawInputs: rawInputs, steps: log.steps, result: result)
+    }
+
+    /// Runs the program and builds the witness of the run (`execute`, then
+    /// `witness(of:)`).
+    public func run(rawInputs: [[Int64]], maxSteps: Int, segmentRows: Int = defaultSegmentRows,
+                    weightSalt: [Goldilocks]? = nil) throws -> Witness {
+        try witness(of: try Self.execute(program, rawInputs: rawInputs, maxSteps: maxSteps), segmentRows: segmentRows,
+                    weightSalt: weightSalt)
+    }
+
+    /// The witness of a run, split into segments of at most `segmentRows`
+    /// CPU rows and tensor rows each (split between instructions; a single
     /// tensor instruction longer than that gets a segment of its own).
     ///
     /// - Parameter weightSalt: the 4-element salt of the weight commitment
     ///   (`WeightSponge`); required when the program has committed weights.
-    public func run(rawInputs: [[Int64]], maxSteps: Int, segmentRows: Int = defaultSegmentRows,
-                    weightSalt: [Goldilocks]? = nil) throws -> Witness {
+    public func witness(of run: Execution, segmentRows: Int = defaultSegmentRows,
+                        weightSalt: [Goldilocks]? = nil) throws -> Witness {
         var commitment: WeightCommitment?
         if vmAir.hasCommittedWeights {
             guard let weightSalt, weightSalt.count == WeightSponge.saltCount else {
@@ -54,31 +76,13 @@ public struct WitnessBuilder {
             guard program.hasAllWeights else { throw VMArithmetizationError.witness("the committed weights' values are not in this program") }
             commitment = CommitmentTable.commitment(program, salt: weightSalt)
         }
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("zkvm-\(UUID().uuidString).zkt").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let writer = try TraceWriter(path: path, programDigest: program.digest)
-        let result: ExecutionResult
-        do {
-            result = try Machine(program: program).run(rawInputs: rawInputs, maxSteps: maxSteps, trace: writer)
-            try writer.finish()
-        } catch {
-            writer.abandon()
-            throw error
-        }
-        let reader = try TraceReader(path: path)
-        guard reader.programDigest == program.digest else { throw VMArithmetizationError.witness("trace is for another program") }
-        var rows = [[Int64]]()   // cpu records, one array of 13 values per step
-        while let chunk = try reader.nextChunk() {
-            guard chunk.stream == .cpu else { continue }
-            for r in 0..<chunk.rows { rows.append(chunk.columns.map { $0[r] }) }
-        }
-        let publicInputs = zip(program.tensors.filter { $0.kind == .input }, rawInputs)
+        let publicInputs = zip(program.tensors.filter { $0.kind == .input }, run.rawInputs)
             .filter { $0.0.visibility == .public }.map(\.1)
-        let publicOutputs = zip(program.tensors.filter { $0.kind == .output }, result.outputs)
+        let publicOutputs = zip(program.tensors.filter { $0.kind == .output }, run.result.outputs)
             .filter { $0.0.visibility == .public }.map(\.1.raw)
         let statement = VMStatement(programDigest: program.digest, weightCommitment: commitment,
                                     publicInputs: publicInputs, publicOutputs: publicOutputs)
-        var segments = try build(cpuRecords: rows, rawInputs: rawInputs, segmentRows: segmentRows)
+        var segments = try build(steps: run.steps, rawInputs: run.rawInputs, segmentRows: segmentRows)
         if vmAir.hasCommittedWeights {
             for k in segments.indices {
                 let isLast = k == segments.count - 1
@@ -86,24 +90,24 @@ public struct WitnessBuilder {
                                                                     logHeight: vmAir.commitmentLogHeight(isLastSegment: isLast)))
             }
         }
-        return Witness(segments: segments, statement: statement, layout: PublicLayout(program: program), steps: rows.count)
+        return Witness(segments: segments, statement: statement, layout: PublicLayout(program: program), steps: run.steps.count)
     }
 
-    /// Segment ranges of the records: consecutive instructions while both
-    /// the CPU rows and the tensor micro-steps stay within `segmentRows`.
-    func split(_ records: [[Int64]], segmentRows: Int) -> [Range<Int>] {
+    /// Segment ranges of the steps: consecutive instructions while both the
+    /// CPU rows and the tensor micro-steps stay within `segmentRows`.
+    func split(_ steps: [StepRecord], segmentRows: Int) -> [Range<Int>] {
         var ranges = [Range<Int>](), start = 0, tensorRows = 0
-        for (i, record) in records.enumerated() {
-            let op = Opcode(rawValue: UInt8(truncatingIfNeeded: record[2]))
-            let steps = op?.isTensor == true ? vmAir.stepCounts[Int(record[7])] : 0
-            if i > start, i - start + 1 > segmentRows || tensorRows + steps > segmentRows {
+        for (i, step) in steps.enumerated() {
+            let op = Opcode(rawValue: UInt8(truncatingIfNeeded: step.opcode))
+            let micro = op?.isTensor == true ? vmAir.stepCounts[Int(step.imm)] : 0
+            if i > start, i - start + 1 > segmentRows || tensorRows + micro > segmentRows {
                 ranges.append(start..<i)
                 start = i
                 tensorRows = 0
             }
-            tensorRows += steps
+            tensorRows += micro
         }
-        ranges.append(start..<records.count)
+        ranges.append(start..<steps.count)
         return ranges
     }
 
@@ -123,8 +127,8 @@ public struct WitnessBuilder {
         let lookupTables: [[Int64]]
     }
 
-    /// Builds every segment's main columns from the CPU records.
-    func build(cpuRecords records: [[Int64]], rawInputs: [[Int64]], segmentRows: Int) throws -> [Segment] {
+    /// Builds every segment's main columns from the run's steps.
+    func build(steps records: [StepRecord], rawInputs: [[Int64]], segmentRows: Int) throws -> [Segment] {
         // Initial memory, as the VM lays it out.
         var memory = [Int64](repeating: 0, count: Int(program.memorySize))
         var isPrivateInput = [Bool](repeating: false, count: memory.count)   // private inputs and weights
@@ -159,9 +163,9 @@ public struct WitnessBuilder {
         }
     }
 
-    /// Replays one segment's records on the carried state and fills its tables.
-    func buildSegment(_ records: ArraySlice<[Int64]>, state: inout ReplayState, isLast: Bool) throws -> Segment {
-        let start = (pc: records.first![1], ts: state.timeBase)
+    /// Replays one segment's steps on the carried state and fills its tables.
+    func buildSegment(_ records: ArraySlice<StepRecord>, state: inout ReplayState, isLast: Bool) throws -> Segment {
+        let start = (pc: records.first!.pc, ts: state.timeBase)
         var rangeCounts = [Int](repeating: 0, count: 1 << 16)
         var activationCounts = [Int](repeating: 0, count: program.tables.isEmpty ? 0 : 1 << vmAir.activationLogHeight)
         let programLogHeight = vmAir.programLogHeight
@@ -191,8 +195,9 @@ public struct WitnessBuilder {
         let tables = tensor.tables
 
         for (row, record) in records.enumerated() {
-            let (pc, opcodeRaw, rd, ra, rb, rc, imm) = (record[1], record[2], Int(record[3]), Int(record[4]), Int(record[5]), Int(record[6]), record[7])
-            let (a, b, c, result, nextPC) = (record[8], record[9], record[10], record[11], record[12])
+            let (pc, opcodeRaw, rd, ra, rb, rc, imm) = (record.pc, record.opcode, Int(record.rd), Int(record.ra), Int(record.rb),
+                                                        Int(record.rc), record.imm)
+            let (a, b, c, result, nextPC) = (record.a, record.b, record.c, record.result, record.nextPC)
             guard let op = Opcode(rawValue: UInt8(opcodeRaw)), C.opcodes.contains(op) else {
                 throw VMArithmetizationError.unsupported("opcode \(opcodeRaw) at pc \(pc)")
             }
@@ -278,7 +283,7 @@ public struct WitnessBuilder {
         for row in steps..<n { set(C.clk, row, Int64(row)) }
 
         state.timeBase = timeBase
-        let end = (pc: records.last![12], ts: timeBase)
+        let end = (pc: records.last!.nextPC, ts: timeBase)
 
         // Memory boundary table: the whole run's initial and final memory,
         // in the last segment; 8 empty rows elsewhere.

@@ -203,9 +203,32 @@ import Testing
         let input = Self.programs.appendingPathComponent("collatz/input.json").path
         let proof = dir.appendingPathComponent("x.zkp").path
         // The step limit stops the run: an error naming the source line, no proof file.
-        let r = try CLITests.run(["prove", program, "--input", input, "-o", proof, "--max-steps", "50"])
+        let trace = dir.appendingPathComponent("x.zkt").path
+        let r = try CLITests.run(["prove", program, "--input", input, "-o", proof, "--max-steps", "50", "--trace", trace])
         #expect(r.status != 0)
         #expect(r.stderr.contains("collatz.zkasm:"), "stderr: \(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: proof))
+        #expect(!FileManager.default.fileExists(atPath: trace))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty, "no temporary files left")
+    }
+
+    /// `prove --trace` dumps the proven run itself: byte for byte the dump
+    /// `exec --trace` writes for the same program and input.
+    @Test func proveWritesTheSameDumpAsExec() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let program = Self.programs.appendingPathComponent("cnn/cnn.zkasm").path
+        let input = Self.programs.appendingPathComponent("cnn/input.json").path
+        let proved = dir.appendingPathComponent("proved.zkt").path, executed = dir.appendingPathComponent("executed.zkt").path
+        let proof = dir.appendingPathComponent("cnn.zkp").path
+        let p = try CLITests.run(["prove", program, "--input", input, "-o", proof, "--no-zk", "--trace", proved])
+        #expect(p.status == 0, "stderr: \(p.stderr)")
+        let e = try CLITests.run(["exec", program, "--input", input, "--trace", executed])
+        #expect(e.status == 0, "stderr: \(e.stderr)")
+        let a = try Data(contentsOf: URL(fileURLWithPath: proved)), b = try Data(contentsOf: URL(fileURLWithPath: executed))
+        #expect(!a.isEmpty && a == b)
+        #expect(try CLITests.run(["verify", proof, "--program", program]).status == 0)
+        let same = try CLITests.run(["prove", program, "--input", input, "-o", proof, "--trace", proof])
+        #expect(same.status != 0 && same.stderr.contains("same file"), "stderr: \(same.stderr)")
     }
 }

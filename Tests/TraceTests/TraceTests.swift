@@ -64,6 +64,33 @@ import VM
         #expect(reader.totalRows[.cpu] == result.steps)
     }
 
+    /// The prover's in-memory step log holds exactly the dump's cpu stream,
+    /// and forwards the whole run to a dump it wraps (one run, both records).
+    @Test func stepLogMatchesTheDumpsCPUStream() throws {
+        let program = try Assembler.assemble(Self.source)
+        let path = Self.path()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let writer = try TraceWriter(path: path, programDigest: program.digest, chunkRows: 5)
+        let log = StepLog(forwardingTo: writer)
+        #expect(log.recordsDetail)
+        let result = try Machine(program: program).run(inputs: [[0.5, -1, 2, 0.25]], trace: log)
+        try writer.finish()
+        let (_, streams) = try Self.readAll(path)
+        let cpu = streams[.cpu]!
+        #expect(log.steps.count == result.steps)
+        let fromLog: [[Int64]] = [\StepRecord.clock, \.pc, \.opcode, \.rd, \.ra, \.rb, \.rc, \.imm, \.a, \.b, \.c, \.result,
+                                  \.nextPC].map { field in log.steps.map { $0[keyPath: field] } }
+        #expect(fromLog == cpu)
+        #expect(streams[.mac]![0].count == result.multiplyAccumulates)
+        #expect(streams[.lookup]![0].count == result.lookups.reduce(0, +))
+
+        // Without a dump the log asks for steps only, and gets the same ones.
+        let alone = StepLog()
+        #expect(!alone.recordsDetail)
+        _ = try Machine(program: program).run(inputs: [[0.5, -1, 2, 0.25]], trace: alone)
+        #expect(alone.steps == log.steps)
+    }
+
     @Test func corruptionIsDetectedWithOffsets() throws {
         let program = try Assembler.assemble(Self.source)
         let path = Self.path()

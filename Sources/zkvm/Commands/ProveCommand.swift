@@ -6,6 +6,7 @@ import ISA
 import Prover
 import Parallel
 import STARK
+import Trace
 import VM
 import VMArithmetization
 import VMProver
@@ -48,6 +49,9 @@ struct Prove: ParsableCommand {
     @Option(help: ArgumentHelp("With --segment and zero knowledge: this segment proof's secret mask seed (32 bytes).",
                                discussion: "--commit-only creates it (a new file for every segment proof); --bindings reads it again. Keep it private, delete it after."))
     var seedFile: String?
+    @Option(help: ArgumentHelp("Also write the run's execution trace (zstd-compressed .zkt) to this file.",
+                               discussion: "Recorded while the proof is made, from the same run; written only if proving succeeds."))
+    var trace: String?
 
     func validate() throws {
         guard maxSteps >= 1 else { throw ValidationError("--max-steps must be at least 1") }
@@ -61,6 +65,7 @@ struct Prove: ParsableCommand {
         } else if commitOnly || !bindings.isEmpty {
             throw ValidationError("--commit-only and --bindings need --segment")
         }
+        if trace != nil, segment != nil { throw ValidationError("--trace goes with whole-run proving, not --segment") }
     }
 
     func progress(_ message: String) {
@@ -108,13 +113,19 @@ struct Prove: ParsableCommand {
                 try proveOneSegment(segment, program: p, raw: raw, options: options, commitmentSeed: commitmentSeed)
                 return
             }
+            if let trace {
+                guard !ModelPaths.sameFile(trace, output) else { throw CLIError("--trace and --output name the same file '\(trace)'") }
+            }
+            let writer: TraceWriter?
+            do { writer = try trace.map { try TraceWriter(path: $0, programDigest: p.digest) } } catch { throw CLIError("\(error)") }
             progress("executing and proving \(program) (\(options))")
             let start = ContinuousClock.now
             let result: VMProver.Result
             do {
                 result = try VMProver.prove(program: p, rawInputs: raw, options: options, maxSteps: maxSteps,
-                                            segmentRows: segmentRows, minimumProvenBits: queries == nil ? 100 : nil,
-                                            commitmentSeed: commitmentSeed, threads: threads, progress: progress)
+                                            segmentRows: segmentRows,
+                                            minimumProvenBits: queries == nil ? ProofOptions.targetProvenBits : nil,
+                                            commitmentSeed: commitmentSeed, threads: threads, dump: writer, progress: progress)
             } catch let error as VMError {
                 if let pc = error.pc, pc < p.sourceLines.count {
                     throw CLIError("\(program):\(p.sourceLines[pc]): error: \(error)")
@@ -125,6 +136,7 @@ struct Prove: ParsableCommand {
             }
             let seconds = Self.seconds(ContinuousClock.now - start)
             let bytes = result.file.encoded()
+            do { try writer?.finish() } catch { throw CLIError("\(error)") }
             try ProgramLoading.writeAtomically(bytes, to: output)
             let vmAir = try VMAir(program: p)
             let heights = try result.file.segments.map { try Proof.decode($0.proof).tables.map(\.logHeight) }
@@ -165,7 +177,7 @@ struct Prove: ParsableCommand {
     /// segment's binding, phase 2 (given all bindings) its proof.
     func proveOneSegment(_ index: Int, program p: Program, raw: [[Int64]], options: ProofOptions,
                          commitmentSeed: [UInt8]?) throws {
-        let minimum: Double? = queries == nil ? 100 : nil
+        let minimum: Double? = queries == nil ? ProofOptions.targetProvenBits : nil
         let seed = try options.zeroKnowledge ? loadSeed(create: commitOnly) : nil
         if !options.zeroKnowledge && seedFile != nil { throw CLIError("--seed-file goes with zero-knowledge proofs (drop --no-zk or the seed file)") }
         do {
