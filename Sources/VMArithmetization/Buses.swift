@@ -20,6 +20,8 @@ public enum Bus {
     /// initial value and each public output's final value; the statement's
     /// own messages receive them (Spec/vm-air.md §5).
     public static let publicIO = 8
+    /// (b): the range table's rows send their two bytes; the byte table receives them.
+    public static let byte = 9
 }
 
 /// Address spaces of the memory bus: memory cells and registers never alias.

@@ -2,7 +2,7 @@ import AIR
 import Field
 import ISA
 
-/// The preprocessed tables: program, 16-bit range, activations. Each has a
+/// The preprocessed lookup tables: program, activations. Each has a
 /// main column of multiplicities chosen by the prover; the LogUp argument
 /// makes any wrong multiplicity unbalance its bus (Spec/vm-air.md §4).
 enum FixedTables {
@@ -37,19 +37,6 @@ enum FixedTables {
             if i.opcode.isTensor { columns[9][pc] = Goldilocks(spans[Int(i.imm)]) }
         }
         return columns
-    }
-
-    /// Range table: the values 0 … 2^16 − 1.
-    static func range(blinded: Bool = false) throws(AIRError) -> Table {
-        var t = TableBuilder(name: "range16", mainWidth: 1, preprocessedWidth: 1)
-        t.receive("range", bus: Bus.range, [.fixed(0)], multiplicity: .main(0))
-        return try t.build(blinded: blinded)
-    }
-
-    static let rangeLogHeight = 16
-
-    static func rangeColumns() -> [[Goldilocks]] {
-        [(0..<(1 << rangeLogHeight)).map { Goldilocks($0) }]
     }
 
     /// Activation table: (table index, x, T(x)) for every program table and

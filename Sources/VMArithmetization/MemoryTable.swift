@@ -60,6 +60,17 @@ enum MemoryTable {
         return max(3, (rows - 1).bitWidth - (rows - 1).leadingZeroBitCount)
     }
 
+    /// Hidden cells (private inputs, private and committed weights): each
+    /// sends its value's two limbs on the range bus in the last segment.
+    static func hiddenCellCount(_ program: Program) -> Int {
+        program.tensors.reduce(0) { total, tensor in
+            switch (tensor.kind, tensor.visibility) {
+            case (.weights, .private), (.weights, .committed), (.input, .private): total + tensor.count
+            default: total
+            }
+        }
+    }
+
     /// The preprocessed columns of a program.
     static func fixedColumns(_ program: Program, logHeight: Int) -> [[Goldilocks]] {
         let n = 1 << logHeight

@@ -4,6 +4,30 @@ import ISA
 import STARK
 import Synchronization
 
+/// The VM's tables, in proof order (Spec/vm-air.md §1). Every shape has
+/// the first five; the others only when the program needs them.
+public enum VMTable: String, CaseIterable, Sendable {
+    case program, cpu, memory, range, byte, activation, microcode, tensor, commitment
+
+    /// The table's columns, constraints and interactions.
+    func definition(blinded: Bool) throws(AIRError) -> Table {
+        switch self {
+        case .program: try FixedTables.program(blinded: blinded)
+        case .cpu: try CPUTable.build(blinded: blinded)
+        case .memory: try MemoryTable.build(blinded: blinded)
+        case .range: try RangeTables.range(blinded: blinded)
+        case .byte: try RangeTables.byte(blinded: blinded)
+        case .activation: try FixedTables.activation(blinded: blinded)
+        case .microcode: try TensorTable.microcode(blinded: blinded)
+        case .tensor: try TensorTable.build(blinded: blinded)
+        case .commitment: try CommitmentTable.build(blinded: blinded)
+        }
+    }
+
+    /// Whether the table has preprocessed columns (committed in the key).
+    public var hasPreprocessedColumns: Bool { self != .cpu && self != .range && self != .tensor }
+}
+
 /// Which optional tables a program's AIR has: all the AIR depends on, so a
 /// verification key names it instead of carrying the program.
 public struct VMShape: Sendable, Equatable, Hashable {
@@ -43,15 +67,9 @@ public struct VMShape: Sendable, Equatable, Hashable {
         if let known = Self.cache.withLock({ $0[key] }) { return known }
         let air: AIRDefinition
         do {
-            var tables = [try FixedTables.program(blinded: blinded), try CPUTable.build(blinded: blinded),
-                          try MemoryTable.build(blinded: blinded), try FixedTables.range(blinded: blinded)]
-            if hasLookupTables { tables.append(try FixedTables.activation(blinded: blinded)) }
-            if hasTensorInstructions {
-                tables.append(try TensorTable.microcode(blinded: blinded))
-                tables.append(try TensorTable.build(blinded: blinded))
-            }
-            if hasCommittedWeights { tables.append(try CommitmentTable.build(blinded: blinded)) }
-            air = try AIRDefinition(name: Self.airName + (blinded ? "/zk" : ""), tables: tables,
+            var definitions = [Table]()
+            for table in tables { definitions.append(try table.definition(blinded: blinded)) }
+            air = try AIRDefinition(name: Self.airName + (blinded ? "/zk" : ""), tables: definitions,
                                     publicValueCount: SegmentBoundary.publicValueCount)
         } catch {
             throw .unsupported("AIR construction failed: \(error)")
@@ -60,19 +78,27 @@ public struct VMShape: Sendable, Equatable, Hashable {
         return air
     }
 
-    static let airName = "zkvm-vm-v5"
+    static let airName = "zkvm-vm-v6"
     /// Compiled AIRs by shape bits and blinding (16 at most).
     private static let cache = Mutex<[Int: AIRDefinition]>([:])
 
-    /// Which tables, in AIR order, have preprocessed columns (every table
-    /// but cpu and tensor): what a key's heights must match.
-    public var preprocessedTables: [Bool] {
-        var out = [true, false, true, true]
-        if hasLookupTables { out.append(true) }
-        if hasTensorInstructions { out += [true, false] }
-        if hasCommittedWeights { out.append(true) }
-        return out
+    /// The tables of this shape, in AIR order.
+    public var tables: [VMTable] {
+        VMTable.allCases.filter { table in
+            switch table {
+            case .activation: hasLookupTables
+            case .microcode, .tensor: hasTensorInstructions
+            case .commitment: hasCommittedWeights
+            default: true
+            }
+        }
     }
+
+    /// A table's position in the AIR, nil if this shape lacks it.
+    public func index(of table: VMTable) -> Int? { tables.firstIndex(of: table) }
+
+    /// Which tables, in AIR order, have preprocessed columns: what a key's heights must match.
+    public var preprocessedTables: [Bool] { tables.map(\.hasPreprocessedColumns) }
 }
 
 /// The AIR of one program's execution (Spec/vm-air.md): the same tables
@@ -91,18 +117,15 @@ public struct VMAir: Sendable {
     /// proofs, whose masks need n ≥ 8h (`CommitmentLayout.minLogHeight`).
     public let minLogHeight: Int
 
-    /// Table order in the proof: program, cpu, memory, range16, then
-    /// activation (if the program has lookup tables), then microcode and
-    /// tensor (if it has tensor instructions), then commitment (if it has
-    /// committed weights).
-    public enum TableIndex { public static let program = 0, cpu = 1, memory = 2, range = 3 }
-    public var activationIndex: Int? { program.tables.isEmpty ? nil : 4 }
-    public var microcodeIndex: Int? { program.descriptors.isEmpty ? nil : 4 + (program.tables.isEmpty ? 0 : 1) }
-    public var tensorIndex: Int? { microcodeIndex.map { $0 + 1 } }
-    public var commitmentIndex: Int? {
-        guard hasCommittedWeights else { return nil }
-        return 4 + (program.tables.isEmpty ? 0 : 1) + (program.descriptors.isEmpty ? 0 : 2)
-    }
+    /// Positions of the tables every shape has (`VMShape.tables` starts with them).
+    public enum TableIndex { public static let program = 0, cpu = 1, memory = 2, range = 3, byte = 4 }
+    public let shape: VMShape
+    /// A table's position in the AIR, nil if this program's shape lacks it.
+    public func index(of table: VMTable) -> Int? { shape.index(of: table) }
+    public var activationIndex: Int? { index(of: .activation) }
+    public var microcodeIndex: Int? { index(of: .microcode) }
+    public var tensorIndex: Int? { index(of: .tensor) }
+    public var commitmentIndex: Int? { index(of: .commitment) }
     /// Whether the program has committed weights (and so a commitment table).
     public var hasCommittedWeights: Bool { program.hasCommittedWeights }
 
@@ -111,7 +134,8 @@ public struct VMAir: Sendable {
         self.program = program
         self.minLogHeight = minLogHeight
         (microSteps, stepCounts, spans) = MicroCode.expand(program)
-        air = try VMShape(program: program).air()
+        shape = VMShape(program: program)
+        air = try shape.air()
     }
 
     /// log2 of the height of a table of `rows` rows: the next power of two, at least 2^minLogHeight.
@@ -137,26 +161,47 @@ public struct VMAir: Sendable {
         isLastSegment ? logHeight(rows: CommitmentTable.rows(program)) : minLogHeight
     }
 
-    /// Every table's preprocessed columns for a segment (cpu and tensor have
-    /// none). They depend on the program alone, never on a statement.
+    /// Every table's preprocessed columns for a segment (none for cpu,
+    /// range and tensor). They depend on the program alone, never on a statement.
     public func preprocessedColumns(isLastSegment: Bool) -> [[[Goldilocks]]] {
-        var columns: [[[Goldilocks]]] = [
-            FixedTables.programColumns(program, logHeight: programLogHeight, spans: spans),
-            [],
-            isLastSegment ? MemoryTable.fixedColumns(program, logHeight: memoryLogHeight(isLastSegment: true))
-                : [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: 1 << minLogHeight), count: MemoryTable.Fixed.width),
-            FixedTables.rangeColumns(),
-        ]
-        if !program.tables.isEmpty { columns.append(FixedTables.activationColumns(program)) }
-        if !program.descriptors.isEmpty {
-            columns.append(microcodeColumns())
-            columns.append([])
+        shape.tables.map { table in
+            switch table {
+            case .program: FixedTables.programColumns(program, logHeight: programLogHeight, spans: spans)
+            case .cpu, .range, .tensor: []
+            case .memory:
+                isLastSegment ? MemoryTable.fixedColumns(program, logHeight: memoryLogHeight(isLastSegment: true))
+                    : [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: 1 << minLogHeight), count: MemoryTable.Fixed.width)
+            case .byte: RangeTables.byteColumns(logHeight: byteLogHeight)
+            case .activation: FixedTables.activationColumns(program)
+            case .microcode: microcodeColumns()
+            case .commitment:
+                CommitmentTable.fixedColumns(program, logHeight: commitmentLogHeight(isLastSegment: isLastSegment),
+                                             isLastSegment: isLastSegment)
+            }
         }
-        if hasCommittedWeights {
-            columns.append(CommitmentTable.fixedColumns(program, logHeight: commitmentLogHeight(isLastSegment: isLastSegment),
-                                                        isLastSegment: isLastSegment))
-        }
-        return columns
+    }
+
+    /// log2 of the byte table's height: 2^8 rows, or the smallest height.
+    public var byteLogHeight: Int { max(minLogHeight, RangeTables.byteLogHeight) }
+
+    /// Range messages per timestamp at most (`RangeTables.sendsPerTimestamp`).
+    static let rangeSendsPerTimestamp: Int = {
+        guard let cpu = try? CPUTable.build(), let tensor = try? TensorTable.build() else { return 1 << 16 }
+        return RangeTables.sendsPerTimestamp(cpu: cpu, tensor: tensor)
+    }()
+
+    /// log2 of a segment's range table height: enough rows for every
+    /// distinct limb the segment can send — at most 2^16, at most one per
+    /// range message, and there are at most `rangeSendsPerTimestamp`·Δts of
+    /// them plus two per hidden memory cell in the last segment. A function
+    /// of the public boundary and layout only, so the height reveals nothing
+    /// about private values (Spec/vm-air.md §4).
+    public func rangeLogHeight(boundary: SegmentBoundary, isLastSegment: Bool) -> Int {
+        let span = boundary.tsEnd >= boundary.tsStart ? boundary.tsEnd - boundary.tsStart : UInt64.max
+        let (scaled, overflow) = span.multipliedReportingOverflow(by: UInt64(Self.rangeSendsPerTimestamp))
+        let bound = overflow ? UInt64.max : scaled + UInt64(isLastSegment ? 2 * MemoryTable.hiddenCellCount(program) : 0)
+        guard bound < 1 << RangeTables.maxLogHeight else { return max(minLogHeight, RangeTables.maxLogHeight) }
+        return logHeight(rows: Int(bound))
     }
 
     /// The preprocessed columns committed at `logBlowup`: the last segment's,

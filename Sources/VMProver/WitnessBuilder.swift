@@ -310,19 +310,25 @@ public struct WitnessBuilder {
             }
         }
 
-        var main: [[[Goldilocks]]] = [
-            [fetches.map { Goldilocks($0) }],
-            cpu,
-            boundary,
-            [rangeCounts.map { Goldilocks($0) }],
-        ]
-        if !program.tables.isEmpty { main.append([activationCounts.map { Goldilocks($0) }]) }
-        if !program.descriptors.isEmpty {
-            main.append([tensor.microcodeCounts(logHeight: vmAir.microcodeLogHeight)])
-            main.append(tensor.columns())
-        }
         let boundaryValues = SegmentBoundary(pcStart: UInt64(start.pc), tsStart: UInt64(start.ts),
                                              pcEnd: UInt64(end.pc), tsEnd: UInt64(end.ts))
+        let ranges = try RangeWitness.columns(counts: rangeCounts,
+                                              logHeight: vmAir.rangeLogHeight(boundary: boundaryValues, isLastSegment: isLast),
+                                              byteLogHeight: vmAir.byteLogHeight)
+        var main = [[[Goldilocks]]]()
+        for table in vmAir.shape.tables {
+            switch table {
+            case .program: main.append([fetches.map { Goldilocks($0) }])
+            case .cpu: main.append(cpu)
+            case .memory: main.append(boundary)
+            case .range: main.append(ranges.range)
+            case .byte: main.append(ranges.byte)
+            case .activation: main.append([activationCounts.map { Goldilocks($0) }])
+            case .microcode: main.append([tensor.microcodeCounts(logHeight: vmAir.microcodeLogHeight)])
+            case .tensor: main.append(tensor.columns())
+            case .commitment: break   // filled for the whole run by `witness(of:)`
+            }
+        }
         return Segment(main: main, boundary: boundaryValues, steps: steps)
     }
 }

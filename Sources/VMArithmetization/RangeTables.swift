@@ -1,0 +1,63 @@
+import AIR
+import Field
+
+/// 16-bit range checks, sized to the run (Spec/vm-air.md §4).
+///
+/// Every table range-checks 16-bit limbs by sending them on the range bus.
+/// The `range` table receives them: its rows are values the prover
+/// chooses, each with a multiplicity, and each row proves its value is
+/// 16-bit by splitting it into two bytes that the preprocessed `byte` table
+/// (0 … 255) receives. So the range table needs only as many rows as the
+/// run has distinct limbs — at most 2^16, and at most the number of range
+/// messages — instead of all 2^16 values.
+///
+/// Its height is not chosen from the limbs (that would reveal how many
+/// distinct limbs a private run has): it follows from the segment's
+/// timestamp span, which the statement already makes public
+/// (`VMAir.rangeLogHeight`).
+public enum RangeTables {
+    /// Columns of the range table: value = low + 2^8·high, and how many
+    /// times the value is received.
+    public enum Column { public static let value = 0, low = 1, high = 2, multiplicity = 3, width = 4 }
+
+    /// The largest range table: every 16-bit value once.
+    public static let maxLogHeight = 16
+    /// The byte table: 0 … 255 (padded with zero rows to the smallest height).
+    public static let byteLogHeight = 8
+
+    static func range(blinded: Bool = false) throws(AIRError) -> Table {
+        typealias C = Column
+        var t = TableBuilder(name: "range", mainWidth: C.width)
+        let value = Expression.main(C.value), low = Expression.main(C.low), high = Expression.main(C.high)
+        t.assertZero("range value = low + 2^8·high", value - low - Expression.constant(Goldilocks(1 << 8)) * high)
+        t.send("range low byte", bus: Bus.byte, [low])
+        t.send("range high byte", bus: Bus.byte, [high])
+        t.receive("range", bus: Bus.range, [value], multiplicity: .main(C.multiplicity))
+        return try t.build(blinded: blinded)
+    }
+
+    static func byte(blinded: Bool = false) throws(AIRError) -> Table {
+        var t = TableBuilder(name: "byte", mainWidth: 1, preprocessedWidth: 1)
+        t.receive("byte", bus: Bus.byte, [.fixed(0)], multiplicity: .main(0))
+        return try t.build(blinded: blinded)
+    }
+
+    /// The byte table's preprocessed column at height 2^logHeight ≥ 2^8:
+    /// 0 … 255, then zeros (a repeated 0 row is harmless: its multiplicity can be 0).
+    static func byteColumns(logHeight: Int) -> [[Goldilocks]] {
+        [(0..<(1 << logHeight)).map { $0 < 256 ? Goldilocks($0) : .zero }]
+    }
+
+    /// Range messages a row can send, per timestamp it consumes: the CPU
+    /// and tensor tables are the only ones whose rows advance time and the
+    /// only senders besides the memory table's hidden cells, so a segment
+    /// spanning Δts timestamps sends at most this · Δts messages there.
+    /// Derived from the tables' own interactions (each of multiplicity ≤ 1
+    /// per row): CPU rows take ≥ 8 timestamps, tensor rows ≥ 5.
+    static func sendsPerTimestamp(cpu: Table, tensor: Table) -> Int {
+        func sends(_ table: Table) -> Int { table.interactions.filter { $0.bus == Bus.range }.count }
+        let cpuRate = (sends(cpu) + CPUColumns.timestampsPerRow - 1) / CPUColumns.timestampsPerRow
+        let perStep = Int(MicroStep.readsPerStep)
+        return max(cpuRate, (sends(tensor) + perStep - 1) / perStep)
+    }
+}

@@ -1,0 +1,35 @@
+import Field
+import VMArithmetization
+
+/// The range and byte tables' main columns of one segment (Spec/vm-air.md
+/// §4), from how often each 16-bit limb was sent on the range bus.
+enum RangeWitness {
+    /// - Parameters:
+    ///   - counts: 2^16 entries: how many range messages carry each value.
+    ///   - logHeight: the range table's height (`VMAir.rangeLogHeight`),
+    ///     which must hold every value sent at least once.
+    /// - Returns: the range table's rows (distinct values in increasing
+    ///   order with their counts, then zero rows of multiplicity 0) and the
+    ///   byte table's multiplicities (every range row sends both its bytes).
+    static func columns(counts: [Int], logHeight: Int, byteLogHeight: Int) throws -> (range: [[Goldilocks]], byte: [[Goldilocks]]) {
+        typealias C = RangeTables.Column
+        let n = 1 << logHeight
+        var range = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: n), count: C.width)
+        var bytes = [Int](repeating: 0, count: 1 << byteLogHeight)
+        var row = 0
+        for (value, count) in counts.enumerated() where count > 0 {
+            guard row < n else {
+                throw VMArithmetizationError.witness("more distinct range values than the range table's 2^\(logHeight) rows")
+            }
+            range[C.value][row] = Goldilocks(value)
+            range[C.low][row] = Goldilocks(value & 0xFF)
+            range[C.high][row] = Goldilocks(value >> 8)
+            range[C.multiplicity][row] = Goldilocks(count)
+            bytes[value & 0xFF] += 1
+            bytes[value >> 8] += 1
+            row += 1
+        }
+        bytes[0] += 2 * (n - row)   // padding rows: value 0 = 0 + 2^8·0
+        return (range, [bytes.map { Goldilocks($0) }])
+    }
+}
