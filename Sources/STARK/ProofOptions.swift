@@ -33,18 +33,16 @@ public struct ProofOptions: Sendable, Hashable, CustomStringConvertible {
     /// The defaults: zero knowledge, blowup 8, arity 8, 16 grinding bits, a
     /// final polynomial of ≥ 128 coefficients (so rounding the masked degree
     /// bound n + E up through the folds costs < 1% of the rate), and the
-    /// fewest queries that give ≥ 113 proven bits at every table height
-    /// 2^11…2^26 (zero-knowledge tables have ≥ 8h rows) and ≥ 110 for six
-    /// distinct heights from 2^11 after the union bound — 10 bits of margin
-    /// over the verifier's floor (see `SecurityLevel` and Spec/security.md
-    /// §5, Spec/zk.md §3).
-    public static let standard = ProofOptions(logBlowup: 3, queries: 78, logFoldingArity: 3,
+    /// fewest queries that give ≥ 110 proven bits for the VM's AIR with
+    /// every optional table, each at its own height from 2^11 (zero-knowledge
+    /// tables have ≥ 8h rows) — 10 bits of margin over the verifier's floor
+    /// (see `SecurityLevel` and Spec/security.md §5, Spec/zk.md §3).
+    public static let standard = ProofOptions(logBlowup: 3, queries: 79, logFoldingArity: 3,
                                               grindingBits: 16, logFinalPolynomialLength: 7, zeroKnowledge: true)
 
     /// Transparent (no zero knowledge: for public statements and for
-    /// measuring what zero knowledge costs): the same rule over heights
-    /// 2^3…2^26 needs 76 queries, the small tables' codes being weaker.
-    public static let transparent = ProofOptions(logBlowup: 3, queries: 76, logFoldingArity: 3,
+    /// measuring what zero knowledge costs): the same rule from 2^3 rows.
+    public static let transparent = ProofOptions(logBlowup: 3, queries: 77, logFoldingArity: 3,
                                                  grindingBits: 16, logFinalPolynomialLength: 3)
 
     /// The proven bits a prover raises its queries to by default: the

@@ -4,7 +4,7 @@ import ISA
 
 /// The preprocessed lookup tables: program, activations. Each has a
 /// main column of multiplicities chosen by the prover; the LogUp argument
-/// makes any wrong multiplicity unbalance its bus (Spec/vm-air.md §4).
+/// makes any wrong multiplicity unbalance its bus (Spec/vm-air.md §1–2).
 enum FixedTables {
     /// Program table: (pc, opcode, rd, ra, rb, rc, imm, 2^s, half, span). Padding
     /// rows carry opcode 0xFF, which no CPU flag combination produces.

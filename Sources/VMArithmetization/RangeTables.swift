@@ -1,7 +1,7 @@
 import AIR
 import Field
 
-/// 16-bit range checks, sized to the run (Spec/vm-air.md §4).
+/// 16-bit range checks, sized to the run (Spec/vm-air.md §4a).
 ///
 /// Every table range-checks 16-bit limbs by sending them on the range bus.
 /// The `range` table receives them: its rows are values the prover

@@ -195,7 +195,7 @@ public struct VMAir: Sendable {
     /// range message, and there are at most `rangeSendsPerTimestamp`·Δts of
     /// them plus two per hidden memory cell in the last segment. A function
     /// of the public boundary and layout only, so the height reveals nothing
-    /// about private values (Spec/vm-air.md §4).
+    /// about private values (Spec/vm-air.md §4a).
     public func rangeLogHeight(boundary: SegmentBoundary, isLastSegment: Bool) -> Int {
         let span = boundary.tsEnd >= boundary.tsStart ? boundary.tsEnd - boundary.tsStart : UInt64.max
         let (scaled, overflow) = span.multipliedReportingOverflow(by: UInt64(Self.rangeSendsPerTimestamp))

@@ -2,7 +2,7 @@ import Field
 import VMArithmetization
 
 /// The range and byte tables' main columns of one segment (Spec/vm-air.md
-/// §4), from how often each 16-bit limb was sent on the range bus.
+/// §4a), from how often each 16-bit limb was sent on the range bus.
 enum RangeWitness {
     /// - Parameters:
     ///   - counts: 2^16 entries: how many range messages carry each value.

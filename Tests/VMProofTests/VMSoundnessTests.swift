@@ -208,8 +208,9 @@ import VMVerifier
         let changes: [(String, Int, Int, Int, Goldilocks)] = [
             ("program fetch count", VMAir.TableIndex.program, 0, 3, .one),
             ("program fetch count −1", VMAir.TableIndex.program, 0, 2, -Goldilocks.one),
-            ("range multiplicity", VMAir.TableIndex.range, 0, 0, .one),
-            ("range multiplicity p−1", VMAir.TableIndex.range, 0, 1, -Goldilocks.one),
+            ("range multiplicity", VMAir.TableIndex.range, RangeTables.Column.multiplicity, 0, .one),
+            ("range multiplicity p−1", VMAir.TableIndex.range, RangeTables.Column.multiplicity, 1, -Goldilocks.one),
+            ("byte multiplicity", VMAir.TableIndex.byte, 0, 7, .one),
             ("activation multiplicity", s.vmAir.activationIndex!, 0, 0, .one),
             ("memory final value", VMAir.TableIndex.memory, 1, 3, .one),
             ("memory final timestamp", VMAir.TableIndex.memory, 2, 3, .one),
@@ -226,6 +227,32 @@ import VMVerifier
             let check = Self.rejection(s, main: main) ?? "accepted"
             #expect([Self.logUpCheck, Self.outOfDomainCheck(s.vmAir.air.tables[table].name)].contains(check), "\(label): \(check)")
         }
+    }
+
+    /// The range table's rows are the prover's: a value that is not its
+    /// two bytes breaks the table's constraint at z; a value of 17 bits whose
+    /// "high byte" is 273 keeps that constraint and (on a row of
+    /// multiplicity 0) the range bus, and only the byte bus rejects it.
+    @Test func rangeRowsAreTheirBytes() throws {
+        let s = try Self.setup()
+        typealias C = RangeTables.Column
+        let range = VMAir.TableIndex.range
+        var main = s.witness.main
+        main[range][C.value][0] = main[range][C.value][0] + .one
+        #expect(Self.broken(s, main: main) != nil)
+        #expect(Self.rejection(s, main: main) == Self.outOfDomainCheck("range"))
+
+        let padding = try #require(main[range][C.multiplicity].lastIndex(of: .zero))
+        main = s.witness.main
+        main[range][C.value][padding] = Goldilocks(70_000)
+        main[range][C.low][padding] = Goldilocks(70_000 & 0xFF)
+        main[range][C.high][padding] = Goldilocks(70_000 >> 8)
+        // Keep the low byte's count honest: only the high byte is missing from the byte table.
+        let byte = VMAir.TableIndex.byte
+        main[byte][0][0] = main[byte][0][0] - .one
+        main[byte][0][70_000 & 0xFF] = main[byte][0][70_000 & 0xFF] + .one
+        #expect(Self.broken(s, main: main) != nil)
+        #expect(Self.rejection(s, main: main) == Self.logUpCheck)
     }
 
     @Test func wrongPublicOutputsAndInputsAreRejected() throws {

@@ -30,7 +30,7 @@ struct Prove: ParsableCommand {
     @Option(name: .shortAndLong, help: "Where to write the proof.") var output: String
     @Flag(help: "Print one JSON object.") var json = false
     @Option(help: "Stop with an error after this many steps.") var maxSteps: Int = 1 << 26
-    @Option(help: "FRI queries (default: 78, raised for long segmented runs until ≥ 110 proven bits).") var queries: Int?
+    @Option(help: "FRI queries (default: 79, raised for long segmented runs until ≥ 110 proven bits).") var queries: Int?
     @Option(help: "log2 of the blowup factor, 1…4.") var logBlowup: Int?
     @Option(help: "Proof-of-work bits before the queries.") var grinding: Int?
     @Option(help: "log2 of the FRI folding arity, 1…4.") var logFoldingArity: Int?

@@ -1,0 +1,73 @@
+import AIR
+import Field
+import ISA
+import Testing
+@testable import VMArithmetization
+import VMProver
+
+/// The range table's height is a function of public data only, and is
+/// always enough for the run's distinct limbs (Spec/vm-air.md §4).
+@Suite struct RangeTableTests {
+    /// The rate is derived from the tables' own interactions: CPU rows send
+    /// 16 range messages per ≥ 8 timestamps, tensor rows 27 per ≥ 5.
+    @Test func sendsPerTimestampBoundsTheSenders() throws {
+        let cpu = try CPUTable.build(), tensor = try TensorTable.build()
+        let cpuSends = cpu.interactions.filter { $0.bus == Bus.range }.count
+        let tensorSends = tensor.interactions.filter { $0.bus == Bus.range }.count
+        let rate = VMAir.rangeSendsPerTimestamp
+        #expect(cpuSends <= rate * CPUColumns.timestampsPerRow)
+        #expect(tensorSends <= rate * Int(MicroStep.readsPerStep))
+        #expect(rate == 6)
+        // Every range message has multiplicity ≤ 1 per row: a flag, a flag sum or `active`.
+        for table in [cpu, tensor] {
+            for interaction in table.interactions where interaction.bus == Bus.range {
+                #expect(interaction.multiplicity.degree <= 1, "\(table.name): \(interaction.label)")
+            }
+        }
+    }
+
+    /// Two runs with other private inputs but the same public boundary get
+    /// the same range height; every example's distinct limbs fit its table
+    /// and every message is counted.
+    @Test func heightFollowsThePublicBoundary() throws {
+        let source = """
+        .input x [3] scale=8
+        .output y [3] scale=8 public
+            li r1, 0
+            ld r2, [x]
+            max r2, r2, r1
+            st r2, [y]
+            ld r2, [x+2]
+            mulr r2, r2, r2, 8
+            st r2, [y+2]
+            halt
+        """
+        let program = try Examples.assemble(source)
+        let vmAir = try VMAir(program: program)
+        var heights = Set<Int>()
+        for input: [Int64] in [[1, 2, 3], [-30_000, 7, 29_999], [0, 0, 0]] {
+            let witness = try WitnessBuilder(vmAir: vmAir).run(rawInputs: [input], maxSteps: 100)
+            let segment = witness.segments[0]
+            let rows = segment.main[VMAir.TableIndex.range][0].count
+            #expect(rows == 1 << vmAir.rangeLogHeight(boundary: segment.boundary, isLastSegment: true))
+            heights.insert(rows)
+        }
+        #expect(heights.count == 1)
+        #expect(heights.first! <= 1 << 9, "a 8-step run needs far fewer than 2^16 rows")
+
+        for name in ["mlp", "cnn", "collatz", "decision_tree", "linear_regression", "logistic_regression"] {
+            let (program, inputs) = try Examples.load(name)
+            let vmAir = try VMAir(program: program)
+            let witness = try WitnessBuilder(vmAir: vmAir).run(rawInputs: inputs, maxSteps: 1 << 20, segmentRows: 1 << 12,
+                                                               weightSalt: program.hasCommittedWeights ? [Goldilocks](repeating: .one, count: 4) : nil)
+            for segment in witness.segments {
+                let range = segment.main[VMAir.TableIndex.range]
+                let used = range[RangeTables.Column.multiplicity].filter { !$0.isZero }.count
+                #expect(used <= range[0].count)
+                let span = Int(segment.boundary.tsEnd - segment.boundary.tsStart)
+                let received = range[RangeTables.Column.multiplicity].reduce(0) { $0 + Int($1.value) }
+                #expect(received <= VMAir.rangeSendsPerTimestamp * span + 2 * MemoryTable.hiddenCellCount(program), "\(name)")
+            }
+        }
+    }
+}
