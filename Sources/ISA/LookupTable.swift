@@ -90,6 +90,20 @@ public struct LookupTableSpec: Hashable, Sendable, Codable {
         (LookupTableSpec.domainMin...LookupTableSpec.domainMax).map(entry)
     }
 
+    /// The smallest input range outside which `table` (this spec's
+    /// `generate()`) is constant: below it every entry equals the entry at
+    /// its low end, above it the entry at its high end. Clamping to it
+    /// instead of the whole domain gives the same results, so a proof needs
+    /// only these entries (Spec/vm-air.md §4b). Saturating functions
+    /// (sigmoid, tanh, exp, erf, gelu) need far fewer than 2^16.
+    public static func provenDomain(of table: [Int64]) -> ClosedRange<Int64> {
+        guard let first = table.first, let last = table.last,
+              let changes = table.firstIndex(where: { $0 != first }),
+              let settles = table.lastIndex(where: { $0 != last }) else { return domainMin...domainMin }
+        let low = changes - 1, high = settles + 1
+        return (domainMin + Int64(low))...(domainMin + Int64(max(low, high)))
+    }
+
     /// Applies the table to any raw value (clamp, then look up).
     public func apply(_ x: Int64, table: [Int64]) -> Int64 {
         table[Int(LookupTableSpec.clampInput(x) - LookupTableSpec.domainMin)]

@@ -10,8 +10,11 @@ public enum CPUColumns {
     // Decoded instruction (looked up in the program table).
     public static let opcode = 4
     public static let rd = 5, ra = 6, rb = 7, rc = 8, imm = 9
-    public static let pow = 10         // 2^s for mulr/rescale
-    public static let half = 11        // 2^(s−1) (0 for s = 0)
+    /// Two parameters the program table supplies per instruction: for
+    /// mulr/rescale 2^s and 2^(s−1) (0 for s = 0), for lut the table's
+    /// proven domain [low, high].
+    public static let pow = 10, half = 11
+    public static let domainLow = pow, domainHigh = half
     // Values.
     public static let va = 12, vb = 13, vc = 14
     public static let result = 15      // value written to rd

@@ -86,13 +86,14 @@ enum CPUTable {
         t.assertZero("select", f(.select) * (res - nz * va - (1 - nz) * vb))
         t.assertZero("min", f(.min) * (res - less * va - (1 - less) * vb))
         t.assertZero("max", f(.max) * (res - less * vb - (1 - less) * va))
-        // lut: clamp va to the table domain, look up (table, clamped, res).
+        // lut: clamp va to the table's proven domain [domainLow, domainHigh]
+        // (from the program table), look up (table, clamped, res).
         let low = col(C.clampLow), high = col(C.clampHigh), clamped = col(C.clamped)
-        let domainMin = Int(LookupTableSpec.domainMin), domainMax = Int(LookupTableSpec.domainMax)
+        let domainLow = col(C.domainLow), domainHigh = col(C.domainHigh)
         t.assertBoolean("clampLow is boolean", low)
         t.assertBoolean("clampHigh is boolean", high)
         t.assertZero("clamp sides exclusive", low * high)
-        t.assertZero("lut clamp", f(.lut) * (clamped - low * domainMin - high * domainMax - (1 - low - high) * va))
+        t.assertZero("lut clamp", f(.lut) * (clamped - low * domainLow - high * domainHigh - (1 - low - high) * va))
         t.send("activation lookup", bus: Bus.activation, [imm, clamped, res], multiplicity: f(.lut))
 
         // Control flow.
@@ -115,8 +116,8 @@ enum CPUTable {
         let writes = Expression.sum(C.writers.map(f)) + tensor
         let slotA = Expression.sum([.add, .addi, .sub, .mul, .mulr, .rescale].map { f($0) * (res + two31) })
             + (f(.lt) + f(.min) + f(.max)) * (va - vb + less * two32)
-            + f(.lut) * (low * (domainMin - 1 - va) + high * (va - domainMax))
-        let slotB = (f(.mulr) + f(.rescale)) * rem + f(.lut) * (clamped - domainMin)
+            + f(.lut) * (low * (domainLow - 1 - va) + high * (va - domainHigh))
+        let slotB = (f(.mulr) + f(.rescale)) * rem + f(.lut) * (clamped - domainLow)
         let slotC = (f(.mulr) + f(.rescale)) * (pow - 1 - rem)
         for (s, value) in [slotA, slotB, slotC].enumerated() {
             let lo = col(C.slotLimbs + 2 * s), hi = col(C.slotLimbs + 2 * s + 1)

@@ -35,7 +35,8 @@ public struct MicroStep: Sendable, Equatable {
     public var resultRescale = false, resultAcc = false, resultIndex = false, resultCopy = false
     public var resultAdd = false, resultSub = false, resultMax = false, resultMin = false
     public var resultClamp = false, resultLookup = false
-    /// Table index (lookup) or lo (clamp); hi (clamp).
+    /// The input range [lo, hi] of a clamp, or of a lookup (its table's
+    /// proven domain, `LookupTableSpec.provenDomain`).
     public var parameter1: Int64 = 0, parameter2: Int64 = 0
     /// 2^s and 2^(s−1) (0 for s = 0) for rescaling results.
     public var pow: Int64 = 0, half: Int64 = 0
@@ -43,6 +44,8 @@ public struct MicroStep: Sendable, Equatable {
     /// A1·B1, read at baseA + aOffset1 and baseB + bOffset1.
     public var lane1 = false
     public var aOffset1: Int64 = 0, bOffset1: Int64 = 0
+    /// A lookup's table (its index among the program's tables).
+    public var table: Int64 = 0
 
     /// Timestamp slots per step: reads of A, B, C, A1, B1.
     public static let readsPerStep: Int64 = 5
@@ -67,20 +70,22 @@ public struct MicroStep: Sendable, Equatable {
         out[24] = b(resultAdd); out[25] = b(resultSub); out[26] = b(resultMax); out[27] = b(resultMin)
         out[28] = b(resultClamp); out[29] = b(resultLookup)
         out[30] = parameter1; out[31] = parameter2; out[32] = pow; out[33] = half
-        out[34] = b(lane1); out[35] = aOffset1; out[36] = bOffset1
+        out[34] = b(lane1); out[35] = aOffset1; out[36] = bOffset1; out[37] = table
     }
 
-    public static let fieldCount = 37
+    public static let fieldCount = 38
 }
 
 public enum MicroCode {
     /// Steps of every descriptor, descriptor by descriptor; with each
     /// descriptor's step count and timestamp span (5·steps + writes).
-    public static func expand(_ program: Program) -> (steps: [MicroStep], counts: [Int], spans: [Int64]) {
+    /// - Parameter domains: each lookup table's proven domain.
+    public static func expand(_ program: Program,
+                              domains: [ClosedRange<Int64>]) -> (steps: [MicroStep], counts: [Int], spans: [Int64]) {
         var all = [MicroStep]()
         var counts = [Int](), spans = [Int64]()
         for (d, op) in program.descriptors.enumerated() {
-            var steps = expand(op)
+            var steps = expand(op, domains: domains)
             let writes = Int64(steps.filter(\.write).count)
             for i in steps.indices {
                 steps[i].descriptor = d
@@ -105,7 +110,7 @@ public enum MicroCode {
     /// One descriptor's steps (descriptor, step, start/last and the write
     /// time base are filled in by the caller). Never empty: an instruction
     /// with no work still has one step (which may write nothing).
-    static func expand(_ op: TensorOperation) -> [MicroStep] {
+    static func expand(_ op: TensorOperation, domains: [ClosedRange<Int64>]) -> [MicroStep] {
         var out = [MicroStep]()
         var writeIndex: Int64 = 0
         func writing(_ s: inout MicroStep, _ d: Int64) { s.write = true; s.dOffset = d; s.writeTime = writeIndex; writeIndex += 1 }
@@ -142,7 +147,9 @@ public enum MicroCode {
                 s.groupFirst = true
                 s.readA = true; s.aOffset = m.src + i * m.srcStride
                 switch m.function {
-                case .lookup(let t): s.resultLookup = true; s.parameter1 = t
+                case .lookup(let t):
+                    s.resultLookup = true; s.table = t
+                    s.parameter1 = domains[Int(t)].lowerBound; s.parameter2 = domains[Int(t)].upperBound
                 case .clamp(let lo, let hi): s.resultClamp = true; s.parameter1 = lo; s.parameter2 = hi
                 case .rescale(let shift): s.accSum = true; rescaling(&s, shift: shift)
                 }

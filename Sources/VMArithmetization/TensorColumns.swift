@@ -15,25 +15,25 @@ public enum TensorColumns {
     public static let resultAdd = 24, resultSub = 25, resultMax = 26, resultMin = 27
     public static let resultClamp = 28, resultLookup = 29
     public static let parameter1 = 30, parameter2 = 31, pow = 32, half = 33
-    public static let lane1 = 34, aOffset1 = 35, bOffset1 = 36
+    public static let lane1 = 34, aOffset1 = 35, bOffset1 = 36, table = 37
     // Dynamic.
-    public static let active = 37
-    public static let time = 38                    // T: the CPU row's timestamp base
-    public static let baseA = 39, baseB = 40, baseD = 41
-    public static let va = 42, vb = 43, vc = 44, va1 = 45, vb1 = 46
-    public static let acc = 47, previousAcc = 48, accIndex = 49, previousIndex = 50
-    public static let result = 51, dOld = 52
-    public static let less = 53, remainder = 54
-    public static let clampLow = 55, clampHigh = 56, clamped = 57
+    public static let active = 38
+    public static let time = 39                    // T: the CPU row's timestamp base
+    public static let baseA = 40, baseB = 41, baseD = 42
+    public static let va = 43, vb = 44, vc = 45, va1 = 46, vb1 = 47
+    public static let acc = 48, previousAcc = 49, accIndex = 50, previousIndex = 51
+    public static let result = 52, dOld = 53
+    public static let less = 54, remainder = 55
+    public static let clampLow = 56, clampHigh = 57, clamped = 58
     /// Previous timestamps of the accesses A, B, C, A1, B1 (the reads, in
     /// timestamp-slot order) and D (the write).
-    public static let previousTimestamp = 58       // 58…63
-    public static let timestampLimbs = 64          // 64…75, two per access
+    public static let previousTimestamp = 59       // 59…64
+    public static let timestampLimbs = 65          // 65…76, two per access
     /// Range slots: V (result), R (remainder / lut input), B (bound / lut excess), K (comparison), H (clamp high): two limbs each.
-    public static let slotLimbs = 76               // 76…85
+    public static let slotLimbs = 77               // 77…86
     /// acc + 2^61 in four 16-bit limbs (the top one < 2^14).
-    public static let accLimbs = 86                // 86…89
-    public static let width = 90
+    public static let accLimbs = 87                // 87…90
+    public static let width = 91
 
     /// Memory accesses per row: five reads, then the write.
     public static let accessCount = 6

@@ -91,16 +91,17 @@ enum TensorTable {
         t.assertBoolean("clampHigh is boolean", ch)
         t.assertZero("clamp sides exclusive", cl * ch)
         t.assertZero("clamp result", c(T.resultClamp) * (res - cl * lo - ch * hi - (1 - cl - ch) * va))
-        let domainMin = Int(LookupTableSpec.domainMin), domainMax = Int(LookupTableSpec.domainMax)
-        t.assertZero("lookup clamp", c(T.resultLookup) * (clamped - cl * domainMin - ch * domainMax - (1 - cl - ch) * va))
-        t.send("activation lookup", bus: Bus.activation, [lo, clamped, res], multiplicity: c(T.resultLookup))
+        // A lookup clamps A to its table's proven domain [lo, hi] (the
+        // microcode's parameters), then looks up (table, clamped, res).
+        t.assertZero("lookup clamp", c(T.resultLookup) * (clamped - cl * lo - ch * hi - (1 - cl - ch) * va))
+        t.send("activation lookup", bus: Bus.activation, [c(T.table), clamped, res], multiplicity: c(T.resultLookup))
 
         // Range slots.
         let slots: [Expression] = [
             (c(T.resultRescale) + c(T.resultAdd) + c(T.resultSub) + c(T.resultIndex)) * (res + two31),
-            c(T.resultRescale) * rem + c(T.resultLookup) * (clamped - domainMin),
+            c(T.resultRescale) * rem + c(T.resultLookup) * (clamped - lo),
             c(T.resultRescale) * (pow - 1 - rem)
-                + c(T.resultLookup) * (cl * (domainMin - 1 - va) + ch * (va - domainMax)),
+                + c(T.resultLookup) * (cl * (lo - 1 - va) + ch * (va - hi)),
             c(T.compareAcc) * (prev - va + less * two32) + (c(T.resultMax) + c(T.resultMin)) * (va - vb + less * two32)
                 + c(T.resultClamp) * (cl * (lo - 1 - va) + (1 - cl) * (va - lo)),
             c(T.resultClamp) * (ch * (va - hi - 1) + (1 - ch) * (hi - va)),

@@ -129,11 +129,23 @@ public struct VMAir: Sendable {
     /// Whether the program has committed weights (and so a commitment table).
     public var hasCommittedWeights: Bool { program.hasCommittedWeights }
 
+    /// Every lookup table's entries over the whole 16-bit domain.
+    public let lookupTables: [[Int64]]
+    /// Every lookup table's proven domain (`LookupTableSpec.provenDomain`).
+    public let activationDomains: [ClosedRange<Int64>]
+    /// Each lookup table's first row in the activation table.
+    let activationOffsets: [Int]
+
     public init(program: Program, minLogHeight: Int = 3) throws(VMArithmetizationError) {
         guard (3...20).contains(minLogHeight) else { throw .unsupported("minimum table height 2^\(minLogHeight) outside 2^3…2^20") }
         self.program = program
         self.minLogHeight = minLogHeight
-        (microSteps, stepCounts, spans) = MicroCode.expand(program)
+        lookupTables = program.tables.map { $0.generate() }
+        activationDomains = lookupTables.map(LookupTableSpec.provenDomain)
+        var offsets = [Int](), offset = 0
+        for domain in activationDomains { offsets.append(offset); offset += domain.count }
+        activationOffsets = offsets
+        (microSteps, stepCounts, spans) = MicroCode.expand(program, domains: activationDomains)
         shape = VMShape(program: program)
         air = try shape.air()
     }
@@ -151,8 +163,13 @@ public struct VMAir: Sendable {
     public func memoryLogHeight(isLastSegment: Bool) -> Int {
         isLastSegment ? max(minLogHeight, MemoryTable.logHeight(program)) : minLogHeight
     }
-    /// log2 of the activation table's height (program tables × 2^16 rows).
-    public var activationLogHeight: Int { FixedTables.activationLogHeight(program) }
+    /// log2 of the activation table's height: the rows of every table's proven domain.
+    public var activationLogHeight: Int { logHeight(rows: FixedTables.activationRows(activationDomains)) }
+
+    /// The activation table's row of (table, input), input in the table's proven domain.
+    public func activationRow(table: Int, input: Int64) -> Int {
+        activationOffsets[table] + Int(input - activationDomains[table].lowerBound)
+    }
     /// log2 of the microcode table's height.
     public var microcodeLogHeight: Int { logHeight(rows: microSteps.count) }
     /// log2 of the commitment table's height: one row per sponge block in
@@ -166,13 +183,14 @@ public struct VMAir: Sendable {
     public func preprocessedColumns(isLastSegment: Bool) -> [[[Goldilocks]]] {
         shape.tables.map { table in
             switch table {
-            case .program: FixedTables.programColumns(program, logHeight: programLogHeight, spans: spans)
+            case .program: FixedTables.programColumns(program, logHeight: programLogHeight, spans: spans, domains: activationDomains)
             case .cpu, .range, .tensor: []
             case .memory:
                 isLastSegment ? MemoryTable.fixedColumns(program, logHeight: memoryLogHeight(isLastSegment: true))
                     : [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: 1 << minLogHeight), count: MemoryTable.Fixed.width)
             case .byte: RangeTables.byteColumns(logHeight: byteLogHeight)
-            case .activation: FixedTables.activationColumns(program)
+            case .activation:
+                FixedTables.activationColumns(tables: lookupTables, domains: activationDomains, logHeight: activationLogHeight)
             case .microcode: microcodeColumns()
             case .commitment:
                 CommitmentTable.fixedColumns(program, logHeight: commitmentLogHeight(isLastSegment: isLastSegment),

@@ -96,11 +96,11 @@ struct TensorWitness {
                 low = va < s.parameter1; high = va > s.parameter2
                 result = min(max(va, s.parameter1), s.parameter2)
             } else if s.resultLookup {
-                low = va < LookupTableSpec.domainMin; high = va > LookupTableSpec.domainMax
-                clamped = LookupTableSpec.clampInput(va)
-                let k = Int(clamped - LookupTableSpec.domainMin)
-                result = tables[Int(s.parameter1)][k]
-                activation[(Int(s.parameter1) << 16) + k] += 1
+                // Clamp to the table's proven domain [parameter1, parameter2].
+                low = va < s.parameter1; high = va > s.parameter2
+                clamped = min(max(va, s.parameter1), s.parameter2)
+                result = tables[Int(s.table)][Int(clamped - LookupTableSpec.domainMin)]
+                activation[vmAir.activationRow(table: Int(s.table), input: clamped)] += 1
             }
             if s.write && !FixedPoint.inRange(result) {
                 throw VMArithmetizationError.witness("tensor result \(result) outside the value range")
@@ -113,8 +113,8 @@ struct TensorWitness {
             if s.resultRescale || s.resultAdd || s.resultSub || s.resultIndex { slots[0] = result + (1 << 31) }
             if s.resultRescale { slots[1] = remainder; slots[2] = s.pow - 1 - remainder }
             if s.resultLookup {
-                slots[1] = clamped - LookupTableSpec.domainMin
-                slots[2] = low ? LookupTableSpec.domainMin - 1 - va : (high ? va - LookupTableSpec.domainMax : 0)
+                slots[1] = clamped - s.parameter1
+                slots[2] = low ? s.parameter1 - 1 - va : (high ? va - s.parameter2 : 0)
             }
             if s.compareAcc { slots[3] = prevAcc - va + less * two32 }
             if s.resultMax || s.resultMin { slots[3] = va - vb + less * two32 }

@@ -156,7 +156,7 @@ public struct WitnessBuilder {
         var state = ReplayState(memory: memory, lastMemoryTs: [Int64](repeating: 0, count: memory.count),
                                 initialMemory: memory, isPrivateInput: isPrivateInput, isCommitted: isCommitted,
                                 isPublicInput: isPublicInput,
-                                lookupTables: program.tables.map { $0.generate() })
+                                lookupTables: vmAir.lookupTables)
         let ranges = split(records, segmentRows: segmentRows)
         return try ranges.enumerated().map { k, range in
             try buildSegment(records[range], state: &state, isLast: k == ranges.count - 1)
@@ -221,6 +221,10 @@ public struct WitnessBuilder {
                 pow = 1 << imm; half = imm > 0 ? 1 << (imm - 1) : 0
                 set(C.pow, row, pow); set(C.half, row, half)
             }
+            if op == .lut {
+                let domain = vmAir.activationDomains[Int(imm)]
+                set(C.domainLow, row, domain.lowerBound); set(C.domainHigh, row, domain.upperBound)
+            }
             // Range slots.
             var slotA: Int64 = 0, slotB: Int64 = 0, slotC: Int64 = 0
             switch op {
@@ -237,14 +241,17 @@ public struct WitnessBuilder {
             case .eq:
                 if a != b { cpu[C.eqInverse][row] = try (Goldilocks(a) - Goldilocks(b)).inverse() }
             case .lut:
-                let low = a < LookupTableSpec.domainMin, high = a > LookupTableSpec.domainMax
-                let clamped = LookupTableSpec.clampInput(a)
+                // Clamp to the table's proven domain (the program table's parameters).
+                let domain = vmAir.activationDomains[Int(imm)]
+                let low = a < domain.lowerBound, high = a > domain.upperBound
+                let clamped = min(max(a, domain.lowerBound), domain.upperBound)
                 set(C.clampLow, row, low ? 1 : 0); set(C.clampHigh, row, high ? 1 : 0); set(C.clamped, row, clamped)
-                slotA = low ? LookupTableSpec.domainMin - 1 - a : (high ? a - LookupTableSpec.domainMax : 0)
-                slotB = clamped - LookupTableSpec.domainMin
-                let entry = (Int(imm) << 16) + Int(slotB)
-                activationCounts[entry] += 1
-                guard tables[Int(imm)][Int(slotB)] == res else { throw VMArithmetizationError.witness("lut mismatch at pc \(pc)") }
+                slotA = low ? domain.lowerBound - 1 - a : (high ? a - domain.upperBound : 0)
+                slotB = clamped - domain.lowerBound
+                activationCounts[vmAir.activationRow(table: Int(imm), input: clamped)] += 1
+                guard tables[Int(imm)][Int(clamped - LookupTableSpec.domainMin)] == res else {
+                    throw VMArithmetizationError.witness("lut mismatch at pc \(pc)")
+                }
             default: break
             }
             try range32(row, C.slotLimbs, slotA)

@@ -61,6 +61,41 @@ import ISA
         }
     }
 
+    /// Clamping to a table's proven domain gives the VM's result for every
+    /// raw value (inside, at and beyond the 16-bit domain), and the domain is
+    /// the smallest such range: its end entries differ from their neighbours.
+    @Test(arguments: ActivationFunction.allCases)
+    func provenDomainsKeepEveryResult(function: ActivationFunction) {
+        for (fi, fo) in [(8, 8), (4, 12), (12, 4)] {
+            let spec = LookupTableSpec(function: function, inputScale: fi, outputScale: fo)
+            let table = spec.generate()
+            let domain = LookupTableSpec.provenDomain(of: table)
+            #expect(domain.lowerBound >= LookupTableSpec.domainMin && domain.upperBound <= LookupTableSpec.domainMax)
+            var inputs = Array(stride(from: LookupTableSpec.domainMin - 3, through: LookupTableSpec.domainMax + 3, by: 1))
+            inputs += [FixedPoint.minValue, FixedPoint.maxValue, -(1 << 20), 1 << 20]
+            for x in inputs {
+                let clamped = min(max(x, domain.lowerBound), domain.upperBound)
+                #expect(table[Int(clamped - LookupTableSpec.domainMin)] == spec.apply(x, table: table), "\(function) \(fi)/\(fo) at \(x)")
+            }
+            let low = Int(domain.lowerBound - LookupTableSpec.domainMin), high = Int(domain.upperBound - LookupTableSpec.domainMin)
+            if low < high {
+                #expect(table[low + 1] != table[low], "\(function) \(fi)/\(fo): the low end could move up")
+                #expect(table[high - 1] != table[high], "\(function) \(fi)/\(fo): the high end could move down")
+            }
+        }
+        // Saturating functions need far fewer than 2^16 entries.
+        if [.sigmoid, .tanh, .erf].contains(function) {
+            let table = LookupTableSpec(function: function, inputScale: 8, outputScale: 8).generate()
+            #expect(LookupTableSpec.provenDomain(of: table).count < 1 << 12)
+        }
+    }
+
+    /// A constant table's domain is a single point.
+    @Test func constantTablesHaveOnePoint() {
+        let domain = LookupTableSpec.provenDomain(of: [Int64](repeating: 7, count: 1 << 16))
+        #expect(domain == LookupTableSpec.domainMin...LookupTableSpec.domainMin)
+    }
+
     /// Every entry is within half a unit (plus float noise) of the real
     /// function computed with libm, except where it saturates.
     @Test(arguments: ActivationFunction.allCases)

@@ -19,7 +19,7 @@ import VMVerifier
     func everyProductIsTakenOnceByOneLane(k: Int64) throws {
         for bias: Int64? in [nil, 300] {
             let mm = Self.matmul(k: k, bias: bias)
-            let steps = MicroCode.expand(.matmul(mm))
+            let steps = MicroCode.expand(.matmul(mm), domains: [])
             let perOutput = Int(max(1, (k + 1) / 2))
             #expect(steps.count == 2 * 3 * perOutput)
             for (o, group) in stride(from: 0, to: steps.count, by: perOutput).enumerated() {
@@ -51,7 +51,7 @@ import VMVerifier
             matmul y, x, w
             halt
         """)
-        let (steps, counts, spans) = MicroCode.expand(program)
+        let (steps, counts, spans) = MicroCode.expand(program, domains: [])
         #expect(counts == [18])
         #expect(spans == [5 * 18 + 6])
         let lastRead = MicroStep.readsPerStep * Int64(steps.count) - 1

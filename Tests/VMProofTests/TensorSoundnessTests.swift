@@ -28,6 +28,7 @@ import VMVerifier
         zip t, t, x, sub
         zip u, x, t, mul
         map t, x, clamp, lo=-8, hi=8
+        map t, x, tanh
         map t, t, exp
         map t, u, rescale
         zip z, z, t, max

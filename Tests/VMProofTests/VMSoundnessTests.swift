@@ -255,6 +255,31 @@ import VMVerifier
         #expect(Self.rejection(s, main: main) == Self.logUpCheck)
     }
 
+    /// A lookup input below its table's proven domain (but inside the
+    /// 16-bit domain, where the table is constant) must be clamped: a prover
+    /// that looks the raw input up instead is rejected, though its result
+    /// is the same number.
+    @Test func lookupsOutsideTheProvenDomainMustClamp() throws {
+        let s = try Self.setup()
+        let table = try #require(s.vmAir.activationIndex)
+        let domain = s.vmAir.activationDomains[0]
+        #expect(domain.lowerBound > LookupTableSpec.domainMin, "exp saturates to 0 on the left")
+        #expect(s.preprocessed[table][0].count < 1 << 16)
+        let cpu = VMAir.TableIndex.cpu
+        var main = s.witness.main
+        let rows = main[cpu][CPUColumns.flag(.lut)].indices.filter {
+            main[cpu][CPUColumns.flag(.lut)][$0] == .one && main[cpu][CPUColumns.clampLow][$0] == .one
+        }
+        let row = try #require(rows.first)
+        // Claim the raw input is in the domain: no clamp flag, clamped = va.
+        let va = main[cpu][CPUColumns.va][row]
+        main[cpu][CPUColumns.clampLow][row] = .zero
+        main[cpu][CPUColumns.clamped][row] = va
+        #expect(Self.broken(s, main: main) != nil)
+        let check = Self.rejection(s, main: main) ?? "accepted"
+        #expect([Self.logUpCheck, Self.outOfDomainCheck("cpu")].contains(check), "\(check)")
+    }
+
     @Test func wrongPublicOutputsAndInputsAreRejected() throws {
         let s = try Self.setup()
         var statement = s.witness.statement
