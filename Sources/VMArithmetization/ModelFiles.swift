@@ -64,7 +64,7 @@ public struct ModelCommitment: Sendable, Equatable {
 /// committed weights. No code and no weight value: its size does not grow
 /// with the model, and neither does the cost of verifying against it.
 ///
-/// Layout: "ZKVK", u16 version = 3, program digest (32), u8 shape bits,
+/// Layout: "ZKVK", u16 version = 4, program digest (32), u8 shape bits,
 /// u8 smallest log height, the public layout, the last segment's
 /// preprocessed key, the other segments' preprocessed key, u8
 /// has-commitment, then the commitment file's bytes if 1.
@@ -82,7 +82,7 @@ public struct VerificationKey: Sendable, Equatable {
     public var commitment: ModelCommitment?
 
     public static let magic: [UInt8] = Array("ZKVK".utf8)
-    public static let version: UInt16 = 3
+    public static let version: UInt16 = 4
     /// The largest smallest-table height any valid options give (zero
     /// knowledge at the most queries: 8h ≤ 2^14).
     static let maxMinLogHeight = 14
@@ -140,12 +140,12 @@ public struct VerificationKey: Sendable, Equatable {
         self.commitment = commitment
     }
 
-    /// The key's identity: SHA-256 of "zkvm/vk/v3" ‖ its canonical bytes.
+    /// The key's identity: SHA-256 of "zkvm/vk/v4" ‖ its canonical bytes.
     /// It covers the preprocessed roots, the layout and the commitment, so two keys with one digest accept the same proofs; the
     /// `programDigest` field alone is only a label a key's issuer chose
     /// (`check(program:)` confirms it). Pin this digest, not the program's.
     public var digest: Digest {
-        SHA256.hash(Array("zkvm/vk/v3".utf8) + encoded())
+        SHA256.hash(Array("zkvm/vk/v4".utf8) + encoded())
     }
 
     /// Throws unless this key is the one `program` (with this key's

@@ -83,11 +83,12 @@ public struct WitnessBuilder {
         let statement = VMStatement(programDigest: program.digest, weightCommitment: commitment,
                                     publicInputs: publicInputs, publicOutputs: publicOutputs)
         var segments = try build(steps: run.steps, rawInputs: run.rawInputs, segmentRows: segmentRows)
-        if vmAir.hasCommittedWeights {
+        if let table = vmAir.commitmentIndex {
             for k in segments.indices {
                 let isLast = k == segments.count - 1
-                segments[k].main.append(CommitmentTable.mainColumns(program, salt: isLast ? weightSalt : nil,
-                                                                    logHeight: vmAir.commitmentLogHeight(isLastSegment: isLast)))
+                segments[k].main.insert(CommitmentTable.mainColumns(program, salt: isLast ? weightSalt : nil,
+                                                                    logHeight: vmAir.commitmentLogHeight(isLastSegment: isLast)),
+                                        at: table)
             }
         }
         return Witness(segments: segments, statement: statement, layout: PublicLayout(program: program), steps: run.steps.count)

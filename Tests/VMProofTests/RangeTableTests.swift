@@ -6,7 +6,7 @@ import Testing
 import VMProver
 
 /// The range table's height is a function of public data only, and is
-/// always enough for the run's distinct limbs (Spec/vm-air.md §4).
+/// always enough for the run's distinct limbs (Spec/vm-air.md §4a).
 @Suite struct RangeTableTests {
     /// The rate is derived from the tables' own interactions: CPU rows send
     /// 16 range messages per ≥ 8 timestamps, tensor rows 27 per ≥ 5.
@@ -18,12 +18,23 @@ import VMProver
         #expect(cpuSends <= rate * CPUColumns.timestampsPerRow)
         #expect(tensorSends <= rate * Int(MicroStep.readsPerStep))
         #expect(rate == 6)
-        // Every range message has multiplicity ≤ 1 per row: a flag, a flag sum or `active`.
+        // Every range message has multiplicity ≤ 1 per row: `active`, a
+        // flag or a sum of exclusive flags (degree 1; the examples below
+        // check the total against the bound on honest runs).
         for table in [cpu, tensor] {
             for interaction in table.interactions where interaction.bus == Bus.range {
                 #expect(interaction.multiplicity.degree <= 1, "\(table.name): \(interaction.label)")
             }
         }
+        // Only the CPU, tensor and memory tables send range messages (the
+        // memory table's two per hidden cell are counted separately).
+        let shape = VMShape(hasLookupTables: true, hasTensorInstructions: true, hasCommittedWeights: true)
+        let senders = try shape.air().tables.filter { table in
+            table.interactions.contains { $0.bus == Bus.range && table.name != "range" }
+        }.map(\.name)
+        #expect(Set(senders) == ["cpu", "memory", "tensor"])
+        let memory = try MemoryTable.build()
+        #expect(memory.interactions.filter { $0.bus == Bus.range }.count == 2)
     }
 
     /// Two runs with other private inputs but the same public boundary get
