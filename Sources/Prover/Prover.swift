@@ -25,55 +25,73 @@ public enum Prover {
     /// segment commits its main trace, the LogUp challenges are drawn from
     /// all segments' bindings, then each segment finishes its own proof. The
     /// LogUp sums cancel over all segments together, not per segment.
-    ///
-    /// Only one segment's extended trace is held at a time: phase 1 keeps
-    /// each segment's root and drops its LDE, phase 2 recomputes it.
     public static func proveSegments(_ inputs: [ProverInput], options: ProofOptions = .standard, checkWitness: Bool = true,
                                      threads: Int = Parallel.defaultThreads,
                                      progress: (String) -> Void = { _ in }) throws(STARKError) -> (proofs: [Proof], reports: [ProverReport]) {
-        guard !inputs.isEmpty else { throw .invalidInput("no segments") }
-        if inputs.count == 1 {   // an ordinary proof, kept in memory between its phases
-            let (proof, report) = try prove(inputs[0], options: options, checkWitness: checkWitness, threads: threads)
+        try proveSegments(count: inputs.count, input: { inputs[$0] }, options: options, checkWitness: checkWitness,
+                          threads: threads, progress: progress)
+    }
+
+    /// `proveSegments` with each segment's input made on demand: phase 1
+    /// keeps only each segment's binding, phase 2 makes the input again and
+    /// recommits it, so one segment's witness and extended trace are in
+    /// memory at a time. Each segment's masks come from a fresh secret seed
+    /// kept for the two phases, so phase 2 reproduces phase 1's commitment.
+    public static func proveSegments(count: Int, input: (Int) throws -> ProverInput, options: ProofOptions = .standard,
+                                     checkWitness: Bool = true, threads: Int = Parallel.defaultThreads,
+                                     progress: (String) -> Void = { _ in }) throws(STARKError) -> (proofs: [Proof], reports: [ProverReport]) {
+        guard count >= 1 else { throw .invalidInput("no segments") }
+        func make(_ i: Int) throws(STARKError) -> ProverInput {
+            do { return try input(i) } catch let error as STARKError { throw error } catch { throw .invalidInput("segment \(i): \(error)") }
+        }
+        if count == 1 {   // an ordinary proof, kept in memory between its phases
+            let (proof, report) = try prove(try make(0), options: options, checkWitness: checkWitness, threads: threads)
             return ([proof], [report])
         }
-        var sessions = [ProverSession?]()
-        var bindings = [Digest]()
-        var inputs = inputs
+        // Random blinding targets summing to zero: each segment's LogUp
+        // total is blinded, the run's total is not (Spec/zk.md §2.5).
+        var targets = [GoldilocksExt3](repeating: .zero, count: count)
+        var seeds = [[UInt8]?](repeating: nil, count: count)
         if options.zeroKnowledge {
-            // Random blinding targets summing to zero: each segment's LogUp
-            // total is blinded, the run's total is not (Spec/zk.md §2.5).
             let random = MaskRandomness()
             var sum = GoldilocksExt3.zero
-            for i in 0..<(inputs.count - 1) {
+            for i in 0..<(count - 1) {
                 let e = random.elements(.blind, table: i, index: 0, count: 3)
-                inputs[i].blindingTarget = GoldilocksExt3(e[0], e[1], e[2])
-                sum = sum + inputs[i].blindingTarget
+                targets[i] = GoldilocksExt3(e[0], e[1], e[2])
+                sum = sum + targets[i]
             }
-            inputs[inputs.count - 1].blindingTarget = -sum
+            targets[count - 1] = -sum
+            seeds = (0..<count).map { _ in SecureRandom.seed() }
         }
-        for (i, input) in inputs.enumerated() {
-            progress("segment \(i + 1)/\(inputs.count): committing the main trace")
-            var session = try ProverSession(input, options: options, threads: threads)
-            bindings.append(session.commitMain())
-            session.releaseMainCommitment()
-            sessions.append(session)
+        func session(_ i: Int) throws(STARKError) -> ProverSession {
+            var segment = try make(i)
+            segment.blindingTarget = targets[i]
+            return try ProverSession(segment, options: options, threads: threads, seed: seeds[i])
         }
-        let maxMessageLength = inputs.map(\.air.maxMessageLength).max()!
+        var bindings = [Digest]()
+        var maxMessageLength = 0
+        for i in 0..<count {
+            progress("segment \(i + 1)/\(count): committing the main trace")
+            var phase1 = try session(i)
+            bindings.append(phase1.commitMain())
+            maxMessageLength = max(maxMessageLength, phase1.input.air.maxMessageLength)
+        }
         guard let shared = ProtocolTranscript.sharedLogUpChallenges(bindings: bindings, maxMessageLength: maxMessageLength) else {
             throw .invalidInput("shared challenges need two or more segments")
         }
-        if checkWitness {
-            var total = GoldilocksExt3.zero
-            for i in sessions.indices { total = total + (try sessions[i]!.checkWitness(challenges: shared.challenges)) }
-            guard total.isZero else { throw .invalidInput("witness does not satisfy the AIR: LogUp sums over all segments = \(total) ≠ 0") }
-        }
         var proofs = [Proof](), reports = [ProverReport]()
-        for i in sessions.indices {
-            progress("segment \(i + 1)/\(inputs.count): proving")
-            let (proof, report) = try sessions[i]!.finish(shared: shared)
+        var total = GoldilocksExt3.zero
+        for i in 0..<count {
+            progress("segment \(i + 1)/\(count): proving")
+            var phase2 = try session(i)
+            if checkWitness { total = total + (try phase2.checkWitness(challenges: shared.challenges)) }
+            guard phase2.commitMain() == bindings[i] else { throw .invalidInput("segment \(i): the witness changed between the two phases") }
+            let (proof, report) = try phase2.finish(shared: shared)
             proofs.append(proof)
             reports.append(report)
-            sessions[i] = nil
+        }
+        if checkWitness, !total.isZero {
+            throw .invalidInput("witness does not satisfy the AIR: LogUp sums over all segments = \(total) ≠ 0")
         }
         return (proofs, reports)
     }

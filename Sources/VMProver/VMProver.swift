@@ -1,3 +1,4 @@
+import AIR
 import AlgebraicHashing
 import Field
 import Hashing
@@ -32,14 +33,33 @@ public enum VMProver {
     public static let checksWitnessByDefault = false
     #endif
 
-    /// A run prepared for proving: its witness split into segments, each
-    /// segment's prover input, and the options (queries raised if needed).
+    /// A run prepared for proving: its segment plan, each segment's prover
+    /// input made on demand, and the options (queries raised if needed).
     struct Prepared {
-        var witness: WitnessBuilder.Witness
-        var inputs: [ProverInput]
+        var plan: WitnessBuilder.Plan
+        var vmAir: VMAir
         var options: ProofOptions
         var security: SecurityLevel
         var witnessSeconds: Double
+        let preprocessedColumns: (last: [[[Goldilocks]]], other: [[[Goldilocks]]])
+        let preprocessedTraces: (last: PreprocessedTrace, other: PreprocessedTrace?)
+        let boundary: [BoundaryMessage]
+
+        var count: Int { plan.count }
+
+        /// Segment `i`'s prover input: its witness is built here, so only
+        /// the segments being proven are in memory.
+        func input(_ i: Int) throws -> ProverInput {
+            let segment = try WitnessBuilder(vmAir: vmAir).segment(i, of: plan)
+            let isLast = i == count - 1
+            return ProverInput(air: vmAir.air, main: segment.main,
+                               preprocessed: isLast ? preprocessedColumns.last : preprocessedColumns.other,
+                               preprocessedTrace: isLast ? preprocessedTraces.last : preprocessedTraces.other,
+                               publicValues: segment.boundary.publicValues(isLast: isLast,
+                                                                           weightCommitment: plan.statement.weightCommitment),
+                               boundary: isLast ? boundary : [],
+                               statement: VMProofFile.segmentStatement(plan.statement, layout: plan.layout, index: i, count: count))
+        }
     }
 
     static func prepare(program: Program, rawInputs: [[Int64]], options: ProofOptions, maxSteps: Int,
@@ -82,30 +102,19 @@ public enum VMProver {
                         minimumProvenBits: Double?, minLogHeight: Int, weightSalt: [Goldilocks]) throws -> Prepared {
         let vmAir = try VMAir(program: program, minLogHeight: minLogHeight)
         let start = ContinuousClock.now
-        let witness = try WitnessBuilder(vmAir: vmAir).witness(of: execution, segmentRows: segmentRows, weightSalt: weightSalt)
+        let plan = try WitnessBuilder(vmAir: vmAir).plan(of: execution, segmentRows: segmentRows, weightSalt: weightSalt)
         let elapsed = ContinuousClock.now - start
-        let count = witness.segments.count
-        let lastColumns = vmAir.preprocessedColumns(isLastSegment: true)
-        let otherColumns = count > 1 ? vmAir.preprocessedColumns(isLastSegment: false) : []
+        let count = plan.count
         // Committed once per run and shared by its segments.
+        let columns = (last: vmAir.preprocessedColumns(isLastSegment: true),
+                       other: count > 1 ? vmAir.preprocessedColumns(isLastSegment: false) : [])
         let traces = vmAir.preprocessedTraces(logBlowup: options.logBlowup, segmented: count > 1, threads: Parallel.defaultThreads)
-        let boundary = VMAir.boundaryMessages(layout: witness.layout, statement: witness.statement)
-        let inputs = witness.segments.enumerated().map { i, segment in
-            let isLast = i == count - 1
-            return ProverInput(air: vmAir.air, main: segment.main, preprocessed: isLast ? lastColumns : otherColumns,
-                               preprocessedTrace: isLast ? traces.last : traces.other,
-                               publicValues: segment.boundary.publicValues(isLast: isLast,
-                                                                           weightCommitment: witness.statement.weightCommitment),
-                               boundary: isLast ? boundary : [],
-                               statement: VMProofFile.segmentStatement(witness.statement, layout: witness.layout, index: i, count: count))
-        }
-        let heights = inputs.map { $0.main.map { ($0.first?.count ?? 1 << minLogHeight).trailingZeroBitCount } }
         var options = options
         // The AIR the verifier analyses: blinded for zero knowledge.
         let blindedAir = try vmAir.air.blinded()
         func level() -> SecurityLevel {
             var cache = [[Int]: SecurityLevel]()
-            return SecurityLevel.segmented(heights.map { h in
+            return SecurityLevel.segmented(plan.logHeights.map { h in
                 if let known = cache[h] { return known }
                 let level = SecurityLevel(options: options, air: options.zeroKnowledge ? blindedAir : vmAir.air, logHeights: h)
                 cache[h] = level
@@ -115,8 +124,9 @@ public enum VMProver {
         if let minimumProvenBits {
             while level().provenBits < minimumProvenBits, options.queries < ProofOptions.maxQueries { options.queries += 1 }
         }
-        return Prepared(witness: witness, inputs: inputs, options: options, security: level(),
-                        witnessSeconds: seconds(elapsed))
+        return Prepared(plan: plan, vmAir: vmAir, options: options, security: level(), witnessSeconds: seconds(elapsed),
+                        preprocessedColumns: columns, preprocessedTraces: traces,
+                        boundary: VMAir.boundaryMessages(layout: plan.layout, statement: plan.statement))
     }
 
     static func seconds(_ d: Duration) -> Double {
@@ -147,11 +157,11 @@ public enum VMProver {
         let run = try prepare(program: program, rawInputs: rawInputs, options: options, maxSteps: maxSteps,
                               segmentRows: segmentRows, minimumProvenBits: minimumProvenBits, commitmentSeed: commitmentSeed,
                               dump: dump)
-        let (proofs, reports) = try Prover.proveSegments(run.inputs, options: run.options, checkWitness: checkWitness,
-                                                         threads: threads, progress: progress)
-        let segments = zip(run.witness.segments, proofs).map { VMProofFile.Segment(boundary: $0.boundary, proof: $1.encoded()) }
-        return Result(file: VMProofFile(statement: run.witness.statement, segments: segments), reports: reports,
-                      steps: run.witness.steps, witnessSeconds: run.witnessSeconds, options: run.options,
+        let (proofs, reports) = try Prover.proveSegments(count: run.count, input: run.input, options: run.options,
+                                                         checkWitness: checkWitness, threads: threads, progress: progress)
+        let segments = zip(run.plan.boundaries, proofs).map { VMProofFile.Segment(boundary: $0, proof: $1.encoded()) }
+        return Result(file: VMProofFile(statement: run.plan.statement, segments: segments), reports: reports,
+                      steps: run.plan.steps, witnessSeconds: run.witnessSeconds, options: run.options,
                       security: run.security)
     }
 
@@ -169,11 +179,11 @@ public enum VMProver {
         let seed = try maskSeed(seedFile, options: options)
         let run = try prepare(program: program, rawInputs: rawInputs, options: options, maxSteps: maxSteps,
                               segmentRows: segmentRows, minimumProvenBits: minimumProvenBits, commitmentSeed: commitmentSeed)
-        guard (0..<run.inputs.count).contains(index) else {
-            throw VMArithmetizationError.unsupported("segment \(index) of \(run.inputs.count)")
+        guard (0..<run.count).contains(index) else {
+            throw VMArithmetizationError.unsupported("segment \(index) of \(run.count)")
         }
-        let binding = try Prover.segmentBinding(run.inputs[index], options: run.options, seed: seed, threads: threads)
-        return SegmentBinding(index: index, count: run.inputs.count, binding: binding)
+        let binding = try Prover.segmentBinding(try run.input(index), options: run.options, seed: seed, threads: threads)
+        return SegmentBinding(index: index, count: run.count, binding: binding)
     }
 
     /// Distributed proving, phase 2: proves segment `index` with the LogUp
@@ -193,15 +203,15 @@ public enum VMProver {
         let seed = try maskSeed(seedFile, options: options)
         let run = try prepare(program: program, rawInputs: rawInputs, options: options, maxSteps: maxSteps,
                               segmentRows: segmentRows, minimumProvenBits: minimumProvenBits, commitmentSeed: commitmentSeed)
-        let count = run.inputs.count
+        let count = run.count
         guard (0..<count).contains(index) else { throw VMArithmetizationError.unsupported("segment \(index) of \(count)") }
         guard bindings.count == count, bindings.enumerated().allSatisfy({ $1.index == $0 && $1.count == count }) else {
             throw VMArithmetizationError.unsupported("expected the bindings of all \(count) segments, in order")
         }
-        let proof = try Prover.proveSegment(run.inputs[index], index: index, bindings: bindings.map(\.binding),
+        let proof = try Prover.proveSegment(try run.input(index), index: index, bindings: bindings.map(\.binding),
                                             options: run.options, seed: seed, threads: threads)
-        let part = VMSegmentProof(statement: run.witness.statement, index: index, count: count,
-                                  segment: .init(boundary: run.witness.segments[index].boundary, proof: proof.encoded()))
+        let part = VMSegmentProof(statement: run.plan.statement, index: index, count: count,
+                                  segment: .init(boundary: run.plan.boundaries[index], proof: proof.encoded()))
         if let seedFile, options.zeroKnowledge { try seedFile.pin(bindings: bindings, proof: part.encoded()) }
         return part
     }

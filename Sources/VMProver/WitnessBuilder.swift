@@ -60,14 +60,37 @@ public struct WitnessBuilder {
                     weightSalt: weightSalt)
     }
 
-    /// The witness of a run, split into segments of at most `segmentRows`
-    /// CPU rows and tensor rows each (split between instructions; a single
-    /// tensor instruction longer than that gets a segment of its own).
+    /// A run split into segments, each built on demand from the state it
+    /// starts in, so a prover holds one segment's columns at a time
+    /// (Spec/vm-air.md §8): memory grows with the segment, not the run.
+    public struct Plan {
+        public let statement: VMStatement
+        /// The program's public tensors (bound into every segment's statement).
+        public let layout: PublicLayout
+        public let steps: Int
+        /// Where each segment starts and ends (its public values).
+        public let boundaries: [SegmentBoundary]
+        /// log2 of every table's height, per segment.
+        public let logHeights: [[Int]]
+        public var count: Int { ranges.count }
+        let run: Execution
+        let ranges: [Range<Int>]
+        /// The replayed machine state at each segment's start.
+        let checkpoints: [ReplayState]
+        let weightSalt: [Goldilocks]?
+        /// A one-segment run keeps the segment the plan built.
+        let only: Segment?
+    }
+
+    /// Splits a run into segments of at most `segmentRows` CPU rows and
+    /// tensor rows each (split between instructions; a single tensor
+    /// instruction longer than that gets a segment of its own) and replays
+    /// it once, keeping each segment's starting state and boundary.
     ///
     /// - Parameter weightSalt: the 4-element salt of the weight commitment
     ///   (`WeightSponge`); required when the program has committed weights.
-    public func witness(of run: Execution, segmentRows: Int = defaultSegmentRows,
-                        weightSalt: [Goldilocks]? = nil) throws -> Witness {
+    public func plan(of run: Execution, segmentRows: Int = defaultSegmentRows,
+                     weightSalt: [Goldilocks]? = nil) throws -> Plan {
         var commitment: WeightCommitment?
         if vmAir.hasCommittedWeights {
             guard let weightSalt, weightSalt.count == WeightSponge.saltCount else {
@@ -82,16 +105,48 @@ public struct WitnessBuilder {
             .filter { $0.0.visibility == .public }.map(\.1.raw)
         let statement = VMStatement(programDigest: program.digest, weightCommitment: commitment,
                                     publicInputs: publicInputs, publicOutputs: publicOutputs)
-        var segments = try build(steps: run.steps, rawInputs: run.rawInputs, segmentRows: segmentRows)
-        if let table = vmAir.commitmentIndex {
-            for k in segments.indices {
-                let isLast = k == segments.count - 1
-                segments[k].main.insert(CommitmentTable.mainColumns(program, salt: isLast ? weightSalt : nil,
-                                                                    logHeight: vmAir.commitmentLogHeight(isLastSegment: isLast)),
-                                        at: table)
-            }
+        let ranges = split(run.steps, segmentRows: segmentRows)
+        var state = initialState(rawInputs: run.rawInputs)
+        var checkpoints = [ReplayState](), boundaries = [SegmentBoundary](), heights = [[Int]](), only: Segment?
+        for (k, range) in ranges.enumerated() {
+            checkpoints.append(state)
+            let isLast = k == ranges.count - 1
+            let segment = withCommitmentColumns(try buildSegment(run.steps[range], state: &state, isLast: isLast),
+                                                isLast: isLast, weightSalt: weightSalt)
+            boundaries.append(segment.boundary)
+            heights.append(segment.main.map { ($0.first?.count ?? 1 << vmAir.minLogHeight).trailingZeroBitCount })
+            if ranges.count == 1 { only = segment }
         }
-        return Witness(segments: segments, statement: statement, layout: PublicLayout(program: program), steps: run.steps.count)
+        return Plan(statement: statement, layout: PublicLayout(program: program), steps: run.steps.count, boundaries: boundaries,
+                    logHeights: heights, run: run, ranges: ranges, checkpoints: checkpoints, weightSalt: weightSalt, only: only)
+    }
+
+    /// Segment `k` of a plan: every table's main columns.
+    public func segment(_ k: Int, of plan: Plan) throws -> Segment {
+        precondition(plan.ranges.indices.contains(k), "segment \(k) of \(plan.count)")
+        if let only = plan.only { return only }
+        var state = plan.checkpoints[k]
+        let isLast = k == plan.count - 1
+        return withCommitmentColumns(try buildSegment(plan.run.steps[plan.ranges[k]], state: &state, isLast: isLast),
+                                     isLast: isLast, weightSalt: plan.weightSalt)
+    }
+
+    /// The commitment table's columns are the whole run's, in the last segment.
+    func withCommitmentColumns(_ segment: Segment, isLast: Bool, weightSalt: [Goldilocks]?) -> Segment {
+        guard let table = vmAir.commitmentIndex else { return segment }
+        var segment = segment
+        segment.main.insert(CommitmentTable.mainColumns(program, salt: isLast ? weightSalt : nil,
+                                                        logHeight: vmAir.commitmentLogHeight(isLastSegment: isLast)),
+                            at: table)
+        return segment
+    }
+
+    /// The witness of a run with every segment built (`plan`, then each `segment`).
+    public func witness(of run: Execution, segmentRows: Int = defaultSegmentRows,
+                        weightSalt: [Goldilocks]? = nil) throws -> Witness {
+        let plan = try plan(of: run, segmentRows: segmentRows, weightSalt: weightSalt)
+        return Witness(segments: try (0..<plan.count).map { try segment($0, of: plan) }, statement: plan.statement,
+                       layout: plan.layout, steps: plan.steps)
     }
 
     /// Segment ranges of the steps: consecutive instructions while both the
@@ -128,8 +183,8 @@ public struct WitnessBuilder {
         let lookupTables: [[Int64]]
     }
 
-    /// Builds every segment's main columns from the run's steps.
-    func build(steps records: [StepRecord], rawInputs: [[Int64]], segmentRows: Int) throws -> [Segment] {
+    /// The state a run starts in: initial memory as the VM lays it out.
+    func initialState(rawInputs: [[Int64]]) -> ReplayState {
         // Initial memory, as the VM lays it out.
         var memory = [Int64](repeating: 0, count: Int(program.memorySize))
         var isPrivateInput = [Bool](repeating: false, count: memory.count)   // private inputs and weights
@@ -154,14 +209,9 @@ public struct WitnessBuilder {
                 inputIndex += 1
             }
         }
-        var state = ReplayState(memory: memory, lastMemoryTs: [Int64](repeating: 0, count: memory.count),
-                                initialMemory: memory, isPrivateInput: isPrivateInput, isCommitted: isCommitted,
-                                isPublicInput: isPublicInput,
-                                lookupTables: vmAir.lookupTables)
-        let ranges = split(records, segmentRows: segmentRows)
-        return try ranges.enumerated().map { k, range in
-            try buildSegment(records[range], state: &state, isLast: k == ranges.count - 1)
-        }
+        return ReplayState(memory: memory, lastMemoryTs: [Int64](repeating: 0, count: memory.count),
+                           initialMemory: memory, isPrivateInput: isPrivateInput, isCommitted: isCommitted,
+                           isPublicInput: isPublicInput, lookupTables: vmAir.lookupTables)
     }
 
     /// Replays one segment's steps on the carried state and fills its tables.

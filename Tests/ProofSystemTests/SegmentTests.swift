@@ -64,6 +64,32 @@ import Verifier
         }
     }
 
+    /// Inputs made on demand: each segment's input is asked for once per
+    /// phase (so only the segment being worked on is in memory) and the
+    /// proofs verify together. An input that changes between the phases is
+    /// refused. (The toy tables are too small for zero knowledge; the VM's
+    /// segmented zero-knowledge proofs, whose phase 2 must reproduce phase
+    /// 1's masked commitment, are VMSegmentTests.manySegmentsKeepTheFloor.)
+    @Test func segmentInputsAreMadeOnDemandPerPhase() throws {
+        let ws = segments()
+        var requests = [Int]()
+        let proofs = try Prover.proveSegments(count: ws.count, input: { i in
+            requests.append(i)
+            return ToyAIRs.proverInput(air, ws[i], statement: [7, UInt8(i)])
+        }, options: options, checkWitness: true).proofs
+        #expect(requests == [0, 1, 0, 1])
+        #expect(accepts(proofs, inputs(ws)))
+        var phase = 0
+        #expect(throws: STARKError.invalidInput("segment 0: the witness changed between the two phases")) {
+            _ = try Prover.proveSegments(count: ws.count, input: { i in
+                defer { phase += 1 }
+                var w = ws[i]
+                if phase == 2 { w.main[0][0][0] = w.main[0][0][0] + .one }
+                return ToyAIRs.proverInput(air, w, statement: [7, UInt8(i)])
+            }, options: options, checkWitness: false)
+        }
+    }
+
     @Test func reorderedDroppedDuplicatedOrForeignSegmentsAreRejected() throws {
         let ws = segments()
         let proofs = try prove(ws)

@@ -97,6 +97,24 @@ import VMVerifier
         }
     }
 
+    /// A plan rebuilds any segment from its checkpoint exactly as the
+    /// whole-run witness has it, and knows every segment's heights and
+    /// boundary without keeping its columns.
+    @Test func plannedSegmentsAreRebuiltExactly() throws {
+        let run = try Run(segmentRows: 8)
+        let builder = WitnessBuilder(vmAir: run.vmAir)
+        let execution = try WitnessBuilder.execute(run.program, rawInputs: VMSoundnessTests.inputs, maxSteps: 10_000)
+        let plan = try builder.plan(of: execution, segmentRows: 8)
+        #expect(plan.count == run.witness.segments.count && plan.count > 2)
+        #expect(plan.statement == run.witness.statement)
+        for k in (0..<plan.count).reversed() {
+            let segment = try builder.segment(k, of: plan)
+            #expect(segment.main == run.witness.segments[k].main, "segment \(k)")
+            #expect(segment.boundary == plan.boundaries[k])
+            #expect(plan.logHeights[k] == segment.main.map { $0.first!.count.trailingZeroBitCount })
+        }
+    }
+
     @Test func honestSegmentsVerifyAndChain() throws {
         let run = try Run()
         let segments = run.witness.segments
