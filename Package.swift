@@ -13,9 +13,10 @@
 //   STARK       → AIR, Polynomials, Commitments, Transcript (options, proof format, FRI plan, security)
 //   Prover      → STARK
 //   Verifier    → STARK (never the prover or the VM)
-//   VMArithmetization → AIR, STARK, ISA, AlgebraicHashing (the VM's tables, preprocessed commitments, model files; shared by prover and verifier)
-//   VMProver    → VMArithmetization, Prover, VM, Trace
-//   VMVerifier  → VMArithmetization, Verifier
+//   VMArithmetization → AIR, STARK, ISA, AlgebraicHashing (the VM's tables and statement; shared by prover and verifier)
+//   ProofFiles  → VMArithmetization, STARK (file formats: proofs, keys, commitments, segment parts)
+//   VMProver    → VMArithmetization, ProofFiles, Prover, VM
+//   VMVerifier  → VMArithmetization, ProofFiles, Verifier
 //   ISA         → Field (byte coding), Hashing (program digest)
 //   Assembler   → ISA
 //   ONNXProto   → SwiftProtobuf (generated from onnx.proto by Tools/gen_onnx_proto.sh)
@@ -81,9 +82,10 @@ let package = Package(
         // The VM's arithmetization (shared by prover and verifier) and its witness.
         .target(name: "VMArithmetization", dependencies: ["AIR", "STARK", "ISA", "Field", "Hashing", "AlgebraicHashing", "Parallel"],
                 swiftSettings: hotSettings),
-        .target(name: "VMProver", dependencies: ["VMArithmetization", "Prover", "STARK", "AIR", "VM", "ISA", "Field", "Hashing", "AlgebraicHashing", "Parallel"],
+        .target(name: "ProofFiles", dependencies: ["VMArithmetization", "STARK", "ISA", "Field", "Hashing", "AlgebraicHashing", "Parallel"]),
+        .target(name: "VMProver", dependencies: ["VMArithmetization", "ProofFiles", "Prover", "STARK", "AIR", "VM", "ISA", "Field", "Hashing", "AlgebraicHashing", "Parallel"],
                 swiftSettings: hotSettings),
-        .target(name: "VMVerifier", dependencies: ["VMArithmetization", "Verifier", "STARK", "ISA", "Hashing", "AlgebraicHashing"]),
+        .target(name: "VMVerifier", dependencies: ["VMArithmetization", "ProofFiles", "Verifier", "STARK", "ISA", "Hashing", "AlgebraicHashing"]),
 
         // The ML bytecode.
         .target(name: "ISA", dependencies: ["Field", "Hashing"], swiftSettings: hotSettings),
@@ -97,7 +99,7 @@ let package = Package(
         // Command-line tool.
         .executableTarget(name: "zkvm", dependencies: [
             "Field", "Polynomials", "Hashing", "Commitments", "Transcript", "Parallel", "ISA", "Assembler", "VM", "Trace",
-            "STARK", "Prover", "Verifier", "VMArithmetization", "VMProver", "VMVerifier", "Importer", "AlgebraicHashing",
+            "STARK", "Prover", "Verifier", "VMArithmetization", "ProofFiles", "VMProver", "VMVerifier", "Importer", "AlgebraicHashing",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: hotSettings),
 
@@ -115,7 +117,7 @@ let package = Package(
         .testTarget(name: "TranscriptTests", dependencies: ["Transcript", "TestSupport"]),
         .testTarget(name: "AIRTests", dependencies: ["AIR", "Field", "TestSupport"]),
         .testTarget(name: "ProofSystemTests", dependencies: ["AIR", "STARK", "Prover", "Verifier", "Field", "TestSupport"]),
-        .testTarget(name: "VMProofTests", dependencies: ["VMProver", "VMVerifier", "VMArithmetization", "Prover", "Verifier",
+        .testTarget(name: "VMProofTests", dependencies: ["VMProver", "VMVerifier", "VMArithmetization", "ProofFiles", "Prover", "Verifier",
                                                          "STARK", "AIR", "Assembler", "ISA", "VM", "Field", "Hashing", "AlgebraicHashing"]),
         .testTarget(name: "ISATests", dependencies: ["ISA", "TestSupport"]),
         .testTarget(name: "AssemblerTests", dependencies: ["Assembler", "ISA", "VM", "TestSupport"], exclude: ["Golden"]),

@@ -40,7 +40,7 @@ public struct PublicLayout: Sendable, Equatable {
 
     /// u32 count and per tensor (u16 name length, UTF-8 name, u32 address,
     /// u32 count, u8 scale), inputs then outputs.
-    func encode(into w: inout ByteWriter) {
+    package func encode(into w: inout ByteWriter) {
         for group in [inputs, outputs] {
             w.write(UInt32(group.count))
             for t in group {
@@ -51,7 +51,7 @@ public struct PublicLayout: Sendable, Equatable {
         }
     }
 
-    static func decode(from r: inout ByteReader) throws -> PublicLayout {
+    package static func decode(from r: inout ByteReader) throws -> PublicLayout {
         var groups = [[Tensor]]()
         for _ in 0..<2 {
             let n = try r.readCount(maximum: Program.maxTensors, minimumItemSize: 11)

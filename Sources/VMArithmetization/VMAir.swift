@@ -50,11 +50,11 @@ public struct VMShape: Sendable, Equatable, Hashable {
     }
 
     /// Bit 0 lookup tables, bit 1 tensor instructions, bit 2 committed weights.
-    var bits: UInt8 {
+    package var bits: UInt8 {
         (hasLookupTables ? 1 : 0) | (hasTensorInstructions ? 2 : 0) | (hasCommittedWeights ? 4 : 0)
     }
 
-    init?(bits: UInt8) {
+    package init?(bits: UInt8) {
         guard bits < 8 else { return nil }
         self.init(hasLookupTables: bits & 1 != 0, hasTensorInstructions: bits & 2 != 0, hasCommittedWeights: bits & 4 != 0)
     }

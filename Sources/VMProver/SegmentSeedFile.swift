@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Hashing
+import ProofFiles
 import VMArithmetization
 
 /// The secret mask seed of one distributed zero-knowledge segment proof,

@@ -4,6 +4,7 @@ import Field
 import Hashing
 import ISA
 import Parallel
+import ProofFiles
 import Prover
 import STARK
 import VM

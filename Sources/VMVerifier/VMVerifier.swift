@@ -1,6 +1,7 @@
 import AlgebraicHashing
 import Hashing
 import ISA
+import ProofFiles
 import STARK
 import Verifier
 import VMArithmetization

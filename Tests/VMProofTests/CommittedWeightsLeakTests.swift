@@ -1,6 +1,7 @@
 import Field
 import Hashing
 import ISA
+import ProofFiles
 import STARK
 import Testing
 @testable import VMArithmetization

@@ -1,6 +1,7 @@
 import AlgebraicHashing
 import Field
 import Hashing
+import ProofFiles
 import Prover
 import ISA
 import STARK
@@ -231,7 +232,7 @@ import VMVerifier
         // A non-canonical commitment word (≥ p) is refused, naming its offset.
         var nonCanonical = ModelCommitment(programDigest: program.digest, commitment: commitment).encoded()
         for i in 0..<8 { nonCanonical[6 + 32 + i] = 0xFF }
-        #expect(throws: VMArithmetizationError.malformed("commitment file at byte 38: non-canonical commitment element")) {
+        #expect(throws: ProofFileError.malformed("commitment file at byte 38: non-canonical commitment element")) {
             _ = try ModelCommitment.decode(nonCanonical)
         }
     }

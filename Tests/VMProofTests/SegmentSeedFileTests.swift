@@ -1,4 +1,5 @@
 import Foundation
+import ProofFiles
 import STARK
 import Testing
 import VMArithmetization

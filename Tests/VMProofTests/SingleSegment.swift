@@ -1,4 +1,5 @@
 import AIR
+import ProofFiles
 import STARK
 import Field
 import VMArithmetization

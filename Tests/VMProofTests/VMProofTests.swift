@@ -1,6 +1,7 @@
 import AIR
 import Field
 import ISA
+import ProofFiles
 import Prover
 import STARK
 import Testing

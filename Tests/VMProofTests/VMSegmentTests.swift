@@ -1,6 +1,7 @@
 import AIR
 import Field
 import ISA
+import ProofFiles
 import Prover
 import STARK
 import Testing
@@ -249,8 +250,8 @@ import VMVerifier
         #expect(bundled.encoded() == local.file.encoded())
         #expect(run.accepts(bundled))
         // Incomplete or duplicated parts do not bundle.
-        #expect(throws: VMArithmetizationError.self) { _ = try VMSegmentProof.bundle(Array(parts.dropFirst())) }
-        #expect(throws: VMArithmetizationError.self) { _ = try VMSegmentProof.bundle(parts + [parts[0]]) }
+        #expect(throws: ProofFileError.self) { _ = try VMSegmentProof.bundle(Array(parts.dropFirst())) }
+        #expect(throws: ProofFileError.self) { _ = try VMSegmentProof.bundle(parts + [parts[0]]) }
         // A binding of another run (other private input) in the list: the
         // prover of that position refuses, and the others' proofs, drawn
         // with other challenges, do not verify with the honest segments.
@@ -297,7 +298,7 @@ import VMVerifier
                 ? { _ = try SegmentBinding.decode($0) } : { _ = try VMSegmentProof.decode($0) }
             try decode(bytes)
             for n in 0..<bytes.count {
-                #expect(throws: VMArithmetizationError.self) { try decode(Array(bytes.prefix(n))) }
+                #expect(throws: ProofFileError.self) { try decode(Array(bytes.prefix(n))) }
             }
             for i in stride(from: 0, to: bytes.count, by: max(1, bytes.count / 300)) {
                 var mutated = bytes
@@ -307,7 +308,7 @@ import VMVerifier
             for i in 0..<10 {   // magic, version, index (a changed count may still be a valid count)
                 var mutated = bytes
                 mutated[i] ^= 0x80
-                #expect(throws: VMArithmetizationError.self) { try decode(mutated) }
+                #expect(throws: ProofFileError.self) { try decode(mutated) }
             }
         }
     }

@@ -1,6 +1,7 @@
 import Field
 import Hashing
 import ISA
+import ProofFiles
 import STARK
 import Testing
 import Verifier
@@ -49,10 +50,10 @@ import VMVerifier
         var relabelled = try VerificationKey(program: b, commitment: nil, options: Self.options)
         relabelled.programDigest = a.digest
         #expect(relabelled.digest != keyA.digest)
-        #expect(throws: VMArithmetizationError.invalidKey("the key's roots, shape or layout are not those of program \(a.digest.description)")) {
+        #expect(throws: ProofFileError.mismatch("the key's roots, shape or layout are not those of program \(a.digest.description)")) {
             try relabelled.check(program: a)
         }
-        #expect(throws: VMArithmetizationError.invalidKey("the key names program \(a.digest.description), not \(b.digest.description)")) {
+        #expect(throws: ProofFileError.mismatch("the key names program \(a.digest.description), not \(b.digest.description)")) {
             try keyA.check(program: b)
         }
         // B's honest proof names B, so A's key refuses it before any STARK work.
@@ -86,7 +87,7 @@ import VMVerifier
         for bytes in [reencoded { $0.outputs[0].name = "y\nvalid proof" },
                       reencoded { $0.outputs[0].name = "x" },
                       reencoded { $0.outputs[0].address = $0.inputs[0].address + 1 }] {
-            #expect(throws: VMArithmetizationError.self) { _ = try VerificationKey.decode(bytes) }
+            #expect(throws: ProofFileError.self) { _ = try VerificationKey.decode(bytes) }
         }
     }
 }

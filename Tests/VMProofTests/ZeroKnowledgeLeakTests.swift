@@ -1,5 +1,6 @@
 import Field
 import ISA
+import ProofFiles
 import STARK
 import Testing
 import VMArithmetization

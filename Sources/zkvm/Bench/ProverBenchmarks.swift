@@ -1,6 +1,7 @@
 import Assembler
 import Foundation
 import ISA
+import ProofFiles
 import Prover
 import STARK
 import VM

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ProofFiles
 import VMArithmetization
 
 /// `zkvm bundle seg0.zkvs seg1.zkvs … -o proof.zkp`

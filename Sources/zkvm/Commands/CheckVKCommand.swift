@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Parallel
+import ProofFiles
 import VMArithmetization
 
 /// `zkvm check-vk model.vk --program PROG`: is this key the program's?

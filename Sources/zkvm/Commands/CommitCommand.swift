@@ -4,6 +4,7 @@ import Foundation
 import Hashing
 import ISA
 import Parallel
+import ProofFiles
 import STARK
 import VMArithmetization
 import VMProver

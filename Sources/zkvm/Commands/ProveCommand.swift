@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import Hashing
 import ISA
+import ProofFiles
 import Prover
 import Parallel
 import STARK

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hashing
 import ISA
+import ProofFiles
 import STARK
 import Verifier
 import VMArithmetization

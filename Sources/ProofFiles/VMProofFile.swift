@@ -1,5 +1,6 @@
 import Field
 import Hashing
+import VMArithmetization
 
 /// The `.zkp` proof file (Spec/proof-format.md §File): magic "ZKVP", u16
 /// version 2, u32 segment count (≥ 1), the statement, then per segment in
@@ -33,7 +34,7 @@ public struct VMProofFile: Sendable, Equatable {
                 let offset = r.offset
                 let v = try r.readUInt64()
                 guard v <= SegmentBoundary.maxValue else {
-                    throw VMArithmetizationError.statement("segment boundary value out of range at byte \(offset)")
+                    throw ProofFileError.malformed("segment boundary value out of range at byte \(offset)")
                 }
                 values.append(v)
             }
@@ -76,24 +77,24 @@ public struct VMProofFile: Sendable, Equatable {
         return w.bytes
     }
 
-    /// - Throws: `VMArithmetizationError.statement` naming the byte offset.
-    public static func decode(_ bytes: [UInt8]) throws(VMArithmetizationError) -> VMProofFile {
+    /// - Throws: `ProofFileError.malformed` naming the byte offset.
+    public static func decode(_ bytes: [UInt8]) throws(ProofFileError) -> VMProofFile {
         var r = ByteReader(bytes)
         do {
-            guard Array(try r.readBytes(4)) == magic else { throw VMArithmetizationError.statement("not a zkvm proof file (bad magic)") }
+            guard Array(try r.readBytes(4)) == magic else { throw ProofFileError.malformed("not a zkvm proof file (bad magic)") }
             let version = try r.readUInt16()
-            guard version == Self.version else { throw VMArithmetizationError.statement("unsupported proof file version \(version)") }
+            guard version == Self.version else { throw ProofFileError.malformed("unsupported proof file version \(version)") }
             let count = try r.readCount(maximum: maxSegments, minimumItemSize: 36)
-            guard count >= 1 else { throw VMArithmetizationError.statement("a proof file needs at least one segment") }
+            guard count >= 1 else { throw ProofFileError.malformed("a proof file needs at least one segment") }
             let statement = try VMStatement.decode(from: &r)
             var segments = [Segment]()
             for _ in 0..<count { segments.append(try Segment.decode(from: &r)) }
             try r.finish()
             return VMProofFile(statement: statement, segments: segments)
-        } catch let error as VMArithmetizationError {
+        } catch let error as ProofFileError {
             throw error
         } catch {
-            throw .statement("malformed proof file at byte \(r.offset): \(error)")
+            throw .nested(error, in: "proof file", at: r.offset)
         }
     }
 }

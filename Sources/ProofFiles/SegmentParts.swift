@@ -1,5 +1,6 @@
 import Field
 import Hashing
+import VMArithmetization
 
 /// Distributed proving (Spec/proof-format.md §4): phase 1 of a segment
 /// gives its binding; phase 2 gives its proof; `VMSegmentProof.bundle`
@@ -25,17 +26,17 @@ public struct SegmentBinding: Sendable, Equatable {
         return w.bytes
     }
 
-    public static func decode(_ bytes: [UInt8]) throws(VMArithmetizationError) -> SegmentBinding {
+    public static func decode(_ bytes: [UInt8]) throws(ProofFileError) -> SegmentBinding {
         var r = ByteReader(bytes)
         do {
             let (index, count) = try readHeader(&r, magic: magic, what: "segment binding")
             let digest = Digest(bytes: try r.readBytes(Digest.byteCount))!
             try r.finish()
             return SegmentBinding(index: index, count: count, binding: digest)
-        } catch let error as VMArithmetizationError {
+        } catch let error as ProofFileError {
             throw error
         } catch {
-            throw .statement("malformed segment binding at byte \(r.offset): \(error)")
+            throw .nested(error, in: "segment binding", at: r.offset)
         }
     }
 }
@@ -64,7 +65,7 @@ public struct VMSegmentProof: Sendable, Equatable {
         return w.bytes
     }
 
-    public static func decode(_ bytes: [UInt8]) throws(VMArithmetizationError) -> VMSegmentProof {
+    public static func decode(_ bytes: [UInt8]) throws(ProofFileError) -> VMSegmentProof {
         var r = ByteReader(bytes)
         do {
             let (index, count) = try readHeader(&r, magic: magic, what: "segment proof")
@@ -72,23 +73,23 @@ public struct VMSegmentProof: Sendable, Equatable {
             let segment = try VMProofFile.Segment.decode(from: &r)
             try r.finish()
             return VMSegmentProof(statement: statement, index: index, count: count, segment: segment)
-        } catch let error as VMArithmetizationError {
+        } catch let error as ProofFileError {
             throw error
         } catch {
-            throw .statement("malformed segment proof at byte \(r.offset): \(error)")
+            throw .nested(error, in: "segment proof", at: r.offset)
         }
     }
 
     /// The `.zkp` of all segments of one run: every part present once, same
     /// statement and count. (Chaining and validity are the verifier's part.)
-    public static func bundle(_ parts: [VMSegmentProof]) throws(VMArithmetizationError) -> VMProofFile {
-        guard let first = parts.first else { throw .statement("no segment proofs to bundle") }
+    public static func bundle(_ parts: [VMSegmentProof]) throws(ProofFileError) -> VMProofFile {
+        guard let first = parts.first else { throw .mismatch("no segment proofs to bundle") }
         let sorted = parts.sorted { $0.index < $1.index }
         guard sorted.count == first.count, sorted.enumerated().allSatisfy({ $1.index == $0 && $1.count == first.count }) else {
-            throw .statement("expected segments 0…\(first.count - 1) once each, got \(parts.map(\.index).sorted())")
+            throw .mismatch("expected segments 0…\(first.count - 1) once each, got \(parts.map(\.index).sorted())")
         }
         guard sorted.allSatisfy({ $0.statement == first.statement }) else {
-            throw .statement("segment proofs of different statements")
+            throw .mismatch("segment proofs of different statements")
         }
         return VMProofFile(statement: first.statement, segments: sorted.map(\.segment))
     }
@@ -105,11 +106,11 @@ private func writeHeader(_ w: inout ByteWriter, magic: [UInt8], index: Int, coun
 /// Reads and checks the header: magic, version 1, index < count ≤ `VMProofFile.maxSegments`.
 private func readHeader(_ r: inout ByteReader, magic: [UInt8], what: String) throws -> (index: Int, count: Int) {
     guard Array(try r.readBytes(4)) == magic, try r.readUInt16() == 1 else {
-        throw VMArithmetizationError.statement("not a zkvm \(what) (bad magic or version)")
+        throw ProofFileError.malformed("not a zkvm \(what) (bad magic or version)")
     }
     let index = Int(try r.readUInt32()), count = Int(try r.readUInt32())
     guard count >= 1, count <= VMProofFile.maxSegments, index < count else {
-        throw VMArithmetizationError.statement("\(what): index \(index) of \(count) segments")
+        throw ProofFileError.malformed("\(what): index \(index) of \(count) segments")
     }
     return (index, count)
 }

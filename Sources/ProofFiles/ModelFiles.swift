@@ -4,6 +4,7 @@ import Hashing
 import ISA
 import Parallel
 import STARK
+import VMArithmetization
 
 /// A published model commitment (Spec/zk.md §4, Spec/proof-format.md
 /// §Commitment): the salted Poseidon2 commitment to a program's committed
@@ -36,7 +37,7 @@ public struct ModelCommitment: Sendable, Equatable {
     /// Decodes a commitment file; malformed bytes give an error naming the offset.
     public static func decode(_ bytes: [UInt8]) throws -> ModelCommitment {
         var r = ByteReader(bytes)
-        func fail(_ detail: String) -> VMArithmetizationError { .malformed("commitment file at byte \(r.offset): \(detail)") }
+        func fail(_ detail: String) -> ProofFileError { .malformed("commitment file at byte \(r.offset): \(detail)") }
         do {
             guard Array(try r.readBytes(4)) == magic else { throw fail("not a model commitment (bad magic)") }
             let version = try r.readUInt16()
@@ -44,11 +45,11 @@ public struct ModelCommitment: Sendable, Equatable {
             let program = try readDigest(&r)
             let offset = r.offset
             guard let commitment = WeightCommitment(bytes: try r.readBytes(WeightCommitment.byteCount)) else {
-                throw VMArithmetizationError.malformed("commitment file at byte \(offset): non-canonical commitment element")
+                throw ProofFileError.malformed("commitment file at byte \(offset): non-canonical commitment element")
             }
             try r.finish()
             return ModelCommitment(programDigest: program, commitment: commitment)
-        } catch let error as VMArithmetizationError {
+        } catch let error as ProofFileError {
             throw error
         } catch {
             throw fail("\(error)")
@@ -116,13 +117,13 @@ public struct VerificationKey: Sendable, Equatable {
         let program = vmAir.program, minLogHeight = vmAir.minLogHeight
         let hasCommitted = program.hasCommittedWeights
         guard hasCommitted == (commitment != nil) else {
-            throw VMArithmetizationError.invalidKey(hasCommitted ? "the program has committed weights: give their commitment"
+            throw ProofFileError.mismatch(hasCommitted ? "the program has committed weights: give their commitment"
                                                                   : "the program has no committed weights, but a commitment was given")
         }
         if let commitment, commitment.programDigest != program.digest {
-            throw VMArithmetizationError.invalidKey("the commitment is for program \(commitment.programDigest.description), not \(program.digest.description)")
+            throw ProofFileError.mismatch("the commitment is for program \(commitment.programDigest.description), not \(program.digest.description)")
         }
-        guard (1...4).contains(logBlowup) else { throw VMArithmetizationError.invalidKey("blowup 2^\(logBlowup) outside 2^1…2^4") }
+        guard (1...4).contains(logBlowup) else { throw ProofFileError.mismatch("blowup 2^\(logBlowup) outside 2^1…2^4") }
         let traces = vmAir.preprocessedTraces(logBlowup: logBlowup, segmented: segmented, threads: threads)
         self.init(programDigest: program.digest, shape: VMShape(program: program), layout: PublicLayout(program: program),
                   minLogHeight: minLogHeight, lastSegment: traces.last.key, otherSegments: (traces.other ?? traces.last).key,
@@ -152,12 +153,12 @@ public struct VerificationKey: Sendable, Equatable {
     /// commitment) derives: every root, height, flag and layout entry.
     public func check(program: Program, threads: Int = Parallel.defaultThreads) throws {
         guard program.digest == programDigest else {
-            throw VMArithmetizationError.invalidKey("the key names program \(programDigest.description), not \(program.digest.description)")
+            throw ProofFileError.mismatch("the key names program \(programDigest.description), not \(program.digest.description)")
         }
         let derived = try VerificationKey(program: program, commitment: commitment, logBlowup: lastSegment.logBlowup,
                                           minLogHeight: minLogHeight, threads: threads)
         guard derived == self else {
-            throw VMArithmetizationError.invalidKey("the key's roots, shape or layout are not those of program \(program.digest.description)")
+            throw ProofFileError.mismatch("the key's roots, shape or layout are not those of program \(program.digest.description)")
         }
     }
 
@@ -183,7 +184,7 @@ public struct VerificationKey: Sendable, Equatable {
     /// Decodes a key; malformed or inconsistent bytes give an error naming the offset.
     public static func decode(_ bytes: [UInt8]) throws -> VerificationKey {
         var r = ByteReader(bytes)
-        func fail(_ detail: String, at offset: Int? = nil) -> VMArithmetizationError {
+        func fail(_ detail: String, at offset: Int? = nil) -> ProofFileError {
             .malformed("verification key at byte \(offset ?? r.offset): \(detail)")
         }
         do {
@@ -226,16 +227,16 @@ public struct VerificationKey: Sendable, Equatable {
             try r.finish()
             return VerificationKey(programDigest: digest, shape: shape, layout: layout, minLogHeight: minLogHeight,
                                    lastSegment: keys[0], otherSegments: keys[1], commitment: commitment)
-        } catch let error as VMArithmetizationError {
+        } catch let error as ProofFileError {
             throw error
         } catch {
-            throw fail("\(error)")
+            throw ProofFileError.nested(error, in: "verification key", at: r.offset)
         }
     }
 }
 
 func readDigest(_ r: inout ByteReader) throws -> Digest {
     let bytes = try r.readBytes(32)
-    guard let d = Digest(bytes: bytes) else { throw VMArithmetizationError.malformed("bad digest at byte \(r.offset - 32)") }
+    guard let d = Digest(bytes: bytes) else { throw ProofFileError.malformed("bad digest at byte \(r.offset - 32)") }
     return d
 }
