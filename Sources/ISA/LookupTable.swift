@@ -94,8 +94,9 @@ public struct LookupTableSpec: Hashable, Sendable, Codable {
     /// `generate()`) is constant: below it every entry equals the entry at
     /// its low end, above it the entry at its high end. Clamping to it
     /// instead of the whole domain gives the same results, so a proof needs
-    /// only these entries (Spec/vm-air.md §4b). Saturating functions
-    /// (sigmoid, tanh, exp, erf, gelu) need far fewer than 2^16.
+    /// only these entries (Spec/vm-air.md §4b). Functions that saturate on
+    /// both sides (sigmoid, tanh, erf) need far fewer than 2^16; exp and
+    /// gelu, constant on one side only, about half.
     public static func provenDomain(of table: [Int64]) -> ClosedRange<Int64> {
         guard let first = table.first, let last = table.last,
               let changes = table.firstIndex(where: { $0 != first }),

@@ -11,7 +11,7 @@ public enum Bus {
     public static let activation = 4
     /// (T, descriptor, baseD, baseA, baseB): a CPU tensor instruction starts a micro-step instance.
     public static let tensor = 5
-    /// The 37 static fields of a micro-step (`MicroStep.fields`).
+    /// The 38 static fields of a micro-step (`MicroStep.fields`).
     public static let microcode = 6
     /// (address, value): the memory table sends each committed weight's
     /// initial value; the commitment table receives it where the sponge absorbs it.

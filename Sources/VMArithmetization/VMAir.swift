@@ -78,7 +78,7 @@ public struct VMShape: Sendable, Equatable, Hashable {
         return air
     }
 
-    static let airName = "zkvm-vm-v6"
+    static let airName = "zkvm-vm-v7"
     /// Compiled AIRs by shape bits and blinding (16 at most).
     private static let cache = Mutex<[Int: AIRDefinition]>([:])
 
@@ -138,6 +138,8 @@ public struct VMAir: Sendable {
 
     public init(program: Program, minLogHeight: Int = 3) throws(VMArithmetizationError) {
         guard (3...20).contains(minLogHeight) else { throw .unsupported("minimum table height 2^\(minLogHeight) outside 2^3…2^20") }
+        // Tables, descriptors and their indices are checked before anything is derived from them.
+        do { try program.validate() } catch { throw .unsupported("invalid program: \(error)") }
         self.program = program
         self.minLogHeight = minLogHeight
         lookupTables = program.tables.map { $0.generate() }

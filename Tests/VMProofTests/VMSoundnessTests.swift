@@ -256,29 +256,72 @@ import VMVerifier
         #expect(Self.rejection(s, main: main) == Self.logUpCheck)
     }
 
-    /// A lookup input below its table's proven domain (but inside the
+    /// A lookup input above its table's proven domain (but inside the
     /// 16-bit domain, where the table is constant) must be clamped: a prover
-    /// that looks the raw input up instead is rejected, though its result
-    /// is the same number.
+    /// that looks the raw input up instead — its result is the same number,
+    /// every constraint holds and its range limbs are honest 16-bit values —
+    /// finds no activation row, and only that bus rejects it.
     @Test func lookupsOutsideTheProvenDomainMustClamp() throws {
-        let s = try Self.setup()
-        let table = try #require(s.vmAir.activationIndex)
-        let domain = s.vmAir.activationDomains[0]
-        #expect(domain.lowerBound > LookupTableSpec.domainMin, "exp saturates to 0 on the left")
-        #expect(s.preprocessed[table][0].count < 1 << 16)
+        let program = try Examples.assemble("""
+        .output out [2] scale=4 public
+        .table e exp in=4 out=4
+            li r1, 1000
+            lut r2, r1, e
+            st r2, [out]
+            li r1, 20
+            lut r2, r1, e
+            st r2, [out + 1]
+            halt
+        """)
+        let vmAir = try VMAir(program: program)
+        let witness = try WitnessBuilder(vmAir: vmAir).run(rawInputs: [], maxSteps: 100)
+        let s = Setup(program: program, vmAir: vmAir, witness: witness, preprocessed: vmAir.preprocessedColumns(statement: witness.statement))
+        let domain = vmAir.activationDomains[0]
+        #expect(domain.upperBound < 1000 && domain.upperBound > 20, "exp at 4 bits saturates to the largest value near 300")
+        #expect(s.preprocessed[try #require(vmAir.activationIndex)][0].count < 1 << 16)
+        #expect(Self.proveAndVerify(s, main: witness.main))
         let cpu = VMAir.TableIndex.cpu
-        var main = s.witness.main
-        let rows = main[cpu][CPUColumns.flag(.lut)].indices.filter {
-            main[cpu][CPUColumns.flag(.lut)][$0] == .one && main[cpu][CPUColumns.clampLow][$0] == .one
+        var main = witness.main
+        let row = try #require(main[cpu][CPUColumns.va].indices.first {
+            main[cpu][CPUColumns.flag(.lut)][$0] == .one && main[cpu][CPUColumns.va][$0] == Goldilocks(1000)
+        })
+        #expect(main[cpu][CPUColumns.clampHigh][row] == .one)
+        // No clamp: clamped = va, slot A (the excess) 0, slot B = va − lo in two 16-bit limbs.
+        main[cpu][CPUColumns.clampHigh][row] = .zero
+        main[cpu][CPUColumns.clamped][row] = Goldilocks(1000)
+        let slotB = Int(1000 - domain.lowerBound)
+        #expect(slotB < 1 << 16)
+        for (column, value) in [(CPUColumns.slotLimbs, 0), (CPUColumns.slotLimbs + 1, 0),
+                                (CPUColumns.slotLimbs + 2, slotB & 0xFFFF), (CPUColumns.slotLimbs + 3, slotB >> 16)] {
+            main[cpu][column][row] = Goldilocks(value)
         }
-        let row = try #require(rows.first)
-        // Claim the raw input is in the domain: no clamp flag, clamped = va.
-        let va = main[cpu][CPUColumns.va][row]
-        main[cpu][CPUColumns.clampLow][row] = .zero
-        main[cpu][CPUColumns.clamped][row] = va
-        #expect(Self.broken(s, main: main) != nil)
-        let check = Self.rejection(s, main: main) ?? "accepted"
-        #expect([Self.logUpCheck, Self.outOfDomainCheck("cpu")].contains(check), "\(check)")
+        // The range table counts the limbs the forged row sends (two 0s for
+        // slot A as before; slot B's low limb instead of the honest one).
+        let range = VMAir.TableIndex.range
+        typealias R = RangeTables.Column
+        func bump(_ value: Int, _ delta: Goldilocks) throws {
+            var r = main[range][R.value].indices.first { main[range][R.value][$0] == Goldilocks(value) }
+            if r == nil {   // claim a padding row (value 0, multiplicity 0) and count its new bytes
+                let padding = try #require(main[range][R.multiplicity].lastIndex(of: .zero))
+                main[range][R.value][padding] = Goldilocks(value)
+                main[range][R.low][padding] = Goldilocks(value & 0xFF)
+                main[range][R.high][padding] = Goldilocks(value >> 8)
+                let byte = VMAir.TableIndex.byte
+                main[byte][0][0] = main[byte][0][0] - Goldilocks(2)
+                main[byte][0][value & 0xFF] = main[byte][0][value & 0xFF] + .one
+                main[byte][0][value >> 8] = main[byte][0][value >> 8] + .one
+                r = padding
+            }
+            main[range][R.multiplicity][r!] = main[range][R.multiplicity][r!] + delta
+        }
+        let honest = (CPUColumns.slotLimbs...(CPUColumns.slotLimbs + 3)).map { Int(witness.main[cpu][$0][row].value) }
+        for value in honest { try bump(value, -Goldilocks.one) }
+        for value in [0, 0, slotB & 0xFFFF, slotB >> 16] { try bump(value, .one) }
+        // Every constraint holds (the checker names a broken constraint
+        // before the balance); the range and byte counts are honest for the
+        // forged limbs, so the activation bus is what is unbalanced.
+        #expect(Self.broken(s, main: main)?.hasPrefix("bus") == true)
+        #expect(Self.rejection(s, main: main) == Self.logUpCheck)
     }
 
     @Test func wrongPublicOutputsAndInputsAreRejected() throws {
