@@ -119,6 +119,8 @@ let package = Package(
         .testTarget(name: "ProofSystemTests", dependencies: ["AIR", "STARK", "Prover", "Verifier", "Field", "TestSupport"]),
         .testTarget(name: "VMProofTests", dependencies: ["VMProver", "VMVerifier", "VMArithmetization", "ProofFiles", "Prover", "Verifier",
                                                          "STARK", "AIR", "Assembler", "ISA", "VM", "Field", "Hashing", "AlgebraicHashing"]),
+        .testTarget(name: "ProofFilesTests", dependencies: ["ProofFiles", "VMArithmetization", "STARK", "ISA", "Assembler", "Field",
+                                                            "Hashing", "AlgebraicHashing"]),
         .testTarget(name: "ISATests", dependencies: ["ISA", "TestSupport"]),
         .testTarget(name: "AssemblerTests", dependencies: ["Assembler", "ISA", "VM", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "TraceTests", dependencies: ["Trace", "VM", "ISA", "Assembler"]),

@@ -112,6 +112,30 @@ import VMVerifier
         }
     }
 
+    /// Moves range-table counts from the `removing` limbs to the `adding`
+    /// ones, claiming a padding row (and counting its bytes) for a value
+    /// the table does not hold yet: a forged row's range messages stay balanced.
+    static func recountRange(_ main: inout [[[Goldilocks]]], removing: [Int], adding: [Int]) throws {
+        let range = VMAir.TableIndex.range, byte = VMAir.TableIndex.byte
+        typealias R = RangeTables.Column
+        func bump(_ value: Int, _ delta: Goldilocks) throws {
+            var r = main[range][R.value].indices.first { main[range][R.value][$0] == Goldilocks(value) }
+            if r == nil {
+                let padding = try #require(main[range][R.multiplicity].lastIndex(of: .zero))
+                main[range][R.value][padding] = Goldilocks(value)
+                main[range][R.low][padding] = Goldilocks(value & 0xFF)
+                main[range][R.high][padding] = Goldilocks(value >> 8)
+                main[byte][0][0] = main[byte][0][0] - Goldilocks(2)
+                main[byte][0][value & 0xFF] = main[byte][0][value & 0xFF] + .one
+                main[byte][0][value >> 8] = main[byte][0][value >> 8] + .one
+                r = padding
+            }
+            main[range][R.multiplicity][r!] = main[range][R.multiplicity][r!] + delta
+        }
+        for value in removing { try bump(value, -Goldilocks.one) }
+        for value in adding { try bump(value, .one) }
+    }
+
     static let logUpCheck = "LogUp sums do not cancel over the segments"
     static func outOfDomainCheck(_ table: String) -> String { "table \(table): constraints do not hold at the out-of-domain point" }
 
@@ -295,28 +319,9 @@ import VMVerifier
                                 (CPUColumns.slotLimbs + 2, slotB & 0xFFFF), (CPUColumns.slotLimbs + 3, slotB >> 16)] {
             main[cpu][column][row] = Goldilocks(value)
         }
-        // The range table counts the limbs the forged row sends (two 0s for
-        // slot A as before; slot B's low limb instead of the honest one).
-        let range = VMAir.TableIndex.range
-        typealias R = RangeTables.Column
-        func bump(_ value: Int, _ delta: Goldilocks) throws {
-            var r = main[range][R.value].indices.first { main[range][R.value][$0] == Goldilocks(value) }
-            if r == nil {   // claim a padding row (value 0, multiplicity 0) and count its new bytes
-                let padding = try #require(main[range][R.multiplicity].lastIndex(of: .zero))
-                main[range][R.value][padding] = Goldilocks(value)
-                main[range][R.low][padding] = Goldilocks(value & 0xFF)
-                main[range][R.high][padding] = Goldilocks(value >> 8)
-                let byte = VMAir.TableIndex.byte
-                main[byte][0][0] = main[byte][0][0] - Goldilocks(2)
-                main[byte][0][value & 0xFF] = main[byte][0][value & 0xFF] + .one
-                main[byte][0][value >> 8] = main[byte][0][value >> 8] + .one
-                r = padding
-            }
-            main[range][R.multiplicity][r!] = main[range][R.multiplicity][r!] + delta
-        }
+        // The range table counts the limbs the forged row sends instead of the honest ones.
         let honest = (CPUColumns.slotLimbs...(CPUColumns.slotLimbs + 3)).map { Int(witness.main[cpu][$0][row].value) }
-        for value in honest { try bump(value, -Goldilocks.one) }
-        for value in [0, 0, slotB & 0xFFFF, slotB >> 16] { try bump(value, .one) }
+        try Self.recountRange(&main, removing: honest, adding: [0, 0, slotB & 0xFFFF, slotB >> 16])
         // Every constraint holds (the checker names a broken constraint
         // before the balance); the range and byte counts are honest for the
         // forged limbs, so the activation bus is what is unbalanced.
