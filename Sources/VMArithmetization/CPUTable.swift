@@ -6,10 +6,10 @@ import ISA
 /// the program table, one-hot opcode flags, the semantics of every scalar
 /// opcode, control flow, and five timestamped accesses on the memory bus
 /// (three register reads, one memory access, one register write).
-enum CPUTable {
+enum CPUTable: VMTableComponent {
     typealias C = CPUColumns
 
-    static func build(blinded: Bool = false) throws(AIRError) -> Table {
+    static func definition(blinded: Bool = false) throws(AIRError) -> Table {
         var t = TableBuilder(name: "cpu", mainWidth: C.width)
         func col(_ c: Int) -> Expression { .main(c) }
         func next(_ c: Int) -> Expression { .mainNext(c) }

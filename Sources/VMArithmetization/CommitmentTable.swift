@@ -16,7 +16,7 @@ import ISA
 /// state: before(r) = after(r − 1) + block(r), before(0) = IV + block(0).
 /// Rows after the last block keep permuting zero blocks; only the row the
 /// preprocessed digest flag marks is pinned to the commitment.
-public enum CommitmentTable {
+public enum CommitmentTable: VMTableComponent {
     /// Main columns: block (8), state before the permutation (12), per
     /// external round 12 cubes (xᵢ + cᵢ)³ and the 12-lane state after the
     /// round, per internal round the cube and S-box output of lane 0.
@@ -41,7 +41,7 @@ public enum CommitmentTable {
     /// Public value index of digest element 0 (then 1, 2, 3).
     static let digestPublicValue = SegmentBoundary.Index.count
 
-    static func build(blinded: Bool = false) throws(AIRError) -> Table {
+    static func definition(blinded: Bool = false) throws(AIRError) -> Table {
         var t = TableBuilder(name: "commitment", mainWidth: Main.width, preprocessedWidth: Fixed.width)
         let rate = WeightSponge.rate, width = Poseidon2.width
 
@@ -169,6 +169,10 @@ public enum CommitmentTable {
 
     /// The preprocessed columns; `isLastSegment` false gives the empty
     /// variant (no weights, no digest row) of the other segments.
+    static func preprocessedColumns(of air: VMAir, isLastSegment: Bool) -> [[Goldilocks]] {
+        fixedColumns(air.program, logHeight: air.commitmentLogHeight(isLastSegment: isLastSegment), isLastSegment: isLastSegment)
+    }
+
     static func fixedColumns(_ program: Program, logHeight: Int, isLastSegment: Bool) -> [[Goldilocks]] {
         let n = 1 << logHeight
         var c = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: n), count: Fixed.width)

@@ -18,7 +18,7 @@ import ISA
 /// model commitment (Spec/zk.md §4). Public inputs and outputs are sent on
 /// the public-I/O bus, where the statement's own messages receive them
 /// (Spec/vm-air.md §5), so the statement never enters a preprocessed column.
-enum MemoryTable {
+enum MemoryTable: VMTableComponent {
     enum Fixed {
         static let space = 0, address = 1, real = 2, initial = 3, isPrivate = 4, isOutput = 5, isCommitted = 6, isInput = 7
         static let width = 8
@@ -27,7 +27,7 @@ enum MemoryTable {
     public enum IOKind { public static let input = 0, output = 1 }
     enum Main { static let hiddenInitial = 0, final = 1, finalTimestamp = 2, limbLow = 3, limbHigh = 4, width = 5 }
 
-    static func build(blinded: Bool = false) throws(AIRError) -> Table {
+    static func definition(blinded: Bool = false) throws(AIRError) -> Table {
         var t = TableBuilder(name: "memory", mainWidth: Main.width, preprocessedWidth: Fixed.width)
         let real = Expression.fixed(Fixed.real)
         let isPrivate = Expression.fixed(Fixed.isPrivate), isCommitted = Expression.fixed(Fixed.isCommitted)
@@ -69,6 +69,15 @@ enum MemoryTable {
             default: total
             }
         }
+    }
+
+    /// The last segment's preprocessed columns; the others' memory tables
+    /// are empty rows at the smallest height.
+    static func preprocessedColumns(of air: VMAir, isLastSegment: Bool) -> [[Goldilocks]] {
+        guard isLastSegment else {
+            return [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: 1 << air.minLogHeight), count: Fixed.width)
+        }
+        return fixedColumns(air.program, logHeight: air.memoryLogHeight(isLastSegment: true))
     }
 
     /// The preprocessed columns of a program.

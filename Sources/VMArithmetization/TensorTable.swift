@@ -2,18 +2,12 @@ import AIR
 import Field
 import ISA
 
-/// The `tensor` table (micro-step execution) and the `microcode` table
-/// (preprocessed static steps), Spec/vm-air.md §6.
-enum TensorTable {
+/// The `tensor` table: one row per executed micro-step, each looked up in
+/// the `microcode` table (Spec/vm-air.md §6).
+enum TensorTable: VMTableComponent {
     typealias T = TensorColumns
 
-    static func microcode(blinded: Bool = false) throws(AIRError) -> Table {
-        var t = TableBuilder(name: "microcode", mainWidth: 1, preprocessedWidth: MicroStep.fieldCount)
-        t.receive("microcode", bus: Bus.microcode, (0..<MicroStep.fieldCount).map { .fixed($0) }, multiplicity: .main(0))
-        return try t.build(blinded: blinded)
-    }
-
-    static func build(blinded: Bool = false) throws(AIRError) -> Table {
+    static func definition(blinded: Bool = false) throws(AIRError) -> Table {
         var t = TableBuilder(name: "tensor", mainWidth: T.width)
         func c(_ i: Int) -> Expression { .main(i) }
         func n(_ i: Int) -> Expression { .mainNext(i) }

@@ -4,30 +4,6 @@ import ISA
 import STARK
 import Synchronization
 
-/// The VM's tables, in proof order (Spec/vm-air.md §1). Every shape has
-/// the first five; the others only when the program needs them.
-public enum VMTable: String, CaseIterable, Sendable {
-    case program, cpu, memory, range, byte, activation, microcode, tensor, commitment
-
-    /// The table's columns, constraints and interactions.
-    func definition(blinded: Bool) throws(AIRError) -> Table {
-        switch self {
-        case .program: try FixedTables.program(blinded: blinded)
-        case .cpu: try CPUTable.build(blinded: blinded)
-        case .memory: try MemoryTable.build(blinded: blinded)
-        case .range: try RangeTables.range(blinded: blinded)
-        case .byte: try RangeTables.byte(blinded: blinded)
-        case .activation: try FixedTables.activation(blinded: blinded)
-        case .microcode: try TensorTable.microcode(blinded: blinded)
-        case .tensor: try TensorTable.build(blinded: blinded)
-        case .commitment: try CommitmentTable.build(blinded: blinded)
-        }
-    }
-
-    /// Whether the table has preprocessed columns (committed in the key).
-    public var hasPreprocessedColumns: Bool { self != .cpu && self != .range && self != .tensor }
-}
-
 /// Which optional tables a program's AIR has: all the AIR depends on, so a
 /// verification key names it instead of carrying the program.
 public struct VMShape: Sendable, Equatable, Hashable {
@@ -166,7 +142,7 @@ public struct VMAir: Sendable {
         isLastSegment ? max(minLogHeight, MemoryTable.logHeight(program)) : minLogHeight
     }
     /// log2 of the activation table's height: the rows of every table's proven domain.
-    public var activationLogHeight: Int { logHeight(rows: FixedTables.activationRows(activationDomains)) }
+    public var activationLogHeight: Int { logHeight(rows: ActivationTable.rows(activationDomains)) }
 
     /// The activation table's row of (table, input), input in the table's proven domain.
     public func activationRow(table: Int, input: Int64) -> Int {
@@ -183,31 +159,16 @@ public struct VMAir: Sendable {
     /// Every table's preprocessed columns for a segment (none for cpu,
     /// range and tensor). They depend on the program alone, never on a statement.
     public func preprocessedColumns(isLastSegment: Bool) -> [[[Goldilocks]]] {
-        shape.tables.map { table in
-            switch table {
-            case .program: FixedTables.programColumns(program, logHeight: programLogHeight, spans: spans, domains: activationDomains)
-            case .cpu, .range, .tensor: []
-            case .memory:
-                isLastSegment ? MemoryTable.fixedColumns(program, logHeight: memoryLogHeight(isLastSegment: true))
-                    : [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: 1 << minLogHeight), count: MemoryTable.Fixed.width)
-            case .byte: RangeTables.byteColumns(logHeight: byteLogHeight)
-            case .activation:
-                FixedTables.activationColumns(tables: lookupTables, domains: activationDomains, logHeight: activationLogHeight)
-            case .microcode: microcodeColumns()
-            case .commitment:
-                CommitmentTable.fixedColumns(program, logHeight: commitmentLogHeight(isLastSegment: isLastSegment),
-                                             isLastSegment: isLastSegment)
-            }
-        }
+        shape.tables.map { $0.component.preprocessedColumns(of: self, isLastSegment: isLastSegment) }
     }
 
     /// log2 of the byte table's height: 2^8 rows, or the smallest height.
-    public var byteLogHeight: Int { max(minLogHeight, RangeTables.byteLogHeight) }
+    public var byteLogHeight: Int { max(minLogHeight, ByteTable.logHeight) }
 
-    /// Range messages per timestamp at most (`RangeTables.sendsPerTimestamp`).
+    /// Range messages per timestamp at most (`RangeTable.sendsPerTimestamp`).
     static let rangeSendsPerTimestamp: Int = {
-        guard let cpu = try? CPUTable.build(), let tensor = try? TensorTable.build() else { return 1 << 16 }
-        return RangeTables.sendsPerTimestamp(cpu: cpu, tensor: tensor)
+        guard let cpu = try? CPUTable.definition(), let tensor = try? TensorTable.definition() else { return 1 << 16 }
+        return RangeTable.sendsPerTimestamp(cpu: cpu, tensor: tensor)
     }()
 
     /// log2 of a segment's range table height: enough rows for every
@@ -220,7 +181,7 @@ public struct VMAir: Sendable {
         let span = boundary.tsEnd >= boundary.tsStart ? boundary.tsEnd - boundary.tsStart : UInt64.max
         let (scaled, overflow) = span.multipliedReportingOverflow(by: UInt64(Self.rangeSendsPerTimestamp))
         let bound = overflow ? UInt64.max : scaled + UInt64(isLastSegment ? 2 * MemoryTable.hiddenCellCount(program) : 0)
-        guard bound < 1 << RangeTables.maxLogHeight else { return max(minLogHeight, RangeTables.maxLogHeight) }
+        guard bound < 1 << RangeTable.maxLogHeight else { return max(minLogHeight, RangeTable.maxLogHeight) }
         return logHeight(rows: Int(bound))
     }
 
@@ -241,29 +202,5 @@ public struct VMAir: Sendable {
     /// others have none): its public inputs and outputs (Spec/vm-air.md §5).
     public static func boundaryMessages(layout: PublicLayout, statement: VMStatement) -> [BoundaryMessage] {
         MemoryTable.boundaryMessages(layout: layout, statement: statement)
-    }
-
-    /// The microcode table: one row per static step; padding rows are all
-    /// zero except descriptor = −1, so no executed step can match them.
-    func microcodeColumns() -> [[Goldilocks]] {
-        let n = 1 << microcodeLogHeight, width = MicroStep.fieldCount
-        // Row-major values first (one pass over the steps), then one
-        // contiguous column at a time.
-        var flat = [Int64](repeating: 0, count: microSteps.count * width)
-        flat.withUnsafeMutableBufferPointer { out in
-            for (row, step) in microSteps.enumerated() { step.write(into: out.baseAddress! + row * width) }
-        }
-        return flat.withUnsafeBufferPointer { values in
-            (0..<width).map { k in
-                [Goldilocks](unsafeUninitializedCapacity: n) { buffer, initialized in
-                    for row in 0..<microSteps.count {
-                        buffer.initializeElement(at: row, to: Goldilocks(Int(values[row * width + k])))
-                    }
-                    let padding = k == 0 ? -Goldilocks.one : .zero
-                    for row in microSteps.count..<n { buffer.initializeElement(at: row, to: padding) }
-                    initialized = n
-                }
-            }
-        }
     }
 }

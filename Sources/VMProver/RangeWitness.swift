@@ -12,7 +12,7 @@ enum RangeWitness {
     ///   order with their counts, then zero rows of multiplicity 0) and the
     ///   byte table's multiplicities (every range row sends both its bytes).
     static func columns(counts: [Int], logHeight: Int, byteLogHeight: Int) throws -> (range: [[Goldilocks]], byte: [[Goldilocks]]) {
-        typealias C = RangeTables.Column
+        typealias C = RangeTable.Column
         let n = 1 << logHeight
         var range = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: n), count: C.width)
         var bytes = [Int](repeating: 0, count: 1 << byteLogHeight)

@@ -24,7 +24,7 @@ import Testing
 
     /// The table's width and constraint count are what Spec/vm-air.md §9 states.
     @Test func shapeMatchesTheSpec() throws {
-        let table = try CommitmentTable.build()
+        let table = try CommitmentTable.definition()
         #expect(table.mainWidth == 256 && table.preprocessedWidth == 19)
         #expect(table.interactions.count == 8)
         let degrees = table.constraints.map(\.expression.degree)

@@ -11,7 +11,7 @@ import VMProver
     /// The rate is derived from the tables' own interactions: CPU rows send
     /// 16 range messages per ≥ 8 timestamps, tensor rows 27 per ≥ 5.
     @Test func sendsPerTimestampBoundsTheSenders() throws {
-        let cpu = try CPUTable.build(), tensor = try TensorTable.build()
+        let cpu = try CPUTable.definition(), tensor = try TensorTable.definition()
         let cpuSends = cpu.interactions.filter { $0.bus == Bus.range }.count
         let tensorSends = tensor.interactions.filter { $0.bus == Bus.range }.count
         let rate = VMAir.rangeSendsPerTimestamp
@@ -33,7 +33,7 @@ import VMProver
             table.interactions.contains { $0.bus == Bus.range && table.name != "range" }
         }.map(\.name)
         #expect(Set(senders) == ["cpu", "memory", "tensor"])
-        let memory = try MemoryTable.build()
+        let memory = try MemoryTable.definition()
         #expect(memory.interactions.filter { $0.bus == Bus.range }.count == 2)
     }
 
@@ -73,10 +73,10 @@ import VMProver
                                                                weightSalt: program.hasCommittedWeights ? [Goldilocks](repeating: .one, count: 4) : nil)
             for segment in witness.segments {
                 let range = segment.main[VMAir.TableIndex.range]
-                let used = range[RangeTables.Column.multiplicity].filter { !$0.isZero }.count
+                let used = range[RangeTable.Column.multiplicity].filter { !$0.isZero }.count
                 #expect(used <= range[0].count)
                 let span = Int(segment.boundary.tsEnd - segment.boundary.tsStart)
-                let received = range[RangeTables.Column.multiplicity].reduce(0) { $0 + Int($1.value) }
+                let received = range[RangeTable.Column.multiplicity].reduce(0) { $0 + Int($1.value) }
                 #expect(received <= VMAir.rangeSendsPerTimestamp * span + 2 * MemoryTable.hiddenCellCount(program), "\(name)")
             }
         }

@@ -117,7 +117,7 @@ import VMVerifier
     /// the table does not hold yet: a forged row's range messages stay balanced.
     static func recountRange(_ main: inout [[[Goldilocks]]], removing: [Int], adding: [Int]) throws {
         let range = VMAir.TableIndex.range, byte = VMAir.TableIndex.byte
-        typealias R = RangeTables.Column
+        typealias R = RangeTable.Column
         func bump(_ value: Int, _ delta: Goldilocks) throws {
             var r = main[range][R.value].indices.first { main[range][R.value][$0] == Goldilocks(value) }
             if r == nil {
@@ -233,8 +233,8 @@ import VMVerifier
         let changes: [(String, Int, Int, Int, Goldilocks)] = [
             ("program fetch count", VMAir.TableIndex.program, 0, 3, .one),
             ("program fetch count −1", VMAir.TableIndex.program, 0, 2, -Goldilocks.one),
-            ("range multiplicity", VMAir.TableIndex.range, RangeTables.Column.multiplicity, 0, .one),
-            ("range multiplicity p−1", VMAir.TableIndex.range, RangeTables.Column.multiplicity, 1, -Goldilocks.one),
+            ("range multiplicity", VMAir.TableIndex.range, RangeTable.Column.multiplicity, 0, .one),
+            ("range multiplicity p−1", VMAir.TableIndex.range, RangeTable.Column.multiplicity, 1, -Goldilocks.one),
             ("byte multiplicity", VMAir.TableIndex.byte, 0, 7, .one),
             ("activation multiplicity", s.vmAir.activationIndex!, 0, 0, .one),
             ("memory final value", VMAir.TableIndex.memory, 1, 3, .one),
@@ -260,7 +260,7 @@ import VMVerifier
     /// multiplicity 0) the range bus, and only the byte bus rejects it.
     @Test func rangeRowsAreTheirBytes() throws {
         let s = try Self.setup()
-        typealias C = RangeTables.Column
+        typealias C = RangeTable.Column
         let range = VMAir.TableIndex.range
         var main = s.witness.main
         main[range][C.value][0] = main[range][C.value][0] + .one

@@ -15,17 +15,15 @@ import Field
 /// distinct limbs a private run has): it follows from the segment's
 /// timestamp span, which the statement already makes public
 /// (`VMAir.rangeLogHeight`).
-public enum RangeTables {
+public enum RangeTable: VMTableComponent {
     /// Columns of the range table: value = low + 2^8·high, and how many
     /// times the value is received.
     public enum Column { public static let value = 0, low = 1, high = 2, multiplicity = 3, width = 4 }
 
     /// The largest range table: every 16-bit value once.
     public static let maxLogHeight = 16
-    /// The byte table: 0 … 255 (padded with zero rows to the smallest height).
-    public static let byteLogHeight = 8
 
-    static func range(blinded: Bool = false) throws(AIRError) -> Table {
+    static func definition(blinded: Bool = false) throws(AIRError) -> Table {
         typealias C = Column
         var t = TableBuilder(name: "range", mainWidth: C.width)
         let value = Expression.main(C.value), low = Expression.main(C.low), high = Expression.main(C.high)
@@ -34,18 +32,6 @@ public enum RangeTables {
         t.send("range high byte", bus: Bus.byte, [high])
         t.receive("range", bus: Bus.range, [value], multiplicity: .main(C.multiplicity))
         return try t.build(blinded: blinded)
-    }
-
-    static func byte(blinded: Bool = false) throws(AIRError) -> Table {
-        var t = TableBuilder(name: "byte", mainWidth: 1, preprocessedWidth: 1)
-        t.receive("byte", bus: Bus.byte, [.fixed(0)], multiplicity: .main(0))
-        return try t.build(blinded: blinded)
-    }
-
-    /// The byte table's preprocessed column at height 2^logHeight ≥ 2^8:
-    /// 0 … 255, then zeros (a repeated 0 row is harmless: its multiplicity can be 0).
-    static func byteColumns(logHeight: Int) -> [[Goldilocks]] {
-        [(0..<(1 << logHeight)).map { $0 < 256 ? Goldilocks($0) : .zero }]
     }
 
     /// Range messages a row can send, per timestamp it consumes: the CPU

@@ -1,0 +1,45 @@
+import AIR
+import Field
+
+/// One table of the VM's AIR (Spec/vm-air.md §1): its constraints and
+/// interactions and, if it has any, its preprocessed columns (fixed by the
+/// program, committed in the verification key). Its main columns are the
+/// run's, filled by the prover module.
+protocol VMTableComponent {
+    /// The table's columns, constraints and interactions (`blinded`: with
+    /// the zero-knowledge blinding column, `Table.blinded()`).
+    static func definition(blinded: Bool) throws(AIRError) -> Table
+    /// Its preprocessed columns in a segment of `air`'s program.
+    static func preprocessedColumns(of air: VMAir, isLastSegment: Bool) -> [[Goldilocks]]
+}
+
+extension VMTableComponent {
+    static func preprocessedColumns(of air: VMAir, isLastSegment: Bool) -> [[Goldilocks]] { [] }
+}
+
+/// The VM's tables, in proof order (Spec/vm-air.md §1). Every shape has
+/// the first five; the others only when the program needs them.
+public enum VMTable: String, CaseIterable, Sendable {
+    case program, cpu, memory, range, byte, activation, microcode, tensor, commitment
+
+    /// The type that defines the table.
+    var component: any VMTableComponent.Type {
+        switch self {
+        case .program: ProgramTable.self
+        case .cpu: CPUTable.self
+        case .memory: MemoryTable.self
+        case .range: RangeTable.self
+        case .byte: ByteTable.self
+        case .activation: ActivationTable.self
+        case .microcode: MicrocodeTable.self
+        case .tensor: TensorTable.self
+        case .commitment: CommitmentTable.self
+        }
+    }
+
+    /// The table's columns, constraints and interactions.
+    func definition(blinded: Bool) throws(AIRError) -> Table { try component.definition(blinded: blinded) }
+
+    /// Whether the table has preprocessed columns (committed in the key).
+    public var hasPreprocessedColumns: Bool { self != .cpu && self != .range && self != .tensor }
+}
