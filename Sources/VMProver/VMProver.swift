@@ -42,8 +42,7 @@ public enum VMProver {
         var options: ProofOptions
         var security: SecurityLevel
         var witnessSeconds: Double
-        let preprocessedColumns: (last: [[[Goldilocks]]], other: [[[Goldilocks]]])
-        let preprocessedTraces: (last: PreprocessedTrace, other: PreprocessedTrace?)
+        let key: ProvingKey
         let boundary: [BoundaryMessage]
 
         var count: Int { plan.count }
@@ -54,8 +53,8 @@ public enum VMProver {
             let segment = try WitnessBuilder(vmAir: vmAir).segment(i, of: plan)
             let isLast = i == count - 1
             return ProverInput(air: vmAir.air, main: segment.main,
-                               preprocessed: isLast ? preprocessedColumns.last : preprocessedColumns.other,
-                               preprocessedTrace: isLast ? preprocessedTraces.last : preprocessedTraces.other,
+                               preprocessed: isLast ? key.columns.last : key.columns.other,
+                               preprocessedTrace: isLast ? key.traces.last : key.traces.other,
                                publicValues: segment.boundary.publicValues(isLast: isLast,
                                                                            weightCommitment: plan.statement.weightCommitment),
                                boundary: isLast ? boundary : [],
@@ -65,7 +64,7 @@ public enum VMProver {
 
     static func prepare(program: Program, rawInputs: [[Int64]], options: ProofOptions, maxSteps: Int,
                         segmentRows: Int, minimumProvenBits: Double?, commitmentSeed: [UInt8]?,
-                        dump: (any ExecutionRecorder)? = nil) throws -> Prepared {
+                        key: ProvingKey? = nil, dump: (any ExecutionRecorder)? = nil) throws -> Prepared {
         // The weight commitment's salt: from the commitment's secret seed,
         // or fresh (a commitment of this proof only). A transparent proof
         // reveals the weights and so the salt: never with a persistent seed.
@@ -90,7 +89,7 @@ public enum VMProver {
         let executionSeconds = seconds(ContinuousClock.now - start)
         while true {
             var run = try prepare(execution, program: program, options: options, segmentRows: segmentRows,
-                                  minimumProvenBits: minimumProvenBits, minLogHeight: minLogHeight, weightSalt: salt)
+                                  minimumProvenBits: minimumProvenBits, minLogHeight: minLogHeight, weightSalt: salt, key: key)
             run.witnessSeconds += executionSeconds
             let needed = CommitmentLayout(options: run.options).minLogHeight
             if needed == minLogHeight { return run }
@@ -100,16 +99,17 @@ public enum VMProver {
     }
 
     static func prepare(_ execution: WitnessBuilder.Execution, program: Program, options: ProofOptions, segmentRows: Int,
-                        minimumProvenBits: Double?, minLogHeight: Int, weightSalt: [Goldilocks]) throws -> Prepared {
-        let vmAir = try VMAir(program: program, minLogHeight: minLogHeight)
+                        minimumProvenBits: Double?, minLogHeight: Int, weightSalt: [Goldilocks],
+                        key given: ProvingKey?) throws -> Prepared {
+        let usable = given.flatMap { $0.vmAir.minLogHeight == minLogHeight && $0.vmAir.program == program ? $0 : nil }
+        let vmAir = try usable?.vmAir ?? VMAir(program: program, minLogHeight: minLogHeight)
         let start = ContinuousClock.now
         let plan = try WitnessBuilder(vmAir: vmAir).plan(of: execution, segmentRows: segmentRows, weightSalt: weightSalt)
         let elapsed = ContinuousClock.now - start
         let count = plan.count
-        // Committed once per run and shared by its segments.
-        let columns = (last: vmAir.preprocessedColumns(isLastSegment: true),
-                       other: count > 1 ? vmAir.preprocessedColumns(isLastSegment: false) : [])
-        let traces = vmAir.preprocessedTraces(logBlowup: options.logBlowup, segmented: count > 1, threads: Parallel.defaultThreads)
+        // Committed once per run (or per key) and shared by its segments.
+        let key = given.flatMap { $0.serves(program, minLogHeight: minLogHeight, logBlowup: options.logBlowup, segments: count) ? $0 : nil }
+            ?? ProvingKey(vmAir: vmAir, logBlowup: options.logBlowup, segmented: count > 1, threads: Parallel.defaultThreads)
         var options = options
         // The AIR the verifier analyses: blinded for zero knowledge.
         let blindedAir = try vmAir.air.blinded()
@@ -126,7 +126,7 @@ public enum VMProver {
             while level().provenBits < minimumProvenBits, options.queries < ProofOptions.maxQueries { options.queries += 1 }
         }
         return Prepared(plan: plan, vmAir: vmAir, options: options, security: level(), witnessSeconds: seconds(elapsed),
-                        preprocessedColumns: columns, preprocessedTraces: traces,
+                        key: key,
                         boundary: VMAir.boundaryMessages(layout: plan.layout, statement: plan.statement))
     }
 
@@ -148,16 +148,19 @@ public enum VMProver {
     ///   - segmentRows: the most CPU rows and tensor rows per segment.
     ///   - minimumProvenBits: if set, queries are raised (never lowered)
     ///     until the run's combined level reaches it (Spec/security.md §6).
+    ///   - key: the program's proving key, made once for many proofs (used
+    ///     when it matches the run's options and segments; otherwise the
+    ///     preprocessed columns are committed for this proof).
     ///   - dump: also receives the run as it executes (a `.zkt` writer,
     ///     which the caller finishes once the proof is made).
     public static func prove(program: Program, rawInputs: [[Int64]], options: ProofOptions = .standard,
                              maxSteps: Int = 1 << 26, segmentRows: Int = WitnessBuilder.defaultSegmentRows,
                              minimumProvenBits: Double? = ProofOptions.targetProvenBits, checkWitness: Bool = checksWitnessByDefault,
-                             commitmentSeed: [UInt8]? = nil, threads: Int = Parallel.defaultThreads,
+                             commitmentSeed: [UInt8]? = nil, threads: Int = Parallel.defaultThreads, key: ProvingKey? = nil,
                              dump: (any ExecutionRecorder)? = nil, progress: (String) -> Void = { _ in }) throws -> Result {
         let run = try prepare(program: program, rawInputs: rawInputs, options: options, maxSteps: maxSteps,
                               segmentRows: segmentRows, minimumProvenBits: minimumProvenBits, commitmentSeed: commitmentSeed,
-                              dump: dump)
+                              key: key, dump: dump)
         let (proofs, reports) = try Prover.proveSegments(count: run.count, input: run.input, options: run.options,
                                                          checkWitness: checkWitness, threads: threads, progress: progress)
         let segments = zip(run.plan.boundaries, proofs).map { VMProofFile.Segment(boundary: $0, proof: $1.encoded()) }

@@ -4,6 +4,7 @@ import Importer
 import ISA
 import STARK
 import VM
+import VMProver
 
 /// The `import` group of `zkvm bench` (import and accuracy figures): for each committed
 /// ONNX fixture, import + assemble + one execution, proving and verifying
@@ -63,9 +64,14 @@ extension Bench {
                 publicWeights.tensors[i].visibility = .public
             }
             var zk = [ProverBenchmarks.Figure](), plain = [ProverBenchmarks.Figure](), open = [ProverBenchmarks.Figure]()
+            var keyed = [ProverBenchmarks.Figure]()
+            // A proving key made once, as a service proving many inputs would.
+            let provingKey = try ProvingKey(program: program, options: .standard, threads: threads)
             for round in 0..<rounds {
-                progress("prove \(name) (imported; zero knowledge, transparent, public weights; round \(round + 1)/\(rounds))")
+                progress("prove \(name) (imported; zero knowledge, with a proving key, transparent, public weights; round \(round + 1)/\(rounds))")
                 zk.append(try ProverBenchmarks.measure(name: name, program: program, rawInputs: raw, threads: threads))
+                keyed.append(try ProverBenchmarks.measure(name: name, program: program, rawInputs: raw, threads: threads,
+                                                          provingKey: provingKey))
                 plain.append(try ProverBenchmarks.measure(name: name, program: program, rawInputs: raw, options: .transparent,
                                                           threads: threads))
                 if program.hasCommittedWeights {
@@ -77,6 +83,8 @@ extension Bench {
             let zkSeconds = median(zk.map(\.proveSeconds)), plainSeconds = median(plain.map(\.proveSeconds))
             report.add("import.\(name).prove", zkSeconds, "s", threads: threads,
                        note: "\(f.rows) rows in all tables; execute + witness + prove; median of \(rounds)")
+            report.add("import.\(name).prove.with-proving-key", median(keyed.map(\.proveSeconds)), "s", threads: threads,
+                       note: "zero knowledge, the preprocessed columns committed once beforehand (ProvingKey); median of \(rounds)")
             report.add("import.\(name).verify", f.verifySeconds * 1000, "ms", threads: 1,
                        note: "against the verification key (\(f.keyBytes) bytes); median of 3")
             report.add("import.\(name).key-derivation", f.keySeconds, "s", threads: threads,

@@ -52,11 +52,13 @@ enum ProverBenchmarks {
         """, file: "loop.zkasm") { _ in [] }
     }
 
+    /// - Parameter provingKey: the program's proving key, made beforehand (its cost not counted).
     static func measure(name: String, program: Program, rawInputs: [[Int64]], options: ProofOptions = .standard,
-                        segmentRows: Int = WitnessBuilder.defaultSegmentRows, threads: Int) throws -> Figure {
+                        segmentRows: Int = WitnessBuilder.defaultSegmentRows, threads: Int,
+                        provingKey: ProvingKey? = nil) throws -> Figure {
         let start = ContinuousClock.now
         let result = try VMProver.prove(program: program, rawInputs: rawInputs, options: options, segmentRows: segmentRows,
-                                        threads: threads)
+                                        threads: threads, key: provingKey)
         let proved = ContinuousClock.now
         // Committed weights: the proof's own (one-off) commitment stands for the published one.
         let commitment = result.file.statement.weightCommitment.map { ModelCommitment(programDigest: program.digest, commitment: $0) }
