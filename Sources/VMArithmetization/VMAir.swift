@@ -190,9 +190,15 @@ public struct VMAir: Sendable {
     /// memory and commitment tables (all zero at the smallest height there).
     public func preprocessedTraces(logBlowup: Int, segmented: Bool,
                                    threads: Int) -> (last: PreprocessedTrace, other: PreprocessedTrace?) {
-        let last = PreprocessedTrace(columns: preprocessedColumns(isLastSegment: true), logBlowup: logBlowup, threads: threads)
-        guard segmented else { return (last, nil) }
-        let other = preprocessedColumns(isLastSegment: false)
+        preprocessedTraces(last: preprocessedColumns(isLastSegment: true),
+                           other: segmented ? preprocessedColumns(isLastSegment: false) : nil, logBlowup: logBlowup, threads: threads)
+    }
+
+    /// The same from columns already built (`preprocessedColumns`).
+    public func preprocessedTraces(last columns: [[[Goldilocks]]], other: [[[Goldilocks]]]?, logBlowup: Int,
+                                   threads: Int) -> (last: PreprocessedTrace, other: PreprocessedTrace?) {
+        let last = PreprocessedTrace(columns: columns, logBlowup: logBlowup, threads: threads)
+        guard let other else { return (last, nil) }
         var replaced = [TableIndex.memory: other[TableIndex.memory]]
         if let c = commitmentIndex { replaced[c] = other[c] }
         return (last, last.replacing(replaced, threads: threads))

@@ -40,7 +40,8 @@ public struct ProvingKey: Sendable {
         self.logBlowup = logBlowup
         columns = (last: vmAir.preprocessedColumns(isLastSegment: true),
                    other: segmented ? vmAir.preprocessedColumns(isLastSegment: false) : [])
-        traces = vmAir.preprocessedTraces(logBlowup: logBlowup, segmented: segmented, threads: threads)
+        traces = vmAir.preprocessedTraces(last: columns.last, other: segmented ? columns.other : nil, logBlowup: logBlowup,
+                                          threads: threads)
     }
 
     /// Whether the key serves a run of `program` at this smallest height
