@@ -159,9 +159,11 @@ struct Bench: ParsableCommand {
             cases.append((name, p, try Machine(program: p).quantizeInputs(inputs), standard, whole))
         }
         func loop(_ log: Int) throws -> Program { try ProverBenchmarks.loopProgram(iterations: (1 << log) / 4 - 2) }
-        // The 2^20-row loop twice: default options in one segment, and the
-        // fast profile (blowup 4, segments of 2^18 rows). The fast one runs
-        // before the larger runs so its "peak so far" is its own.
+        // The 2^20-row loop three times: default options in one segment, in
+        // segments of 2^17 rows (the memory target: one segment's witness and
+        // extended trace at a time), and the fast profile (blowup 4, segments
+        // of 2^18 rows). The segmented ones run before the larger runs, the
+        // smaller first, so each "peak so far" is its own or below it.
         var fast = standard
         fast.logBlowup = 2
         if quick {
@@ -169,6 +171,7 @@ struct Bench: ParsableCommand {
         } else {
             cases.append(("loop.2^16", try loop(16), [], standard, whole))
             cases.append(("loop.2^20.blowup4.segments2^18", try loop(20), [], fast, 1 << 18))
+            cases.append(("loop.2^20.segments2^17", try loop(20), [], standard, 1 << 17))
             cases.append(("loop.2^18", try loop(18), [], standard, whole))
             cases.append(("loop.2^20", try loop(20), [], standard, whole))
         }
