@@ -20,15 +20,15 @@ public enum CommitmentTable: VMTableComponent {
     /// Main columns: block (8), state before the permutation (12), per
     /// external round 12 cubes (xᵢ + cᵢ)³ and the 12-lane state after the
     /// round, per internal round the cube and S-box output of lane 0.
-    enum Main {
-        static let block = 0, before = 8
-        static func fullCube(_ round: Int, _ lane: Int) -> Int { 20 + round * 24 + lane }
-        static func fullState(_ round: Int, _ lane: Int) -> Int { 20 + round * 24 + 12 + lane }
-        static func partialCube(_ round: Int) -> Int { 20 + Poseidon2.fullRounds * 24 + 2 * round }
-        static func partialOutput(_ round: Int) -> Int { partialCube(round) + 1 }
+    package enum Main {
+        package static let block = 0, before = 8
+        package static func fullCube(_ round: Int, _ lane: Int) -> Int { 20 + round * 24 + lane }
+        package static func fullState(_ round: Int, _ lane: Int) -> Int { 20 + round * 24 + 12 + lane }
+        package static func partialCube(_ round: Int) -> Int { 20 + Poseidon2.fullRounds * 24 + 2 * round }
+        package static func partialOutput(_ round: Int) -> Int { partialCube(round) + 1 }
         /// The state after the permutation: the last external round's state.
-        static func after(_ lane: Int) -> Int { fullState(Poseidon2.fullRounds - 1, lane) }
-        static let width = 20 + Poseidon2.fullRounds * 24 + Poseidon2.partialRounds * 2
+        package static func after(_ lane: Int) -> Int { fullState(Poseidon2.fullRounds - 1, lane) }
+        package static let width = 20 + Poseidon2.fullRounds * 24 + Poseidon2.partialRounds * 2
     }
 
     /// Preprocessed columns: the memory address of each lane's weight (8),
@@ -186,39 +186,6 @@ public enum CommitmentTable: VMTableComponent {
         c[Fixed.isDigest][WeightSponge.permutationCount(weights: addresses.count) - 1] = .one
         c[Fixed.count] = [Goldilocks](repeating: Goldilocks(addresses.count), count: n)
         c[Fixed.layout] = [Goldilocks](repeating: layoutElement(program), count: n)
-        return c
-    }
-
-    /// The main columns: the sponge over `salt` and `program`'s committed
-    /// weights, or — `salt` nil, the other segments — zero blocks from the
-    /// IV of zero weights and layout 0.
-    public static func mainColumns(_ program: Program, salt: [Goldilocks]?, logHeight: Int) -> [[Goldilocks]] {
-        let values = salt == nil ? [] : weights(program)
-        let absorbed = salt.map { WeightSponge.absorbed(salt: $0, weights: values) } ?? []
-        let n = 1 << logHeight, rate = WeightSponge.rate
-        precondition(absorbed.count % rate == 0 && absorbed.count / rate <= n)
-        var c = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: n), count: Main.width)
-        var state = WeightSponge.initialState(count: values.count, layout: salt == nil ? .zero : layoutElement(program))
-        var rounds = Poseidon2.Rounds()
-        for row in 0..<n {
-            for j in 0..<rate {
-                let value = row * rate + j < absorbed.count ? absorbed[row * rate + j] : .zero
-                c[Main.block + j][row] = value
-                state[j] = state[j] + value
-            }
-            for i in 0..<Poseidon2.width { c[Main.before + i][row] = state[i] }
-            Poseidon2.permute(&state, recording: &rounds)
-            for f in 0..<Poseidon2.fullRounds {
-                for i in 0..<Poseidon2.width {
-                    c[Main.fullCube(f, i)][row] = rounds.fullCubes[f * Poseidon2.width + i]
-                    c[Main.fullState(f, i)][row] = rounds.fullStates[f * Poseidon2.width + i]
-                }
-            }
-            for p in 0..<Poseidon2.partialRounds {
-                c[Main.partialCube(p)][row] = rounds.partialCubes[p]
-                c[Main.partialOutput(p)][row] = rounds.partialOutputs[p]
-            }
-        }
         return c
     }
 }

@@ -18,14 +18,14 @@ import ISA
 /// model commitment (Spec/zk.md §4). Public inputs and outputs are sent on
 /// the public-I/O bus, where the statement's own messages receive them
 /// (Spec/vm-air.md §5), so the statement never enters a preprocessed column.
-enum MemoryTable: VMTableComponent {
+package enum MemoryTable: VMTableComponent {
     enum Fixed {
         static let space = 0, address = 1, real = 2, initial = 3, isPrivate = 4, isOutput = 5, isCommitted = 6, isInput = 7
         static let width = 8
     }
     /// The first part of a public-I/O message: a public input's initial value or a public output's final value.
     public enum IOKind { public static let input = 0, output = 1 }
-    enum Main { static let hiddenInitial = 0, final = 1, finalTimestamp = 2, limbLow = 3, limbHigh = 4, width = 5 }
+    package enum Main { package static let hiddenInitial = 0, final = 1, finalTimestamp = 2, limbLow = 3, limbHigh = 4, width = 5 }
 
     static func definition(blinded: Bool = false) throws(AIRError) -> Table {
         var t = TableBuilder(name: "memory", mainWidth: Main.width, preprocessedWidth: Fixed.width)

@@ -135,8 +135,8 @@ public struct WitnessBuilder {
     func withCommitmentColumns(_ segment: Segment, isLast: Bool, weightSalt: [Goldilocks]?) -> Segment {
         guard let table = vmAir.commitmentIndex else { return segment }
         var segment = segment
-        segment.main.insert(CommitmentTable.mainColumns(program, salt: isLast ? weightSalt : nil,
-                                                        logHeight: vmAir.commitmentLogHeight(isLastSegment: isLast)),
+        segment.main.insert(CommitmentWitness.columns(program, salt: isLast ? weightSalt : nil,
+                                                      logHeight: vmAir.commitmentLogHeight(isLastSegment: isLast)),
                             at: table)
         return segment
     }
@@ -343,30 +343,9 @@ public struct WitnessBuilder {
         state.timeBase = timeBase
         let end = (pc: records.last!.nextPC, ts: timeBase)
 
-        // Memory boundary table: the whole run's initial and final memory,
-        // in the last segment; 8 empty rows elsewhere.
-        let m = 1 << vmAir.memoryLogHeight(isLastSegment: isLast)
-        var boundary = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: m), count: 5)
-        if isLast {
-            for address in 0..<memory.count {
-                let hidden = state.isPrivateInput[address] || state.isCommitted[address]
-                if hidden {
-                    let v = state.initialMemory[address]
-                    boundary[0][address] = Goldilocks(v)
-                    let shifted = v + (1 << 31)
-                    boundary[3][address] = Goldilocks(Int(shifted & 0xFFFF)); boundary[4][address] = Goldilocks(Int(shifted >> 16))
-                    rangeCounts[Int(shifted & 0xFFFF)] += 1; rangeCounts[Int(shifted >> 16)] += 1
-                } else if state.isPublicInput[address] {
-                    boundary[0][address] = Goldilocks(state.initialMemory[address])
-                }
-                boundary[1][address] = Goldilocks(memory[address])
-                boundary[2][address] = Goldilocks(lastMemoryTs[address])
-            }
-            for r in 0..<Instruction.registerCount {
-                boundary[1][memory.count + r] = Goldilocks(registers[r])
-                boundary[2][memory.count + r] = Goldilocks(lastRegisterTs[r])
-            }
-        }
+        let boundary = MemoryWitness.columns(logHeight: vmAir.memoryLogHeight(isLastSegment: isLast), isLastSegment: isLast,
+                                             start: state, memory: memory, lastMemoryTs: lastMemoryTs, registers: registers,
+                                             lastRegisterTs: lastRegisterTs, range: &rangeCounts)
 
         let boundaryValues = SegmentBoundary(pcStart: UInt64(start.pc), tsStart: UInt64(start.ts),
                                              pcEnd: UInt64(end.pc), tsEnd: UInt64(end.ts))
