@@ -198,10 +198,6 @@ struct ProverSession {
         return transcript.segmentBinding()
     }
 
-    /// Drops the main trace's LDE until `finish` recomputes it (segments:
-    /// one segment's LDE in memory at a time).
-    mutating func releaseMainCommitment() { traces = nil }
-
     /// Phase 2: LogUp columns (with the shared challenges, or ones drawn
     /// from this transcript), quotients, openings, DEEP and FRI.
     mutating func finish(shared: SharedLogUpChallenges?) throws(STARKError) -> (proof: Proof, report: ProverReport) {

@@ -10,7 +10,8 @@ import VMArithmetization
 /// the program, it saves on each proof what `export-vk` pays: committing
 /// the preprocessed columns (2.6 s of LeNet-5's proof). Unlike a
 /// verification key it holds the columns themselves, so it grows with the
-/// program. Nothing in it is secret.
+/// program. It holds the program itself, private and committed weight
+/// values included: keep it where the program is kept.
 public struct ProvingKey: Sendable {
     let vmAir: VMAir
     let logBlowup: Int
