@@ -45,10 +45,14 @@ public struct ProvingKey: Sendable {
                                           threads: threads)
     }
 
+    /// The key's AIR if it is `program`'s at this smallest height.
+    func air(for program: Program, minLogHeight: Int) -> VMAir? {
+        vmAir.minLogHeight == minLogHeight && vmAir.program == program ? vmAir : nil
+    }
+
     /// Whether the key serves a run of `program` at this smallest height
     /// and blowup in `segments` segments.
     func serves(_ program: Program, minLogHeight: Int, logBlowup: Int, segments: Int) -> Bool {
-        vmAir.minLogHeight == minLogHeight && self.logBlowup == logBlowup && (segments == 1 || traces.other != nil)
-            && vmAir.program == program
+        air(for: program, minLogHeight: minLogHeight) != nil && self.logBlowup == logBlowup && (segments == 1 || traces.other != nil)
     }
 }

@@ -88,28 +88,33 @@ public enum VMProver {
         let execution = try WitnessBuilder.execute(program, rawInputs: rawInputs, maxSteps: maxSteps, dump: dump)
         let executionSeconds = seconds(ContinuousClock.now - start)
         while true {
-            var run = try prepare(execution, program: program, options: options, segmentRows: segmentRows,
-                                  minimumProvenBits: minimumProvenBits, minLogHeight: minLogHeight, weightSalt: salt, key: key)
-            run.witnessSeconds += executionSeconds
-            let needed = CommitmentLayout(options: run.options).minLogHeight
-            if needed == minLogHeight { return run }
-            options = run.options
-            minLogHeight = needed
+            switch try prepare(execution, program: program, options: options, segmentRows: segmentRows,
+                               minimumProvenBits: minimumProvenBits, minLogHeight: minLogHeight, weightSalt: salt, key: key) {
+            case .ready(var run):
+                run.witnessSeconds += executionSeconds
+                return run
+            case .raised(let raised):
+                options = raised
+                minLogHeight = CommitmentLayout(options: raised).minLogHeight
+            }
         }
+    }
+
+    /// A run prepared at one smallest height, or the raised options that
+    /// need another (zero-knowledge tables grow with the queries).
+    enum Preparation {
+        case ready(Prepared)
+        case raised(ProofOptions)
     }
 
     static func prepare(_ execution: WitnessBuilder.Execution, program: Program, options: ProofOptions, segmentRows: Int,
                         minimumProvenBits: Double?, minLogHeight: Int, weightSalt: [Goldilocks],
-                        key given: ProvingKey?) throws -> Prepared {
-        let usable = given.flatMap { $0.vmAir.minLogHeight == minLogHeight && $0.vmAir.program == program ? $0 : nil }
-        let vmAir = try usable?.vmAir ?? VMAir(program: program, minLogHeight: minLogHeight)
+                        key given: ProvingKey?) throws -> Preparation {
+        let vmAir = try given?.air(for: program, minLogHeight: minLogHeight) ?? VMAir(program: program, minLogHeight: minLogHeight)
         let start = ContinuousClock.now
         let plan = try WitnessBuilder(vmAir: vmAir).plan(of: execution, segmentRows: segmentRows, weightSalt: weightSalt)
         let elapsed = ContinuousClock.now - start
         let count = plan.count
-        // Committed once per run (or per key) and shared by its segments.
-        let key = given.flatMap { $0.serves(program, minLogHeight: minLogHeight, logBlowup: options.logBlowup, segments: count) ? $0 : nil }
-            ?? ProvingKey(vmAir: vmAir, logBlowup: options.logBlowup, segmented: count > 1, threads: Parallel.defaultThreads)
         var options = options
         // The AIR the verifier analyses: blinded for zero knowledge.
         let blindedAir = try vmAir.air.blinded()
@@ -125,9 +130,13 @@ public enum VMProver {
         if let minimumProvenBits {
             while level().provenBits < minimumProvenBits, options.queries < ProofOptions.maxQueries { options.queries += 1 }
         }
-        return Prepared(plan: plan, vmAir: vmAir, options: options, security: level(), witnessSeconds: seconds(elapsed),
-                        key: key,
-                        boundary: VMAir.boundaryMessages(layout: plan.layout, statement: plan.statement))
+        // Committed once per run (or per key) and shared by its segments;
+        // only once the queries, and so the smallest height, are final.
+        guard CommitmentLayout(options: options).minLogHeight == minLogHeight else { return .raised(options) }
+        let key = given.flatMap { $0.serves(program, minLogHeight: minLogHeight, logBlowup: options.logBlowup, segments: count) ? $0 : nil }
+            ?? ProvingKey(vmAir: vmAir, logBlowup: options.logBlowup, segmented: count > 1, threads: Parallel.defaultThreads)
+        return .ready(Prepared(plan: plan, vmAir: vmAir, options: options, security: level(), witnessSeconds: seconds(elapsed),
+                               key: key, boundary: VMAir.boundaryMessages(layout: plan.layout, statement: plan.statement)))
     }
 
     static func seconds(_ d: Duration) -> Double {

@@ -272,10 +272,6 @@ public struct WitnessBuilder {
                 pow = 1 << imm; half = imm > 0 ? 1 << (imm - 1) : 0
                 set(C.pow, row, pow); set(C.half, row, half)
             }
-            if op == .lut {
-                let domain = vmAir.activationDomains[Int(imm)]
-                set(C.domainLow, row, domain.lowerBound); set(C.domainHigh, row, domain.upperBound)
-            }
             // Range slots.
             var slotA: Int64 = 0, slotB: Int64 = 0, slotC: Int64 = 0
             switch op {
@@ -294,6 +290,7 @@ public struct WitnessBuilder {
             case .lut:
                 // Clamp to the table's proven domain (the program table's parameters).
                 let domain = vmAir.activationDomains[Int(imm)]
+                set(C.domainLow, row, domain.lowerBound); set(C.domainHigh, row, domain.upperBound)
                 let low = a < domain.lowerBound, high = a > domain.upperBound
                 let clamped = min(max(a, domain.lowerBound), domain.upperBound)
                 set(C.clampLow, row, low ? 1 : 0); set(C.clampHigh, row, high ? 1 : 0); set(C.clamped, row, clamped)
