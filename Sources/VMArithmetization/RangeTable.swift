@@ -16,9 +16,9 @@ import Field
 /// timestamp span, which the statement already makes public
 /// (`VMAir.rangeLogHeight`).
 public enum RangeTable: VMTableComponent {
-    /// Columns of the range table: value = low + 2^8·high, and how many
-    /// times the value is received.
-    public enum Column { public static let value = 0, low = 1, high = 2, multiplicity = 3, width = 4 }
+    /// Columns of the range table: the value's two bytes (the value is
+    /// low + 2^8·high, never stored), and how many times it is received.
+    public enum Column { public static let low = 0, high = 1, multiplicity = 2, width = 3 }
 
     /// The largest range table: every 16-bit value once.
     public static let maxLogHeight = 16
@@ -26,11 +26,10 @@ public enum RangeTable: VMTableComponent {
     static func definition(blinded: Bool = false) throws(AIRError) -> Table {
         typealias C = Column
         var t = TableBuilder(name: "range", mainWidth: C.width)
-        let value = Expression.main(C.value), low = Expression.main(C.low), high = Expression.main(C.high)
-        t.assertZero("range value = low + 2^8·high", value - low - Expression.constant(Goldilocks(1 << 8)) * high)
+        let low = Expression.main(C.low), high = Expression.main(C.high)
         t.send("range low byte", bus: Bus.byte, [low])
         t.send("range high byte", bus: Bus.byte, [high])
-        t.receive("range", bus: Bus.range, [value], multiplicity: .main(C.multiplicity))
+        t.receive("range", bus: Bus.range, [low + Expression.constant(Goldilocks(1 << 8)) * high], multiplicity: .main(C.multiplicity))
         return try t.build(blinded: blinded)
     }
 
@@ -39,10 +38,12 @@ public enum RangeTable: VMTableComponent {
     /// only senders besides the memory table's hidden cells, so a segment
     /// spanning Δts timestamps sends at most this · Δts messages there.
     /// Derived from the tables' own interactions (each of multiplicity ≤ 1
-    /// per row): CPU rows take ≥ 8 timestamps, tensor rows ≥ 5.
-    static func sendsPerTimestamp(cpu: Table, tensor: Table) -> Int {
+    /// per row): CPU rows take ≥ 8 timestamps, tensor rows ≥ 5. Without a
+    /// tensor table (a program without tensor instructions) only the CPU's rate counts.
+    static func sendsPerTimestamp(cpu: Table, tensor: Table?) -> Int {
         func sends(_ table: Table) -> Int { table.interactions.filter { $0.bus == Bus.range }.count }
         let cpuRate = (sends(cpu) + CPUColumns.timestampsPerRow - 1) / CPUColumns.timestampsPerRow
+        guard let tensor else { return cpuRate }
         let perStep = Int(MicroStep.readsPerStep)
         return max(cpuRate, (sends(tensor) + perStep - 1) / perStep)
     }

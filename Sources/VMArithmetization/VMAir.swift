@@ -54,7 +54,7 @@ public struct VMShape: Sendable, Equatable, Hashable {
         return air
     }
 
-    static let airName = "zkvm-vm-v7"
+    static let airName = "zkvm-vm-v8"
     /// Compiled AIRs by shape bits and blinding (16 at most).
     private static let cache = Mutex<[Int: AIRDefinition]>([:])
 
@@ -165,10 +165,17 @@ public struct VMAir: Sendable {
     /// log2 of the byte table's height: 2^8 rows, or the smallest height.
     public var byteLogHeight: Int { max(minLogHeight, ByteTable.logHeight) }
 
-    /// Range messages per timestamp at most (`RangeTable.sendsPerTimestamp`).
-    static let rangeSendsPerTimestamp: Int = {
-        guard let cpu = try? CPUTable.definition(), let tensor = try? TensorTable.definition() else { return 1 << 16 }
-        return RangeTable.sendsPerTimestamp(cpu: cpu, tensor: tensor)
+    /// Range messages per timestamp at most, over the tables this program
+    /// has (`RangeTable.sendsPerTimestamp`): without tensor instructions only
+    /// the CPU table sends, at a lower rate.
+    var rangeSendsPerTimestamp: Int {
+        shape.hasTensorInstructions ? Self.rangeRates.withTensor : Self.rangeRates.cpuOnly
+    }
+
+    /// The two rates, derived once from the tables' definitions.
+    static let rangeRates: (cpuOnly: Int, withTensor: Int) = {
+        guard let cpu = try? CPUTable.definition(), let tensor = try? TensorTable.definition() else { return (1 << 16, 1 << 16) }
+        return (RangeTable.sendsPerTimestamp(cpu: cpu, tensor: nil), RangeTable.sendsPerTimestamp(cpu: cpu, tensor: tensor))
     }()
 
     /// log2 of a segment's range table height: enough rows for every
@@ -179,7 +186,7 @@ public struct VMAir: Sendable {
     /// about private values (Spec/vm-air.md §4a).
     public func rangeLogHeight(boundary: SegmentBoundary, isLastSegment: Bool) -> Int {
         let span = boundary.tsEnd >= boundary.tsStart ? boundary.tsEnd - boundary.tsStart : UInt64.max
-        let (scaled, overflow) = span.multipliedReportingOverflow(by: UInt64(Self.rangeSendsPerTimestamp))
+        let (scaled, overflow) = span.multipliedReportingOverflow(by: UInt64(rangeSendsPerTimestamp))
         let bound = overflow ? UInt64.max : scaled + UInt64(isLastSegment ? 2 * MemoryTable.hiddenCellCount(program) : 0)
         guard bound < 1 << RangeTable.maxLogHeight else { return max(minLogHeight, RangeTable.maxLogHeight) }
         return logHeight(rows: Int(bound))

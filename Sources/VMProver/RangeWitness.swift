@@ -21,7 +21,6 @@ enum RangeWitness {
             guard row < n else {
                 throw VMArithmetizationError.witness("more distinct range values than the range table's 2^\(logHeight) rows")
             }
-            range[C.value][row] = Goldilocks(value)
             range[C.low][row] = Goldilocks(value & 0xFF)
             range[C.high][row] = Goldilocks(value >> 8)
             range[C.multiplicity][row] = Goldilocks(count)

@@ -9,15 +9,20 @@ import VMProver
 /// always enough for the run's distinct limbs (Spec/vm-air.md §4a).
 @Suite struct RangeTableTests {
     /// The rate is derived from the tables' own interactions: CPU rows send
-    /// 16 range messages per ≥ 8 timestamps, tensor rows 27 per ≥ 5.
+    /// 16 range messages per ≥ 8 timestamps, tensor rows 27 per ≥ 5; a
+    /// program without tensor instructions has only the CPU's rate.
     @Test func sendsPerTimestampBoundsTheSenders() throws {
         let cpu = try CPUTable.definition(), tensor = try TensorTable.definition()
         let cpuSends = cpu.interactions.filter { $0.bus == Bus.range }.count
         let tensorSends = tensor.interactions.filter { $0.bus == Bus.range }.count
-        let rate = VMAir.rangeSendsPerTimestamp
-        #expect(cpuSends <= rate * CPUColumns.timestampsPerRow)
+        let rate = VMAir.rangeRates.withTensor, cpuRate = VMAir.rangeRates.cpuOnly
+        #expect(cpuSends <= cpuRate * CPUColumns.timestampsPerRow)
         #expect(tensorSends <= rate * Int(MicroStep.readsPerStep))
         #expect(rate == 6)
+        #expect(cpuRate == 2)
+        let scalar = try VMAir(program: Examples.load("collatz").program)
+        let withTensor = try VMAir(program: Examples.load("mlp").program)
+        #expect(scalar.rangeSendsPerTimestamp == cpuRate && withTensor.rangeSendsPerTimestamp == rate)
         // Every range message has multiplicity ≤ 1 per row: `active`, a
         // flag or a sum of exclusive flags (degree 1; the examples below
         // check the total against the bound on honest runs).
@@ -77,7 +82,7 @@ import VMProver
                 #expect(used <= range[0].count)
                 let span = Int(segment.boundary.tsEnd - segment.boundary.tsStart)
                 let received = range[RangeTable.Column.multiplicity].reduce(0) { $0 + Int($1.value) }
-                #expect(received <= VMAir.rangeSendsPerTimestamp * span + 2 * MemoryTable.hiddenCellCount(program), "\(name)")
+                #expect(received <= vmAir.rangeSendsPerTimestamp * span + 2 * MemoryTable.hiddenCellCount(program), "\(name)")
             }
         }
     }

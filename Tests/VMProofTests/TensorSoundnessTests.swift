@@ -153,10 +153,11 @@ import VMVerifier
         main[memory][1][cell] = forged
         main[memory][2][cell] = lastTs + .one
         // The write's two timestamp limbs (both 0) are range messages: count them.
-        let zeroRow = try #require(main[range][RangeTable.Column.value].indices.first {
-            main[range][RangeTable.Column.value][$0] == .zero && main[range][RangeTable.Column.multiplicity][$0] != .zero
+        typealias R = RangeTable.Column
+        let zeroRow = try #require(main[range][R.low].indices.first {
+            main[range][R.low][$0] == .zero && main[range][R.high][$0] == .zero && main[range][R.multiplicity][$0] != .zero
         })
-        main[range][RangeTable.Column.multiplicity][zeroRow] = main[range][RangeTable.Column.multiplicity][zeroRow] + Goldilocks(2)
+        main[range][R.multiplicity][zeroRow] = main[range][R.multiplicity][zeroRow] + Goldilocks(2)
         #expect(VMSoundnessTests.broken(setup, main: main)?.hasPrefix("padding field") == true)
         var statement = witness.statement
         let outputs = program.tensors.filter { $0.kind == .output && $0.visibility == .public }
