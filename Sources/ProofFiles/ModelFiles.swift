@@ -61,21 +61,18 @@ public struct ModelCommitment: Sendable, Equatable {
 /// key): its digest, which optional tables its AIR has, where its public
 /// tensors live, the roots committing its preprocessed columns (the last
 /// segment's and the other segments'), the options those were committed for
-/// (blowup, smallest table height), and its weight commitment if it has
-/// committed weights. No code and no weight value: its size does not grow
-/// with the model, and neither does the cost of verifying against it.
+/// (blowup and degree excess, in the preprocessed keys), and its weight
+/// commitment if it has committed weights. No code and no weight value: its
+/// size does not grow with the model, and neither does the cost of verifying against it.
 ///
-/// Layout: "ZKVK", u16 version = 4, program digest (32), u8 shape bits,
-/// u8 smallest log height, the public layout, the last segment's
-/// preprocessed key, the other segments' preprocessed key, u8
-/// has-commitment, then the commitment file's bytes if 1.
+/// Layout: "ZKVK", u16 version = 5, program digest (32), u8 shape bits,
+/// the public layout, the last segment's preprocessed key, the other
+/// segments' preprocessed key, u8 has-commitment, then the commitment
+/// file's bytes if 1.
 public struct VerificationKey: Sendable, Equatable {
     public var programDigest: Digest
     public var shape: VMShape
     public var layout: PublicLayout
-    /// log2 of the smallest table height of the proofs this key accepts
-    /// (`CommitmentLayout.minLogHeight` of their options).
-    public var minLogHeight: Int
     /// The preprocessed commitment of the last (or only) segment.
     public var lastSegment: PreprocessedKey
     /// The preprocessed commitment of the other segments of a segmented run.
@@ -83,10 +80,7 @@ public struct VerificationKey: Sendable, Equatable {
     public var commitment: ModelCommitment?
 
     public static let magic: [UInt8] = Array("ZKVK".utf8)
-    public static let version: UInt16 = 4
-    /// The largest smallest-table height any valid options give (zero
-    /// knowledge at the most queries: 8h ≤ 2^14).
-    static let maxMinLogHeight = 14
+    public static let version: UInt16 = 5
 
     /// Derives the key of `program` for proofs made with `options`: commits
     /// its preprocessed columns (work linear in the program's size, once).
@@ -96,25 +90,25 @@ public struct VerificationKey: Sendable, Equatable {
                 threads: Int = Parallel.defaultThreads) throws {
         try options.validate()
         try self.init(program: program, commitment: commitment, logBlowup: options.logBlowup,
-                      minLogHeight: CommitmentLayout(options: options).minLogHeight, threads: threads)
+                      degreeExcess: CommitmentLayout(options: options).degreeExcess, threads: threads)
     }
 
-    /// Derives the key of `program` for proofs of this blowup and smallest
-    /// table height (what a key records of the options, so `check` can
-    /// derive a key again from the key alone).
+    /// Derives the key of `program` for proofs of this blowup and degree
+    /// excess (what a key records of the options, so `check` can derive a
+    /// key again from the key alone).
     /// - Parameter segmented: false derives only the last segment's root and
     ///   repeats it for the others — valid for single-segment proofs only,
     ///   at half the work; never exported (a verifier given the program).
-    package init(program: Program, commitment: ModelCommitment?, logBlowup: Int, minLogHeight: Int, segmented: Bool = true,
+    package init(program: Program, commitment: ModelCommitment?, logBlowup: Int, degreeExcess: Int, segmented: Bool = true,
                  threads: Int = Parallel.defaultThreads) throws {
-        try self.init(vmAir: try VMAir(program: program, minLogHeight: minLogHeight), commitment: commitment,
-                      logBlowup: logBlowup, segmented: segmented, threads: threads)
+        try self.init(vmAir: try VMAir(program: program), commitment: commitment,
+                      logBlowup: logBlowup, degreeExcess: degreeExcess, segmented: segmented, threads: threads)
     }
 
-    /// The key of a program's AIR instance (`vmAir.minLogHeight` is the key's).
-    package init(vmAir: VMAir, commitment: ModelCommitment?, logBlowup: Int, segmented: Bool = true,
+    /// The key of a program's AIR instance.
+    package init(vmAir: VMAir, commitment: ModelCommitment?, logBlowup: Int, degreeExcess: Int, segmented: Bool = true,
                  threads: Int = Parallel.defaultThreads) throws {
-        let program = vmAir.program, minLogHeight = vmAir.minLogHeight
+        let program = vmAir.program
         let hasCommitted = program.hasCommittedWeights
         guard hasCommitted == (commitment != nil) else {
             throw ProofFileError.mismatch(hasCommitted ? "the program has committed weights: give their commitment"
@@ -124,29 +118,30 @@ public struct VerificationKey: Sendable, Equatable {
             throw ProofFileError.mismatch("the commitment is for program \(commitment.programDigest.description), not \(program.digest.description)")
         }
         guard (1...4).contains(logBlowup) else { throw ProofFileError.mismatch("blowup 2^\(logBlowup) outside 2^1…2^4") }
-        let traces = vmAir.preprocessedTraces(logBlowup: logBlowup, segmented: segmented, threads: threads)
+        guard (0...PreprocessedKey.maxDegreeExcess).contains(degreeExcess) else {
+            throw ProofFileError.mismatch("degree excess \(degreeExcess) outside 0…\(PreprocessedKey.maxDegreeExcess)")
+        }
+        let traces = vmAir.preprocessedTraces(logBlowup: logBlowup, degreeExcess: degreeExcess, segmented: segmented, threads: threads)
         self.init(programDigest: program.digest, shape: VMShape(program: program), layout: PublicLayout(program: program),
-                  minLogHeight: minLogHeight, lastSegment: traces.last.key, otherSegments: (traces.other ?? traces.last).key,
-                  commitment: commitment)
+                  lastSegment: traces.last.key, otherSegments: (traces.other ?? traces.last).key, commitment: commitment)
     }
 
-    public init(programDigest: Digest, shape: VMShape, layout: PublicLayout, minLogHeight: Int,
+    public init(programDigest: Digest, shape: VMShape, layout: PublicLayout,
                 lastSegment: PreprocessedKey, otherSegments: PreprocessedKey, commitment: ModelCommitment?) {
         self.programDigest = programDigest
         self.shape = shape
         self.layout = layout
-        self.minLogHeight = minLogHeight
         self.lastSegment = lastSegment
         self.otherSegments = otherSegments
         self.commitment = commitment
     }
 
-    /// The key's identity: SHA-256 of "zkvm/vk/v4" ‖ its canonical bytes.
+    /// The key's identity: SHA-256 of "zkvm/vk/v5" ‖ its canonical bytes.
     /// It covers the preprocessed roots, the layout and the commitment, so two keys with one digest accept the same proofs; the
     /// `programDigest` field alone is only a label a key's issuer chose
     /// (`check(program:)` confirms it). Pin this digest, not the program's.
     public var digest: Digest {
-        SHA256.hash(Array("zkvm/vk/v4".utf8) + encoded())
+        SHA256.hash(Array("zkvm/vk/v5".utf8) + encoded())
     }
 
     /// Throws unless this key is the one `program` (with this key's
@@ -156,7 +151,7 @@ public struct VerificationKey: Sendable, Equatable {
             throw ProofFileError.mismatch("the key names program \(programDigest.description), not \(program.digest.description)")
         }
         let derived = try VerificationKey(program: program, commitment: commitment, logBlowup: lastSegment.logBlowup,
-                                          minLogHeight: minLogHeight, threads: threads)
+                                          degreeExcess: lastSegment.degreeExcess, threads: threads)
         guard derived == self else {
             throw ProofFileError.mismatch("the key's roots, shape or layout are not those of program \(program.digest.description)")
         }
@@ -168,7 +163,6 @@ public struct VerificationKey: Sendable, Equatable {
         w.write(Self.version)
         w.write(raw: programDigest.bytes)
         w.write(shape.bits)
-        w.write(UInt8(minLogHeight))
         layout.encode(into: &w)
         lastSegment.encode(into: &w)
         otherSegments.encode(into: &w)
@@ -194,11 +188,6 @@ public struct VerificationKey: Sendable, Equatable {
             let digest = try readDigest(&r)
             let shapeOffset = r.offset
             guard let shape = VMShape(bits: try r.readUInt8()) else { throw fail("invalid table flags", at: shapeOffset) }
-            let heightOffset = r.offset
-            let minLogHeight = Int(try r.readUInt8())
-            guard (Proof.minLogHeight...Self.maxMinLogHeight).contains(minLogHeight) else {
-                throw fail("smallest table height 2^\(minLogHeight) outside 2^3…2^\(Self.maxMinLogHeight)", at: heightOffset)
-            }
             let layout = try PublicLayout.decode(from: &r)
             let tables = shape.preprocessedTables
             var keys = [PreprocessedKey]()
@@ -206,13 +195,14 @@ public struct VerificationKey: Sendable, Equatable {
                 let offset = r.offset
                 let key = try PreprocessedKey.decode(from: &r)
                 guard key.logHeights.count == tables.count,
-                      zip(key.logHeights, tables).allSatisfy({ ($0 != nil) == $1 }),
-                      key.logHeights.allSatisfy({ ($0 ?? minLogHeight) >= minLogHeight }) else {
+                      zip(key.logHeights, tables).allSatisfy({ ($0 != nil) == $1 }) else {
                     throw fail("preprocessed key does not match the program's tables", at: offset)
                 }
                 keys.append(key)
             }
-            guard keys[0].logBlowup == keys[1].logBlowup else { throw fail("preprocessed keys of two blowups") }
+            guard keys[0].logBlowup == keys[1].logBlowup, keys[0].degreeExcess == keys[1].degreeExcess else {
+                throw fail("preprocessed keys for two sets of options")
+            }
             let flagOffset = r.offset
             let flag = try r.readUInt8()
             guard flag <= 1 else { throw fail("commitment flag \(flag) is not 0 or 1", at: flagOffset) }
@@ -225,7 +215,7 @@ public struct VerificationKey: Sendable, Equatable {
                 throw fail("the commitment is for another program", at: flagOffset + 1)
             }
             try r.finish()
-            return VerificationKey(programDigest: digest, shape: shape, layout: layout, minLogHeight: minLogHeight,
+            return VerificationKey(programDigest: digest, shape: shape, layout: layout,
                                    lastSegment: keys[0], otherSegments: keys[1], commitment: commitment)
         } catch let error as ProofFileError {
             throw error

@@ -29,18 +29,21 @@ struct CommittedMatrix {
         static let blockRows = 1 << 12
     }
 
-    /// Extends `columns` and appends `salt.width` salt elements to every row (none without a salt).
-    init(_ columns: [ColumnSource], salt: Salt?, logBlowup: Int, threads: Int) {
-        matrix = Self.extend(columns, salt: salt, logBlowup: logBlowup, threads: threads)
+    /// Extends `columns` to the LDE of their domain 2^logDomain
+    /// (`CommitmentLayout.logDomain`) and appends `salt.width` salt elements
+    /// to every row (none without a salt).
+    init(_ columns: [ColumnSource], salt: Salt?, logDomain: Int, logBlowup: Int, threads: Int) {
+        matrix = Self.extend(columns, salt: salt, logDomain: logDomain, logBlowup: logBlowup, threads: threads)
         logSize = matrix.height.trailingZeroBitCount
         polynomialWidth = columns.count
     }
 
     /// The LDE of every column, row-major (`ColumnExtension.extend`), each
     /// row followed by its salt.
-    static func extend(_ columns: [ColumnSource], salt: Salt?, logBlowup: Int, threads: Int) -> RowMajorMatrix {
+    static func extend(_ columns: [ColumnSource], salt: Salt?, logDomain: Int, logBlowup: Int, threads: Int) -> RowMajorMatrix {
         let saltWidth = salt?.width ?? 0
-        return ColumnExtension.extend(columns, extraWidth: saltWidth, logBlowup: logBlowup, threads: threads) { dst, width, height in
+        return ColumnExtension.extend(columns, extraWidth: saltWidth, logDomain: logDomain, logBlowup: logBlowup,
+                                      threads: threads) { dst, width, height in
             guard let salt, saltWidth > 0 else { return }
             let columnCount = width - saltWidth
             let blocks = (height + Salt.blockRows - 1) / Salt.blockRows

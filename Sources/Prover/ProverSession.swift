@@ -15,6 +15,8 @@ struct ProverSession {
     let options: ProofOptions
     let threads: Int
     let logHeights: [Int]
+    /// Per table, log2 of the domain it is committed on (`CommitmentLayout.logDomain`).
+    let logDomains: [Int]
     let layout: CommitmentLayout
     /// The committed preprocessed columns (deterministic, shared by every proof of the instance).
     let preprocessedTrace: PreprocessedTrace
@@ -67,16 +69,18 @@ struct ProverSession {
                 throw .invalidInput("\(error)")
             }
             let logHeight = height.trailingZeroBitCount
-            let minimum = max(layout.minLogHeight, options.logFinalPolynomialLength)
-            guard logHeight >= minimum, logHeight <= Proof.maxLogHeight else {
-                throw .invalidInput("table \(table.name): height 2^\(logHeight) outside 2^\(minimum)…2^\(Proof.maxLogHeight)")
+            guard logHeight >= Proof.minLogHeight, logHeight <= Proof.maxLogHeight,
+                  layout.logDomain(logHeight: logHeight) >= options.logFinalPolynomialLength else {
+                throw .invalidInput("table \(table.name): height 2^\(logHeight) outside 2^\(Proof.minLogHeight)…2^\(Proof.maxLogHeight) "
+                                    + "or its domain below the final polynomial's 2^\(options.logFinalPolynomialLength)")
             }
             logHeights.append(logHeight)
             report.traceRows += height
         }
         let prepTrace = input.preprocessedTrace
-            ?? PreprocessedTrace(columns: input.preprocessed, logBlowup: options.logBlowup, threads: threads)
-        guard prepTrace.key.logBlowup == options.logBlowup,
+            ?? PreprocessedTrace(columns: input.preprocessed, logBlowup: options.logBlowup, degreeExcess: layout.degreeExcess,
+                                 threads: threads)
+        guard prepTrace.key.logBlowup == options.logBlowup, prepTrace.key.degreeExcess == layout.degreeExcess,
               prepTrace.key.logHeights == tables.indices.map({ tables[$0].preprocessedWidth == 0 ? nil : logHeights[$0] }) else {
             throw .invalidInput("the preprocessed commitment is for another blowup or other table heights")
         }
@@ -85,6 +89,7 @@ struct ProverSession {
         self.options = options
         self.threads = threads
         self.logHeights = logHeights
+        self.logDomains = logHeights.map { layout.logDomain(logHeight: $0) }
         self.layout = layout
         self.randomness = randomness
         self.preprocessedTrace = prepTrace
@@ -143,26 +148,16 @@ struct ProverSession {
         randomness?.elements(purpose, table: table, index: column, count: layout.maskDegree) ?? []
     }
 
-    /// Extends value columns of one table — with zero knowledge masked
-    /// (`indices` name the columns for their masks) and salted from
-    /// `randomness` — a function of the values, heights, options and seed
-    /// only, so a recommit gives the same root.
-    static func commit(_ columns: [[Goldilocks]], indices: [Int], table t: Int, mask: MaskRandomness.Purpose,
-                       salt: MaskRandomness.Purpose, randomness: MaskRandomness?, options: ProofOptions,
-                       threads: Int) -> CommittedMatrix {
-        let layout = CommitmentLayout(options: options)
-        let sources = zip(indices, columns).map { c, values in
-            ColumnSource.evaluations(values, mask: Self.mask(randomness, mask, table: t, column: c, layout: layout))
+    /// Extends value columns of table `t` over its domain — with zero
+    /// knowledge masked and salted from `randomness` — a function of the
+    /// values, heights, options and seed only, so a recommit gives the same root.
+    private func commit(_ columns: [[Goldilocks]], table t: Int, mask: MaskRandomness.Purpose,
+                        salt: MaskRandomness.Purpose) -> CommittedMatrix {
+        let sources = columns.indices.map { c in
+            ColumnSource.evaluations(columns[c], mask: Self.mask(randomness, mask, table: t, column: c, layout: layout))
         }
         let salt = randomness.map { CommittedMatrix.Salt(randomness: $0, purpose: salt, table: t, width: layout.salt) }
-        return CommittedMatrix(sources, salt: salt, logBlowup: options.logBlowup, threads: threads)
-    }
-
-    /// `commit` with this proof's randomness.
-    private func commit(_ columns: [[Goldilocks]], indices: [Int]? = nil, table t: Int, mask: MaskRandomness.Purpose,
-                        salt: MaskRandomness.Purpose) -> CommittedMatrix {
-        Self.commit(columns, indices: indices ?? Array(columns.indices), table: t, mask: mask, salt: salt,
-                    randomness: randomness, options: options, threads: threads)
+        return CommittedMatrix(sources, salt: salt, logDomain: logDomains[t], logBlowup: options.logBlowup, threads: threads)
     }
 
     /// ŵ(z), ŵ(zω) from w(z), w(zω): adds Z_H(z)·r(z) and Z_H(zω)·r(zω), where Z_H(zω) = z^n − 1 = Z_H(z).
@@ -243,7 +238,7 @@ struct ProverSession {
         var quotientPolynomials = [[ColumnSource]]()
         for (t, table) in tables.enumerated() {
             let coefficients = try QuotientBuilder.build(
-                table: table, layout: layout, logHeight: logHeights[t], main: main[t],
+                table: table, layout: layout, logHeight: logHeights[t], logDomain: logDomains[t], main: main[t],
                 auxiliary: auxCommits[t],
                 preprocessed: preprocessedTrace.matrices[t], challenges: challenges, publicValues: input.publicValues,
                 claimedSum: claimedSums[t] ?? .zero,
@@ -252,7 +247,8 @@ struct ProverSession {
             let sources = quotientSources(coefficients, table: t)
             quotientPolynomials.append(sources)
             let salt = randomness.map { CommittedMatrix.Salt(randomness: $0, purpose: .quotientSalt, table: t, width: layout.salt) }
-            let quotient = CommittedMatrix(sources, salt: salt, logBlowup: options.logBlowup, threads: threads)
+            let quotient = CommittedMatrix(sources, salt: salt, logDomain: logDomains[t], logBlowup: options.logBlowup,
+                                           threads: threads)
             commitments.append(TableCommitments(logHeight: logHeights[t], mainWidth: table.mainWidth,
                                                 preprocessed: preprocessedTrace.matrices[t], main: main[t], auxiliary: auxCommits[t],
                                                 quotient: quotient, quotientChunkColumns: coefficients.count))
@@ -271,10 +267,11 @@ struct ProverSession {
                                            purpose: .mainMask, table: t, z: z)
             let (auxZ, auxNext) = masked(DomainEvaluation.dots(weights, columns: auxBase[t], threads: threads),
                                          purpose: .auxiliaryMask, table: t, z: z)
-            let zn = z.squared(times: logHeights[t])
+            // Chunks are low + X^N·high on the table's domain of N points.
+            let zN = z.squared(times: logDomains[t])
             let chunks = quotientPolynomials[t].prefix(commitments[t].quotientChunkColumns).map { source -> GoldilocksExt3 in
                 guard case .coefficients(let low, let high) = source else { fatalError("quotient chunks are coefficients") }
-                return Polynomial.evaluate(low, at: z) + zn * Polynomial.evaluate(high, at: z)
+                return Polynomial.evaluate(low, at: z) + zN * Polynomial.evaluate(high, at: z)
             }
             openings.append(TableOpenings(
                 preprocessedAtZ: prepZ, preprocessedAtNext: prepNext, mainAtZ: mainZ, mainAtNext: mainNext, auxiliaryAtZ: auxZ, auxiliaryAtNext: auxNext,
@@ -283,7 +280,9 @@ struct ProverSession {
         transcript.absorbOpenings(openings)
         report.phases.append(("out-of-domain openings", clock.lap()))
 
-        // 5. DEEP composition per LDE size, then FRI.
+        // 5. DEEP composition per LDE size (tables of one size but other
+        // heights have other next-row points zω, so they are composed apart
+        // and summed), then FRI.
         var firstTerm = [Int]()
         var next = 0
         for c in commitments {
@@ -291,15 +290,24 @@ struct ProverSession {
             next += c.termCount
         }
         let deltas = transcript.deepCoefficients(count: next)
-        let levels = Set(logHeights.map { $0 + options.logBlowup })
+        let levels = Set(logDomains.map { $0 + options.logBlowup })
         var reduced = [Int: [GoldilocksExt3]]()
         for level in levels {
-            let group = tables.indices.filter { logHeights[$0] + options.logBlowup == level }
-            reduced[level] = DeepComposition.compose(level: level, tables: group, commitments: commitments, openings: openings,
-                                                     firstTerm: firstTerm, coefficients: deltas, z: z, threads: threads)
+            let atLevel = tables.indices.filter { logDomains[$0] + options.logBlowup == level }
+            for logHeight in Set(atLevel.map { logHeights[$0] }).sorted() {
+                let group = atLevel.filter { logHeights[$0] == logHeight }
+                let part = DeepComposition.compose(level: level, tables: group, commitments: commitments, openings: openings,
+                                                   firstTerm: firstTerm, coefficients: deltas, z: z, threads: threads)
+                if var sum = reduced[level] {
+                    for i in sum.indices { sum[i] = sum[i] + part[i] }
+                    reduced[level] = sum
+                } else {
+                    reduced[level] = part
+                }
+            }
         }
         report.phases.append(("deep composition", clock.lap()))
-        let schedule = try FRISchedule(tableLevels: levels, options: options)
+        let schedule = try FRISchedule(logHeights: logHeights, options: options)
         var fri = FRIProver()
         try fri.commit(schedule: schedule, reduced: reduced, options: options, transcript: &transcript, threads: threads)
         report.phases.append(("fri commit", clock.lap()))
@@ -336,15 +344,17 @@ struct ProverSession {
     /// L = n + h,  q0' = q0 + X^L·s,  q1' = q1 − s,  so
     /// q0'(z) + z^L·q1'(z) = Q(z) while each chunk alone is masked; both
     /// have degree < n + 2h. Then μ: three random polynomials of degree < n + 2h.
+    /// Chunks and μ are split at N, the table's domain (low: N coefficients,
+    /// high: the rest, fewer than N, as degree < n + E ≤ 1.25·N).
     private func quotientSources(_ coefficients: [[Goldilocks]], table t: Int) -> [ColumnSource] {
-        let n = 1 << logHeights[t]
+        let n = 1 << logDomains[t]
         func split(_ p: [Goldilocks]) -> ColumnSource {
             p.count <= n ? .coefficients(low: p + [Goldilocks](repeating: .zero, count: n - p.count), high: [])
                 : .coefficients(low: Array(p[0..<n]), high: Array(p[n...]))
         }
         guard let randomness else { return coefficients.map(split) }
         let h = layout.maskDegree
-        precondition(layout.quotientChunks == 2 && coefficients.count == 6 && 2 * h <= n)
+        precondition(layout.quotientChunks == 2 && coefficients.count == 6 && coefficients[3].count >= h)
         var sources = [ColumnSource](repeating: .coefficients(low: [], high: []), count: 6)
         for c in 0..<3 {
             let s = randomness.elements(.quotientMask, table: t, index: c, count: h)
@@ -353,9 +363,12 @@ struct ProverSession {
             sources[c] = split(coefficients[c] + s)   // q0 has exactly L = n + h coefficients
             sources[3 + c] = split(q1)
         }
+        // μ: uniform of degree < n_t + E (n_t the table's height), the bound FRI tests.
+        let traceRows = 1 << logHeights[t]
         for j in 0..<layout.maskColumns {
-            sources.append(.coefficients(low: randomness.elements(.friMask, table: t, index: 2 * j, count: n),
-                                         high: randomness.elements(.friMask, table: t, index: 2 * j + 1, count: layout.degreeExcess)))
+            let mu = randomness.elements(.friMask, table: t, index: 2 * j, count: traceRows)
+                + randomness.elements(.friMask, table: t, index: 2 * j + 1, count: layout.degreeExcess)
+            sources.append(split(mu))
         }
         return sources
     }

@@ -5,21 +5,26 @@ import Polynomials
 import STARK
 
 /// The quotient Q = Σ_j γ^j·C_j / Z_H of one table (Spec/proof-system.md §3),
-/// evaluated on the quotient domain s·⟨ω_q⟩ (the first q = 2n rows of the
-/// bit-reversed LDE, 4n for masked columns of degree < n + h) and returned
-/// as coefficients split into `layout.quotientChunks` polynomials of degree < n:
-/// Q(x) = Σ_k x^{k·n}·q_k(x). Each q_k is extension-valued; the result holds
-/// three base coefficient columns per chunk (chunk k, component c at 3k + c).
+/// H = ⟨ω_n⟩ the trace domain, evaluated on cosets of the table's domain
+/// H_N ⊇ H (N = n unless masking commits a small table on a larger domain,
+/// `CommitmentLayout.logDomain`) inside s·⟨ω_q⟩ (the first q = 2N rows of
+/// the bit-reversed LDE, 4N with masking) and returned as coefficients split
+/// at L into `layout.quotientChunks` polynomials: Q(x) = q_0(x) + x^L·q_1(x).
+/// Each q_k is extension-valued; the result holds three base coefficient
+/// columns per chunk (chunk k, component c at 3k + c).
 enum QuotientBuilder {
-    static func build(table: Table, layout: CommitmentLayout, logHeight: Int, main: CommittedMatrix?, auxiliary: CommittedMatrix?,
+    static func build(table: Table, layout: CommitmentLayout, logHeight: Int, logDomain: Int, main: CommittedMatrix?,
+                      auxiliary: CommittedMatrix?,
                       preprocessed: RowMajorMatrix?, challenges: [GoldilocksExt3], publicValues: [Goldilocks],
                       claimedSum: GoldilocksExt3, coefficients: [GoldilocksExt3], threads: Int) throws(STARKError) -> [[Goldilocks]] {
         // Cosets evaluated (by the table's degree); `all` below keeps the
         // layout's full length so every table's chunks have one shape.
         let chunks = layout.quotientCosets(for: table)
-        let logQ = logHeight + layout.quotientLogRatio
+        let logQ = logDomain + layout.quotientLogRatio
         let q = 1 << logQ
         let n = 1 << logHeight
+        let size = 1 << logDomain   // N: points per coset
+        let step = size / n         // the next trace row: ω_n = ω_N^step
 
         // Selectors at x_i = s·ω_q^i (natural order).
         let shift = LowDegreeExtension.defaultShift
@@ -28,7 +33,8 @@ enum QuotientBuilder {
         var points = [Goldilocks](repeating: shift, count: q)
         for i in 1..<q { points[i] = points[i - 1] * omegaQ }
         let sn = shift.power(UInt64(n))
-        // x^n = s^n·ω_q^{i·n}: the q/n = `chunks`-th roots of unity cycle.
+        // x^n = s^n·ω_q^{i·n}: the (q/n)-th roots of unity cycle, so Z_H(x_i)
+        // depends on i mod q/n only.
         let omegaChunks = Goldilocks.rootOfUnity(logOrder: logQ - logHeight)
         var vanishing = [Goldilocks]()
         var power = Goldilocks.one
@@ -43,28 +49,28 @@ enum QuotientBuilder {
         } catch {
             throw .invalidInput("quotient domain meets the trace domain")
         }
-        let ratio = q / n
-        let first = (0..<q).map { vanishing[$0 % ratio] * firstDen[$0] }
-        let last = (0..<q).map { vanishing[$0 % ratio] * lastDen[$0] }
+        let cycle = q / n
+        let first = (0..<q).map { vanishing[$0 % cycle] * firstDen[$0] }
+        let last = (0..<q).map { vanishing[$0 % cycle] * lastDen[$0] }
         let transition = points.map { $0 - omegaInverse }
 
         precondition(coefficients.count == table.constraints.count, "one coefficient per constraint")
 
         // The domain is evaluated in windows: the committed LDE rows of a
-        // window, plus `ratio` rows for the next-row values (wrapping at q),
-        // are gathered into natural-order column buffers, so the gathered
-        // copy stays small however large the table. Natural position i sits
-        // at bit-reversed LDE row reverse(i).
-        // Q is evaluated on `chunks` cosets g_k·H of H inside the q-domain
-        // (g_k = s·ω_q^k, natural positions i = ratio·j + k): as many points
-        // as Q has coefficients (< chunks·n), three quarters of the 4n-point
-        // domain with masking. Within a coset the next row of j is j + 1.
-        // The cosets are the first `chunks` chunks of the bit-reversed LDE
-        // (chunk c is coset reverse(c) of the q-domain), so the preprocessed
-        // LDE needs only those chunks.
+        // window, plus `step` rows for the next-row values (wrapping within
+        // the coset), are gathered into natural-order column buffers, so the
+        // gathered copy stays small however large the table. Natural
+        // position i sits at bit-reversed LDE row reverse(i).
+        // Q is evaluated on `chunks` cosets g_k·H_N of H_N inside the
+        // q-domain (g_k = s·ω_q^k, natural positions i = ratio·j + k): as many
+        // points as Q has coefficients (< chunks·N), three quarters of the
+        // 4N-point domain with masking. Within a coset the next row of j is
+        // j + step (x·ω_n). The cosets are the first `chunks` chunks of the
+        // bit-reversed LDE (chunk c is coset reverse(c) of the q-domain).
+        let ratio = q / size
         let cosets = (0..<chunks).map { BitReversal.reverse($0, bits: layout.quotientLogRatio) }
-        let window = min(n, 1 << 14)
-        let rows = window + 1
+        let window = min(size, 1 << 14)
+        let rows = window + step
         let mw = table.mainWidth, aw = table.auxiliaryWidth, pw = table.preprocessedWidth
         // Row strides of the committed matrices (salt columns follow the polynomials).
         let mainStride = main?.width ?? 0, auxStride = auxiliary?.width ?? 0, prepStride = preprocessed?.width ?? 0
@@ -76,14 +82,14 @@ enum QuotientBuilder {
         let (mainOut, prepOut) = (SharedMutablePointer(mainBuffer), SharedMutablePointer(prepBuffer))
         let (auxOut, selectorOut) = (SharedMutablePointer(auxBuffer), SharedMutablePointer(selectorBuffer))
         let inputs = EvaluationInputs(
-            rowCount: rows, nextOffset: 1, main: (0..<mw).map { UnsafePointer(mainBuffer + $0 * rows) },
+            rowCount: rows, nextOffset: step, main: (0..<mw).map { UnsafePointer(mainBuffer + $0 * rows) },
             preprocessed: (0..<pw).map { UnsafePointer(prepBuffer + $0 * rows) },
             auxiliary: (0..<aw).map { UnsafePointer(auxBuffer + $0 * rows) },
             selectors: (0..<3).map { UnsafePointer(selectorBuffer + $0 * rows) }, challenges: challenges,
             publicValues: publicValues, claimedSum: claimedSum)
         let selectors = [first, last, transition]
 
-        var quotient = [GoldilocksExt3](repeating: .zero, count: chunks * n)   // coset-major
+        var quotient = [GoldilocksExt3](repeating: .zero, count: chunks * size)   // coset-major
         let blockSize = 128
         Self.withPointer(main) { mainLDE in
             Self.withPointer(auxiliary) { auxLDE in
@@ -92,10 +98,10 @@ enum QuotientBuilder {
                         quotient.withUnsafeMutableBufferPointer { out in
                             let dst = SharedMutablePointer(out.baseAddress!)
                             for (kk, k) in cosets.enumerated() {
-                            for base in stride(from: 0, to: n, by: window) {
+                            for base in stride(from: 0, to: size, by: window) {
                                 Parallel.forEachChunk(rows, granularity: 1 << 10, threads: threads) { range in
                                     for r in range {
-                                        let i = ratio * ((base + r) & (n - 1)) + k
+                                        let i = ratio * ((base + r) & (size - 1)) + k
                                         let lde = BitReversal.reverse(i, bits: logQ)
                                         if let mainLDE {
                                             let row = mainLDE + lde * mainStride
@@ -134,7 +140,8 @@ enum QuotientBuilder {
                                             }
                                         }
                                         for r in 0..<count {
-                                            dst.base[kk * n + base + start + r] = acc[r] * vanishingInverse[k]
+                                            let j = base + start + r
+                                            dst.base[kk * size + j] = acc[r] * vanishingInverse[(ratio * j + k) % cycle]
                                         }
                                     }
                                 }
@@ -146,10 +153,10 @@ enum QuotientBuilder {
             }
         }
 
-        // Coefficients of Q = Σ_k X^{kn}·A_k (deg A_k < n). On g_k·H, X^n is
-        // the constant t_k = g_k^n, so interpolating coset k gives
+        // Coefficients of Q = Σ_k X^{kN}·A_k (deg A_k < N). On g_k·H_N, X^N is
+        // the constant t_k = g_k^N, so interpolating coset k gives
         // d_k = Σ_i t_k^i·A_i; a Vandermonde solve in the t_k gives the A_i.
-        let t = cosets.map { vanishing[$0] + .one }
+        let t = cosets.map { points[$0].power(UInt64(size)) }
         let inverse = try Self.invertVandermonde(t)
         // Then split at L (n, or n + h with masking): q_0 = Q mod X^L,
         // q_1 = Q div X^L, each as its coefficients (lowest first).
@@ -157,16 +164,16 @@ enum QuotientBuilder {
         var result = [[Goldilocks]](repeating: [], count: 3 * layout.quotientChunks)
         for c in 0..<3 {
             let d = cosets.enumerated().map { kk, k in
-                try! Polynomial.interpolate(cosetEvaluations: (0..<n).map { Self.component(quotient[kk * n + $0], c) },
+                try! Polynomial.interpolate(cosetEvaluations: (0..<size).map { Self.component(quotient[kk * size + $0], c) },
                                             shift: points[k])
             }
-            var all = [Goldilocks](repeating: .zero, count: layout.quotientCosets * n)
+            var all = [Goldilocks](repeating: .zero, count: layout.quotientCosets * size)
             for i in 0..<chunks {
                 for kk in 0..<chunks {
                     let f = inverse[i][kk]
                     all.withUnsafeMutableBufferPointer { out in
                         d[kk].withUnsafeBufferPointer { src in
-                            for m in 0..<n { out[i * n + m] = out[i * n + m] + f * src[m] }
+                            for m in 0..<size { out[i * size + m] = out[i * size + m] + f * src[m] }
                         }
                     }
                 }

@@ -16,6 +16,38 @@ public enum ColumnSource: Sendable {
         }
     }
 
+    /// Writes the column's values on the LDE domain of 2^logDomain·2^logBlowup
+    /// points (bit-reversed coset order). On a domain larger than the
+    /// column's height n (`CommitmentLayout.logDomain`) the polynomial —
+    /// degree < n + h for a masked column, < n + |high| for coefficients —
+    /// must have fewer than 2^logDomain coefficients.
+    public func extend(into out: UnsafeMutablePointer<Goldilocks>, logDomain: Int, logBlowup: Int, threads: Int) {
+        guard 1 << logDomain != height else { return extend(into: out, logBlowup: logBlowup, threads: threads) }
+        let size = 1 << logDomain
+        precondition(size > height, "a column's domain is at least its height")
+        var coefficients = [Goldilocks](repeating: .zero, count: size)
+        switch self {
+        case .evaluations(let values, let mask):
+            let n = values.count
+            precondition(n + mask.count <= size, "a masked column has fewer coefficients than its domain")
+            let interpolated = try! Polynomial.interpolate(cosetEvaluations: values)   // n is a power of two
+            for i in 0..<n { coefficients[i] = interpolated[i] }
+            // ŵ = w + (X^n − 1)·r.
+            for (i, r) in mask.enumerated() {
+                coefficients[i] = coefficients[i] - r
+                coefficients[n + i] = coefficients[n + i] + r
+            }
+        case .coefficients(let low, let high):
+            let n = low.count
+            precondition(n + high.count <= size, "a polynomial has fewer coefficients than its domain")
+            for i in 0..<n { coefficients[i] = low[i] }
+            for (i, c) in high.enumerated() { coefficients[n + i] = coefficients[n + i] + c }
+        }
+        coefficients.withUnsafeBufferPointer {
+            LowDegreeExtension.extend(coefficients: $0, into: out, logBlowup: logBlowup, threads: threads)
+        }
+    }
+
     public func extend(into out: UnsafeMutablePointer<Goldilocks>, logBlowup: Int, threads: Int) {
         switch self {
         case .evaluations(let values, let mask):
@@ -46,13 +78,16 @@ public enum ColumnExtension {
     /// for every group, so no fresh pages per column); otherwise each
     /// column's LDE uses every thread. Memory: the matrix plus one group per
     /// worker.
+    /// - Parameter logDomain: log2 of the domain the columns are committed on
+    ///   (`CommitmentLayout.logDomain`); their height when nil.
     /// - Precondition: at least one column, all of one power-of-two height.
-    public static func extend(_ columns: [ColumnSource], extraWidth: Int = 0, logBlowup: Int, threads: Int,
+    public static func extend(_ columns: [ColumnSource], extraWidth: Int = 0, logDomain: Int? = nil, logBlowup: Int, threads: Int,
                               fillExtra: (SharedMutablePointer<Goldilocks>, _ width: Int, _ height: Int) -> Void = { _, _, _ in })
         -> RowMajorMatrix {
         let columnCount = columns.count
         let width = columnCount + extraWidth
-        let height = columns[0].height << logBlowup
+        let logDomain = logDomain ?? columns[0].height.trailingZeroBitCount
+        let height = 1 << (logDomain + logBlowup)
         // Workers extend groups of up to 8 adjacent columns and write them
         // row by row, so each row's group lands in one or two cache lines
         // instead of one line per element.
@@ -76,7 +111,7 @@ public enum ColumnExtension {
                     while g < groups {
                         let columnsInGroup = (g * group) ..< min(columnCount, (g + 1) * group)
                         for (j, c) in columnsInGroup.enumerated() {
-                            columns[c].extend(into: scratch + j * height, logBlowup: logBlowup, threads: 1)
+                            columns[c].extend(into: scratch + j * height, logDomain: logDomain, logBlowup: logBlowup, threads: 1)
                         }
                         write(scratch, count: columnsInGroup.count, first: g * group)
                         g += threads
@@ -86,7 +121,7 @@ public enum ColumnExtension {
                 let scratch = UnsafeMutablePointer<Goldilocks>.allocate(capacity: height)
                 defer { scratch.deallocate() }
                 for c in 0..<columnCount {
-                    columns[c].extend(into: scratch, logBlowup: logBlowup, threads: threads)
+                    columns[c].extend(into: scratch, logDomain: logDomain, logBlowup: logBlowup, threads: threads)
                     write(scratch, count: 1, first: c)
                 }
             }

@@ -8,12 +8,14 @@ import AIR
 /// Zero knowledge changes four things per table of height n:
 /// * every committed column w becomes ŵ = w + Z_H·r with r random of degree
 ///   < h, so degrees rise to n + h − 1 (`maskDegree` = h);
-/// * the quotient has degree < 2n + 3h: it is evaluated on 3n points (three
-///   cosets of H) and committed as two re-randomized chunks split at
-///   X^{n+h}, each of degree < n + 2h (`degreeExcess` = 2h);
+/// * the quotient has degree < 2n + 3h: it is evaluated on 3N points (three
+///   cosets of the table's domain H_N, `logDomain`) and committed as two
+///   re-randomized chunks split at X^{n+h}, each of degree < n + 2h
+///   (`degreeExcess` = 2h);
 /// * the quotient round gains one random extension polynomial μ of degree
 ///   < n + 2h (three base columns) added to the FRI input;
-/// * every committed row ends with `saltWidth` random elements (salted leaves).
+/// * every committed row ends with `saltWidth` random elements (salted leaves);
+/// * a table below 4E rows is committed on a domain of N > n points.
 public struct CommitmentLayout: Sendable, Equatable {
     public let zeroKnowledge: Bool
     /// h = 6 + 2·queries: how many values of each masked polynomial a
@@ -36,18 +38,19 @@ public struct CommitmentLayout: Sendable, Equatable {
     public var quotientChunks: Int { Table.maxConstraintDegree - 1 }
     /// L of a table of height 2^logHeight: n, or n + h with masking.
     public func quotientChunkLength(logHeight: Int) -> Int { (1 << logHeight) + maskDegree }
-    /// Cosets of H on which the quotient is evaluated: as many as it has
-    /// coefficients / n (2, or 3 with masking: degree < 2n + 3h ≤ 3n).
+    /// Cosets of H_N on which the quotient is evaluated: as many as it has
+    /// coefficients / N (2, or 3 with masking: degree < 2n + 3h ≤ 3N).
     public var quotientCosets: Int { zeroKnowledge ? Table.maxConstraintDegree : Table.maxConstraintDegree - 1 }
-    /// Cosets a table's quotient needs, by its constraint degree d: Q has
-    /// degree < (d − 1)·n, or < (d − 1)·n + d·h ≤ d·n with masking (n ≥ 8h),
-    /// so d − 1 cosets (at least 1), or d with masking — fewer than
+    /// Cosets of H_N a table's quotient needs, by its constraint degree d: Q
+    /// has degree < (d − 1)·n, or < (d − 1)·n + d·h ≤ d·N with masking
+    /// (N ≥ 0.8·(n + 2h), `logDomain`), so d − 1 cosets (at least 1), or d
+    /// with masking — fewer than
     /// `quotientCosets` for tables of degree 2 (lookup tables, microcode).
     /// Prover-side only: the committed chunks are the same polynomials.
     public func quotientCosets(for table: Table) -> Int {
         min(quotientCosets, max(1, zeroKnowledge ? table.constraintDegree : table.constraintDegree - 1))
     }
-    /// log2 of the domain holding those cosets, over n: 2n points, or 4n with masking.
+    /// log2 of the domain holding those cosets, over N: 2N points, or 4N with masking.
     public var quotientLogRatio: Int { zeroKnowledge ? 2 : 1 }
     /// E: every committed polynomial of a table of height n has degree
     /// < n + E (the FRI degree bound there): 0, or 2h with masking (the
@@ -56,15 +59,26 @@ public struct CommitmentLayout: Sendable, Equatable {
     /// Base columns of the FRI mask μ per table (quotient round).
     public var maskColumns: Int { zeroKnowledge ? 3 : 0 }
 
-    /// The smallest table height 2^k: masking must leave the code rate
-    /// near 1/blowup, so zero knowledge needs n ≥ 4E = 8h (rate ≤ 1.25/blowup).
-    public var minLogHeight: Int {
-        guard zeroKnowledge else { return Proof.minLogHeight }
-        let bound = 4 * degreeExcess
-        return max(Proof.minLogHeight, (bound - 1).bitWidth - (bound - 1).leadingZeroBitCount)
+    /// log2 of the domain H_N a table of height 2^logHeight is committed on
+    /// (its LDE has N·blowup points): N = n when transparent; with masking
+    /// the smallest power of two N ≥ n with n + E ≤ 1.25·N, so the code
+    /// rate (N + E)/(N·blowup) stays ≤ 1.25/blowup for small tables too.
+    /// N = n for n ≥ 4E (2^11 at the defaults); a table of 8 rows is
+    /// committed on 2^9 points instead of being padded to 2^11 rows
+    /// (Spec/zk.md §2, §3). Constraints still hold on H = ⟨ω_n⟩.
+    public func logDomain(logHeight: Int) -> Int {
+        Self.logDomain(logHeight: logHeight, degreeExcess: degreeExcess)
     }
 
-    /// Degree bound of every committed polynomial of a table of height 2^logHeight: n + E.
+    /// `logDomain` for a given E (the preprocessed key records E).
+    public static func logDomain(logHeight: Int, degreeExcess: Int) -> Int {
+        var k = logHeight
+        while 4 * ((1 << logHeight) + degreeExcess) > 5 << k { k += 1 }
+        return k
+    }
+
+    /// Degree bound of every committed polynomial of a table of height
+    /// 2^logHeight, which FRI tests: n + E (≤ 1.25·N on its domain).
     public func degreeBound(logHeight: Int) -> Int { (1 << logHeight) + degreeExcess }
 
     /// Row widths per round (0: the table has no columns in that round).

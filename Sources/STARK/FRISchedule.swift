@@ -28,13 +28,35 @@ public struct FRISchedule: Sendable, Equatable {
     /// Coefficients of the final polynomial: the degree bound D left at the
     /// final level. F_l has degree < D_l with D = n + E where a table of
     /// height n enters (E = `CommitmentLayout.degreeExcess`, 0 when
-    /// transparent), ⌈D/2⌉ after each binary fold; transparent proofs send
-    /// exactly 2^logFinalPolynomialLength.
+    /// transparent; the largest such n + E among the tables at that level,
+    /// whose domain may exceed n, `CommitmentLayout.logDomain`), ⌈D/2⌉ after
+    /// each binary fold; transparent proofs send exactly 2^logFinalPolynomialLength.
     public let finalLength: Int
 
-    /// - Parameter tableLevels: the LDE levels of the tables; each must lie
-    ///   in finalLogSize…topLogSize (checked).
+    /// The schedule of a proof whose tables have these heights: each enters
+    /// at its domain's LDE level with degree bound n + E.
+    public init(logHeights: [Int], options: ProofOptions) throws(STARKError) {
+        let layout = CommitmentLayout(options: options)
+        var bounds = [Int: Int]()
+        for h in logHeights {
+            let level = layout.logDomain(logHeight: h) + options.logBlowup
+            bounds[level] = max(bounds[level] ?? 0, layout.degreeBound(logHeight: h))
+        }
+        try self.init(tableBounds: bounds, options: options)
+    }
+
+    /// Tables whose domains equal their heights, at these LDE levels.
     public init(tableLevels: Set<Int>, options: ProofOptions) throws(STARKError) {
+        let excess = CommitmentLayout(options: options).degreeExcess
+        try self.init(tableBounds: Dictionary(uniqueKeysWithValues: tableLevels.map { ($0, (1 << max(0, $0 - options.logBlowup)) + excess) }),
+                      options: options)
+    }
+
+    /// - Parameter tableBounds: per LDE level where tables enter, the largest
+    ///   degree bound among them; each level must lie in
+    ///   finalLogSize…topLogSize (checked).
+    public init(tableBounds: [Int: Int], options: ProofOptions) throws(STARKError) {
+        let tableLevels = Set(tableBounds.keys)
         let final = options.logFinalPolynomialLength + options.logBlowup
         guard let top = tableLevels.max(), let bottom = tableLevels.min(), bottom >= final, top <= Goldilocks.twoAdicity else {
             throw .invalidInput("table LDE sizes outside 2^\(final)…2^\(Goldilocks.twoAdicity)")
@@ -54,11 +76,10 @@ public struct FRISchedule: Sendable, Equatable {
         self.finalLogSize = final
         self.stepArities = arities
         self.layerLogSizes = sizes
-        let mask = CommitmentLayout(options: options).degreeExcess
         var bound = 0
         for level in stride(from: top, through: final, by: -1) {
             if level < top { bound = (bound + 1) / 2 }
-            if tableLevels.contains(level) { bound = max(bound, (1 << (level - options.logBlowup)) + mask) }
+            if let entering = tableBounds[level] { bound = max(bound, entering) }
         }
         guard bound <= 1 << final else {
             throw .invalidInput("final polynomial of \(bound) coefficients exceeds its domain of 2^\(final)")

@@ -18,17 +18,26 @@ public struct PreprocessedKey: Sendable, Equatable, Hashable {
     public var logHeights: [Int?]
     /// log2 of the blowup the LDEs were committed at (1…4); a proof must use it.
     public var logBlowup: Int
+    /// E, the degree excess of the proofs the key is for (0 transparent,
+    /// `CommitmentLayout.degreeExcess` with masking): with the heights it
+    /// fixes each table's domain (`CommitmentLayout.logDomain`); a proof must match it.
+    public var degreeExcess: Int
 
-    public init(root: Digest?, logHeights: [Int?], logBlowup: Int) {
+    public init(root: Digest?, logHeights: [Int?], logBlowup: Int, degreeExcess: Int = 0) {
         self.root = root
         self.logHeights = logHeights
         self.logBlowup = logBlowup
+        self.degreeExcess = degreeExcess
     }
 
-    /// Canonical bytes: u8 log blowup, u8 has-root, the root, u32 table
-    /// count, then per table u8 log height (0 for none).
+    /// Largest E a key may name (h = 6 + 2·512 queries, E = 2h).
+    public static let maxDegreeExcess = 2 * (6 + 2 * ProofOptions.maxQueries)
+
+    /// Canonical bytes: u8 log blowup, u16 degree excess, u8 has-root, the
+    /// root, u32 table count, then per table u8 log height (0 for none).
     public func encode(into w: inout ByteWriter) {
         w.write(UInt8(logBlowup))
+        w.write(UInt16(degreeExcess))
         w.write(UInt8(root == nil ? 0 : 1))
         if let root { w.write(raw: root.bytes) }
         w.write(UInt32(logHeights.count))
@@ -39,6 +48,9 @@ public struct PreprocessedKey: Sendable, Equatable, Hashable {
         let blowupOffset = r.offset
         let logBlowup = Int(try r.readUInt8())
         guard (1...4).contains(logBlowup) else { throw .nonCanonical(value: UInt64(logBlowup), offset: blowupOffset) }
+        let excessOffset = r.offset
+        let degreeExcess = Int(try r.readUInt16())
+        guard degreeExcess <= maxDegreeExcess else { throw .nonCanonical(value: UInt64(degreeExcess), offset: excessOffset) }
         let flagOffset = r.offset
         let flag = try r.readUInt8()
         guard flag <= 1 else { throw .nonCanonical(value: UInt64(flag), offset: flagOffset) }
@@ -55,7 +67,7 @@ public struct PreprocessedKey: Sendable, Equatable, Hashable {
         }
         // A root exactly when some table has preprocessed columns.
         guard (root != nil) == heights.contains(where: { $0 != nil }) else { throw .nonCanonical(value: UInt64(flag), offset: flagOffset) }
-        return PreprocessedKey(root: root, logHeights: heights, logBlowup: logBlowup)
+        return PreprocessedKey(root: root, logHeights: heights, logBlowup: logBlowup, degreeExcess: degreeExcess)
     }
 
     /// The bytes absorbed into the transcript before any challenge.
@@ -80,8 +92,10 @@ public struct PreprocessedTrace: Sendable {
 
     /// - Parameter columns: per table its preprocessed columns, each of one
     ///   power-of-two height (empty for tables without).
+    /// - Parameter degreeExcess: E of the proofs it is for (0 transparent):
+    ///   each table is extended over its domain (`CommitmentLayout.logDomain`).
     /// - Precondition: heights are powers of two in 2^3…2^26, 1 ≤ logBlowup ≤ 4.
-    public init(columns: [[[Goldilocks]]], logBlowup: Int, threads: Int = Parallel.defaultThreads) {
+    public init(columns: [[[Goldilocks]]], logBlowup: Int, degreeExcess: Int = 0, threads: Int = Parallel.defaultThreads) {
         precondition((1...4).contains(logBlowup), "log blowup 1…4")
         var matrices = [RowMajorMatrix?]()
         var heights = [Int?]()
@@ -90,17 +104,17 @@ public struct PreprocessedTrace: Sendable {
             precondition(n >= 1 << Proof.minLogHeight && n & (n - 1) == 0 && table.allSatisfy { $0.count == n },
                          "preprocessed columns of one power-of-two height")
             heights.append(n.trailingZeroBitCount)
-            matrices.append(Self.extend(table, logBlowup: logBlowup, threads: threads))
+            matrices.append(Self.extend(table, logBlowup: logBlowup, degreeExcess: degreeExcess, threads: threads))
         }
-        self.init(matrices: matrices, heights: heights, logBlowup: logBlowup, threads: threads)
+        self.init(matrices: matrices, heights: heights, logBlowup: logBlowup, degreeExcess: degreeExcess, threads: threads)
     }
 
-    private init(matrices: [RowMajorMatrix?], heights: [Int?], logBlowup: Int, threads: Int) {
+    private init(matrices: [RowMajorMatrix?], heights: [Int?], logBlowup: Int, degreeExcess: Int, threads: Int) {
         let present = matrices.compactMap { $0 }
         let tree = present.isEmpty ? nil : MixedMerkleTree(matrices: present, threads: threads)
         self.matrices = matrices
         self.tree = tree
-        key = PreprocessedKey(root: tree?.root, logHeights: heights, logBlowup: logBlowup)
+        key = PreprocessedKey(root: tree?.root, logHeights: heights, logBlowup: logBlowup, degreeExcess: degreeExcess)
     }
 
     /// This trace with the columns of some tables replaced (others' LDEs are
@@ -112,10 +126,11 @@ public struct PreprocessedTrace: Sendable {
         for (t, columns) in tables {
             let n = columns[0].count
             precondition(n >= 1 << Proof.minLogHeight && n & (n - 1) == 0 && columns.allSatisfy { $0.count == n })
-            matrices[t] = Self.extend(columns, logBlowup: key.logBlowup, threads: threads)
+            matrices[t] = Self.extend(columns, logBlowup: key.logBlowup, degreeExcess: key.degreeExcess, threads: threads)
             heights[t] = n.trailingZeroBitCount
         }
-        return PreprocessedTrace(matrices: matrices, heights: heights, logBlowup: key.logBlowup, threads: threads)
+        return PreprocessedTrace(matrices: matrices, heights: heights, logBlowup: key.logBlowup, degreeExcess: key.degreeExcess,
+                                 threads: threads)
     }
 
     /// This trace under another key: what a prover lying about its
@@ -135,8 +150,11 @@ public struct PreprocessedTrace: Sendable {
         return RoundOpening(rows: rows, proof: proof)
     }
 
-    /// Row-major LDE of one table's columns.
-    static func extend(_ columns: [[Goldilocks]], logBlowup: Int, threads: Int) -> RowMajorMatrix {
-        ColumnExtension.extend(columns.map { .evaluations($0, mask: []) }, logBlowup: logBlowup, threads: threads)
+    /// Row-major LDE of one table's columns over its domain.
+    static func extend(_ columns: [[Goldilocks]], logBlowup: Int, degreeExcess: Int, threads: Int) -> RowMajorMatrix {
+        let logHeight = columns[0].count.trailingZeroBitCount
+        return ColumnExtension.extend(columns.map { .evaluations($0, mask: []) },
+                                      logDomain: CommitmentLayout.logDomain(logHeight: logHeight, degreeExcess: degreeExcess),
+                                      logBlowup: logBlowup, threads: threads)
     }
 }

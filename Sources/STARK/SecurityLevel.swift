@@ -88,11 +88,20 @@ public struct SecurityLevel: Sendable, CustomStringConvertible {
     /// Johnson-bound list size depends on the domain), the weakest one is
     /// kept, and log2(number of distinct heights) bits are subtracted for
     /// the union over them.
+    /// Codes are those of the tables' domains (`CommitmentLayout.logDomain`:
+    /// the heights themselves unless masking commits a small table on a
+    /// larger domain).
     public init(options: ProofOptions, air: AIRDefinition, logHeights: [Int]) {
-        let distinct = Set(logHeights).sorted()
+        let layout = CommitmentLayout(options: options)
+        // Per domain, the largest degree bound n + E of a table on it.
+        var bounds = [Int: Int]()
+        for h in logHeights {
+            let domain = layout.logDomain(logHeight: h)
+            bounds[domain] = max(bounds[domain] ?? 0, layout.degreeBound(logHeight: h))
+        }
+        let distinct = bounds.keys.sorted()
         let maxLogHeight = distinct.last ?? 0
         let constraints = air.tables.map(\.constraints.count).reduce(0, +)
-        let layout = CommitmentLayout(options: options)
         let committed = air.tables.map(layout.batchedPolynomials).reduce(0, +)
         let interactions = air.tables.map(\.interactions.count).reduce(0, +)
         // The degree FRI actually tests at level l is finalLength·2^{l − lf}
@@ -100,7 +109,7 @@ public struct SecurityLevel: Sendable, CustomStringConvertible {
         // rate finalLength/2^lf at every level: exactly 1/blowup for
         // transparent proofs, a little more with masking, where committed
         // polynomials have degree < n + E (Spec/zk.md §3).
-        let schedule = try? FRISchedule(tableLevels: Set(logHeights.map { $0 + options.logBlowup }), options: options)
+        let schedule = try? FRISchedule(logHeights: logHeights, options: options)
         let testedRate = schedule.map { Double($0.finalLength) / Double(1 << $0.finalLogSize) } ?? 0
         // T: every table's rows times its interactions (the largest height
         // for every table when only that is known).
@@ -110,7 +119,7 @@ public struct SecurityLevel: Sendable, CustomStringConvertible {
         }
         var params = [Parameters]()
         for h in distinct.isEmpty ? [0] : distinct {
-            let rate = max(testedRate, Double(layout.degreeBound(logHeight: h)) / Double(options.blowup << h))
+            let rate = max(testedRate, Double(bounds[h] ?? layout.degreeBound(logHeight: h)) / Double(options.blowup << h))
             var p = Parameters(traceLength: Double(1 << h), blowup: 1 / rate, queries: Double(options.queries),
                                grindingBits: Double(options.grindingBits), foldingFactor: 2,
                                foldingRounds: maxLogHeight - options.logFinalPolynomialLength,

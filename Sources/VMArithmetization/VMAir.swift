@@ -89,9 +89,10 @@ public struct VMAir: Sendable {
     public let microSteps: [MicroStep]
     public let stepCounts: [Int]
     public let spans: [Int64]
-    /// log2 of the smallest table height: 3, or more for zero-knowledge
-    /// proofs, whose masks need n ≥ 8h (`CommitmentLayout.minLogHeight`).
-    public let minLogHeight: Int
+    /// log2 of the smallest table height, 3 (zero-knowledge proofs commit
+    /// small tables on larger domains instead of padding them:
+    /// `CommitmentLayout.logDomain`).
+    public var minLogHeight: Int { Proof.minLogHeight }
 
     /// Positions of the tables every shape has (`VMShape.tables` starts with them).
     public enum TableIndex { public static let program = 0, cpu = 1, memory = 2, range = 3, byte = 4 }
@@ -112,12 +113,10 @@ public struct VMAir: Sendable {
     /// Each lookup table's first row in the activation table.
     let activationOffsets: [Int]
 
-    public init(program: Program, minLogHeight: Int = 3) throws(VMArithmetizationError) {
-        guard (3...20).contains(minLogHeight) else { throw .unsupported("minimum table height 2^\(minLogHeight) outside 2^3…2^20") }
+    public init(program: Program) throws(VMArithmetizationError) {
         // Tables, descriptors and their indices are checked before anything is derived from them.
         do { try program.validate() } catch { throw .unsupported("invalid program: \(error)") }
         self.program = program
-        self.minLogHeight = minLogHeight
         lookupTables = program.tables.map { $0.generate() }
         activationDomains = lookupTables.map(LookupTableSpec.provenDomain)
         var offsets = [Int](), offset = 0
@@ -192,19 +191,22 @@ public struct VMAir: Sendable {
         return logHeight(rows: Int(bound))
     }
 
-    /// The preprocessed columns committed at `logBlowup`: the last segment's,
-    /// and (when `segmented`) the other segments', which differ only in the
-    /// memory and commitment tables (all zero at the smallest height there).
-    public func preprocessedTraces(logBlowup: Int, segmented: Bool,
+    /// The preprocessed columns committed at `logBlowup` for proofs of
+    /// degree excess E (`CommitmentLayout.degreeExcess`, which sets each
+    /// table's domain): the last segment's, and (when `segmented`) the other
+    /// segments', which differ only in the memory and commitment tables (all
+    /// zero at the smallest height there).
+    public func preprocessedTraces(logBlowup: Int, degreeExcess: Int, segmented: Bool,
                                    threads: Int) -> (last: PreprocessedTrace, other: PreprocessedTrace?) {
         preprocessedTraces(last: preprocessedColumns(isLastSegment: true),
-                           other: segmented ? preprocessedColumns(isLastSegment: false) : nil, logBlowup: logBlowup, threads: threads)
+                           other: segmented ? preprocessedColumns(isLastSegment: false) : nil, logBlowup: logBlowup,
+                           degreeExcess: degreeExcess, threads: threads)
     }
 
     /// The same from columns already built (`preprocessedColumns`).
-    public func preprocessedTraces(last columns: [[[Goldilocks]]], other: [[[Goldilocks]]]?, logBlowup: Int,
+    public func preprocessedTraces(last columns: [[[Goldilocks]]], other: [[[Goldilocks]]]?, logBlowup: Int, degreeExcess: Int,
                                    threads: Int) -> (last: PreprocessedTrace, other: PreprocessedTrace?) {
-        let last = PreprocessedTrace(columns: columns, logBlowup: logBlowup, threads: threads)
+        let last = PreprocessedTrace(columns: columns, logBlowup: logBlowup, degreeExcess: degreeExcess, threads: threads)
         guard let other else { return (last, nil) }
         var replaced = [TableIndex.memory: other[TableIndex.memory]]
         if let c = commitmentIndex { replaced[c] = other[c] }

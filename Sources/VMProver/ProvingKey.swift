@@ -6,7 +6,7 @@ import VMArithmetization
 
 /// A program's proving key: its AIR and its preprocessed columns, extended
 /// and committed (Spec/proof-system.md §3 step 0), for one blowup and
-/// smallest table height. Made once and given to every `VMProver.prove` of
+/// degree excess (which the queries set under zero knowledge). Made once and given to every `VMProver.prove` of
 /// the program, it saves on each proof what `export-vk` pays: committing
 /// the preprocessed columns (2.6 s of LeNet-5's proof). Unlike a
 /// verification key it holds the columns themselves, so it grows with the
@@ -15,6 +15,7 @@ import VMArithmetization
 public struct ProvingKey: Sendable {
     let vmAir: VMAir
     let logBlowup: Int
+    let degreeExcess: Int
     let columns: (last: [[[Goldilocks]]], other: [[[Goldilocks]]])
     let traces: (last: PreprocessedTrace, other: PreprocessedTrace?)
 
@@ -26,33 +27,33 @@ public struct ProvingKey: Sendable {
 
     /// - Parameters:
     ///   - options: the proofs' options (their blowup and, through the
-    ///     queries, their smallest table height under zero knowledge).
+    ///     queries, their degree excess under zero knowledge).
     ///   - segmented: also commit the other segments' columns, for runs
     ///     longer than one segment.
     public init(program: Program, options: ProofOptions = .standard, segmented: Bool = false,
                 threads: Int = Parallel.defaultThreads) throws {
         try options.validate()
-        let air = try VMAir(program: program, minLogHeight: CommitmentLayout(options: options).minLogHeight)
-        self.init(vmAir: air, logBlowup: options.logBlowup, segmented: segmented, threads: threads)
+        self.init(vmAir: try VMAir(program: program), options: options, segmented: segmented, threads: threads)
     }
 
-    init(vmAir: VMAir, logBlowup: Int, segmented: Bool, threads: Int) {
+    init(vmAir: VMAir, options: ProofOptions, segmented: Bool, threads: Int) {
         self.vmAir = vmAir
-        self.logBlowup = logBlowup
+        self.logBlowup = options.logBlowup
+        self.degreeExcess = CommitmentLayout(options: options).degreeExcess
         columns = (last: vmAir.preprocessedColumns(isLastSegment: true),
                    other: segmented ? vmAir.preprocessedColumns(isLastSegment: false) : [])
         traces = vmAir.preprocessedTraces(last: columns.last, other: segmented ? columns.other : nil, logBlowup: logBlowup,
-                                          threads: threads)
+                                          degreeExcess: degreeExcess, threads: threads)
     }
 
-    /// The key's AIR if it is `program`'s at this smallest height.
-    func air(for program: Program, minLogHeight: Int) -> VMAir? {
-        vmAir.minLogHeight == minLogHeight && vmAir.program == program ? vmAir : nil
+    /// The key's AIR if it is `program`'s.
+    func air(for program: Program) -> VMAir? {
+        vmAir.program == program ? vmAir : nil
     }
 
-    /// Whether the key serves a run of `program` at this smallest height
-    /// and blowup in `segments` segments.
-    func serves(_ program: Program, minLogHeight: Int, logBlowup: Int, segments: Int) -> Bool {
-        air(for: program, minLogHeight: minLogHeight) != nil && self.logBlowup == logBlowup && (segments == 1 || traces.other != nil)
+    /// Whether the key serves a run of `program` under `options` in `segments` segments.
+    func serves(_ program: Program, options: ProofOptions, segments: Int) -> Bool {
+        air(for: program) != nil && logBlowup == options.logBlowup
+            && degreeExcess == CommitmentLayout(options: options).degreeExcess && (segments == 1 || traces.other != nil)
     }
 }

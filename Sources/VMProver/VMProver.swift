@@ -76,41 +76,18 @@ public enum VMProver {
         }
         let salt = WeightSponge.salt(fromSeed: commitmentSeed ?? SecureRandom.seed())
         guard segmentRows >= 1 else { throw VMArithmetizationError.unsupported("segment size must be at least 1 row") }
-        // Zero knowledge needs tables of at least 8h rows, and h grows with
-        // the queries, which may be raised below: prepare again if they
-        // cross a power of two.
-        // Queries only grow, so the smallest height does too and the loop
-        // ends; the run's options always give exactly its smallest height,
-        // which is what a verification key records.
-        var options = options
-        var minLogHeight = CommitmentLayout(options: options).minLogHeight
         let start = ContinuousClock.now
         let execution = try WitnessBuilder.execute(program, rawInputs: rawInputs, maxSteps: maxSteps, dump: dump)
         let executionSeconds = seconds(ContinuousClock.now - start)
-        while true {
-            switch try prepare(execution, program: program, options: options, segmentRows: segmentRows,
-                               minimumProvenBits: minimumProvenBits, minLogHeight: minLogHeight, weightSalt: salt, key: key) {
-            case .ready(var run):
-                run.witnessSeconds += executionSeconds
-                return run
-            case .raised(let raised):
-                options = raised
-                minLogHeight = CommitmentLayout(options: raised).minLogHeight
-            }
-        }
-    }
-
-    /// A run prepared at one smallest height, or the raised options that
-    /// need another (zero-knowledge tables grow with the queries).
-    enum Preparation {
-        case ready(Prepared)
-        case raised(ProofOptions)
+        var run = try prepare(execution, program: program, options: options, segmentRows: segmentRows,
+                              minimumProvenBits: minimumProvenBits, weightSalt: salt, key: key)
+        run.witnessSeconds += executionSeconds
+        return run
     }
 
     static func prepare(_ execution: WitnessBuilder.Execution, program: Program, options: ProofOptions, segmentRows: Int,
-                        minimumProvenBits: Double?, minLogHeight: Int, weightSalt: [Goldilocks],
-                        key given: ProvingKey?) throws -> Preparation {
-        let vmAir = try given?.air(for: program, minLogHeight: minLogHeight) ?? VMAir(program: program, minLogHeight: minLogHeight)
+                        minimumProvenBits: Double?, weightSalt: [Goldilocks], key given: ProvingKey?) throws -> Prepared {
+        let vmAir = try given?.air(for: program) ?? VMAir(program: program)
         let start = ContinuousClock.now
         let plan = try WitnessBuilder(vmAir: vmAir).plan(of: execution, segmentRows: segmentRows, weightSalt: weightSalt)
         let elapsed = ContinuousClock.now - start
@@ -131,12 +108,12 @@ public enum VMProver {
             while level().provenBits < minimumProvenBits, options.queries < ProofOptions.maxQueries { options.queries += 1 }
         }
         // Committed once per run (or per key) and shared by its segments;
-        // only once the queries, and so the smallest height, are final.
-        guard CommitmentLayout(options: options).minLogHeight == minLogHeight else { return .raised(options) }
-        let key = given.flatMap { $0.serves(program, minLogHeight: minLogHeight, logBlowup: options.logBlowup, segments: count) ? $0 : nil }
-            ?? ProvingKey(vmAir: vmAir, logBlowup: options.logBlowup, segmented: count > 1, threads: Parallel.defaultThreads)
-        return .ready(Prepared(plan: plan, vmAir: vmAir, options: options, security: level(), witnessSeconds: seconds(elapsed),
-                               key: key, boundary: VMAir.boundaryMessages(layout: plan.layout, statement: plan.statement)))
+        // only once the queries, and so the degree excess and the small
+        // tables' domains, are final.
+        let key = given.flatMap { $0.serves(program, options: options, segments: count) ? $0 : nil }
+            ?? ProvingKey(vmAir: vmAir, options: options, segmented: count > 1, threads: Parallel.defaultThreads)
+        return Prepared(plan: plan, vmAir: vmAir, options: options, security: level(), witnessSeconds: seconds(elapsed),
+                        key: key, boundary: VMAir.boundaryMessages(layout: plan.layout, statement: plan.statement))
     }
 
     static func seconds(_ d: Duration) -> Double {

@@ -42,12 +42,12 @@ public enum VMVerifier {
             throw STARKError.rejected(check: "segments must share one set of options")
         }
         try options.validate()
-        let minLogHeight = CommitmentLayout(options: options).minLogHeight
-        guard minLogHeight == key.minLogHeight, options.logBlowup == key.lastSegment.logBlowup else {
+        let degreeExcess = CommitmentLayout(options: options).degreeExcess
+        guard degreeExcess == key.lastSegment.degreeExcess, options.logBlowup == key.lastSegment.logBlowup else {
             throw VMArithmetizationError.invalidKey(
-                "the key is for proofs of blowup 2^\(key.lastSegment.logBlowup) and smallest table 2^\(key.minLogHeight); "
-                + "this proof has blowup 2^\(options.logBlowup) and smallest table 2^\(minLogHeight) "
-                + "(export the key with the proof's options)")
+                "the key is for proofs of blowup 2^\(key.lastSegment.logBlowup) and degree excess \(key.lastSegment.degreeExcess); "
+                + "this proof has blowup 2^\(options.logBlowup) and degree excess \(degreeExcess) "
+                + "(export the key with the proof's options: --no-zk, --log-blowup, --queries)")
         }
         let air = try key.shape.air(blinded: options.zeroKnowledge)
         let boundary = VMAir.boundaryMessages(layout: key.layout, statement: statement)
@@ -83,7 +83,7 @@ public enum VMVerifier {
         // The policy first: deriving the key costs an LDE of the program's
         // columns at the proof's blowup, which a hostile file must not buy
         // below the floor.
-        let vmAir = try VMAir(program: program, minLogHeight: CommitmentLayout(options: options).minLogHeight)
+        let vmAir = try VMAir(program: program)
         let air = options.zeroKnowledge ? try VMShape(program: program).air(blinded: true) : vmAir.air
         guard proof.tables.count == air.tables.count else {
             throw STARKError.rejected(check: "proof has \(proof.tables.count) tables, the AIR \(air.tables.count)")
@@ -94,7 +94,8 @@ public enum VMVerifier {
         }
         let key = try VerificationKey(vmAir: vmAir,
                                       commitment: commitment.map { ModelCommitment(programDigest: program.digest, commitment: $0) },
-                                      logBlowup: options.logBlowup, segmented: file.segments.count > 1)
+                                      logBlowup: options.logBlowup, degreeExcess: CommitmentLayout(options: options).degreeExcess,
+                                      segmented: file.segments.count > 1)
         return try verify(file, key: key, policy: policy)
     }
 }

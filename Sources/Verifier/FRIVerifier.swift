@@ -17,7 +17,7 @@ enum FRIVerifier {
         let chunkColumns = 3 * layout.quotientChunks
         // DEEP compositions R_l at the opened positions, summed over tables per level.
         var reduced = [Int: [Int: GoldilocksExt3]]()
-        let levels = proof.tables.map { $0.logHeight + options.logBlowup }
+        let levels = proof.tables.map { layout.logDomain(logHeight: $0.logHeight) + options.logBlowup }
         let preprocessed = try authenticate(proof.preprocessed.map { PhaseCommitment(root: preprocessedRoot!, rows: $0.rows, proof: $0.proof) },
                                             air: air, levels: levels, queries: queries, schedule: schedule,
                                             width: \.preprocessedWidth, what: "preprocessed")

@@ -18,10 +18,14 @@ enum ProofShape {
         guard key.logBlowup == options.logBlowup else {
             throw .rejected(check: "the proof uses blowup 2^\(options.logBlowup); the preprocessed key is for 2^\(key.logBlowup)")
         }
+        let layout = CommitmentLayout(options: options)
+        guard key.degreeExcess == layout.degreeExcess else {
+            throw .rejected(check: "the proof's polynomials exceed their heights by \(layout.degreeExcess); "
+                            + "the preprocessed key is for \(key.degreeExcess)")
+        }
         guard (proof.preprocessed != nil) == (key.root != nil) else {
             throw .rejected(check: "preprocessed opening present does not match the key")
         }
-        let layout = CommitmentLayout(options: options)
         guard (proof.main != nil) == air.tables.contains(where: { $0.mainWidth > 0 }),
               (proof.auxiliary != nil) == air.usesLogUp else {
             throw .rejected(check: "commitment rounds present do not match the AIR")
@@ -29,8 +33,9 @@ enum ProofShape {
         for (t, table) in air.tables.enumerated() {
             let p = proof.tables[t]
             let name = table.name
-            guard p.logHeight >= max(layout.minLogHeight, options.logFinalPolynomialLength), p.logHeight <= policy.maxLogHeight,
-                  p.logHeight + options.logBlowup <= 32 else {
+            guard p.logHeight >= Proof.minLogHeight, p.logHeight <= policy.maxLogHeight,
+                  layout.logDomain(logHeight: p.logHeight) >= options.logFinalPolynomialLength,
+                  layout.logDomain(logHeight: p.logHeight) + options.logBlowup <= 32 else {
                 throw .rejected(check: "table \(name): height 2^\(p.logHeight) outside the accepted range")
             }
             guard (key.logHeights[t] != nil) == (table.preprocessedWidth > 0) else {

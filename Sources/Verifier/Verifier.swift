@@ -83,7 +83,8 @@ struct VerifierSession {
             do { input.air = try input.air.blinded() } catch { throw .invalidInput("\(error)") }
         }
         let air = input.air
-        let key = try input.preprocessedKey(logBlowup: options.logBlowup)
+        let key = try input.preprocessedKey(logBlowup: options.logBlowup,
+                                            degreeExcess: CommitmentLayout(options: options).degreeExcess)
         try ProofShape.check(proof, input: input, key: key, policy: policy)
         logHeights = proof.tables.map(\.logHeight)
         // Everything SecurityLevel reads from the AIR, the options and the heights.
@@ -119,8 +120,7 @@ struct VerifierSession {
         transcript.absorbOpenings(proof.tables.map(\.openings))
         let layoutForDeep = CommitmentLayout(options: options)
         let deltas = transcript.deepCoefficients(count: air.tables.map(layoutForDeep.batchedPolynomials).reduce(0, +))
-        let levels = Set(logHeights.map { $0 + options.logBlowup })
-        let schedule = try FRISchedule(tableLevels: levels, options: options)
+        let schedule = try FRISchedule(logHeights: logHeights, options: options)
         guard proof.friLayers.count == schedule.committedLayerCount else {
             throw .rejected(check: "FRI layer count \(proof.friLayers.count) ≠ \(schedule.committedLayerCount)")
         }

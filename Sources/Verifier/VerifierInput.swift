@@ -46,9 +46,9 @@ public struct VerifierInput: Sendable {
                   statement: statement)
     }
 
-    /// The preprocessed key for a proof at `logBlowup`: the given key, or
-    /// the columns committed here.
-    func preprocessedKey(logBlowup: Int) throws(STARKError) -> PreprocessedKey {
+    /// The preprocessed key for a proof at `logBlowup` and degree excess E:
+    /// the given key, or the columns committed here.
+    func preprocessedKey(logBlowup: Int, degreeExcess: Int) throws(STARKError) -> PreprocessedKey {
         switch preprocessed {
         case .key(let key): return key
         case .columns(let columns):
@@ -61,7 +61,7 @@ public struct VerifierInput: Sendable {
                     throw .invalidInput("table \(table.name): preprocessed columns do not match the AIR")
                 }
             }
-            return PreprocessedTrace(columns: columns, logBlowup: logBlowup).key
+            return PreprocessedTrace(columns: columns, logBlowup: logBlowup, degreeExcess: degreeExcess).key
         }
     }
 }

@@ -125,6 +125,19 @@ import Verifier
         var blowup = key
         blowup.logBlowup = 3
         #expect(rejectedCheck(proof, input(key: blowup)) == "the proof uses blowup 2^2; the preprocessed key is for 2^3")
+        var excess = key
+        excess.degreeExcess = 60
+        #expect(rejectedCheck(proof, input(key: excess))
+                == "the proof's polynomials exceed their heights by 0; the preprocessed key is for 60")
+        // A key for zero-knowledge proofs commits small tables on larger
+        // domains (`CommitmentLayout.logDomain`): another root. Relabelled
+        // as transparent, its root enters the transcript before any
+        // challenge, so the proof fails at the first table's check at z.
+        let masked = PreprocessedTrace(columns: witness.preprocessed, logBlowup: options.logBlowup, degreeExcess: 1000).key
+        #expect(masked.root != key.root)
+        var relabelled = masked
+        relabelled.degreeExcess = 0
+        #expect(rejectedCheck(proof, input(key: relabelled)) == "table values: constraints do not hold at the out-of-domain point")
         var height = key
         height.logHeights[1] = 9
         #expect(rejectedCheck(proof, input(key: height)) == "table range: height 2^8 differs from the key's 2^9")
@@ -140,7 +153,8 @@ import Verifier
         var w = ByteWriter()
         key.encode(into: &w)
         let bytes = w.bytes
-        for (offset, value) in [(0, UInt8(5)), (1, UInt8(2))] {
+        // Blowup 2^5, degree excess 0xFF00 + …, root flag 2.
+        for (offset, value) in [(0, UInt8(5)), (2, UInt8(0xFF)), (3, UInt8(2))] {
             var bad = bytes
             bad[offset] = value
             var r = ByteReader(bad)

@@ -36,7 +36,11 @@ import Verifier
         let (proof, _) = try Prover.prove(ToyAIRs.proverInput(air, w), options: .transparent)
         let level = try Verifier.verify(proof, input: ToyAIRs.verifierInput(air, w))
         #expect(level.provenBits >= 100)
-        // Zero knowledge (the default) needs tables of ≥ 2^10 rows here; the 256-row range table is too small.
-        #expect(throws: STARKError.self) { try Prover.prove(ToyAIRs.proverInput(air, w), options: .standard) }
+        // Zero knowledge (the default): tables below 4E rows (here all
+        // three) are committed on larger domains and still meet the floor.
+        let (masked, _) = try Prover.prove(ToyAIRs.proverInput(air, w), options: .standard)
+        let layout = CommitmentLayout(options: .standard)
+        #expect(masked.tables.allSatisfy { layout.logDomain(logHeight: $0.logHeight) > $0.logHeight })
+        #expect(try Verifier.verify(masked, input: ToyAIRs.verifierInput(air, w)).provenBits >= 110)
     }
 }

@@ -66,10 +66,11 @@ import Testing
         for i in 0..<400 { t.assertZero("c\(i)", .main(0) * .main(0) - .main(0)) }
         t.send("x", bus: 1, [.main(0)])
         let air = try AIRDefinition(name: "wide", tables: [t.build()], publicValueCount: 0)
-        // Transparent proofs from 2^3 rows; zero-knowledge ones from their
-        // smallest height (n ≥ 8h), where masking raises the rate by ≤ 1/8.
+        // Every height from 2^3 rows: zero-knowledge tables below 4E rows are
+        // committed on a domain of ≥ 0.8·(n + E) points, so masking raises
+        // the rate by ≤ 1/4 at any height.
         for options in [ProofOptions.transparent, .standard] {
-            let minimum = CommitmentLayout(options: options).minLogHeight
+            let minimum = Proof.minLogHeight
             for logN in minimum...Proof.maxLogHeight {
                 let level = SecurityLevel(options: options, air: air, maxLogHeight: logN)
                 #expect(level.provenBits >= 113, "2^\(logN): \(level)")
@@ -77,7 +78,11 @@ import Testing
             let mixed = SecurityLevel(options: options, air: air, logHeights: [minimum, 12, 16, 20, 24, 26])
             #expect(mixed.provenBits >= 110, "\(mixed)")
         }
-        #expect(CommitmentLayout(options: .standard).minLogHeight == 11)
+        let layout = CommitmentLayout(options: .standard)
+        #expect(layout.degreeExcess == 2 * (6 + 2 * 79))
+        #expect((3...8).map { layout.logDomain(logHeight: $0) } == [9, 9, 9, 9, 9, 9])
+        #expect((9...12).map { layout.logDomain(logHeight: $0) } == [10, 11, 11, 12])
+        #expect((3...12).allSatisfy { CommitmentLayout(options: .transparent).logDomain(logHeight: $0) == $0 })
         // The rate FRI tests, finalLength/2^lf, is at least (n + E)/(8n) and
         // exactly 1/8 when transparent.
         let schedule = try FRISchedule(tableLevels: [14, 19], options: .standard)

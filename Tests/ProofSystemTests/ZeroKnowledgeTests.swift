@@ -64,29 +64,59 @@ import Verifier
         #expect(throws: STARKError.self) { try Self.verify(proof, a) }
     }
 
-    /// One changed value in each part zero knowledge adds, and in the flag.
-    @Test func everyZeroKnowledgePartIsBound() throws {
-        let (a, _) = Self.witnesses()
+    /// The check that rejects a proof, or nil if it verifies.
+    static func rejection(_ proof: Proof, _ w: ToyAIRs.LookupWitness) -> String? {
+        do {
+            try verify(try Proof.decode(proof.encoded()), w)
+            return nil
+        } catch let error as STARKError {
+            if case .rejected(let check) = error { return check }
+            return "\(error)"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    /// One changed value in each part zero knowledge adds, and in the flag,
+    /// each rejected by the check that binds it — on tables committed at
+    /// their own height (2^8 rows) and on tables committed on a larger
+    /// domain (2^3 rows).
+    @Test(arguments: [8, 3]) func everyZeroKnowledgePartIsBound(logHeight: Int) throws {
+        let a = logHeight == 8 ? Self.witnesses().0 : ToyAIRs.lookupWitness(logHeight: 3, logSink: 3)
         let proof = try Self.prove(a)
+        #expect(Self.rejection(proof, a) == nil)
         let air = try ToyAIRs.lookups().blinded()
         let values = air.tables[0]
-        var cases = [(String, Proof)]()
-        func tampered(_ name: String, _ change: (inout Proof) -> Void) {
+        let merkle = "main Merkle opening invalid (rootMismatch)"
+        let outOfDomain = "table values: constraints do not hold at the out-of-domain point"
+        var cases = [(String, String, Proof)]()
+        func tampered(_ name: String, _ check: String, _ change: (inout Proof) -> Void) {
             var p = proof
             change(&p)
-            cases.append((name, p))
+            cases.append((name, check, p))
         }
-        tampered("salt of an opened main row") { $0.main!.rows[0][0][values.mainWidth] += .one }
-        tampered("FRI mask of an opened quotient row") { $0.quotient.rows[0][0][6] += .one }
-        tampered("salt of an opened quotient row") { $0.quotient.rows[0][0][9] += .one }
-        tampered("second quotient chunk at z") { $0.tables[0].openings.quotientAtZ[3] += GoldilocksExt3(.one) }
-        tampered("blinding column at z") { $0.tables[0].openings.mainAtZ[values.mainWidth - 1] += GoldilocksExt3(.one) }
-        tampered("a blinded claimed sum") { $0.tables[2].claimedSum! += GoldilocksExt3(.one) }
-        tampered("final polynomial one short") { $0.finalPolynomial.removeLast() }
-        tampered("final polynomial one long") { $0.finalPolynomial.append(.zero) }
-        tampered("claimed transparent") { $0.options.zeroKnowledge = false }
-        for (name, p) in cases {
-            #expect(throws: (any Error).self, "\(name)") { try Self.verify(try Proof.decode(p.encoded()), a) }
+        tampered("salt of an opened main row", merkle) { $0.main!.rows[0][0][values.mainWidth] += .one }
+        tampered("FRI mask of an opened quotient row", merkle.replacingOccurrences(of: "main", with: "quotient")) {
+            $0.quotient.rows[0][0][6] += .one
+        }
+        tampered("salt of an opened quotient row", merkle.replacingOccurrences(of: "main", with: "quotient")) {
+            $0.quotient.rows[0][0][9] += .one
+        }
+        tampered("second quotient chunk at z", outOfDomain) {
+            $0.tables[0].openings.quotientAtZ[3] += GoldilocksExt3(.one)
+        }
+        tampered("blinding column at z", outOfDomain) {
+            $0.tables[0].openings.mainAtZ[values.mainWidth - 1] += GoldilocksExt3(.one)
+        }
+        // The sums are in the transcript before the constraint coefficients
+        // and z, so the first check to fail is the first table's at z.
+        tampered("a blinded claimed sum", outOfDomain) { $0.tables[2].claimedSum! += GoldilocksExt3(.one) }
+        tampered("final polynomial one short", "final polynomial length") { $0.finalPolynomial.removeLast() }
+        tampered("final polynomial one long", "final polynomial length") { $0.finalPolynomial.append(.zero) }
+        tampered("claimed transparent", "table values: opened value counts") { $0.options.zeroKnowledge = false }
+        for (name, check, p) in cases {
+            let rejected = Self.rejection(p, a)
+            #expect(rejected?.contains(check) == true, "\(name): \(rejected ?? "accepted")")
         }
         // The flag byte is 0 or 1.
         var writer = ByteWriter()
@@ -97,13 +127,30 @@ import Verifier
         #expect(throws: STARKError.self) { _ = try ProofOptions.decode(from: &reader) }
     }
 
-    @Test func tablesBelowTheMaskedMinimumAreRefused() throws {
-        let small = ToyAIRs.lookupWitness(logHeight: 7, logSink: 8)
-        #expect(throws: STARKError.self) { _ = try Self.prove(small) }
-        // A transparent proof of the small tables, relabelled as zero knowledge, is rejected by shape.
-        var proof = try Self.prove(small, options: Self.options.with(zeroKnowledge: false))
-        proof.options.zeroKnowledge = true
-        #expect(throws: STARKError.self) { try Self.verify(proof, small) }
+    /// Tables below 4E rows are committed on a larger domain of N points,
+    /// the smallest power of two with n + E ≤ 1.25·N (Spec/zk.md §3), not
+    /// padded: an 8-row table proves and verifies, its masked values at z
+    /// match neither of two witnesses, and a transparent proof of the same
+    /// tables relabelled as zero knowledge is rejected.
+    @Test func smallTablesAreCommittedOnALargerDomain() throws {
+        let layout = CommitmentLayout(options: Self.options)
+        let e = layout.degreeExcess
+        let k = layout.logDomain(logHeight: 3)
+        #expect(4 * (8 + e) <= 5 << k && 4 * (8 + e) > 5 << (k - 1) && k > 3)
+        #expect(layout.logDomain(logHeight: 10) == 10)
+
+        let small = ToyAIRs.lookupWitness(logHeight: 3, logSink: 3)
+        var other = small
+        other.main[0] = small.main[0].map { Array($0[3...] + $0[..<3]) }
+        let proof = try Self.prove(small)
+        try Self.verify(proof, small)
+        #expect(proof.tables[0].logHeight == 3)
+        #expect(try !Self.matches(proof, candidate: small, options: Self.options))
+        #expect(try !Self.matches(proof, candidate: other, options: Self.options))
+
+        var relabelled = try Self.prove(small, options: Self.options.with(zeroKnowledge: false))
+        relabelled.options.zeroKnowledge = true
+        #expect(throws: STARKError.self) { try Self.verify(relabelled, small) }
     }
 
     /// Everything the verifier sees of the committed polynomials: the
@@ -129,7 +176,8 @@ import Verifier
     /// the witness exactly; with masking it must hold for neither witness.
     static func matches(_ proof: Proof, candidate: ToyAIRs.LookupWitness, options: ProofOptions) throws -> Bool {
         let air = options.zeroKnowledge ? try ToyAIRs.lookups().blinded() : try ToyAIRs.lookups()
-        let key = PreprocessedTrace(columns: candidate.preprocessed, logBlowup: options.logBlowup).key
+        let key = PreprocessedTrace(columns: candidate.preprocessed, logBlowup: options.logBlowup,
+                                    degreeExcess: CommitmentLayout(options: options).degreeExcess).key
         let z = ProtocolTranscript.outOfDomainPoint(of: proof, air: air, statement: [1, 2, 3],
                                                     publicValues: candidate.publicValues, boundary: candidate.boundary,
                                                     preprocessed: key)

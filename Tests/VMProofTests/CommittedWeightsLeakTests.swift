@@ -41,13 +41,13 @@ import VMVerifier
             #expect(file.statement.weightCommitment == commitment)
             let segment = file.segments[0]
             let proof = try Proof.decode(segment.proof)
-            let air = try VMAir(program: program, minLogHeight: CommitmentLayout(options: proof.options).minLogHeight).air.blinded()
+            let air = try VMAir(program: program).air.blinded()
             let z = ProtocolTranscript.outOfDomainPoint(
                 of: proof, air: air, statement: VMProofFile.segmentStatement(file.statement, layout: PublicLayout(program: program), index: 0, count: 1),
                 publicValues: segment.boundary.publicValues(isLast: true, weightCommitment: file.statement.weightCommitment),
             boundary: VMAir.boundaryMessages(layout: PublicLayout(program: program), statement: file.statement),
-                preprocessed: try VMAir(program: program, minLogHeight: CommitmentLayout(options: proof.options).minLogHeight)
-                    .preprocessedKey(logBlowup: proof.options.logBlowup))
+                preprocessed: try VMAir(program: program)
+                    .preprocessedKey(options: proof.options))
             let logN = proof.tables[memory].logHeight
             let zNext = z * Goldilocks.rootOfUnity(logOrder: logN)
             let zh = z.power(UInt64(1 << logN)) - .one

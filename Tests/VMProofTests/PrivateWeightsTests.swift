@@ -148,7 +148,7 @@ import VMVerifier
     @Test func everyCommitmentTableFamilyRejectsAChangedCell() throws {
         let program = try Examples.assemble(Self.source())
         let commitment = try #require(try VMProver.commitment(program: program, seed: Self.seed))
-        let vmAir = try VMAir(program: program, minLogHeight: CommitmentLayout(options: Self.options).minLogHeight)
+        let vmAir = try VMAir(program: program)
         let witness = try WitnessBuilder(vmAir: vmAir).run(rawInputs: Self.input, maxSteps: 1000,
                                                            weightSalt: WeightSponge.salt(fromSeed: Self.seed))
         #expect(witness.statement.weightCommitment == commitment)

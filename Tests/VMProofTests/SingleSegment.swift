@@ -44,8 +44,9 @@ extension VMAir {
         VMAir.boundaryMessages(layout: PublicLayout(program: program), statement: statement)
     }
 
-    /// The preprocessed key of a single-segment proof at `logBlowup`.
-    func preprocessedKey(logBlowup: Int) -> PreprocessedKey {
-        preprocessedTraces(logBlowup: logBlowup, segmented: false, threads: 2).last.key
+    /// The preprocessed key of a single-segment proof under `options`.
+    func preprocessedKey(options: ProofOptions) -> PreprocessedKey {
+        preprocessedTraces(logBlowup: options.logBlowup, degreeExcess: CommitmentLayout(options: options).degreeExcess,
+                           segmented: false, threads: 2).last.key
     }
 }

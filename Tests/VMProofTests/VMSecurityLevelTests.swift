@@ -18,6 +18,10 @@ import VMArithmetization
         let plain = try Self.shape.air()
         let level = SecurityLevel(options: .transparent, air: plain, logHeights: [3, 5, 8, 11, 14, 15, 16, 18, 20])
         #expect(level.provenBits >= 110, "\(level)")
+        // Zero-knowledge tables below 4E rows, on their larger domains
+        // (`CommitmentLayout.logDomain`: 2^9 and 2^10 points here).
+        let small = SecurityLevel(options: .standard, air: zk, logHeights: [3, 3, 5, 8, 9, 11, 14, 16, 20])
+        #expect(small.provenBits >= 110, "\(small)")
         // The largest tables the policy allows.
         let large = SecurityLevel(options: .standard, air: zk, logHeights: [11, 14, 16, 16, 18, 20, 22, 24, 26])
         #expect(large.provenBits >= 110, "\(large)")

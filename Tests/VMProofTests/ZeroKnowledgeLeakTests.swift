@@ -59,14 +59,13 @@ import VMVerifier
     static func attack(_ file: VMProofFile, program: Program) throws -> [Int64] {
         let segment = file.segments[0]
         let proof = try Proof.decode(segment.proof)
-        let layout = CommitmentLayout(options: proof.options)
-        let vmAir = try VMAir(program: program, minLogHeight: layout.minLogHeight)
+        let vmAir = try VMAir(program: program)
         let air = proof.options.zeroKnowledge ? try vmAir.air.blinded() : vmAir.air
         let z = ProtocolTranscript.outOfDomainPoint(
             of: proof, air: air, statement: VMProofFile.segmentStatement(file.statement, layout: PublicLayout(program: program), index: 0, count: 1),
             publicValues: segment.boundary.publicValues(isLast: true, weightCommitment: file.statement.weightCommitment),
             boundary: VMAir.boundaryMessages(layout: PublicLayout(program: program), statement: file.statement),
-            preprocessed: vmAir.preprocessedKey(logBlowup: proof.options.logBlowup))
+            preprocessed: vmAir.preprocessedKey(options: proof.options))
 
         // The memory table's private-value column is zero except at the
         // private cells, whose addresses the program gives: its value at z is
