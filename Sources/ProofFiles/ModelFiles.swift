@@ -118,8 +118,8 @@ public struct VerificationKey: Sendable, Equatable {
             throw ProofFileError.mismatch("the commitment is for program \(commitment.programDigest.description), not \(program.digest.description)")
         }
         guard (1...4).contains(logBlowup) else { throw ProofFileError.mismatch("blowup 2^\(logBlowup) outside 2^1…2^4") }
-        guard (0...PreprocessedKey.maxDegreeExcess).contains(degreeExcess) else {
-            throw ProofFileError.mismatch("degree excess \(degreeExcess) outside 0…\(PreprocessedKey.maxDegreeExcess)")
+        guard (0...CommitmentLayout.maxDegreeExcess).contains(degreeExcess) else {
+            throw ProofFileError.mismatch("degree excess \(degreeExcess) outside 0…\(CommitmentLayout.maxDegreeExcess)")
         }
         let traces = vmAir.preprocessedTraces(logBlowup: logBlowup, degreeExcess: degreeExcess, segmented: segmented, threads: threads)
         self.init(programDigest: program.digest, shape: VMShape(program: program), layout: PublicLayout(program: program),
@@ -150,8 +150,18 @@ public struct VerificationKey: Sendable, Equatable {
         guard program.digest == programDigest else {
             throw ProofFileError.mismatch("the key names program \(programDigest.description), not \(program.digest.description)")
         }
+        // The roots depend on the options only through the domains: any
+        // degree excess that gives the key's domains derives the same key.
+        let excesses = [0] + (1...ProofOptions.maxQueries).map { 2 * (6 + 2 * $0) }
+        guard let excess = excesses.first(where: { e in
+            [lastSegment, otherSegments].allSatisfy { key in
+                key.logDomains == key.logHeights.map { $0.map { CommitmentLayout.logDomain(logHeight: $0, degreeExcess: e) } }
+            }
+        }) else {
+            throw ProofFileError.mismatch("the key's table domains are not those of any proof options")
+        }
         let derived = try VerificationKey(program: program, commitment: commitment, logBlowup: lastSegment.logBlowup,
-                                          degreeExcess: lastSegment.degreeExcess, threads: threads)
+                                          degreeExcess: excess, threads: threads)
         guard derived == self else {
             throw ProofFileError.mismatch("the key's roots, shape or layout are not those of program \(program.digest.description)")
         }
@@ -200,9 +210,7 @@ public struct VerificationKey: Sendable, Equatable {
                 }
                 keys.append(key)
             }
-            guard keys[0].logBlowup == keys[1].logBlowup, keys[0].degreeExcess == keys[1].degreeExcess else {
-                throw fail("preprocessed keys for two sets of options")
-            }
+            guard keys[0].logBlowup == keys[1].logBlowup else { throw fail("preprocessed keys of two blowups") }
             let flagOffset = r.offset
             let flag = try r.readUInt8()
             guard flag <= 1 else { throw fail("commitment flag \(flag) is not 0 or 1", at: flagOffset) }

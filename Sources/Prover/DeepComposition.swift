@@ -36,6 +36,7 @@ enum DeepComposition {
                         firstTerm: [Int], coefficients: [GoldilocksExt3], z: GoldilocksExt3, threads: Int) -> [GoldilocksExt3] {
         let size = 1 << level
         let logHeight = commitments[tables[0]].logHeight
+        precondition(tables.allSatisfy { commitments[$0].logHeight == logHeight }, "one next-row point zω per composition")
         let zNext = z * Goldilocks.rootOfUnity(logOrder: logHeight)
 
         // Per table: the coefficients of its z-terms, next-terms and plain

@@ -80,9 +80,12 @@ struct ProverSession {
         let prepTrace = input.preprocessedTrace
             ?? PreprocessedTrace(columns: input.preprocessed, logBlowup: options.logBlowup, degreeExcess: layout.degreeExcess,
                                  threads: threads)
-        guard prepTrace.key.logBlowup == options.logBlowup, prepTrace.key.degreeExcess == layout.degreeExcess,
-              prepTrace.key.logHeights == tables.indices.map({ tables[$0].preprocessedWidth == 0 ? nil : logHeights[$0] }) else {
-            throw .invalidInput("the preprocessed commitment is for another blowup or other table heights")
+        let withColumns = tables.indices.map { tables[$0].preprocessedWidth > 0 }
+        guard prepTrace.key.logBlowup == options.logBlowup,
+              prepTrace.key.logHeights == tables.indices.map({ withColumns[$0] ? logHeights[$0] : nil }),
+              prepTrace.key.logDomains == tables.indices.map({ withColumns[$0] ? layout.logDomain(logHeight: logHeights[$0]) : nil }) else {
+            throw .invalidInput("the preprocessed commitment is for another blowup, other table heights or other domains "
+                                + "(other options: zero knowledge, queries)")
         }
         input.preprocessedTrace = nil
         self.input = input

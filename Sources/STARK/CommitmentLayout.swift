@@ -25,6 +25,9 @@ public struct CommitmentLayout: Sendable, Equatable {
     /// so that all of them are uniform (Spec/zk.md §2); 0 when transparent.
     public let maskDegree: Int
 
+    /// The largest E any valid options give (zero knowledge at the most queries).
+    public static let maxDegreeExcess = 2 * (6 + 2 * ProofOptions.maxQueries)
+
     /// Random base elements at the end of every committed row (128 bits).
     public static let saltWidth = 2
 
@@ -70,8 +73,11 @@ public struct CommitmentLayout: Sendable, Equatable {
         Self.logDomain(logHeight: logHeight, degreeExcess: degreeExcess)
     }
 
-    /// `logDomain` for a given E (the preprocessed key records E).
+    /// `logDomain` for a given E.
+    /// - Precondition: 0 ≤ logHeight ≤ 40 and 0 ≤ degreeExcess ≤ 2^20
+    ///   (callers check untrusted heights against the policy first).
     public static func logDomain(logHeight: Int, degreeExcess: Int) -> Int {
+        precondition((0...40).contains(logHeight) && (0...(1 << 20)).contains(degreeExcess), "height or degree excess out of range")
         var k = logHeight
         while 4 * ((1 << logHeight) + degreeExcess) > 5 << k { k += 1 }
         return k

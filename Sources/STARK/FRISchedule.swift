@@ -45,13 +45,6 @@ public struct FRISchedule: Sendable, Equatable {
         try self.init(tableBounds: bounds, options: options)
     }
 
-    /// Tables whose domains equal their heights, at these LDE levels.
-    public init(tableLevels: Set<Int>, options: ProofOptions) throws(STARKError) {
-        let excess = CommitmentLayout(options: options).degreeExcess
-        try self.init(tableBounds: Dictionary(uniqueKeysWithValues: tableLevels.map { ($0, (1 << max(0, $0 - options.logBlowup)) + excess) }),
-                      options: options)
-    }
-
     /// - Parameter tableBounds: per LDE level where tables enter, the largest
     ///   degree bound among them; each level must lie in
     ///   finalLogSize…topLogSize (checked).

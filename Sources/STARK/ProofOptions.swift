@@ -34,8 +34,9 @@ public struct ProofOptions: Sendable, Hashable, CustomStringConvertible {
     /// final polynomial of ≥ 128 coefficients (so rounding the masked degree
     /// bound n + E up through the folds costs < 1% of the rate), and the
     /// fewest queries that give ≥ 110 proven bits for the VM's AIR with
-    /// every optional table, each at its own height from 2^11 (zero-knowledge
-    /// tables have ≥ 8h rows) — 10 bits of margin over the verifier's floor
+    /// every optional table, each at its own height (zero-knowledge tables
+    /// below 8h rows on larger domains, `CommitmentLayout.logDomain`) — 10
+    /// bits of margin over the verifier's floor
     /// (see `SecurityLevel` and Spec/security.md §5, Spec/zk.md §3).
     public static let standard = ProofOptions(logBlowup: 3, queries: 79, logFoldingArity: 3,
                                               grindingBits: 16, logFinalPolynomialLength: 7, zeroKnowledge: true)

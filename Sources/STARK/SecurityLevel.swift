@@ -120,7 +120,9 @@ public struct SecurityLevel: Sendable, CustomStringConvertible {
         var params = [Parameters]()
         for h in distinct.isEmpty ? [0] : distinct {
             let rate = max(testedRate, Double(bounds[h] ?? layout.degreeBound(logHeight: h)) / Double(options.blowup << h))
-            var p = Parameters(traceLength: Double(1 << h), blowup: 1 / rate, queries: Double(options.queries),
+            // The code: the 2^h·B-point domain at this rate, so its
+            // dimension (the "trace length" of the formulas) is rate·B·2^h.
+            var p = Parameters(traceLength: rate * Double(options.blowup << h), blowup: 1 / rate, queries: Double(options.queries),
                                grindingBits: Double(options.grindingBits), foldingFactor: 2,
                                foldingRounds: maxLogHeight - options.logFinalPolynomialLength,
                                constraintBatching: 1, polynomialBatching: 1)

@@ -51,9 +51,17 @@ public struct ProvingKey: Sendable {
         vmAir.program == program ? vmAir : nil
     }
 
-    /// Whether the key serves a run of `program` under `options` in `segments` segments.
+    /// Whether the key serves a run of `program` under `options` in
+    /// `segments` segments: the same blowup and, for every table with
+    /// preprocessed columns, the same domain (options whose query counts
+    /// differ a little share one key).
     func serves(_ program: Program, options: ProofOptions, segments: Int) -> Bool {
-        air(for: program) != nil && logBlowup == options.logBlowup
-            && degreeExcess == CommitmentLayout(options: options).degreeExcess && (segments == 1 || traces.other != nil)
+        let layout = CommitmentLayout(options: options)
+        func sameDomains(_ key: PreprocessedKey) -> Bool {
+            key.logDomains == key.logHeights.map { $0.map { layout.logDomain(logHeight: $0) } }
+        }
+        guard air(for: program) != nil, logBlowup == options.logBlowup, sameDomains(traces.last.key) else { return false }
+        guard segments > 1 else { return true }
+        return traces.other.map { sameDomains($0.key) } ?? false
     }
 }

@@ -15,17 +15,22 @@ import VMArithmetization
 /// LogUp challenges shared by all segments and the bus sums (the
 /// statement's public inputs and outputs included) cancelling over the run.
 /// The cost depends on the proof and the statement, not on the program.
+/// Every failure is a `VMVerifierError`.
 public enum VMVerifier {
     /// - Parameter key: the program's key; its commitment, if any, is the
     ///   published weight commitment the statement must name.
     public static func verify(_ file: VMProofFile, key: VerificationKey,
-                              policy: VerifierPolicy = .standard) throws -> SecurityLevel {
+                              policy: VerifierPolicy = .standard) throws(VMVerifierError) -> SecurityLevel {
+        do { return try checked(file, key: key, policy: policy) } catch { throw .wrapping(error) }
+    }
+
+    private static func checked(_ file: VMProofFile, key: VerificationKey, policy: VerifierPolicy) throws -> SecurityLevel {
         let statement = file.statement
         guard statement.programDigest == key.programDigest else {
-            throw VMArithmetizationError.statement("the proof is for another program (digest mismatch)")
+            throw VMVerifierError.statement("the proof is for another program (digest mismatch)")
         }
         guard (statement.weightCommitment != nil) == key.shape.hasCommittedWeights else {
-            throw VMArithmetizationError.statement(key.shape.hasCommittedWeights
+            throw VMVerifierError.statement(key.shape.hasCommittedWeights
                 ? "the program has committed weights but the statement names no commitment"
                 : "the statement names a weight commitment but the program has no committed weights")
         }
@@ -42,11 +47,11 @@ public enum VMVerifier {
             throw STARKError.rejected(check: "segments must share one set of options")
         }
         try options.validate()
-        let degreeExcess = CommitmentLayout(options: options).degreeExcess
-        guard degreeExcess == key.lastSegment.degreeExcess, options.logBlowup == key.lastSegment.logBlowup else {
-            throw VMArithmetizationError.invalidKey(
-                "the key is for proofs of blowup 2^\(key.lastSegment.logBlowup) and degree excess \(key.lastSegment.degreeExcess); "
-                + "this proof has blowup 2^\(options.logBlowup) and degree excess \(degreeExcess) "
+        // Each segment's tables must also lie on the key's domains (checked
+        // with the proof's shape: options within a range of queries share a key).
+        guard options.logBlowup == key.lastSegment.logBlowup else {
+            throw VMVerifierError.key(
+                "the key is for proofs of blowup 2^\(key.lastSegment.logBlowup); this proof has blowup 2^\(options.logBlowup) "
                 + "(export the key with the proof's options: --no-zk, --log-blowup, --queries)")
         }
         let air = try key.shape.air(blinded: options.zeroKnowledge)
@@ -69,10 +74,15 @@ public enum VMVerifier {
     ///   statement must name; required exactly when the program has
     ///   committed weights (a proof of other weights names another one).
     public static func verify(_ file: VMProofFile, program: Program, commitment: WeightCommitment? = nil,
-                              policy: VerifierPolicy = .standard) throws -> SecurityLevel {
+                              policy: VerifierPolicy = .standard) throws(VMVerifierError) -> SecurityLevel {
+        do { return try checked(file, program: program, commitment: commitment, policy: policy) } catch { throw .wrapping(error) }
+    }
+
+    private static func checked(_ file: VMProofFile, program: Program, commitment: WeightCommitment?,
+                                policy: VerifierPolicy) throws -> SecurityLevel {
         let hasCommitted = program.hasCommittedWeights
         guard hasCommitted == (commitment != nil) else {
-            throw VMArithmetizationError.invalidKey(hasCommitted ? "the program has committed weights: give their published commitment"
+            throw VMVerifierError.key(hasCommitted ? "the program has committed weights: give their published commitment"
                                                                   : "the program has no committed weights, but a commitment was given")
         }
         try file.statement.validate(against: program)
@@ -88,6 +98,9 @@ public enum VMVerifier {
         guard proof.tables.count == air.tables.count else {
             throw STARKError.rejected(check: "proof has \(proof.tables.count) tables, the AIR \(air.tables.count)")
         }
+        guard proof.tables.allSatisfy({ (Proof.minLogHeight...policy.maxLogHeight).contains($0.logHeight) }) else {
+            throw STARKError.rejected(check: "a table height outside 2^\(Proof.minLogHeight)…2^\(policy.maxLogHeight)")
+        }
         let level = SecurityLevel(options: options, air: air, logHeights: proof.tables.map(\.logHeight))
         guard level.provenBits >= policy.minimumProvenBits else {
             throw STARKError.policyViolation(String(format: "%.1f proven bits < required %.1f", level.provenBits, policy.minimumProvenBits))
@@ -96,6 +109,6 @@ public enum VMVerifier {
                                       commitment: commitment.map { ModelCommitment(programDigest: program.digest, commitment: $0) },
                                       logBlowup: options.logBlowup, degreeExcess: CommitmentLayout(options: options).degreeExcess,
                                       segmented: file.segments.count > 1)
-        return try verify(file, key: key, policy: policy)
+        return try checked(file, key: key, policy: policy)
     }
 }

@@ -10,7 +10,8 @@ enum ProofShape {
         guard proof.tables.count == air.tables.count else {
             throw .rejected(check: "proof has \(proof.tables.count) tables, the AIR \(air.tables.count)")
         }
-        guard key.logHeights.count == air.tables.count, input.publicValues.count == air.publicValueCount,
+        guard key.logHeights.count == air.tables.count, key.logDomains.count == air.tables.count,
+              input.publicValues.count == air.publicValueCount,
               (key.root != nil) == air.tables.contains(where: { $0.preprocessedWidth > 0 }) else {
             throw .invalidInput("verifier input does not match the AIR")
         }
@@ -19,10 +20,6 @@ enum ProofShape {
             throw .rejected(check: "the proof uses blowup 2^\(options.logBlowup); the preprocessed key is for 2^\(key.logBlowup)")
         }
         let layout = CommitmentLayout(options: options)
-        guard key.degreeExcess == layout.degreeExcess else {
-            throw .rejected(check: "the proof's polynomials exceed their heights by \(layout.degreeExcess); "
-                            + "the preprocessed key is for \(key.degreeExcess)")
-        }
         guard (proof.preprocessed != nil) == (key.root != nil) else {
             throw .rejected(check: "preprocessed opening present does not match the key")
         }
@@ -43,6 +40,10 @@ enum ProofShape {
             }
             if let fixed = key.logHeights[t], fixed != p.logHeight {
                 throw .rejected(check: "table \(name): height 2^\(p.logHeight) differs from the key's 2^\(fixed)")
+            }
+            if let keyDomain = key.logDomains[t], keyDomain != layout.logDomain(logHeight: p.logHeight) {
+                throw .rejected(check: "table \(name): the proof's options commit it on 2^\(layout.logDomain(logHeight: p.logHeight)) "
+                                + "points, the key's columns on 2^\(keyDomain) (a key made for other options)")
             }
             guard (p.claimedSum != nil) == (table.auxiliaryWidth > 0) else {
                 throw .rejected(check: "table \(name): claimed sum presence")

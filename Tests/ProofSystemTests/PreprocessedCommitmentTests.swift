@@ -15,7 +15,7 @@ import Verifier
     let witness = ToyAIRs.lookupWitness(logHeight: 6, logSink: 4)
     let options = ProofOptions(logBlowup: 2, queries: 24, logFoldingArity: 2, grindingBits: 0, logFinalPolynomialLength: 1)
 
-    var key: PreprocessedKey { PreprocessedTrace(columns: witness.preprocessed, logBlowup: options.logBlowup).key }
+    var key: PreprocessedKey { PreprocessedTrace(columns: witness.preprocessed, logBlowup: options.logBlowup, degreeExcess: 0).key }
 
     func prove(_ input: ProverInput? = nil) throws -> Proof {
         try Prover.prove(input ?? ToyAIRs.proverInput(air, witness), options: options, checkWitness: false).proof
@@ -42,12 +42,12 @@ import Verifier
     }
 
     @Test func theKeyIsDeterministicAndNamesTheColumns() throws {
-        #expect(key == PreprocessedTrace(columns: witness.preprocessed, logBlowup: options.logBlowup, threads: 1).key)
+        #expect(key == PreprocessedTrace(columns: witness.preprocessed, logBlowup: options.logBlowup, degreeExcess: 0, threads: 1).key)
         #expect(key.logHeights == [nil, 8, nil])
         var other = witness.preprocessed
         other[1][0][200] = Goldilocks(300)
-        #expect(PreprocessedTrace(columns: other, logBlowup: options.logBlowup).key.root != key.root)
-        #expect(PreprocessedTrace(columns: witness.preprocessed, logBlowup: 3).key.root != key.root)
+        #expect(PreprocessedTrace(columns: other, logBlowup: options.logBlowup, degreeExcess: 0).key.root != key.root)
+        #expect(PreprocessedTrace(columns: witness.preprocessed, logBlowup: 3, degreeExcess: 0).key.root != key.root)
         var w = ByteWriter()
         key.encode(into: &w)
         var r = ByteReader(w.bytes)
@@ -71,7 +71,7 @@ import Verifier
         // A key of other columns (one table entry changed) likewise.
         var columns = witness.preprocessed
         columns[1][0][200] = Goldilocks(300)
-        let other = PreprocessedTrace(columns: columns, logBlowup: options.logBlowup).key
+        let other = PreprocessedTrace(columns: columns, logBlowup: options.logBlowup, degreeExcess: 0).key
         #expect(rejectedCheck(proof, input(key: other))?.contains("out-of-domain point") == true)
     }
 
@@ -109,7 +109,7 @@ import Verifier
         for (entry, change) in [(oldV, -1), (oldW, -1), (17, 1), (200, 1)] {
             lie.main[1][0][entry] = lie.main[1][0][entry] + Goldilocks(change)
         }
-        let fake = PreprocessedTrace(columns: lie.preprocessed, logBlowup: options.logBlowup)
+        let fake = PreprocessedTrace(columns: lie.preprocessed, logBlowup: options.logBlowup, degreeExcess: 0)
         // The lie is a valid proof of the fake columns…
         let ownKeyProof = try prove(ToyAIRs.proverInput(air, lie))
         #expect(rejection(ownKeyProof, input(key: fake.key)) == nil)
@@ -125,18 +125,18 @@ import Verifier
         var blowup = key
         blowup.logBlowup = 3
         #expect(rejectedCheck(proof, input(key: blowup)) == "the proof uses blowup 2^2; the preprocessed key is for 2^3")
-        var excess = key
-        excess.degreeExcess = 60
-        #expect(rejectedCheck(proof, input(key: excess))
-                == "the proof's polynomials exceed their heights by 0; the preprocessed key is for 60")
-        // A key for zero-knowledge proofs commits small tables on larger
-        // domains (`CommitmentLayout.logDomain`): another root. Relabelled
-        // as transparent, its root enters the transcript before any
-        // challenge, so the proof fails at the first table's check at z.
+        // A key for zero-knowledge proofs of many queries commits the
+        // 2^8-row table on 2^10 points (`CommitmentLayout.logDomain`): the
+        // transparent proof's options give 2^8, named before any hashing.
         let masked = PreprocessedTrace(columns: witness.preprocessed, logBlowup: options.logBlowup, degreeExcess: 1000).key
+        #expect(masked.logDomains == [nil, 10, nil] && key.logDomains == [nil, 8, nil])
         #expect(masked.root != key.root)
+        #expect(rejectedCheck(proof, input(key: masked))
+                == "table range: the proof's options commit it on 2^8 points, the key's columns on 2^10 (a key made for other options)")
+        // Relabelled with the proof's domain, the key's root enters the
+        // transcript before any challenge, so the proof fails at the first table's check at z.
         var relabelled = masked
-        relabelled.degreeExcess = 0
+        relabelled.logDomains = key.logDomains
         #expect(rejectedCheck(proof, input(key: relabelled)) == "table values: constraints do not hold at the out-of-domain point")
         var height = key
         height.logHeights[1] = 9
@@ -153,15 +153,19 @@ import Verifier
         var w = ByteWriter()
         key.encode(into: &w)
         let bytes = w.bytes
-        // Blowup 2^5, degree excess 0xFF00 + …, root flag 2.
-        for (offset, value) in [(0, UInt8(5)), (2, UInt8(0xFF)), (3, UInt8(2))] {
+        // Blowup 2^5, root flag 2, the range table's domain below its height
+        // or above what any options give (bytes: blowup, flag, root, count,
+        // then per table its height and, if it has columns, its domain).
+        #expect(Array(bytes[38...]) == [0, 8, 8, 0])
+        #expect(PreprocessedKey.maxLogDomain(logHeight: 8) == 11)
+        for (offset, value) in [(0, UInt8(5)), (1, UInt8(2)), (40, UInt8(7)), (40, UInt8(12))] {
             var bad = bytes
             bad[offset] = value
             var r = ByteReader(bad)
             #expect(throws: FieldError.self) { _ = try PreprocessedKey.decode(from: &r) }
         }
         // A root flag without any table of preprocessed columns.
-        var noTables = PreprocessedKey(root: key.root, logHeights: [nil, nil], logBlowup: 2)
+        var noTables = PreprocessedKey(root: key.root, logHeights: [nil, nil], logDomains: [nil, nil], logBlowup: 2)
         var w2 = ByteWriter()
         noTables.encode(into: &w2)
         var r2 = ByteReader(w2.bytes)

@@ -85,10 +85,17 @@ import Testing
         #expect((3...12).allSatisfy { CommitmentLayout(options: .transparent).logDomain(logHeight: $0) == $0 })
         // The rate FRI tests, finalLength/2^lf, is at least (n + E)/(8n) and
         // exactly 1/8 when transparent.
-        let schedule = try FRISchedule(tableLevels: [14, 19], options: .standard)
+        let schedule = try FRISchedule(logHeights: [11, 16], options: .standard)
         let e = CommitmentLayout(options: .standard).degreeExcess
         #expect(schedule.finalLength == ((1 << 11) + e + (1 << 4) - 1) >> 4)
-        #expect(try FRISchedule(tableLevels: [6, 19], options: .transparent).finalLength == 8)
+        #expect(try FRISchedule(logHeights: [3, 16], options: .transparent).finalLength == 8)
+        // Tables on a larger domain enter at its level with their own bound
+        // n + E, not N + E: an 8-row table on 2^9 points gives 336/4 = 84
+        // coefficients at 2^10 points (N + E would give 210), and with a
+        // 256-row table on the same domain 584/4 = 146.
+        #expect(try FRISchedule(logHeights: [3], options: .standard).finalLength == 84)
+        #expect(try FRISchedule(logHeights: [3, 8], options: .standard).finalLength == 146)
+        #expect(try FRISchedule(logHeights: [3, 8, 3], options: ZeroKnowledgeTests.options).finalLength == 3)
     }
 
     /// Segments: the union bound costs ⌈log2 S⌉ bits, and in the list-

@@ -153,6 +153,33 @@ import Verifier
         #expect(throws: STARKError.self) { try Self.verify(relabelled, small) }
     }
 
+    /// Tables of different heights on one domain (2^3 and 2^4 rows, both on
+    /// 2^6 points): each keeps its own next-row point zω_n in the DEEP
+    /// composition, so a changed next-row value, an opened row of the other
+    /// table, or a height relabelled to the other one on the same domain is
+    /// rejected. The values at z and the heights are in the transcript
+    /// before the queries, so a change there moves the query positions and
+    /// the first round's opening no longer authenticates (the values
+    /// table's constraints do not read column 0's next row, so its check at
+    /// z still holds).
+    @Test func tablesOfTwoHeightsOnOneDomainKeepTheirOwnRows() throws {
+        let w = ToyAIRs.lookupWitness(logHeight: 3, logSink: 4)
+        let layout = CommitmentLayout(options: Self.options)
+        #expect(layout.logDomain(logHeight: 3) == layout.logDomain(logHeight: 4))
+        let proof = try Self.prove(w)
+        #expect(Self.rejection(proof, w) == nil)
+        var next = proof
+        next.tables[0].openings.mainAtNext[0] += GoldilocksExt3(.one)
+        #expect(Self.rejection(next, w)?.hasPrefix("preprocessed Merkle opening invalid") == true)
+        var row = proof
+        row.main!.rows[2][0][0] += .one
+        #expect(Self.rejection(row, w) == "main Merkle opening invalid (rootMismatch)")
+        var relabelled = proof
+        relabelled.tables[0].logHeight = 4
+        let check = Self.rejection(relabelled, w) ?? "accepted"
+        #expect(check.hasPrefix("preprocessed Merkle opening invalid") || check.hasPrefix("table values"), "\(check)")
+    }
+
     /// Everything the verifier sees of the committed polynomials: the
     /// out-of-domain values and the opened rows (salt excluded), as base
     /// elements.

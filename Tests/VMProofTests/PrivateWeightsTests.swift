@@ -103,7 +103,7 @@ import VMVerifier
         #expect(CommitmentTable.weights(reshaped) == CommitmentTable.weights(program))
         #expect(try VMProver.commitment(program: reshaped, seed: Self.seed) != commitment)
         // The verifier needs the published commitment of a program with committed weights.
-        #expect(throws: VMArithmetizationError.invalidKey("the program has committed weights: give their published commitment")) {
+        #expect(throws: VMVerifierError.key("the program has committed weights: give their published commitment")) {
             _ = try VMVerifier.verify(file, program: publicPart, policy: .insecureTesting)
         }
         // A persistent seed never goes into a transparent proof (it would reveal the salt), and has 32 bytes.

@@ -167,7 +167,7 @@ import VMVerifier
         let input = ProverInput(air: vmAir.air, main: main, preprocessed: preprocessed, publicValues: witness.publicValues,
                                 boundary: witness.boundary(statement), statement: witness.segmentStatement(statement))
         let proof = try Prover.prove(input, options: VMSoundnessTests.options, checkWitness: false).proof
-        #expect(throws: STARKError.rejected(check: VMSoundnessTests.outOfDomainCheck("tensor"))) {
+        #expect(throws: VMVerifierError.proof(.rejected(check: VMSoundnessTests.outOfDomainCheck("tensor")))) {
             _ = try VMVerifier.verify(witness.file(proof.encoded(), statement: statement),
                                       program: program, policy: .insecureTesting)
         }

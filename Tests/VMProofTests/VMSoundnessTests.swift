@@ -105,8 +105,8 @@ import VMVerifier
             let file = s.witness.file(proof.encoded(), statement: st)
             _ = try VMVerifier.verify(file, program: s.program, policy: .insecureTesting)
             return nil
-        } catch STARKError.rejected(let check) {
-            return check
+        } catch let error as VMVerifierError {
+            return error.rejectedCheck ?? "not a verification check: \(error)"
         } catch {
             return "not a verification check: \(error)"
         }
@@ -364,7 +364,7 @@ import VMVerifier
                                     statement: s.witness.segmentStatement(statement))
             let proof = try Prover.prove(input, options: Self.options, checkWitness: false).proof
             let file = s.witness.file(proof.encoded(), statement: statement)
-            #expect(throws: STARKError.rejected(check: "LogUp sums do not cancel over the segments"), "forged \(label)") {
+            #expect(throws: VMVerifierError.proof(.rejected(check: "LogUp sums do not cancel over the segments")), "forged \(label)") {
                 _ = try VMVerifier.verify(file, program: s.program, policy: .insecureTesting)
             }
         }

@@ -9,7 +9,7 @@ import Verifier
 import VMProver
 import VMVerifier
 
-/// Verification keys v4 (Spec/proof-format.md §5): verifying
+/// Verification keys v5 (Spec/proof-format.md §5): verifying
 /// against a key costs the same for any program, the key's digest is its
 /// identity, and `check(program:)` confirms a key's program.
 @Suite struct VerificationKeyTests {
@@ -58,21 +58,53 @@ import VMVerifier
         }
         // B's honest proof names B, so A's key refuses it before any STARK work.
         let proofB = try VMProver.prove(program: b, rawInputs: [[5, -7]], options: Self.options, minimumProvenBits: nil)
-        #expect(throws: VMArithmetizationError.statement("the proof is for another program (digest mismatch)")) {
+        #expect(throws: VMVerifierError.statement("the proof is for another program (digest mismatch)")) {
             _ = try VMVerifier.verify(proofB.file, key: keyA, policy: .insecureTesting)
         }
         // A's proof against a key with B's roots: the transcript absorbs the roots, so it fails.
         let proofA = try VMProver.prove(program: a, rawInputs: [[5, -7]], options: Self.options, minimumProvenBits: nil)
-        #expect(throws: STARKError.self) { _ = try VMVerifier.verify(proofA.file, key: relabelled, policy: .insecureTesting) }
+        #expect(throws: VMVerifierError.proof(.rejected(check: "table program: constraints do not hold at the out-of-domain point"))) {
+            _ = try VMVerifier.verify(proofA.file, key: relabelled, policy: .insecureTesting)
+        }
     }
 
+    /// A key is made for a blowup and, under zero knowledge, for the
+    /// domains its query count gives small tables (Spec/zk.md §2): proofs
+    /// of a few more queries (prover-raised) share it, proofs whose options
+    /// move a table to another domain or use another blowup are refused by name.
     @Test func keysForOtherOptionsNameTheMismatch() throws {
         let program = try Self.program()
         let result = try VMProver.prove(program: program, rawInputs: [[5, -7]], options: Self.options, minimumProvenBits: nil)
         var other = Self.options
         other.logBlowup = 3
         let key = try VerificationKey(program: program, commitment: nil, options: other)
-        #expect(throws: VMArithmetizationError.self) { _ = try VMVerifier.verify(result.file, key: key, policy: .insecureTesting) }
+        #expect(throws: VMVerifierError.key("the key is for proofs of blowup 2^3; this proof has blowup 2^2 "
+                                            + "(export the key with the proof's options: --no-zk, --log-blowup, --queries)")) {
+            _ = try VMVerifier.verify(result.file, key: key, policy: .insecureTesting)
+        }
+
+        func masked(queries: Int) -> ProofOptions {
+            ProofOptions(logBlowup: 2, queries: queries, logFoldingArity: 2, grindingBits: 0, logFinalPolynomialLength: 1,
+                         zeroKnowledge: true)
+        }
+        // E = 60 and 64 put the 8-row program table on 2^6 points, E = 92 on 2^7.
+        let zkKey = try VerificationKey(program: program, commitment: nil, options: masked(queries: 12))
+        #expect(zkKey.lastSegment.logDomains[VMAir.TableIndex.program] == 6)
+        let raised = try VMProver.prove(program: program, rawInputs: [[5, -7]], options: masked(queries: 13), minimumProvenBits: nil)
+        _ = try VMVerifier.verify(raised.file, key: zkKey, policy: .insecureTesting)
+        try zkKey.check(program: program)
+        let moved = try VMProver.prove(program: program, rawInputs: [[5, -7]], options: masked(queries: 20), minimumProvenBits: nil)
+        #expect(throws: VMVerifierError.proof(.rejected(check: "table program: the proof's options commit it on 2^7 points, "
+                                                        + "the key's columns on 2^6 (a key made for other options)"))) {
+            _ = try VMVerifier.verify(moved.file, key: zkKey, policy: .insecureTesting)
+        }
+        // A key whose domains no options give is not any program's key.
+        var odd = zkKey
+        odd.lastSegment.logDomains[VMAir.TableIndex.program] = 9
+        odd.otherSegments.logDomains[VMAir.TableIndex.program] = 6
+        #expect(throws: ProofFileError.mismatch("the key's table domains are not those of any proof options")) {
+            try odd.check(program: program)
+        }
     }
 
     /// Layout entries a program could never have: a control character in a

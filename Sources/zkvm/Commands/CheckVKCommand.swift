@@ -12,7 +12,7 @@ struct CheckVK: ParsableCommand {
         discussion: """
             A key names a program digest, but only its roots, layout and commitment decide which \
             proofs it accepts. This derives the key from the program again (with the key's blowup, \
-            smallest table height and commitment) and compares every byte, then prints the key's \
+            table domains and commitment) and compares every byte, then prints the key's \
             digest: the value to pin and publish.
             """)
 

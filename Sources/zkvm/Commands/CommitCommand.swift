@@ -119,7 +119,8 @@ struct ExportVK: ParsableCommand {
             The key commits the program's preprocessed columns (code, memory layout, lookup and \
             microcode tables) by their Merkle roots, so `zkvm verify proof.zkp --vk model.vk` costs \
             the same for any model. It holds no code and no weight value. A key is made for the \
-            proof options it will verify (blowup and smallest table height): give the same \
+            proof options it will verify (the blowup, and under zero knowledge the domains the \
+            query count gives small tables; a few more queries share the key): give the same \
             --no-zk, --log-blowup and --queries as to `zkvm prove`.
             """)
 
@@ -128,7 +129,7 @@ struct ExportVK: ParsableCommand {
     @Option(help: "The commitment file of committed weights (default: PROG.commitment).") var commitment: String?
     @Flag(name: .customLong("no-zk"), help: "A key for transparent proofs (`zkvm prove --no-zk`).") var noZeroKnowledge = false
     @Option(help: "log2 of the blowup factor the proofs use, 1…4.") var logBlowup: Int?
-    @Option(help: "FRI queries the proofs use (zero knowledge: they set the smallest table height).") var queries: Int?
+    @Option(help: "FRI queries the proofs use (zero knowledge: they set the small tables' domains).") var queries: Int?
     @Option(help: "Worker threads.") var threads: Int = Parallel.defaultThreads
 
     func run() throws {
