@@ -30,7 +30,7 @@ import VMVerifier
         #expect(result.file.statement.publicOutputs == expected)
         var forged = result.file
         forged.statement.publicOutputs[0][0] += 1
-        #expect(throws: (any Error).self) {
+        #expect(throws: VMVerifierError.proof(.rejected(check: "table program: constraints do not hold at the out-of-domain point"))) {
             _ = try VMVerifier.verify(forged, program: program, commitment: commitment, policy: .insecureTesting)
         }
     }

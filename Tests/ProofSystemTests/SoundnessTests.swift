@@ -91,7 +91,7 @@ import Verifier
         #expect(rejects(proof, ToyAIRs.verifierInput(air, witness, statement: [1, 2, 4])))
         // The same proof against another AIR.
         let other = try ToyAIRs.fibonacci()
-        #expect(throws: STARKError.self) {
+        #expect(throws: STARKError.rejected(check: "proof has 3 tables, the AIR 1")) {
             try Verifier.verify(proof, input: VerifierInput(air: other, preprocessed: [[]], publicValues: [.one, .one, .one],
                                                             boundary: [], statement: [1, 2, 3]), policy: .insecureTesting)
         }

@@ -96,7 +96,7 @@ import VMVerifier
         let input = ProverInput(air: vmAir.air, main: witness.main, preprocessed: preprocessed, publicValues: witness.publicValues,
                                 boundary: witness.boundary(), statement: witness.segmentStatement())
         let proof = try Prover.prove(input, options: VMSoundnessTests.options, checkWitness: false).proof
-        #expect(throws: (any Error).self) {
+        #expect(throws: VMVerifierError.proof(.rejected(check: VMSoundnessTests.outOfDomainCheck("program")))) {
             _ = try VMVerifier.verify(witness.file(proof.encoded()),
                                       program: program, policy: .insecureTesting)
         }

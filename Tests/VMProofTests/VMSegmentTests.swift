@@ -258,7 +258,7 @@ import VMVerifier
         var foreign = bindings
         foreign[1] = try commit(1, [inputs[0], [21, -7]])
         #expect(foreign[1] != bindings[1])
-        #expect(throws: (any Error).self) {
+        #expect(throws: STARKError.invalidInput("segment 1: this witness does not give the binding listed for it")) {
             _ = try VMProver.proveSegment(1, bindings: foreign, program: run.program, rawInputs: inputs, options: Self.options,
                                           segmentRows: 8, minimumProvenBits: nil)
         }

@@ -400,7 +400,7 @@ import VMVerifier
                                 boundary: s.witness.boundary(), statement: s.witness.segmentStatement())
         let proof = try Prover.prove(input, options: Self.options, checkWitness: false).proof
         let file = s.witness.file(proof.encoded())
-        #expect(throws: (any Error).self) { _ = try VMVerifier.verify(file, program: s.program, policy: .insecureTesting) }
+        #expect(throws: VMVerifierError.proof(.rejected(check: Self.outOfDomainCheck("program")))) { _ = try VMVerifier.verify(file, program: s.program, policy: .insecureTesting) }
     }
 
     /// Every cell of the memory boundary table changed by +1: every memory
