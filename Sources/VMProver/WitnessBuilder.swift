@@ -217,10 +217,8 @@ public struct WitnessBuilder {
     /// Replays one segment's steps on the carried state and fills its tables.
     func buildSegment(_ records: ArraySlice<StepRecord>, state: inout ReplayState, isLast: Bool) throws -> Segment {
         let start = (pc: records.first!.pc, ts: state.timeBase)
-        var rangeCounts = [Int](repeating: 0, count: 1 << 16)
-        var activationCounts = [Int](repeating: 0, count: program.tables.isEmpty ? 0 : 1 << vmAir.activationLogHeight)
-        let programLogHeight = vmAir.programLogHeight
-        var fetches = [Int](repeating: 0, count: 1 << programLogHeight)
+        var counts = SegmentCounts(programLogHeight: vmAir.programLogHeight,
+                                   activationRows: program.tables.isEmpty ? 0 : 1 << vmAir.activationLogHeight)
 
         // The carried state, moved in (no copy) and moved back at the end.
         var memory = [Int64](), registers = [Int64](), lastMemoryTs = [Int64](), lastRegisterTs = [Int64]()
@@ -233,131 +231,41 @@ public struct WitnessBuilder {
         var timeBase = state.timeBase
         var tensor = TensorWitness(vmAir: vmAir, tables: state.lookupTables)
         let steps = records.count
-        let logHeight = vmAir.logHeight(rows: steps)
-        let n = 1 << logHeight
-        var cpu = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: n), count: C.width)
-        func set(_ c: Int, _ row: Int, _ v: Int64) { cpu[c][row] = Goldilocks(v) }
-        func range32(_ row: Int, _ column: Int, _ value: Int64) throws {
-            guard value >= 0, value < 1 << 32 else { throw VMArithmetizationError.witness("range value \(value) on row \(row)") }
-            let lo = Int(value & 0xFFFF), hi = Int(value >> 16)
-            cpu[column][row] = Goldilocks(lo); cpu[column + 1][row] = Goldilocks(hi)
-            rangeCounts[lo] += 1; rangeCounts[hi] += 1
-        }
-        let tables = tensor.tables
-
+        var cpu = CPUWitness(vmAir: vmAir, rows: steps)
         for (row, record) in records.enumerated() {
-            let (pc, opcodeRaw, rd, ra, rb, rc, imm) = (record.pc, record.opcode, Int(record.rd), Int(record.ra), Int(record.rb),
-                                                        Int(record.rc), record.imm)
-            let (a, b, c, result, nextPC) = (record.a, record.b, record.c, record.result, record.nextPC)
-            guard let op = Opcode(rawValue: UInt8(opcodeRaw)), C.opcodes.contains(op) else {
-                throw VMArithmetizationError.unsupported("opcode \(opcodeRaw) at pc \(pc)")
-            }
-            fetches[Int(pc)] += 1
             let ts0 = timeBase
-            let isTensor = op.isTensor
-            let span = isTensor ? vmAir.spans[Int(imm)] : 0
-            set(C.ts0, row, ts0); set(C.span, row, span)
-            timeBase += Int64(C.timestampsPerRow) + span
-            set(C.clk, row, Int64(row)); set(C.active, row, 1); set(C.pc, row, pc); set(C.nextPC, row, nextPC)
-            set(C.opcode, row, opcodeRaw); set(C.rd, row, Int64(rd)); set(C.ra, row, Int64(ra)); set(C.rb, row, Int64(rb))
-            set(C.rc, row, Int64(rc)); set(C.imm, row, imm)
-            set(C.flag(op), row, 1)
-            set(C.va, row, a); set(C.vb, row, b); set(C.vc, row, c)
-            let writes = C.writers.contains(op) || isTensor
-            let res = isTensor ? registers[rd] : (writes ? result : 0)
-            set(C.result, row, res)
-            if c != 0 { set(C.nonZeroC, row, 1); cpu[C.inverseC][row] = try Goldilocks(c).inverse() }
-            var pow: Int64 = 0, half: Int64 = 0
-            if op == .mulr || op == .rescale {
-                pow = 1 << imm; half = imm > 0 ? 1 << (imm - 1) : 0
-                set(C.pow, row, pow); set(C.half, row, half)
-            }
-            // Range slots.
-            var slotA: Int64 = 0, slotB: Int64 = 0, slotC: Int64 = 0
-            switch op {
-            case .add, .addi, .sub, .mul: slotA = res + (1 << 31)
-            case .mulr, .rescale:
-                let acc = op == .mulr ? a * b : a
-                let remainder = acc + half - res * pow
-                set(C.remainder, row, remainder)
-                slotA = res + (1 << 31); slotB = remainder; slotC = pow - 1 - remainder
-            case .lt, .min, .max:
-                let less: Int64 = a < b ? 1 : 0
-                set(C.less, row, less)
-                slotA = a - b + (less << 32)
-            case .eq:
-                if a != b { cpu[C.eqInverse][row] = try (Goldilocks(a) - Goldilocks(b)).inverse() }
-            case .lut:
-                // Clamp to the table's proven domain (the program table's parameters).
-                let domain = vmAir.activationDomains[Int(imm)]
-                set(C.domainLow, row, domain.lowerBound); set(C.domainHigh, row, domain.upperBound)
-                let low = a < domain.lowerBound, high = a > domain.upperBound
-                let clamped = min(max(a, domain.lowerBound), domain.upperBound)
-                set(C.clampLow, row, low ? 1 : 0); set(C.clampHigh, row, high ? 1 : 0); set(C.clamped, row, clamped)
-                slotA = low ? domain.lowerBound - 1 - a : (high ? a - domain.upperBound : 0)
-                slotB = clamped - domain.lowerBound
-                activationCounts[vmAir.activationRow(table: Int(imm), input: clamped)] += 1
-                guard tables[Int(imm)][Int(clamped - LookupTableSpec.domainMin)] == res else {
-                    throw VMArithmetizationError.witness("lut mismatch at pc \(pc)")
-                }
-            default: break
-            }
-            try range32(row, C.slotLimbs, slotA)
-            try range32(row, C.slotLimbs + 2, slotB)
-            try range32(row, C.slotLimbs + 4, slotC)
-
-            // Accesses in timestamp order: ra, rb, rc, memory, rd.
-            func access(_ slot: Int, previous: Int64) throws {
-                let ts = ts0 + Int64(slot + 1)
-                set(C.previousTimestamp + slot, row, previous)
-                try range32(row, C.timestampLimbs + 2 * slot, ts - previous - 1)
-            }
-            for (slot, r) in [ra, rb, rc].enumerated() {
-                try access(slot, previous: lastRegisterTs[r])
-                lastRegisterTs[r] = ts0 + Int64(slot + 1)
-            }
-            if op == .ld || op == .st {
-                let address = Int(a + imm)
-                set(C.memAddress, row, Int64(address)); set(C.memOld, row, memory[address])
-                if op == .st { memory[address] = b }
-                set(C.memNew, row, memory[address])
-                try access(3, previous: lastMemoryTs[address])
-                lastMemoryTs[address] = ts0 + 4
-            }
-            if writes {
-                set(C.rdOld, row, registers[rd])
-                try access(4, previous: lastRegisterTs[rd])
-                lastRegisterTs[rd] = ts0 + 5
-                registers[rd] = res
-            }
+            try cpu.fill(row: row, record: record, time: ts0, registers: &registers, lastRegisterTs: &lastRegisterTs,
+                         memory: &memory, lastMemoryTs: &lastMemoryTs, counts: &counts)
+            let isTensor = Opcode(rawValue: UInt8(record.opcode))?.isTensor ?? false
+            timeBase += Int64(CPUColumns.timestampsPerRow) + (isTensor ? vmAir.spans[Int(record.imm)] : 0)
             if isTensor {
-                try tensor.execute(descriptor: Int(imm), time: ts0, baseD: res, baseA: a, baseB: b,
-                                   memory: &memory, lastTs: &lastMemoryTs, range: &rangeCounts, activation: &activationCounts)
+                try tensor.execute(descriptor: Int(record.imm), time: ts0, baseD: registers[Int(record.rd)], baseA: record.a,
+                                   baseB: record.b, memory: &memory, lastTs: &lastMemoryTs, range: &counts.range,
+                                   activation: &counts.activations)
             }
         }
-        for row in steps..<n { set(C.clk, row, Int64(row)) }
 
         state.timeBase = timeBase
         let end = (pc: records.last!.nextPC, ts: timeBase)
 
         let boundary = MemoryWitness.columns(logHeight: vmAir.memoryLogHeight(isLastSegment: isLast), isLastSegment: isLast,
                                              start: state, memory: memory, lastMemoryTs: lastMemoryTs, registers: registers,
-                                             lastRegisterTs: lastRegisterTs, range: &rangeCounts)
+                                             lastRegisterTs: lastRegisterTs, range: &counts.range)
 
         let boundaryValues = SegmentBoundary(pcStart: UInt64(start.pc), tsStart: UInt64(start.ts),
                                              pcEnd: UInt64(end.pc), tsEnd: UInt64(end.ts))
-        let ranges = try RangeWitness.columns(counts: rangeCounts,
+        let ranges = try RangeWitness.columns(counts: counts.range,
                                               logHeight: vmAir.rangeLogHeight(boundary: boundaryValues, isLastSegment: isLast),
                                               byteLogHeight: vmAir.byteLogHeight)
         var main = [[[Goldilocks]]]()
         for table in vmAir.shape.tables {
             switch table {
-            case .program: main.append([fetches.map { Goldilocks($0) }])
-            case .cpu: main.append(cpu)
+            case .program: main.append([counts.fetches.map { Goldilocks($0) }])
+            case .cpu: main.append(cpu.columns)
             case .memory: main.append(boundary)
             case .range: main.append(ranges.range)
             case .byte: main.append(ranges.byte)
-            case .activation: main.append([activationCounts.map { Goldilocks($0) }])
+            case .activation: main.append([counts.activations.map { Goldilocks($0) }])
             case .microcode: main.append([tensor.microcodeCounts(logHeight: vmAir.microcodeLogHeight)])
             case .tensor: main.append(tensor.columns())
             case .commitment: break   // filled for the whole run by `witness(of:)`

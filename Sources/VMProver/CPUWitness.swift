@@ -1,0 +1,139 @@
+import Field
+import ISA
+import VM
+import VMArithmetization
+
+/// The counts one segment's rows add up for the tables that receive them:
+/// 16-bit limbs for the range table, program fetches, activation lookups.
+struct SegmentCounts {
+    /// How many range messages carry each 16-bit value (2^16 entries).
+    var range = [Int](repeating: 0, count: 1 << 16)
+    /// Per program-table row, how often it was fetched.
+    var fetches: [Int]
+    /// Per activation-table row, how often it was looked up.
+    var activations: [Int]
+
+    init(programLogHeight: Int, activationRows: Int) {
+        fetches = [Int](repeating: 0, count: 1 << programLogHeight)
+        activations = [Int](repeating: 0, count: activationRows)
+    }
+}
+
+/// Rows of the `cpu` table (Spec/vm-air.md §3): one per executed
+/// instruction, from the VM's step records, with the helper columns the
+/// constraints need — range limbs, inverses, remainders, clamp flags and
+/// each access's previous timestamp — then inactive padding rows.
+struct CPUWitness {
+    typealias C = CPUColumns
+    let vmAir: VMAir
+    /// Column-major, `CPUColumns.width` columns of 2^logHeight rows.
+    private(set) var columns: [[Goldilocks]]
+
+    /// - Parameter rows: the segment's executed instructions (the table has
+    ///   2^logHeight ≥ rows rows).
+    init(vmAir: VMAir, rows: Int) {
+        self.vmAir = vmAir
+        let n = 1 << vmAir.logHeight(rows: rows)
+        columns = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: n), count: C.width)
+        for row in 0..<n { columns[C.clk][row] = Goldilocks(Int64(row)) }
+    }
+
+    private mutating func set(_ c: Int, _ row: Int, _ v: Int64) { columns[c][row] = Goldilocks(v) }
+
+    /// A 32-bit value as two 16-bit limbs in `column`, `column + 1`, counted.
+    private mutating func range32(_ row: Int, _ column: Int, _ value: Int64, _ counts: inout SegmentCounts) throws {
+        guard value >= 0, value < 1 << 32 else { throw VMArithmetizationError.witness("range value \(value) on row \(row)") }
+        let lo = Int(value & 0xFFFF), hi = Int(value >> 16)
+        columns[column][row] = Goldilocks(lo); columns[column + 1][row] = Goldilocks(hi)
+        counts.range[lo] += 1; counts.range[hi] += 1
+    }
+
+    /// Fills row `row` from `record`, the instruction's accesses applied to
+    /// the carried machine state in timestamp order (ra, rb, rc, memory, rd).
+    /// - Returns: the row's first timestamp (its accesses follow it).
+    mutating func fill(row: Int, record: StepRecord, time ts0: Int64, registers: inout [Int64], lastRegisterTs: inout [Int64],
+                       memory: inout [Int64], lastMemoryTs: inout [Int64], counts: inout SegmentCounts) throws {
+        let (pc, opcodeRaw, rd, ra, rb, rc, imm) = (record.pc, record.opcode, Int(record.rd), Int(record.ra), Int(record.rb),
+                                                    Int(record.rc), record.imm)
+        let (a, b, c, result, nextPC) = (record.a, record.b, record.c, record.result, record.nextPC)
+        guard let op = Opcode(rawValue: UInt8(opcodeRaw)), C.opcodes.contains(op) else {
+            throw VMArithmetizationError.unsupported("opcode \(opcodeRaw) at pc \(pc)")
+        }
+        counts.fetches[Int(pc)] += 1
+        let isTensor = op.isTensor
+        let span = isTensor ? vmAir.spans[Int(imm)] : 0
+        set(C.ts0, row, ts0); set(C.span, row, span)
+        set(C.active, row, 1); set(C.pc, row, pc); set(C.nextPC, row, nextPC)
+        set(C.opcode, row, opcodeRaw); set(C.rd, row, Int64(rd)); set(C.ra, row, Int64(ra)); set(C.rb, row, Int64(rb))
+        set(C.rc, row, Int64(rc)); set(C.imm, row, imm)
+        set(C.flag(op), row, 1)
+        set(C.va, row, a); set(C.vb, row, b); set(C.vc, row, c)
+        let writes = C.writers.contains(op) || isTensor
+        let res = isTensor ? registers[rd] : (writes ? result : 0)
+        set(C.result, row, res)
+        if c != 0 { set(C.nonZeroC, row, 1); columns[C.inverseC][row] = try Goldilocks(c).inverse() }
+        var pow: Int64 = 0, half: Int64 = 0
+        if op == .mulr || op == .rescale {
+            pow = 1 << imm; half = imm > 0 ? 1 << (imm - 1) : 0
+            set(C.pow, row, pow); set(C.half, row, half)
+        }
+        // Range slots.
+        var slotA: Int64 = 0, slotB: Int64 = 0, slotC: Int64 = 0
+        switch op {
+        case .add, .addi, .sub, .mul: slotA = res + (1 << 31)
+        case .mulr, .rescale:
+            let acc = op == .mulr ? a * b : a
+            let remainder = acc + half - res * pow
+            set(C.remainder, row, remainder)
+            slotA = res + (1 << 31); slotB = remainder; slotC = pow - 1 - remainder
+        case .lt, .min, .max:
+            let less: Int64 = a < b ? 1 : 0
+            set(C.less, row, less)
+            slotA = a - b + (less << 32)
+        case .eq:
+            if a != b { columns[C.eqInverse][row] = try (Goldilocks(a) - Goldilocks(b)).inverse() }
+        case .lut:
+            // Clamp to the table's proven domain (the program table's parameters).
+            let domain = vmAir.activationDomains[Int(imm)]
+            set(C.domainLow, row, domain.lowerBound); set(C.domainHigh, row, domain.upperBound)
+            let low = a < domain.lowerBound, high = a > domain.upperBound
+            let clamped = min(max(a, domain.lowerBound), domain.upperBound)
+            set(C.clampLow, row, low ? 1 : 0); set(C.clampHigh, row, high ? 1 : 0); set(C.clamped, row, clamped)
+            slotA = low ? domain.lowerBound - 1 - a : (high ? a - domain.upperBound : 0)
+            slotB = clamped - domain.lowerBound
+            counts.activations[vmAir.activationRow(table: Int(imm), input: clamped)] += 1
+            guard vmAir.lookupTables[Int(imm)][Int(clamped - LookupTableSpec.domainMin)] == res else {
+                throw VMArithmetizationError.witness("lut mismatch at pc \(pc)")
+            }
+        default: break
+        }
+        try range32(row, C.slotLimbs, slotA, &counts)
+        try range32(row, C.slotLimbs + 2, slotB, &counts)
+        try range32(row, C.slotLimbs + 4, slotC, &counts)
+
+        // Accesses in timestamp order: ra, rb, rc, memory, rd.
+        func access(_ slot: Int, previous: Int64) throws {
+            let ts = ts0 + Int64(slot + 1)
+            set(C.previousTimestamp + slot, row, previous)
+            try range32(row, C.timestampLimbs + 2 * slot, ts - previous - 1, &counts)
+        }
+        for (slot, r) in [ra, rb, rc].enumerated() {
+            try access(slot, previous: lastRegisterTs[r])
+            lastRegisterTs[r] = ts0 + Int64(slot + 1)
+        }
+        if op == .ld || op == .st {
+            let address = Int(a + imm)
+            set(C.memAddress, row, Int64(address)); set(C.memOld, row, memory[address])
+            if op == .st { memory[address] = b }
+            set(C.memNew, row, memory[address])
+            try access(3, previous: lastMemoryTs[address])
+            lastMemoryTs[address] = ts0 + 4
+        }
+        if writes {
+            set(C.rdOld, row, registers[rd])
+            try access(4, previous: lastRegisterTs[rd])
+            lastRegisterTs[rd] = ts0 + 5
+            registers[rd] = res
+        }
+    }
+}
