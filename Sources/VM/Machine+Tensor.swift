@@ -14,118 +14,87 @@ extension MachineState {
         _ = try address(hi)
     }
 
-    func checkedAccumulator(_ x: Int128) throws(VMError) -> Int64 {
-        guard x >= -Int128(FixedPoint.accumulatorBound), x < Int128(FixedPoint.accumulatorBound) else {
-            throw .valueOutOfRange(pc: pc, value: String(x))
-        }
-        return Int64(x)
-    }
-
     /// Charges `units` of tensor work against the step limit before doing it.
     mutating func charge(_ units: Int64) throws(VMError) {
         guard units <= Int64(stepLimit - steps - work) else { throw .stepLimit(pc: pc, steps: stepLimit) }
         work += Int(units)
     }
 
+    /// Executes a tensor instruction (Spec/isa.md §4): its bounds and step
+    /// budget are checked first, then its micro-steps run in order —
+    /// reads and arithmetic by `MicroStep.evaluate`, the one definition
+    /// the prover's tensor table uses too — and its writes land after every
+    /// read, in step order.
     mutating func executeTensor(_ op: TensorOperation, dstOffset: Int64, aOffset: Int64, bOffset: Int64) throws(VMError) {
+        try checkTensor(op, dstOffset: dstOffset, aOffset: aOffset, bOffset: bOffset)
+        var writes = [(address: Int64, value: Int64)]()
+        var previousAcc: Int64 = 0, previousIndex: Int64 = 0
+        let recordMACs: Bool
+        switch op {
+        case .matmul: recordMACs = true
+        case .zip(let z): if case .mul = z.operation { recordMACs = true } else { recordMACs = false }
+        default: recordMACs = false
+        }
+        try MicroCode.generate(op, domains: domains) { (s: MicroStep) throws(VMError) in
+            let va = s.readA ? try loadInBounds(aOffset + s.aOffset) : 0
+            let vb = s.readB ? try loadInBounds(bOffset + s.bOffset) : 0
+            let vc = s.readC ? try loadInBounds(s.cOffset) : 0
+            let va1 = s.lane1 ? try loadInBounds(aOffset + s.aOffset1) : 0
+            let vb1 = s.lane1 ? try loadInBounds(bOffset + s.bOffset1) : 0
+            if s.groupFirst { previousAcc = 0; previousIndex = 0 }
+            let o: MicroStepOutcome
+            do throws(MicroStepFailure) {
+                o = try s.evaluate(va: va, vb: vb, vc: vc, va1: va1, vb1: vb1, previousAcc: previousAcc, previousIndex: previousIndex,
+                                   tables: tables)
+            } catch {
+                if case .accumulator = error { throw .accumulatorOutOfRange(pc: pc, value: error.value) }
+                throw .valueOutOfRange(pc: pc, value: error.value)
+            }
+            if recordMACs && s.readA {
+                // Each multiply-accumulate with the sum after it (the bias first).
+                try recordMAC(va, vb, Int128(previousAcc) + Int128(vc) + Int128(va) * Int128(vb))
+                if s.lane1 { try recordMAC(va1, vb1, Int128(o.acc)) }
+            }
+            if s.resultLookup {
+                lookups[Int(s.table)] += 1
+                try recordLookup(table: Int(s.table), input: va, output: o.result)
+            }
+            if s.write { writes.append((dstOffset + s.dOffset, o.result)) }
+            previousAcc = o.acc; previousIndex = o.accIndex
+        }
+        for w in writes { try storeInBounds(w.address, w.value) }
+    }
+
+    /// The instruction's step budget and the bounds of every address it
+    /// touches, before any work (so a failure leaves memory untouched).
+    mutating func checkTensor(_ op: TensorOperation, dstOffset: Int64, aOffset: Int64, bOffset: Int64) throws(VMError) {
         switch op {
         case .matmul(let mm):
+            try charge(max(0, mm.m) * max(0, mm.n) * (max(0, mm.k) + 1))
             guard mm.m * mm.n > 0 else { return }
-            try charge(mm.m * mm.n * (mm.k + 1))
-            let dst = mm.dst + dstOffset, a = mm.a + aOffset, b = mm.b + bOffset
-            try checkPattern(base: a, extents: [mm.m, mm.k], strides: [mm.aRowStride, mm.aColStride])
-            try checkPattern(base: b, extents: [mm.k, mm.n], strides: [mm.bRowStride, mm.bColStride])
-            try checkPattern(base: dst, extents: [mm.m, mm.n], strides: [mm.dstRowStride, 1])
+            try checkPattern(base: mm.a + aOffset, extents: [mm.m, mm.k], strides: [mm.aRowStride, mm.aColStride])
+            try checkPattern(base: mm.b + bOffset, extents: [mm.k, mm.n], strides: [mm.bRowStride, mm.bColStride])
+            try checkPattern(base: mm.dst + dstOffset, extents: [mm.m, mm.n], strides: [mm.dstRowStride, 1])
             if let bias = mm.bias { try checkPattern(base: bias, extents: [mm.n], strides: [1]) }
-            var out = [Int64](repeating: 0, count: Int(mm.m * mm.n))
-            for i in 0..<mm.m {
-                for j in 0..<mm.n {
-                    var acc: Int128 = 0
-                    if let bias = mm.bias { acc = Int128(try loadInBounds(bias + j)) }
-                    for t in 0..<mm.k {
-                        let x = try loadInBounds(a + i * mm.aRowStride + t * mm.aColStride)
-                        let y = try loadInBounds(b + t * mm.bRowStride + j * mm.bColStride)
-                        acc += Int128(x) * Int128(y)
-                        try recordMAC(x, y, acc)
-                    }
-                    out[Int(i * mm.n + j)] = try checked(FixedPoint.rescale(try checkedAccumulator(acc), shift: Int(mm.shift)))
-                }
-            }
             macs += Int(mm.m * mm.k * mm.n)
-            for i in 0..<mm.m { for j in 0..<mm.n { try storeInBounds(dst + i * mm.dstRowStride + j, out[Int(i * mm.n + j)]) } }
-
         case .map(let m):
             try charge(m.count)
-            let dst = m.dst + dstOffset, src = m.src + aOffset
-            try checkPattern(base: src, extents: [m.count], strides: [m.srcStride])
-            try checkPattern(base: dst, extents: [m.count], strides: [m.dstStride])
-            var out = [Int64](repeating: 0, count: Int(m.count))
-            for i in 0..<Int(m.count) {
-                let x = try loadInBounds(src + Int64(i) * m.srcStride)
-                switch m.function {
-                case .lookup(let t):
-                    lookups[Int(t)] += 1
-                    out[i] = program.tables[Int(t)].apply(x, table: tables[Int(t)])
-                    try recordLookup(table: Int(t), input: x, output: out[i])
-                case .clamp(let lo, let hi): out[i] = Swift.min(Swift.max(x, lo), hi)
-                case .rescale(let s): out[i] = FixedPoint.rescale(x, shift: Int(s))
-                }
-            }
-            for i in 0..<Int(m.count) { try storeInBounds(dst + Int64(i) * m.dstStride, out[i]) }
-
+            try checkPattern(base: m.src + aOffset, extents: [m.count], strides: [m.srcStride])
+            try checkPattern(base: m.dst + dstOffset, extents: [m.count], strides: [m.dstStride])
         case .zip(let z):
             try charge(z.count)
-            let dst = z.dst + dstOffset, a = z.a + aOffset, b = z.b + bOffset
-            try checkPattern(base: a, extents: [z.count], strides: [z.aStride])
-            try checkPattern(base: b, extents: [z.count], strides: [z.bStride])
-            try checkPattern(base: dst, extents: [z.count], strides: [z.dstStride])
-            var out = [Int64](repeating: 0, count: Int(z.count))
-            for i in 0..<Int(z.count) {
-                let x = try loadInBounds(a + Int64(i) * z.aStride), y = try loadInBounds(b + Int64(i) * z.bStride)
-                switch z.operation {
-                case .add: out[i] = try checked(x + y)
-                case .sub: out[i] = try checked(x - y)
-                case .max: out[i] = Swift.max(x, y)
-                case .min: out[i] = Swift.min(x, y)
-                case .mul(let s):
-                    try recordMAC(x, y, Int128(x * y))
-                    out[i] = try checked(FixedPoint.rescale(try checkedAccumulator(Int128(x * y)), shift: Int(s)))
-                }
-            }
+            try checkPattern(base: z.a + aOffset, extents: [z.count], strides: [z.aStride])
+            try checkPattern(base: z.b + bOffset, extents: [z.count], strides: [z.bStride])
+            try checkPattern(base: z.dst + dstOffset, extents: [z.count], strides: [z.dstStride])
             if case .mul = z.operation { macs += Int(z.count) }
-            for i in 0..<Int(z.count) { try storeInBounds(dst + Int64(i) * z.dstStride, out[i]) }
-
         case .reduce(let r):
             try charge(r.rows * r.cols)
-            let dst = r.dst + dstOffset, src = r.src + aOffset
-            _ = try address(dst)
-            try checkPattern(base: src, extents: [r.rows, r.cols], strides: [r.rowStride, r.colStride])
-            guard r.rows * r.cols > 0 else { try storeInBounds(dst, 0); return }
-            var sum: Int128 = 0
-            var best = Int64.min, bestIndex: Int64 = 0
-            for row in 0..<r.rows {
-                for col in 0..<r.cols {
-                    let x = try loadInBounds(src + row * r.rowStride + col * r.colStride)
-                    sum += Int128(x)
-                    if x > best { best = x; bestIndex = row * r.cols + col }
-                }
-            }
-            switch r.operation {
-            case .sum(let s): try storeInBounds(dst, try checked(FixedPoint.rescale(try checkedAccumulator(sum), shift: Int(s))))
-            case .max: try storeInBounds(dst, best)
-            case .argmax: try storeInBounds(dst, try checked(bestIndex))
-            }
-
+            _ = try address(r.dst + dstOffset)
+            try checkPattern(base: r.src + aOffset, extents: [r.rows, r.cols], strides: [r.rowStride, r.colStride])
         case .copy(let c):
             try charge(c.shape.reduce(1, *))
-            let dst = c.dst + dstOffset, src = c.src + aOffset
-            try checkPattern(base: src, extents: c.shape, strides: c.strides)
-            let total = c.shape.reduce(1, *)
-            try checkPattern(base: dst, extents: [total], strides: [1])
-            var out = [Int64]()
-            out.reserveCapacity(Int(total))
-            for offset in c.sourceOffsets() { out.append(try loadInBounds(src + offset)) }
-            for (f, v) in out.enumerated() { try storeInBounds(dst + Int64(f), v) }
+            try checkPattern(base: c.src + aOffset, extents: c.shape, strides: c.strides)
+            try checkPattern(base: c.dst + dstOffset, extents: [c.shape.reduce(1, *)], strides: [1])
         }
     }
 }

@@ -9,11 +9,13 @@ import Trace
 public struct Machine {
     public let program: Program
     let tables: [[Int64]]
+    let domains: [ClosedRange<Int64>]
 
     /// Prepares a program: generates its lookup tables once.
     public init(program: Program) {
         self.program = program
         self.tables = program.tables.map { $0.generate() }
+        domains = tables.map { LookupTableSpec.provenDomain(of: $0) }
     }
 
     /// Quantizes real inputs (one flat list per `input` tensor, in declaration
@@ -47,7 +49,7 @@ public struct Machine {
     /// (Spec/trace-format.md) or the prover's `StepLog`.
     public func run(rawInputs: [[Int64]], maxSteps: Int = 1 << 32,
                     trace: (any ExecutionRecorder)? = nil) throws(VMError) -> ExecutionResult {
-        var state = try MachineState(program: program, tables: tables, inputs: rawInputs)
+        var state = try MachineState(program: program, tables: tables, domains: domains, inputs: rawInputs)
         state.recorder = trace
         state.recordsDetail = trace?.recordsDetail ?? false
         try state.run(maxSteps: maxSteps)
@@ -70,6 +72,8 @@ public struct Machine {
 struct MachineState {
     let program: Program
     let tables: [[Int64]]
+    /// Each lookup table's proven domain (`LookupTableSpec.provenDomain`).
+    let domains: [ClosedRange<Int64>]
     var memory: [Int64]
     var registers = [Int64](repeating: 0, count: Instruction.registerCount)
     var pc = 0
@@ -84,9 +88,10 @@ struct MachineState {
     var work = 0
     var stepLimit = Int.max
 
-    init(program: Program, tables: [[Int64]], inputs: [[Int64]]) throws(VMError) {
+    init(program: Program, tables: [[Int64]], domains: [ClosedRange<Int64>], inputs: [[Int64]]) throws(VMError) {
         self.program = program
         self.tables = tables
+        self.domains = domains
         memory = [Int64](repeating: 0, count: Int(program.memorySize))
         lookups = [Int](repeating: 0, count: program.tables.count)
         var next = 0

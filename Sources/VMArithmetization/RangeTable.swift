@@ -1,5 +1,6 @@
 import AIR
 import Field
+import ISA
 
 /// 16-bit range checks, sized to the run (Spec/vm-air.md §4a).
 ///

@@ -2,10 +2,11 @@ import Field
 import ISA
 import VMArithmetization
 
-/// Rows of the `tensor` table: each executed tensor instruction replays its
-/// descriptor's micro-steps on the memory state (reads first, then writes
-/// in the VM's order), filling values, helpers, range limbs and
-/// multiplicities (Spec/vm-air.md §6).
+/// Rows of the `tensor` table: each executed tensor instruction's
+/// micro-steps on the memory state (reads first, then writes in step
+/// order), their arithmetic from `MicroStep.evaluate` — the definition the
+/// VM executed them with — and the helpers, range limbs and multiplicities
+/// the table's constraints need (Spec/vm-air.md §6).
 struct TensorWitness {
     typealias T = TensorColumns
     let vmAir: VMAir
@@ -61,50 +62,21 @@ struct TensorWitness {
             r[T.va] = va; r[T.vb] = vb; r[T.vc] = vc; r[T.va1] = va1; r[T.vb1] = vb1
             if s.groupFirst { prevAcc = 0; prevIndex = 0 }
             r[T.previousAcc] = prevAcc; r[T.previousIndex] = prevIndex
-            var acc: Int64 = 0, accIndex: Int64 = 0, less: Int64 = 0
-            if s.accMac || s.accSum {
-                let sum = Int128(prevAcc) + Int128(vc) + (s.accMac ? Int128(va) * Int128(vb) : Int128(va))
-                    + Int128(va1) * Int128(vb1)
-                let bound = Int128(1) << T.accumulatorLogBound
-                guard sum >= -bound, sum < bound else {
+            let o: MicroStepOutcome
+            do throws(MicroStepFailure) {
+                o = try s.evaluate(va: va, vb: vb, vc: vc, va1: va1, vb1: vb1, previousAcc: prevAcc, previousIndex: prevIndex,
+                                   tables: tables)
+            } catch {
+                if case .accumulator = error {
                     throw VMArithmetizationError.witness(
-                        "a partial accumulator \(sum) leaves |acc| < 2^\(T.accumulatorLogBound) (not provable)")
+                        "a partial accumulator \(error.value) leaves |acc| < 2^\(T.accumulatorLogBound) (not provable)")
                 }
-                acc = Int64(sum)
+                throw VMArithmetizationError.witness("tensor result \(error.value) outside the value range")
             }
-            if s.accMax || s.accArgmax {
-                less = s.groupFirst ? 1 : (prevAcc < va ? 1 : 0)
-                acc = less == 1 ? va : prevAcc
-                accIndex = less == 1 ? s.index : prevIndex
-            }
+            let (acc, accIndex, less, result, remainder) = (o.acc, o.accIndex, o.less, o.result, o.remainder)
+            let (low, high, clamped) = (o.clampLow, o.clampHigh, o.clamped)
+            if s.resultLookup { activation[vmAir.activationRow(table: Int(s.table), input: clamped)] += 1 }
             r[T.acc] = acc; r[T.accIndex] = accIndex
-            // Result.
-            var result: Int64 = 0, remainder: Int64 = 0
-            var low = false, high = false, clamped: Int64 = 0
-            if s.resultRescale {
-                result = FixedPoint.rescale(acc, shift: s.pow.trailingZeroBitCount)
-                remainder = acc + s.half - result * s.pow
-            } else if s.resultAcc { result = acc
-            } else if s.resultIndex { result = accIndex
-            } else if s.resultCopy { result = va
-            } else if s.resultAdd { result = va + vb
-            } else if s.resultSub { result = va - vb
-            } else if s.resultMax || s.resultMin {
-                less = va < vb ? 1 : 0
-                result = s.resultMax ? max(va, vb) : min(va, vb)
-            } else if s.resultClamp {
-                low = va < s.parameter1; high = va > s.parameter2
-                result = min(max(va, s.parameter1), s.parameter2)
-            } else if s.resultLookup {
-                // Clamp to the table's proven domain [parameter1, parameter2].
-                low = va < s.parameter1; high = va > s.parameter2
-                clamped = min(max(va, s.parameter1), s.parameter2)
-                result = tables[Int(s.table)][Int(clamped - LookupTableSpec.domainMin)]
-                activation[vmAir.activationRow(table: Int(s.table), input: clamped)] += 1
-            }
-            if s.write && !FixedPoint.inRange(result) {
-                throw VMArithmetizationError.witness("tensor result \(result) outside the value range")
-            }
             r[T.less] = less; r[T.result] = result; r[T.remainder] = remainder
             r[T.clampLow] = low ? 1 : 0; r[T.clampHigh] = high ? 1 : 0; r[T.clamped] = clamped
             // Range slots (as in TensorTable).

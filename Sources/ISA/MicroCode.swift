@@ -1,5 +1,3 @@
-import ISA
-
 /// The static expansion of tensor instructions into micro-steps
 /// (Spec/vm-air.md §6). Descriptors are static — shapes, strides, relative
 /// addresses, operations — and only the three base offsets (R[rd], R[ra],
@@ -85,7 +83,8 @@ public enum MicroCode {
         var all = [MicroStep]()
         var counts = [Int](), spans = [Int64]()
         for (d, op) in program.descriptors.enumerated() {
-            var steps = expand(op, domains: domains)
+            var steps = [MicroStep]()
+            generate(op, domains: domains) { steps.append($0) }
             let writes = Int64(steps.filter(\.write).count)
             for i in steps.indices {
                 steps[i].descriptor = d
@@ -107,11 +106,20 @@ public enum MicroCode {
         s.half = shift > 0 ? 1 << (shift - 1) : 0
     }
 
-    /// One descriptor's steps (descriptor, step, start/last and the write
-    /// time base are filled in by the caller). Never empty: an instruction
-    /// with no work still has one step (which may write nothing).
-    static func expand(_ op: TensorOperation, domains: [ClosedRange<Int64>]) -> [MicroStep] {
-        var out = [MicroStep]()
+    /// One descriptor's steps, in order, each handed to `body` as it is
+    /// made (so an instruction of millions of steps needs no list of them);
+    /// descriptor, step, start/last and the write-time base are left for
+    /// `expand`. Never empty: an instruction with no work still has one
+    /// step (which may write nothing).
+    public static func generate<E: Error>(_ op: TensorOperation, domains: [ClosedRange<Int64>],
+                                          _ body: (MicroStep) throws(E) -> Void) throws(E) {
+        var emitted = false
+        var failure: E?
+        func out(_ step: MicroStep) {
+            guard failure == nil else { return }
+            emitted = true
+            do throws(E) { try body(step) } catch { failure = error }
+        }
         var writeIndex: Int64 = 0
         func writing(_ s: inout MicroStep, _ d: Int64) { s.write = true; s.dOffset = d; s.writeTime = writeIndex; writeIndex += 1 }
         switch op {
@@ -137,7 +145,7 @@ public enum MicroCode {
                         }
                         if p == 0, let bias = mm.bias { s.readC = true; s.cOffset = bias + j }
                         if p == pairs - 1 { rescaling(&s, shift: mm.shift); writing(&s, mm.dst + i * mm.dstRowStride + j) }
-                        out.append(s)
+                        out(s)
                     }
                 }
             }
@@ -154,7 +162,7 @@ public enum MicroCode {
                 case .rescale(let shift): s.accSum = true; rescaling(&s, shift: shift)
                 }
                 writing(&s, m.dst + i * m.dstStride)
-                out.append(s)
+                out(s)
             }
         case .zip(let z):
             for i in 0..<max(0, z.count) {
@@ -170,7 +178,7 @@ public enum MicroCode {
                 case .mul(let shift): s.accMac = true; rescaling(&s, shift: shift)
                 }
                 writing(&s, z.dst + i * z.dstStride)
-                out.append(s)
+                out(s)
             }
         case .reduce(let r):
             let total = max(0, r.rows) * max(0, r.cols)
@@ -179,7 +187,7 @@ public enum MicroCode {
                 s.groupFirst = true
                 s.resultCopy = true   // A is not read, so A = 0: the VM writes 0.
                 writing(&s, r.dst)
-                out.append(s)
+                out(s)
                 break
             }
             for row in 0..<r.rows {
@@ -202,7 +210,7 @@ public enum MicroCode {
                         }
                         writing(&s, r.dst)
                     }
-                    out.append(s)
+                    out(s)
                 }
             }
         case .copy(let c):
@@ -213,10 +221,10 @@ public enum MicroCode {
                 s.aOffset = c.src + offset
                 s.resultCopy = true
                 writing(&s, c.dst + Int64(f))
-                out.append(s)
+                out(s)
             }
         }
-        if out.isEmpty { out.append(MicroStep()) }   // m·n = 0 or count = 0: one idle step.
-        return out
+        if !emitted { out(MicroStep()) }   // m·n = 0 or count = 0: one idle step.
+        if let failure { throw failure }
     }
 }
