@@ -63,7 +63,7 @@ public enum VMProver {
     }
 
     static func prepare(program: Program, rawInputs: [[Int64]], options: ProofOptions, maxSteps: Int,
-                        segmentRows: Int, minimumProvenBits: Double?, commitmentSeed: [UInt8]?,
+                        segmentRows: SegmentSize, minimumProvenBits: Double?, commitmentSeed: [UInt8]?,
                         key: ProvingKey? = nil, dump: (any ExecutionRecorder)? = nil) throws -> Prepared {
         // The weight commitment's salt: from the commitment's secret seed,
         // or fresh (a commitment of this proof only). A transparent proof
@@ -75,7 +75,9 @@ public enum VMProver {
             }
         }
         let salt = WeightSponge.salt(fromSeed: commitmentSeed ?? SecureRandom.seed())
-        guard segmentRows >= 1 else { throw VMArithmetizationError.unsupported("segment size must be at least 1 row") }
+        guard segmentRows.cpuRows >= 1, segmentRows.tensorRows >= 1 else {
+            throw VMArithmetizationError.unsupported("segment size must be at least 1 row")
+        }
         let start = ContinuousClock.now
         let execution = try WitnessBuilder.execute(program, rawInputs: rawInputs, maxSteps: maxSteps, dump: dump)
         let executionSeconds = seconds(ContinuousClock.now - start)
@@ -85,7 +87,7 @@ public enum VMProver {
         return run
     }
 
-    static func prepare(_ execution: WitnessBuilder.Execution, program: Program, options: ProofOptions, segmentRows: Int,
+    static func prepare(_ execution: WitnessBuilder.Execution, program: Program, options: ProofOptions, segmentRows: SegmentSize,
                         minimumProvenBits: Double?, weightSalt: [Goldilocks], key given: ProvingKey?) throws -> Prepared {
         let vmAir = try given?.air(for: program) ?? VMAir(program: program)
         let start = ContinuousClock.now
@@ -131,7 +133,8 @@ public enum VMProver {
     }
 
     /// - Parameters:
-    ///   - segmentRows: the most CPU rows and tensor rows per segment.
+    ///   - segmentRows: the most CPU rows and tensor rows per segment
+    ///     (`SegmentSize.standard`: 2^17 and 2^20).
     ///   - minimumProvenBits: if set, queries are raised (never lowered)
     ///     until the run's combined level reaches it (Spec/security.md §6).
     ///   - key: the program's proving key, made once for many proofs (used
@@ -140,7 +143,7 @@ public enum VMProver {
     ///   - dump: also receives the run as it executes (a `.zkt` writer,
     ///     which the caller finishes once the proof is made).
     public static func prove(program: Program, rawInputs: [[Int64]], options: ProofOptions = .standard,
-                             maxSteps: Int = 1 << 26, segmentRows: Int = WitnessBuilder.defaultSegmentRows,
+                             maxSteps: Int = 1 << 26, segmentRows: SegmentSize = .standard,
                              minimumProvenBits: Double? = ProofOptions.targetProvenBits, checkWitness: Bool = checksWitnessByDefault,
                              commitmentSeed: [UInt8]? = nil, threads: Int = Parallel.defaultThreads, key: ProvingKey? = nil,
                              dump: (any ExecutionRecorder)? = nil, progress: (String) -> Void = { _ in }) throws -> Result {
@@ -162,7 +165,7 @@ public enum VMProver {
     /// - Parameter seedFile: zero knowledge: this segment proof's new seed
     ///   file (`SegmentSeedFile.create`), kept for phase 2; nil when transparent.
     public static func commitSegment(_ index: Int, program: Program, rawInputs: [[Int64]], options: ProofOptions = .standard,
-                                     maxSteps: Int = 1 << 26, segmentRows: Int = WitnessBuilder.defaultSegmentRows,
+                                     maxSteps: Int = 1 << 26, segmentRows: SegmentSize = .standard,
                                      minimumProvenBits: Double? = ProofOptions.targetProvenBits, seedFile: SegmentSeedFile? = nil,
                                      commitmentSeed: [UInt8]? = nil, threads: Int = Parallel.defaultThreads) throws -> SegmentBinding {
         try requireSeedForDistributed(program, commitmentSeed)
@@ -186,7 +189,7 @@ public enum VMProver {
     ///   (`SegmentSeedFile.open`); nil when transparent.
     public static func proveSegment(_ index: Int, bindings: [SegmentBinding], program: Program, rawInputs: [[Int64]],
                                     options: ProofOptions = .standard, maxSteps: Int = 1 << 26,
-                                    segmentRows: Int = WitnessBuilder.defaultSegmentRows, minimumProvenBits: Double? = ProofOptions.targetProvenBits,
+                                    segmentRows: SegmentSize = .standard, minimumProvenBits: Double? = ProofOptions.targetProvenBits,
                                     seedFile: SegmentSeedFile? = nil, commitmentSeed: [UInt8]? = nil,
                                     threads: Int = Parallel.defaultThreads) throws -> VMSegmentProof {
         try requireSeedForDistributed(program, commitmentSeed)

@@ -33,8 +33,6 @@ public struct WitnessBuilder {
         public var steps: Int
     }
 
-    /// Default segment size: at most 2^20 CPU rows and 2^20 tensor rows.
-    public static let defaultSegmentRows = 1 << 20
 
     /// One run of the program: its steps, recorded in memory, and its result.
     public struct Execution {
@@ -54,7 +52,7 @@ public struct WitnessBuilder {
 
     /// Runs the program and builds the witness of the run (`execute`, then
     /// `witness(of:)`).
-    public func run(rawInputs: [[Int64]], maxSteps: Int, segmentRows: Int = defaultSegmentRows,
+    public func run(rawInputs: [[Int64]], maxSteps: Int, segmentRows: SegmentSize = .standard,
                     weightSalt: [Goldilocks]? = nil) throws -> Witness {
         try witness(of: try Self.execute(program, rawInputs: rawInputs, maxSteps: maxSteps), segmentRows: segmentRows,
                     weightSalt: weightSalt)
@@ -83,13 +81,13 @@ public struct WitnessBuilder {
     }
 
     /// Splits a run into segments of at most `segmentRows` CPU rows and
-    /// tensor rows each (split between instructions; a single tensor
+    /// tensor rows (split between instructions; a single tensor
     /// instruction longer than that gets a segment of its own) and replays
     /// it once, keeping each segment's starting state and boundary.
     ///
     /// - Parameter weightSalt: the 4-element salt of the weight commitment
     ///   (`WeightSponge`); required when the program has committed weights.
-    public func plan(of run: Execution, segmentRows: Int = defaultSegmentRows,
+    public func plan(of run: Execution, segmentRows: SegmentSize = .standard,
                      weightSalt: [Goldilocks]? = nil) throws -> Plan {
         var commitment: WeightCommitment?
         if vmAir.hasCommittedWeights {
@@ -142,7 +140,7 @@ public struct WitnessBuilder {
     }
 
     /// The witness of a run with every segment built (`plan`, then each `segment`).
-    public func witness(of run: Execution, segmentRows: Int = defaultSegmentRows,
+    public func witness(of run: Execution, segmentRows: SegmentSize = .standard,
                         weightSalt: [Goldilocks]? = nil) throws -> Witness {
         let plan = try plan(of: run, segmentRows: segmentRows, weightSalt: weightSalt)
         return Witness(segments: try (0..<plan.count).map { try segment($0, of: plan) }, statement: plan.statement,
@@ -151,12 +149,12 @@ public struct WitnessBuilder {
 
     /// Segment ranges of the steps: consecutive instructions while both the
     /// CPU rows and the tensor micro-steps stay within `segmentRows`.
-    func split(_ steps: [StepRecord], segmentRows: Int) -> [Range<Int>] {
+    func split(_ steps: [StepRecord], segmentRows: SegmentSize) -> [Range<Int>] {
         var ranges = [Range<Int>](), start = 0, tensorRows = 0
         for (i, step) in steps.enumerated() {
             let op = Opcode(rawValue: UInt8(truncatingIfNeeded: step.opcode))
             let micro = op?.isTensor == true ? vmAir.stepCounts[Int(step.imm)] : 0
-            if i > start, i - start + 1 > segmentRows || tensorRows + micro > segmentRows {
+            if i > start, i - start + 1 > segmentRows.cpuRows || tensorRows + micro > segmentRows.tensorRows {
                 ranges.append(start..<i)
                 start = i
                 tensorRows = 0

@@ -74,7 +74,7 @@ import VMProver
         for name in ["mlp", "cnn", "collatz", "decision_tree", "linear_regression", "logistic_regression"] {
             let (program, inputs) = try Examples.load(name)
             let vmAir = try VMAir(program: program)
-            let witness = try WitnessBuilder(vmAir: vmAir).run(rawInputs: inputs, maxSteps: 1 << 20, segmentRows: 1 << 12,
+            let witness = try WitnessBuilder(vmAir: vmAir).run(rawInputs: inputs, maxSteps: 1 << 20, segmentRows: .rows(1 << 12),
                                                                weightSalt: program.hasCommittedWeights ? [Goldilocks](repeating: .one, count: 4) : nil)
             for segment in witness.segments {
                 let range = segment.main[VMAir.TableIndex.range]

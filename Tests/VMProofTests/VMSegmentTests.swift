@@ -19,10 +19,28 @@ import VMVerifier
     static let segmentFamilies = ["a full segment leads to pcEnd", "a full segment leads to tsEnd", "only the last segment halts"]
     static let options = VMSoundnessTests.options
 
+    /// Segments bound CPU rows and tensor rows separately: the default
+    /// (2^17 and 2^20) splits a long scalar run while a model's tensor work
+    /// stays in one segment; here the same rule at a small CPU limit (the
+    /// MLP's 5 instructions run ~13,000 tensor rows in one segment).
+    @Test func cpuRowsAndTensorRowsAreBoundSeparately() throws {
+        #expect(SegmentSize.standard == SegmentSize(cpuRows: 1 << 17, tensorRows: 1 << 20))
+        let size = SegmentSize(cpuRows: 8, tensorRows: 1 << 20)
+        for (name, minimum, maximum) in [("collatz", 3, Int.max), ("mlp", 1, 1)] {
+            let (program, inputs) = try Examples.load(name)
+            let vmAir = try VMAir(program: program)
+            let run = try WitnessBuilder.execute(program, rawInputs: inputs, maxSteps: 1 << 20)
+            let plan = try WitnessBuilder(vmAir: vmAir).plan(of: run, segmentRows: size,
+                                                             weightSalt: program.hasCommittedWeights
+                                                                 ? [Goldilocks](repeating: .one, count: 4) : nil)
+            #expect((minimum...maximum).contains(plan.count), "\(name): \(plan.count) segments")
+        }
+    }
+
     @Test(arguments: [("collatz", 64), ("mlp", 16), ("cnn", 32)])
     func examplesProveAndVerifyInSegments(name: String, segmentRows: Int) throws {
         let (program, inputs) = try Examples.load(name)
-        let result = try VMProver.prove(program: program, rawInputs: inputs, options: Self.options, segmentRows: segmentRows,
+        let result = try VMProver.prove(program: program, rawInputs: inputs, options: Self.options, segmentRows: .rows(segmentRows),
                                         minimumProvenBits: nil, checkWitness: true)
         #expect(result.file.segments.count >= 2)
         let file = try VMProofFile.decode(result.file.encoded())
@@ -55,7 +73,7 @@ import VMVerifier
         init(segmentRows: Int = 8, inputs: [[Int64]] = VMSoundnessTests.inputs) throws {
             program = try Examples.assemble(VMSoundnessTests.source)
             vmAir = try VMAir(program: program)
-            witness = try WitnessBuilder(vmAir: vmAir).run(rawInputs: inputs, maxSteps: 10_000, segmentRows: segmentRows)
+            witness = try WitnessBuilder(vmAir: vmAir).run(rawInputs: inputs, maxSteps: 10_000, segmentRows: .rows(segmentRows))
         }
 
         func inputs(_ mains: [[[[Goldilocks]]]], _ boundaries: [SegmentBoundary]) -> [ProverInput] {

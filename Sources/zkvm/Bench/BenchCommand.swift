@@ -147,8 +147,8 @@ struct Bench: ParsableCommand {
 
     /// Proves and verifies the examples and scalar loops (the proving figures and their targets).
     func proveGroup(_ report: inout BenchReport) throws {
-        var cases = [(String, Program, [[Int64]], ProofOptions, Int)]()
-        let standard = ProofOptions.standard, whole = WitnessBuilder.defaultSegmentRows
+        var cases = [(String, Program, [[Int64]], ProofOptions, SegmentSize)]()
+        let standard = ProofOptions.standard, whole = SegmentSize.rows(1 << 20)
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: programs)) ?? []).sorted()
         for name in names where !quick || ["collatz", "logistic_regression"].contains(name) {
             let folder = programs + "/" + name
@@ -159,10 +159,10 @@ struct Bench: ParsableCommand {
             cases.append((name, p, try Machine(program: p).quantizeInputs(inputs), standard, whole))
         }
         func loop(_ log: Int) throws -> Program { try ProverBenchmarks.loopProgram(iterations: (1 << log) / 4 - 2) }
-        // The 2^20-row loop three times: default options in one segment, in
-        // segments of 2^17 rows (the memory target: one segment's witness and
-        // extended trace at a time), and the fast profile (blowup 4, segments
-        // of 2^18 rows). The segmented ones run before the larger runs, the
+        // The 2^20-row loop three times: in one segment, in the default
+        // segments of 2^17 CPU rows (the memory target: one segment's
+        // witness and extended trace at a time), and the fast profile
+        // (blowup 4, segments of 2^18 rows). The segmented ones run before the larger runs, the
         // smaller first, so each "peak so far" is its own or below it.
         var fast = standard
         fast.logBlowup = 2
@@ -170,8 +170,8 @@ struct Bench: ParsableCommand {
             cases.append(("loop.2^12", try loop(12), [], standard, whole))
         } else {
             cases.append(("loop.2^16", try loop(16), [], standard, whole))
-            cases.append(("loop.2^20.blowup4.segments2^18", try loop(20), [], fast, 1 << 18))
-            cases.append(("loop.2^20.segments2^17", try loop(20), [], standard, 1 << 17))
+            cases.append(("loop.2^20.blowup4.segments2^18", try loop(20), [], fast, .rows(1 << 18)))
+            cases.append(("loop.2^20.segments2^17", try loop(20), [], standard, .standard))
             cases.append(("loop.2^18", try loop(18), [], standard, whole))
             cases.append(("loop.2^20", try loop(20), [], standard, whole))
         }

@@ -54,7 +54,7 @@ enum ProverBenchmarks {
 
     /// - Parameter provingKey: the program's proving key, made beforehand (its cost not counted).
     static func measure(name: String, program: Program, rawInputs: [[Int64]], options: ProofOptions = .standard,
-                        segmentRows: Int = WitnessBuilder.defaultSegmentRows, threads: Int,
+                        segmentRows: SegmentSize = .standard, threads: Int,
                         provingKey: ProvingKey? = nil) throws -> Figure {
         let start = ContinuousClock.now
         let result = try VMProver.prove(program: program, rawInputs: rawInputs, options: options, segmentRows: segmentRows,

@@ -36,7 +36,9 @@ struct Prove: ParsableCommand {
     @Option(help: "Proof-of-work bits before the queries.") var grinding: Int?
     @Option(help: "log2 of the FRI folding arity, 1…4.") var logFoldingArity: Int?
     @Option(help: "Worker threads.") var threads: Int = Parallel.defaultThreads
-    @Option(help: "Most CPU rows (and tensor rows) per segment.") var segmentRows: Int = WitnessBuilder.defaultSegmentRows
+    @Option(help: ArgumentHelp("Most CPU rows and tensor rows per segment (default: 131072 CPU rows, 1048576 tensor rows).",
+                               discussion: "Prover memory follows the segment, about 12–15 KiB per row at blowup 8: the default keeps a long scalar run under 2 GiB per segment and a model's tensor work in one segment."))
+    var segmentRows: Int?
     @Option(help: ArgumentHelp("Distributed proving: work on this segment only (0-based).",
                                discussion: "With --commit-only, write its binding (.zkvb); with --bindings, its proof (.zkvs) for `zkvm bundle`."))
     var segment: Int?
@@ -54,10 +56,13 @@ struct Prove: ParsableCommand {
                                discussion: "Recorded while the proof is made, from the same run; written only if proving succeeds."))
     var trace: String?
 
+    /// `--segment-rows` of each, or the default.
+    var segmentSize: SegmentSize { segmentRows.map(SegmentSize.rows) ?? .standard }
+
     func validate() throws {
         guard maxSteps >= 1 else { throw ValidationError("--max-steps must be at least 1") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-        guard segmentRows >= 8 else { throw ValidationError("--segment-rows must be at least 8") }
+        if let segmentRows, segmentRows < 8 { throw ValidationError("--segment-rows must be at least 8") }
         if let segment {
             guard segment >= 0 else { throw ValidationError("--segment must be at least 0") }
             guard commitOnly != !bindings.isEmpty else {
@@ -124,7 +129,7 @@ struct Prove: ParsableCommand {
             let result: VMProver.Result
             do {
                 result = try VMProver.prove(program: p, rawInputs: raw, options: options, maxSteps: maxSteps,
-                                            segmentRows: segmentRows,
+                                            segmentRows: segmentSize,
                                             minimumProvenBits: queries == nil ? ProofOptions.targetProvenBits : nil,
                                             commitmentSeed: commitmentSeed, threads: threads, dump: writer, progress: progress)
             } catch let error as VMError {
@@ -185,7 +190,7 @@ struct Prove: ParsableCommand {
             if commitOnly {
                 progress("segment \(index): committing the main trace")
                 let binding = try VMProver.commitSegment(index, program: p, rawInputs: raw, options: options, maxSteps: maxSteps,
-                                                         segmentRows: segmentRows, minimumProvenBits: minimum, seedFile: seed,
+                                                         segmentRows: segmentSize, minimumProvenBits: minimum, seedFile: seed,
                                                          commitmentSeed: commitmentSeed, threads: threads)
                 try ProgramLoading.writeAtomically(binding.encoded(), to: output)
                 print("segment \(index) of \(binding.count): binding \(binding.binding.description) → \(output)")
@@ -198,7 +203,7 @@ struct Prove: ParsableCommand {
                 all.sort { $0.index < $1.index }
                 progress("segment \(index): proving with \(all.count) bindings")
                 let part = try VMProver.proveSegment(index, bindings: all, program: p, rawInputs: raw, options: options,
-                                                     maxSteps: maxSteps, segmentRows: segmentRows, minimumProvenBits: minimum,
+                                                     maxSteps: maxSteps, segmentRows: segmentSize, minimumProvenBits: minimum,
                                                      seedFile: seed, commitmentSeed: commitmentSeed, threads: threads)
                 let bytes = part.encoded()
                 try ProgramLoading.writeAtomically(bytes, to: output)
