@@ -25,7 +25,7 @@ public enum LogUpTrace {
 
         let blockSize = 128
         let blocks = (n + blockSize - 1) / blockSize
-        let storage = UnsafeMutablePointer<GoldilocksExt3>.allocate(capacity: max(1, chunkCount * n))
+        let storage = LargeBuffers.allocate(GoldilocksExt3.self, capacity: max(1, chunkCount * n))
         defer { storage.deallocate() }
         let output = SharedMutablePointer(storage)
         let failure = Mutex<Int?>(nil)

@@ -46,6 +46,7 @@ public struct MixedMerkleTree: Sendable {
             let total = rowWidths.reduce(0, +)
             let iv = MerkleHashing.leafIV(width: max(1, total))
             levels[k] = [Digest](unsafeUninitializedCapacity: count) { buffer, initialized in
+                LargeBuffers.adviseHugePages(UnsafeMutableRawPointer(buffer.baseAddress!), byteCount: count * Digest.byteCount)
                 let out = SharedMutablePointer(buffer.baseAddress!)
                 withColumnPointers(here.map { matrices[$0].values }) { sources in
                     Parallel.forEachChunk(count, granularity: 256, threads: count >= 1024 ? threads : 1) { range in

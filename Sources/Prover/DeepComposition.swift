@@ -96,7 +96,11 @@ enum DeepComposition {
             let plainCoefficients: UnsafeMutablePointer<UInt64>   // [c0, c1, c2] × plainCount
             let plainCount: Int
         }
-        var out = [GoldilocksExt3](repeating: .zero, count: size)
+        var out = [GoldilocksExt3](unsafeUninitializedCapacity: size) { buffer, initialized in
+            LargeBuffers.adviseHugePages(UnsafeMutableRawPointer(buffer.baseAddress!), byteCount: size * MemoryLayout<GoldilocksExt3>.stride)
+            buffer.initialize(repeating: .zero)
+            initialized = size
+        }
         withColumnPointers(parts.map(\.matrix.values)) { rowPointers in
             let kernels = parts.enumerated().map { i, part in
                 let w = part.zCoefficients.count

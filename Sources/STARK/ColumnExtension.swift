@@ -93,6 +93,7 @@ public enum ColumnExtension {
         // instead of one line per element.
         let group = height <= 1 << 21 ? 8 : 4
         let values = [Goldilocks](unsafeUninitializedCapacity: width * height) { out, initialized in
+            LargeBuffers.adviseHugePages(UnsafeMutableRawPointer(out.baseAddress!), byteCount: width * height * 8)
             let dst = SharedMutablePointer(out.baseAddress!)
             func write(_ scratch: UnsafeMutablePointer<Goldilocks>, count k: Int, first c0: Int) {
                 var p = dst.base + c0
@@ -105,7 +106,7 @@ public enum ColumnExtension {
                 let groups = (columnCount + group - 1) / group
                 Parallel.forEach(threads, threads: threads) { worker in
                     guard worker < groups else { return }
-                    let scratch = UnsafeMutablePointer<Goldilocks>.allocate(capacity: group * height)
+                    let scratch = LargeBuffers.allocate(Goldilocks.self, capacity: group * height)
                     defer { scratch.deallocate() }
                     var g = worker
                     while g < groups {
@@ -118,7 +119,7 @@ public enum ColumnExtension {
                     }
                 }
             } else {
-                let scratch = UnsafeMutablePointer<Goldilocks>.allocate(capacity: height)
+                let scratch = LargeBuffers.allocate(Goldilocks.self, capacity: height)
                 defer { scratch.deallocate() }
                 for c in 0..<columnCount {
                     columns[c].extend(into: scratch, logDomain: logDomain, logBlowup: logBlowup, threads: threads)
