@@ -65,10 +65,9 @@ public struct CommitmentLayout: Sendable, Equatable {
     /// log2 of the domain H_N a table of height 2^logHeight is committed on
     /// (its LDE has N·blowup points): N = n when transparent; with masking
     /// the smallest power of two N ≥ n with n + E ≤ 1.25·N, so the code
-    /// rate (N + E)/(N·blowup) stays ≤ 1.25/blowup for small tables too.
-    /// N = n for n ≥ 4E (2^11 at the defaults); a table of 8 rows is
-    /// committed on 2^9 points instead of being padded to 2^11 rows
-    /// (Spec/zk.md §2, §3). Constraints still hold on H = ⟨ω_n⟩.
+    /// rate (n + E)/(N·blowup) stays ≤ 1.25/blowup at every height. N = n
+    /// for n ≥ 4E (2^11 at the defaults); a table of 8 rows has N = 2^9
+    /// (Spec/zk.md §2, §3). Constraints hold on H = ⟨ω_n⟩.
     public func logDomain(logHeight: Int) -> Int {
         Self.logDomain(logHeight: logHeight, degreeExcess: degreeExcess)
     }

@@ -89,9 +89,8 @@ public struct VMAir: Sendable {
     public let microSteps: [MicroStep]
     public let stepCounts: [Int]
     public let spans: [Int64]
-    /// log2 of the smallest table height, 3 (zero-knowledge proofs commit
-    /// small tables on larger domains instead of padding them:
-    /// `CommitmentLayout.logDomain`).
+    /// log2 of the smallest table height, 3 (under zero knowledge a small
+    /// table is committed on a larger domain: `CommitmentLayout.logDomain`).
     public var minLogHeight: Int { Proof.minLogHeight }
 
     /// Positions of the tables every shape has (`VMShape.tables` starts with them).
