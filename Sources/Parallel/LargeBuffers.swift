@@ -2,17 +2,27 @@
 import Glibc
 #endif
 
-/// Large prover buffers (LDE matrices, Merkle levels, LogUp columns) are
-/// written once, right after allocation, and every first touch of a fresh
-/// 4 KiB page is a kernel fault: LeNet-5's 6 GB of them cost about 7 s of a
-/// 27 s proof in a fresh process. Asking for transparent huge pages
-/// (Linux `madvise`, honoured in the kernel's default "madvise" mode) makes
-/// those faults 2 MiB each: the same proof takes 19–21 s. A hint only:
-/// values and results do not change, and it does nothing where the kernel
-/// or platform has no such pages.
+/// The largest prover buffers (LDE matrices of big tables) are written
+/// once, right after allocation, and every first touch of a fresh 4 KiB
+/// page is a kernel fault. Asking for transparent huge pages (Linux
+/// `madvise`, honoured in the kernel's default "madvise" mode) makes those
+/// faults 2 MiB each: LeNet-5 proves in 20–21 s instead of 24–26 s in a
+/// fresh process. Below 512 MiB it does not pay (the `ops` fixture, whose
+/// largest buffer is 268 MiB, was 5–10% slower with it), so smaller
+/// buffers are left alone. A hint only: values and results do not change,
+/// it does nothing where the kernel or platform has no such pages, and
+/// `ZKVM_HUGE_PAGES=0` turns it off.
 public enum LargeBuffers {
-    /// Buffers smaller than this are left alone (4 MiB).
-    public static let threshold = 1 << 22
+    /// Buffers smaller than this are left alone (512 MiB).
+    public static let threshold = 1 << 29
+
+    /// Whether to advise at all: yes unless `ZKVM_HUGE_PAGES=0`.
+    public static let enabled: Bool = {
+        #if canImport(Glibc)
+        if let text = getenv("ZKVM_HUGE_PAGES") { return String(cString: text) != "0" }
+        #endif
+        return true
+    }()
 
     /// Allocates uninitialized memory for `capacity` values, advised as above
     /// when large; release it with `deallocate()`.
@@ -28,7 +38,7 @@ public enum LargeBuffers {
     @inlinable
     public static func adviseHugePages(_ pointer: UnsafeMutableRawPointer, byteCount: Int) {
         #if os(Linux)
-        guard byteCount >= threshold else { return }
+        guard byteCount >= threshold, enabled else { return }
         let huge = 1 << 21
         let start = (Int(bitPattern: pointer) + huge - 1) & ~(huge - 1)
         let end = (Int(bitPattern: pointer) + byteCount) & ~(huge - 1)
