@@ -82,6 +82,18 @@ public struct CommitmentLayout: Sendable, Equatable {
         return k
     }
 
+    /// Per domain (log2 N) of the given table heights, the largest degree
+    /// bound n + E of a table on it: what FRI tests where that domain's
+    /// tables enter, and the code rate the security estimate charges.
+    public func domainBounds(logHeights: [Int]) -> [Int: Int] {
+        var bounds = [Int: Int]()
+        for h in logHeights {
+            let domain = logDomain(logHeight: h)
+            bounds[domain] = max(bounds[domain] ?? 0, degreeBound(logHeight: h))
+        }
+        return bounds
+    }
+
     /// Degree bound of every committed polynomial of a table of height
     /// 2^logHeight, which FRI tests: n + E (≤ 1.25·N on its domain).
     public func degreeBound(logHeight: Int) -> Int { (1 << logHeight) + degreeExcess }

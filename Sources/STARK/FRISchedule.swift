@@ -36,13 +36,9 @@ public struct FRISchedule: Sendable, Equatable {
     /// The schedule of a proof whose tables have these heights: each enters
     /// at its domain's LDE level with degree bound n + E.
     public init(logHeights: [Int], options: ProofOptions) throws(STARKError) {
-        let layout = CommitmentLayout(options: options)
-        var bounds = [Int: Int]()
-        for h in logHeights {
-            let level = layout.logDomain(logHeight: h) + options.logBlowup
-            bounds[level] = max(bounds[level] ?? 0, layout.degreeBound(logHeight: h))
-        }
-        try self.init(tableBounds: bounds, options: options)
+        let bounds = CommitmentLayout(options: options).domainBounds(logHeights: logHeights)
+        try self.init(tableBounds: Dictionary(uniqueKeysWithValues: bounds.map { ($0.key + options.logBlowup, $0.value) }),
+                      options: options)
     }
 
     /// - Parameter tableBounds: per LDE level where tables enter, the largest

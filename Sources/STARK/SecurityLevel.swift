@@ -93,12 +93,7 @@ public struct SecurityLevel: Sendable, CustomStringConvertible {
     /// larger domain).
     public init(options: ProofOptions, air: AIRDefinition, logHeights: [Int]) {
         let layout = CommitmentLayout(options: options)
-        // Per domain, the largest degree bound n + E of a table on it.
-        var bounds = [Int: Int]()
-        for h in logHeights {
-            let domain = layout.logDomain(logHeight: h)
-            bounds[domain] = max(bounds[domain] ?? 0, layout.degreeBound(logHeight: h))
-        }
+        let bounds = layout.domainBounds(logHeights: logHeights)
         let distinct = bounds.keys.sorted()
         let maxLogHeight = distinct.last ?? 0
         let constraints = air.tables.map(\.constraints.count).reduce(0, +)

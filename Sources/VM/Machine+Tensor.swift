@@ -29,12 +29,6 @@ extension MachineState {
         try checkTensor(op, dstOffset: dstOffset, aOffset: aOffset, bOffset: bOffset)
         var writes = [(address: Int64, value: Int64)]()
         var previousAcc: Int64 = 0, previousIndex: Int64 = 0
-        let recordMACs: Bool
-        switch op {
-        case .matmul: recordMACs = true
-        case .zip(let z): if case .mul = z.operation { recordMACs = true } else { recordMACs = false }
-        default: recordMACs = false
-        }
         try MicroCode.generate(op, domains: domains) { (s: MicroStep) throws(VMError) in
             let va = s.readA ? try loadInBounds(aOffset + s.aOffset) : 0
             let vb = s.readB ? try loadInBounds(bOffset + s.bOffset) : 0
@@ -50,7 +44,7 @@ extension MachineState {
                 if case .accumulator = error { throw .accumulatorOutOfRange(pc: pc, value: error.value) }
                 throw .valueOutOfRange(pc: pc, value: error.value)
             }
-            if recordMACs && s.readA {
+            if s.accMac && s.readA {   // matmul and zip-mul steps
                 // Each multiply-accumulate with the sum after it (the bias first).
                 try recordMAC(va, vb, Int128(previousAcc) + Int128(vc) + Int128(va) * Int128(vb))
                 if s.lane1 { try recordMAC(va1, vb1, Int128(o.acc)) }

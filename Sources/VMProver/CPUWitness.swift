@@ -49,8 +49,8 @@ struct CPUWitness {
     }
 
     /// Fills row `row` from `record`, the instruction's accesses applied to
-    /// the carried machine state in timestamp order (ra, rb, rc, memory, rd).
-    /// - Returns: the row's first timestamp (its accesses follow it).
+    /// the carried machine state in timestamp order (ra, rb, rc, memory, rd),
+    /// which start at `time` + 1.
     mutating func fill(row: Int, record: StepRecord, time ts0: Int64, registers: inout [Int64], lastRegisterTs: inout [Int64],
                        memory: inout [Int64], lastMemoryTs: inout [Int64], counts: inout SegmentCounts) throws {
         let (pc, opcodeRaw, rd, ra, rb, rc, imm) = (record.pc, record.opcode, Int(record.rd), Int(record.ra), Int(record.rb),

@@ -15,7 +15,6 @@ import VMArithmetization
 public struct ProvingKey: Sendable {
     let vmAir: VMAir
     let logBlowup: Int
-    let degreeExcess: Int
     let columns: (last: [[[Goldilocks]]], other: [[[Goldilocks]]])
     let traces: (last: PreprocessedTrace, other: PreprocessedTrace?)
 
@@ -39,11 +38,10 @@ public struct ProvingKey: Sendable {
     init(vmAir: VMAir, options: ProofOptions, segmented: Bool, threads: Int) {
         self.vmAir = vmAir
         self.logBlowup = options.logBlowup
-        self.degreeExcess = CommitmentLayout(options: options).degreeExcess
         columns = (last: vmAir.preprocessedColumns(isLastSegment: true),
                    other: segmented ? vmAir.preprocessedColumns(isLastSegment: false) : [])
         traces = vmAir.preprocessedTraces(last: columns.last, other: segmented ? columns.other : nil, logBlowup: logBlowup,
-                                          degreeExcess: degreeExcess, threads: threads)
+                                          degreeExcess: CommitmentLayout(options: options).degreeExcess, threads: threads)
     }
 
     /// The key's AIR if it is `program`'s.
