@@ -78,11 +78,14 @@ public enum MicroCode {
     /// Steps of every descriptor, descriptor by descriptor; with each
     /// descriptor's step count and timestamp span (5·steps + writes).
     /// - Parameter domains: each lookup table's proven domain.
-    public static func expand(_ program: Program,
-                              domains: [ClosedRange<Int64>]) -> (steps: [MicroStep], counts: [Int], spans: [Int64]) {
+    /// - Parameter excluded: descriptors run elsewhere (weights matmuls,
+    ///   `DotCode`): no steps, count and span 0.
+    public static func expand(_ program: Program, domains: [ClosedRange<Int64>],
+                              excluded: (Int) -> Bool = { _ in false }) -> (steps: [MicroStep], counts: [Int], spans: [Int64]) {
         var all = [MicroStep]()
         var counts = [Int](), spans = [Int64]()
         for (d, op) in program.descriptors.enumerated() {
+            if excluded(d) { counts.append(0); spans.append(0); continue }
             var steps = [MicroStep]()
             generate(op, domains: domains) { steps.append($0) }
             let writes = Int64(steps.filter(\.write).count)

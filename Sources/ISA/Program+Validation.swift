@@ -149,6 +149,9 @@ extension Program {
         case .matmul, .map, .zip, .reduce, .copy:
             guard i.imm >= 0, i.imm < Int64(descriptors.count) else { throw fail("no descriptor \(i.imm)") }
             guard descriptors[Int(i.imm)].opcode == i.opcode else { throw fail("descriptor \(i.imm) is not a \(i.opcode.mnemonic)") }
+            if case .matmul(let mm) = descriptors[Int(i.imm)], i.rb != 0, DotProduct.weightsOperands(mm, tensors: tensors) != nil {
+                throw fail("a matmul whose B operand is a weights tensor reads it at its declared address: rb must be r0")
+            }
         default: break
         }
     }

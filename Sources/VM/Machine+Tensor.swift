@@ -59,6 +59,40 @@ extension MachineState {
         for w in writes { try storeInBounds(w.address, w.value) }
     }
 
+    /// Executes a weights matmul (Spec/isa.md §4a): A is read from memory,
+    /// B and the bias from the weights tensors' declared values, each
+    /// output's sum is taken modulo p (`DotProduct.accumulator`) and
+    /// rescaled; the writes land after every read.
+    mutating func executeWeightsMatmul(_ mm: TensorOperation.MatMul, operands: DotProduct.WeightsOperands,
+                                       dstOffset: Int64, aOffset: Int64) throws(VMError) {
+        try checkTensor(.matmul(mm), dstOffset: dstOffset, aOffset: aOffset, bOffset: 0)
+        let bTensor = program.tensors[operands.b]
+        guard let bData = bTensor.data else { throw .badInput("the values of weights '\(bTensor.name)' are not in this program") }
+        let biasData = operands.bias.flatMap { program.tensors[$0].data }
+        let biasBase = operands.bias.map { program.tensors[$0].address } ?? 0
+        var outputs = [Int64](repeating: 0, count: Int(mm.m * mm.n))
+        for i in 0..<mm.m {
+            var row = [Int64](repeating: 0, count: Int(mm.k))
+            for t in 0..<mm.k { row[Int(t)] = try loadInBounds(aOffset + mm.a + i * mm.aRowStride + t * mm.aColStride) }
+            for j in 0..<mm.n {
+                var sum: Int128 = 0
+                if let bias = mm.bias, let biasData { sum = Int128(biasData[Int(bias + j - biasBase)]) }
+                for t in 0..<mm.k {
+                    let w = bData[Int(mm.b + t * mm.bRowStride + j * mm.bColStride - bTensor.address)]
+                    sum += Int128(row[Int(t)]) * Int128(w)
+                    try recordMAC(row[Int(t)], w, sum)
+                }
+                guard let result = DotProduct.rescaled(DotProduct.accumulator(sum), shift: mm.shift) else {
+                    throw .valueOutOfRange(pc: pc, value: String(DotProduct.accumulator(sum) >> mm.shift))
+                }
+                outputs[Int(i * mm.n + j)] = result
+            }
+        }
+        for i in 0..<mm.m {
+            for j in 0..<mm.n { try storeInBounds(dstOffset + mm.dst + i * mm.dstRowStride + j, outputs[Int(i * mm.n + j)]) }
+        }
+    }
+
     /// The instruction's step budget and the bounds of every address it
     /// touches, before any work (so a failure leaves memory untouched).
     mutating func checkTensor(_ op: TensorOperation, dstOffset: Int64, aOffset: Int64, bOffset: Int64) throws(VMError) {

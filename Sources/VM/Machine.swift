@@ -10,12 +10,18 @@ public struct Machine {
     public let program: Program
     let tables: [[Int64]]
     let domains: [ClosedRange<Int64>]
+    /// Per descriptor: the weights tensors of a weights matmul (Spec/isa.md §4a), else nil.
+    let weightsOperands: [DotProduct.WeightsOperands?]
 
     /// Prepares a program: generates its lookup tables once.
     public init(program: Program) {
         self.program = program
         self.tables = program.tables.map { $0.generate() }
         domains = tables.map { LookupTableSpec.provenDomain(of: $0) }
+        weightsOperands = program.descriptors.map { op in
+            guard case .matmul(let mm) = op else { return nil }
+            return DotProduct.weightsOperands(mm, tensors: program.tensors)
+        }
     }
 
     /// Quantizes real inputs (one flat list per `input` tensor, in declaration
@@ -50,6 +56,7 @@ public struct Machine {
     public func run(rawInputs: [[Int64]], maxSteps: Int = 1 << 32,
                     trace: (any ExecutionRecorder)? = nil) throws(VMError) -> ExecutionResult {
         var state = try MachineState(program: program, tables: tables, domains: domains, inputs: rawInputs)
+        state.weightsOperands = weightsOperands
         state.recorder = trace
         state.recordsDetail = trace?.recordsDetail ?? false
         try state.run(maxSteps: maxSteps)
@@ -75,6 +82,8 @@ struct MachineState {
     /// Each lookup table's proven domain (`LookupTableSpec.provenDomain`).
     let domains: [ClosedRange<Int64>]
     var memory: [Int64]
+    /// Per descriptor: the weights tensors of a weights matmul, else nil.
+    var weightsOperands: [DotProduct.WeightsOperands?] = []
     var registers = [Int64](repeating: 0, count: Instruction.registerCount)
     var pc = 0
     var steps = 0
@@ -224,8 +233,12 @@ struct MachineState {
             case .ld: registers[Int(i.rd)] = try load(a + i.imm)
             case .st: try store(a + i.imm, b); result = b
             case .matmul, .map, .zip, .reduce, .copy:
-                try executeTensor(program.descriptors[Int(i.imm)],
-                                  dstOffset: registers[Int(i.rd)], aOffset: a, bOffset: b)
+                let d = Int(i.imm)
+                if case .matmul(let mm) = program.descriptors[d], let operands = weightsOperands[d] {
+                    try executeWeightsMatmul(mm, operands: operands, dstOffset: registers[Int(i.rd)], aOffset: a)
+                } else {
+                    try executeTensor(program.descriptors[d], dstOffset: registers[Int(i.rd)], aOffset: a, bOffset: b)
+                }
             }
             if i.opcode.layout != .store && i.opcode.layout != .tensor && i.opcode.layout != .target
                 && i.opcode.layout != .rcTarget { result = registers[Int(i.rd)] }

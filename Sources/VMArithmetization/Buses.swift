@@ -22,6 +22,20 @@ public enum Bus {
     public static let publicIO = 8
     /// (b): the range table's rows send their two bytes; the byte table receives them.
     public static let byte = 9
+    /// The `DotStep.fields` of a weights matmul's schedule row: `dot` rows
+    /// look them up in the `dotcode` table.
+    public static let dotcode = 10
+    /// (id, dOffset, laneCount, 2^s, half, writeTime): `dotoutput` rows look
+    /// up a group end's output fields in the `dotcode` table.
+    public static let dotOutputCode = 11
+    /// (T, baseD, id, acc_0 … acc_15): a group's last `dot` row sends its
+    /// sums; a `dotoutput` row receives them.
+    public static let dotOutput = 12
+    /// (id, w_0 … w_15): `dot` rows look up a row of the `weights` table.
+    public static let weights = 13
+    /// (space, address, value): each real lane of a `weights` row; the
+    /// memory table receives it against the cell's initial value.
+    public static let weightsImage = 14
 }
 
 /// Address spaces of the memory bus: memory cells and registers never alias.

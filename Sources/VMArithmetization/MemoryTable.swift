@@ -25,7 +25,12 @@ package enum MemoryTable: VMTableComponent {
     }
     /// The first part of a public-I/O message: a public input's initial value or a public output's final value.
     public enum IOKind { public static let input = 0, output = 1 }
-    package enum Main { package static let hiddenInitial = 0, final = 1, finalTimestamp = 2, limbLow = 3, limbHigh = 4, width = 5 }
+    package enum Main {
+        package static let hiddenInitial = 0, final = 1, finalTimestamp = 2, limbLow = 3, limbHigh = 4
+        /// How many `weights` lanes read the cell's initial value (weights matmuls, Spec/vm-air.md §10).
+        package static let imageReads = 5
+        package static let width = 6
+    }
 
     static func definition(blinded: Bool = false) throws(AIRError) -> Table {
         var t = TableBuilder(name: "memory", mainWidth: Main.width, preprocessedWidth: Fixed.width)
@@ -43,6 +48,9 @@ package enum MemoryTable: VMTableComponent {
         t.send("committed weight", bus: Bus.commitment, [.fixed(Fixed.address), hiddenValue], multiplicity: isCommitted)
         let initial = Expression.fixed(Fixed.initial) + hiddenValue
         t.send("initial value", bus: Bus.memory, [.fixed(Fixed.space), .fixed(Fixed.address), initial, 0], multiplicity: real)
+        t.receive("weights lane", bus: Bus.weightsImage, [.fixed(Fixed.space), .fixed(Fixed.address), initial],
+                  multiplicity: .main(Main.imageReads))
+        t.assertZero("only real cells answer weights lanes", (1 - real) * .main(Main.imageReads))
         t.receive("final value", bus: Bus.memory,
                   [.fixed(Fixed.space), .fixed(Fixed.address), .main(Main.final), .main(Main.finalTimestamp)],
                   multiplicity: real)

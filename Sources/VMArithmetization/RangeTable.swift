@@ -34,18 +34,24 @@ public enum RangeTable: VMTableComponent {
         return try t.build(blinded: blinded)
     }
 
-    /// Range messages a row can send, per timestamp it consumes: the CPU
-    /// and tensor tables are the only ones whose rows advance time and the
-    /// only senders besides the memory table's hidden cells, so a segment
-    /// spanning Δts timestamps sends at most this · Δts messages there.
-    /// Derived from the tables' own interactions (each of multiplicity ≤ 1
-    /// per row): CPU rows take ≥ 8 timestamps, tensor rows ≥ 5. Without a
-    /// tensor table (a program without tensor instructions) only the CPU's rate counts.
-    static func sendsPerTimestamp(cpu: Table, tensor: Table?) -> Int {
+    /// Range messages a row can send, per timestamp it consumes: the CPU,
+    /// tensor, dot and dotoutput tables are the only ones whose rows advance
+    /// time and the only senders besides the memory table's hidden cells,
+    /// so a segment spanning Δts timestamps sends at most this · Δts
+    /// messages there. Derived from the tables' own interactions (each of
+    /// multiplicity ≤ 1 per row): CPU rows take ≥ 8 timestamps, tensor rows
+    /// ≥ 5, dot rows 1, and a dotoutput row one per real lane, whose sends
+    /// are its lane's. Tables a program lacks do not count.
+    static func sendsPerTimestamp(cpu: Table, tensor: Table?, dot: (rows: Table, outputs: Table)? = nil) -> Int {
         func sends(_ table: Table) -> Int { table.interactions.filter { $0.bus == Bus.range }.count }
-        let cpuRate = (sends(cpu) + CPUColumns.timestampsPerRow - 1) / CPUColumns.timestampsPerRow
-        guard let tensor else { return cpuRate }
-        let perStep = Int(MicroStep.readsPerStep)
-        return max(cpuRate, (sends(tensor) + perStep - 1) / perStep)
+        var rate = (sends(cpu) + CPUColumns.timestampsPerRow - 1) / CPUColumns.timestampsPerRow
+        if let tensor {
+            let perStep = Int(MicroStep.readsPerStep)
+            rate = max(rate, (sends(tensor) + perStep - 1) / perStep)
+        }
+        if let dot {
+            rate = max(rate, sends(dot.rows), (sends(dot.outputs) + DotProduct.lanes - 1) / DotProduct.lanes)
+        }
+        return rate
     }
 }

@@ -13,26 +13,37 @@ public struct VMShape: Sendable, Equatable, Hashable {
     public var hasTensorInstructions: Bool
     /// The commitment table (the program has committed weights).
     public var hasCommittedWeights: Bool
+    /// The dotcode, dot, dotoutput and weights tables (the program has
+    /// weights matmuls, `DotCode`); the microcode and tensor tables are then
+    /// there only for its other tensor instructions.
+    public var hasWeightsMatmuls: Bool
 
-    public init(hasLookupTables: Bool, hasTensorInstructions: Bool, hasCommittedWeights: Bool) {
+    public init(hasLookupTables: Bool, hasTensorInstructions: Bool, hasCommittedWeights: Bool, hasWeightsMatmuls: Bool = false) {
         self.hasLookupTables = hasLookupTables
         self.hasTensorInstructions = hasTensorInstructions
         self.hasCommittedWeights = hasCommittedWeights
+        self.hasWeightsMatmuls = hasWeightsMatmuls
     }
 
     public init(program: Program) {
-        self.init(hasLookupTables: !program.tables.isEmpty, hasTensorInstructions: !program.descriptors.isEmpty,
-                  hasCommittedWeights: program.hasCommittedWeights)
+        let dot = program.descriptors.map { op -> Bool in
+            guard case .matmul(let mm) = op else { return false }
+            return DotProduct.weightsOperands(mm, tensors: program.tensors) != nil
+        }
+        self.init(hasLookupTables: !program.tables.isEmpty, hasTensorInstructions: dot.contains(false),
+                  hasCommittedWeights: program.hasCommittedWeights, hasWeightsMatmuls: dot.contains(true))
     }
 
-    /// Bit 0 lookup tables, bit 1 tensor instructions, bit 2 committed weights.
+    /// Bit 0 lookup tables, bit 1 tensor instructions, bit 2 committed
+    /// weights, bit 3 weights matmuls.
     package var bits: UInt8 {
-        (hasLookupTables ? 1 : 0) | (hasTensorInstructions ? 2 : 0) | (hasCommittedWeights ? 4 : 0)
+        (hasLookupTables ? 1 : 0) | (hasTensorInstructions ? 2 : 0) | (hasCommittedWeights ? 4 : 0) | (hasWeightsMatmuls ? 8 : 0)
     }
 
     package init?(bits: UInt8) {
-        guard bits < 8 else { return nil }
-        self.init(hasLookupTables: bits & 1 != 0, hasTensorInstructions: bits & 2 != 0, hasCommittedWeights: bits & 4 != 0)
+        guard bits < 16 else { return nil }
+        self.init(hasLookupTables: bits & 1 != 0, hasTensorInstructions: bits & 2 != 0, hasCommittedWeights: bits & 4 != 0,
+                  hasWeightsMatmuls: bits & 8 != 0)
     }
 
     /// The AIR of every program of this shape (Spec/vm-air.md §1), or its
@@ -54,8 +65,8 @@ public struct VMShape: Sendable, Equatable, Hashable {
         return air
     }
 
-    static let airName = "zkvm-vm-v8"
-    /// Compiled AIRs by shape bits and blinding (16 at most).
+    static let airName = "zkvm-vm-v9"
+    /// Compiled AIRs by shape bits and blinding (32 at most).
     private static let cache = Mutex<[Int: AIRDefinition]>([:])
 
     /// The tables of this shape, in AIR order.
@@ -64,6 +75,7 @@ public struct VMShape: Sendable, Equatable, Hashable {
             switch table {
             case .activation: hasLookupTables
             case .microcode, .tensor: hasTensorInstructions
+            case .dotcode, .dot, .dotoutput, .weights: hasWeightsMatmuls
             case .commitment: hasCommittedWeights
             default: true
             }
@@ -89,6 +101,8 @@ public struct VMAir: Sendable {
     public let microSteps: [MicroStep]
     public let stepCounts: [Int]
     public let spans: [Int64]
+    /// The schedules of the program's weights matmuls (their `stepCounts` are 0).
+    public let dotCode: DotCode
     /// log2 of the smallest table height, 3 (under zero knowledge a small
     /// table is committed on a larger domain: `CommitmentLayout.logDomain`).
     public var minLogHeight: Int { Proof.minLogHeight }
@@ -102,6 +116,7 @@ public struct VMAir: Sendable {
     public var microcodeIndex: Int? { index(of: .microcode) }
     public var tensorIndex: Int? { index(of: .tensor) }
     public var commitmentIndex: Int? { index(of: .commitment) }
+    public var weightsIndex: Int? { index(of: .weights) }
     /// Whether the program has committed weights (and so a commitment table).
     public var hasCommittedWeights: Bool { program.hasCommittedWeights }
 
@@ -121,7 +136,12 @@ public struct VMAir: Sendable {
         var offsets = [Int](), offset = 0
         for domain in activationDomains { offsets.append(offset); offset += domain.count }
         activationOffsets = offsets
-        (microSteps, stepCounts, spans) = MicroCode.expand(program, domains: activationDomains)
+        let dotCode = DotCode(program)
+        self.dotCode = dotCode
+        let tensorSpans: [Int64]
+        (microSteps, stepCounts, tensorSpans) = MicroCode.expand(program, domains: activationDomains,
+                                                                 excluded: { dotCode.operands[$0] != nil })
+        spans = zip(tensorSpans, dotCode.spans).map { $0 + $1 }
         shape = VMShape(program: program)
         air = try shape.air()
     }
@@ -148,6 +168,12 @@ public struct VMAir: Sendable {
     }
     /// log2 of the microcode table's height.
     public var microcodeLogHeight: Int { logHeight(rows: microSteps.count) }
+    /// log2 of the dotcode table's height.
+    public var dotcodeLogHeight: Int { logHeight(rows: dotCode.steps.count) }
+    /// log2 of the weights table's height: its rows in the last segment, the smallest height elsewhere.
+    public func weightsLogHeight(isLastSegment: Bool) -> Int {
+        isLastSegment ? logHeight(rows: dotCode.weightsRows.count) : minLogHeight
+    }
     /// log2 of the commitment table's height: one row per sponge block in
     /// the last segment, the smallest height elsewhere.
     public func commitmentLogHeight(isLastSegment: Bool) -> Int {
@@ -167,13 +193,17 @@ public struct VMAir: Sendable {
     /// has (`RangeTable.sendsPerTimestamp`): without tensor instructions only
     /// the CPU table sends, at a lower rate.
     var rangeSendsPerTimestamp: Int {
-        shape.hasTensorInstructions ? Self.rangeRates.withTensor : Self.rangeRates.cpuOnly
+        Self.rangeRates[(shape.hasTensorInstructions ? 1 : 0) + (shape.hasWeightsMatmuls ? 2 : 0)]
     }
 
-    /// The two rates, derived once from the tables' definitions.
-    static let rangeRates: (cpuOnly: Int, withTensor: Int) = {
-        guard let cpu = try? CPUTable.definition(), let tensor = try? TensorTable.definition() else { return (1 << 16, 1 << 16) }
-        return (RangeTable.sendsPerTimestamp(cpu: cpu, tensor: nil), RangeTable.sendsPerTimestamp(cpu: cpu, tensor: tensor))
+    /// The rates of the four combinations of tensor and weights-matmul
+    /// tables (index: 1 tensor, 2 weights matmuls), derived once from the tables' definitions.
+    static let rangeRates: [Int] = {
+        guard let cpu = try? CPUTable.definition(), let tensor = try? TensorTable.definition(),
+              let dot = try? DotTable.definition(), let output = try? DotOutputTable.definition() else { return [Int](repeating: 1 << 16, count: 4) }
+        return (0..<4).map { k in
+            RangeTable.sendsPerTimestamp(cpu: cpu, tensor: k & 1 != 0 ? tensor : nil, dot: k & 2 != 0 ? (dot, output) : nil)
+        }
     }()
 
     /// log2 of a segment's range table height: enough rows for every
@@ -209,6 +239,7 @@ public struct VMAir: Sendable {
         guard let other else { return (last, nil) }
         var replaced = [TableIndex.memory: other[TableIndex.memory]]
         if let c = commitmentIndex { replaced[c] = other[c] }
+        if let w = weightsIndex { replaced[w] = other[w] }
         return (last, last.replacing(replaced, threads: threads))
     }
 

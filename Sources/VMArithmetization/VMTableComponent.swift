@@ -20,7 +20,7 @@ extension VMTableComponent {
 /// The VM's tables, in proof order (Spec/vm-air.md §1). Every shape has
 /// the first five; the others only when the program needs them.
 public enum VMTable: String, CaseIterable, Sendable {
-    case program, cpu, memory, range, byte, activation, microcode, tensor, commitment
+    case program, cpu, memory, range, byte, activation, microcode, tensor, dotcode, dot, dotoutput, weights, commitment
 
     /// The type that defines the table.
     var component: any VMTableComponent.Type {
@@ -33,6 +33,10 @@ public enum VMTable: String, CaseIterable, Sendable {
         case .activation: ActivationTable.self
         case .microcode: MicrocodeTable.self
         case .tensor: TensorTable.self
+        case .dotcode: DotCodeTable.self
+        case .dot: DotTable.self
+        case .dotoutput: DotOutputTable.self
+        case .weights: WeightsTable.self
         case .commitment: CommitmentTable.self
         }
     }
@@ -41,5 +45,5 @@ public enum VMTable: String, CaseIterable, Sendable {
     func definition(blinded: Bool) throws(AIRError) -> Table { try component.definition(blinded: blinded) }
 
     /// Whether the table has preprocessed columns (committed in the key).
-    public var hasPreprocessedColumns: Bool { self != .cpu && self != .range && self != .tensor }
+    public var hasPreprocessedColumns: Bool { ![.cpu, .range, .tensor, .dot, .dotoutput].contains(self) }
 }

@@ -6,7 +6,8 @@ import VMArithmetization
 /// segment's hold the whole run's boundary: each hidden cell's initial
 /// value with its two range limbs (value + 2^31, counted in `range`), each
 /// public input's initial value, and every cell's and register's final
-/// value and last timestamp. The other segments' are empty rows.
+/// value and last timestamp, and how many weights lanes read each cell's
+/// initial value. The other segments' are empty rows.
 enum MemoryWitness {
     typealias Main = MemoryTable.Main
 
@@ -14,7 +15,7 @@ enum MemoryWitness {
     ///   - start: the run's initial state (its initial memory and which cells are hidden or public inputs).
     ///   - memory, lastMemoryTs, registers, lastRegisterTs: the state after the run.
     static func columns(logHeight: Int, isLastSegment: Bool, start: WitnessBuilder.ReplayState, memory: [Int64],
-                        lastMemoryTs: [Int64], registers: [Int64], lastRegisterTs: [Int64],
+                        lastMemoryTs: [Int64], registers: [Int64], lastRegisterTs: [Int64], imageReads: [Int]?,
                         range: inout [Int]) -> [[Goldilocks]] {
         let n = 1 << logHeight
         var c = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: n), count: Main.width)
@@ -31,6 +32,7 @@ enum MemoryWitness {
             } else if start.isPublicInput[address] {
                 c[Main.hiddenInitial][address] = Goldilocks(start.initialMemory[address])
             }
+            if let imageReads { c[Main.imageReads][address] = Goldilocks(imageReads[address]) }
             c[Main.final][address] = Goldilocks(memory[address])
             c[Main.finalTimestamp][address] = Goldilocks(lastMemoryTs[address])
         }

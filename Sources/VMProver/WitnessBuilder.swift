@@ -76,6 +76,8 @@ public struct WitnessBuilder {
         /// The replayed machine state at each segment's start.
         let checkpoints: [ReplayState]
         let weightSalt: [Goldilocks]?
+        /// Per descriptor: how many times the whole run executes it (the weights table's multiplicities).
+        let dotExecutions: [Int]
         /// A one-segment run keeps the segment the plan built.
         let only: Segment?
     }
@@ -104,19 +106,22 @@ public struct WitnessBuilder {
         let statement = VMStatement(programDigest: program.digest, weightCommitment: commitment,
                                     publicInputs: publicInputs, publicOutputs: publicOutputs)
         let ranges = split(run.steps, segmentRows: segmentRows)
+        let executions = dotExecutions(run.steps)
         var state = initialState(rawInputs: run.rawInputs)
         var checkpoints = [ReplayState](), boundaries = [SegmentBoundary](), heights = [[Int]](), only: Segment?
         for (k, range) in ranges.enumerated() {
             checkpoints.append(state)
             let isLast = k == ranges.count - 1
-            let segment = withCommitmentColumns(try buildSegment(run.steps[range], state: &state, isLast: isLast),
+            let segment = withCommitmentColumns(try buildSegment(run.steps[range], state: &state, isLast: isLast,
+                                                                 dotExecutions: executions),
                                                 isLast: isLast, weightSalt: weightSalt)
             boundaries.append(segment.boundary)
             heights.append(segment.main.map { ($0.first?.count ?? 1 << vmAir.minLogHeight).trailingZeroBitCount })
             if ranges.count == 1 { only = segment }
         }
         return Plan(statement: statement, layout: PublicLayout(program: program), steps: run.steps.count, boundaries: boundaries,
-                    logHeights: heights, run: run, ranges: ranges, checkpoints: checkpoints, weightSalt: weightSalt, only: only)
+                    logHeights: heights, run: run, ranges: ranges, checkpoints: checkpoints, weightSalt: weightSalt,
+                    dotExecutions: executions, only: only)
     }
 
     /// Segment `k` of a plan: every table's main columns.
@@ -125,7 +130,8 @@ public struct WitnessBuilder {
         if let only = plan.only { return only }
         var state = plan.checkpoints[k]
         let isLast = k == plan.count - 1
-        return withCommitmentColumns(try buildSegment(plan.run.steps[plan.ranges[k]], state: &state, isLast: isLast),
+        return withCommitmentColumns(try buildSegment(plan.run.steps[plan.ranges[k]], state: &state, isLast: isLast,
+                                                      dotExecutions: plan.dotExecutions),
                                      isLast: isLast, weightSalt: plan.weightSalt)
     }
 
@@ -153,7 +159,7 @@ public struct WitnessBuilder {
         var ranges = [Range<Int>](), start = 0, tensorRows = 0
         for (i, step) in steps.enumerated() {
             let op = Opcode(rawValue: UInt8(truncatingIfNeeded: step.opcode))
-            let micro = op?.isTensor == true ? vmAir.stepCounts[Int(step.imm)] : 0
+            let micro = op?.isTensor == true ? vmAir.stepCounts[Int(step.imm)] + vmAir.dotCode.stepCounts[Int(step.imm)] : 0
             if i > start, i - start + 1 > segmentRows.cpuRows || tensorRows + micro > segmentRows.tensorRows {
                 ranges.append(start..<i)
                 start = i
@@ -163,6 +169,14 @@ public struct WitnessBuilder {
         }
         ranges.append(start..<steps.count)
         return ranges
+    }
+
+    /// Per descriptor: how many times `steps` execute it.
+    func dotExecutions(_ steps: [StepRecord]) -> [Int] {
+        var counts = [Int](repeating: 0, count: program.descriptors.count)
+        guard !vmAir.dotCode.isEmpty else { return counts }
+        for step in steps where Opcode(rawValue: UInt8(truncatingIfNeeded: step.opcode)) == .matmul { counts[Int(step.imm)] += 1 }
+        return counts
     }
 
     /// Machine state carried from one segment to the next.
@@ -213,7 +227,8 @@ public struct WitnessBuilder {
     }
 
     /// Replays one segment's steps on the carried state and fills its tables.
-    func buildSegment(_ records: ArraySlice<StepRecord>, state: inout ReplayState, isLast: Bool) throws -> Segment {
+    func buildSegment(_ records: ArraySlice<StepRecord>, state: inout ReplayState, isLast: Bool,
+                      dotExecutions: [Int]) throws -> Segment {
         let start = (pc: records.first!.pc, ts: state.timeBase)
         var counts = SegmentCounts(programLogHeight: vmAir.programLogHeight,
                                    activationRows: program.tables.isEmpty ? 0 : 1 << vmAir.activationLogHeight)
@@ -228,6 +243,7 @@ public struct WitnessBuilder {
         }
         var timeBase = state.timeBase
         var tensor = TensorWitness(vmAir: vmAir, tables: state.lookupTables)
+        var dot = DotWitness(code: vmAir.dotCode)
         let steps = records.count
         var cpu = CPUWitness(vmAir: vmAir, rows: steps)
         for (row, record) in records.enumerated() {
@@ -236,7 +252,10 @@ public struct WitnessBuilder {
                          memory: &memory, lastMemoryTs: &lastMemoryTs, counts: &counts)
             let isTensor = Opcode(rawValue: UInt8(record.opcode))?.isTensor ?? false
             timeBase += Int64(CPUColumns.timestampsPerRow) + (isTensor ? vmAir.spans[Int(record.imm)] : 0)
-            if isTensor {
+            if isTensor, vmAir.dotCode.operands[Int(record.imm)] != nil {
+                try dot.execute(descriptor: Int(record.imm), time: ts0, baseD: registers[Int(record.rd)], baseA: record.a,
+                                image: state.initialMemory, memory: &memory, lastTs: &lastMemoryTs, range: &counts.range)
+            } else if isTensor {
                 try tensor.execute(descriptor: Int(record.imm), time: ts0, baseD: registers[Int(record.rd)], baseA: record.a,
                                    baseB: record.b, memory: &memory, lastTs: &lastMemoryTs, range: &counts.range,
                                    activation: &counts.activations)
@@ -248,7 +267,10 @@ public struct WitnessBuilder {
 
         let boundary = MemoryWitness.columns(logHeight: vmAir.memoryLogHeight(isLastSegment: isLast), isLastSegment: isLast,
                                              start: state, memory: memory, lastMemoryTs: lastMemoryTs, registers: registers,
-                                             lastRegisterTs: lastRegisterTs, range: &counts.range)
+                                             lastRegisterTs: lastRegisterTs,
+                                             imageReads: isLast && !vmAir.dotCode.isEmpty
+                                                ? WeightsWitness.imageReads(code: vmAir.dotCode, memorySize: memory.count) : nil,
+                                             range: &counts.range)
 
         let boundaryValues = SegmentBoundary(pcStart: UInt64(start.pc), tsStart: UInt64(start.ts),
                                              pcEnd: UInt64(end.pc), tsEnd: UInt64(end.ts))
@@ -266,6 +288,15 @@ public struct WitnessBuilder {
             case .activation: main.append([counts.activations.map { Goldilocks($0) }])
             case .microcode: main.append([tensor.microcodeCounts(logHeight: vmAir.microcodeLogHeight)])
             case .tensor: main.append(tensor.columns())
+            case .dotcode: main.append(dot.codeColumns(logHeight: vmAir.dotcodeLogHeight))
+            case .dot: main.append(dot.dotColumns(logHeight: vmAir.logHeight(rows: dot.dotRowCount)))
+            case .dotoutput: main.append(dot.outputColumns(logHeight: vmAir.logHeight(rows: dot.outputRowCount)))
+            case .weights:
+                let logHeight = vmAir.weightsLogHeight(isLastSegment: isLast)
+                main.append(isLast ? WeightsWitness.columns(code: vmAir.dotCode, image: state.initialMemory, executions: dotExecutions,
+                                                            logHeight: logHeight)
+                                   : [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: 1 << logHeight),
+                                                    count: WeightsTable.Main.width))
             case .commitment: break   // filled for the whole run by `witness(of:)`
             }
         }

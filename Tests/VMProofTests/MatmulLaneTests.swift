@@ -47,7 +47,7 @@ import VMVerifier
     @Test func writesFollowEveryReadSlot() throws {
         let program = try Examples.assemble("""
         .input x [3, 5] scale=4 public
-        .weights w [5, 2] scale=4 raw [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+        .input w [5, 2] scale=4
         .output y [3, 2] scale=4 public
             matmul y, x, w
             halt
@@ -60,13 +60,15 @@ import VMVerifier
         #expect(writes == (0..<6).map { lastRead + 1 + Int64($0) })
     }
 
+    /// B is an input, so the matmul runs as tensor micro-steps.
     static let edgeSource = """
     .input x [1, 6] scale=24 public
-    .weights w [6, 1] scale=24 raw [1073741823, 1073741823, 1073741823, 1073741823, -1073741823, -1073741823]
+    .input w [6, 1] scale=24 public
     .output y [1, 1] scale=17 public
         matmul y, x, w
         halt
     """
+    static let edgeWeights: [Int64] = [1073741823, 1073741823, 1073741823, 1073741823, -1073741823, -1073741823]
 
     /// Products P = (2^30 − 1)², two per row: partial sums 2P just below 2^61
     /// prove; four of them in a row leave the bound, and the VM — which runs
@@ -75,18 +77,48 @@ import VMVerifier
     @Test func accumulatorsAtTheBoundProveOrAreRefused() throws {
         let program = try Examples.assemble(Self.edgeSource)
         let vmAir = try VMAir(program: program)
+        #expect(!vmAir.shape.hasWeightsMatmuls)
         let big: Int64 = (1 << 30) - 1
         // Partial sums 2P, 2P, 2P with P = (2^30 − 1)²: inside.
-        let inside: [[Int64]] = [[big, big, big, -big, 1, 1]]
+        let inside: [[Int64]] = [[big, big, big, -big, 1, 1], Self.edgeWeights]
         let result = try VMProver.prove(program: program, rawInputs: inside, options: VMSoundnessTests.options,
                                         minimumProvenBits: nil, checkWitness: true)
         _ = try VMVerifier.verify(result.file, program: program, policy: .insecureTesting)
         #expect(result.file.statement.publicOutputs == [[FixedPoint.rescale(2 * big * big - 2 * big, shift: 31)]])
         // Partial sums 2P, 4P (outside), 2P: the VM stops, so the prover has no run.
-        let outside: [[Int64]] = [[big, big, big, big, big, big]]
+        let outside: [[Int64]] = [[big, big, big, big, big, big], Self.edgeWeights]
         let error = VMError.accumulatorOutOfRange(pc: 0, value: String(4 * big * big))
         #expect(throws: error) { _ = try Machine(program: program).run(rawInputs: outside, maxSteps: 100) }
         #expect(throws: error) { _ = try WitnessBuilder(vmAir: vmAir).run(rawInputs: outside, maxSteps: 100) }
+    }
+
+    /// The same products with B in a weights tensor: a weights matmul sums
+    /// modulo p (Spec/isa.md §4a), so partial sums past 2^61 are no fault
+    /// (4P here, then 2P); the VM, the proof and `DotProduct.accumulator`
+    /// agree, and a result outside V is still a fault.
+    @Test func weightsMatmulsSumModuloP() throws {
+        let source = Self.edgeSource.replacingOccurrences(
+            of: ".input w [6, 1] scale=24 public",
+            with: ".weights w [6, 1] scale=24 raw [\(Self.edgeWeights.map(String.init).joined(separator: ", "))]")
+        let program = try Examples.assemble(source)
+        #expect(try VMAir(program: program).shape.hasWeightsMatmuls)
+        let big: Int64 = (1 << 30) - 1, p = DotProduct.modulus
+        for x: [Int64] in [[big, big, big, big, big, big], [big, big, big, big, -big, -big], [1, 2, 3, 4, 5, 6]] {
+            let exact = zip(x, Self.edgeWeights).reduce(Int128(0)) { $0 + Int128($1.0) * Int128($1.1) }
+            var wrapped = exact % p
+            if wrapped > p / 2 { wrapped -= p }
+            #expect(Int128(DotProduct.accumulator(exact)) == wrapped)
+            guard let expected = DotProduct.rescaled(DotProduct.accumulator(exact), shift: 31) else {
+                #expect(throws: VMError.self) { _ = try Machine(program: program).run(rawInputs: [x], maxSteps: 100) }
+                continue
+            }
+            let run = try Machine(program: program).run(rawInputs: [x], maxSteps: 100)
+            #expect(run.outputs[0].raw == [expected])
+            let result = try VMProver.prove(program: program, rawInputs: [x], options: VMSoundnessTests.options,
+                                            minimumProvenBits: nil, checkWitness: true)
+            _ = try VMVerifier.verify(result.file, program: program, policy: .insecureTesting)
+            #expect(result.file.statement.publicOutputs == [[expected]])
+        }
     }
 
     /// Review findings: the range A is half-open, [−2^61, 2^61), in the VM as

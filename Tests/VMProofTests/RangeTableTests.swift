@@ -9,35 +9,37 @@ import VMProver
 /// always enough for the run's distinct limbs (Spec/vm-air.md §4a).
 @Suite struct RangeTableTests {
     /// The rate is derived from the tables' own interactions: CPU rows send
-    /// 16 range messages per ≥ 8 timestamps, tensor rows 27 per ≥ 5; a
-    /// program without tensor instructions has only the CPU's rate.
+    /// 16 range messages per ≥ 8 timestamps, tensor rows 27 per ≥ 5, dot
+    /// rows 2 per timestamp and dotoutput rows 8 per real lane (one
+    /// timestamp each); tables a program lacks do not count.
     @Test func sendsPerTimestampBoundsTheSenders() throws {
         let cpu = try CPUTable.definition(), tensor = try TensorTable.definition()
-        let cpuSends = cpu.interactions.filter { $0.bus == Bus.range }.count
-        let tensorSends = tensor.interactions.filter { $0.bus == Bus.range }.count
-        let rate = VMAir.rangeRates.withTensor, cpuRate = VMAir.rangeRates.cpuOnly
-        #expect(cpuSends <= cpuRate * CPUColumns.timestampsPerRow)
-        #expect(tensorSends <= rate * Int(MicroStep.readsPerStep))
-        #expect(rate == 6)
-        #expect(cpuRate == 2)
+        let dot = try DotTable.definition(), output = try DotOutputTable.definition()
+        func sends(_ table: Table) -> Int { table.interactions.filter { $0.bus == Bus.range }.count }
+        let cpuRate = VMAir.rangeRates[0], rate = VMAir.rangeRates[1], dotRate = VMAir.rangeRates[3]
+        #expect(sends(cpu) <= cpuRate * CPUColumns.timestampsPerRow)
+        #expect(sends(tensor) <= rate * Int(MicroStep.readsPerStep))
+        #expect(sends(dot) <= dotRate && sends(output) <= dotRate * DotProduct.lanes)
+        #expect(cpuRate == 2 && rate == 6 && VMAir.rangeRates[2] == 8 && dotRate == 8)
         let scalar = try VMAir(program: Examples.load("collatz").program)
-        let withTensor = try VMAir(program: Examples.load("mlp").program)
-        #expect(scalar.rangeSendsPerTimestamp == cpuRate && withTensor.rangeSendsPerTimestamp == rate)
+        let withDot = try VMAir(program: Examples.load("mlp").program)
+        #expect(scalar.rangeSendsPerTimestamp == cpuRate)
+        #expect(withDot.shape.hasWeightsMatmuls && withDot.shape.hasTensorInstructions && withDot.rangeSendsPerTimestamp == dotRate)
         // Every range message has multiplicity ≤ 1 per row: `active`, a
         // flag or a sum of exclusive flags (degree 1; the examples below
         // check the total against the bound on honest runs).
-        for table in [cpu, tensor] {
+        for table in [cpu, tensor, dot, output] {
             for interaction in table.interactions where interaction.bus == Bus.range {
                 #expect(interaction.multiplicity.degree <= 1, "\(table.name): \(interaction.label)")
             }
         }
-        // Only the CPU, tensor and memory tables send range messages (the
-        // memory table's two per hidden cell are counted separately).
-        let shape = VMShape(hasLookupTables: true, hasTensorInstructions: true, hasCommittedWeights: true)
+        // Only the CPU, tensor, dot, dotoutput and memory tables send range
+        // messages (the memory table's two per hidden cell are counted separately).
+        let shape = VMShape(hasLookupTables: true, hasTensorInstructions: true, hasCommittedWeights: true, hasWeightsMatmuls: true)
         let senders = try shape.air().tables.filter { table in
             table.interactions.contains { $0.bus == Bus.range && table.name != "range" }
         }.map(\.name)
-        #expect(Set(senders) == ["cpu", "memory", "tensor"])
+        #expect(Set(senders) == ["cpu", "memory", "tensor", "dot", "dotoutput"])
         let memory = try MemoryTable.definition()
         #expect(memory.interactions.filter { $0.bus == Bus.range }.count == 2)
     }

@@ -1,0 +1,197 @@
+/// Weights matmuls (Spec/isa.md §4a): a `matmul` whose second operand B —
+/// and its bias, if any — lies inside `weights` tensors reads them from the
+/// weights' declared values (the initial memory image, which stores into
+/// those cells do not change) and sums modulo p. The prover runs these
+/// matmuls in the lane-wide `dot` table (Spec/vm-air.md §10): one
+/// activation read per row serves `lanes` output columns.
+public enum DotProduct {
+    /// Output columns one row of the `dot` table computes.
+    public static let lanes = 16
+
+    /// The Goldilocks modulus p = 2^64 − 2^32 + 1, the modulus of a weights
+    /// matmul's accumulator.
+    public static let modulus = Int128(UInt64(0xFFFF_FFFF_0000_0001))
+
+    /// The weights tensors a matmul reads B and its bias from, or nil when
+    /// it is not a weights matmul: m, k, n ≥ 1, every address of the B
+    /// pattern inside one `weights` tensor and the bias row inside one.
+    public struct WeightsOperands: Sendable, Equatable {
+        /// Index of B's tensor, and of the bias's (nil without a bias).
+        public var b: Int
+        public var bias: Int?
+    }
+
+    /// Whether `mm` is a weights matmul of a program with these tensors.
+    public static func weightsOperands(_ mm: TensorOperation.MatMul, tensors: [TensorDeclaration]) -> WeightsOperands? {
+        guard mm.m >= 1, mm.k >= 1, mm.n >= 1 else { return nil }
+        func weightsTensor(lo: Int64, hi: Int64) -> Int? {
+            tensors.firstIndex { $0.kind == .weights && lo >= $0.address && hi < $0.address + Int64($0.count) }
+        }
+        var lo = mm.b, hi = mm.b
+        for (extent, stride) in [(mm.k, mm.bRowStride), (mm.n, mm.bColStride)] {
+            let span = (extent - 1) * stride
+            if span < 0 { lo += span } else { hi += span }
+        }
+        guard let b = weightsTensor(lo: lo, hi: hi) else { return nil }
+        guard let bias = mm.bias else { return WeightsOperands(b: b, bias: nil) }
+        guard let biasTensor = weightsTensor(lo: bias, hi: bias + mm.n - 1) else { return nil }
+        return WeightsOperands(b: b, bias: biasTensor)
+    }
+
+    /// The representative in (−p/2, p/2) of `sum` mod p: a weights
+    /// matmul's accumulator. Equal to `sum` whenever |sum| < p/2 (≈ 2^63).
+    @inlinable
+    public static func accumulator(_ sum: Int128) -> Int64 {
+        var r = sum % modulus
+        if r < 0 { r += modulus }
+        if r > modulus / 2 { r -= modulus }
+        return Int64(r)
+    }
+
+    /// ⌊(acc + 2^(s−1)) / 2^s⌋ (acc itself for s = 0) — the ISA's rescale,
+    /// for any accumulator — or nil when the result leaves V.
+    @inlinable
+    public static func rescaled(_ acc: Int64, shift: Int64) -> Int64? {
+        let half: Int128 = shift > 0 ? Int128(1) << (shift - 1) : 0
+        let result = (Int128(acc) + half) >> shift
+        guard result >= Int128(FixedPoint.minValue), result <= Int128(FixedPoint.maxValue) else { return nil }
+        return Int64(result)
+    }
+}
+
+/// One row of a weights matmul's static schedule (Spec/vm-air.md §10):
+/// what the `dot` table's row does and, on a group's last row, where the
+/// group's outputs go. The `dotcode` table holds every descriptor's rows.
+public struct DotStep: Sendable, Equatable {
+    /// The row's index in the program's schedule (its `dotcode` row).
+    public var id = 0
+    public var descriptor = 0
+    /// First and last row of the instruction.
+    public var isStart = false, isLast = false
+    /// First and last row of an output group: lanes restart from 0 on the
+    /// first and are rescaled and written after the last.
+    public var groupFirst = false, groupEnd = false
+    /// Whether the row reads an activation (at baseA + aOffset); a bias
+    /// row reads none and multiplies its weights by 1.
+    public var readA = false
+    public var aOffset: Int64 = 0
+    /// The weights row whose lanes the row multiplies.
+    public var weightsRow = 0
+    /// The row's position in the instruction: its read is at T + 8 + time.
+    public var time: Int64 = 0
+    /// On a group's last row: the first output's offset from baseD (lane
+    /// l writes at + l), how many lanes are real (1…lanes), 2^s and
+    /// 2^(s−1) (0 for s = 0) of the rescale, and the first output's write
+    /// time (lane l writes at T + 8 + writeTime + l).
+    public var dOffset: Int64 = 0, laneCount = 0, pow: Int64 = 0, half: Int64 = 0, writeTime: Int64 = 0
+
+    /// The fields the `dot` table mirrors, in bus-message order.
+    public static let fieldCount = 10
+    public var fields: [Int64] {
+        func b(_ x: Bool) -> Int64 { x ? 1 : 0 }
+        return [Int64(id), Int64(descriptor), b(isStart), b(isLast), b(groupFirst), b(groupEnd), b(readA), aOffset,
+                Int64(weightsRow), time]
+    }
+    /// The output fields, looked up by the `dotoutput` table on group ends.
+    public static let outputFieldCount = 6
+    public var outputFields: [Int64] { [Int64(id), dOffset, Int64(laneCount), pow, half, writeTime] }
+}
+
+/// One row of the `weights` table: `lanes` weights, lane l at address
+/// base + l·stride (l < lanes).
+public struct WeightsRow: Sendable, Equatable {
+    public var base: Int64
+    public var stride: Int64
+    public var lanes: Int
+    /// The descriptor whose schedule reads the row (m times per execution).
+    public var descriptor: Int
+}
+
+/// The static schedules of a program's weights matmuls (Spec/vm-air.md §10).
+public struct DotCode: Sendable {
+    /// Every weights matmul's rows, descriptor by descriptor.
+    public let steps: [DotStep]
+    public let weightsRows: [WeightsRow]
+    /// Per descriptor: its weights operands (nil for other descriptors),
+    /// its first schedule row and row count, and its timestamp span
+    /// (rows + outputs).
+    public let operands: [DotProduct.WeightsOperands?]
+    public let firstStep: [Int]
+    public let stepCounts: [Int]
+    public let spans: [Int64]
+
+    public var isEmpty: Bool { steps.isEmpty }
+
+    public init(_ program: Program) {
+        let lanes = DotProduct.lanes
+        var steps = [DotStep](), rows = [WeightsRow]()
+        var operands = [DotProduct.WeightsOperands?](), first = [Int](), counts = [Int](), spans = [Int64]()
+        for (d, op) in program.descriptors.enumerated() {
+            first.append(steps.count)
+            guard case .matmul(let mm) = op, let found = DotProduct.weightsOperands(mm, tensors: program.tensors) else {
+                operands.append(nil); counts.append(0); spans.append(0)
+                continue
+            }
+            operands.append(found)
+            let blocks = Int((mm.n + Int64(lanes) - 1) / Int64(lanes))
+            func laneCount(_ jb: Int) -> Int { min(lanes, Int(mm.n) - jb * lanes) }
+            // Weights rows: (t, jb) at t·blocks + jb, then the bias rows.
+            let firstRow = rows.count
+            for t in 0..<mm.k {
+                for jb in 0..<blocks {
+                    rows.append(WeightsRow(base: mm.b + t * mm.bRowStride + Int64(jb * lanes) * mm.bColStride,
+                                           stride: mm.bColStride, lanes: laneCount(jb), descriptor: d))
+                }
+            }
+            let biasRow = rows.count
+            if let bias = mm.bias {
+                for jb in 0..<blocks {
+                    rows.append(WeightsRow(base: bias + Int64(jb * lanes), stride: 1, lanes: laneCount(jb), descriptor: d))
+                }
+            }
+            let perGroup = Int(mm.k) + (mm.bias == nil ? 0 : 1)
+            let rowCount = Int(mm.m) * blocks * perGroup
+            var time: Int64 = 0, written: Int64 = 0
+            for i in 0..<mm.m {
+                for jb in 0..<blocks {
+                    for p in 0..<perGroup {
+                        var s = DotStep()
+                        s.id = steps.count
+                        s.descriptor = d
+                        s.isStart = time == 0
+                        s.isLast = Int(time) == rowCount - 1
+                        s.groupFirst = p == 0
+                        s.groupEnd = p == perGroup - 1
+                        let t = mm.bias == nil ? Int64(p) : Int64(p) - 1
+                        if t < 0 {
+                            s.weightsRow = biasRow + jb
+                        } else {
+                            s.readA = true
+                            s.aOffset = mm.a + i * mm.aRowStride + t * mm.aColStride
+                            s.weightsRow = firstRow + Int(t) * blocks + jb
+                        }
+                        s.time = time
+                        if s.groupEnd {
+                            s.dOffset = mm.dst + i * mm.dstRowStride + Int64(jb * lanes)
+                            s.laneCount = laneCount(jb)
+                            s.pow = 1 << mm.shift
+                            s.half = mm.shift > 0 ? 1 << (mm.shift - 1) : 0
+                            s.writeTime = Int64(rowCount) + written
+                            written += Int64(s.laneCount)
+                        }
+                        steps.append(s)
+                        time += 1
+                    }
+                }
+            }
+            counts.append(rowCount)
+            spans.append(Int64(rowCount) + written)
+        }
+        self.steps = steps
+        weightsRows = rows
+        self.operands = operands
+        firstStep = first
+        stepCounts = counts
+        self.spans = spans
+    }
+}

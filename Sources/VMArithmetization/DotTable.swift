@@ -1,0 +1,117 @@
+import AIR
+import Field
+import ISA
+
+/// The `dot` table: one row per executed row of a weights matmul's schedule
+/// (Spec/vm-air.md §10). A row reads one activation a (1 on a bias row),
+/// looks up one row of `DotProduct.lanes` weights, and adds a·w_l to each
+/// lane's running sum; a group's last row sends its sums to `dotoutput`.
+enum DotTable: VMTableComponent {
+    typealias D = DotColumns
+
+    static func definition(blinded: Bool = false) throws(AIRError) -> Table {
+        var t = TableBuilder(name: "dot", mainWidth: D.width)
+        func c(_ i: Int) -> Expression { .main(i) }
+        func n(_ i: Int) -> Expression { .mainNext(i) }
+        let active = c(D.active), nextActive = n(D.active)
+        let lanes = DotProduct.lanes
+
+        // Static fields come from the schedule; padding rows send nothing and
+        // have isLast = groupFirst = 1, every other field 0.
+        t.assertBoolean("active is boolean", active)
+        t.assertOnTransition("inactive rows stay inactive", (1 - active) * nextActive)
+        t.send("schedule row", bus: Bus.dotcode, (0..<DotStep.fieldCount).map(c), multiplicity: active)
+        for field in 0..<DotStep.fieldCount {
+            let padded: Expression = (field == D.isLast || field == D.groupFirst) ? 1 - c(field) : c(field)
+            t.assertZero("padding field \(field) fixed", (1 - active) * padded)
+        }
+
+        // Instances: consecutive schedule rows of one descriptor with constant T and bases.
+        let continuing = 1 - c(D.isLast)
+        t.assertOnTransition("an instance runs to its last row", continuing * (1 - nextActive))
+        for (label, column) in [("T", D.instructionTime), ("baseA", D.baseA), ("baseD", D.baseD), ("descriptor", D.descriptor)] {
+            t.assertOnTransition("\(label) constant within an instance", continuing * (n(column) - c(column)))
+        }
+        t.assertOnTransition("schedule rows advance", continuing * (n(D.id) - c(D.id) - 1))
+        t.assertOnTransition("a start follows exactly a last row", nextActive * (n(D.isStart) - c(D.isLast)))
+        t.assertOnFirstRow("the table starts with a start", active * (1 - c(D.isStart)))
+        t.assertOnLastRow("the table ends with a last row", active * (1 - c(D.isLast)))
+        // The CPU's tensor message; a weights matmul's rb is r0, so its baseB is 0.
+        t.receive("tensor instruction", bus: Bus.tensor,
+                  [c(D.instructionTime), c(D.descriptor), c(D.baseD), c(D.baseA), .constant(.zero)],
+                  multiplicity: c(D.isStart))
+
+        // a is the activation read, or 1 on a bias row.
+        let a = c(D.activation)
+        t.assertZero("bias rows multiply by 1", (1 - c(D.readA)) * (a - 1))
+        MemoryAccess(name: "activation", enabled: c(D.readA), space: AddressSpace.memory, address: c(D.baseA) + c(D.aOffset),
+                     old: a, new: a, timestamp: c(D.instructionTime) + CPUColumns.timestampsPerRow + c(D.time),
+                     previousColumn: D.previousTimestamp, limbColumn: D.timestampLimbs).constrain(&t)
+        t.send("weights row", bus: Bus.weights, [c(D.weightsRow)] + (0..<lanes).map { c(D.weights + $0) }, multiplicity: active)
+
+        // acc_l = a·w_l on a group's first row, previous acc_l + a·w_l after it.
+        for l in 0..<lanes {
+            let acc = D.accumulators + l, w = D.weights + l
+            t.assertOnFirstRow("lane \(l) starts its sum", c(acc) - a * c(w))
+            t.assertOnTransition("lane \(l) accumulates",
+                                 n(acc) - (1 - n(D.groupFirst)) * c(acc) - n(D.activation) * n(w))
+        }
+        t.send("group sums", bus: Bus.dotOutput,
+               [c(D.instructionTime), c(D.baseD), c(D.id)] + (0..<lanes).map { c(D.accumulators + $0) },
+               multiplicity: c(D.groupEnd))
+        return try t.build(blinded: blinded)
+    }
+}
+
+/// The `dotoutput` table: one row per output group of a weights matmul
+/// (Spec/vm-air.md §10). It receives the group's sums, looks up where they
+/// go, and for each real lane l < laneCount rescales the sum into V and
+/// writes it at baseD + dOffset + l, time T + 8 + writeTime + l.
+enum DotOutputTable: VMTableComponent {
+    typealias O = DotOutputColumns
+
+    static func definition(blinded: Bool = false) throws(AIRError) -> Table {
+        var t = TableBuilder(name: "dotoutput", mainWidth: O.width)
+        func c(_ i: Int) -> Expression { .main(i) }
+        let lanes = DotProduct.lanes
+        let active = c(O.active)
+        let two16 = Expression.constant(Goldilocks(1 << 16))
+        let two31 = Expression.constant(Goldilocks(Int(1) << 31))
+        t.assertBoolean("active is boolean", active)
+        t.receive("group sums", bus: Bus.dotOutput,
+                  [c(O.instructionTime), c(O.baseD), c(O.id)] + (0..<lanes).map { c(O.accumulators + $0) }, multiplicity: active)
+        t.send("group outputs", bus: Bus.dotOutputCode, (O.id...O.writeTime).map(c), multiplicity: active)
+        t.assertZero("padding rows write nothing", (1 - active) * c(O.laneCount))
+
+        // real_l = [l < laneCount]: booleans, a prefix, laneCount of them.
+        var realCount: Expression = .constant(.zero)
+        for l in 0..<lanes {
+            let real = c(O.lane(l, O.Lane.real))
+            t.assertBoolean("lane \(l) real is boolean", real)
+            if l > 0 { t.assertZero("lane \(l) real only after lane \(l - 1)", real * (1 - c(O.lane(l - 1, O.Lane.real)))) }
+            realCount = realCount + real
+        }
+        t.assertZero("real lanes count", realCount - c(O.laneCount))
+
+        let pow = c(O.pow), half = c(O.half)
+        for l in 0..<lanes {
+            func lane(_ column: Int) -> Expression { c(O.lane(l, column)) }
+            let real = lane(O.Lane.real), result = lane(O.Lane.result), remainder = lane(O.Lane.remainder)
+            t.assertZero("lane \(l) rescale", real * (c(O.accumulators + l) + half - result * pow - remainder))
+            let slots: [(String, Expression)] = [("result in V", result + two31), ("remainder", remainder),
+                                                 ("remainder bound", pow - 1 - remainder)]
+            for (s, (label, value)) in slots.enumerated() {
+                let lo = lane(O.Lane.slotLimbs + 2 * s), hi = lane(O.Lane.slotLimbs + 2 * s + 1)
+                t.assertZero("lane \(l) \(label)", real * (value - lo - two16 * hi))
+                t.send("lane \(l) \(label) low", bus: Bus.range, [lo], multiplicity: real)
+                t.send("lane \(l) \(label) high", bus: Bus.range, [hi], multiplicity: real)
+            }
+            MemoryAccess(name: "lane \(l) output", enabled: real, space: AddressSpace.memory,
+                         address: c(O.baseD) + c(O.dOffset) + l, old: lane(O.Lane.old), new: result,
+                         timestamp: c(O.instructionTime) + CPUColumns.timestampsPerRow + c(O.writeTime) + l,
+                         previousColumn: O.lane(l, O.Lane.previousTimestamp), limbColumn: O.lane(l, O.Lane.timestampLimbs))
+                .constrain(&t)
+        }
+        return try t.build(blinded: blinded)
+    }
+}

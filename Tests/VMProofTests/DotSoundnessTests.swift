@@ -1,0 +1,166 @@
+import AIR
+import Field
+import ISA
+import Prover
+import STARK
+import Testing
+import Verifier
+import VM
+@testable import VMArithmetization
+import VMProver
+import VMVerifier
+
+/// Single-cell changes to the weights-matmul tables — dot, dotoutput,
+/// weights, and the dotcode multiplicities — of a program with public and
+/// private weights, a bias, a partial lane block and a matmul in a loop
+/// (SECURITY-PLAN A.1–A.2): every constraint family is reached, and every
+/// reached family's proof is rejected by the check that owns it.
+@Suite struct DotSoundnessTests {
+    static let source = """
+    .input x [2, 3] scale=4 public
+    .weights W [3, 18] scale=4 raw [1, -2, 3, 4, -5, 6, 7, 8, -9, 10, 11, 12, -13, 14, 15, 16, -17, 18, \
+    2, 3, -4, 5, 6, -7, 8, 9, 10, -11, 12, 13, 14, -15, 16, 17, 18, -19, \
+    -3, 4, 5, -6, 7, 8, 9, -10, 11, 12, -13, 14, 15, 16, -17, 18, 19, 20]
+    .weights b [18] scale=8 raw [100, -200, 300, 0, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, -17, 18]
+    .weights V [3, 2] scale=4 private raw [7, -3, 2, 9, -8, 1]
+    .output y [2, 18] scale=4 public
+    .output z [2, 2] scale=4 public
+        matmul y, x, W, b
+        li r1, 2
+    again:
+        matmul z, x, V
+        addi r1, r1, -1
+        bnz r1, again
+        halt
+    """
+    static let inputs: [[Int64]] = [[16, -40, 0, 200, -3, 0]]   // column 2 is 0: see the forged-weight test
+
+    static func setup() throws -> VMSoundnessTests.Setup {
+        let program = try Examples.assemble(source)
+        let vmAir = try VMAir(program: program)
+        let witness = try WitnessBuilder(vmAir: vmAir).run(rawInputs: inputs, maxSteps: 10_000)
+        return VMSoundnessTests.Setup(program: program, vmAir: vmAir, witness: witness,
+                                      preprocessed: vmAir.preprocessedColumns(statement: witness.statement))
+    }
+
+    /// Rows to sweep: every active row and the first padding row.
+    static func rows(_ s: VMSoundnessTests.Setup, _ table: Int, active: Int) -> Range<Int> {
+        let executed = s.witness.main[table][active].filter { $0 == .one }.count
+        return 0..<min(executed + 1, s.witness.main[table][0].count)
+    }
+
+    @Test func theProgramRunsOnTheDotTables() throws {
+        let s = try Self.setup()
+        #expect(s.vmAir.shape.hasWeightsMatmuls && !s.vmAir.shape.hasTensorInstructions)
+        #expect(VMSoundnessTests.broken(s, main: s.witness.main) == nil)
+        #expect(VMSoundnessTests.proveAndVerify(s, main: s.witness.main))
+        // The outputs are the VM's, which reads B and the bias from the weights.
+        let run = try Machine(program: s.program).run(rawInputs: Self.inputs)
+        #expect(s.witness.statement.publicOutputs == run.outputs.map(\.raw))
+        let x = Self.inputs[0], w = s.program.tensor(named: "W")!.data!, b = s.program.tensor(named: "b")!.data!
+        for i in 0..<2 {
+            for j in 0..<18 {
+                let sum = b[j] + (0..<3).reduce(Int64(0)) { $0 + x[i * 3 + $1] * w[$1 * 18 + j] }
+                #expect(run.outputs[0].raw[i * 18 + j] == FixedPoint.rescale(sum, shift: 4))
+            }
+        }
+    }
+
+    static func check(_ s: VMSoundnessTests.Setup, table: Int, rows: Range<Int>, width: Int, unreachable: Set<String>,
+                      mayBeFree: Set<Int>) throws {
+        let (families, harmless) = try VMSoundnessTests.sweep(s, table: table, rows: rows, columns: 0..<width)
+        let name = s.vmAir.air.tables[table].name
+        let required = s.vmAir.air.tables[table].constraints.map(\.label).filter {
+            !$0.hasPrefix("logup") && !unreachable.contains($0)
+        } + ["bus balance"]
+        let missing = required.filter { families[$0] == nil }
+        #expect(missing.isEmpty, "\(name) constraint families no single-cell change reached: \(missing)")
+        let unexpected = harmless.keys.filter { !mayBeFree.contains($0) }.sorted()
+        #expect(unexpected.isEmpty, "changes to \(name) columns \(unexpected) went unnoticed")
+        VMSoundnessTests.expectRejected(s, table: table, families: families)
+    }
+
+    @Test func everyDotConstraintFamilyRejectsAChangedCell() throws {
+        let s = try Self.setup()
+        typealias D = DotColumns
+        let dot = s.vmAir.index(of: .dot)!
+        // A bias row reads nothing: its timestamp helpers are free.
+        try Self.check(s, table: dot, rows: Self.rows(s, dot, active: D.active), width: D.width,
+                       unreachable: ["inactive rows stay inactive", "the table starts with a start",
+                                     "the table ends with a last row", "an instance runs to its last row"],
+                       mayBeFree: [D.previousTimestamp, D.timestampLimbs, D.timestampLimbs + 1])
+    }
+
+    @Test func everyDotOutputConstraintFamilyRejectsAChangedCell() throws {
+        let s = try Self.setup()
+        typealias O = DotOutputColumns
+        let output = s.vmAir.index(of: .dotoutput)!
+        // Lanes past the group's lane count are not real: their helpers are free.
+        var free = Set<Int>()
+        for l in 2..<DotProduct.lanes {
+            for column in 1..<O.Lane.width { free.insert(O.lane(l, column)) }
+        }
+        try Self.check(s, table: output, rows: Self.rows(s, output, active: O.active), width: O.width,
+                       unreachable: [], mayBeFree: free)
+    }
+
+    @Test func weightsAndScheduleMultiplicitiesAreBound() throws {
+        let s = try Self.setup()
+        for table in [VMTable.weights, .dotcode] {
+            let index = s.vmAir.index(of: table)!
+            let height = s.witness.main[index][0].count
+            try Self.check(s, table: index, rows: 0..<height, width: s.vmAir.air.tables[index].mainWidth,
+                           unreachable: ["only real cells answer weights lanes"], mayBeFree: [])
+        }
+        // The memory table's count of weights lanes per cell, and its guard on padding rows.
+        let memory = VMAir.TableIndex.memory
+        let (families, _) = try VMSoundnessTests.sweep(s, table: memory, rows: 0..<s.witness.main[memory][0].count,
+                                                       columns: MemoryTable.Main.imageReads..<(MemoryTable.Main.imageReads + 1))
+        #expect(families["only real cells answer weights lanes"] != nil && families["bus balance"] != nil)
+        VMSoundnessTests.expectRejected(s, table: memory, families: families)
+    }
+
+    /// The prover's preprocessed schedule or weights rows differ from the
+    /// verifier's in one entry: the key's roots reject them.
+    @Test func preprocessedScheduleAndWeightsRowsAreTheVerifiers() throws {
+        let s = try Self.setup()
+        for (table, column, row) in [(VMTable.dotcode, DotColumns.aOffset, 1), (.dotcode, DotCodeTable.Fixed.outputs + 1, 3),
+                                     (.weights, WeightsTable.Fixed.base, 2)] {
+            let index = s.vmAir.index(of: table)!
+            var preprocessed = s.preprocessed
+            preprocessed[index][column][row] = preprocessed[index][column][row] + .one
+            let input = ProverInput(air: s.vmAir.air, main: s.witness.main, preprocessed: preprocessed,
+                                    publicValues: s.witness.publicValues, boundary: s.witness.boundary(),
+                                    statement: s.witness.segmentStatement())
+            let proof = try Prover.prove(input, options: VMSoundnessTests.options, checkWitness: false).proof
+            #expect(throws: VMVerifierError.proof(.rejected(check: VMSoundnessTests.outOfDomainCheck("program"))), "\(table)") {
+                _ = try VMVerifier.verify(s.witness.file(proof.encoded()), program: s.program, policy: .insecureTesting)
+            }
+        }
+    }
+
+    /// A prover that claims another private weight everywhere it is used —
+    /// the weights row and every dot row that reads it, all of whose
+    /// activations are 0, so no sum changes — keeps every constraint and
+    /// balances the weights bus; only the memory table, which holds the
+    /// weight's declared value, can catch it.
+    @Test func aConsistentlyForgedWeightUnbalancesTheImageBus() throws {
+        let s = try Self.setup()
+        typealias D = DotColumns
+        let (dot, weights) = (s.vmAir.index(of: .dot)!, s.vmAir.index(of: .weights)!)
+        var main = s.witness.main
+        // V's weights row for t = 2 (x[·, 2] = 0), lane 0.
+        let v = s.program.tensor(named: "V")!.address
+        let row = try #require(s.vmAir.dotCode.weightsRows.firstIndex { $0.base == v + 4 })
+        main[weights][WeightsTable.Main.weights][row] = main[weights][WeightsTable.Main.weights][row] + .one
+        var users = 0
+        for r in 0..<main[dot][0].count where main[dot][D.active][r] == .one && main[dot][D.weightsRow][r] == Goldilocks(row) {
+            #expect(main[dot][D.activation][r] == .zero)
+            main[dot][D.weights][r] = main[dot][D.weights][r] + .one
+            users += 1
+        }
+        #expect(users == 4)   // two rows of x, two executions
+        #expect(VMSoundnessTests.broken(s, main: main)?.hasPrefix("bus") == true, "every constraint holds")
+        #expect(VMSoundnessTests.rejection(s, main: main) == VMSoundnessTests.logUpCheck)
+    }
+}
