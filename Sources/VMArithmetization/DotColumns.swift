@@ -19,24 +19,22 @@ public enum DotColumns {
     public static let width = accumulators + DotProduct.lanes
 }
 
-/// Column layout of the `dotoutput` table: one row per output group, its
-/// lanes rescaled, range-checked and written (Spec/vm-air.md §10).
+/// Column layout of the `dotoutput` table: one row per output of a
+/// weights matmul (Spec/vm-air.md §10). A group's rows are consecutive,
+/// lanes 0 … laneCount − 1; each row carries the group's sums rotated so
+/// that its own lane's sum comes first.
 public enum DotOutputColumns {
-    public static let active = 0, instructionTime = 1, baseD = 2
-    // Mirror of `DotStep.outputFields`.
-    public static let id = 3, dOffset = 4, laneCount = 5, pow = 6, half = 7, writeTime = 8
-    /// The group's sums, lane by lane.
-    public static let accumulators = 9
-    /// Per lane, `Lane.width` columns from `lanes`.
-    public static let lanes = accumulators + DotProduct.lanes
-    public enum Lane {
-        /// real (boolean), result, remainder, the three range slots'
-        /// limbs (result + 2^31, remainder, 2^s − 1 − remainder), the
-        /// overwritten value, previous timestamp and the gap's two limbs.
-        public static let real = 0, result = 1, remainder = 2, slotLimbs = 3, old = 9, previousTimestamp = 10
-        public static let timestampLimbs = 11
-        public static let width = 13
-    }
-    public static func lane(_ l: Int, _ column: Int) -> Int { lanes + l * Lane.width + column }
-    public static let width = lanes + DotProduct.lanes * Lane.width
+    /// active; first and last row of a group; the row's lane.
+    public static let active = 0, first = 1, last = 2, lane = 3
+    public static let instructionTime = 4, baseD = 5
+    // Mirror of `DotStep.outputFields`, constant within a group.
+    public static let id = 6, dOffset = 7, laneCount = 8, pow = 9, half = 10, writeTime = 11
+    /// The group's sums from this row's lane on: sums[0] is this lane's.
+    public static let sums = 12
+    public static let result = sums + DotProduct.lanes, remainder = result + 1
+    /// Two limbs each of result + 2^31, remainder and 2^s − 1 − remainder.
+    public static let slotLimbs = remainder + 1
+    /// The overwritten value, its previous timestamp and the gap's two limbs.
+    public static let old = slotLimbs + 6, previousTimestamp = old + 1, timestampLimbs = old + 2
+    public static let width = timestampLimbs + 2
 }

@@ -40,8 +40,7 @@ public enum RangeTable: VMTableComponent {
     /// so a segment spanning Δts timestamps sends at most this · Δts
     /// messages there. Derived from the tables' own interactions (each of
     /// multiplicity ≤ 1 per row): CPU rows take ≥ 8 timestamps, tensor rows
-    /// ≥ 5, dot rows 1, and a dotoutput row one per real lane, whose sends
-    /// are its lane's. Tables a program lacks do not count.
+    /// ≥ 5, dot and dotoutput rows 1. Tables a program lacks do not count.
     static func sendsPerTimestamp(cpu: Table, tensor: Table?, dot: (rows: Table, outputs: Table)? = nil) -> Int {
         func sends(_ table: Table) -> Int { table.interactions.filter { $0.bus == Bus.range }.count }
         var rate = (sends(cpu) + CPUColumns.timestampsPerRow - 1) / CPUColumns.timestampsPerRow
@@ -50,7 +49,7 @@ public enum RangeTable: VMTableComponent {
             rate = max(rate, (sends(tensor) + perStep - 1) / perStep)
         }
         if let dot {
-            rate = max(rate, sends(dot.rows), (sends(dot.outputs) + DotProduct.lanes - 1) / DotProduct.lanes)
+            rate = max(rate, sends(dot.rows), sends(dot.outputs))
         }
         return rate
     }

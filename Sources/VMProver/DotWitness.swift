@@ -5,7 +5,7 @@ import VMArithmetization
 /// Rows of the `dot` and `dotoutput` tables (Spec/vm-air.md §10): each
 /// executed weights matmul's schedule on the memory state — activation
 /// reads first, then the rescaled outputs written group by group, lane by
-/// lane, as the VM writes them — with the limbs, previous timestamps and
+/// lane (one `dotoutput` row each), as the VM writes them — with the limbs, previous timestamps and
 /// `dotcode` multiplicities the constraints need. Sums are field sums, the
 /// accumulator the ISA defines (`DotProduct.accumulator`).
 struct DotWitness {
@@ -71,40 +71,40 @@ struct DotWitness {
             rows += r
             if s.groupEnd { pending.append((s, sums)) }
         }
-        // Writes after every read, group by group, lane by lane.
+        // Writes after every read, group by group, lane by lane: one output row each.
         for (s, sums) in pending {
             outputCounts[s.id] += 1
-            var r = [Goldilocks](repeating: .zero, count: O.width)
-            r[O.active] = .one
-            r[O.instructionTime] = Goldilocks(time); r[O.baseD] = Goldilocks(baseD)
-            for (k, v) in s.outputFields.enumerated() { r[O.id + k] = Goldilocks(v) }
-            for l in 0..<lanes { r[O.accumulators + l] = sums[l] }
             let shift = Int64(s.pow.trailingZeroBitCount)
             for l in 0..<s.laneCount {
-                func set(_ column: Int, _ value: Int64) { r[O.lane(l, column)] = Goldilocks(value) }
+                var r = [Goldilocks](repeating: .zero, count: O.width)
+                func set(_ column: Int, _ value: Int64) { r[column] = Goldilocks(value) }
+                set(O.active, 1); set(O.first, l == 0 ? 1 : 0); set(O.last, l == s.laneCount - 1 ? 1 : 0); set(O.lane, Int64(l))
+                set(O.instructionTime, time); set(O.baseD, baseD)
+                for (k, v) in s.outputFields.enumerated() { set(O.id + k, v) }
+                for k in 0..<(lanes - l) { r[O.sums + k] = sums[l + k] }
                 let raw = sums[l].value
                 let acc = raw > UInt64(DotProduct.modulus / 2) ? Int64(Int128(raw) - DotProduct.modulus) : Int64(raw)
                 guard let result = DotProduct.rescaled(acc, shift: shift) else {
                     throw VMArithmetizationError.witness("matmul result of accumulator \(acc) outside the value range")
                 }
                 let remainder = Int64(Int128(acc) + Int128(s.half) - Int128(result) * Int128(s.pow))
-                set(O.Lane.real, 1); set(O.Lane.result, result); set(O.Lane.remainder, remainder)
+                set(O.result, result); set(O.remainder, remainder)
                 for (k, v) in [result + (1 << 31), remainder, s.pow - 1 - remainder].enumerated() {
                     let (lo, hi) = try Self.limbs(v, "matmul range slot \(k)")
-                    set(O.Lane.slotLimbs + 2 * k, lo); set(O.Lane.slotLimbs + 2 * k + 1, hi)
+                    set(O.slotLimbs + 2 * k, lo); set(O.slotLimbs + 2 * k + 1, hi)
                     range[Int(lo)] += 1; range[Int(hi)] += 1
                 }
                 let address = baseD + s.dOffset + Int64(l)
                 guard address >= 0, address < memory.count else { throw VMArithmetizationError.witness("matmul write outside memory") }
                 let i = Int(address), ts = t0 + s.writeTime + Int64(l)
                 let (lo, hi) = try Self.limbs(ts - lastTs[i] - 1, "timestamp")
-                set(O.Lane.old, memory[i]); set(O.Lane.previousTimestamp, lastTs[i])
-                set(O.Lane.timestampLimbs, lo); set(O.Lane.timestampLimbs + 1, hi)
+                set(O.old, memory[i]); set(O.previousTimestamp, lastTs[i])
+                set(O.timestampLimbs, lo); set(O.timestampLimbs + 1, hi)
                 range[Int(lo)] += 1; range[Int(hi)] += 1
                 lastTs[i] = ts
                 memory[i] = result
+                outputs += r
             }
-            outputs += r
         }
     }
 
@@ -127,9 +127,12 @@ struct DotWitness {
         return Self.transposed(rows, width: D.width, logHeight: logHeight, padding: padding)
     }
 
-    /// The dotoutput table's columns, padded with all-zero rows.
+    /// The dotoutput table's columns, padded with rows whose last = 1 and
+    /// everything else 0.
     func outputColumns(logHeight: Int) -> [[Goldilocks]] {
-        Self.transposed(outputs, width: O.width, logHeight: logHeight, padding: [Goldilocks](repeating: .zero, count: O.width))
+        var padding = [Goldilocks](repeating: .zero, count: O.width)
+        padding[O.last] = .one
+        return Self.transposed(outputs, width: O.width, logHeight: logHeight, padding: padding)
     }
 
     var dotRowCount: Int { rows.count / D.width }

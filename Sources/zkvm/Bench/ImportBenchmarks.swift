@@ -85,6 +85,19 @@ extension Bench {
                        note: "\(f.rows) rows in all tables; execute + witness + prove; median of \(rounds)")
             report.add("import.\(name).prove.with-proving-key", median(keyed.map(\.proveSeconds)), "s", threads: threads,
                        note: "zero knowledge, the preprocessed columns committed once beforehand (ProvingKey); median of \(rounds)")
+            let macs = try machine.run(rawInputs: raw).multiplyAccumulates
+            if macs > 0 {
+                let all = f.cells.values.reduce(0, +)
+                let matmul = ["dot", "dotoutput", "weights", "dotcode"].reduce(0) { $0 + (f.cells[$1] ?? 0) }
+                report.add("import.\(name).cells-per-mac", Double(all) / Double(macs), "cells", threads: threads,
+                           note: "every table's committed cells (main + LogUp + quotient) / \(macs) MACs")
+                if matmul > 0 {
+                    report.add("import.\(name).matmul-cells-per-mac", Double(matmul) / Double(macs), "cells", threads: threads,
+                               note: "dot, dotoutput, weights and dotcode multiplicities / MACs (Spec/vm-air.md §10)")
+                }
+                report.add("import.\(name).macs-per-second", Double(macs) / zkSeconds / 1000, "k MAC/s", threads: threads,
+                           note: "proven MACs per second, zero knowledge")
+            }
             report.add("import.\(name).verify", f.verifySeconds * 1000, "ms", threads: 1,
                        note: "against the verification key (\(f.keyBytes) bytes); median of 3")
             report.add("import.\(name).key-derivation", f.keySeconds, "s", threads: threads,

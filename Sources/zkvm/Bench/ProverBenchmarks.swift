@@ -32,6 +32,10 @@ enum ProverBenchmarks {
         var phases: [(String, Double)]
         var segments: Int
         var queries: Int
+        /// Committed base-field cells per table name, over every segment:
+        /// rows × (main + 3·LogUp + 3·quotient columns) — the cost model of
+        /// Spec/vm-air.md §10.
+        var cells: [String: Int]
     }
 
     /// A loop of `iterations` × 4 instructions (mulr, add, addi, bnz).
@@ -75,12 +79,20 @@ enum ProverBenchmarks {
         let proofs = try result.file.segments.map { try Proof.decode($0.proof) }
         let rows = proofs.flatMap(\.tables).reduce(0) { $0 + (1 << $1.logHeight) }
         let cpuRows = proofs.reduce(0) { $0 + (1 << $1.tables[VMAir.TableIndex.cpu].logHeight) }
+        let air = try VMAir(program: program).air
+        var cells = [String: Int]()
+        for proof in proofs {
+            for (table, opened) in zip(air.tables, proof.tables) {
+                let width = table.mainWidth + 3 * table.auxiliaryWidth + 3 * max(1, table.constraintDegree - 1)
+                cells[table.name, default: 0] += (1 << opened.logHeight) * width
+            }
+        }
         return Figure(name: name, rows: rows, cpuRows: cpuRows,
                       proveSeconds: Prove.seconds(proved - start), verifySeconds: times.sorted()[1],
                       keySeconds: Prove.seconds(keyed - proved), keyBytes: key.encoded().count,
                       proofBytes: result.file.encoded().count, provenBits: level!.provenBits,
                       phases: [("execute + witness", result.witnessSeconds)] + ProverReport.combined(result.reports).phases,
-                      segments: result.file.segments.count, queries: result.options.queries)
+                      segments: result.file.segments.count, queries: result.options.queries, cells: cells)
     }
 
     /// Peak resident memory of this process so far, in MiB.
