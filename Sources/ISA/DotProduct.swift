@@ -33,9 +33,37 @@ public enum DotProduct {
             if span < 0 { lo += span } else { hi += span }
         }
         guard let b = weightsTensor(lo: lo, hi: hi) else { return nil }
-        guard let bias = mm.bias else { return WeightsOperands(b: b, bias: nil) }
-        guard let biasTensor = weightsTensor(lo: bias, hi: bias + mm.n - 1) else { return nil }
-        return WeightsOperands(b: b, bias: biasTensor)
+        var operands = WeightsOperands(b: b, bias: nil)
+        if let bias = mm.bias {
+            guard let biasTensor = weightsTensor(lo: bias, hi: bias + mm.n - 1) else { return nil }
+            operands.bias = biasTensor
+        }
+        // Public weights that could carry a sum past p/2 stay exact: such a
+        // matmul runs as tensor micro-steps instead.
+        if tensors[b].visibility == .public, wrappingColumn(mm, operands: operands, tensors: tensors) != nil { return nil }
+        return operands
+    }
+
+    /// Sums of a weights matmul wrap modulo p only if some column j has
+    /// 2^31·Σ_t |B[t, j]| + |bias_j| ≥ 2^62 (activations are in V, so no sum
+    /// then reaches p/2 ≈ 2^63): the first such column, or nil. Values a
+    /// program does not hold (hidden weights in a verifier's copy) count
+    /// as 2^31.
+    public static func wrappingColumn(_ mm: TensorOperation.MatMul, operands: WeightsOperands,
+                                      tensors: [TensorDeclaration]) -> Int64? {
+        let bound = Int128(1) << 62, top = Int128(1) << 31
+        func value(_ tensor: Int, _ address: Int64) -> Int128 {
+            guard let data = tensors[tensor].data else { return top }
+            return Int128(data[Int(address - tensors[tensor].address)].magnitude)
+        }
+        for j in 0..<mm.n {
+            var total = operands.bias.map { value($0, mm.bias! + j) } ?? 0
+            for t in 0..<mm.k {
+                total += top * value(operands.b, mm.b + t * mm.bRowStride + j * mm.bColStride)
+                if total >= bound { return j }
+            }
+        }
+        return nil
     }
 
     /// The representative in (−p/2, p/2) of `sum` mod p: a weights

@@ -68,15 +68,20 @@ extension MachineState {
         try checkTensor(.matmul(mm), dstOffset: dstOffset, aOffset: aOffset, bOffset: 0)
         let bTensor = program.tensors[operands.b]
         guard let bData = bTensor.data else { throw .badInput("the values of weights '\(bTensor.name)' are not in this program") }
-        let biasData = operands.bias.flatMap { program.tensors[$0].data }
-        let biasBase = operands.bias.map { program.tensors[$0].address } ?? 0
+        var biasData = [Int64](), biasBase: Int64 = 0
+        if let bias = operands.bias {
+            guard let data = program.tensors[bias].data else {
+                throw .badInput("the values of weights '\(program.tensors[bias].name)' are not in this program")
+            }
+            (biasData, biasBase) = (data, program.tensors[bias].address)
+        }
         var outputs = [Int64](repeating: 0, count: Int(mm.m * mm.n))
         for i in 0..<mm.m {
             var row = [Int64](repeating: 0, count: Int(mm.k))
             for t in 0..<mm.k { row[Int(t)] = try loadInBounds(aOffset + mm.a + i * mm.aRowStride + t * mm.aColStride) }
             for j in 0..<mm.n {
                 var sum: Int128 = 0
-                if let bias = mm.bias, let biasData { sum = Int128(biasData[Int(bias + j - biasBase)]) }
+                if let bias = mm.bias { sum = Int128(biasData[Int(bias + j - biasBase)]) }
                 for t in 0..<mm.k {
                     let w = bData[Int(mm.b + t * mm.bRowStride + j * mm.bColStride - bTensor.address)]
                     sum += Int128(row[Int(t)]) * Int128(w)

@@ -129,6 +129,16 @@ public enum VMProver {
         try checkSeed(seed)
         guard program.hasCommittedWeights else { return nil }
         guard program.hasAllWeights else { throw VMArithmetizationError.unsupported("the committed weights' values are not in this program") }
+        // A verifier cannot see committed weights, so it cannot rule out sums
+        // that wrap modulo p (Spec/isa.md §4a): weights that allow one are refused here.
+        for (d, op) in program.descriptors.enumerated() {
+            guard case .matmul(let mm) = op, let operands = DotProduct.weightsOperands(mm, tensors: program.tensors),
+                  program.tensors[operands.b].visibility == .committed,
+                  let j = DotProduct.wrappingColumn(mm, operands: operands, tensors: program.tensors) else { continue }
+            throw VMArithmetizationError.unsupported(
+                "matmul descriptor \(d): committed weights '\(program.tensors[operands.b].name)' column \(j) has 2^31·Σ|w| + |bias| ≥ 2^62, "
+                    + "so a sum could wrap modulo p (Spec/isa.md §4a)")
+        }
         return CommitmentTable.commitment(program, salt: WeightSponge.salt(fromSeed: seed))
     }
 

@@ -92,14 +92,15 @@ import VMVerifier
         #expect(throws: error) { _ = try WitnessBuilder(vmAir: vmAir).run(rawInputs: outside, maxSteps: 100) }
     }
 
-    /// The same products with B in a weights tensor: a weights matmul sums
+    /// The same products with B in a private weights tensor (public weights
+    /// this large would stay on the exact path): a weights matmul sums
     /// modulo p (Spec/isa.md §4a), so partial sums past 2^61 are no fault
     /// (4P here, then 2P); the VM, the proof and `DotProduct.accumulator`
     /// agree, and a result outside V is still a fault.
     @Test func weightsMatmulsSumModuloP() throws {
         let source = Self.edgeSource.replacingOccurrences(
             of: ".input w [6, 1] scale=24 public",
-            with: ".weights w [6, 1] scale=24 raw [\(Self.edgeWeights.map(String.init).joined(separator: ", "))]")
+            with: ".weights w [6, 1] scale=24 private raw [\(Self.edgeWeights.map(String.init).joined(separator: ", "))]")
         let program = try Examples.assemble(source)
         #expect(try VMAir(program: program).shape.hasWeightsMatmuls)
         let big: Int64 = (1 << 30) - 1, p = DotProduct.modulus
