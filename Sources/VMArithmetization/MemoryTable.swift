@@ -27,13 +27,20 @@ package enum MemoryTable: VMTableComponent {
     public enum IOKind { public static let input = 0, output = 1 }
     package enum Main {
         package static let hiddenInitial = 0, final = 1, finalTimestamp = 2, limbLow = 3, limbHigh = 4
-        /// How many `weights` lanes read the cell's initial value (weights matmuls, Spec/vm-air.md §10).
+        /// How many `weights` lanes read the cell's initial value (weights
+        /// matmuls, Spec/vm-air.md §10): the last column, only in shapes with them.
         package static let imageReads = 5
-        package static let width = 6
+        package static func width(weightsLanes: Bool) -> Int { weightsLanes ? 6 : 5 }
     }
 
     static func definition(blinded: Bool = false) throws(AIRError) -> Table {
-        var t = TableBuilder(name: "memory", mainWidth: Main.width, preprocessedWidth: Fixed.width)
+        try definition(blinded: blinded, weightsLanes: false)
+    }
+
+    /// - Parameter weightsLanes: whether the table answers `weights` lanes
+    ///   (the program has weights matmuls).
+    static func definition(blinded: Bool = false, weightsLanes: Bool) throws(AIRError) -> Table {
+        var t = TableBuilder(name: "memory", mainWidth: Main.width(weightsLanes: weightsLanes), preprocessedWidth: Fixed.width)
         let real = Expression.fixed(Fixed.real)
         let isPrivate = Expression.fixed(Fixed.isPrivate), isCommitted = Expression.fixed(Fixed.isCommitted)
         let hiddenValue = Expression.main(Main.hiddenInitial)
@@ -48,9 +55,11 @@ package enum MemoryTable: VMTableComponent {
         t.send("committed weight", bus: Bus.commitment, [.fixed(Fixed.address), hiddenValue], multiplicity: isCommitted)
         let initial = Expression.fixed(Fixed.initial) + hiddenValue
         t.send("initial value", bus: Bus.memory, [.fixed(Fixed.space), .fixed(Fixed.address), initial, 0], multiplicity: real)
-        t.receive("weights lane", bus: Bus.weightsImage, [.fixed(Fixed.space), .fixed(Fixed.address), initial],
-                  multiplicity: .main(Main.imageReads))
-        t.assertZero("only real cells answer weights lanes", (1 - real) * .main(Main.imageReads))
+        if weightsLanes {
+            t.receive("weights lane", bus: Bus.weightsImage, [.fixed(Fixed.space), .fixed(Fixed.address), initial],
+                      multiplicity: .main(Main.imageReads))
+            t.assertZero("only real cells answer weights lanes", (1 - real) * .main(Main.imageReads))
+        }
         t.receive("final value", bus: Bus.memory,
                   [.fixed(Fixed.space), .fixed(Fixed.address), .main(Main.final), .main(Main.finalTimestamp)],
                   multiplicity: real)

@@ -55,7 +55,7 @@ public struct VMShape: Sendable, Equatable, Hashable {
         let air: AIRDefinition
         do {
             var definitions = [Table]()
-            for table in tables { definitions.append(try table.definition(blinded: blinded)) }
+            for table in tables { definitions.append(try table.definition(blinded: blinded, shape: self)) }
             air = try AIRDefinition(name: Self.airName + (blinded ? "/zk" : ""), tables: definitions,
                                     publicValueCount: SegmentBoundary.publicValueCount)
         } catch {

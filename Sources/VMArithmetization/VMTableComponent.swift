@@ -42,7 +42,10 @@ public enum VMTable: String, CaseIterable, Sendable {
     }
 
     /// The table's columns, constraints and interactions.
-    func definition(blinded: Bool) throws(AIRError) -> Table { try component.definition(blinded: blinded) }
+    func definition(blinded: Bool, shape: VMShape) throws(AIRError) -> Table {
+        self == .memory ? try MemoryTable.definition(blinded: blinded, weightsLanes: shape.hasWeightsMatmuls)
+            : try component.definition(blinded: blinded)
+    }
 
     /// Whether the table has preprocessed columns (committed in the key).
     public var hasPreprocessedColumns: Bool { ![.cpu, .range, .tensor, .dot, .dotoutput].contains(self) }

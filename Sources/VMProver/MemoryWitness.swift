@@ -15,10 +15,10 @@ enum MemoryWitness {
     ///   - start: the run's initial state (its initial memory and which cells are hidden or public inputs).
     ///   - memory, lastMemoryTs, registers, lastRegisterTs: the state after the run.
     static func columns(logHeight: Int, isLastSegment: Bool, start: WitnessBuilder.ReplayState, memory: [Int64],
-                        lastMemoryTs: [Int64], registers: [Int64], lastRegisterTs: [Int64], imageReads: [Int]?,
+                        lastMemoryTs: [Int64], registers: [Int64], lastRegisterTs: [Int64], weightsLanes: Bool, imageReads: [Int]?,
                         range: inout [Int]) -> [[Goldilocks]] {
         let n = 1 << logHeight
-        var c = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: n), count: Main.width)
+        var c = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: n), count: Main.width(weightsLanes: weightsLanes))
         guard isLastSegment else { return c }
         for address in 0..<memory.count {
             if start.isPrivateInput[address] || start.isCommitted[address] {

@@ -267,7 +267,7 @@ public struct WitnessBuilder {
 
         let boundary = MemoryWitness.columns(logHeight: vmAir.memoryLogHeight(isLastSegment: isLast), isLastSegment: isLast,
                                              start: state, memory: memory, lastMemoryTs: lastMemoryTs, registers: registers,
-                                             lastRegisterTs: lastRegisterTs,
+                                             lastRegisterTs: lastRegisterTs, weightsLanes: vmAir.shape.hasWeightsMatmuls,
                                              imageReads: isLast && !vmAir.dotCode.isEmpty
                                                 ? WeightsWitness.imageReads(code: vmAir.dotCode, memorySize: memory.count) : nil,
                                              range: &counts.range)

@@ -410,10 +410,7 @@ import VMVerifier
         let memory = VMAir.TableIndex.memory
         let rows = 0..<(Int(s.program.memorySize) + 16)
         let (families, _) = try Self.sweep(s, table: memory, rows: rows, columns: 0..<s.vmAir.air.tables[memory].mainWidth)
-        // (Its weights-lane guard needs a program with weights matmuls: DotSoundnessTests.)
-        let required = s.vmAir.air.tables[memory].constraints.map(\.label).filter {
-            !$0.hasPrefix("logup") && $0 != "only real cells answer weights lanes"
-        } + ["bus balance"]
+        let required = s.vmAir.air.tables[memory].constraints.map(\.label).filter { !$0.hasPrefix("logup") } + ["bus balance"]
         let missing = required.filter { families[$0] == nil }
         #expect(missing.isEmpty, "memory constraint families not reached: \(missing)")
         Self.expectRejected(s, table: memory, families: families)
