@@ -36,6 +36,9 @@ public enum Bus {
     /// (space, address, value): each real lane of a `weights` row; the
     /// memory table receives it against the cell's initial value.
     public static let weightsImage = 14
+    /// The `CopyCode.Step.fields` of a copy element: `copy` rows look them
+    /// up in the `copycode` table.
+    public static let copycode = 15
 }
 
 /// Address spaces of the memory bus: memory cells and registers never alias.

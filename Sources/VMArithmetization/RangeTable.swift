@@ -35,13 +35,13 @@ public enum RangeTable: VMTableComponent {
     }
 
     /// Range messages a row can send, per timestamp it consumes: the CPU,
-    /// tensor, dot and dotoutput tables are the only ones whose rows advance
+    /// tensor, copy, dot and dotoutput tables are the only ones whose rows advance
     /// time and the only senders besides the memory table's hidden cells,
     /// so a segment spanning Δts timestamps sends at most this · Δts
     /// messages there. Derived from the tables' own interactions (each of
     /// multiplicity ≤ 1 per row): CPU rows take ≥ 8 timestamps, tensor rows
-    /// ≥ 5, dot and dotoutput rows 1. Tables a program lacks do not count.
-    static func sendsPerTimestamp(cpu: Table, tensor: Table?, dot: (rows: Table, outputs: Table)? = nil) -> Int {
+    /// ≥ 5, dot and dotoutput rows 1, copy rows 2. Tables a program lacks do not count.
+    static func sendsPerTimestamp(cpu: Table, tensor: Table?, dot: (rows: Table, outputs: Table)? = nil, copy: Table? = nil) -> Int {
         func sends(_ table: Table) -> Int { table.interactions.filter { $0.bus == Bus.range }.count }
         var rate = (sends(cpu) + CPUColumns.timestampsPerRow - 1) / CPUColumns.timestampsPerRow
         if let tensor {
@@ -51,6 +51,7 @@ public enum RangeTable: VMTableComponent {
         if let dot {
             rate = max(rate, sends(dot.rows), sends(dot.outputs))
         }
+        if let copy { rate = max(rate, (sends(copy) + 1) / 2) }
         return rate
     }
 }

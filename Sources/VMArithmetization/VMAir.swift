@@ -17,33 +17,43 @@ public struct VMShape: Sendable, Equatable, Hashable {
     /// weights matmuls, `DotCode`); the microcode and tensor tables are then
     /// there only for its other tensor instructions.
     public var hasWeightsMatmuls: Bool
+    /// The copycode and copy tables (the program has copies of at least one element, `CopyCode`).
+    public var hasCopies: Bool
 
-    public init(hasLookupTables: Bool, hasTensorInstructions: Bool, hasCommittedWeights: Bool, hasWeightsMatmuls: Bool = false) {
+    public init(hasLookupTables: Bool, hasTensorInstructions: Bool, hasCommittedWeights: Bool, hasWeightsMatmuls: Bool = false,
+                hasCopies: Bool = false) {
         self.hasLookupTables = hasLookupTables
         self.hasTensorInstructions = hasTensorInstructions
         self.hasCommittedWeights = hasCommittedWeights
         self.hasWeightsMatmuls = hasWeightsMatmuls
+        self.hasCopies = hasCopies
     }
 
     public init(program: Program) {
-        let dot = program.descriptors.map { op -> Bool in
-            guard case .matmul(let mm) = op else { return false }
-            return DotProduct.weightsOperands(mm, tensors: program.tensors) != nil
+        enum Runner { case microSteps, dot, copy }
+        let runners = program.descriptors.map { op -> Runner in
+            switch op {
+            case .matmul(let mm): DotProduct.weightsOperands(mm, tensors: program.tensors) != nil ? .dot : .microSteps
+            case .copy(let c): c.shape.allSatisfy { $0 > 0 } ? .copy : .microSteps
+            default: .microSteps
+            }
         }
-        self.init(hasLookupTables: !program.tables.isEmpty, hasTensorInstructions: dot.contains(false),
-                  hasCommittedWeights: program.hasCommittedWeights, hasWeightsMatmuls: dot.contains(true))
+        self.init(hasLookupTables: !program.tables.isEmpty, hasTensorInstructions: runners.contains(.microSteps),
+                  hasCommittedWeights: program.hasCommittedWeights, hasWeightsMatmuls: runners.contains(.dot),
+                  hasCopies: runners.contains(.copy))
     }
 
-    /// Bit 0 lookup tables, bit 1 tensor instructions, bit 2 committed
-    /// weights, bit 3 weights matmuls.
+    /// Bit 0 lookup tables, bit 1 tensor instructions (micro-steps), bit 2
+    /// committed weights, bit 3 weights matmuls, bit 4 copies.
     package var bits: UInt8 {
         (hasLookupTables ? 1 : 0) | (hasTensorInstructions ? 2 : 0) | (hasCommittedWeights ? 4 : 0) | (hasWeightsMatmuls ? 8 : 0)
+            | (hasCopies ? 16 : 0)
     }
 
     package init?(bits: UInt8) {
-        guard bits < 16 else { return nil }
+        guard bits < 32 else { return nil }
         self.init(hasLookupTables: bits & 1 != 0, hasTensorInstructions: bits & 2 != 0, hasCommittedWeights: bits & 4 != 0,
-                  hasWeightsMatmuls: bits & 8 != 0)
+                  hasWeightsMatmuls: bits & 8 != 0, hasCopies: bits & 16 != 0)
     }
 
     /// The AIR of every program of this shape (Spec/vm-air.md §1), or its
@@ -66,7 +76,7 @@ public struct VMShape: Sendable, Equatable, Hashable {
     }
 
     static let airName = "zkvm-vm-v9"
-    /// Compiled AIRs by shape bits and blinding (32 at most).
+    /// Compiled AIRs by shape bits and blinding (64 at most).
     private static let cache = Mutex<[Int: AIRDefinition]>([:])
 
     /// The tables of this shape, in AIR order.
@@ -76,6 +86,7 @@ public struct VMShape: Sendable, Equatable, Hashable {
             case .activation: hasLookupTables
             case .microcode, .tensor: hasTensorInstructions
             case .dotcode, .dot, .dotoutput, .weights: hasWeightsMatmuls
+            case .copycode, .copy: hasCopies
             case .commitment: hasCommittedWeights
             default: true
             }
@@ -103,6 +114,8 @@ public struct VMAir: Sendable {
     public let spans: [Int64]
     /// The schedules of the program's weights matmuls (their `stepCounts` are 0).
     public let dotCode: DotCode
+    /// The schedules of the program's copies (likewise).
+    public let copyCode: CopyCode
     /// log2 of the smallest table height, 3 (under zero knowledge a small
     /// table is committed on a larger domain: `CommitmentLayout.logDomain`).
     public var minLogHeight: Int { Proof.minLogHeight }
@@ -136,12 +149,13 @@ public struct VMAir: Sendable {
         var offsets = [Int](), offset = 0
         for domain in activationDomains { offsets.append(offset); offset += domain.count }
         activationOffsets = offsets
-        let dotCode = DotCode(program)
+        let dotCode = DotCode(program), copyCode = CopyCode(program)
         self.dotCode = dotCode
+        self.copyCode = copyCode
         let tensorSpans: [Int64]
         (microSteps, stepCounts, tensorSpans) = MicroCode.expand(program, domains: activationDomains,
-                                                                 excluded: { dotCode.operands[$0] != nil })
-        spans = zip(tensorSpans, dotCode.spans).map { $0 + $1 }
+                                                                 excluded: { dotCode.operands[$0] != nil || copyCode.runs[$0] })
+        spans = program.descriptors.indices.map { tensorSpans[$0] + dotCode.spans[$0] + copyCode.spans[$0] }
         shape = VMShape(program: program)
         air = try shape.air()
     }
@@ -168,6 +182,8 @@ public struct VMAir: Sendable {
     }
     /// log2 of the microcode table's height.
     public var microcodeLogHeight: Int { logHeight(rows: microSteps.count) }
+    /// log2 of the copycode table's height.
+    public var copycodeLogHeight: Int { logHeight(rows: copyCode.steps.count) }
     /// log2 of the dotcode table's height.
     public var dotcodeLogHeight: Int { logHeight(rows: dotCode.steps.count) }
     /// log2 of the weights table's height: its rows in the last segment, the smallest height elsewhere.
@@ -193,16 +209,19 @@ public struct VMAir: Sendable {
     /// has (`RangeTable.sendsPerTimestamp`): without tensor instructions only
     /// the CPU table sends, at a lower rate.
     var rangeSendsPerTimestamp: Int {
-        Self.rangeRates[(shape.hasTensorInstructions ? 1 : 0) + (shape.hasWeightsMatmuls ? 2 : 0)]
+        Self.rangeRates[(shape.hasTensorInstructions ? 1 : 0) + (shape.hasWeightsMatmuls ? 2 : 0) + (shape.hasCopies ? 4 : 0)]
     }
 
-    /// The rates of the four combinations of tensor and weights-matmul
-    /// tables (index: 1 tensor, 2 weights matmuls), derived once from the tables' definitions.
+    /// The rates of the eight combinations of tensor, weights-matmul and
+    /// copy tables (index: 1 tensor, 2 weights matmuls, 4 copies), derived
+    /// once from the tables' definitions.
     static let rangeRates: [Int] = {
         guard let cpu = try? CPUTable.definition(), let tensor = try? TensorTable.definition(),
-              let dot = try? DotTable.definition(), let output = try? DotOutputTable.definition() else { return [Int](repeating: 1 << 16, count: 4) }
-        return (0..<4).map { k in
-            RangeTable.sendsPerTimestamp(cpu: cpu, tensor: k & 1 != 0 ? tensor : nil, dot: k & 2 != 0 ? (dot, output) : nil)
+              let dot = try? DotTable.definition(), let output = try? DotOutputTable.definition(),
+              let copy = try? CopyTable.definition() else { return [Int](repeating: 1 << 16, count: 8) }
+        return (0..<8).map { k in
+            RangeTable.sendsPerTimestamp(cpu: cpu, tensor: k & 1 != 0 ? tensor : nil, dot: k & 2 != 0 ? (dot, output) : nil,
+                                         copy: k & 4 != 0 ? copy : nil)
         }
     }()
 

@@ -20,7 +20,7 @@ extension VMTableComponent {
 /// The VM's tables, in proof order (Spec/vm-air.md §1). Every shape has
 /// the first five; the others only when the program needs them.
 public enum VMTable: String, CaseIterable, Sendable {
-    case program, cpu, memory, range, byte, activation, microcode, tensor, dotcode, dot, dotoutput, weights, commitment
+    case program, cpu, memory, range, byte, activation, microcode, tensor, copycode, copy, dotcode, dot, dotoutput, weights, commitment
 
     /// The type that defines the table.
     var component: any VMTableComponent.Type {
@@ -33,6 +33,8 @@ public enum VMTable: String, CaseIterable, Sendable {
         case .activation: ActivationTable.self
         case .microcode: MicrocodeTable.self
         case .tensor: TensorTable.self
+        case .copycode: CopyCodeTable.self
+        case .copy: CopyTable.self
         case .dotcode: DotCodeTable.self
         case .dot: DotTable.self
         case .dotoutput: DotOutputTable.self
@@ -48,5 +50,5 @@ public enum VMTable: String, CaseIterable, Sendable {
     }
 
     /// Whether the table has preprocessed columns (committed in the key).
-    public var hasPreprocessedColumns: Bool { ![.cpu, .range, .tensor, .dot, .dotoutput].contains(self) }
+    public var hasPreprocessedColumns: Bool { ![.cpu, .range, .tensor, .copy, .dot, .dotoutput].contains(self) }
 }

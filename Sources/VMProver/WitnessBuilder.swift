@@ -159,7 +159,8 @@ public struct WitnessBuilder {
         var ranges = [Range<Int>](), start = 0, tensorRows = 0
         for (i, step) in steps.enumerated() {
             let op = Opcode(rawValue: UInt8(truncatingIfNeeded: step.opcode))
-            let micro = op?.isTensor == true ? vmAir.stepCounts[Int(step.imm)] + vmAir.dotCode.stepCounts[Int(step.imm)] : 0
+            let d = Int(step.imm)
+            let micro = op?.isTensor == true ? vmAir.stepCounts[d] + vmAir.dotCode.stepCounts[d] + vmAir.copyCode.stepCounts[d] : 0
             if i > start, i - start + 1 > segmentRows.cpuRows || tensorRows + micro > segmentRows.tensorRows {
                 ranges.append(start..<i)
                 start = i
@@ -244,6 +245,7 @@ public struct WitnessBuilder {
         var timeBase = state.timeBase
         var tensor = TensorWitness(vmAir: vmAir, tables: state.lookupTables)
         var dot = DotWitness(code: vmAir.dotCode)
+        var copy = CopyWitness(code: vmAir.copyCode)
         let steps = records.count
         var cpu = CPUWitness(vmAir: vmAir, rows: steps)
         for (row, record) in records.enumerated() {
@@ -255,6 +257,9 @@ public struct WitnessBuilder {
             if isTensor, vmAir.dotCode.operands[Int(record.imm)] != nil {
                 try dot.execute(descriptor: Int(record.imm), time: ts0, baseD: registers[Int(record.rd)], baseA: record.a,
                                 image: state.initialMemory, memory: &memory, lastTs: &lastMemoryTs, range: &counts.range)
+            } else if isTensor, vmAir.copyCode.runs[Int(record.imm)] {
+                try copy.execute(descriptor: Int(record.imm), time: ts0, baseD: registers[Int(record.rd)], baseA: record.a,
+                                 memory: &memory, lastTs: &lastMemoryTs, range: &counts.range)
             } else if isTensor {
                 try tensor.execute(descriptor: Int(record.imm), time: ts0, baseD: registers[Int(record.rd)], baseA: record.a,
                                    baseB: record.b, memory: &memory, lastTs: &lastMemoryTs, range: &counts.range,
@@ -288,6 +293,8 @@ public struct WitnessBuilder {
             case .activation: main.append([counts.activations.map { Goldilocks($0) }])
             case .microcode: main.append([tensor.microcodeCounts(logHeight: vmAir.microcodeLogHeight)])
             case .tensor: main.append(tensor.columns())
+            case .copycode: main.append([copy.codeColumn(logHeight: vmAir.copycodeLogHeight)])
+            case .copy: main.append(copy.columns(logHeight: vmAir.logHeight(rows: copy.rowCount)))
             case .dotcode: main.append(dot.codeColumns(logHeight: vmAir.dotcodeLogHeight))
             case .dot: main.append(dot.dotColumns(logHeight: vmAir.logHeight(rows: dot.dotRowCount)))
             case .dotoutput: main.append(dot.outputColumns(logHeight: vmAir.logHeight(rows: dot.outputRowCount)))

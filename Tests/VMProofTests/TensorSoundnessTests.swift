@@ -33,6 +33,7 @@ import VMVerifier
         map t, u, rescale
         zip z, z, t, max
         zip z, z, x, min
+        reduce s, x, sum, rows=0, cols=3
         reduce s, x, sum, rows=2, cols=3
         reduce s + 1, x, max
         reduce s + 2, x, argmax

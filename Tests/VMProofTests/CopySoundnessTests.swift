@@ -1,0 +1,90 @@
+import Field
+import ISA
+import Prover
+import Testing
+import VM
+import VMArithmetization
+import VMProver
+import VMVerifier
+
+/// Single-cell changes to the `copy` table and the `copycode`
+/// multiplicities of a program with strided, in-place, register-shifted
+/// and empty copies (SECURITY-PLAN A.1–A.2): every constraint family is
+/// reached, and every reached family's proof is rejected by the check
+/// that owns it.
+@Suite struct CopySoundnessTests {
+    static let source = """
+    .input x [2, 3] scale=4 public
+    .output t [6] scale=4 public
+    .output u [4] scale=4 public
+        copy t, x, shape=[3, 2], strides=[1, 3]
+        copy t, t + 5, shape=[6], strides=[-1]
+        copy u, x, shape=[0], strides=[1]
+        li r1, 2
+        li r2, 0
+    again:
+        copy u, x, shape=[2], strides=[2]
+        addi r2, r2, 2
+        addi r1, r1, -1
+        bnz r1, again
+        halt
+    """
+    static let inputs: [[Int64]] = [[16, -40, 7, 200, -3, 0]]
+
+    static func setup() throws -> VMSoundnessTests.Setup {
+        let program = try Examples.assemble(source)
+        let vmAir = try VMAir(program: program)
+        let witness = try WitnessBuilder(vmAir: vmAir).run(rawInputs: inputs, maxSteps: 10_000)
+        return VMSoundnessTests.Setup(program: program, vmAir: vmAir, witness: witness,
+                                      preprocessed: vmAir.preprocessedColumns(statement: witness.statement))
+    }
+
+    @Test func copiesRunOnTheCopyTable() throws {
+        let s = try Self.setup()
+        #expect(s.vmAir.shape.hasCopies && s.vmAir.shape.hasTensorInstructions)   // the empty copy stays a micro-step
+        #expect(VMSoundnessTests.broken(s, main: s.witness.main) == nil)
+        #expect(VMSoundnessTests.proveAndVerify(s, main: s.witness.main))
+        let run = try Machine(program: s.program).run(rawInputs: Self.inputs)
+        #expect(s.witness.statement.publicOutputs == run.outputs.map(\.raw))
+        // x transposed, then reversed in place; u from the loop's register-shifted copies.
+        let transposed: [Int64] = [16, 200, -40, -3, 7, 0]
+        #expect(run.outputs[0].raw == transposed.reversed())
+    }
+
+    @Test func everyCopyConstraintFamilyRejectsAChangedCell() throws {
+        let s = try Self.setup()
+        typealias C = CopyColumns
+        let copy = s.vmAir.index(of: .copy)!
+        let executed = s.witness.main[copy][C.active].filter { $0 == .one }.count
+        let rows = 0..<min(executed + 1, s.witness.main[copy][0].count)
+        let (families, harmless) = try VMSoundnessTests.sweep(s, table: copy, rows: rows, columns: 0..<C.width)
+        let required = s.vmAir.air.tables[copy].constraints.map(\.label).filter {
+            !$0.hasPrefix("logup") && !["inactive rows stay inactive", "the table starts with a start",
+                                         "the table ends with a last element", "an instance runs to its last element"].contains($0)
+        } + ["bus balance"]
+        let missing = required.filter { families[$0] == nil }
+        #expect(missing.isEmpty, "copy constraint families no single-cell change reached: \(missing)")
+        #expect(harmless.isEmpty, "changes to copy columns \(harmless.keys.sorted()) went unnoticed")
+        VMSoundnessTests.expectRejected(s, table: copy, families: families)
+        // The schedule's multiplicities.
+        let code = s.vmAir.index(of: .copycode)!
+        let (codeFamilies, _) = try VMSoundnessTests.sweep(s, table: code, rows: 0..<s.witness.main[code][0].count, columns: 0..<1)
+        #expect(codeFamilies["bus balance"] != nil)
+        VMSoundnessTests.expectRejected(s, table: code, families: codeFamilies)
+    }
+
+    /// The prover's schedule differs from the verifier's in one entry (a
+    /// destination offset): the key's roots reject it.
+    @Test func thePreprocessedScheduleIsTheVerifiers() throws {
+        let s = try Self.setup()
+        let code = s.vmAir.index(of: .copycode)!
+        var preprocessed = s.preprocessed
+        preprocessed[code][CopyColumns.dstOffset][2] = preprocessed[code][CopyColumns.dstOffset][2] + .one
+        let input = ProverInput(air: s.vmAir.air, main: s.witness.main, preprocessed: preprocessed, publicValues: s.witness.publicValues,
+                                boundary: s.witness.boundary(), statement: s.witness.segmentStatement())
+        let proof = try Prover.prove(input, options: VMSoundnessTests.options, checkWitness: false).proof
+        #expect(throws: VMVerifierError.proof(.rejected(check: VMSoundnessTests.outOfDomainCheck("program")))) {
+            _ = try VMVerifier.verify(s.witness.file(proof.encoded()), program: s.program, policy: .insecureTesting)
+        }
+    }
+}
