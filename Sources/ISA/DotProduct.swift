@@ -46,14 +46,17 @@ public enum DotProduct {
 
     /// Sums of a weights matmul wrap modulo p only if some column j has
     /// 2^31·Σ_t |B[t, j]| + |bias_j| ≥ 2^62 (activations are in V, so no sum
-    /// then reaches p/2 ≈ 2^63): the first such column, or nil. Values a
-    /// program does not hold (hidden weights in a verifier's copy) count
-    /// as 2^31.
+    /// then reaches p/2 ≈ 2^63): the first such column, or nil. Hidden
+    /// values (private or committed weights) count as 2^31, so the answer
+    /// for public B is the same for the prover's and the verifier's copy.
+    /// - Parameter usingHiddenValues: count private and committed values
+    ///   as they are (the weights' owner checking them) instead of as 2^31.
     public static func wrappingColumn(_ mm: TensorOperation.MatMul, operands: WeightsOperands,
-                                      tensors: [TensorDeclaration]) -> Int64? {
+                                      tensors: [TensorDeclaration], usingHiddenValues: Bool = false) -> Int64? {
         let bound = Int128(1) << 62, top = Int128(1) << 31
         func value(_ tensor: Int, _ address: Int64) -> Int128 {
-            guard let data = tensors[tensor].data else { return top }
+            // Only public values count by default: a verifier's copy of the program lacks the others.
+            guard usingHiddenValues || tensors[tensor].visibility == .public, let data = tensors[tensor].data else { return top }
             return Int128(data[Int(address - tensors[tensor].address)].magnitude)
         }
         for j in 0..<mm.n {

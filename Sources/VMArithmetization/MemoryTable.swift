@@ -33,6 +33,7 @@ package enum MemoryTable: VMTableComponent {
         package static func width(weightsLanes: Bool) -> Int { weightsLanes ? 6 : 5 }
     }
 
+    /// The table of a program without weights matmuls (`VMTable.definition(blinded:shape:)` picks by shape).
     static func definition(blinded: Bool = false) throws(AIRError) -> Table {
         try definition(blinded: blinded, weightsLanes: false)
     }

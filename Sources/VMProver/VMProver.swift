@@ -134,7 +134,7 @@ public enum VMProver {
         for (d, op) in program.descriptors.enumerated() {
             guard case .matmul(let mm) = op, let operands = DotProduct.weightsOperands(mm, tensors: program.tensors),
                   program.tensors[operands.b].visibility == .committed,
-                  let j = DotProduct.wrappingColumn(mm, operands: operands, tensors: program.tensors) else { continue }
+                  let j = DotProduct.wrappingColumn(mm, operands: operands, tensors: program.tensors, usingHiddenValues: true) else { continue }
             throw VMArithmetizationError.unsupported(
                 "matmul descriptor \(d): committed weights '\(program.tensors[operands.b].name)' column \(j) has 2^31·Σ|w| + |bias| ≥ 2^62, "
                     + "so a sum could wrap modulo p (Spec/isa.md §4a)")

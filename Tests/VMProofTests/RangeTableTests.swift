@@ -9,37 +9,42 @@ import VMProver
 /// always enough for the run's distinct limbs (Spec/vm-air.md §4a).
 @Suite struct RangeTableTests {
     /// The rate is derived from the tables' own interactions: CPU rows send
-    /// 16 range messages per ≥ 8 timestamps, tensor rows 27 per ≥ 5, dot
-    /// rows 2 per timestamp and dotoutput rows 8 per real lane (one
-    /// timestamp each); tables a program lacks do not count.
+    /// 16 range messages per ≥ 8 timestamps, tensor rows 27 per ≥ 5, copy
+    /// rows 4 per 2, dot rows 2 and dotoutput rows 8 per timestamp; tables a
+    /// program lacks do not count.
     @Test func sendsPerTimestampBoundsTheSenders() throws {
-        let cpu = try CPUTable.definition(), tensor = try TensorTable.definition()
+        let cpu = try CPUTable.definition(), tensor = try TensorTable.definition(), copy = try CopyTable.definition()
         let dot = try DotTable.definition(), output = try DotOutputTable.definition()
         func sends(_ table: Table) -> Int { table.interactions.filter { $0.bus == Bus.range }.count }
-        let cpuRate = VMAir.rangeRates[0], rate = VMAir.rangeRates[1], dotRate = VMAir.rangeRates[3]
-        #expect(sends(cpu) <= cpuRate * CPUColumns.timestampsPerRow)
-        #expect(sends(tensor) <= rate * Int(MicroStep.readsPerStep))
-        #expect(sends(dot) <= dotRate && sends(output) <= dotRate * DotProduct.lanes)
-        #expect(cpuRate == 2 && rate == 6 && VMAir.rangeRates[2] == 8 && dotRate == 8)
+        let rates = VMAir.rangeRates
+        // Index: 1 tensor micro-steps, 2 weights matmuls, 4 copies.
+        #expect(rates == [2, 6, 8, 8, 2, 6, 8, 8])
+        #expect(sends(cpu) <= rates[0] * CPUColumns.timestampsPerRow)
+        #expect(sends(tensor) <= rates[1] * Int(MicroStep.readsPerStep))
+        #expect(sends(copy) <= rates[4] * 2)
+        #expect(sends(dot) <= rates[2] && sends(output) <= rates[2])
         let scalar = try VMAir(program: Examples.load("collatz").program)
         let withDot = try VMAir(program: Examples.load("mlp").program)
-        #expect(scalar.rangeSendsPerTimestamp == cpuRate)
-        #expect(withDot.shape.hasWeightsMatmuls && withDot.shape.hasTensorInstructions && withDot.rangeSendsPerTimestamp == dotRate)
+        let withCopies = try VMAir(program: Examples.load("cnn").program)
+        #expect(scalar.rangeSendsPerTimestamp == 2)
+        #expect(withDot.shape.hasWeightsMatmuls && withDot.shape.hasTensorInstructions && withDot.rangeSendsPerTimestamp == 8)
+        #expect(withCopies.shape.hasCopies && withCopies.rangeSendsPerTimestamp == 8)
         // Every range message has multiplicity ≤ 1 per row: `active`, a
         // flag or a sum of exclusive flags (degree 1; the examples below
         // check the total against the bound on honest runs).
-        for table in [cpu, tensor, dot, output] {
+        for table in [cpu, tensor, copy, dot, output] {
             for interaction in table.interactions where interaction.bus == Bus.range {
                 #expect(interaction.multiplicity.degree <= 1, "\(table.name): \(interaction.label)")
             }
         }
-        // Only the CPU, tensor, dot, dotoutput and memory tables send range
+        // Only the CPU, tensor, copy, dot, dotoutput and memory tables send range
         // messages (the memory table's two per hidden cell are counted separately).
-        let shape = VMShape(hasLookupTables: true, hasTensorInstructions: true, hasCommittedWeights: true, hasWeightsMatmuls: true)
+        let shape = VMShape(hasLookupTables: true, hasTensorInstructions: true, hasCommittedWeights: true, hasWeightsMatmuls: true,
+                            hasCopies: true)
         let senders = try shape.air().tables.filter { table in
             table.interactions.contains { $0.bus == Bus.range && table.name != "range" }
         }.map(\.name)
-        #expect(Set(senders) == ["cpu", "memory", "tensor", "dot", "dotoutput"])
+        #expect(Set(senders) == ["cpu", "memory", "tensor", "copy", "dot", "dotoutput"])
         let memory = try MemoryTable.definition()
         #expect(memory.interactions.filter { $0.bus == Bus.range }.count == 2)
     }

@@ -142,21 +142,23 @@ import VMVerifier
 
     /// Changes each cell of `table` in `rows` × `columns` by +1 and collects,
     /// per broken constraint family (or "bus balance"), the first change that
-    /// breaks it, plus the number of harmless changes per column.
+    /// breaks it, plus the rows of each column whose change breaks nothing.
     static func sweep(_ s: Setup, table index: Int, rows: Range<Int>, columns: Range<Int>) throws
-        -> (families: [String: (column: Int, row: Int)], harmless: [Int: Int]) {
+        -> (families: [String: (column: Int, row: Int)], harmless: [Int: [Int]]) {
         let air = s.vmAir.air
         let challenges = LogUpChallenges.vector(alpha: GoldilocksExt3(Goldilocks(91), Goldilocks(17), Goldilocks(5)),
                                                 beta: GoldilocksExt3(Goldilocks(3), Goldilocks(77), Goldilocks(12)),
                                                 maxMessageLength: air.maxMessageLength)
+        // The other tables' sums and the statement's own messages (public I/O).
         var others = GoldilocksExt3.zero
+        for message in s.witness.boundary() { others = others + (try message.contribution(challenges: challenges)) }
         for (t, table) in air.tables.enumerated() where t != index {
             others = others + (try LogUpTrace.build(table: table, main: s.witness.main[t], preprocessed: s.preprocessed[t],
                                                     challenges: challenges, publicValues: s.witness.publicValues, threads: 1)).claimedSum
         }
         let table = air.tables[index]
         var families = [String: (column: Int, row: Int)]()
-        var harmless = [Int: Int]()
+        var harmless = [Int: [Int]]()
         for row in rows {
             for column in columns {
                 var cells = s.witness.main[index]
@@ -167,7 +169,7 @@ import VMVerifier
                                                              auxiliary: aux, claimedSum: claimed,
                                                              challenges: challenges, publicValues: s.witness.publicValues).map(\.constraint)
                 if !(claimed + others).isZero { broken.append("bus balance") }
-                if broken.isEmpty { harmless[column, default: 0] += 1 }
+                if broken.isEmpty { harmless[column, default: []].append(row) }
                 for f in broken where families[f] == nil { families[f] = (column, row) }
             }
         }

@@ -9,7 +9,7 @@ import Verifier
 import VMProver
 import VMVerifier
 
-/// Verification keys v5 (Spec/proof-format.md §5): verifying
+/// Verification keys v7 (Spec/proof-format.md §5): verifying
 /// against a key costs the same for any program, the key's digest is its
 /// identity, and `check(program:)` confirms a key's program.
 @Suite struct VerificationKeyTests {
@@ -40,6 +40,29 @@ import VMVerifier
         #expect(try VerificationKey.decode(key.encoded()).digest == key.digest)
         // The key holds no code: its size does not depend on the program's length.
         #expect(key.encoded().count < 400)
+    }
+
+    /// The key's shape byte (offset 38: after the magic, the version and the
+    /// program digest) names the program's tables: bits past the five flags
+    /// are refused by decoding, and a flipped table flag no longer matches
+    /// the key's heights or, failing that, its program.
+    @Test func theShapeByteIsChecked() throws {
+        let (program, _) = try Examples.load("cnn")
+        let key = try VerificationKey(program: program, commitment: nil, options: Self.options)
+        let bytes = key.encoded()
+        let shape = try #require(VMShape(bits: bytes[38]))
+        #expect(shape == VMShape(program: program) && shape.hasCopies && shape.hasWeightsMatmuls)
+        var flipped = bytes
+        flipped[38] = 32
+        #expect(throws: (any Error).self) { _ = try VerificationKey.decode(flipped) }
+        do { _ = try VerificationKey.decode(flipped) } catch { #expect("\(error)".contains("invalid table flags")) }
+        for bit in 0..<5 {
+            flipped = bytes
+            flipped[38] ^= UInt8(1 << bit)
+            #expect(throws: (any Error).self, "bit \(bit)") {
+                try VerificationKey.decode(flipped).check(program: program)
+            }
+        }
     }
 
     /// A key that names program A but carries program B's roots (the

@@ -118,6 +118,24 @@ import VMVerifier
         #expect(throws: VMArithmetizationError.self) { _ = try VMProver.commitment(program: committed, seed: [UInt8](repeating: 7, count: 32)) }
     }
 
+    /// The class of a matmul never depends on a hidden value: a public B
+    /// whose column sum sits just under the bound with a private bias is
+    /// classed the same by the prover's program and the verifier's public part.
+    @Test func theClassIsTheSameForProverAndVerifier() throws {
+        let program = try Examples.assemble("""
+        .input x [1, 1] scale=0 public
+        .weights w [1, 1] scale=0 public raw [2147483647]
+        .weights b [1] scale=0 private raw [5]
+        .output y [1, 1] scale=0 public
+            matmul y, x, w, b
+            halt
+        """)
+        // 2^31·(2^31 − 1) + |b| ≥ 2^62 only if |b| ≥ 2^31: the hidden bias counts as 2^31.
+        #expect(VMShape(program: program) == VMShape(program: program.publicPart))
+        #expect(!VMShape(program: program).hasWeightsMatmuls)
+        _ = try Self.prove(program, [[-1]])
+    }
+
     /// Weights matmuls in several segments under zero knowledge, with
     /// committed weights: the dot rows of every segment look up the last
     /// segment's weights table.
