@@ -37,36 +37,19 @@ enum CopyCodeTable: VMTableComponent {
 }
 
 /// The `copy` table: one row per executed copy element (Spec/vm-air.md
-/// §11): the element is read at (baseA + srcOffset, T + 8 + readTime) and
-/// written at (baseD + dstOffset, T + 8 + writeTime), both through the
-/// memory bus; the schedule row comes from `copycode`.
+/// §11), in instances of its schedule (`ScheduledInstances`): the element
+/// is read at (baseA + srcOffset, T + 8 + readTime) and written at
+/// (baseD + dstOffset, T + 8 + writeTime), both through the memory bus.
 enum CopyTable: VMTableComponent {
     typealias C = CopyColumns
 
     static func definition(blinded: Bool = false) throws(AIRError) -> Table {
         var t = TableBuilder(name: "copy", mainWidth: C.width)
         func c(_ i: Int) -> Expression { .main(i) }
-        func n(_ i: Int) -> Expression { .mainNext(i) }
-        let active = c(C.active), nextActive = n(C.active)
-        t.assertBoolean("active is boolean", active)
-        t.assertOnTransition("inactive rows stay inactive", (1 - active) * nextActive)
-        t.send("copy element", bus: Bus.copycode, (0..<CopyCode.Step.fieldCount).map(c), multiplicity: active)
-        // Padding rows are not looked up: isLast = 1, every other field 0.
-        for field in 0..<CopyCode.Step.fieldCount {
-            t.assertZero("padding field \(field) fixed", (1 - active) * (field == C.isLast ? 1 - c(field) : c(field)))
-        }
-        let continuing = 1 - c(C.isLast)
-        t.assertOnTransition("an instance runs to its last element", continuing * (1 - nextActive))
-        for (label, column) in [("T", C.instructionTime), ("baseA", C.baseA), ("baseD", C.baseD), ("descriptor", C.descriptor)] {
-            t.assertOnTransition("\(label) constant within an instance", continuing * (n(column) - c(column)))
-        }
-        t.assertOnTransition("elements advance", continuing * (n(C.id) - c(C.id) - 1))
-        t.assertOnTransition("a start follows exactly a last element", nextActive * (n(C.isStart) - c(C.isLast)))
-        t.assertOnFirstRow("the table starts with a start", active * (1 - c(C.isStart)))
-        t.assertOnLastRow("the table ends with a last element", active * (1 - c(C.isLast)))
-        // A copy's rb is r0 (validation), so its baseB is 0.
-        t.receive("tensor instruction", bus: Bus.tensor,
-                  [c(C.instructionTime), c(C.descriptor), c(C.baseD), c(C.baseA), .constant(.zero)], multiplicity: c(C.isStart))
+        let active = c(C.active)
+        ScheduledInstances(bus: Bus.copycode, fields: CopyCode.Step.fieldCount, paddingOnes: [C.isLast], id: C.id,
+                           descriptor: C.descriptor, isStart: C.isStart, isLast: C.isLast, active: C.active,
+                           instructionTime: C.instructionTime, baseA: C.baseA, baseD: C.baseD).constrain(&t)
         let time = c(C.instructionTime) + CPUColumns.timestampsPerRow
         MemoryAccess(name: "read", enabled: active, space: AddressSpace.memory, address: c(C.baseA) + c(C.srcOffset),
                      old: c(C.value), new: c(C.value), timestamp: time + c(C.readTime),

@@ -13,33 +13,12 @@ enum DotTable: VMTableComponent {
         var t = TableBuilder(name: "dot", mainWidth: D.width)
         func c(_ i: Int) -> Expression { .main(i) }
         func n(_ i: Int) -> Expression { .mainNext(i) }
-        let active = c(D.active), nextActive = n(D.active)
+        let active = c(D.active)
         let lanes = DotProduct.lanes
-
-        // Static fields come from the schedule; padding rows send nothing and
-        // have isLast = groupFirst = 1, every other field 0.
-        t.assertBoolean("active is boolean", active)
-        t.assertOnTransition("inactive rows stay inactive", (1 - active) * nextActive)
-        t.send("schedule row", bus: Bus.dotcode, (0..<DotStep.fieldCount).map(c), multiplicity: active)
-        for field in 0..<DotStep.fieldCount {
-            let padded: Expression = (field == D.isLast || field == D.groupFirst) ? 1 - c(field) : c(field)
-            t.assertZero("padding field \(field) fixed", (1 - active) * padded)
-        }
-
-        // Instances: consecutive schedule rows of one descriptor with constant T and bases.
-        let continuing = 1 - c(D.isLast)
-        t.assertOnTransition("an instance runs to its last row", continuing * (1 - nextActive))
-        for (label, column) in [("T", D.instructionTime), ("baseA", D.baseA), ("baseD", D.baseD), ("descriptor", D.descriptor)] {
-            t.assertOnTransition("\(label) constant within an instance", continuing * (n(column) - c(column)))
-        }
-        t.assertOnTransition("schedule rows advance", continuing * (n(D.id) - c(D.id) - 1))
-        t.assertOnTransition("a start follows exactly a last row", nextActive * (n(D.isStart) - c(D.isLast)))
-        t.assertOnFirstRow("the table starts with a start", active * (1 - c(D.isStart)))
-        t.assertOnLastRow("the table ends with a last row", active * (1 - c(D.isLast)))
-        // The CPU's tensor message; a weights matmul's rb is r0, so its baseB is 0.
-        t.receive("tensor instruction", bus: Bus.tensor,
-                  [c(D.instructionTime), c(D.descriptor), c(D.baseD), c(D.baseA), .constant(.zero)],
-                  multiplicity: c(D.isStart))
+        // Schedule rows in instances; padding rows have isLast = groupFirst = 1.
+        ScheduledInstances(bus: Bus.dotcode, fields: DotStep.fieldCount, paddingOnes: [D.isLast, D.groupFirst], id: D.id,
+                           descriptor: D.descriptor, isStart: D.isStart, isLast: D.isLast, active: D.active,
+                           instructionTime: D.instructionTime, baseA: D.baseA, baseD: D.baseD).constrain(&t)
 
         // a is the activation read, or 1 on a bias row.
         let a = c(D.activation)

@@ -35,13 +35,7 @@ import VMVerifier
     """
     static let inputs: [[Int64]] = [[16, -40, 0, 200, -3, 0]]   // column 2 is 0: see the forged-weight test
 
-    static func setup() throws -> VMSoundnessTests.Setup {
-        let program = try Examples.assemble(source)
-        let vmAir = try VMAir(program: program)
-        let witness = try WitnessBuilder(vmAir: vmAir).run(rawInputs: inputs, maxSteps: 10_000)
-        return VMSoundnessTests.Setup(program: program, vmAir: vmAir, witness: witness,
-                                      preprocessed: vmAir.preprocessedColumns(statement: witness.statement))
-    }
+    static func setup() throws -> VMSoundnessTests.Setup { try VMSoundnessTests.setup(source: source, inputs: inputs) }
 
     /// Rows to sweep: every active row and the first padding row.
     static func rows(_ s: VMSoundnessTests.Setup, _ table: Int, active: Int) -> Range<Int> {
@@ -92,8 +86,7 @@ import VMVerifier
         // A bias row reads nothing: its timestamp helpers are free; so are a
         // padding row's instruction fields (it sends and receives nothing).
         try Self.check(s, table: dot, rows: Self.rows(s, dot, active: D.active), width: D.width,
-                       unreachable: ["inactive rows stay inactive", "the table starts with a start",
-                                     "the table ends with a last row", "an instance runs to its last row"],
+                       unreachable: ScheduledInstances.unreachableBySingleCells,
                        mayBeFree: { row, column in
                            main[D.readA][row] == .zero && [D.previousTimestamp, D.timestampLimbs, D.timestampLimbs + 1].contains(column)
                                || main[D.active][row] == .zero && [D.instructionTime, D.baseA, D.baseD].contains(column)

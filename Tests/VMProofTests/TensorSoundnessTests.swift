@@ -41,13 +41,7 @@ import VMVerifier
     """
     static let inputs: [[Int64]] = [[16, -40, 7, 200, -3, 0], [5, -9, 33, 12, -1, 64]]
 
-    static func setup() throws -> VMSoundnessTests.Setup {
-        let program = try Examples.assemble(source)
-        let vmAir = try VMAir(program: program)
-        let witness = try WitnessBuilder(vmAir: vmAir).run(rawInputs: inputs, maxSteps: 10_000)
-        return VMSoundnessTests.Setup(program: program, vmAir: vmAir, witness: witness,
-                                      preprocessed: vmAir.preprocessedColumns(statement: witness.statement))
-    }
+    static func setup() throws -> VMSoundnessTests.Setup { try VMSoundnessTests.setup(source: source, inputs: inputs) }
 
     @Test func everyTensorConstraintFamilyRejectsAChangedCell() throws {
         let setup = try Self.setup()

@@ -65,7 +65,10 @@ import VMVerifier
         let preprocessed: [[[Goldilocks]]]
     }
 
-    static func setup() throws -> Setup {
+    static func setup() throws -> Setup { try setup(source: source, inputs: inputs) }
+
+    /// The witness of one run of `source` and the verifier's preprocessed columns.
+    static func setup(source: String, inputs: [[Int64]]) throws -> Setup {
         let program = try Examples.assemble(source)
         let vmAir = try VMAir(program: program)
         let witness = try WitnessBuilder(vmAir: vmAir).run(rawInputs: inputs, maxSteps: 10_000)
