@@ -1,0 +1,52 @@
+import AIR
+import Field
+import ISA
+
+/// The `weights` table: rows of `DotProduct.lanes` weights that weights
+/// matmuls read by lookup, never through timestamped memory (Spec/vm-air.md
+/// §10). Preprocessed: the row's id (−1 on padding rows and in segments
+/// other than the last), the address of lane 0, the lane stride, and one
+/// flag per real lane. Main: the weights and how many times the run reads
+/// the row. Each real lane sends (memory space, address, weight) to the
+/// memory table, which receives it against the cell's initial value — so a
+/// weight is the cell's declared value: public (preprocessed), private, or
+/// committed (hashed by the commitment table).
+package enum WeightsTable: VMTableComponent {
+    enum Fixed {
+        static let id = 0, base = 1, stride = 2, real = 3
+        static let width = 3 + DotProduct.lanes
+    }
+    package enum Main {
+        package static let weights = 0, multiplicity = DotProduct.lanes
+        package static let width = DotProduct.lanes + 1
+    }
+
+    static func definition(blinded: Bool = false) throws(AIRError) -> Table {
+        let lanes = DotProduct.lanes
+        var t = TableBuilder(name: "weights", mainWidth: Main.width, preprocessedWidth: Fixed.width)
+        t.receive("weights row", bus: Bus.weights, [.fixed(Fixed.id)] + (0..<lanes).map { .main(Main.weights + $0) },
+                  multiplicity: .main(Main.multiplicity))
+        for l in 0..<lanes {
+            t.send("lane \(l) initial value", bus: Bus.weightsImage,
+                   [.constant(Goldilocks(AddressSpace.memory)), .fixed(Fixed.base) + l * .fixed(Fixed.stride), .main(Main.weights + l)],
+                   multiplicity: .fixed(Fixed.real + l))
+        }
+        return try t.build(blinded: blinded)
+    }
+
+    /// The last segment's rows (`DotCode.weightsRows`); elsewhere the
+    /// smallest height with id −1 and no real lane.
+    static func preprocessedColumns(of air: VMAir, isLastSegment: Bool) -> [[Goldilocks]] {
+        let n = 1 << air.weightsLogHeight(isLastSegment: isLastSegment)
+        var columns = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: n), count: Fixed.width)
+        columns[Fixed.id] = [Goldilocks](repeating: -.one, count: n)
+        guard isLastSegment else { return columns }
+        for (row, weights) in air.dotCode.weightsRows.enumerated() {
+            columns[Fixed.id][row] = Goldilocks(row)
+            columns[Fixed.base][row] = Goldilocks(Int(weights.base))
+            columns[Fixed.stride][row] = Goldilocks(Int(weights.stride))
+            for l in 0..<weights.lanes { columns[Fixed.real + l][row] = .one }
+        }
+        return columns
+    }
+}

@@ -1,0 +1,32 @@
+import Field
+import ISA
+import VMArithmetization
+
+/// The `weights` table's main columns (last segment): each row's weights
+/// and how many `dot` rows of the whole run read it; and the memory
+/// table's count of weights lanes per cell.
+enum WeightsWitness {
+    /// - Parameter executions: per descriptor, how many times the run executed it.
+    static func columns(code: DotCode, image: [Int64], executions: [Int], logHeight: Int) -> [[Goldilocks]] {
+        let n = 1 << logHeight
+        var columns = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: n), count: WeightsTable.Main.width)
+        var uses = [Int](repeating: 0, count: code.weightsRows.count)
+        for s in code.steps { uses[s.weightsRow] += executions[s.descriptor] }
+        for (row, weights) in code.weightsRows.enumerated() {
+            for l in 0..<weights.lanes {
+                columns[WeightsTable.Main.weights + l][row] = Goldilocks(image[Int(weights.base + Int64(l) * weights.stride)])
+            }
+            columns[WeightsTable.Main.multiplicity][row] = Goldilocks(uses[row])
+        }
+        return columns
+    }
+
+    /// Per memory cell: how many real weights lanes send its initial value.
+    static func imageReads(code: DotCode, memorySize: Int) -> [Int] {
+        var reads = [Int](repeating: 0, count: memorySize)
+        for weights in code.weightsRows {
+            for l in 0..<weights.lanes { reads[Int(weights.base + Int64(l) * weights.stride)] += 1 }
+        }
+        return reads
+    }
+}
