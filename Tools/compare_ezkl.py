@@ -13,7 +13,9 @@ are its own:
         prove  = prove (zero knowledge, committed weights, private input)
         verify = verify against the key
 
-and a Markdown table is printed (and written with --json as data). EZKL is
+and a Markdown table is printed (and written with --json as data). Proof
+sizes are the files each writes: EZKL's proof.json (hex-encoded proof and
+instances), zkvm's .zkp. Peak memory is Linux's ru_maxrss. EZKL is
 not a dependency of zkvm: install it first (`pip install ezkl`) into the
 Python that runs this script, or pass --ezkl-python. This is a
 measurement tool, not part of the test suite; its table goes in the README.
@@ -93,16 +95,20 @@ class Row:
     extra: dict = field(default_factory=dict)
 
 
-def measure(command: list[str], cwd: Path | None = None) -> Phase:
-    """Runs `command`, returning its wall time and its own peak RSS."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - start
-    stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise PhaseFailed(f"{' '.join(command[:3])}…: exit {process.returncode}: {stderr.strip()[-400:]}")
+def measure(label: str, command: list[str]) -> Phase:
+    """Runs `command`, returning its wall time and its own peak RSS (Linux:
+    ru_maxrss is in KiB). Its stderr goes to a file, so a chatty child never
+    blocks on a full pipe."""
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0:
+            errors.seek(0)
+            tail = errors.read().decode(errors="replace").strip()[-300:]
+            raise PhaseFailed(f"{label}: exit {code}: " + " ".join(tail.replace("|", "/").split()))
     return Phase(seconds=seconds, peak_mib=usage.ru_maxrss / 1024)
 
 
@@ -116,7 +122,7 @@ def run_ezkl(python: str, folder: Path, work: Path) -> Row:
         (work / name).write_bytes((folder / name).read_bytes())
     try:
         for phase, script in EZKL_PHASES.items():
-            setattr(row, phase, measure([python, "-c", script, str(work)]))
+            setattr(row, phase, measure(f"EZKL {phase}", [python, "-c", script, str(work)]))
         row.proof_bytes = (work / "proof.json").stat().st_size
         settings = json.loads((work / "settings.json").read_text())
         row.extra["logrows"] = settings.get("run_args", {}).get("logrows")
@@ -130,16 +136,15 @@ def run_zkvm(zkvm: str, folder: Path, work: Path) -> Row:
     row = Row(system="zkvm", model=folder.name)
     program = work / "model.zkasm"
     try:
-        setup = [measure([zkvm, "import", str(folder / "model.onnx"), "-o", str(program),
-                          "--calibration", str(folder / "calibration.json")])]
-        text = program.read_text()
-        if " committed " in text:
-            setup.append(measure([zkvm, "commit", str(program)]))
-        setup.append(measure([zkvm, "export-vk", str(program), "-o", str(work / "model.vk")]))
+        # The importer's defaults: private input, committed weights (so a commitment to publish).
+        setup = [measure("zkvm import", [zkvm, "import", str(folder / "model.onnx"), "-o", str(program),
+                                         "--calibration", str(folder / "calibration.json")]),
+                 measure("zkvm commit", [zkvm, "commit", str(program)]),
+                 measure("zkvm export-vk", [zkvm, "export-vk", str(program), "-o", str(work / "model.vk")])]
         row.setup = sum_phases(setup)
-        row.prove = measure([zkvm, "prove", str(program), "--input", str(folder / "input.json"),
-                             "-o", str(work / "model.zkp")])
-        row.verify = measure([zkvm, "verify", str(work / "model.zkp"), "--vk", str(work / "model.vk")])
+        row.prove = measure("zkvm prove", [zkvm, "prove", str(program), "--input", str(folder / "input.json"),
+                                           "-o", str(work / "model.zkp")])
+        row.verify = measure("zkvm verify", [zkvm, "verify", str(work / "model.zkp"), "--vk", str(work / "model.vk")])
         row.proof_bytes = (work / "model.zkp").stat().st_size
     except (PhaseFailed, OSError) as error:
         row.error = str(error)

@@ -197,7 +197,8 @@ public struct VMAir: Sendable {
     }
 
     /// Every table's preprocessed columns for a segment (none for cpu,
-    /// range and tensor). They depend on the program alone, never on a statement.
+    /// range, tensor, copy, dot and dotoutput). They depend on the program
+    /// alone, never on a statement.
     public func preprocessedColumns(isLastSegment: Bool) -> [[[Goldilocks]]] {
         shape.tables.map { $0.component.preprocessedColumns(of: self, isLastSegment: isLastSegment) }
     }
@@ -206,8 +207,8 @@ public struct VMAir: Sendable {
     public var byteLogHeight: Int { max(minLogHeight, ByteTable.logHeight) }
 
     /// Range messages per timestamp at most, over the tables this program
-    /// has (`RangeTable.sendsPerTimestamp`): without tensor instructions only
-    /// the CPU table sends, at a lower rate.
+    /// has (`RangeTable.sendsPerTimestamp`): the tables a program lacks do
+    /// not count, so scalar code (and copies) have the lowest rate.
     var rangeSendsPerTimestamp: Int {
         Self.rangeRates[(shape.hasTensorInstructions ? 1 : 0) + (shape.hasWeightsMatmuls ? 2 : 0) + (shape.hasCopies ? 4 : 0)]
     }

@@ -93,7 +93,7 @@ extension Bench {
                            note: "every table's committed cells (main + LogUp + quotient) / \(macs) MACs")
                 if matmul > 0 {
                     report.add("import.\(name).matmul-cells-per-mac", Double(matmul) / Double(macs), "cells", threads: threads,
-                               note: "dot, dotoutput, weights and dotcode multiplicities / MACs (Spec/vm-air.md §10)")
+                               note: "the dot, dotoutput, weights and dotcode tables' cells / MACs (Spec/vm-air.md §10)")
                 }
                 report.add("import.\(name).macs-per-second", Double(macs) / zkSeconds / 1000, "k MAC/s", threads: threads,
                            note: "proven MACs per second, zero knowledge")
