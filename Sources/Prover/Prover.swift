@@ -17,7 +17,7 @@ public enum Prover {
                              threads: Int = Parallel.defaultThreads) throws(STARKError) -> (proof: Proof, report: ProverReport) {
         var session = try ProverSession(input, options: options, threads: threads)
         if checkWitness { try session.checkWitness(challenges: nil) }
-        session.commitMain()
+        _ = session.commitMain()   // one segment: nothing else to bind
         return try session.finish(shared: nil)
     }
 

@@ -96,9 +96,6 @@ public struct SecurityLevel: Sendable, CustomStringConvertible {
         let bounds = layout.domainBounds(logHeights: logHeights)
         let distinct = bounds.keys.sorted()
         let maxLogHeight = distinct.last ?? 0
-        let constraints = air.tables.map(\.constraints.count).reduce(0, +)
-        let committed = air.tables.map(layout.batchedPolynomials).reduce(0, +)
-        let interactions = air.tables.map(\.interactions.count).reduce(0, +)
         // The degree FRI actually tests at level l is finalLength·2^{l − lf}
         // (each fold of an odd bound D only shows degree < D + 1), the same
         // rate finalLength/2^lf at every level: exactly 1/blowup for
