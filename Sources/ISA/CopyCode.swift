@@ -35,11 +35,14 @@ public struct CopyCode: Sendable {
 
     public var isEmpty: Bool { steps.isEmpty }
 
+    /// Whether the copy table proves `copy`: it moves at least one element.
+    public static func proves(_ copy: TensorOperation.Copy) -> Bool { copy.shape.allSatisfy { $0 > 0 } }
+
     public init(_ program: Program) {
         var steps = [Step](), runs = [Bool](), first = [Int](), counts = [Int](), spans = [Int64]()
         for (d, op) in program.descriptors.enumerated() {
             first.append(steps.count)
-            guard case .copy(let copy) = op, copy.shape.allSatisfy({ $0 > 0 }) else {
+            guard case .copy(let copy) = op, Self.proves(copy) else {
                 runs.append(false); counts.append(0); spans.append(0)
                 continue
             }

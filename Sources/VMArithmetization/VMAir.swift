@@ -34,7 +34,7 @@ public struct VMShape: Sendable, Equatable, Hashable {
         let runners = program.descriptors.map { op -> Runner in
             switch op {
             case .matmul(let mm): DotProduct.weightsOperands(mm, tensors: program.tensors) != nil ? .dot : .microSteps
-            case .copy(let c): c.shape.allSatisfy { $0 > 0 } ? .copy : .microSteps
+            case .copy(let c): CopyCode.proves(c) ? .copy : .microSteps
             default: .microSteps
             }
         }

@@ -9,8 +9,7 @@ import VMArithmetization
 struct CopyWitness {
     typealias C = CopyColumns
     let code: CopyCode
-    /// Row-major rows.
-    var rows: [Int64] = []
+    var rows = WitnessRows(width: C.width)
     /// Per schedule row: how many `copy` rows looked it up.
     var stepCounts: [Int]
 
@@ -24,31 +23,24 @@ struct CopyWitness {
         let steps = code.steps[code.firstStep[d] ..< code.firstStep[d] + code.stepCounts[d]]
         let t0 = time + Int64(CPUColumns.timestampsPerRow)
         let first = rows.count
-        func access(_ address: Int64, _ ts: Int64, previous: Int, limbs: Int, row: Int) throws -> Int {
-            guard address >= 0, address < memory.count else { throw VMArithmetizationError.witness("copy outside memory") }
-            let i = Int(address)
-            let (lo, hi) = try DotWitness.limbs(ts - lastTs[i] - 1, "timestamp")
-            rows[row + previous] = lastTs[i]
-            rows[row + limbs] = lo; rows[row + limbs + 1] = hi
-            range[Int(lo)] += 1; range[Int(hi)] += 1
-            lastTs[i] = ts
-            return i
-        }
         for s in steps {
             stepCounts[s.id] += 1
-            let row = rows.count
-            rows += [Int64](repeating: 0, count: C.width)
-            for (k, v) in s.fields.enumerated() { rows[row + k] = v }
-            rows[row + C.active] = 1
-            rows[row + C.instructionTime] = time; rows[row + C.baseA] = baseA; rows[row + C.baseD] = baseD
-            let i = try access(baseA + s.srcOffset, t0 + s.readTime, previous: C.readPrevious, limbs: C.readLimbs, row: row)
-            rows[row + C.value] = memory[i]
+            let r = rows.append()
+            for (k, v) in s.fields.enumerated() { rows.set(r, k, v) }
+            rows.set(r, C.active, 1)
+            rows.set(r, C.instructionTime, time); rows.set(r, C.baseA, baseA); rows.set(r, C.baseD, baseD)
+            let read = try RangeLimbs.access(baseA + s.srcOffset, at: t0 + s.readTime, lastTs: &lastTs, range: &range, "copy read")
+            rows.set(r, C.readPrevious, read.previous)
+            rows.set(r, C.readLimbs, read.low); rows.set(r, C.readLimbs + 1, read.high)
+            rows.set(r, C.value, memory[read.cell])
         }
         for (k, s) in steps.enumerated() {
-            let row = first + k * C.width
-            let i = try access(baseD + s.dstOffset, t0 + s.writeTime, previous: C.writePrevious, limbs: C.writeLimbs, row: row)
-            rows[row + C.old] = memory[i]
-            memory[i] = rows[row + C.value]
+            let r = first + k
+            let write = try RangeLimbs.access(baseD + s.dstOffset, at: t0 + s.writeTime, lastTs: &lastTs, range: &range, "copy write")
+            rows.set(r, C.writePrevious, write.previous)
+            rows.set(r, C.writeLimbs, write.low); rows.set(r, C.writeLimbs + 1, write.high)
+            rows.set(r, C.old, memory[write.cell])
+            memory[write.cell] = rows[r, C.value].signedValue
         }
     }
 
@@ -58,18 +50,12 @@ struct CopyWitness {
         return out
     }
 
-    var rowCount: Int { rows.count / C.width }
+    var rowCount: Int { rows.count }
 
     /// The table's columns, padded with rows whose isLast = 1 and everything else 0.
     func columns(logHeight: Int) -> [[Goldilocks]] {
-        let n = 1 << logHeight, count = rowCount
-        return (0..<C.width).map { c in
-            [Goldilocks](unsafeUninitializedCapacity: n) { buffer, initialized in
-                for i in 0..<count { buffer.initializeElement(at: i, to: Goldilocks(rows[i * C.width + c])) }
-                let padding: Goldilocks = c == C.isLast ? .one : .zero
-                for i in count..<n { buffer.initializeElement(at: i, to: padding) }
-                initialized = n
-            }
-        }
+        var padding = [Goldilocks](repeating: .zero, count: C.width)
+        padding[C.isLast] = .one
+        return rows.columns(logHeight: logHeight, padding: padding)
     }
 }

@@ -25,17 +25,11 @@ struct TensorWitness {
         stepCounts = [Int](repeating: 0, count: vmAir.microSteps.count)
     }
 
-    static func limbs(_ value: Int64, _ what: String) throws -> (Int, Int) {
-        guard value >= 0, value < 1 << 32 else { throw VMArithmetizationError.witness("\(what): \(value) outside [0, 2^32)") }
-        return (Int(value & 0xFFFF), Int(value >> 16))
-    }
-
     mutating func execute(descriptor d: Int, time: Int64, baseD: Int64, baseA: Int64, baseB: Int64,
                           memory: inout [Int64], lastTs: inout [Int64], range: inout [Int], activation: inout [Int]) throws {
         let steps = vmAir.microSteps[firstStep[d] ..< firstStep[d] + vmAir.stepCounts[d]]
         var instance = [[Int64]]()
         var prevAcc: Int64 = 0, prevIndex: Int64 = 0
-        func count(_ pair: (Int, Int)) { range[pair.0] += 1; range[pair.1] += 1 }
         // Pass 1: reads and computation.
         for (k, s) in steps.enumerated() {
             stepCounts[firstStep[d] + k] += 1
@@ -45,14 +39,10 @@ struct TensorWitness {
             let readTime = time + Int64(CPUColumns.timestampsPerRow) + MicroStep.readsPerStep * Int64(s.step)
             func read(_ enabled: Bool, _ address: Int64, slot: Int) throws -> Int64 {
                 guard enabled else { return 0 }
-                guard address >= 0, address < memory.count else { throw VMArithmetizationError.witness("tensor read outside memory") }
-                let a = Int(address), ts = readTime + Int64(slot)
-                r[T.previousTimestamp + slot] = lastTs[a]
-                let (lo, hi) = try Self.limbs(ts - lastTs[a] - 1, "timestamp")
-                r[T.timestampLimbs + 2 * slot] = Int64(lo); r[T.timestampLimbs + 2 * slot + 1] = Int64(hi)
-                range[lo] += 1; range[hi] += 1
-                lastTs[a] = ts
-                return memory[a]
+                let access = try RangeLimbs.access(address, at: readTime + Int64(slot), lastTs: &lastTs, range: &range, "tensor read")
+                r[T.previousTimestamp + slot] = access.previous
+                r[T.timestampLimbs + 2 * slot] = access.low; r[T.timestampLimbs + 2 * slot + 1] = access.high
+                return memory[access.cell]
             }
             let va = try read(s.readA, baseA + s.aOffset, slot: 0)
             let vb = try read(s.readB, baseB + s.bOffset, slot: 1)
@@ -95,9 +85,7 @@ struct TensorWitness {
                 slots[4] = high ? va - s.parameter2 - 1 : s.parameter2 - va
             }
             for (k, v) in slots.enumerated() {
-                let (lo, hi) = try Self.limbs(v, "tensor range slot \(k)")
-                r[T.slotLimbs + 2 * k] = Int64(lo); r[T.slotLimbs + 2 * k + 1] = Int64(hi)
-                count((lo, hi))
+                (r[T.slotLimbs + 2 * k], r[T.slotLimbs + 2 * k + 1]) = try RangeLimbs.split(v, "tensor range slot \(k)", range: &range)
             }
             let shifted = (s.accMac || s.accSum) ? UInt64(bitPattern: acc &+ (1 << T.accumulatorLogBound)) : 0
             for k in 0..<4 {
@@ -111,18 +99,13 @@ struct TensorWitness {
         }
         // Pass 2: writes, in write-time order (step order).
         for k in instance.indices where instance[k][T.write] == 1 {
-            let address = baseD + instance[k][T.dOffset]
-            guard address >= 0, address < memory.count else { throw VMArithmetizationError.witness("tensor write outside memory") }
-            let a = Int(address)
             let ts = time + Int64(CPUColumns.timestampsPerRow) + instance[k][T.writeTime]
-            instance[k][T.dOld] = memory[a]
-            instance[k][T.previousTimestamp + T.writeAccess] = lastTs[a]
-            let (lo, hi) = try Self.limbs(ts - lastTs[a] - 1, "timestamp")
-            instance[k][T.timestampLimbs + 2 * T.writeAccess] = Int64(lo)
-            instance[k][T.timestampLimbs + 2 * T.writeAccess + 1] = Int64(hi)
-            range[lo] += 1; range[hi] += 1
-            lastTs[a] = ts
-            memory[a] = instance[k][T.result]
+            let access = try RangeLimbs.access(baseD + instance[k][T.dOffset], at: ts, lastTs: &lastTs, range: &range, "tensor write")
+            instance[k][T.dOld] = memory[access.cell]
+            instance[k][T.previousTimestamp + T.writeAccess] = access.previous
+            instance[k][T.timestampLimbs + 2 * T.writeAccess] = access.low
+            instance[k][T.timestampLimbs + 2 * T.writeAccess + 1] = access.high
+            memory[access.cell] = instance[k][T.result]
         }
         rows += instance
     }

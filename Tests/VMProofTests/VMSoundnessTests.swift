@@ -148,35 +148,56 @@ import VMVerifier
     /// breaks it, plus the rows of each column whose change breaks nothing.
     static func sweep(_ s: Setup, table index: Int, rows: Range<Int>, columns: Range<Int>) throws
         -> (families: [String: (column: Int, row: Int)], harmless: [Int: [Int]]) {
-        let air = s.vmAir.air
-        let challenges = LogUpChallenges.vector(alpha: GoldilocksExt3(Goldilocks(91), Goldilocks(17), Goldilocks(5)),
-                                                beta: GoldilocksExt3(Goldilocks(3), Goldilocks(77), Goldilocks(12)),
-                                                maxMessageLength: air.maxMessageLength)
-        // The other tables' sums and the statement's own messages (public I/O).
-        var others = GoldilocksExt3.zero
-        for message in s.witness.boundary() { others = others + (try message.contribution(challenges: challenges)) }
-        for (t, table) in air.tables.enumerated() where t != index {
-            others = others + (try LogUpTrace.build(table: table, main: s.witness.main[t], preprocessed: s.preprocessed[t],
-                                                    challenges: challenges, publicValues: s.witness.publicValues, threads: 1)).claimedSum
-        }
-        let table = air.tables[index]
+        let check = try TableCheck(s, table: index)
         var families = [String: (column: Int, row: Int)]()
         var harmless = [Int: [Int]]()
         for row in rows {
             for column in columns {
                 var cells = s.witness.main[index]
                 cells[column][row] = cells[column][row] + .one
-                let (aux, claimed) = try LogUpTrace.build(table: table, main: cells, preprocessed: s.preprocessed[index],
-                                                          challenges: challenges, publicValues: s.witness.publicValues, threads: 1)
-                var broken = DebugChecker.failingConstraints(table: table, main: cells, preprocessed: s.preprocessed[index],
-                                                             auxiliary: aux, claimedSum: claimed,
-                                                             challenges: challenges, publicValues: s.witness.publicValues).map(\.constraint)
-                if !(claimed + others).isZero { broken.append("bus balance") }
+                let broken = try check.broken(cells)
                 if broken.isEmpty { harmless[column, default: []].append(row) }
                 for f in broken where families[f] == nil { families[f] = (column, row) }
             }
         }
         return (families, harmless)
+    }
+
+    /// Every constraint family one table's changed main columns break, and
+    /// "bus balance" when its LogUp sum no longer cancels against the other
+    /// tables' and the statement's messages (fixed challenges).
+    struct TableCheck {
+        let setup: Setup
+        let index: Int
+        let challenges: [GoldilocksExt3]
+        let others: GoldilocksExt3
+
+        init(_ s: Setup, table index: Int) throws {
+            let air = s.vmAir.air
+            challenges = LogUpChallenges.vector(alpha: GoldilocksExt3(Goldilocks(91), Goldilocks(17), Goldilocks(5)),
+                                                beta: GoldilocksExt3(Goldilocks(3), Goldilocks(77), Goldilocks(12)),
+                                                maxMessageLength: air.maxMessageLength)
+            // The other tables' sums and the statement's own messages (public I/O).
+            var others = GoldilocksExt3.zero
+            for message in s.witness.boundary() { others = others + (try message.contribution(challenges: challenges)) }
+            for (t, table) in air.tables.enumerated() where t != index {
+                others = others + (try LogUpTrace.build(table: table, main: s.witness.main[t], preprocessed: s.preprocessed[t],
+                                                        challenges: challenges, publicValues: s.witness.publicValues,
+                                                        threads: 1)).claimedSum
+            }
+            (setup, self.index, self.others) = (s, index, others)
+        }
+
+        func broken(_ cells: [[Goldilocks]]) throws -> [String] {
+            let table = setup.vmAir.air.tables[index], preprocessed = setup.preprocessed[index]
+            let (aux, claimed) = try LogUpTrace.build(table: table, main: cells, preprocessed: preprocessed,
+                                                      challenges: challenges, publicValues: setup.witness.publicValues, threads: 1)
+            var broken = DebugChecker.failingConstraints(table: table, main: cells, preprocessed: preprocessed,
+                                                         auxiliary: aux, claimedSum: claimed, challenges: challenges,
+                                                         publicValues: setup.witness.publicValues).map(\.constraint)
+            if !(claimed + others).isZero { broken.append("bus balance") }
+            return broken
+        }
     }
 
     /// For each family, the recorded +1 change in `table` must give a
