@@ -25,10 +25,8 @@ struct CopyWitness {
         let first = rows.count
         for s in steps {
             stepCounts[s.id] += 1
-            let r = rows.append()
-            for (k, v) in s.fields.enumerated() { rows.set(r, k, v) }
-            rows.set(r, C.active, 1)
-            rows.set(r, C.instructionTime, time); rows.set(r, C.baseA, baseA); rows.set(r, C.baseD, baseD)
+            let r = rows.appendScheduled(fields: s.fields, active: C.active, instructionTime: C.instructionTime, baseA: C.baseA,
+                                         baseD: C.baseD, time: time, baseAValue: baseA, baseDValue: baseD)
             let read = try RangeLimbs.access(baseA + s.srcOffset, at: t0 + s.readTime, lastTs: &lastTs, range: &range, "copy read")
             rows.set(r, C.readPrevious, read.previous)
             rows.set(r, C.readLimbs, read.low); rows.set(r, C.readLimbs + 1, read.high)

@@ -36,10 +36,8 @@ struct DotWitness {
         var pending = [(step: DotStep, sums: [Goldilocks])]()
         for s in steps {
             stepCounts[s.id] += 1
-            let r = rows.append()
-            for (k, v) in s.fields.enumerated() { rows.set(r, k, v) }
-            rows.set(r, D.active, 1)
-            rows.set(r, D.instructionTime, time); rows.set(r, D.baseA, baseA); rows.set(r, D.baseD, baseD)
+            let r = rows.appendScheduled(fields: s.fields, active: D.active, instructionTime: D.instructionTime, baseA: D.baseA,
+                                         baseD: D.baseD, time: time, baseAValue: baseA, baseDValue: baseD)
             var a: Int64 = 1
             if s.readA {
                 let read = try RangeLimbs.access(baseA + s.aOffset, at: t0 + s.time, lastTs: &lastTs, range: &range, "matmul read")

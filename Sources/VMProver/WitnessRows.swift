@@ -22,6 +22,18 @@ struct WitnessRows {
         set { values[row * width + column] = newValue }
     }
 
+    /// Appends an active row of a scheduled table (`ScheduledInstances`):
+    /// the schedule row's fields first, then active = 1, T, baseA and baseD
+    /// in the columns the table names; returns its index.
+    mutating func appendScheduled(fields: [Int64], active: Int, instructionTime: Int, baseA: Int, baseD: Int,
+                                  time: Int64, baseAValue: Int64, baseDValue: Int64) -> Int {
+        let r = append()
+        for (k, v) in fields.enumerated() { set(r, k, v) }
+        set(r, active, 1)
+        set(r, instructionTime, time); set(r, baseA, baseAValue); set(r, baseD, baseDValue)
+        return r
+    }
+
     /// Sets a cell to an integer's field element.
     mutating func set(_ row: Int, _ column: Int, _ value: Int64) { self[row, column] = Goldilocks(value) }
 
