@@ -25,8 +25,11 @@ extension Assembler {
             }
             var o = try parseOptions(&c)
             let aShape = matrixShape(a.tensor, vector: .row), bShape = matrixShape(b.tensor, vector: .column)
-            let m = try o.integer("m", &c) ?? aShape.0
-            let k = try o.integer("k", &c) ?? aShape.1
+            // A as a pattern: arows=[R1, R0] with ars=[s1, s0] and acols=[C2, C1, C0] with acs=[…] (Spec/zkasm.md §4).
+            let rows = try patternDigits(&o, extentsKey: "arows", stridesKey: "ars", maxRank: 2, &c)
+            let cols = try patternDigits(&o, extentsKey: "acols", stridesKey: "acs", maxRank: 3, &c)
+            let m = try o.integer("m", &c) ?? rows.map { $0.reduce(1) { $0 * $1.extent } } ?? aShape.0
+            let k = try o.integer("k", &c) ?? cols.map { $0.reduce(1) { $0 * $1.extent } } ?? aShape.1
             let n = try o.integer("n", &c) ?? bShape.1
             guard bShape.0 == k || o.values["k"] != nil || o.values["brs"] != nil else {
                 throw c.error("inner dimensions differ: \(a.tensor?.name ?? "a") has \(k) columns, \(b.tensor?.name ?? "b") has \(bShape.0) rows", at: b.token)
@@ -39,11 +42,29 @@ extension Assembler {
                 throw c.error("bias scale must be \(accumulatorScale) (the sum of the operand scales)", at: bias.token)
             }
             let shift = try o.integer("shift", &c) ?? Int64(accumulatorScale - dst.scale)
-            let mm = TensorOperation.MatMul(
+            var mm = TensorOperation.MatMul(
                 dst: dst.address, a: a.address, b: b.address, bias: bias?.address, m: m, k: k, n: n,
-                aRowStride: try o.integer("ars", &c) ?? k, aColStride: try o.integer("acs", &c) ?? 1,
+                aRowStride: rows == nil ? try o.integer("ars", &c) ?? k : 0, aColStride: cols == nil ? try o.integer("acs", &c) ?? 1 : 0,
                 bRowStride: try o.integer("brs", &c) ?? n, bColStride: try o.integer("bcs", &c) ?? 1,
                 dstRowStride: try o.integer("drs", &c) ?? n, shift: shift)
+            if let rows {
+                // Outermost digit first; a missing outer digit is (1, 0).
+                let padded = Array(repeating: (extent: Int64(1), stride: Int64(0)), count: 2 - rows.count) + rows
+                mm.aRowStride = padded[0].stride
+                (mm.aRowInner, mm.aRowInnerStride) = (padded[1].extent, padded[1].extent == 1 ? 0 : padded[1].stride)
+                if rows.count == 1 { (mm.aRowInner, mm.aRowInnerStride, mm.aRowStride) = (1, 0, rows[0].stride) }
+            }
+            if let cols {
+                if cols.count == 1 {
+                    mm.aColStride = cols[0].stride
+                } else {
+                    let padded = Array(repeating: (extent: Int64(1), stride: Int64(0)), count: 3 - cols.count) + cols
+                    mm.aColStride = padded[0].stride
+                    (mm.aColMiddle, mm.aColMiddleStride) = (padded[1].extent, padded[1].extent == 1 ? 0 : padded[1].stride)
+                    (mm.aColInner, mm.aColInnerStride) = (padded[2].extent, padded[2].extent == 1 ? 0 : padded[2].stride)
+                }
+            }
+            if let dcs = try o.integer("dcs", &c) { mm.dstColStride = dcs }
             try checkShift(shift, &c, dst.token)
             try o.rejectUnused(&c)
             descriptor = .matmul(mm)
@@ -163,6 +184,21 @@ extension Assembler {
             throw c.error(error.description.replacingPrefix("invalid program: descriptor 0: ", with: ""), at: dst.token)
         }
         return i
+    }
+
+    /// The digits of a matmul's A pattern from `extentsKey=[…]` and
+    /// `stridesKey=[…]` (outermost first, 1…maxRank of them), or nil when
+    /// `extentsKey` is absent (then `stridesKey` is one integer).
+    func patternDigits(_ o: inout Options, extentsKey: String, stridesKey: String, maxRank: Int,
+                       _ c: inout LineCursor) throws(AssemblerError) -> [(extent: Int64, stride: Int64)]? {
+        guard let token = o.values[extentsKey]?.0, let extents = o.list(extentsKey) else { return nil }
+        guard (1...maxRank).contains(extents.count), extents.allSatisfy({ $0 >= 1 }) else {
+            throw c.error("\(extentsKey) takes 1 to \(maxRank) extents, each ≥ 1", at: token)
+        }
+        guard let strides = o.list(stridesKey), strides.count == extents.count else {
+            throw c.error("\(extentsKey) needs \(stridesKey)=[…] with one stride per extent", at: token)
+        }
+        return zip(extents, strides).map { (extent: $0, stride: $1) }
     }
 
     enum VectorRole { case row, column }

@@ -53,9 +53,18 @@ public enum Disassembler {
         switch d {
         case .matmul(let mm):
             let bias = mm.bias.map { ", @\($0)" } ?? ""
+            let a: String
+            if mm.isPlain {
+                a = "ars=\(mm.aRowStride), acs=\(mm.aColStride)"
+            } else {
+                let p = mm.aPattern
+                a = "arows=[\(p[0].extent), \(p[1].extent)], ars=[\(p[0].stride), \(p[1].stride)], "
+                    + "acols=[\(p[2].extent), \(p[3].extent), \(p[4].extent)], acs=[\(p[2].stride), \(p[3].stride), \(p[4].stride)]"
+            }
+            let dcs = mm.dstColStride == 1 ? "" : ", dcs=\(mm.dstColStride)"
             return "matmul \(ref(mm.dst, i.rd)), \(ref(mm.a, i.ra)), \(ref(mm.b, i.rb))\(bias), m=\(mm.m), k=\(mm.k), n=\(mm.n), "
-                + "ars=\(mm.aRowStride), acs=\(mm.aColStride), brs=\(mm.bRowStride), bcs=\(mm.bColStride), "
-                + "drs=\(mm.dstRowStride), shift=\(mm.shift)"
+                + "\(a), brs=\(mm.bRowStride), bcs=\(mm.bColStride), "
+                + "drs=\(mm.dstRowStride)\(dcs), shift=\(mm.shift)"
         case .map(let mp):
             let f: String = switch mp.function {
             case .lookup(let t): "lut t\(t)"

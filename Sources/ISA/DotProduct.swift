@@ -110,11 +110,12 @@ public struct DotStep: Sendable, Equatable {
     public var weightsRow = 0
     /// The row's position in the instruction: its read is at T + 8 + time.
     public var time: Int64 = 0
-    /// On a group's last row: the first output's offset from baseD (lane
-    /// l writes at + l), how many lanes are real (1…lanes), 2^s and
-    /// 2^(s−1) (0 for s = 0) of the rescale, and the first output's write
-    /// time (lane l writes at T + 8 + writeTime + l).
-    public var dOffset: Int64 = 0, laneCount = 0, pow: Int64 = 0, half: Int64 = 0, writeTime: Int64 = 0
+    /// On a group's last row: the first output's offset from baseD and the
+    /// stride between lanes (lane l writes at baseD + dOffset + l·dStride),
+    /// how many lanes are real (1…lanes), 2^s and 2^(s−1) (0 for s = 0) of
+    /// the rescale, and the first output's write time (lane l writes at
+    /// T + 8 + writeTime + l).
+    public var dOffset: Int64 = 0, dStride: Int64 = 0, laneCount = 0, pow: Int64 = 0, half: Int64 = 0, writeTime: Int64 = 0
 
     /// The fields the `dot` table mirrors, in bus-message order.
     public static let fieldCount = 10
@@ -124,8 +125,8 @@ public struct DotStep: Sendable, Equatable {
                 Int64(weightsRow), time]
     }
     /// The output fields, looked up by the `dotoutput` table on group ends.
-    public static let outputFieldCount = 6
-    public var outputFields: [Int64] { [Int64(id), dOffset, Int64(laneCount), pow, half, writeTime] }
+    public static let outputFieldCount = 7
+    public var outputFields: [Int64] { [Int64(id), dOffset, dStride, Int64(laneCount), pow, half, writeTime] }
 }
 
 /// One row of the `weights` table: `lanes` weights, lane l at address
@@ -198,12 +199,13 @@ public struct DotCode: Sendable {
                             s.weightsRow = biasRow + jb
                         } else {
                             s.readA = true
-                            s.aOffset = mm.a + i * mm.aRowStride + t * mm.aColStride
+                            s.aOffset = mm.aAddress(i, t)
                             s.weightsRow = firstRow + Int(t) * blocks + jb
                         }
                         s.time = time
                         if s.groupEnd {
-                            s.dOffset = mm.dst + i * mm.dstRowStride + Int64(jb * lanes)
+                            s.dOffset = mm.dstAddress(i, Int64(jb * lanes))
+                            s.dStride = mm.dstColStride
                             s.laneCount = laneCount(jb)
                             s.pow = 1 << mm.shift
                             s.half = mm.shift > 0 ? 1 << (mm.shift - 1) : 0

@@ -138,16 +138,16 @@ public enum MicroCode {
                         s.groupFirst = p == 0
                         let t = 2 * p
                         if t < mm.k {
-                            s.readA = true; s.aOffset = mm.a + i * mm.aRowStride + t * mm.aColStride
+                            s.readA = true; s.aOffset = mm.aAddress(i, t)
                             s.readB = true; s.bOffset = mm.b + t * mm.bRowStride + j * mm.bColStride
                         }
                         if t + 1 < mm.k {
                             s.lane1 = true
-                            s.aOffset1 = mm.a + i * mm.aRowStride + (t + 1) * mm.aColStride
+                            s.aOffset1 = mm.aAddress(i, t + 1)
                             s.bOffset1 = mm.b + (t + 1) * mm.bRowStride + j * mm.bColStride
                         }
                         if p == 0, let bias = mm.bias { s.readC = true; s.cOffset = bias + j }
-                        if p == pairs - 1 { rescaling(&s, shift: mm.shift); writing(&s, mm.dst + i * mm.dstRowStride + j) }
+                        if p == pairs - 1 { rescaling(&s, shift: mm.shift); writing(&s, mm.dstAddress(i, j)) }
                         out(s)
                     }
                 }

@@ -87,7 +87,14 @@ extension Program {
             guard [m.dst, m.a, m.b, m.bias ?? 0].allSatisfy(address) else { throw fail("address out of range") }
             guard [m.m, m.k, m.n].allSatisfy(size), m.m * m.k <= limit, m.k * m.n <= limit, m.m * m.n <= limit,
                   m.m * m.k * m.n <= Program.maxMatmulWork else { throw fail("size out of range") }
-            guard [m.aRowStride, m.aColStride, m.bRowStride, m.bColStride, m.dstRowStride].allSatisfy(stride) else { throw fail("stride out of range") }
+            guard [m.aRowStride, m.aColStride, m.bRowStride, m.bColStride, m.dstRowStride, m.dstColStride,
+                   m.aRowInnerStride, m.aColMiddleStride, m.aColInnerStride].allSatisfy(stride) else { throw fail("stride out of range") }
+            guard [m.aRowInner, m.aColMiddle, m.aColInner].allSatisfy({ $0 >= 1 && $0 <= limit }),
+                  m.m % m.aRowInner == 0, m.k % (m.aColMiddle * m.aColInner) == 0 else {
+                throw fail("A's inner extents must be ≥ 1 and divide m and k")
+            }
+            guard (m.aRowInner > 1 || m.aRowInnerStride == 0), (m.aColMiddle > 1 || m.aColMiddleStride == 0),
+                  (m.aColInner > 1 || m.aColInnerStride == 0) else { throw fail("an inner extent of 1 must have stride 0") }
             guard shift(m.shift) else { throw fail("shift \(m.shift) outside 0…31") }
         case .map(let m):
             guard address(m.dst), address(m.src), size(m.count), stride(m.dstStride), stride(m.srcStride) else { throw fail("field out of range") }

@@ -4,6 +4,7 @@ extension TensorOperation {
     static func fieldCount(tag: UInt8) -> Int? {
         switch tag {
         case 1: 14
+        case 6: 21
         case 2: 8
         case 3: 9
         case 4: 8
@@ -15,8 +16,11 @@ extension TensorOperation {
     var encodedFields: (UInt8, [Int64]) {
         switch self {
         case .matmul(let m):
-            return (1, [m.dst, m.a, m.b, m.bias == nil ? 0 : 1, m.bias ?? 0, m.m, m.k, m.n,
-                        m.aRowStride, m.aColStride, m.bRowStride, m.bColStride, m.dstRowStride, m.shift])
+            let plain: [Int64] = [m.dst, m.a, m.b, m.bias == nil ? 0 : 1, m.bias ?? 0, m.m, m.k, m.n,
+                                  m.aRowStride, m.aColStride, m.bRowStride, m.bColStride, m.dstRowStride, m.shift]
+            if m.isPlain { return (1, plain) }
+            return (6, plain + [m.dstColStride, m.aRowInner, m.aRowInnerStride, m.aColMiddle, m.aColMiddleStride,
+                                m.aColInner, m.aColInnerStride])
         case .map(let m):
             let (kind, p1, p2): (Int64, Int64, Int64) = switch m.function {
             case .lookup(let t): (1, t, 0)
@@ -53,11 +57,17 @@ extension TensorOperation {
     init?(tag: UInt8, fields f: [Int64]) {
         guard let n = TensorOperation.fieldCount(tag: tag), f.count == n else { return nil }
         switch tag {
-        case 1:
+        case 1, 6:
             guard f[3] == 0 || f[3] == 1, f[3] == 1 || f[4] == 0 else { return nil }
-            self = .matmul(MatMul(dst: f[0], a: f[1], b: f[2], bias: f[3] == 1 ? f[4] : nil, m: f[5], k: f[6], n: f[7],
-                                  aRowStride: f[8], aColStride: f[9], bRowStride: f[10], bColStride: f[11],
-                                  dstRowStride: f[12], shift: f[13]))
+            var mm = MatMul(dst: f[0], a: f[1], b: f[2], bias: f[3] == 1 ? f[4] : nil, m: f[5], k: f[6], n: f[7],
+                            aRowStride: f[8], aColStride: f[9], bRowStride: f[10], bColStride: f[11],
+                            dstRowStride: f[12], shift: f[13])
+            if tag == 6 {
+                // A plain matmul in the long form re-encodes to tag 1, which the decoder's canonical check rejects.
+                (mm.dstColStride, mm.aRowInner, mm.aRowInnerStride) = (f[14], f[15], f[16])
+                (mm.aColMiddle, mm.aColMiddleStride, mm.aColInner, mm.aColInnerStride) = (f[17], f[18], f[19], f[20])
+            }
+            self = .matmul(mm)
         case 2:
             let function: MapFunction
             switch f[5] {

@@ -3,8 +3,9 @@
 /// the instruction's registers rd (destination), ra (first source) and rb
 /// (second source) so loops can move a tensor instruction over memory.
 public enum TensorOperation: Hashable, Sendable {
-    /// dst[i·ds + j] = rescale(Σ_t a[i·ars + t·acs] · b[t·brs + j·bcs] + bias[j], shift)
-    /// for i < m, j < n, t < k (bias omitted when `bias` is nil).
+    /// dst[i·drs + j·dcs] = rescale(Σ_t A[i, t] · b[t·brs + j·bcs] + bias[j], shift)
+    /// for i < m, j < n, t < k (bias omitted when `bias` is nil); A[i, t]
+    /// is a[i·ars + t·acs], or a convolution-style pattern (`MatMul`).
     case matmul(MatMul)
     /// dst[i·ds] = f(src[i·ss]) for i < count.
     case map(Map)
@@ -16,12 +17,30 @@ public enum TensorOperation: Hashable, Sendable {
     /// a strided gather for reshape, transpose, slicing and im2col.
     case copy(Copy)
 
+    /// A matmul over an A *pattern*: row i and column t of A are split into
+    /// row digits (i₁, i₀) with i₀ < `aRowInner`, and column digits
+    /// (t₂, t₁, t₀) with t₁ < `aColMiddle`, t₀ < `aColInner`; A[i, t] is
+    /// the cell a + i₁·aRowStride + i₀·aRowInnerStride + t₂·aColStride +
+    /// t₁·aColMiddleStride + t₀·aColInnerStride. With every inner extent 1
+    /// this is the plain strided matrix a + i·aRowStride + t·aColStride;
+    /// with rows (OH, OW) and columns (C, KH, KW) it is a convolution's
+    /// input window, read in place (no im2col copy). Output (i, j) goes to
+    /// dst + i·dstRowStride + j·dstColStride (Spec/isa.md §4).
     public struct MatMul: Hashable, Sendable {
         public var dst, a, b: Int64
         public var bias: Int64?
+        /// m rows, k columns of A; n columns of B.
         public var m, k, n: Int64
         public var aRowStride, aColStride, bRowStride, bColStride, dstRowStride: Int64
         public var shift: Int64
+        /// Inner row extent (≥ 1, divides m) and its stride (0 when the extent is 1).
+        public var aRowInner: Int64 = 1, aRowInnerStride: Int64 = 0
+        /// Middle and inner column extents (≥ 1, their product divides k) and their strides (0 for extent 1).
+        public var aColMiddle: Int64 = 1, aColMiddleStride: Int64 = 0
+        public var aColInner: Int64 = 1, aColInnerStride: Int64 = 0
+        /// Stride between output columns (1 for a row-major result).
+        public var dstColStride: Int64 = 1
+
         public init(dst: Int64, a: Int64, b: Int64, bias: Int64?, m: Int64, k: Int64, n: Int64,
                     aRowStride: Int64, aColStride: Int64, bRowStride: Int64, bColStride: Int64,
                     dstRowStride: Int64, shift: Int64) {
@@ -30,6 +49,34 @@ public enum TensorOperation: Hashable, Sendable {
             self.aRowStride = aRowStride; self.aColStride = aColStride
             self.bRowStride = bRowStride; self.bColStride = bColStride
             self.dstRowStride = dstRowStride; self.shift = shift
+        }
+
+        /// Whether A is a plain strided matrix and the output row-major
+        /// (the descriptor's short encoding, tag 1).
+        public var isPlain: Bool {
+            aRowInner == 1 && aRowInnerStride == 0 && aColMiddle == 1 && aColMiddleStride == 0
+                && aColInner == 1 && aColInnerStride == 0 && dstColStride == 1
+        }
+
+        /// The offset of A[i, t] from the operand's base (before the register shift).
+        @inlinable
+        public func aAddress(_ i: Int64, _ t: Int64) -> Int64 {
+            let colOuter = t / (aColMiddle * aColInner), colRest = t % (aColMiddle * aColInner)
+            return a + (i / aRowInner) * aRowStride + (i % aRowInner) * aRowInnerStride
+                + colOuter * aColStride + (colRest / aColInner) * aColMiddleStride + (colRest % aColInner) * aColInnerStride
+        }
+
+        /// Where output (i, j) goes (before the register shift).
+        @inlinable
+        public func dstAddress(_ i: Int64, _ j: Int64) -> Int64 { dst + i * dstRowStride + j * dstColStride }
+
+        /// A's digits as (extent, stride) pairs, outermost first: the
+        /// pattern every address of A lies in.
+        public var aPattern: [(extent: Int64, stride: Int64)] {
+            let rowOuter = aRowInner > 0 ? m / aRowInner : 0, colInnerSize = aColMiddle * aColInner
+            let colOuter = colInnerSize > 0 ? k / colInnerSize : 0
+            return [(rowOuter, aRowStride), (aRowInner, aRowInnerStride), (colOuter, aColStride),
+                    (aColMiddle, aColMiddleStride), (aColInner, aColInnerStride)]
         }
     }
 

@@ -15,14 +15,15 @@ struct FloatInterpreter {
 
     func execute(_ op: KernelProgram.Operation, _ m: inout [[Double]]) {
         switch op {
-        case let .matmul(dst, a, b, bias, rows, k, n, ars, acs, brs, bcs, drs):
+        case let .matmul(dst, a, b, bias, rows, k, n, ars, acs, brs, bcs, drs, pattern):
             for i in 0..<rows {
                 for j in 0..<n {
                     var acc = bias.map { m[$0.tensor][$0.offset + j] } ?? 0
                     for t in 0..<k {
-                        acc += m[a.tensor][a.offset + i * ars + t * acs] * m[b.tensor][b.offset + t * brs + j * bcs]
+                        let aOffset = pattern?.aOffset(i, t) ?? (i * ars + t * acs)
+                        acc += m[a.tensor][a.offset + aOffset] * m[b.tensor][b.offset + t * brs + j * bcs]
                     }
-                    m[dst.tensor][dst.offset + i * drs + j] = acc
+                    m[dst.tensor][dst.offset + i * drs + j * (pattern?.dstColumnStride ?? 1)] = acc
                 }
             }
         case let .map(dst, src, function, count, ds, ss):

@@ -36,9 +36,10 @@ struct KernelProgram {
     enum ReduceOperation: Equatable { case sum, max, argmax }
 
     enum Operation {
-        /// dst[i·drs + j] = Σ_t a[i·ars + t·acs]·b[t·brs + j·bcs] + bias[j].
+        /// dst[i·drs + j] = Σ_t a[i·ars + t·acs]·b[t·brs + j·bcs] + bias[j]; with
+        /// a pattern, A[i, t] and the output's column stride come from it.
         case matmul(dst: Ref, a: Ref, b: Ref, bias: Ref?, m: Int, k: Int, n: Int,
-                    ars: Int, acs: Int, brs: Int, bcs: Int, drs: Int)
+                    ars: Int, acs: Int, brs: Int, bcs: Int, drs: Int, pattern: MatmulPattern? = nil)
         /// dst[i·ds] = f(src[i·ss]) for i < count.
         case map(dst: Ref, src: Ref, function: MapFunction, count: Int, ds: Int, ss: Int)
         /// dst[i·ds] = a[i·as] ∘ b[i·bs] for i < count.
@@ -47,6 +48,24 @@ struct KernelProgram {
         case reduce(dst: Ref, src: Ref, operation: ReduceOperation, rows: Int, cols: Int, rs: Int, cs: Int)
         /// dst[flat index] = src[Σ i_d·stride_d] over `shape` (1–4 dims).
         case copy(dst: Ref, src: Ref, shape: [Int], strides: [Int])
+    }
+
+    /// A matmul's A operand as digits (Spec/isa.md §4): row i splits into
+    /// `rows` (outermost first, ≤ 2), column t into `columns` (≤ 3); A[i, t]
+    /// is a + Σ digit·stride. Output column j lands at + j·dstColumnStride.
+    struct MatmulPattern {
+        var rows: [(extent: Int, stride: Int)]
+        var columns: [(extent: Int, stride: Int)]
+        var dstColumnStride: Int
+
+        /// Offset of A[i, t] from the operand's base.
+        func aOffset(_ i: Int, _ t: Int) -> Int { Self.offset(i, rows) + Self.offset(t, columns) }
+
+        static func offset(_ index: Int, _ digits: [(extent: Int, stride: Int)]) -> Int {
+            var rest = index, total = 0
+            for d in digits.reversed() { total += (rest % d.extent) * d.stride; rest /= d.extent }
+            return total
+        }
     }
 
     struct Step {
@@ -69,7 +88,7 @@ struct KernelProgram {
     /// Tensors an operation reads and the one it writes.
     static func operands(_ op: Operation) -> (reads: [Ref], write: Ref) {
         switch op {
-        case let .matmul(dst, a, b, bias, _, _, _, _, _, _, _, _): return ([a, b] + (bias.map { [$0] } ?? []), dst)
+        case let .matmul(dst, a, b, bias, _, _, _, _, _, _, _, _, _): return ([a, b] + (bias.map { [$0] } ?? []), dst)
         case let .map(dst, src, _, _, _, _): return ([src], dst)
         case let .zip(dst, a, b, _, _, _, _, _): return ([a, b], dst)
         case let .reduce(dst, src, _, _, _, _, _): return ([src], dst)

@@ -82,9 +82,10 @@ extension Lowering {
         return .stored(dst, shape: finalShape)
     }
 
-    /// 2-D convolution on [1, C, H, W]: zero padding, im2col by one copy per
-    /// output row and group, one matmul per group into [positions, M], and
-    /// a transposing copy to [1, M, OH, OW].
+    /// 2-D convolution on [1, C, H, W]: zero padding, then one matmul per
+    /// group whose A operand is the input's sliding window read in place
+    /// (an A pattern, Spec/isa.md §4) and whose output lands directly in
+    /// [1, M, OH, OW] (output column stride OH·OW).
     mutating func conv(_ node: Node, _ inputs: [Value?]) throws(ImportError) -> Value {
         guard inputs.count >= 2, let x = inputs[0], case .constant(let w)? = inputs[1] else {
             throw node.error("needs an input and constant weights")
@@ -129,23 +130,20 @@ extension Lowering {
             guard case .constant(let bc) = b, bc.count == mOut else { throw node.error("bias must be a constant of \(mOut) values") }
             biasRef = try stored(.constant(bc), node: node.label).0
         }
-        let outT = try buffer(node, shape: [positions, mOut], suffix: "_pm")
-        for g in 0..<group {
-            let cols = try buffer(node, shape: [positions, kSize], suffix: "_col\(group > 1 ? "\(g)" : "")")
-            for oy in 0..<oh {
-                emit(node, .copy(dst: .init(tensor: cols.tensor, offset: oy * ow * kSize),
-                                 src: .init(tensor: src.tensor, offset: src.offset + g * cg * hp * wp + oy * strides[0] * wp),
-                                 shape: [ow, cg, kh, kw], strides: [strides[1], hp * wp, dil[0] * wp, dil[1]]))
-            }
-            // outT[p, g·mg + j] = Σ_t cols[p, t] · W[g·mg + j, t] + bias[g·mg + j].
-            emit(node, .matmul(dst: .init(tensor: outT.tensor, offset: g * mg), a: cols,
-                               b: .init(tensor: weights.tensor, offset: g * mg * kSize),
-                               bias: biasRef.map { .init(tensor: $0.tensor, offset: $0.offset + g * mg) },
-                               m: positions, k: kSize, n: mg, ars: kSize, acs: 1, brs: 1, bcs: kSize, drs: mOut))
-        }
         let outShape = [1, mOut, oh, ow]
         let dst = try buffer(node, shape: outShape)
-        emit(node, .copy(dst: dst, src: outT, shape: [mOut, positions], strides: [1, mOut]))
+        for g in 0..<group {
+            // dst[g·mg + j, p] = Σ_t window_p[t] · W[g·mg + j, t] + bias[g·mg + j]: A reads the
+            // padded input in place, rows (oy, ox), columns (c, ky, kx); the output is [M, OH·OW].
+            let pattern = KernelProgram.MatmulPattern(rows: [(oh, strides[0] * wp), (ow, strides[1])],
+                                                      columns: [(cg, hp * wp), (kh, dil[0] * wp), (kw, dil[1])],
+                                                      dstColumnStride: positions)
+            emit(node, .matmul(dst: .init(tensor: dst.tensor, offset: dst.offset + g * mg * positions),
+                               a: .init(tensor: src.tensor, offset: src.offset + g * cg * hp * wp),
+                               b: .init(tensor: weights.tensor, offset: g * mg * kSize),
+                               bias: biasRef.map { .init(tensor: $0.tensor, offset: $0.offset + g * mg) },
+                               m: positions, k: kSize, n: mg, ars: 0, acs: 0, brs: 1, bcs: kSize, drs: 1, pattern: pattern))
+        }
         return .stored(dst, shape: outShape)
     }
 

@@ -113,7 +113,7 @@ extension Quantizer {
                 body.append("    reduce \(ref(names[dst.tensor], dst.offset)), \(a), sum, rows=\(rows), cols=\(cols), rs=\(rs), cs=\(cs), shift=\(max(s, f) - f)   ; \(node)")
             }
 
-        case let .matmul(dst, a, b, bias, m, k, n, ars, acs, brs, bcs, drs):
+        case let .matmul(dst, a, b, bias, m, k, n, ars, acs, brs, bcs, drs, pattern):
             var sa = naturalScale(a.tensor, cap: options.scaleBits)
             let bIsWeights = program.tensors[b.tensor].kind == .weights
             var sb: Int
@@ -142,7 +142,14 @@ extension Quantizer {
                 guard program.tensors[bias.tensor].kind == .weights else { throw ImportError(op: node, "a non-constant bias is not supported") }
                 biasText = ", " + (try operand(bias, scale: sa + sb, node: node))
             }
-            body.append("    matmul \(ref(names[dst.tensor], dst.offset)), \(x), \(y)\(biasText), m=\(m), k=\(k), n=\(n), ars=\(ars), acs=\(acs), brs=\(brs), bcs=\(bcs), drs=\(drs), shift=\(sa + sb - f)   ; \(node)")
+            var aLayout = "ars=\(ars), acs=\(acs)", dcs = ""
+            if let pattern {
+                func list(_ v: [Int]) -> String { "[" + v.map(String.init).joined(separator: ", ") + "]" }
+                aLayout = "arows=\(list(pattern.rows.map(\.extent))), ars=\(list(pattern.rows.map(\.stride))), "
+                    + "acols=\(list(pattern.columns.map(\.extent))), acs=\(list(pattern.columns.map(\.stride)))"
+                if pattern.dstColumnStride != 1 { dcs = ", dcs=\(pattern.dstColumnStride)" }
+            }
+            body.append("    matmul \(ref(names[dst.tensor], dst.offset)), \(x), \(y)\(biasText), m=\(m), k=\(k), n=\(n), \(aLayout), brs=\(brs), bcs=\(bcs), drs=\(drs)\(dcs), shift=\(sa + sb - f)   ; \(node)")
         }
     }
 

@@ -78,7 +78,7 @@ extension MachineState {
         var outputs = [Int64](repeating: 0, count: Int(mm.m * mm.n))
         for i in 0..<mm.m {
             var row = [Int64](repeating: 0, count: Int(mm.k))
-            for t in 0..<mm.k { row[Int(t)] = try loadInBounds(aOffset + mm.a + i * mm.aRowStride + t * mm.aColStride) }
+            for t in 0..<mm.k { row[Int(t)] = try loadInBounds(aOffset + mm.aAddress(i, t)) }
             for j in 0..<mm.n {
                 var sum: Int128 = 0
                 if let bias = mm.bias { sum = Int128(biasData[Int(bias + j - biasBase)]) }
@@ -94,7 +94,7 @@ extension MachineState {
             }
         }
         for i in 0..<mm.m {
-            for j in 0..<mm.n { try storeInBounds(dstOffset + mm.dst + i * mm.dstRowStride + j, outputs[Int(i * mm.n + j)]) }
+            for j in 0..<mm.n { try storeInBounds(dstOffset + mm.dstAddress(i, j), outputs[Int(i * mm.n + j)]) }
         }
     }
 
@@ -105,9 +105,9 @@ extension MachineState {
         case .matmul(let mm):
             try charge(max(0, mm.m) * max(0, mm.n) * (max(0, mm.k) + 1))
             guard mm.m * mm.n > 0 else { return }
-            try checkPattern(base: mm.a + aOffset, extents: [mm.m, mm.k], strides: [mm.aRowStride, mm.aColStride])
+            try checkPattern(base: mm.a + aOffset, extents: mm.aPattern.map(\.extent), strides: mm.aPattern.map(\.stride))
             try checkPattern(base: mm.b + bOffset, extents: [mm.k, mm.n], strides: [mm.bRowStride, mm.bColStride])
-            try checkPattern(base: mm.dst + dstOffset, extents: [mm.m, mm.n], strides: [mm.dstRowStride, 1])
+            try checkPattern(base: mm.dst + dstOffset, extents: [mm.m, mm.n], strides: [mm.dstRowStride, mm.dstColStride])
             if let bias = mm.bias { try checkPattern(base: bias, extents: [mm.n], strides: [1]) }
             macs += Int(mm.m * mm.k * mm.n)
         case .map(let m):

@@ -25,7 +25,7 @@ public enum Bus {
     /// The `DotStep.fields` of a weights matmul's schedule row: `dot` rows
     /// look them up in the `dotcode` table.
     public static let dotcode = 10
-    /// (id, dOffset, laneCount, 2^s, half, writeTime): `dotoutput` rows look
+    /// (id, dOffset, dStride, laneCount, 2^s, half, writeTime): `dotoutput` rows look
     /// up a group end's output fields in the `dotcode` table.
     public static let dotOutputCode = 11
     /// (T, baseD, id, acc_0 … acc_15): a group's last `dot` row sends its

@@ -28,9 +28,11 @@ public enum DotOutputColumns {
     public static let active = 0, first = 1, last = 2, lane = 3
     public static let instructionTime = 4, baseD = 5
     // Mirror of `DotStep.outputFields`, constant within a group.
-    public static let id = 6, dOffset = 7, laneCount = 8, pow = 9, half = 10, writeTime = 11
+    public static let id = 6, dOffset = 7, dStride = 8, laneCount = 9, pow = 10, half = 11, writeTime = 12
+    /// lane·dStride: where the row writes, relative to baseD + dOffset.
+    public static let laneOffset = 13
     /// The group's sums from this row's lane on: sums[0] is this lane's.
-    public static let sums = 12
+    public static let sums = 14
     public static let result = sums + DotProduct.lanes, remainder = result + 1
     /// Two limbs each of result + 2^31, remainder and 2^s − 1 − remainder.
     public static let slotLimbs = remainder + 1

@@ -7,7 +7,7 @@ import ISA
 /// and looks up where they go; its rows then run through lanes
 /// 0 … laneCount − 1, each passing the sums on rotated by one, so every
 /// row's own sum is sums[0]. Each row rescales its sum into V and writes
-/// it at baseD + dOffset + lane, time T + 8 + writeTime + lane.
+/// it at baseD + dOffset + lane·dStride, time T + 8 + writeTime + lane.
 enum DotOutputTable: VMTableComponent {
     typealias O = DotOutputColumns
 
@@ -29,12 +29,14 @@ enum DotOutputTable: VMTableComponent {
         // Groups: a first row at lane 0, lanes advancing by one with the
         // group's fields and rotated sums, a last row at lane laneCount − 1.
         t.assertZero("a group starts at lane 0", first * c(O.lane))
+        t.assertZero("a group starts at offset 0", first * c(O.laneOffset))
         t.assertZero("a group ends at its last lane", active * last * (c(O.lane) + 1 - c(O.laneCount)))
         let continuing = 1 - last
         t.assertOnTransition("a group runs to its last lane", continuing * (1 - n(O.active)))
         t.assertOnTransition("a row after a group's last starts a group", n(O.active) * (n(O.first) - last))
         t.assertOnTransition("lanes advance", continuing * (n(O.lane) - c(O.lane) - 1))
-        for (label, column) in [("T", O.instructionTime), ("baseD", O.baseD), ("id", O.id), ("dOffset", O.dOffset),
+        t.assertOnTransition("offsets advance by the stride", continuing * (n(O.laneOffset) - c(O.laneOffset) - c(O.dStride)))
+        for (label, column) in [("T", O.instructionTime), ("baseD", O.baseD), ("id", O.id), ("dOffset", O.dOffset), ("dStride", O.dStride),
                                 ("laneCount", O.laneCount), ("2^s", O.pow), ("half", O.half), ("writeTime", O.writeTime)] {
             t.assertOnTransition("\(label) constant within a group", continuing * (n(column) - c(column)))
         }
@@ -58,7 +60,7 @@ enum DotOutputTable: VMTableComponent {
             t.send("\(label) low", bus: Bus.range, [lo], multiplicity: active)
             t.send("\(label) high", bus: Bus.range, [hi], multiplicity: active)
         }
-        MemoryAccess(name: "output", enabled: active, space: AddressSpace.memory, address: c(O.baseD) + c(O.dOffset) + c(O.lane),
+        MemoryAccess(name: "output", enabled: active, space: AddressSpace.memory, address: c(O.baseD) + c(O.dOffset) + c(O.laneOffset),
                      old: c(O.old), new: result,
                      timestamp: c(O.instructionTime) + CPUColumns.timestampsPerRow + c(O.writeTime) + c(O.lane),
                      previousColumn: O.previousTimestamp, limbColumn: O.timestampLimbs)

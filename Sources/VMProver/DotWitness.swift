@@ -67,6 +67,7 @@ struct DotWitness {
                 outputs.set(r, O.last, l == s.laneCount - 1 ? 1 : 0); outputs.set(r, O.lane, Int64(l))
                 outputs.set(r, O.instructionTime, time); outputs.set(r, O.baseD, baseD)
                 for (k, v) in s.outputFields.enumerated() { outputs.set(r, O.id + k, v) }
+                outputs.set(r, O.laneOffset, Int64(l) * s.dStride)
                 for k in 0..<(lanes - l) { outputs[r, O.sums + k] = sums[l + k] }
                 // The accumulator the ISA defines: the sum modulo p, centred.
                 let acc = sums[l].signedValue
@@ -79,7 +80,7 @@ struct DotWitness {
                     let (lo, hi) = try RangeLimbs.split(v, "matmul range slot \(k)", range: &range)
                     outputs.set(r, O.slotLimbs + 2 * k, lo); outputs.set(r, O.slotLimbs + 2 * k + 1, hi)
                 }
-                let write = try RangeLimbs.access(baseD + s.dOffset + Int64(l), at: t0 + s.writeTime + Int64(l),
+                let write = try RangeLimbs.access(baseD + s.dOffset + Int64(l) * s.dStride, at: t0 + s.writeTime + Int64(l),
                                                   lastTs: &lastTs, range: &range, "matmul write")
                 outputs.set(r, O.old, memory[write.cell]); outputs.set(r, O.previousTimestamp, write.previous)
                 outputs.set(r, O.timestampLimbs, write.low); outputs.set(r, O.timestampLimbs + 1, write.high)
