@@ -7,6 +7,10 @@
 public enum DotProduct {
     /// Output columns one row of the `dot` table computes.
     public static let lanes = 16
+    /// Activations one row of the `dot` table reads (its *slots*): a row
+    /// adds Σ_s a_s·w_{s,l} to lane l, so it performs lanes·slots
+    /// multiply-accumulates.
+    public static let slots = 2
 
     /// The Goldilocks modulus p = 2^64 − 2^32 + 1, the modulus of a weights
     /// matmul's accumulator.
@@ -102,13 +106,15 @@ public struct DotStep: Sendable, Equatable {
     /// First and last row of an output group: lanes restart from 0 on the
     /// first and are rescaled and written after the last.
     public var groupFirst = false, groupEnd = false
-    /// Whether the row reads an activation (at baseA + aOffset); a bias
-    /// row reads none and multiplies its weights by 1.
-    public var readA = false
-    public var aOffset: Int64 = 0
-    /// The weights row whose lanes the row multiplies.
-    public var weightsRow = 0
-    /// The row's position in the instruction: its read is at T + 8 + time.
+    /// Per slot s < `DotProduct.slots`: whether it reads an activation (at
+    /// baseA + aOffset[s]) and the weights row it multiplies. Slot 0 of a
+    /// group's first row may be the bias (no read, activation 1); any other
+    /// slot without a read is unused (activation 0).
+    public var readA = [Bool](repeating: false, count: DotProduct.slots)
+    public var aOffset = [Int64](repeating: 0, count: DotProduct.slots)
+    public var weightsRow = [Int](repeating: 0, count: DotProduct.slots)
+    /// The row's first timestamp in the instruction: slot s reads at
+    /// T + 8 + time + s.
     public var time: Int64 = 0
     /// On a group's last row: the first output's offset from baseD and the
     /// stride between lanes (lane l writes at baseD + dOffset + l·dStride),
@@ -117,12 +123,15 @@ public struct DotStep: Sendable, Equatable {
     /// T + 8 + writeTime + l).
     public var dOffset: Int64 = 0, dStride: Int64 = 0, laneCount = 0, pow: Int64 = 0, half: Int64 = 0, writeTime: Int64 = 0
 
-    /// The fields the `dot` table mirrors, in bus-message order.
-    public static let fieldCount = 10
+    /// The fields the `dot` table mirrors, in bus-message order: id,
+    /// descriptor, isStart, isLast, groupFirst, groupEnd, then (readA,
+    /// aOffset, weightsRow) per slot, then time.
+    public static let fieldCount = 7 + 3 * DotProduct.slots
     public var fields: [Int64] {
         func b(_ x: Bool) -> Int64 { x ? 1 : 0 }
-        return [Int64(id), Int64(descriptor), b(isStart), b(isLast), b(groupFirst), b(groupEnd), b(readA), aOffset,
-                Int64(weightsRow), time]
+        var out = [Int64(id), Int64(descriptor), b(isStart), b(isLast), b(groupFirst), b(groupEnd)]
+        for s in 0..<DotProduct.slots { out += [b(readA[s]), aOffset[s], Int64(weightsRow[s])] }
+        return out + [time]
     }
     /// The output fields, looked up by the `dotoutput` table on group ends.
     public static let outputFieldCount = 7
@@ -155,7 +164,7 @@ public struct DotCode: Sendable {
     public var isEmpty: Bool { steps.isEmpty }
 
     public init(_ program: Program) {
-        let lanes = DotProduct.lanes
+        let lanes = DotProduct.lanes, slotCount = DotProduct.slots
         var steps = [DotStep](), rows = [WeightsRow]()
         var operands = [DotProduct.WeightsOperands?](), first = [Int](), counts = [Int](), spans = [Int64]()
         for (d, op) in program.descriptors.enumerated() {
@@ -181,44 +190,50 @@ public struct DotCode: Sendable {
                     rows.append(WeightsRow(base: bias + Int64(jb * lanes), stride: 1, lanes: laneCount(jb), descriptor: d))
                 }
             }
-            let perGroup = Int(mm.k) + (mm.bias == nil ? 0 : 1)
+            // A group's slots: the bias (if any), then t = 0 … k − 1; `slots` per row.
+            let slotsPerGroup = Int(mm.k) + (mm.bias == nil ? 0 : 1)
+            let perGroup = (slotsPerGroup + slotCount - 1) / slotCount
             let rowCount = Int(mm.m) * blocks * perGroup
-            var time: Int64 = 0, written: Int64 = 0
+            var row = 0, written: Int64 = 0
             for i in 0..<mm.m {
                 for jb in 0..<blocks {
                     for p in 0..<perGroup {
                         var s = DotStep()
                         s.id = steps.count
                         s.descriptor = d
-                        s.isStart = time == 0
-                        s.isLast = Int(time) == rowCount - 1
+                        s.isStart = row == 0
+                        s.isLast = row == rowCount - 1
                         s.groupFirst = p == 0
                         s.groupEnd = p == perGroup - 1
-                        let t = mm.bias == nil ? Int64(p) : Int64(p) - 1
-                        if t < 0 {
-                            s.weightsRow = biasRow + jb
-                        } else {
-                            s.readA = true
-                            s.aOffset = mm.aAddress(i, t)
-                            s.weightsRow = firstRow + Int(t) * blocks + jb
+                        for slot in 0..<slotCount {
+                            let position = p * slotCount + slot
+                            guard position < slotsPerGroup else { break }
+                            let t = mm.bias == nil ? Int64(position) : Int64(position) - 1
+                            if t < 0 {
+                                s.weightsRow[slot] = biasRow + jb
+                            } else {
+                                s.readA[slot] = true
+                                s.aOffset[slot] = mm.aAddress(i, t)
+                                s.weightsRow[slot] = firstRow + Int(t) * blocks + jb
+                            }
                         }
-                        s.time = time
+                        s.time = Int64(row * slotCount)
                         if s.groupEnd {
                             s.dOffset = mm.dstAddress(i, Int64(jb * lanes))
                             s.dStride = mm.dstColStride
                             s.laneCount = laneCount(jb)
                             s.pow = 1 << mm.shift
                             s.half = mm.shift > 0 ? 1 << (mm.shift - 1) : 0
-                            s.writeTime = Int64(rowCount) + written
+                            s.writeTime = Int64(rowCount * slotCount) + written
                             written += Int64(s.laneCount)
                         }
                         steps.append(s)
-                        time += 1
+                        row += 1
                     }
                 }
             }
             counts.append(rowCount)
-            spans.append(Int64(rowCount) + written)
+            spans.append(Int64(rowCount * slotCount) + written)
         }
         self.steps = steps
         weightsRows = rows

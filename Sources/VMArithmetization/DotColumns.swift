@@ -6,16 +6,23 @@ import ISA
 public enum DotColumns {
     // Static mirror, in `DotStep.fields` order.
     public static let id = 0, descriptor = 1, isStart = 2, isLast = 3, groupFirst = 4, groupEnd = 5
-    public static let readA = 6, aOffset = 7, weightsRow = 8, time = 9
+    /// Slot s's read flag, activation offset and weights row.
+    public static func readA(_ s: Int) -> Int { 6 + 3 * s }
+    public static func aOffset(_ s: Int) -> Int { 7 + 3 * s }
+    public static func weightsRow(_ s: Int) -> Int { 8 + 3 * s }
+    public static let time = 6 + 3 * DotProduct.slots
     // Dynamic.
-    public static let active = 10
+    public static let active = time + 1
     /// T: the CPU row's timestamp base; the instruction's register bases.
-    public static let instructionTime = 11, baseA = 12, baseD = 13
-    /// The activation read (1 on bias rows), its previous timestamp and the gap's two limbs.
-    public static let activation = 14, previousTimestamp = 15, timestampLimbs = 16
-    /// The row's weights, lane by lane, and each lane's running sum.
-    public static let weights = 18
-    public static let accumulators = weights + DotProduct.lanes
+    public static let instructionTime = active + 1, baseA = active + 2, baseD = active + 3
+    /// Slot s's activation (1 on a bias slot, 0 on an unused one), its
+    /// read's previous timestamp and the gap's two limbs.
+    public static func activation(_ s: Int) -> Int { baseD + 1 + 4 * s }
+    public static func previousTimestamp(_ s: Int) -> Int { activation(s) + 1 }
+    public static func timestampLimbs(_ s: Int) -> Int { activation(s) + 2 }
+    /// Slot s's weights, lane by lane, and each lane's running sum.
+    public static func weights(_ s: Int) -> Int { baseD + 1 + 4 * DotProduct.slots + DotProduct.lanes * s }
+    public static let accumulators = baseD + 1 + (4 + DotProduct.lanes) * DotProduct.slots
     public static let width = accumulators + DotProduct.lanes
 }
 

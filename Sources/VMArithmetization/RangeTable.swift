@@ -40,7 +40,7 @@ public enum RangeTable: VMTableComponent {
     /// so a segment spanning Δts timestamps sends at most this · Δts
     /// messages there. Derived from the tables' own interactions (each of
     /// multiplicity ≤ 1 per row): CPU rows take ≥ 8 timestamps, tensor rows
-    /// ≥ 5, dot and dotoutput rows 1, copy rows 2. Tables a program lacks do not count.
+    /// ≥ 5, dot rows `DotProduct.slots`, dotoutput rows 1, copy rows 2. Tables a program lacks do not count.
     static func sendsPerTimestamp(cpu: Table, tensor: Table?, dot: (rows: Table, outputs: Table)? = nil, copy: Table? = nil) -> Int {
         func sends(_ table: Table) -> Int { table.interactions.filter { $0.bus == Bus.range }.count }
         var rate = (sends(cpu) + CPUColumns.timestampsPerRow - 1) / CPUColumns.timestampsPerRow
@@ -49,7 +49,7 @@ public enum RangeTable: VMTableComponent {
             rate = max(rate, (sends(tensor) + perStep - 1) / perStep)
         }
         if let dot {
-            rate = max(rate, sends(dot.rows), sends(dot.outputs))
+            rate = max(rate, (sends(dot.rows) + DotProduct.slots - 1) / DotProduct.slots, sends(dot.outputs))
         }
         if let copy { rate = max(rate, (sends(copy) + 1) / 2) }
         return rate

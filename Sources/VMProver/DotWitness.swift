@@ -38,21 +38,27 @@ struct DotWitness {
             stepCounts[s.id] += 1
             let r = rows.appendScheduled(fields: s.fields, active: D.active, instructionTime: D.instructionTime, baseA: D.baseA,
                                          baseD: D.baseD, time: time, baseAValue: baseA, baseDValue: baseD)
-            var a: Int64 = 1
-            if s.readA {
-                let read = try RangeLimbs.access(baseA + s.aOffset, at: t0 + s.time, lastTs: &lastTs, range: &range, "matmul read")
-                rows.set(r, D.previousTimestamp, read.previous)
-                rows.set(r, D.timestampLimbs, read.low); rows.set(r, D.timestampLimbs + 1, read.high)
-                a = memory[read.cell]
-            }
-            rows.set(r, D.activation, a)
-            let weights = code.weightsRows[s.weightsRow]
             if s.groupFirst { sums = [Goldilocks](repeating: .zero, count: lanes) }
-            let av = Goldilocks(a)
-            for l in 0..<weights.lanes {
-                let w = Goldilocks(image[Int(weights.base + Int64(l) * weights.stride)])
-                rows[r, D.weights + l] = w
-                sums[l] = sums[l] + av * w
+            for slot in 0..<DotProduct.slots {
+                // Slot 0 without a read is the bias (1); a later slot without one is unused (0).
+                var a: Int64 = slot == 0 ? 1 : 0
+                if s.readA[slot] {
+                    let read = try RangeLimbs.access(baseA + s.aOffset[slot], at: t0 + s.time + Int64(slot), lastTs: &lastTs,
+                                                     range: &range, "matmul read")
+                    rows.set(r, D.previousTimestamp(slot), read.previous)
+                    rows.set(r, D.timestampLimbs(slot), read.low); rows.set(r, D.timestampLimbs(slot) + 1, read.high)
+                    a = memory[read.cell]
+                } else if slot > 0 {
+                    continue
+                }
+                rows.set(r, D.activation(slot), a)
+                let weights = code.weightsRows[s.weightsRow[slot]]
+                let av = Goldilocks(a)
+                for l in 0..<weights.lanes {
+                    let w = Goldilocks(image[Int(weights.base + Int64(l) * weights.stride)])
+                    rows[r, D.weights(slot) + l] = w
+                    sums[l] = sums[l] + av * w
+                }
             }
             for l in 0..<lanes { rows[r, D.accumulators + l] = sums[l] }
             if s.groupEnd { pending.append((s, sums)) }
@@ -98,10 +104,10 @@ struct DotWitness {
     }
 
     /// The dot table's columns, padded to a power of two with rows whose
-    /// isLast = groupFirst = 1, activation 1, everything else 0.
+    /// isLast = groupFirst = 1, slot 0's activation 1, everything else 0.
     func dotColumns(logHeight: Int) -> [[Goldilocks]] {
         var padding = [Goldilocks](repeating: .zero, count: D.width)
-        padding[D.isLast] = .one; padding[D.groupFirst] = .one; padding[D.activation] = .one
+        padding[D.isLast] = .one; padding[D.groupFirst] = .one; padding[D.activation(0)] = .one
         return rows.columns(logHeight: logHeight, padding: padding)
     }
 

@@ -11,7 +11,10 @@ enum WeightsWitness {
         let n = 1 << logHeight
         var columns = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: n), count: WeightsTable.Main.width)
         var uses = [Int](repeating: 0, count: code.weightsRows.count)
-        for s in code.steps { uses[s.weightsRow] += executions[s.descriptor] }
+        // Slot 0 always looks its row up (the bias or a read); a later slot only when it reads.
+        for s in code.steps {
+            for slot in 0..<DotProduct.slots where slot == 0 || s.readA[slot] { uses[s.weightsRow[slot]] += executions[s.descriptor] }
+        }
         for (row, weights) in code.weightsRows.enumerated() {
             for l in 0..<weights.lanes {
                 columns[WeightsTable.Main.weights + l][row] = Goldilocks(image[Int(weights.base + Int64(l) * weights.stride)])

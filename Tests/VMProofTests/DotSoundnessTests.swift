@@ -26,7 +26,7 @@ import VMVerifier
     .output y [2, 18] scale=4 public
     .output z [2, 2] scale=4 public
         matmul y, x, W, b
-        li r1, 2
+        li r1, 3
     again:
         matmul z, x, V
         addi r1, r1, -1
@@ -83,12 +83,20 @@ import VMVerifier
         typealias D = DotColumns
         let dot = s.vmAir.index(of: .dot)!
         let main = s.witness.main[dot]
-        // A bias row reads nothing: its timestamp helpers are free; so are a
-        // padding row's instruction fields (it sends and receives nothing).
+        // A slot that reads nothing (a bias slot, an unused slot, any slot
+        // of a padding row) has free timestamp helpers; an unused slot's
+        // weights are multiplied by its activation 0 and looked up nowhere; a
+        // padding row's instruction fields are free (it sends and receives nothing).
+        #expect((0..<main[D.active].count).contains { main[D.active][$0] == .one && main[D.readA(1)][$0] == .zero },
+                "the program has a row with an unused slot")
         try Self.check(s, table: dot, rows: Self.rows(s, dot, active: D.active), width: D.width,
                        unreachable: ScheduledInstances.unreachableBySingleCells,
                        mayBeFree: { row, column in
-                           main[D.readA][row] == .zero && [D.previousTimestamp, D.timestampLimbs, D.timestampLimbs + 1].contains(column)
+                           (0..<DotProduct.slots).contains { slot in
+                               main[D.readA(slot)][row] == .zero
+                                   && ([D.previousTimestamp(slot), D.timestampLimbs(slot), D.timestampLimbs(slot) + 1].contains(column)
+                                       || slot > 0 && (D.weights(slot)..<(D.weights(slot) + DotProduct.lanes)).contains(column))
+                           }
                                || main[D.active][row] == .zero && [D.instructionTime, D.baseA, D.baseD].contains(column)
                        })
     }
@@ -133,7 +141,7 @@ import VMVerifier
     /// verifier's in one entry: the key's roots reject them.
     @Test func preprocessedScheduleAndWeightsRowsAreTheVerifiers() throws {
         let s = try Self.setup()
-        for (table, column, row) in [(VMTable.dotcode, DotColumns.aOffset, 1), (.dotcode, DotCodeTable.Fixed.outputs + 1, 3),
+        for (table, column, row) in [(VMTable.dotcode, DotColumns.aOffset(0), 1), (.dotcode, DotCodeTable.Fixed.outputs + 1, 3),
                                      (.weights, WeightsTable.Fixed.base, 2)] {
             let index = s.vmAir.index(of: table)!
             var preprocessed = s.preprocessed
@@ -163,12 +171,14 @@ import VMVerifier
         let row = try #require(s.vmAir.dotCode.weightsRows.firstIndex { $0.base == v + 4 })
         main[weights][WeightsTable.Main.weights][row] = main[weights][WeightsTable.Main.weights][row] + .one
         var users = 0
-        for r in 0..<main[dot][0].count where main[dot][D.active][r] == .one && main[dot][D.weightsRow][r] == Goldilocks(row) {
-            #expect(main[dot][D.activation][r] == .zero)
-            main[dot][D.weights][r] = main[dot][D.weights][r] + .one
-            users += 1
+        for r in 0..<main[dot][0].count where main[dot][D.active][r] == .one {
+            for slot in 0..<DotProduct.slots where main[dot][D.weightsRow(slot)][r] == Goldilocks(row) && main[dot][D.readA(slot)][r] == .one {
+                #expect(main[dot][D.activation(slot)][r] == .zero)
+                main[dot][D.weights(slot)][r] = main[dot][D.weights(slot)][r] + .one
+                users += 1
+            }
         }
-        #expect(users == 4)   // two rows of x, two executions
+        #expect(users == 6)   // two rows of x, three executions
         #expect(VMSoundnessTests.broken(s, main: main)?.hasPrefix("bus") == true, "every constraint holds")
         #expect(VMSoundnessTests.rejection(s, main: main) == VMSoundnessTests.logUpCheck)
     }

@@ -145,7 +145,7 @@ import VMVerifier
         for i in committed.tensors.indices where committed.tensors[i].kind == .weights { committed.tensors[i].visibility = .committed }
         let seed = [UInt8](repeating: 3, count: 32)
         let options = VMSoundnessTests.options.with(zeroKnowledge: true)
-        let file = try Self.prove(committed, inputs, options: options, segmentRows: 64, seed: seed)
+        let file = try Self.prove(committed, inputs, options: options, segmentRows: 32, seed: seed)
         #expect(file.segments.count >= 3)
         let run = try Machine(program: program).run(rawInputs: inputs)
         #expect(file.statement.publicOutputs == run.outputs.map(\.raw))
