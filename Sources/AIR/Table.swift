@@ -45,6 +45,11 @@ public struct Table: Sendable {
 
     /// Auxiliary extension columns: chunk columns plus the running sum (0 without interactions).
     public var auxiliaryWidth: Int { interactions.isEmpty ? 0 : chunks.count + 1 }
+    /// Base-field cells the prover commits per row: main columns, the
+    /// auxiliary extension columns (3 cells each) and the quotient's
+    /// max(1, degree − 1) extension chunks (preprocessed columns excluded:
+    /// they are committed once per program).
+    public var committedCellsPerRow: Int { mainWidth + 3 * auxiliaryWidth + 3 * max(1, constraintDegree - 1) }
     /// The longest message sent by this table (at least 2 for a blinded
     /// table, whose blind reads β and β²).
     public var maxMessageLength: Int {

@@ -83,8 +83,7 @@ enum ProverBenchmarks {
         var cells = [String: Int]()
         for proof in proofs {
             for (table, opened) in zip(air.tables, proof.tables) {
-                let width = table.mainWidth + 3 * table.auxiliaryWidth + 3 * max(1, table.constraintDegree - 1)
-                cells[table.name, default: 0] += (1 << opened.logHeight) * width
+                cells[table.name, default: 0] += (1 << opened.logHeight) * table.committedCellsPerRow
             }
         }
         return Figure(name: name, rows: rows, cpuRows: cpuRows,

@@ -21,9 +21,10 @@ struct Prove: ParsableCommand {
             public outputs; private inputs stay in the witness. A run longer than --segment-rows \
             is split into segments, proven one after another with shared challenges and bundled \
             in one file. Progress goes to stderr. With --json one object is printed: {"steps", \
-            "rows", "segments": [{"tables": [{"name", "rows"}]}], "phases": [{"name", "seconds"}], \
+            "rows", "segments": [{"tables": [{"name", "rows", "cells"}]}], "phases": [{"name", "seconds"}], \
             "prove_seconds", "proof_bytes", "queries", "proven_bits", "conjectured_bits", \
-            "program_digest"}.
+            "program_digest"}; a table's "cells" are the base-field cells the prover commits for \
+            it (main, LogUp and quotient columns).
             """)
 
     @Argument(help: "A .zkasm or .zkbin program.") var program: String
@@ -153,7 +154,9 @@ struct Prove: ParsableCommand {
                 let object: [String: Any] = [
                     "steps": result.steps, "rows": rows,
                     "segments": heights.map { h in
-                        ["tables": zip(vmAir.air.tables, h).map { ["name": $0.name, "rows": 1 << $1] as [String: Any] }]
+                        ["tables": zip(vmAir.air.tables, h).map {
+                            ["name": $0.name, "rows": 1 << $1, "cells": (1 << $1) * $0.committedCellsPerRow] as [String: Any]
+                        }]
                     },
                     "phases": phases.map { ["name": $0.0, "seconds": $0.1] as [String: Any] },
                     "prove_seconds": seconds, "proof_bytes": bytes.count, "queries": result.options.queries,
