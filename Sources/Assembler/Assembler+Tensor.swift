@@ -28,8 +28,9 @@ extension Assembler {
             // A as a pattern: arows=[R1, R0] with ars=[s1, s0] and acols=[C2, C1, C0] with acs=[…] (Spec/zkasm.md §4).
             let rows = try patternDigits(&o, extentsKey: "arows", stridesKey: "ars", maxRank: 2, &c)
             let cols = try patternDigits(&o, extentsKey: "acols", stridesKey: "acs", maxRank: 3, &c)
-            let m = try o.integer("m", &c) ?? rows.map { $0.reduce(1) { $0 * $1.extent } } ?? aShape.0
-            let k = try o.integer("k", &c) ?? cols.map { $0.reduce(1) { $0 * $1.extent } } ?? aShape.1
+            let rowCount = try patternSize(rows, "arows", o, &c), columnCount = try patternSize(cols, "acols", o, &c)
+            let m = try o.integer("m", &c) ?? rowCount ?? aShape.0
+            let k = try o.integer("k", &c) ?? columnCount ?? aShape.1
             let n = try o.integer("n", &c) ?? bShape.1
             guard bShape.0 == k || o.values["k"] != nil || o.values["brs"] != nil else {
                 throw c.error("inner dimensions differ: \(a.tensor?.name ?? "a") has \(k) columns, \(b.tensor?.name ?? "b") has \(bShape.0) rows", at: b.token)
@@ -199,6 +200,21 @@ extension Assembler {
             throw c.error("\(extentsKey) needs \(stridesKey)=[…] with one stride per extent", at: token)
         }
         return zip(extents, strides).map { (extent: $0, stride: $1) }
+    }
+
+    /// The product of a pattern's extents (nil without a pattern); an overflow is an error at `key`.
+    func patternSize(_ digits: [(extent: Int64, stride: Int64)]?, _ key: String, _ o: Options,
+                     _ c: inout LineCursor) throws(AssemblerError) -> Int64? {
+        guard let digits else { return nil }
+        var size: Int64 = 1
+        for d in digits {
+            let (product, overflow) = size.multipliedReportingOverflow(by: d.extent)
+            guard !overflow, product <= Program.maxMemory else {
+                throw c.error("\(key) describes more than 2^28 elements", at: o.values[key]!.0)
+            }
+            size = product
+        }
+        return size
     }
 
     enum VectorRole { case row, column }

@@ -37,6 +37,16 @@ import VMVerifier
 
     static func setup() throws -> VMSoundnessTests.Setup { try VMSoundnessTests.setup(source: source, inputs: inputs) }
 
+    /// A convolution as one patterned weights matmul (`MatmulPatternTests.Convolution`):
+    /// overlapping input windows, outputs channel-major (dStride 6), a
+    /// bias, and groups of 13 slots whose last row has an unused slot.
+    static func patternedSetup() throws -> VMSoundnessTests.Setup {
+        let conv = MatmulPatternTests.Convolution()
+        return try VMSoundnessTests.setup(source: conv.source(weightsB: true), inputs: [conv.input])
+    }
+
+    static func setup(patterned: Bool) throws -> VMSoundnessTests.Setup { patterned ? try patternedSetup() : try setup() }
+
     /// Rows to sweep: every active row and the first padding row.
     static func rows(_ s: VMSoundnessTests.Setup, _ table: Int, active: Int) -> Range<Int> {
         let executed = s.witness.main[table][active].filter { $0 == .one }.count
@@ -78,8 +88,8 @@ import VMVerifier
         VMSoundnessTests.expectRejected(s, table: table, families: families)
     }
 
-    @Test func everyDotConstraintFamilyRejectsAChangedCell() throws {
-        let s = try Self.setup()
+    @Test(arguments: [false, true]) func everyDotConstraintFamilyRejectsAChangedCell(patterned: Bool) throws {
+        let s = try Self.setup(patterned: patterned)
         typealias D = DotColumns
         let dot = s.vmAir.index(of: .dot)!
         let main = s.witness.main[dot]
@@ -101,8 +111,8 @@ import VMVerifier
                        })
     }
 
-    @Test func everyDotOutputConstraintFamilyRejectsAChangedCell() throws {
-        let s = try Self.setup()
+    @Test(arguments: [false, true]) func everyDotOutputConstraintFamilyRejectsAChangedCell(patterned: Bool) throws {
+        let s = try Self.setup(patterned: patterned)
         typealias O = DotOutputColumns
         let output = s.vmAir.index(of: .dotoutput)!
         let main = s.witness.main[output]
@@ -142,6 +152,8 @@ import VMVerifier
     @Test func preprocessedScheduleAndWeightsRowsAreTheVerifiers() throws {
         let s = try Self.setup()
         for (table, column, row) in [(VMTable.dotcode, DotColumns.aOffset(0), 1), (.dotcode, DotCodeTable.Fixed.outputs + 1, 3),
+                                     (.dotcode, DotCodeTable.Fixed.outputs + 2, 3), (.dotcode, DotColumns.readA(1), 1),
+                                     (.dotcode, DotColumns.aOffset(1), 1), (.dotcode, DotColumns.weightsRow(1), 1),
                                      (.weights, WeightsTable.Fixed.base, 2)] {
             let index = s.vmAir.index(of: table)!
             var preprocessed = s.preprocessed
@@ -181,5 +193,56 @@ import VMVerifier
         #expect(users == 6)   // two rows of x, three executions
         #expect(VMSoundnessTests.broken(s, main: main)?.hasPrefix("bus") == true, "every constraint holds")
         #expect(VMSoundnessTests.rejection(s, main: main) == VMSoundnessTests.logUpCheck)
+    }
+
+    /// Every output of a group shifted by the same offset c (each row's
+    /// laneOffset + c): only "a group starts at offset 0" and the memory
+    /// bus see it, and the proof is rejected.
+    @Test func aGroupsOffsetsStartAtZero() throws {
+        let s = try Self.patternedSetup()
+        typealias O = DotOutputColumns
+        let output = s.vmAir.index(of: .dotoutput)!
+        var cells = s.witness.main[output]
+        let stride = cells[O.dStride][0]
+        #expect(stride == Goldilocks(6) && cells[O.first][0] == .one)
+        var row = 0
+        repeat {
+            cells[O.laneOffset][row] = cells[O.laneOffset][row] + stride
+            row += 1
+        } while cells[O.last][row - 1] == .zero
+        let check = try VMSoundnessTests.TableCheck(s, table: output)
+        let broken = try check.broken(cells)
+        #expect(Set(broken) == ["a group starts at offset 0", "bus balance"], "\(broken)")
+        var main = s.witness.main
+        main[output] = cells
+        let rejected = VMSoundnessTests.rejection(s, main: main)
+        #expect([VMSoundnessTests.outOfDomainCheck("dotoutput"), VMSoundnessTests.logUpCheck].contains(rejected ?? ""),
+                "rejected by \(rejected ?? "nothing")")
+    }
+
+    /// The schedule's structure (Spec/vm-air.md §10): slot 0 reads or is a
+    /// group's bias; every read has its own timestamp below S·R; every write
+    /// its own at or above it; the span is S·R + m·n.
+    @Test(arguments: [false, true]) func schedulesKeepReadsAndWritesApart(patterned: Bool) throws {
+        let s = try Self.setup(patterned: patterned)
+        let code = s.vmAir.dotCode, slots = Int64(DotProduct.slots)
+        for (d, operands) in code.operands.enumerated() {
+            guard operands != nil, case .matmul(let mm) = s.program.descriptors[d] else { continue }
+            let steps = code.steps[code.firstStep[d] ..< code.firstStep[d] + code.stepCounts[d]]
+            let rows = Int64(steps.count)
+            var reads = Set<Int64>(), writes = Set<Int64>()
+            for step in steps {
+                #expect(step.readA[0] || step.groupFirst && mm.bias != nil, "slot 0 of row \(step.id) neither reads nor is a bias")
+                for slot in 0..<DotProduct.slots where step.readA[slot] {
+                    let time = step.time + Int64(slot)
+                    #expect(time < slots * rows && reads.insert(time).inserted)
+                }
+                if step.groupEnd {
+                    for l in 0..<Int64(step.laneCount) { #expect(step.writeTime + l >= slots * rows && writes.insert(step.writeTime + l).inserted) }
+                }
+            }
+            #expect(Int64(writes.count) == mm.m * mm.n && code.spans[d] == slots * rows + mm.m * mm.n)
+            #expect(Int64(reads.count) == mm.m * Int64((Int(mm.n) + DotProduct.lanes - 1) / DotProduct.lanes) * mm.k)
+        }
     }
 }

@@ -102,7 +102,7 @@ import VMArithmetization
         guard let at = plainBytes.firstRange(of: short) else { Issue.record("descriptor bytes not found"); return }
         var rewritten = plainBytes
         rewritten.replaceSubrange(at, with: long)
-        #expect(throws: (any Error).self) { try Program.decode(rewritten) }
+        #expect(throws: ISAError.invalidProgram("non-canonical encoding")) { try Program.decode(rewritten) }
 
         var uneven = program
         guard case .matmul(var bad) = uneven.descriptors.last! else { return }
@@ -112,5 +112,59 @@ import VMArithmetization
         bad.aRowInner = 1   // an extent of 1 must have stride 0
         uneven.descriptors[uneven.descriptors.count - 1] = .matmul(bad)
         #expect(throws: ISAError.self) { try uneven.validate() }
+        for change in [{ (m: inout TensorOperation.MatMul) in m.aColInner = 5 },          // 5·3 does not divide k = 12
+                       { $0.aColMiddle = 0 }, { $0.aRowInner = -3 }, { $0.aColInner = 1 << 29 },
+                       { $0.dstColStride = 1 << 29 }, { $0.aColMiddleStride = -(1 << 29) }] as [(inout TensorOperation.MatMul) -> Void] {
+            guard case .matmul(var m) = program.descriptors.last! else { return }
+            change(&m)
+            var p = program
+            p.descriptors[p.descriptors.count - 1] = .matmul(m)
+            #expect(throws: ISAError.self) { try p.validate() }
+        }
+    }
+
+    /// The VM checks every digit of the pattern: an inner stride that
+    /// leaves memory faults before anything is read or written, though the
+    /// plain corners a + i·ars + t·acs stay inside.
+    @Test func anInnerDigitOutsideMemoryFaults() throws {
+        let program = try Examples.assemble("""
+        .input x [4] scale=0 public
+        .weights w [4, 1] scale=0 raw [1, 2, 3, 4]
+        .output y [2] scale=0 public
+            matmul y, x, w, m=2, k=4, n=1, arows=[1, 2], ars=[0, 1], acols=[2, 2], acs=[1, -3], brs=1, bcs=1, drs=1
+            halt
+        """)
+        #expect(throws: VMError.self) { try Machine(program: program).run(rawInputs: [[1, 2, 3, 4]]) }
+    }
+
+    /// Overlapping outputs (dcs = 0: every column of row i lands on one
+    /// cell) are written in row-major order, so the last column wins, in the
+    /// VM and in the proof alike.
+    @Test func overlappingOutputsLandInRowMajorOrder() throws {
+        let program = try Examples.assemble("""
+        .input x [2, 2] scale=0 public
+        .weights w [2, 3] scale=0 raw [1, 2, 3, 4, 5, 6]
+        .output y [2] scale=0 public
+            matmul y, x, w, m=2, k=2, n=3, ars=2, acs=1, brs=3, bcs=1, drs=1, dcs=0
+            halt
+        """)
+        let x: [Int64] = [1, -2, 3, 5]
+        let expected: [Int64] = [1 * 3 - 2 * 6, 3 * 3 + 5 * 6]
+        #expect(try Machine(program: program).run(rawInputs: [x]).outputs[0].raw == expected)
+        let file = try WeightsMatmulTests.prove(program, [x])
+        #expect(file.statement.publicOutputs == [expected])
+    }
+
+    /// Pattern extents whose product overflows are an assembler error, not a trap.
+    @Test func hugeExtentsAreErrors() {
+        #expect(throws: AssemblerError.self) {
+            try Assembler.assemble("""
+            .input x [4] scale=0 public
+            .weights w [4, 1] scale=0 raw [1, 2, 3, 4]
+            .output y [1] scale=0 public
+                matmul y, x, w, arows=[4294967296, 4294967296], ars=[0, 0], n=1, k=4
+                halt
+            """, file: "huge.zkasm")
+        }
     }
 }
