@@ -146,6 +146,9 @@ public struct WeightsRow: Sendable, Equatable {
     public var lanes: Int
     /// The descriptor whose schedule reads the row (m times per execution).
     public var descriptor: Int
+    /// Whether the row's tensor is held by the weights table (`HeldWeights`):
+    /// its lanes go to the commitment table, not to memory.
+    public var held = false
 }
 
 /// The static schedules of a program's weights matmuls (Spec/vm-air.md §10).
@@ -153,6 +156,9 @@ public struct DotCode: Sendable {
     /// Every weights matmul's rows, descriptor by descriptor.
     public let steps: [DotStep]
     public let weightsRows: [WeightsRow]
+    /// Per tensor: whether the weights table holds it (`HeldWeights`):
+    /// its cells are not memory-table rows.
+    public let heldTensors: [Bool]
     /// Per descriptor: its weights operands (nil for other descriptors),
     /// its first schedule row and row count, and its timestamp span
     /// (rows + outputs).
@@ -236,6 +242,8 @@ public struct DotCode: Sendable {
             spans.append(Int64(rowCount * slotCount) + written)
         }
         self.steps = steps
+        heldTensors = HeldWeights.tensors(program, rows: rows, operands: operands)
+        for r in rows.indices { rows[r].held = heldTensors[program.tensorIndex(containing: rows[r].base)!] }
         weightsRows = rows
         self.operands = operands
         firstStep = first

@@ -14,7 +14,8 @@ public enum Bus {
     /// The 38 static fields of a micro-step (`MicroStep.fields`).
     public static let microcode = 6
     /// (address, value): the memory table sends each committed weight's
-    /// initial value; the commitment table receives it where the sponge absorbs it.
+    /// initial value, or the weights table the lane that holds it (§10a);
+    /// the commitment table receives it where the sponge absorbs it.
     public static let commitment = 7
     /// (kind, space, address, value): the memory table sends each public input's
     /// initial value and each public output's final value; the statement's

@@ -7,7 +7,8 @@ import ISA
 /// recomputes `WeightSponge` over the salt and the committed weights, one
 /// Poseidon2 permutation per row, and pins the digest to public values
 /// 5…8. Each weight it absorbs arrives on the commitment bus from the
-/// memory table's initial value of the same address, so the model that ran
+/// memory table's initial value of the same address, or from the weights
+/// table's lane that holds it (Spec/vm-air.md §10a), so the model that ran
 /// is the model that was committed. Every trace cell is masked afresh in
 /// each zero-knowledge proof: unlike a Merkle root of the weights, the
 /// commitment stays hiding however many proofs are made against it.

@@ -72,19 +72,31 @@ package enum MemoryTable: VMTableComponent {
         return try t.build(blinded: blinded)
     }
 
-    /// Rows: memory cells 0 ..< memorySize, then registers 0 ..< 16, then padding.
-    static func logHeight(_ program: Program) -> Int {
-        let rows = Int(program.memorySize) + Instruction.registerCount
-        return max(3, (rows - 1).bitWidth - (rows - 1).leadingZeroBitCount)
+    /// The memory cells that are rows of the table, in address order: every
+    /// cell but those of tensors the weights table holds (`DotCode.heldTensors`,
+    /// Spec/vm-air.md §10a). The registers follow them, then padding.
+    static func cells(_ program: Program, held: [Bool]) -> [Int] {
+        var cells = [Int]()
+        cells.reserveCapacity(Int(program.memorySize))
+        var next = 0
+        for (t, tensor) in program.tensors.enumerated() where held[t] {
+            cells += next..<Int(tensor.address)
+            next = Int(tensor.address) + tensor.count
+        }
+        cells += next..<Int(program.memorySize)
+        return cells
     }
 
-    /// Hidden cells (private inputs, private and committed weights): each
-    /// sends its value's two limbs on the range bus in the last segment.
-    static func hiddenCellCount(_ program: Program) -> Int {
-        program.tensors.reduce(0) { total, tensor in
+    /// Hidden memory cells (private inputs, private and committed weights
+    /// the weights table does not hold): each sends its value's two limbs on
+    /// the range bus in the last segment.
+    static func hiddenCellCount(_ program: Program, held: [Bool]) -> Int {
+        program.tensors.indices.reduce(0) { total, t in
+            let tensor = program.tensors[t]
             switch (tensor.kind, tensor.visibility) {
-            case (.weights, .private), (.weights, .committed), (.input, .private): total + tensor.count
-            default: total
+            case (.weights, .private), (.input, .private): return total + tensor.count
+            case (.weights, .committed): return held[t] ? total : total + tensor.count
+            default: return total
             }
         }
     }
@@ -95,41 +107,37 @@ package enum MemoryTable: VMTableComponent {
         guard isLastSegment else {
             return [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: 1 << air.minLogHeight), count: Fixed.width)
         }
-        return fixedColumns(air.program, logHeight: air.memoryLogHeight(isLastSegment: true))
+        return fixedColumns(air.program, cells: air.memoryCells, logHeight: air.memoryLogHeight(isLastSegment: true))
     }
 
-    /// The preprocessed columns of a program.
-    static func fixedColumns(_ program: Program, logHeight: Int) -> [[Goldilocks]] {
+    /// The preprocessed columns of a program whose memory rows are `cells`.
+    static func fixedColumns(_ program: Program, cells: [Int], logHeight: Int) -> [[Goldilocks]] {
         let n = 1 << logHeight
         var c = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: n), count: Fixed.width)
-        let memory = Int(program.memorySize)
-        for row in 0..<(memory + Instruction.registerCount) {
-            c[Fixed.real][row] = .one
-            if row < memory {
-                c[Fixed.address][row] = Goldilocks(row)
-            } else {
-                c[Fixed.space][row] = Goldilocks(AddressSpace.register)
-                c[Fixed.address][row] = Goldilocks(row - memory)
-            }
-        }
+        // Each cell's flag column and value, by address.
+        var kind = [(column: Int, value: Int64)?](repeating: nil, count: Int(program.memorySize))
         for tensor in program.tensors {
             let base = Int(tensor.address)
-            switch (tensor.kind, tensor.visibility) {
-            case (.weights, .public):
-                for (i, v) in (tensor.data ?? []).enumerated() { c[Fixed.initial][base + i] = Goldilocks(v) }
-            case (.weights, .private):
-                for i in 0..<tensor.count { c[Fixed.isPrivate][base + i] = .one }
-            case (.weights, .committed):
-                for i in 0..<tensor.count { c[Fixed.isCommitted][base + i] = .one }
-            case (.input, .public):
-                for i in 0..<tensor.count { c[Fixed.isInput][base + i] = .one }
-            case (.input, .private):
-                for i in 0..<tensor.count { c[Fixed.isPrivate][base + i] = .one }
-            case (.output, .public):
-                for i in 0..<tensor.count { c[Fixed.isOutput][base + i] = .one }
-            default:
-                break
+            let column: Int? = switch (tensor.kind, tensor.visibility) {
+            case (.weights, .public): Fixed.initial
+            case (.weights, .private), (.input, .private): Fixed.isPrivate
+            case (.weights, .committed): Fixed.isCommitted
+            case (.input, .public): Fixed.isInput
+            case (.output, .public): Fixed.isOutput
+            default: nil
             }
+            guard let column else { continue }
+            for i in 0..<tensor.count { kind[base + i] = (column, column == Fixed.initial ? tensor.data?[i] ?? 0 : 1) }
+        }
+        for (row, address) in cells.enumerated() {
+            c[Fixed.real][row] = .one
+            c[Fixed.address][row] = Goldilocks(address)
+            if let (column, value) = kind[address] { c[column][row] = Goldilocks(value) }
+        }
+        for r in 0..<Instruction.registerCount {
+            c[Fixed.real][cells.count + r] = .one
+            c[Fixed.space][cells.count + r] = Goldilocks(AddressSpace.register)
+            c[Fixed.address][cells.count + r] = Goldilocks(r)
         }
         return c
     }

@@ -75,7 +75,7 @@ public struct VMShape: Sendable, Equatable, Hashable {
         return air
     }
 
-    static let airName = "zkvm-vm-v11"
+    static let airName = "zkvm-vm-v12"
     /// Compiled AIRs by shape bits and blinding (64 at most).
     private static let cache = Mutex<[Int: AIRDefinition]>([:])
 
@@ -116,6 +116,9 @@ public struct VMAir: Sendable {
     public let dotCode: DotCode
     /// The schedules of the program's copies (likewise).
     public let copyCode: CopyCode
+    /// The memory cells the memory table has rows for, in address order
+    /// (all but the cells the weights table holds, §10a); the registers follow.
+    public let memoryCells: [Int]
     /// log2 of the smallest table height, 3 (under zero knowledge a small
     /// table is committed on a larger domain: `CommitmentLayout.logDomain`).
     public var minLogHeight: Int { Proof.minLogHeight }
@@ -152,6 +155,7 @@ public struct VMAir: Sendable {
         let dotCode = DotCode(program), copyCode = CopyCode(program)
         self.dotCode = dotCode
         self.copyCode = copyCode
+        memoryCells = MemoryTable.cells(program, held: dotCode.heldTensors)
         let tensorSpans: [Int64]
         (microSteps, stepCounts, tensorSpans) = MicroCode.expand(program, domains: activationDomains,
                                                                  excluded: { dotCode.operands[$0] != nil || copyCode.runs[$0] })
@@ -171,7 +175,7 @@ public struct VMAir: Sendable {
     /// which holds the whole run's initial and final memory; the other
     /// segments' memory tables are 8 empty rows.
     public func memoryLogHeight(isLastSegment: Bool) -> Int {
-        isLastSegment ? max(minLogHeight, MemoryTable.logHeight(program)) : minLogHeight
+        isLastSegment ? logHeight(rows: memoryCells.count + Instruction.registerCount) : minLogHeight
     }
     /// log2 of the activation table's height: the rows of every table's proven domain.
     public var activationLogHeight: Int { logHeight(rows: ActivationTable.rows(activationDomains)) }
@@ -235,7 +239,7 @@ public struct VMAir: Sendable {
     public func rangeLogHeight(boundary: SegmentBoundary, isLastSegment: Bool) -> Int {
         let span = boundary.tsEnd >= boundary.tsStart ? boundary.tsEnd - boundary.tsStart : UInt64.max
         let (scaled, overflow) = span.multipliedReportingOverflow(by: UInt64(rangeSendsPerTimestamp))
-        let bound = overflow ? UInt64.max : scaled + UInt64(isLastSegment ? 2 * MemoryTable.hiddenCellCount(program) : 0)
+        let bound = overflow ? UInt64.max : scaled + UInt64(isLastSegment ? 2 * MemoryTable.hiddenCellCount(program, held: dotCode.heldTensors) : 0)
         guard bound < 1 << RangeTable.maxLogHeight else { return max(minLogHeight, RangeTable.maxLogHeight) }
         return logHeight(rows: Int(bound))
     }

@@ -6,15 +6,17 @@ import ISA
 /// matmuls read by lookup, never through timestamped memory (Spec/vm-air.md
 /// §10). Preprocessed: the row's id (−1 on padding rows and in segments
 /// other than the last), the address of lane 0, the lane stride, and one
-/// flag per real lane. Main: the weights and how many times the run reads
-/// the row. Each real lane sends (memory space, address, weight) to the
-/// memory table, which receives it against the cell's initial value — so a
-/// weight is the cell's declared value: public (preprocessed), private, or
-/// committed (hashed by the commitment table).
+/// flag per real lane of a memory tensor and one per lane of a held
+/// tensor (§10a). Main: the weights and how many times the run reads the
+/// row. Each real lane sends (memory space, address, weight) to the memory
+/// table, which receives it against the cell's initial value — so a weight
+/// is the cell's declared value: public (preprocessed), private, or
+/// committed (hashed by the commitment table). Each held lane sends
+/// (address, weight) to the commitment table itself, which absorbs it.
 package enum WeightsTable: VMTableComponent {
     enum Fixed {
-        static let id = 0, base = 1, stride = 2, real = 3
-        static let width = 3 + DotProduct.lanes
+        static let id = 0, base = 1, stride = 2, real = 3, held = 3 + DotProduct.lanes
+        static let width = 3 + 2 * DotProduct.lanes
     }
     package enum Main {
         package static let weights = 0, multiplicity = DotProduct.lanes
@@ -27,9 +29,12 @@ package enum WeightsTable: VMTableComponent {
         t.receive("weights row", bus: Bus.weights, [.fixed(Fixed.id)] + (0..<lanes).map { .main(Main.weights + $0) },
                   multiplicity: .main(Main.multiplicity))
         for l in 0..<lanes {
+            let address = Expression.fixed(Fixed.base) + l * .fixed(Fixed.stride)
             t.send("lane \(l) initial value", bus: Bus.weightsImage,
-                   [.constant(Goldilocks(AddressSpace.memory)), .fixed(Fixed.base) + l * .fixed(Fixed.stride), .main(Main.weights + l)],
+                   [.constant(Goldilocks(AddressSpace.memory)), address, .main(Main.weights + l)],
                    multiplicity: .fixed(Fixed.real + l))
+            t.send("lane \(l) committed weight", bus: Bus.commitment, [address, .main(Main.weights + l)],
+                   multiplicity: .fixed(Fixed.held + l))
         }
         return try t.build(blinded: blinded)
     }
@@ -45,7 +50,7 @@ package enum WeightsTable: VMTableComponent {
             columns[Fixed.id][row] = Goldilocks(row)
             columns[Fixed.base][row] = Goldilocks(Int(weights.base))
             columns[Fixed.stride][row] = Goldilocks(Int(weights.stride))
-            for l in 0..<weights.lanes { columns[Fixed.real + l][row] = .one }
+            for l in 0..<weights.lanes { columns[(weights.held ? Fixed.held : Fixed.real) + l][row] = .one }
         }
         return columns
     }

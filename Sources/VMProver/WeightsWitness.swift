@@ -27,7 +27,7 @@ enum WeightsWitness {
     /// Per memory cell: how many real weights lanes send its initial value.
     static func imageReads(code: DotCode, memorySize: Int) -> [Int] {
         var reads = [Int](repeating: 0, count: memorySize)
-        for weights in code.weightsRows {
+        for weights in code.weightsRows where !weights.held {
             for l in 0..<weights.lanes { reads[Int(weights.base + Int64(l) * weights.stride)] += 1 }
         }
         return reads

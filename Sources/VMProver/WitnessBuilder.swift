@@ -271,7 +271,7 @@ public struct WitnessBuilder {
         let end = (pc: records.last!.nextPC, ts: timeBase)
 
         let boundary = MemoryWitness.columns(logHeight: vmAir.memoryLogHeight(isLastSegment: isLast), isLastSegment: isLast,
-                                             start: state, memory: memory, lastMemoryTs: lastMemoryTs, registers: registers,
+                                             cells: vmAir.memoryCells, start: state, memory: memory, lastMemoryTs: lastMemoryTs, registers: registers,
                                              lastRegisterTs: lastRegisterTs, weightsLanes: vmAir.shape.hasWeightsMatmuls,
                                              imageReads: isLast && !vmAir.dotCode.isEmpty
                                                 ? WeightsWitness.imageReads(code: vmAir.dotCode, memorySize: memory.count) : nil,

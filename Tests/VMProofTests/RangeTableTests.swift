@@ -89,7 +89,7 @@ import VMProver
                 #expect(used <= range[0].count)
                 let span = Int(segment.boundary.tsEnd - segment.boundary.tsStart)
                 let received = range[RangeTable.Column.multiplicity].reduce(0) { $0 + Int($1.value) }
-                #expect(received <= vmAir.rangeSendsPerTimestamp * span + 2 * MemoryTable.hiddenCellCount(program), "\(name)")
+                #expect(received <= vmAir.rangeSendsPerTimestamp * span + 2 * MemoryTable.hiddenCellCount(program, held: vmAir.dotCode.heldTensors), "\(name)")
             }
         }
     }
