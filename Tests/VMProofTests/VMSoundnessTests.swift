@@ -1,4 +1,5 @@
 import AIR
+import AlgebraicHashing
 import Field
 import ISA
 import ProofFiles
@@ -63,17 +64,22 @@ import VMVerifier
         let vmAir: VMAir
         let witness: WitnessBuilder.Witness
         let preprocessed: [[[Goldilocks]]]
+        /// The published commitment of a program with committed weights.
+        var commitment: WeightCommitment? = nil
     }
 
     static func setup() throws -> Setup { try setup(source: source, inputs: inputs) }
 
-    /// The witness of one run of `source` and the verifier's preprocessed columns.
-    static func setup(source: String, inputs: [[Int64]]) throws -> Setup {
+    /// The witness of one run of `source` and the verifier's preprocessed
+    /// columns; committed weights are salted from `seed`.
+    static func setup(source: String, inputs: [[Int64]], seed: [UInt8]? = nil) throws -> Setup {
         let program = try Examples.assemble(source)
         let vmAir = try VMAir(program: program)
-        let witness = try WitnessBuilder(vmAir: vmAir).run(rawInputs: inputs, maxSteps: 10_000)
+        let witness = try WitnessBuilder(vmAir: vmAir).run(rawInputs: inputs, maxSteps: 10_000,
+                                                           weightSalt: seed.map { WeightSponge.salt(fromSeed: $0) })
         return Setup(program: program, vmAir: vmAir, witness: witness,
-                     preprocessed: vmAir.preprocessedColumns(statement: witness.statement))
+                     preprocessed: vmAir.preprocessedColumns(statement: witness.statement),
+                     commitment: try seed.flatMap { try VMProver.commitment(program: program, seed: $0) })
     }
 
     /// The first constraint the debug checker finds broken, or nil.
@@ -106,7 +112,7 @@ import VMVerifier
                                     statement: s.witness.segmentStatement())
             let proof = try Prover.prove(input, options: options, checkWitness: false).proof
             let file = s.witness.file(proof.encoded(), statement: st)
-            _ = try VMVerifier.verify(file, program: s.program, policy: .insecureTesting)
+            _ = try VMVerifier.verify(file, program: s.program, commitment: s.commitment, policy: .insecureTesting)
             return nil
         } catch let error as VMVerifierError {
             return error.rejectedCheck ?? "not a verification check: \(error)"

@@ -1,0 +1,133 @@
+import Field
+import ISA
+import ProofFiles
+import Prover
+import Testing
+@testable import VMArithmetization
+import VMProver
+import VMVerifier
+
+/// Committed weights the weights table holds (Spec/vm-air.md §10a): which
+/// tensors qualify (decided from the layout and code alone), that their
+/// cells leave the memory table, that the proof still binds them to the
+/// commitment, and that a changed held weight is rejected by the check
+/// that owns it.
+@Suite struct HeldWeightsTests {
+    /// y = x·W + b with W [3, 18] and b committed (both held), then `extra`.
+    static func source(extra: String = "", w: String = "committed") -> String {
+        """
+        .input x [2, 3] scale=4 public
+        .weights W [3, 18] scale=4 \(w) raw [1, -2, 3, 4, -5, 6, 7, 8, -9, 10, 11, 12, -13, 14, 15, 16, -17, 18, \
+        2, 3, -4, 5, 6, -7, 8, 9, 10, -11, 12, 13, 14, -15, 16, 17, 18, -19, \
+        -3, 4, 5, -6, 7, 8, 9, -10, 11, 12, -13, 14, 15, 16, -17, 18, 19, 20]
+        .weights b [18] scale=8 committed raw [100, -200, 300, 0, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, -17, 18]
+        .buffer z [3] scale=4
+        .output y [2, 18] scale=4 public
+            matmul y, x, W, b
+        \(extra)
+            halt
+        """
+    }
+    static let inputs: [[Int64]] = [[16, -40, 0, 200, -3, 0]]   // column 2 is 0: W's row t = 2 meets only zeros
+    static let seed = [UInt8](repeating: 9, count: 32)
+
+    static func held(_ source: String) throws -> [String] {
+        let program = try Examples.assemble(source)
+        let code = try VMAir(program: program).dotCode
+        return program.tensors.indices.filter { code.heldTensors[$0] }.map { program.tensors[$0].name }
+    }
+
+    @Test func heldTensorsAreThoseOnlyWeightsLanesRead() throws {
+        #expect(try Self.held(Self.source()) == ["W", "b"])
+        // Another instruction reads W: it stays in memory.
+        #expect(try Self.held(Self.source(extra: "    copy z, W, shape=[3], strides=[1]")) == ["b"])
+        // The same matmul twice reads the same weights rows; another one reads W's cells a second time.
+        #expect(try Self.held(Self.source(extra: "    matmul y, x, W, b")) == ["W", "b"])
+        #expect(try Self.held(Self.source(extra: "    matmul y, x, W")) == ["b"])
+        // Public (or private) weights are never held.
+        #expect(try Self.held(Self.source(w: "public")) == ["b"])
+        // A row of W no lane reads (k = 2): W stays in memory.
+        #expect(try Self.held(Self.source().replacingOccurrences(of: "matmul y, x, W, b", with: "matmul y, x, W, b, k=2, ars=3")) == ["b"])
+        // ld/st or a register-shifted tensor instruction could reach any cell.
+        #expect(try Self.held(Self.source(extra: "    ld r1, [x]")) == [])
+        #expect(try Self.held(Self.source(extra: "    li r1, 0\n    map z + r1, z, relu")) == [])
+    }
+
+    /// The memory table has no row for a held cell; the proof (zero
+    /// knowledge, committed weights) verifies against the commitment, and
+    /// not against another one.
+    @Test func heldCellsLeaveTheMemoryTableAndStayBound() throws {
+        let program = try Examples.assemble(Self.source())
+        let vmAir = try VMAir(program: program)
+        let (w, b) = (program.tensor(named: "W")!, program.tensor(named: "b")!)
+        let heldCells = Set(Int(w.address)..<(Int(w.address) + w.count)).union(Int(b.address)..<(Int(b.address) + b.count))
+        #expect(vmAir.memoryCells == (0..<Int(program.memorySize)).filter { !heldCells.contains($0) })
+        let memory = vmAir.preprocessedColumns(isLastSegment: true)[VMAir.TableIndex.memory]
+        #expect(memory[1].prefix(vmAir.memoryCells.count).map { Int($0.value) } == vmAir.memoryCells)
+        let options = VMSoundnessTests.options.with(zeroKnowledge: true)
+        let file = try WeightsMatmulTests.prove(program, Self.inputs, options: options, seed: Self.seed)
+        let other = try #require(try VMProver.commitment(program: program, seed: [UInt8](repeating: 8, count: 32)))
+        let publicPart = program.publicPart
+        #expect(throws: VMVerifierError.proof(.rejected(check: "the proof is for other weights than the published commitment"))) {
+            _ = try VMVerifier.verify(file, program: publicPart, commitment: other, policy: .insecureTesting)
+        }
+    }
+
+    static func setup() throws -> VMSoundnessTests.Setup {
+        try VMSoundnessTests.setup(source: source(), inputs: inputs, seed: seed)
+    }
+
+    /// Every cell of the weights table: a changed weight, multiplicity or
+    /// padding row is rejected (the weights and commitment buses).
+    @Test func everyWeightsCellIsBound() throws {
+        let s = try Self.setup()
+        let index = s.vmAir.index(of: .weights)!
+        let height = s.witness.main[index][0].count, real = s.vmAir.dotCode.weightsRows.count
+        #expect(s.vmAir.dotCode.weightsRows.allSatisfy { $0.held })
+        try DotSoundnessTests.check(s, table: index, rows: 0..<height, width: s.vmAir.air.tables[index].mainWidth,
+                                    unreachable: [], mayBeFree: { row, column in row >= real && column < WeightsTable.Main.multiplicity })
+    }
+
+    /// A prover that claims another held weight everywhere it is used (the
+    /// weights row and every dot slot that reads it, whose activations are
+    /// all 0) keeps every constraint and the weights bus; only the
+    /// commitment bus, against the absorbed value, catches it.
+    @Test func aConsistentlyForgedHeldWeightUnbalancesTheCommitmentBus() throws {
+        let s = try Self.setup()
+        typealias D = DotColumns
+        let (dot, weights) = (s.vmAir.index(of: .dot)!, s.vmAir.index(of: .weights)!)
+        var main = s.witness.main
+        let w = s.program.tensor(named: "W")!.address
+        let row = try #require(s.vmAir.dotCode.weightsRows.firstIndex { $0.base == w + 2 * 18 })
+        main[weights][WeightsTable.Main.weights][row] = main[weights][WeightsTable.Main.weights][row] + .one
+        var users = 0
+        for r in 0..<main[dot][0].count where main[dot][D.active][r] == .one {
+            for slot in 0..<DotProduct.slots where main[dot][D.weightsRow(slot)][r] == Goldilocks(row) && main[dot][D.readA(slot)][r] == .one {
+                #expect(main[dot][D.activation(slot)][r] == .zero)
+                main[dot][D.weights(slot)][r] = main[dot][D.weights(slot)][r] + .one
+                users += 1
+            }
+        }
+        #expect(users == 2)   // two rows of x
+        #expect(VMSoundnessTests.broken(s, main: main)?.hasPrefix("bus") == true, "every constraint holds")
+        #expect(VMSoundnessTests.rejection(s, main: main) == VMSoundnessTests.logUpCheck)
+    }
+
+    /// The prover's preprocessed held flags differ from the verifier's: the key's roots reject them.
+    @Test func heldFlagsAreTheVerifiers() throws {
+        let s = try Self.setup()
+        let index = s.vmAir.index(of: .weights)!
+        for (column, row) in [(WeightsTable.Fixed.held, 0), (WeightsTable.Fixed.real + 1, 0)] {
+            var preprocessed = s.preprocessed
+            preprocessed[index][column][row] = preprocessed[index][column][row] + .one
+            let input = ProverInput(air: s.vmAir.air, main: s.witness.main, preprocessed: preprocessed,
+                                    publicValues: s.witness.publicValues, boundary: s.witness.boundary(),
+                                    statement: s.witness.segmentStatement())
+            let proof = try Prover.prove(input, options: VMSoundnessTests.options, checkWitness: false).proof
+            #expect(throws: VMVerifierError.proof(.rejected(check: VMSoundnessTests.outOfDomainCheck("program")))) {
+                _ = try VMVerifier.verify(s.witness.file(proof.encoded()), program: s.program, commitment: s.commitment,
+                                          policy: .insecureTesting)
+            }
+        }
+    }
+}
