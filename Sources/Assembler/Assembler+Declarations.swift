@@ -5,7 +5,7 @@ extension Assembler {
     static let directives = [".input", ".weights", ".output", ".buffer", ".table"]
 
     /// `.KIND NAME [dims] scale=N [public|private] [data [...] | raw [...] | file "path"]`
-    /// and `.table NAME FUNCTION in=N out=M`.
+    /// and `.table NAME FUNCTION in=N out=M [lo=L hi=H]`.
     mutating func declare(_ directive: String, _ cursor: inout LineCursor, token: Token) throws(AssemblerError) {
         if directive == ".table" {
             let (name, nameToken) = try cursor.identifier("a table name")
@@ -19,9 +19,14 @@ extension Assembler {
                   let output = try options.integer("out", &cursor, range: 0...Int64(FixedPoint.maxScale)) else {
                 throw cursor.error("a table needs in= and out= scales", at: fToken)
             }
+            let domain = LookupTableSpec.domainMin...LookupTableSpec.domainMax
+            let low = try options.integer("lo", &cursor, range: domain) ?? LookupTableSpec.domainMin
+            let high = try options.integer("hi", &cursor, range: domain) ?? LookupTableSpec.domainMax
+            guard low <= high else { throw cursor.error("the table's input domain needs lo ≤ hi", at: fToken) }
             try options.rejectUnused(&cursor)
             guard namedTables[name] == nil else { throw cursor.error("table '\(name)' is already declared", at: nameToken) }
-            namedTables[name] = tableIndex(LookupTableSpec(function: function, inputScale: Int(input), outputScale: Int(output)))
+            namedTables[name] = tableIndex(LookupTableSpec(function: function, inputScale: Int(input), outputScale: Int(output),
+                                                           inputLow: low, inputHigh: high))
             return
         }
         let kind: TensorKind = switch directive {

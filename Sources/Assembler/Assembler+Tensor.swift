@@ -94,7 +94,13 @@ extension Assembler {
                     let hint = suggestion(for: fname, among: all).map { "; did you mean '\($0)'?" } ?? ""
                     throw c.error("unknown map function '\(fname)'\(hint)", at: fToken)
                 }
-                function = .lookup(table: tableIndex(LookupTableSpec(function: f, inputScale: a.scale, outputScale: dst.scale)))
+                // lo=/hi= clamp the input (raw, at the source's scale) before f, as for clamp.
+                let domain = LookupTableSpec.domainMin...LookupTableSpec.domainMax
+                let low = try o.integer("lo", &c, range: domain) ?? LookupTableSpec.domainMin
+                let high = try o.integer("hi", &c, range: domain) ?? LookupTableSpec.domainMax
+                guard low <= high else { throw c.error("the table's input domain needs lo ≤ hi", at: fToken) }
+                function = .lookup(table: tableIndex(LookupTableSpec(function: f, inputScale: a.scale, outputScale: dst.scale,
+                                                                     inputLow: low, inputHigh: high)))
             }
             if case .clamp = function, a.scale != dst.scale { throw c.error("\(fname) keeps the scale: source and destination scales differ", at: fToken) }
             let count = try o.integer("count", &c) ?? dst.count

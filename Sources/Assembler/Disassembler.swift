@@ -13,7 +13,8 @@ public enum Disassembler {
             out.append(line + "   ; @\(t.address)")
         }
         for (k, t) in program.tables.enumerated() {
-            out.append(".table t\(k) \(t.function.rawValue) in=\(t.inputScale) out=\(t.outputScale)")
+            let domain = t.hasFullDomain ? "" : " lo=\(t.inputLow) hi=\(t.inputHigh)"
+            out.append(".table t\(k) \(t.function.rawValue) in=\(t.inputScale) out=\(t.outputScale)\(domain)")
         }
         let targets = Set(program.code.filter { [.jmp, .bnz, .bz].contains($0.opcode) }.map(\.imm))
         for (pc, i) in program.code.enumerated() {

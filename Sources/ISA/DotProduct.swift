@@ -146,6 +146,8 @@ public struct WeightsRow: Sendable, Equatable {
     public var lanes: Int
     /// The descriptor whose schedule reads the row (m times per execution).
     public var descriptor: Int
+    /// The weights tensor the row's lanes lie in.
+    public var tensor: Int
     /// Whether the row's tensor is held by the weights table (`HeldWeights`):
     /// its lanes go to the commitment table, not to memory.
     public var held = false
@@ -187,13 +189,14 @@ public struct DotCode: Sendable {
             for t in 0..<mm.k {
                 for jb in 0..<blocks {
                     rows.append(WeightsRow(base: mm.b + t * mm.bRowStride + Int64(jb * lanes) * mm.bColStride,
-                                           stride: mm.bColStride, lanes: laneCount(jb), descriptor: d))
+                                           stride: mm.bColStride, lanes: laneCount(jb), descriptor: d, tensor: found.b))
                 }
             }
             let biasRow = rows.count
             if let bias = mm.bias {
                 for jb in 0..<blocks {
-                    rows.append(WeightsRow(base: bias + Int64(jb * lanes), stride: 1, lanes: laneCount(jb), descriptor: d))
+                    rows.append(WeightsRow(base: bias + Int64(jb * lanes), stride: 1, lanes: laneCount(jb), descriptor: d,
+                                           tensor: found.bias!))
                 }
             }
             // A group's slots: the bias (if any), then t = 0 … k − 1; `slots` per row.
@@ -243,7 +246,7 @@ public struct DotCode: Sendable {
         }
         self.steps = steps
         heldTensors = HeldWeights.tensors(program, rows: rows, operands: operands)
-        for r in rows.indices { rows[r].held = heldTensors[program.tensorIndex(containing: rows[r].base)!] }
+        for r in rows.indices { rows[r].held = heldTensors[rows[r].tensor] }
         weightsRows = rows
         self.operands = operands
         firstStep = first

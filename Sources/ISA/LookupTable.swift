@@ -59,17 +59,29 @@ public struct LookupTableSpec: Hashable, Sendable, Codable {
     public var function: ActivationFunction
     public var inputScale: Int
     public var outputScale: Int
+    /// The table's input domain [inputLow, inputHigh] (raw, inside the
+    /// 16-bit domain; the whole of it by default): inputs are clamped to it
+    /// before f is applied, so entries outside it repeat its ends and the
+    /// proven domain (Spec/vm-air.md §4b) lies inside it.
+    public var inputLow: Int64 = LookupTableSpec.domainMin
+    public var inputHigh: Int64 = LookupTableSpec.domainMax
 
     /// Raw inputs are clamped to [domainMin, domainMax].
     public static let domainBits = 16
     public static let domainMin: Int64 = -(1 << 15)
     public static let domainMax: Int64 = (1 << 15) - 1
 
-    public init(function: ActivationFunction, inputScale: Int, outputScale: Int) {
+    public init(function: ActivationFunction, inputScale: Int, outputScale: Int,
+                inputLow: Int64 = LookupTableSpec.domainMin, inputHigh: Int64 = LookupTableSpec.domainMax) {
         self.function = function
         self.inputScale = inputScale
         self.outputScale = outputScale
+        self.inputLow = inputLow
+        self.inputHigh = inputHigh
     }
+
+    /// Whether the input domain is the whole 16-bit domain (the short encoding).
+    public var hasFullDomain: Bool { inputLow == Self.domainMin && inputHigh == Self.domainMax }
 
     /// The documented clamp of a raw input to the table domain.
     @inlinable
@@ -85,9 +97,12 @@ public struct LookupTableSpec: Hashable, Sendable, Codable {
         return Int64(scaled.rounded(.toNearestOrAwayFromZero))
     }
 
-    /// The whole table, indexed by x − domainMin.
+    /// The whole table, indexed by x − domainMin: entry(clamp(x, inputLow, inputHigh)).
     public func generate() -> [Int64] {
-        (LookupTableSpec.domainMin...LookupTableSpec.domainMax).map(entry)
+        let low = entry(inputLow), high = entry(inputHigh)
+        return (LookupTableSpec.domainMin...LookupTableSpec.domainMax).map { x in
+            x <= inputLow ? low : x >= inputHigh ? high : entry(x)
+        }
     }
 
     /// The smallest input range outside which `table` (this spec's

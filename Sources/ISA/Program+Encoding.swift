@@ -30,7 +30,11 @@ extension Program {
             }
         }
         w.write(UInt32(tables.count))
-        for t in tables { w.write(t.function.code); w.write(UInt8(t.inputScale)); w.write(UInt8(t.outputScale)) }
+        for t in tables {
+            // A declared input domain sets bit 7 of the function code and follows as two i32.
+            w.write(t.function.code | (t.hasFullDomain ? 0 : 0x80)); w.write(UInt8(t.inputScale)); w.write(UInt8(t.outputScale))
+            if !t.hasFullDomain { w.write(UInt32(bitPattern: Int32(t.inputLow))); w.write(UInt32(bitPattern: Int32(t.inputHigh))) }
+        }
         w.write(UInt32(descriptors.count))
         for d in descriptors {
             let (tag, fields) = d.encodedFields
@@ -151,10 +155,15 @@ extension Program {
         for _ in 0..<(try count("table count", max: 256, minimumItemSize: 3)) {
             let at = r.offset
             let code = try wrap { (r: inout ByteReader) throws(FieldError) in try r.readUInt8() }
-            guard let function = ActivationFunction(code: code) else { throw .invalidField(name: "table function", value: Int64(code), offset: at) }
+            guard let function = ActivationFunction(code: code & 0x7F) else { throw .invalidField(name: "table function", value: Int64(code), offset: at) }
             let fi = Int(try wrap { (r: inout ByteReader) throws(FieldError) in try r.readUInt8() })
             let fo = Int(try wrap { (r: inout ByteReader) throws(FieldError) in try r.readUInt8() })
-            tables.append(LookupTableSpec(function: function, inputScale: fi, outputScale: fo))
+            var spec = LookupTableSpec(function: function, inputScale: fi, outputScale: fo)
+            if code & 0x80 != 0 {
+                spec.inputLow = Int64(Int32(bitPattern: try wrap { (r: inout ByteReader) throws(FieldError) in try r.readUInt32() }))
+                spec.inputHigh = Int64(Int32(bitPattern: try wrap { (r: inout ByteReader) throws(FieldError) in try r.readUInt32() }))
+            }
+            tables.append(spec)
         }
         var descriptors: [TensorOperation] = []
         for _ in 0..<(try count("descriptor count", max: Program.maxCode, minimumItemSize: 9)) {

@@ -43,6 +43,9 @@ extension Program {
             guard (0...FixedPoint.maxScale).contains(t.inputScale), (0...FixedPoint.maxScale).contains(t.outputScale) else {
                 throw fail("table \(t.function.rawValue) has a scale outside 0…\(FixedPoint.maxScale)")
             }
+            guard LookupTableSpec.domainMin <= t.inputLow, t.inputLow <= t.inputHigh, t.inputHigh <= LookupTableSpec.domainMax else {
+                throw fail("table \(t.function.rawValue) has an input domain [\(t.inputLow), \(t.inputHigh)] outside [−2^15, 2^15 − 1] or empty")
+            }
         }
         guard Set(tables).count == tables.count else { throw fail("duplicate lookup tables") }
         for (index, d) in descriptors.enumerated() { try validate(d, index: index) }

@@ -80,8 +80,4 @@ public struct Program: Hashable, Sendable {
     public func hash(into hasher: inout Hasher) { hasher.combine(encoded()) }
 
     public func tensor(named name: String) -> TensorDeclaration? { tensors.first { $0.name == name } }
-    /// The index of the tensor whose cells include `address`, if any.
-    public func tensorIndex(containing address: Int64) -> Int? {
-        tensors.firstIndex { address >= $0.address && address < $0.address + Int64($0.count) }
-    }
 }

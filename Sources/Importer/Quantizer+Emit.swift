@@ -18,6 +18,22 @@ extension Quantizer {
         return max(0, min(maxScale, 15 - Int(Foundation.log2(span).rounded(.up))))
     }
 
+    /// The real input domain a table covers: the calibrated range widened
+    /// by a quarter of its width (at least 1/16) on each side, never below
+    /// half the lower end for functions of positive inputs.
+    static func tableDomain(_ f: ActivationFunction, calibrated r: ClosedRange<Double>) -> ClosedRange<Double> {
+        let margin = max(0.25 * (r.upperBound - r.lowerBound), 1.0 / 16)
+        var low = r.lowerBound - margin
+        if [.reciprocal, .rsqrt, .log].contains(f), r.lowerBound > 0 { low = r.lowerBound / 2 }
+        return low...(r.upperBound + margin)
+    }
+
+    /// The finest input scale at which a domain of `width` real units takes at most 2^bits entries.
+    static func budgetScale(width: Double, bits: Int) -> Int {
+        guard width > 0, width.isFinite else { return maxScale }
+        return max(0, min(maxScale, bits - Int(Foundation.log2(width).rounded(.up))))
+    }
+
     func ref(_ name: String, _ offset: Int) -> String { offset == 0 ? name : "\(name) + \(offset)" }
 
     mutating func emitAll() throws(ImportError) {
@@ -55,10 +71,19 @@ extension Quantizer {
                 body.append("    map \(ref(names[dst.tensor], dst.offset)), \(a), clamp, lo=\(rawLo), hi=\(rawHi), count=\(count), ds=\(ds), ss=\(ss)   ; \(node)")
             case let .activation(fn):
                 let have = naturalScale(src.tensor, cap: options.scaleBits)
-                let t = min(have, Self.tableInputScale(fn, inputRange: ranges[src.tensor]))
+                var t = min(have, Self.tableInputScale(fn, inputRange: ranges[src.tensor]))
+                var domainText = ""
+                if let bits = options.tableBits, let calibrated = bounds[src.tensor] {
+                    let domain = Self.tableDomain(fn, calibrated: calibrated)
+                    t = min(t, Self.budgetScale(width: domain.upperBound - domain.lowerBound, bits: bits))
+                    let unit = Double(1 << t)
+                    let low = max(LookupTableSpec.domainMin, Int64(max(-1e18, (domain.lowerBound * unit).rounded(.down))))
+                    let high = min(LookupTableSpec.domainMax, Int64(min(1e18, (domain.upperBound * unit).rounded(.up))))
+                    if low <= high, low > LookupTableSpec.domainMin || high < LookupTableSpec.domainMax { domainText = ", lo=\(low), hi=\(high)" }
+                }
                 let f = written(dst.tensor, desired: activationScale(dst.tensor))
                 let a = try operand(src, scale: t, node: node)
-                body.append("    map \(ref(names[dst.tensor], dst.offset)), \(a), \(fn.rawValue), count=\(count), ds=\(ds), ss=\(ss)   ; \(node) (table in=\(t) out=\(f))")
+                body.append("    map \(ref(names[dst.tensor], dst.offset)), \(a), \(fn.rawValue)\(domainText), count=\(count), ds=\(ds), ss=\(ss)   ; \(node) (table in=\(t) out=\(f))")
             }
 
         case let .zip(dst, a, b, operation, count, ds, as_, bs):

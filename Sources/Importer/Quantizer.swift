@@ -6,6 +6,11 @@ public struct QuantizationOptions: Sendable {
     /// Largest scale (fractional bits) of activations; weights get up to
     /// 24 − (their partner's scale) so a matmul's bias fits scale 24.
     public var scaleBits = 12
+    /// log2 of the most entries an activation table spends on its
+    /// calibrated input domain (Spec/onnx-import.md §4.3): tables cost
+    /// proving time per entry, so their input scale is lowered until the
+    /// domain fits; nil keeps every table at the finest scale its function needs.
+    public var tableBits: Int? = 12
     public var inputVisibility = Visibility.private
     public var weightVisibility = Visibility.committed
     public var outputVisibility = Visibility.public
@@ -19,6 +24,8 @@ struct Quantizer {
     let program: KernelProgram
     /// max |x| per tensor over the calibration runs.
     let ranges: [Double]
+    /// [min x, max x] per tensor over the calibration runs (nil: never written).
+    let bounds: [ClosedRange<Double>?]
     let options: QuantizationOptions
     var scales: [Int?]
     var names: [String]
@@ -34,9 +41,10 @@ struct Quantizer {
     var declaredScales: [String: Int] = [:]
     let weightFolder: String
 
-    init(program: KernelProgram, ranges: [Double], options: QuantizationOptions, weightFolder: String) {
+    init(program: KernelProgram, bounds: [ClosedRange<Double>?], options: QuantizationOptions, weightFolder: String) {
         self.program = program
-        self.ranges = ranges
+        self.bounds = bounds
+        ranges = bounds.map { $0.map { max(abs($0.lowerBound), abs($0.upperBound)) } ?? 0 }
         self.options = options
         self.weightFolder = weightFolder
         scales = [Int?](repeating: nil, count: program.tensors.count)

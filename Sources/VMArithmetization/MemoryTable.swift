@@ -87,16 +87,14 @@ package enum MemoryTable: VMTableComponent {
         return cells
     }
 
-    /// Hidden memory cells (private inputs, private and committed weights
-    /// the weights table does not hold): each sends its value's two limbs on
-    /// the range bus in the last segment.
-    static func hiddenCellCount(_ program: Program, held: [Bool]) -> Int {
-        program.tensors.indices.reduce(0) { total, t in
-            let tensor = program.tensors[t]
+    /// Hidden cells (private inputs, private and committed weights): each
+    /// sends its value's two limbs on the range bus in the last segment,
+    /// from the memory table or, for a held weight, its weights lane (§10a).
+    static func hiddenCellCount(_ program: Program) -> Int {
+        program.tensors.reduce(0) { total, tensor in
             switch (tensor.kind, tensor.visibility) {
-            case (.weights, .private), (.input, .private): return total + tensor.count
-            case (.weights, .committed): return held[t] ? total : total + tensor.count
-            default: return total
+            case (.weights, .private), (.weights, .committed), (.input, .private): total + tensor.count
+            default: total
             }
         }
     }

@@ -239,7 +239,7 @@ public struct VMAir: Sendable {
     public func rangeLogHeight(boundary: SegmentBoundary, isLastSegment: Bool) -> Int {
         let span = boundary.tsEnd >= boundary.tsStart ? boundary.tsEnd - boundary.tsStart : UInt64.max
         let (scaled, overflow) = span.multipliedReportingOverflow(by: UInt64(rangeSendsPerTimestamp))
-        let bound = overflow ? UInt64.max : scaled + UInt64(isLastSegment ? 2 * MemoryTable.hiddenCellCount(program, held: dotCode.heldTensors) : 0)
+        let bound = overflow ? UInt64.max : scaled + UInt64(isLastSegment ? 2 * MemoryTable.hiddenCellCount(program) : 0)
         guard bound < 1 << RangeTable.maxLogHeight else { return max(minLogHeight, RangeTable.maxLogHeight) }
         return logHeight(rows: Int(bound))
     }

@@ -12,7 +12,8 @@ import ISA
 /// table, which receives it against the cell's initial value — so a weight
 /// is the cell's declared value: public (preprocessed), private, or
 /// committed (hashed by the commitment table). Each held lane sends
-/// (address, weight) to the commitment table itself, which absorbs it.
+/// (address, weight) to the commitment table itself, which absorbs it, and
+/// its two range limbs (weight + 2^31), so it is in V like any committed weight.
 package enum WeightsTable: VMTableComponent {
     enum Fixed {
         static let id = 0, base = 1, stride = 2, real = 3, held = 3 + DotProduct.lanes
@@ -20,7 +21,9 @@ package enum WeightsTable: VMTableComponent {
     }
     package enum Main {
         package static let weights = 0, multiplicity = DotProduct.lanes
-        package static let width = DotProduct.lanes + 1
+        /// Two 16-bit limbs of a held lane's weight + 2^31 (zero on other lanes).
+        package static func limbs(_ lane: Int) -> Int { DotProduct.lanes + 1 + 2 * lane }
+        package static let width = DotProduct.lanes + 1 + 2 * DotProduct.lanes
     }
 
     static func definition(blinded: Bool = false) throws(AIRError) -> Table {
@@ -35,6 +38,11 @@ package enum WeightsTable: VMTableComponent {
                    multiplicity: .fixed(Fixed.real + l))
             t.send("lane \(l) committed weight", bus: Bus.commitment, [address, .main(Main.weights + l)],
                    multiplicity: .fixed(Fixed.held + l))
+            // A held weight is in V, as a committed weight in memory is (§4).
+            let low = Expression.main(Main.limbs(l)), high = Expression.main(Main.limbs(l) + 1)
+            t.assertZero("held lane \(l) in V", .fixed(Fixed.held + l) * (.main(Main.weights + l) + Int(1 << 31) - low - (1 << 16) * high))
+            t.send("held lane \(l) limb low", bus: Bus.range, [low], multiplicity: .fixed(Fixed.held + l))
+            t.send("held lane \(l) limb high", bus: Bus.range, [high], multiplicity: .fixed(Fixed.held + l))
         }
         return try t.build(blinded: blinded)
     }

@@ -17,11 +17,28 @@ enum WeightsWitness {
         }
         for (row, weights) in code.weightsRows.enumerated() {
             for l in 0..<weights.lanes {
-                columns[WeightsTable.Main.weights + l][row] = Goldilocks(image[Int(weights.base + Int64(l) * weights.stride)])
+                let value = image[Int(weights.base + Int64(l) * weights.stride)]
+                columns[WeightsTable.Main.weights + l][row] = Goldilocks(value)
+                if weights.held {
+                    let shifted = value + (1 << 31)   // in [0, 2^32): value ∈ V
+                    columns[WeightsTable.Main.limbs(l)][row] = Goldilocks(shifted & 0xFFFF)
+                    columns[WeightsTable.Main.limbs(l) + 1][row] = Goldilocks(shifted >> 16)
+                }
             }
             columns[WeightsTable.Main.multiplicity][row] = Goldilocks(uses[row])
         }
         return columns
+    }
+
+    /// Counts the range limbs the held lanes send (the last segment's).
+    static func countLimbs(code: DotCode, image: [Int64], range: inout [Int]) {
+        for weights in code.weightsRows where weights.held {
+            for l in 0..<weights.lanes {
+                let shifted = Int(image[Int(weights.base + Int64(l) * weights.stride)] + (1 << 31))
+                range[shifted & 0xFFFF] += 1
+                range[shifted >> 16] += 1
+            }
+        }
     }
 
     /// Per memory cell: how many real weights lanes send its initial value.

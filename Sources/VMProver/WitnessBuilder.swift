@@ -277,6 +277,7 @@ public struct WitnessBuilder {
                                                 ? WeightsWitness.imageReads(code: vmAir.dotCode, memorySize: memory.count) : nil,
                                              range: &counts.range)
 
+        if isLast { WeightsWitness.countLimbs(code: vmAir.dotCode, image: state.initialMemory, range: &counts.range) }
         let boundaryValues = SegmentBoundary(pcStart: UInt64(start.pc), tsStart: UInt64(start.ts),
                                              pcEnd: UInt64(end.pc), tsEnd: UInt64(end.ts))
         let ranges = try RangeWitness.columns(counts: counts.range,

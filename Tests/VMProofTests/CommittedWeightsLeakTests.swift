@@ -25,6 +25,7 @@ import VMVerifier
         let memory = VMAir.TableIndex.memory
         // The hidden column holds W (committed), b (private) and x (private
         // input, the same in every proof): 7 cells, then h mask coefficients.
+        #expect(try VMAir(program: program).memoryCells.count == Int(program.memorySize), "memory rows are addresses here")
         let hidden = ["W", "b", "x"].flatMap { name in
             let t = program.tensor(named: name)!
             return (0..<t.count).map { Int(t.address) + $0 }

@@ -135,9 +135,14 @@ import VMVerifier
             let height = s.witness.main[index][0].count
             // A weights row past the program's rows (id −1, no real lane) is never read.
             let real = table == .weights ? s.vmAir.dotCode.weightsRows.count : height
+            // No lane here is held (the weights are public and private): the held lanes' range limbs are free.
+            let held = (0..<DotProduct.lanes).map { "held lane \($0) in V" }
             try Self.check(s, table: index, rows: 0..<height, width: s.vmAir.air.tables[index].mainWidth,
-                           unreachable: ["only real cells answer weights lanes"],
-                           mayBeFree: { row, column in row >= real && column < WeightsTable.Main.multiplicity })
+                           unreachable: Set(["only real cells answer weights lanes"] + held),
+                           mayBeFree: { row, column in
+                               row >= real && column < WeightsTable.Main.multiplicity
+                                   || table == .weights && column >= WeightsTable.Main.limbs(0)
+                           })
         }
         // The memory table's count of weights lanes per cell, and its guard on padding rows.
         let memory = VMAir.TableIndex.memory

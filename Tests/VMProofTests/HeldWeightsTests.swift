@@ -84,14 +84,21 @@ import VMVerifier
         let index = s.vmAir.index(of: .weights)!
         let height = s.witness.main[index][0].count, real = s.vmAir.dotCode.weightsRows.count
         #expect(s.vmAir.dotCode.weightsRows.allSatisfy { $0.held })
+        // A padding row's weights are free (never read); so are the range limbs of a lane that is not held.
+        let held = s.preprocessed[index]
         try DotSoundnessTests.check(s, table: index, rows: 0..<height, width: s.vmAir.air.tables[index].mainWidth,
-                                    unreachable: [], mayBeFree: { row, column in row >= real && column < WeightsTable.Main.multiplicity })
+                                    unreachable: [], mayBeFree: { row, column in
+                                        row >= real && column < WeightsTable.Main.multiplicity
+                                            || column >= WeightsTable.Main.limbs(0)
+                                                && held[WeightsTable.Fixed.held + (column - WeightsTable.Main.limbs(0)) / 2][row] == .zero
+                                    })
     }
 
     /// A prover that claims another held weight everywhere it is used (the
-    /// weights row and every dot slot that reads it, whose activations are
-    /// all 0) keeps every constraint and the weights bus; only the
-    /// commitment bus, against the absorbed value, catches it.
+    /// weights row with its range limbs, and every dot slot that reads it,
+    /// whose activations are all 0) keeps every constraint, the weights and
+    /// the range bus; only the commitment bus, against the absorbed value,
+    /// catches it.
     @Test func aConsistentlyForgedHeldWeightUnbalancesTheCommitmentBus() throws {
         let s = try Self.setup()
         typealias D = DotColumns
@@ -100,6 +107,11 @@ import VMVerifier
         let w = s.program.tensor(named: "W")!.address
         let row = try #require(s.vmAir.dotCode.weightsRows.firstIndex { $0.base == w + 2 * 18 })
         main[weights][WeightsTable.Main.weights][row] = main[weights][WeightsTable.Main.weights][row] + .one
+        // The lane's range limbs follow (W[2, 0] = −3: low limb 0xFFFD → 0xFFFE, no carry), recounted in the range table.
+        let low = Int(main[weights][WeightsTable.Main.limbs(0)][row].value)
+        #expect(low == 0xFFFD)
+        main[weights][WeightsTable.Main.limbs(0)][row] = Goldilocks(low + 1)
+        try VMSoundnessTests.recountRange(&main, removing: [low], adding: [low + 1])
         var users = 0
         for r in 0..<main[dot][0].count where main[dot][D.active][r] == .one {
             for slot in 0..<DotProduct.slots where main[dot][D.weightsRow(slot)][r] == Goldilocks(row) && main[dot][D.readA(slot)][r] == .one {

@@ -37,14 +37,15 @@ import VMProver
                 #expect(interaction.multiplicity.degree <= 1, "\(table.name): \(interaction.label)")
             }
         }
-        // Only the CPU, tensor, copy, dot, dotoutput and memory tables send range
-        // messages (the memory table's two per hidden cell are counted separately).
+        // Only the CPU, tensor, copy, dot, dotoutput, memory and weights tables
+        // send range messages (two per hidden cell, from the memory table or a
+        // held weights lane, are counted separately).
         let shape = VMShape(hasLookupTables: true, hasTensorInstructions: true, hasCommittedWeights: true, hasWeightsMatmuls: true,
                             hasCopies: true)
         let senders = try shape.air().tables.filter { table in
             table.interactions.contains { $0.bus == Bus.range && table.name != "range" }
         }.map(\.name)
-        #expect(Set(senders) == ["cpu", "memory", "tensor", "copy", "dot", "dotoutput"])
+        #expect(Set(senders) == ["cpu", "memory", "tensor", "copy", "dot", "dotoutput", "weights"])
         let memory = try MemoryTable.definition()
         #expect(memory.interactions.filter { $0.bus == Bus.range }.count == 2)
     }
@@ -89,7 +90,7 @@ import VMProver
                 #expect(used <= range[0].count)
                 let span = Int(segment.boundary.tsEnd - segment.boundary.tsStart)
                 let received = range[RangeTable.Column.multiplicity].reduce(0) { $0 + Int($1.value) }
-                #expect(received <= vmAir.rangeSendsPerTimestamp * span + 2 * MemoryTable.hiddenCellCount(program, held: vmAir.dotCode.heldTensors), "\(name)")
+                #expect(received <= vmAir.rangeSendsPerTimestamp * span + 2 * MemoryTable.hiddenCellCount(program), "\(name)")
             }
         }
     }

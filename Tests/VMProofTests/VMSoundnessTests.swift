@@ -273,7 +273,7 @@ import VMVerifier
             ("memory final value", VMAir.TableIndex.memory, 1, 3, .one),
             ("memory final timestamp", VMAir.TableIndex.memory, 2, 3, .one),
             ("private input value", VMAir.TableIndex.memory, 0, 4, .one),
-            ("register final value", VMAir.TableIndex.memory, 1, Int(s.program.memorySize) + 9, .one),
+            ("register final value", VMAir.TableIndex.memory, 1, s.vmAir.memoryCells.count + 9, .one),
         ]
         for (label, table, column, row, delta) in changes {
             var main = s.witness.main
@@ -403,7 +403,9 @@ import VMVerifier
         // The witnessed initial value of a public input cell, and a witnessed
         // value in a cell that is neither hidden nor a public input.
         let memory = VMAir.TableIndex.memory
-        let a = Int(s.program.tensor(named: "a")!.address), out = Int(s.program.tensor(named: "out")!.address)
+        // Memory rows by address (the table's rows are `memoryCells`).
+        func row(_ address: Int) -> Int { s.vmAir.memoryCells.firstIndex(of: address)! }
+        let a = row(Int(s.program.tensor(named: "a")!.address) + 1) - 1, out = row(Int(s.program.tensor(named: "out")!.address))
         var changed = s.witness.main
         changed[memory][MemoryTable.Main.hiddenInitial][a + 1] = changed[memory][MemoryTable.Main.hiddenInitial][a + 1] + .one
         #expect(Self.broken(s, main: changed)?.hasPrefix("bus") == true)
@@ -440,7 +442,7 @@ import VMVerifier
     @Test func everyMemoryConstraintFamilyRejectsAChangedCell() throws {
         let s = try Self.setup()
         let memory = VMAir.TableIndex.memory
-        let rows = 0..<(Int(s.program.memorySize) + 16)
+        let rows = 0..<(s.vmAir.memoryCells.count + 16)
         let (families, _) = try Self.sweep(s, table: memory, rows: rows, columns: 0..<s.vmAir.air.tables[memory].mainWidth)
         let required = s.vmAir.air.tables[memory].constraints.map(\.label).filter { !$0.hasPrefix("logup") } + ["bus balance"]
         let missing = required.filter { families[$0] == nil }
