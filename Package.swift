@@ -125,7 +125,7 @@ let package = Package(
         .testTarget(name: "AssemblerTests", dependencies: ["Assembler", "ISA", "VM", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "TraceTests", dependencies: ["Trace", "VM", "ISA", "Assembler"]),
         .testTarget(name: "VMTests", dependencies: ["VM", "ISA", "Assembler", "TestSupport"]),
-        .testTarget(name: "ImporterTests", dependencies: ["Importer", "ONNXProto", "Assembler", "ISA", "VM", "VMProver", "VMVerifier", "STARK"],
+        .testTarget(name: "ImporterTests", dependencies: ["Importer", "ONNXProto", "Assembler", "ISA", "VM", "VMProver", "VMVerifier", "VMArithmetization", "STARK"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["zkvm", "Trace"], exclude: ["Golden"]),
     ]

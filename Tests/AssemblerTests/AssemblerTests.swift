@@ -111,6 +111,7 @@ func Foundation_exp(_ x: Double) -> Double { Foundation.exp(x) }
         .buffer t [2, 3] scale=4
         .output s [1] scale=4
         .table e exp in=4 out=4
+        .table c tanh in=4 out=4 lo=-40 hi=12
             li r1, 3
         loop:
             addi r1, r1, -1
@@ -125,6 +126,8 @@ func Foundation_exp(_ x: Double) -> Double { Foundation.exp(x) }
             zip t + r1, t, a, mul
             map t, t, clamp, lo=-8, hi=8
             map t, t, exp
+            map t, t, sigmoid, lo=-64, hi=64
+            lut r7, r4, c
             reduce s, t, sum, rows=2, cols=3
             jmp end
         end:
@@ -133,7 +136,18 @@ func Foundation_exp(_ x: Double) -> Double { Foundation.exp(x) }
         let p = try Assembler.assemble(source)
         let text = Disassembler.text(of: p)
         #expect(try Assembler.assemble(text).encoded() == p.encoded(), "\(text)")
+        #expect(p.tables.contains { $0.function == .tanh && $0.inputLow == -40 && $0.inputHigh == 12 })
+        #expect(p.tables.contains { $0.function == .sigmoid && $0.inputLow == -64 && $0.inputHigh == 64 })
         _ = try Machine(program: p).run(inputs: [[1, -2, 3, 0.5, 0.25, -1]])
+    }
+
+    /// A table's input domain: inside the 16-bit domain, lo ≤ hi.
+    @Test func tableDomainsAreChecked() {
+        for line in [".table c tanh in=4 out=4 lo=5 hi=4", ".table c tanh in=4 out=4 lo=-40000", "    map y, x, exp, lo=3, hi=2"] {
+            #expect(throws: AssemblerError.self, "\(line)") {
+                try Assembler.assemble(".input x [2] scale=4\n.output y [2] scale=4\n\(line)\n    halt\n")
+            }
+        }
     }
 }
 

@@ -3,6 +3,7 @@ import Foundation
 import Importer
 import ISA
 import Testing
+import VMArithmetization
 import VM
 
 /// The committed fixtures (Tools/make_fixtures.py): models exported by
@@ -79,6 +80,22 @@ enum Fixtures {
         #expect(worstFloat < 1e-4, "\(name): the lowered float graph differs from onnxruntime by \(worstFloat)")
         #expect(worstQuantized <= bound, "\(name): fixed point differs from onnxruntime by \(worstQuantized) > \(bound)")
         if classifier { #expect(agree == reference.inputs.count, "\(name): top-1 agreement \(agree)/\(reference.inputs.count)") }
+    }
+
+    /// Activation tables are sized to their calibrated domains: at most
+    /// 2^tableBits entries each (plus rounding), far fewer than without the
+    /// budget — and still within the fixture's bound (above).
+    @Test func activationTablesFitTheirBudget() throws {
+        var sizes = [[Int]]()
+        for bits in [Optional(12), nil] {
+            var options = QuantizationOptions()
+            options.tableBits = bits
+            let (_, program) = try Fixtures.importFixture("ops", options: options)
+            let domains = try VMAir(program: program).activationDomains
+            sizes.append(domains.map(\.count))
+        }
+        #expect(sizes[0].count >= 6 && sizes[0].allSatisfy { $0 <= (1 << 12) + 2 }, "\(sizes[0])")
+        #expect(sizes[1].reduce(0, +) > 8 * sizes[0].reduce(0, +), "\(sizes)")
     }
 
     /// Fewer fractional bits give a larger error (the report is not a constant).
