@@ -174,6 +174,10 @@ struct Bench: ParsableCommand {
             cases.append(("loop.2^20.segments2^17", try loop(20), [], standard, .standard))
             cases.append(("loop.2^18", try loop(18), [], standard, whole))
             cases.append(("loop.2^20", try loop(20), [], standard, whole))
+            for batch in [1, 10] {
+                let (program, inputs) = try ProverBenchmarks.mlpProgram(batch: batch)
+                cases.append(("mlp100k.batch\(batch)", program, inputs, standard, whole))
+            }
         }
         for (name, program, inputs, options, segmentRows) in cases {
             progress("prove \(name)")
@@ -210,6 +214,11 @@ struct Bench: ParsableCommand {
                                                   target: "≤ 2048", met: f.keyBytes <= 2048))
                 report.targets.append(TargetCheck(name: "proof size \(name) (KiB)", measured: Double(f.proofBytes) / 1024,
                                                   target: "≤ 250", met: f.proofBytes <= 250 * 1024))
+            }
+            if name.hasPrefix("mlp100k") {
+                let limit = name.hasSuffix("batch1") ? 1.0 : 3.0
+                report.targets.append(TargetCheck(name: "100k-parameter MLP, \(name.dropFirst(8)) (s)", measured: f.proveSeconds,
+                                                  target: "≤ \(Int(limit))", met: f.proveSeconds <= limit))
             }
             if name.hasPrefix("loop.2^20") {
                 report.targets.append(TargetCheck(name: "prover throughput \(name) (rows/s)", measured: Double(f.rows) / f.proveSeconds,

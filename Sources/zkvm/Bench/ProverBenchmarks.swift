@@ -56,6 +56,33 @@ enum ProverBenchmarks {
         """, file: "loop.zkasm") { _ in [] }
     }
 
+    /// A 100k-parameter MLP, 784 → 128 (ReLU) → 10 (101,770 committed
+    /// weights and biases), on `batch` inputs at once, with fixed
+    /// pseudo-random weights in [−60, 60] at scale 8 (|w| < 0.24) and its
+    /// input in [−1, 1]: the issue's "100k-parameter MLP" figure.
+    static func mlpProgram(batch: Int) throws -> (Program, [[Int64]]) {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int64) -> Int64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int64((state >> 33) % UInt64(2 * bound + 1)) - bound
+        }
+        func raw(_ count: Int, _ bound: Int64) -> String { "[" + (0..<count).map { _ in String(next(bound)) }.joined(separator: ", ") + "]" }
+        let program = try Assembler.assemble("""
+        .input x [\(batch), 784] scale=8
+        .weights W1 [784, 128] scale=8 committed raw \(raw(784 * 128, 60))
+        .weights b1 [128] scale=16 committed raw \(raw(128, 6000))
+        .buffer h [\(batch), 128] scale=8
+        .weights W2 [128, 10] scale=8 committed raw \(raw(128 * 10, 60))
+        .weights b2 [10] scale=16 committed raw \(raw(10, 6000))
+        .output y [\(batch), 10] scale=8 public
+            matmul h, x, W1, b1
+            map h, h, relu
+            matmul y, h, W2, b2
+            halt
+        """, file: "mlp100k.zkasm") { _ in [] }
+        return (program, [(0..<(batch * 784)).map { _ in next(256) }])
+    }
+
     /// - Parameter provingKey: the program's proving key, made beforehand (its cost not counted).
     static func measure(name: String, program: Program, rawInputs: [[Int64]], options: ProofOptions = .standard,
                         segmentRows: SegmentSize = .standard, threads: Int,
