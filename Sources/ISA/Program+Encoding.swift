@@ -33,7 +33,10 @@ extension Program {
         for t in tables {
             // A declared input domain sets bit 7 of the function code and follows as two i32.
             w.write(t.function.code | (t.hasFullDomain ? 0 : 0x80)); w.write(UInt8(t.inputScale)); w.write(UInt8(t.outputScale))
-            if !t.hasFullDomain { w.write(UInt32(bitPattern: Int32(t.inputLow))); w.write(UInt32(bitPattern: Int32(t.inputHigh))) }
+            if !t.hasFullDomain {
+                // Clamped so an unvalidated spec cannot trap here (validation rejects it).
+                w.write(UInt32(bitPattern: Int32(clamping: t.inputLow))); w.write(UInt32(bitPattern: Int32(clamping: t.inputHigh)))
+            }
         }
         w.write(UInt32(descriptors.count))
         for d in descriptors {

@@ -17,6 +17,9 @@ struct KernelProgram {
         var data: [Double]?
         /// The ONNX value it holds (for reports), or "" for temporaries.
         var origin: String
+        /// Bounds every value has by construction, whatever the input (a
+        /// softmax's row sum of exponentials of x − max(x) lies in [1, n]).
+        var knownRange: ClosedRange<Double>? = nil
         var count: Int { shape.reduce(1, *) }
     }
 

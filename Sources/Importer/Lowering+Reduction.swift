@@ -155,6 +155,8 @@ extension Lowering {
         let exps = try buffer(node, shape: [rows, cols], suffix: "_exp")
         emit(node, .map(dst: exps, src: shifted, function: .activation(.exp), count: rows * cols, ds: 1, ss: 1))
         let sums = try rowSums(node, exps, rows: rows, cols: cols, factor: 1, suffix: "_sum")
+        // exp(0) = 1 for each row's maximum and every term is at most 1, in fixed point too.
+        program.tensors[sums.tensor].knownRange = 1...Double(cols)
         let isLog = node.op == "LogSoftmax"
         let inverse = try buffer(node, shape: [rows], suffix: isLog ? "_log" : "_inv")
         emit(node, .map(dst: inverse, src: sums, function: .activation(isLog ? .log : .reciprocal), count: rows, ds: 1, ss: 1))

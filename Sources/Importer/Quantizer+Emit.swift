@@ -18,20 +18,40 @@ extension Quantizer {
         return max(0, min(maxScale, 15 - Int(Foundation.log2(span).rounded(.up))))
     }
 
-    /// The real input domain a table covers: the calibrated range widened
-    /// by a quarter of its width (at least 1/16) on each side, never below
-    /// half the lower end for functions of positive inputs.
-    static func tableDomain(_ f: ActivationFunction, calibrated r: ClosedRange<Double>) -> ClosedRange<Double> {
-        let margin = max(0.25 * (r.upperBound - r.lowerBound), 1.0 / 16)
-        var low = r.lowerBound - margin
-        if [.reciprocal, .rsqrt, .log].contains(f), r.lowerBound > 0 { low = r.lowerBound / 2 }
-        return low...(r.upperBound + margin)
+    /// The real input domain a table covers, nil where it keeps the whole
+    /// 16-bit domain. Only where clamping changes no result: on a side where
+    /// the function flattens out at output scale fo — within 2^−(fo+1) of
+    /// its limit or saturated at the ends of V: sigmoid at ±(fo+1)·ln 2,
+    /// tanh at ±(fo+2)·ln 2 / 2, erf at ±√(2(fo+2)·ln 2), exp from
+    /// −(fo+1)·ln 2 up to (31 − fo)·ln 2, both GELUs from −√(2(fo+2)·ln 2) —
+    /// and for an input with a range known by construction (a softmax's
+    /// row sum). A side where the function keeps changing keeps the 16-bit
+    /// domain's end (nil bound).
+    static func tableDomain(_ f: ActivationFunction, known: ClosedRange<Double>?, outputScale fo: Int) -> (low: Double?, high: Double?) {
+        let ln2 = 0.6931471805599453, bits = Double(fo)
+        let logistic = (bits + 1) * ln2, gaussian = (2 * (bits + 2) * ln2).squareRoot()
+        var low: Double?, high: Double?
+        switch f {
+        case .sigmoid: (low, high) = (-logistic, logistic)
+        case .tanh: (low, high) = (-(bits + 2) * ln2 / 2, (bits + 2) * ln2 / 2)
+        case .erf: (low, high) = (-gaussian, gaussian)
+        case .exp: (low, high) = (-logistic, (31 - bits) * ln2)
+        case .gelu, .geluTanh: low = -gaussian
+        case .reciprocal, .rsqrt, .log: break
+        }
+        if let known {
+            low = max(low ?? known.lowerBound, known.lowerBound)
+            high = min(high ?? known.upperBound, known.upperBound)
+        }
+        return (low, high)
     }
 
-    /// The finest input scale at which a domain of `width` real units takes at most 2^bits entries.
+    /// The finest input scale at which a domain of `width` real units,
+    /// its ends rounded outwards, takes at most 2^bits entries.
     static func budgetScale(width: Double, bits: Int) -> Int {
         guard width > 0, width.isFinite else { return maxScale }
-        return max(0, min(maxScale, bits - Int(Foundation.log2(width).rounded(.up))))
+        let entries = Double((1 << bits) - 2)
+        return max(0, min(maxScale, Int(Foundation.log2(entries / width).rounded(.down))))
     }
 
     func ref(_ name: String, _ offset: Int) -> String { offset == 0 ? name : "\(name) + \(offset)" }
@@ -72,16 +92,19 @@ extension Quantizer {
             case let .activation(fn):
                 let have = naturalScale(src.tensor, cap: options.scaleBits)
                 var t = min(have, Self.tableInputScale(fn, inputRange: ranges[src.tensor]))
+                let f = written(dst.tensor, desired: activationScale(dst.tensor))
                 var domainText = ""
-                if let bits = options.tableBits, let calibrated = bounds[src.tensor] {
-                    let domain = Self.tableDomain(fn, calibrated: calibrated)
-                    t = min(t, Self.budgetScale(width: domain.upperBound - domain.lowerBound, bits: bits))
+                if let bits = options.tableBits {
+                    let domain = Self.tableDomain(fn, known: program.tensors[src.tensor].knownRange, outputScale: f)
+                    // A table closed on both sides fits the budget; an open side keeps the finest t.
+                    if let low = domain.low, let high = domain.high { t = min(t, Self.budgetScale(width: high - low, bits: bits)) }
                     let unit = Double(1 << t)
-                    let low = max(LookupTableSpec.domainMin, Int64(max(-1e18, (domain.lowerBound * unit).rounded(.down))))
-                    let high = min(LookupTableSpec.domainMax, Int64(min(1e18, (domain.upperBound * unit).rounded(.up))))
+                    let low = domain.low.map { max(LookupTableSpec.domainMin, Int64(max(-1e18, ($0 * unit).rounded(.down)))) }
+                        ?? LookupTableSpec.domainMin
+                    let high = domain.high.map { min(LookupTableSpec.domainMax, Int64(min(1e18, ($0 * unit).rounded(.up)))) }
+                        ?? LookupTableSpec.domainMax
                     if low <= high, low > LookupTableSpec.domainMin || high < LookupTableSpec.domainMax { domainText = ", lo=\(low), hi=\(high)" }
                 }
-                let f = written(dst.tensor, desired: activationScale(dst.tensor))
                 let a = try operand(src, scale: t, node: node)
                 body.append("    map \(ref(names[dst.tensor], dst.offset)), \(a), \(fn.rawValue)\(domainText), count=\(count), ds=\(ds), ss=\(ss)   ; \(node) (table in=\(t) out=\(f))")
             }

@@ -7,10 +7,10 @@ public struct QuantizationOptions: Sendable {
     /// 24 − (their partner's scale) so a matmul's bias fits scale 24.
     public var scaleBits = 12
     /// log2 of the most entries an activation table spends on its
-    /// calibrated input domain (Spec/onnx-import.md §4.3): tables cost
+    /// calibrated input domain (Spec/onnx-import.md §4.1): tables cost
     /// proving time per entry, so their input scale is lowered until the
     /// domain fits; nil keeps every table at the finest scale its function needs.
-    public var tableBits: Int? = 12
+    public var tableBits: Int? = 13
     public var inputVisibility = Visibility.private
     public var weightVisibility = Visibility.committed
     public var outputVisibility = Visibility.public

@@ -15,6 +15,11 @@ public struct ExecutionResult: Sendable {
     public var steps: Int
     /// Lookups per table index.
     public var lookups: [Int]
+    /// Per table index: lookups whose input lay beyond the table's declared
+    /// domain where its function still changes — their results are the
+    /// clamped ones (Spec/isa.md §5), which a calibration that covers the
+    /// inputs avoids.
+    public var clampedLookups: [Int] = []
     /// Multiply-accumulates performed by tensor instructions and scalar multiplies.
     public var multiplyAccumulates: Int
     /// Every memory cell after `halt` (raw values; tensors at their addresses),

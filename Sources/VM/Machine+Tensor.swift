@@ -50,7 +50,7 @@ extension MachineState {
                 if s.lane1 { try recordMAC(va1, vb1, Int128(o.acc)) }
             }
             if s.resultLookup {
-                lookups[Int(s.table)] += 1
+                countLookup(table: Int(s.table), input: va)
                 try recordLookup(table: Int(s.table), input: va, output: o.result)
             }
             if s.write { writes.append((dstOffset + s.dOffset, o.result)) }

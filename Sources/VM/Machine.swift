@@ -64,7 +64,7 @@ public struct Machine {
             ExecutionResult.Output(name: t.name, shape: t.shape, scale: t.scale,
                                    raw: Array(state.memory[Int(t.address)..<Int(t.address) + t.count]))
         }
-        return ExecutionResult(outputs: outputs, steps: state.steps, lookups: state.lookups,
+        return ExecutionResult(outputs: outputs, steps: state.steps, lookups: state.lookups, clampedLookups: state.clampedLookups,
                                multiplyAccumulates: state.macs, memory: state.memory)
     }
 
@@ -89,6 +89,9 @@ struct MachineState {
     var steps = 0
     var macs = 0
     var lookups: [Int]
+    /// Per table: lookups whose input lay outside the table's declared
+    /// domain where the function still changes, so the result is the clamped one.
+    var clampedLookups: [Int]
     var recorder: (any ExecutionRecorder)?
     /// Whether the recorder takes memory accesses, lookups and MACs.
     var recordsDetail = false
@@ -103,6 +106,7 @@ struct MachineState {
         self.domains = domains
         memory = [Int64](repeating: 0, count: Int(program.memorySize))
         lookups = [Int](repeating: 0, count: program.tables.count)
+        clampedLookups = lookups
         var next = 0
         for t in program.tensors {
             let base = Int(t.address)
@@ -135,6 +139,17 @@ struct MachineState {
         try recorder.record(step: StepRecord(clock: Int64(steps - 1), pc: Int64(pc), opcode: Int64(i.opcode.rawValue),
                                              rd: Int64(i.rd), ra: Int64(i.ra), rb: Int64(i.rb), rc: Int64(i.rc), imm: i.imm,
                                              a: a, b: b, c: c, result: result, nextPC: next))
+    }
+
+    /// Counts a lookup, and whether a declared domain changed its result
+    /// (the unclamped entry differs: Spec/isa.md §5).
+    mutating func countLookup(table t: Int, input: Int64) {
+        lookups[t] += 1
+        let spec = program.tables[t], x = LookupTableSpec.clampInput(input)
+        if !spec.hasFullDomain, x < spec.inputLow || x > spec.inputHigh,
+           spec.entry(x) != tables[t][Int(x - LookupTableSpec.domainMin)] {
+            clampedLookups[t] += 1
+        }
     }
 
     func recordLookup(table: Int, input: Int64, output: Int64) throws(VMError) {
@@ -224,7 +239,7 @@ struct MachineState {
             case .max: registers[Int(i.rd)] = Swift.max(a, b)
             case .lut:
                 let t = Int(i.imm)
-                lookups[t] += 1
+                countLookup(table: t, input: a)
                 registers[Int(i.rd)] = program.tables[t].apply(a, table: tables[t])
                 try recordLookup(table: t, input: a, output: registers[Int(i.rd)])
             case .jmp: next = Int(i.imm)

@@ -75,7 +75,7 @@ public struct VMShape: Sendable, Equatable, Hashable {
         return air
     }
 
-    static let airName = "zkvm-vm-v12"
+    static let airName = "zkvm-vm-v13"
     /// Compiled AIRs by shape bits and blinding (64 at most).
     private static let cache = Mutex<[Int: AIRDefinition]>([:])
 

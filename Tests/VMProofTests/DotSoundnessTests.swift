@@ -23,10 +23,13 @@ import VMVerifier
     -3, 4, 5, -6, 7, 8, 9, -10, 11, 12, -13, 14, 15, 16, -17, 18, 19, 20]
     .weights b [18] scale=8 raw [100, -200, 300, 0, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, -17, 18]
     .weights V [3, 2] scale=4 private raw [7, -3, 2, 9, -8, 1]
+    .weights U [2, 3] scale=4 raw [5, -6, 7, 1, 2, -3]
     .output y [2, 18] scale=4 public
     .output z [2, 2] scale=4 public
+    .output u [2, 3] scale=4 public
         matmul y, x, W, b
-        li r1, 3
+        matmul u, x, U, k=2, ars=3
+        li r1, 4
     again:
         matmul z, x, V
         addi r1, r1, -1
@@ -97,8 +100,11 @@ import VMVerifier
         // of a padding row) has free timestamp helpers; an unused slot's
         // weights are multiplied by its activation 0 and looked up nowhere; a
         // padding row's instruction fields are free (it sends and receives nothing).
-        #expect((0..<main[D.active].count).contains { main[D.active][$0] == .one && main[D.readA(1)][$0] == .zero },
-                "the program has a row with an unused slot")
+        for slot in 1..<DotProduct.slots where !patterned || slot == 1 {
+            #expect((0..<main[D.active].count).contains {
+                main[D.active][$0] == .one && main[D.readA(slot)][$0] == .zero && main[D.readA(slot - 1)][$0] == .one
+            }, "the program has a row whose first unused slot is \(slot)")
+        }
         try Self.check(s, table: dot, rows: Self.rows(s, dot, active: D.active), width: D.width,
                        unreachable: ScheduledInstances.unreachableBySingleCells,
                        mayBeFree: { row, column in
@@ -195,7 +201,7 @@ import VMVerifier
                 users += 1
             }
         }
-        #expect(users == 6)   // two rows of x, three executions
+        #expect(users == 8)   // two rows of x, four executions
         #expect(VMSoundnessTests.broken(s, main: main)?.hasPrefix("bus") == true, "every constraint holds")
         #expect(VMSoundnessTests.rejection(s, main: main) == VMSoundnessTests.logUpCheck)
     }

@@ -12,7 +12,8 @@ struct Exec: ParsableCommand {
             Inputs follow EZKL's input.json: {"input_data": [[...], ...]}, one flat list of \
             real numbers per input tensor in declaration order, quantized at each tensor's scale. \
             With --json the result is one object: {"outputs": [{"name", "shape", "scale", "raw", \
-            "values"}], "steps", "lookups": {table: count}, "multiply_accumulates", "seconds"}.
+            "values"}], "steps", "lookups": {table: count}, "clamped_lookups": {table: count}, "multiply_accumulates", "seconds"}; \
+            a clamped lookup's input lay beyond its table's declared domain where the function still changes (a warning on stderr).
             """)
 
     @Argument(help: "A .zkasm or .zkbin program.") var program: String
@@ -46,15 +47,23 @@ struct Exec: ParsableCommand {
                 throw CLIError(message)
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            let lookups = Dictionary(uniqueKeysWithValues: p.tables.enumerated().map { (k, t) in
-                ("\(t.function.rawValue)(in=\(t.inputScale),out=\(t.outputScale))", result.lookups[k])
-            })
+            func name(_ t: LookupTableSpec) -> String {
+                "\(t.function.rawValue)(in=\(t.inputScale),out=\(t.outputScale)"
+                    + (t.hasFullDomain ? ")" : ",lo=\(t.inputLow),hi=\(t.inputHigh))")
+            }
+            let lookups = Dictionary(p.tables.enumerated().map { (k, t) in (name(t), result.lookups[k]) }, uniquingKeysWith: +)
+            let clamped = Dictionary(p.tables.enumerated().filter { result.clampedLookups[$0.offset] > 0 }
+                                        .map { (k, t) in (name(t), result.clampedLookups[k]) }, uniquingKeysWith: +)
+            for (table, count) in clamped.sorted(by: { $0.key < $1.key }) {
+                FileHandle.standardError.write(Data(("warning: \(count) lookup(s) of \(table) had inputs beyond its declared domain, "
+                    + "where the function still changes: their results are clamped (calibrate on inputs like these)\n").utf8))
+            }
             if json {
                 let object: [String: Any] = [
                     "outputs": result.outputs.map { o in
                         ["name": o.name, "shape": o.shape, "scale": o.scale, "raw": o.raw, "values": o.values] as [String: Any]
                     },
-                    "steps": result.steps, "lookups": lookups,
+                    "steps": result.steps, "lookups": lookups, "clamped_lookups": clamped,
                     "multiply_accumulates": result.multiplyAccumulates, "seconds": seconds,
                 ]
                 let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
