@@ -27,6 +27,9 @@ import VMArithmetization
         let run = try Machine(program: program).run(rawInputs: [x])
         #expect(run.outputs[0].raw == x.map(e))
         #expect(run.outputs[1].raw == [tanh[Int(-200 - LookupTableSpec.domainMin)]])
+        // Lookups the domain clamped where the function still changes: −5000 and 4000 for exp, −5000 for tanh.
+        let expIndex = program.tables.firstIndex { $0.function == .exp }!, tanhIndex = program.tables.firstIndex { $0.function == .tanh }!
+        #expect(run.clampedLookups[expIndex] == 2 && run.clampedLookups[tanhIndex] == 1)
         let vmAir = try VMAir(program: program)
         #expect(vmAir.activationDomains.allSatisfy { $0.count <= 401 })
         let file = try WeightsMatmulTests.prove(program, [x])
