@@ -166,16 +166,7 @@ import VMVerifier
                                      (.dotcode, DotCodeTable.Fixed.outputs + 2, 3), (.dotcode, DotColumns.readA(1), 1),
                                      (.dotcode, DotColumns.aOffset(1), 1), (.dotcode, DotColumns.weightsRow(1), 1),
                                      (.weights, WeightsTable.Fixed.base, 2)] {
-            let index = s.vmAir.index(of: table)!
-            var preprocessed = s.preprocessed
-            preprocessed[index][column][row] = preprocessed[index][column][row] + .one
-            let input = ProverInput(air: s.vmAir.air, main: s.witness.main, preprocessed: preprocessed,
-                                    publicValues: s.witness.publicValues, boundary: s.witness.boundary(),
-                                    statement: s.witness.segmentStatement())
-            let proof = try Prover.prove(input, options: VMSoundnessTests.options, checkWitness: false).proof
-            #expect(throws: VMVerifierError.proof(.rejected(check: VMSoundnessTests.outOfDomainCheck("program"))), "\(table)") {
-                _ = try VMVerifier.verify(s.witness.file(proof.encoded()), program: s.program, policy: .insecureTesting)
-            }
+            try Self.expectKeyRejects(s, table: s.vmAir.index(of: table)!, column: column, row: row)
         }
     }
 
@@ -186,21 +177,12 @@ import VMVerifier
     /// weight's declared value, can catch it.
     @Test func aConsistentlyForgedWeightUnbalancesTheImageBus() throws {
         let s = try Self.setup()
-        typealias D = DotColumns
         let (dot, weights) = (s.vmAir.index(of: .dot)!, s.vmAir.index(of: .weights)!)
         var main = s.witness.main
         // V's weights row for t = 2 (x[·, 2] = 0), lane 0.
         let v = s.program.tensor(named: "V")!.address
         let row = try #require(s.vmAir.dotCode.weightsRows.firstIndex { $0.base == v + 4 })
-        main[weights][WeightsTable.Main.weights][row] = main[weights][WeightsTable.Main.weights][row] + .one
-        var users = 0
-        for r in 0..<main[dot][0].count where main[dot][D.active][r] == .one {
-            for slot in 0..<DotProduct.slots where main[dot][D.weightsRow(slot)][r] == Goldilocks(row) && main[dot][D.readA(slot)][r] == .one {
-                #expect(main[dot][D.activation(slot)][r] == .zero)
-                main[dot][D.weights(slot)][r] = main[dot][D.weights(slot)][r] + .one
-                users += 1
-            }
-        }
+        let users = Self.forgeLaneZero(&main, dot: dot, weights: weights, row: row)
         #expect(users == 8)   // two rows of x, four executions
         #expect(VMSoundnessTests.broken(s, main: main)?.hasPrefix("bus") == true, "every constraint holds")
         #expect(VMSoundnessTests.rejection(s, main: main) == VMSoundnessTests.logUpCheck)
@@ -254,6 +236,39 @@ import VMVerifier
             }
             #expect(Int64(writes.count) == mm.m * mm.n && code.spans[d] == slots * rows + mm.m * mm.n)
             #expect(Int64(reads.count) == mm.m * Int64((Int(mm.n) + DotProduct.lanes - 1) / DotProduct.lanes) * mm.k)
+        }
+    }
+
+    /// Adds 1 to lane 0 of weights row `row` and to that weight in every
+    /// active dot slot that reads the row (each must read activation 0, so
+    /// no sum changes); returns how many slots it changed.
+    static func forgeLaneZero(_ main: inout [[[Goldilocks]]], dot: Int, weights: Int, row: Int) -> Int {
+        typealias D = DotColumns
+        main[weights][WeightsTable.Main.weights][row] = main[weights][WeightsTable.Main.weights][row] + .one
+        var users = 0
+        for r in 0..<main[dot][0].count where main[dot][D.active][r] == .one {
+            for slot in 0..<DotProduct.slots where main[dot][D.weightsRow(slot)][r] == Goldilocks(row) && main[dot][D.readA(slot)][r] == .one {
+                #expect(main[dot][D.activation(slot)][r] == .zero)
+                main[dot][D.weights(slot)][r] = main[dot][D.weights(slot)][r] + .one
+                users += 1
+            }
+        }
+        return users
+    }
+
+    /// A proof whose preprocessed entry (table, column, row) is one more than
+    /// the verifier's: the key's roots reject it at the out-of-domain check.
+    static func expectKeyRejects(_ s: VMSoundnessTests.Setup, table index: Int, column: Int, row: Int) throws {
+        var preprocessed = s.preprocessed
+        preprocessed[index][column][row] = preprocessed[index][column][row] + .one
+        let input = ProverInput(air: s.vmAir.air, main: s.witness.main, preprocessed: preprocessed,
+                                publicValues: s.witness.publicValues, boundary: s.witness.boundary(),
+                                statement: s.witness.segmentStatement())
+        let proof = try Prover.prove(input, options: VMSoundnessTests.options, checkWitness: false).proof
+        #expect(throws: VMVerifierError.proof(.rejected(check: VMSoundnessTests.outOfDomainCheck("program"))),
+                "table \(index), column \(column), row \(row)") {
+            _ = try VMVerifier.verify(s.witness.file(proof.encoded()), program: s.program, commitment: s.commitment,
+                                      policy: .insecureTesting)
         }
     }
 }

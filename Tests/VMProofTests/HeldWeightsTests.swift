@@ -101,26 +101,16 @@ import VMVerifier
     /// catches it.
     @Test func aConsistentlyForgedHeldWeightUnbalancesTheCommitmentBus() throws {
         let s = try Self.setup()
-        typealias D = DotColumns
         let (dot, weights) = (s.vmAir.index(of: .dot)!, s.vmAir.index(of: .weights)!)
         var main = s.witness.main
         let w = s.program.tensor(named: "W")!.address
         let row = try #require(s.vmAir.dotCode.weightsRows.firstIndex { $0.base == w + 2 * 18 })
-        main[weights][WeightsTable.Main.weights][row] = main[weights][WeightsTable.Main.weights][row] + .one
         // The lane's range limbs follow (W[2, 0] = −3: low limb 0xFFFD → 0xFFFE, no carry), recounted in the range table.
         let low = Int(main[weights][WeightsTable.Main.limbs(0)][row].value)
         #expect(low == 0xFFFD)
         main[weights][WeightsTable.Main.limbs(0)][row] = Goldilocks(low + 1)
         try VMSoundnessTests.recountRange(&main, removing: [low], adding: [low + 1])
-        var users = 0
-        for r in 0..<main[dot][0].count where main[dot][D.active][r] == .one {
-            for slot in 0..<DotProduct.slots where main[dot][D.weightsRow(slot)][r] == Goldilocks(row) && main[dot][D.readA(slot)][r] == .one {
-                #expect(main[dot][D.activation(slot)][r] == .zero)
-                main[dot][D.weights(slot)][r] = main[dot][D.weights(slot)][r] + .one
-                users += 1
-            }
-        }
-        #expect(users == 2)   // two rows of x
+        #expect(DotSoundnessTests.forgeLaneZero(&main, dot: dot, weights: weights, row: row) == 2)   // two rows of x
         #expect(VMSoundnessTests.broken(s, main: main)?.hasPrefix("bus") == true, "every constraint holds")
         #expect(VMSoundnessTests.rejection(s, main: main) == VMSoundnessTests.logUpCheck)
     }
@@ -130,16 +120,7 @@ import VMVerifier
         let s = try Self.setup()
         let index = s.vmAir.index(of: .weights)!
         for (column, row) in [(WeightsTable.Fixed.held, 0), (WeightsTable.Fixed.real + 1, 0)] {
-            var preprocessed = s.preprocessed
-            preprocessed[index][column][row] = preprocessed[index][column][row] + .one
-            let input = ProverInput(air: s.vmAir.air, main: s.witness.main, preprocessed: preprocessed,
-                                    publicValues: s.witness.publicValues, boundary: s.witness.boundary(),
-                                    statement: s.witness.segmentStatement())
-            let proof = try Prover.prove(input, options: VMSoundnessTests.options, checkWitness: false).proof
-            #expect(throws: VMVerifierError.proof(.rejected(check: VMSoundnessTests.outOfDomainCheck("program")))) {
-                _ = try VMVerifier.verify(s.witness.file(proof.encoded()), program: s.program, commitment: s.commitment,
-                                          policy: .insecureTesting)
-            }
+            try DotSoundnessTests.expectKeyRejects(s, table: index, column: column, row: row)
         }
     }
 }
