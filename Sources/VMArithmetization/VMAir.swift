@@ -75,7 +75,7 @@ public struct VMShape: Sendable, Equatable, Hashable {
         return air
     }
 
-    static let airName = "zkvm-vm-v13"
+    static let airName = "zkvm-vm-v14"
     /// Compiled AIRs by shape bits and blinding (64 at most).
     private static let cache = Mutex<[Int: AIRDefinition]>([:])
 
@@ -124,7 +124,7 @@ public struct VMAir: Sendable {
     public var minLogHeight: Int { Proof.minLogHeight }
 
     /// Positions of the tables every shape has (`VMShape.tables` starts with them).
-    public enum TableIndex { public static let program = 0, cpu = 1, memory = 2, range = 3, byte = 4 }
+    public enum TableIndex { public static let program = 0, cpu = 1, memory = 2, range = 3, byte = 4, rangeFull = 5 }
     public let shape: VMShape
     /// A table's position in the AIR, nil if this program's shape lacks it.
     public func index(of table: VMTable) -> Int? { shape.index(of: table) }
@@ -237,11 +237,22 @@ public struct VMAir: Sendable {
     /// of the public boundary and layout only, so the height reveals nothing
     /// about private values (Spec/vm-air.md §4a).
     public func rangeLogHeight(boundary: SegmentBoundary, isLastSegment: Bool) -> Int {
+        rangeBound(boundary: boundary, isLastSegment: isLastSegment).map(logHeight(rows:)) ?? minLogHeight
+    }
+
+    /// log2 of a segment's full range table (`RangeFullTable`): 2^16 when
+    /// the segment's bound reaches it (the byte-checked table then idles at
+    /// the smallest height), the smallest height otherwise.
+    public func rangeFullLogHeight(boundary: SegmentBoundary, isLastSegment: Bool) -> Int {
+        rangeBound(boundary: boundary, isLastSegment: isLastSegment) == nil ? RangeTable.maxLogHeight : minLogHeight
+    }
+
+    /// The segment's bound on distinct range values, nil when it reaches 2^16.
+    func rangeBound(boundary: SegmentBoundary, isLastSegment: Bool) -> Int? {
         let span = boundary.tsEnd >= boundary.tsStart ? boundary.tsEnd - boundary.tsStart : UInt64.max
         let (scaled, overflow) = span.multipliedReportingOverflow(by: UInt64(rangeSendsPerTimestamp))
         let bound = overflow ? UInt64.max : scaled + UInt64(isLastSegment ? 2 * MemoryTable.hiddenCellCount(program) : 0)
-        guard bound < 1 << RangeTable.maxLogHeight else { return max(minLogHeight, RangeTable.maxLogHeight) }
-        return logHeight(rows: Int(bound))
+        return bound < 1 << RangeTable.maxLogHeight ? Int(bound) : nil
     }
 
     /// The preprocessed columns committed at `logBlowup` for proofs of

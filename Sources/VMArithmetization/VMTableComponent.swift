@@ -18,9 +18,9 @@ extension VMTableComponent {
 }
 
 /// The VM's tables, in proof order (Spec/vm-air.md §1). Every shape has
-/// the first five; the others only when the program needs them.
+/// the first six; the others only when the program needs them.
 public enum VMTable: String, CaseIterable, Sendable {
-    case program, cpu, memory, range, byte, activation, microcode, tensor, copycode, copy, dotcode, dot, dotoutput, weights, commitment
+    case program, cpu, memory, range, byte, rangeFull, activation, microcode, tensor, copycode, copy, dotcode, dot, dotoutput, weights, commitment
 
     /// The type that defines the table.
     var component: any VMTableComponent.Type {
@@ -30,6 +30,7 @@ public enum VMTable: String, CaseIterable, Sendable {
         case .memory: MemoryTable.self
         case .range: RangeTable.self
         case .byte: ByteTable.self
+        case .rangeFull: RangeFullTable.self
         case .activation: ActivationTable.self
         case .microcode: MicrocodeTable.self
         case .tensor: TensorTable.self
@@ -50,5 +51,5 @@ public enum VMTable: String, CaseIterable, Sendable {
     }
 
     /// Whether the table has preprocessed columns (committed in the key).
-    public var hasPreprocessedColumns: Bool { ![.cpu, .range, .tensor, .copy, .dot, .dotoutput].contains(self) }
+    public var hasPreprocessedColumns: Bool { ![.cpu, .range, .rangeFull, .tensor, .copy, .dot, .dotoutput].contains(self) }
 }

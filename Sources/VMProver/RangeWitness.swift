@@ -11,13 +11,23 @@ enum RangeWitness {
     /// - Returns: the range table's rows (distinct values in increasing
     ///   order with their counts, then zero rows of multiplicity 0) and the
     ///   byte table's multiplicities (every range row sends both its bytes).
-    static func columns(counts: [Int], logHeight: Int, byteLogHeight: Int) throws -> (range: [[Goldilocks]], byte: [[Goldilocks]]) {
+    ///   - fullLogHeight: the full range table's height
+    ///     (`VMAir.rangeFullLogHeight`): at 2^16 it takes every count and
+    ///     the byte-checked table idles; otherwise it idles.
+    static func columns(counts: [Int], logHeight: Int, fullLogHeight: Int,
+                        byteLogHeight: Int) throws -> (range: [[Goldilocks]], full: [[Goldilocks]], byte: [[Goldilocks]]) {
         typealias C = RangeTable.Column
-        let n = 1 << logHeight
+        let n = 1 << logHeight, fullRows = 1 << fullLogHeight
+        let usesFull = fullLogHeight == RangeTable.maxLogHeight
+        var full = [(0..<fullRows).map { Goldilocks($0) }, [Goldilocks](repeating: .zero, count: fullRows)]
         var range = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: n), count: C.width)
         var bytes = [Int](repeating: 0, count: 1 << byteLogHeight)
         var row = 0
         for (value, count) in counts.enumerated() where count > 0 {
+            if usesFull {
+                full[RangeFullTable.Column.multiplicity][value] = Goldilocks(count)
+                continue
+            }
             guard row < n else {
                 throw VMArithmetizationError.witness("more distinct range values than the range table's 2^\(logHeight) rows")
             }
@@ -29,6 +39,6 @@ enum RangeWitness {
             row += 1
         }
         bytes[0] += 2 * (n - row)   // padding rows: value 0 = 0 + 2^8·0
-        return (range, [bytes.map { Goldilocks($0) }])
+        return (range, full, [bytes.map { Goldilocks($0) }])
     }
 }

@@ -282,6 +282,7 @@ public struct WitnessBuilder {
                                              pcEnd: UInt64(end.pc), tsEnd: UInt64(end.ts))
         let ranges = try RangeWitness.columns(counts: counts.range,
                                               logHeight: vmAir.rangeLogHeight(boundary: boundaryValues, isLastSegment: isLast),
+                                              fullLogHeight: vmAir.rangeFullLogHeight(boundary: boundaryValues, isLastSegment: isLast),
                                               byteLogHeight: vmAir.byteLogHeight)
         var main = [[[Goldilocks]]]()
         for table in vmAir.shape.tables {
@@ -291,6 +292,7 @@ public struct WitnessBuilder {
             case .memory: main.append(boundary)
             case .range: main.append(ranges.range)
             case .byte: main.append(ranges.byte)
+            case .rangeFull: main.append(ranges.full)
             case .activation: main.append([counts.activations.map { Goldilocks($0) }])
             case .microcode: main.append([tensor.microcodeCounts(logHeight: vmAir.microcodeLogHeight)])
             case .tensor: main.append(tensor.columns())
