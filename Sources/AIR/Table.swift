@@ -35,6 +35,11 @@ public struct Table: Sendable {
     public let program: ConstraintProgram
     /// Compiled interactions: multiplicity then message parts, interaction by interaction.
     public let interactionProgram: ConstraintProgram
+    /// The most rows (log2) a proof may give the table, when its soundness
+    /// depends on its height (a table of row indices proves values below
+    /// its height); nil: the verifier policy's limit alone. The verifier
+    /// checks it before anything else (`ProofShape`).
+    public internal(set) var maxLogHeight: Int?
     /// The author's constraints alone (without the LogUp constraints).
     let authorConstraints: [Constraint]
     let publicValueCount: Int
@@ -62,9 +67,11 @@ public struct Table: Sendable {
     /// and is returned unchanged.
     public func blinded() throws(AIRError) -> Table {
         guard !interactions.isEmpty, blindingColumn == nil else { return self }
-        return try Table(name: name, mainWidth: mainWidth + 1, preprocessedWidth: preprocessedWidth,
-                         constraints: authorConstraints, interactions: interactions,
-                         publicValueCount: publicValueCount, blindingColumn: mainWidth)
+        var table = try Table(name: name, mainWidth: mainWidth + 1, preprocessedWidth: preprocessedWidth,
+                              constraints: authorConstraints, interactions: interactions,
+                              publicValueCount: publicValueCount, blindingColumn: mainWidth)
+        table.maxLogHeight = maxLogHeight
+        return table
     }
 
     init(name: String, mainWidth: Int, preprocessedWidth: Int, constraints userConstraints: [Constraint],

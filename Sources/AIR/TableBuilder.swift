@@ -50,10 +50,14 @@ public struct TableBuilder {
 
     /// - Parameter blinded: build `Table.blinded()` of the table directly
     ///   (one compilation instead of two).
-    public func build(publicValueCount: Int = 0, blinded: Bool = false) throws(AIRError) -> Table {
+    /// - Parameter maxLogHeight: the most rows (log2) a proof may give the
+    ///   table, when its soundness depends on its height (`Table.maxLogHeight`).
+    public func build(publicValueCount: Int = 0, blinded: Bool = false, maxLogHeight: Int? = nil) throws(AIRError) -> Table {
         let blind = blinded && !interactions.isEmpty
-        return try Table(name: name, mainWidth: mainWidth + (blind ? 1 : 0), preprocessedWidth: preprocessedWidth,
-                         constraints: constraints, interactions: interactions, publicValueCount: publicValueCount,
-                         blindingColumn: blind ? mainWidth : nil)
+        var table = try Table(name: name, mainWidth: mainWidth + (blind ? 1 : 0), preprocessedWidth: preprocessedWidth,
+                              constraints: constraints, interactions: interactions, publicValueCount: publicValueCount,
+                              blindingColumn: blind ? mainWidth : nil)
+        table.maxLogHeight = maxLogHeight
+        return table
     }
 }

@@ -10,8 +10,8 @@ import Field
 /// columns and one interaction instead of 3 and 3.
 ///
 /// Soundness rests on its height: row i holds i, so every received value
-/// is below the height, which the verifier requires to be at most 2^16
-/// (`VMVerifier`).
+/// is below the height, which the table's `maxLogHeight` caps at 2^16 (the
+/// generic verifier checks first, `ProofShape`).
 public enum RangeFullTable: VMTableComponent {
     public enum Column { public static let value = 0, multiplicity = 1, width = 2 }
 
@@ -21,6 +21,6 @@ public enum RangeFullTable: VMTableComponent {
         t.assertOnFirstRow("values start at 0", .main(C.value))
         t.assertOnTransition("values count up", .mainNext(C.value) - .main(C.value) - 1)
         t.receive("range", bus: Bus.range, [.main(C.value)], multiplicity: .main(C.multiplicity))
-        return try t.build(blinded: blinded)
+        return try t.build(blinded: blinded, maxLogHeight: RangeTable.maxLogHeight)
     }
 }

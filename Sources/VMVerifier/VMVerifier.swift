@@ -55,12 +55,6 @@ public enum VMVerifier {
                 + "(export the key with the proof's options: --no-zk, --log-blowup, --queries)")
         }
         let air = try key.shape.air(blinded: options.zeroKnowledge)
-        // The full range table holds its row indices: it proves 16-bit values only up to 2^16 rows.
-        if let full = key.shape.index(of: .rangeFull) {
-            guard proofs.allSatisfy({ $0.tables.count > full && $0.tables[full].logHeight <= RangeTable.maxLogHeight }) else {
-                throw STARKError.rejected(check: "the full range table is taller than 2^16 rows")
-            }
-        }
         let boundary = VMAir.boundaryMessages(layout: key.layout, statement: statement)
         var inputs = [VerifierInput]()
         for (i, segment) in file.segments.enumerated() {

@@ -35,6 +35,9 @@ enum ProofShape {
                   layout.logDomain(logHeight: p.logHeight) + options.logBlowup <= 32 else {
                 throw .rejected(check: "table \(name): height 2^\(p.logHeight) outside the accepted range")
             }
+            if let limit = table.maxLogHeight, p.logHeight > limit {
+                throw .rejected(check: "table \(name): height 2^\(p.logHeight) above its 2^\(limit) rows")
+            }
             guard (key.logHeights[t] != nil) == (table.preprocessedWidth > 0) else {
                 throw .invalidInput("table \(name): preprocessed key does not match the AIR")
             }

@@ -55,6 +55,6 @@ import VMVerifier
         main[full][RangeFullTable.Column.value] = (0..<(1 << 17)).map { Goldilocks($0) }
         main[full][RangeFullTable.Column.multiplicity] += [Goldilocks](repeating: .zero, count: 1 << 16)
         #expect(VMSoundnessTests.broken(s, main: main) == nil, "the taller table keeps every constraint")
-        #expect(VMSoundnessTests.rejection(s, main: main) == "the full range table is taller than 2^16 rows")
+        #expect(VMSoundnessTests.rejection(s, main: main) == "table range16: height 2^17 above its 2^16 rows")
     }
 }
