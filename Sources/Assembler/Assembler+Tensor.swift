@@ -48,22 +48,17 @@ extension Assembler {
                 aRowStride: rows == nil ? try o.integer("ars", &c) ?? k : 0, aColStride: cols == nil ? try o.integer("acs", &c) ?? 1 : 0,
                 bRowStride: try o.integer("brs", &c) ?? n, bColStride: try o.integer("bcs", &c) ?? 1,
                 dstRowStride: try o.integer("drs", &c) ?? n, shift: shift)
+            // Outermost digit first, padded inwards with (1, 0): one digit is the plain form.
             if let rows {
-                // Outermost digit first; a missing outer digit is (1, 0).
-                let padded = Array(repeating: (extent: Int64(1), stride: Int64(0)), count: 2 - rows.count) + rows
-                mm.aRowStride = padded[0].stride
-                (mm.aRowInner, mm.aRowInnerStride) = (padded[1].extent, padded[1].extent == 1 ? 0 : padded[1].stride)
-                if rows.count == 1 { (mm.aRowInner, mm.aRowInnerStride, mm.aRowStride) = (1, 0, rows[0].stride) }
+                let r = Self.padded(rows, rank: 2)
+                mm.aRowStride = r[0].stride
+                (mm.aRowInner, mm.aRowInnerStride) = r[1]
             }
             if let cols {
-                if cols.count == 1 {
-                    mm.aColStride = cols[0].stride
-                } else {
-                    let padded = Array(repeating: (extent: Int64(1), stride: Int64(0)), count: 3 - cols.count) + cols
-                    mm.aColStride = padded[0].stride
-                    (mm.aColMiddle, mm.aColMiddleStride) = (padded[1].extent, padded[1].extent == 1 ? 0 : padded[1].stride)
-                    (mm.aColInner, mm.aColInnerStride) = (padded[2].extent, padded[2].extent == 1 ? 0 : padded[2].stride)
-                }
+                let q = Self.padded(cols, rank: 3)
+                mm.aColStride = q[0].stride
+                (mm.aColMiddle, mm.aColMiddleStride) = q[1]
+                (mm.aColInner, mm.aColInnerStride) = q[2]
             }
             if let dcs = try o.integer("dcs", &c) { mm.dstColStride = dcs }
             try checkShift(shift, &c, dst.token)
@@ -206,6 +201,13 @@ extension Assembler {
             throw c.error("\(extentsKey) needs \(stridesKey)=[…] with one stride per extent", at: token)
         }
         return zip(extents, strides).map { (extent: $0, stride: $1) }
+    }
+
+    /// `digits` padded inwards with (1, 0) to `rank`; an inner digit of
+    /// extent 1 gets stride 0 (the canonical encoding, Spec/isa.md §4).
+    static func padded(_ digits: [(extent: Int64, stride: Int64)], rank: Int) -> [(extent: Int64, stride: Int64)] {
+        let all = digits + Array(repeating: (extent: Int64(1), stride: Int64(0)), count: rank - digits.count)
+        return all.enumerated().map { i, d in i > 0 && d.extent == 1 ? (extent: 1, stride: 0) : d }
     }
 
     /// The product of a pattern's extents (nil without a pattern); an overflow is an error at `key`.

@@ -31,12 +31,8 @@ public enum DotProduct {
         func weightsTensor(lo: Int64, hi: Int64) -> Int? {
             tensors.firstIndex { $0.kind == .weights && lo >= $0.address && hi < $0.address + Int64($0.count) }
         }
-        var lo = mm.b, hi = mm.b
-        for (extent, stride) in [(mm.k, mm.bRowStride), (mm.n, mm.bColStride)] {
-            let span = (extent - 1) * stride
-            if span < 0 { lo += span } else { hi += span }
-        }
-        guard let b = weightsTensor(lo: lo, hi: hi) else { return nil }
+        guard let span = AddressPattern.bounds(base: mm.b, digits: [(mm.k, mm.bRowStride), (mm.n, mm.bColStride)]),
+              let b = weightsTensor(lo: span.lowerBound, hi: span.upperBound) else { return nil }
         var operands = WeightsOperands(b: b, bias: nil)
         if let bias = mm.bias {
             guard let biasTensor = weightsTensor(lo: bias, hi: bias + mm.n - 1) else { return nil }

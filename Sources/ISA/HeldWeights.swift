@@ -44,17 +44,11 @@ public enum HeldWeights {
     /// does nothing).
     static func touched(_ op: TensorOperation, weightsMatmul: Bool) -> [ClosedRange<Int64>] {
         func span(_ base: Int64, _ digits: [(extent: Int64, stride: Int64)]) -> [ClosedRange<Int64>] {
-            if digits.contains(where: { $0.extent <= 0 }) { return [] }
-            var lo = base, hi = base
-            for d in digits {
-                let s = (d.extent - 1) * d.stride
-                if s < 0 { lo += s } else { hi += s }
-            }
-            return [lo...hi]
+            AddressPattern.bounds(base: base, digits: digits).map { [$0] } ?? []
         }
         switch op {
         case .matmul(let mm):
-            var out = span(mm.a, mm.aPattern.map { ($0.extent, $0.stride) }) + span(mm.dst, [(mm.m, mm.dstRowStride), (mm.n, mm.dstColStride)])
+            var out = span(mm.a, mm.aPattern) + span(mm.dst, [(mm.m, mm.dstRowStride), (mm.n, mm.dstColStride)])
             if !weightsMatmul {
                 out += span(mm.b, [(mm.k, mm.bRowStride), (mm.n, mm.bColStride)])
                 if let bias = mm.bias { out += span(bias, [(mm.n, 1)]) }

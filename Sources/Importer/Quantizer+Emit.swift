@@ -98,11 +98,14 @@ extension Quantizer {
                     let domain = Self.tableDomain(fn, known: program.tensors[src.tensor].knownRange, outputScale: f)
                     // A table closed on both sides fits the budget; an open side keeps the finest t.
                     if let low = domain.low, let high = domain.high { t = min(t, Self.budgetScale(width: high - low, bits: bits)) }
-                    let unit = Double(1 << t)
-                    let low = domain.low.map { max(LookupTableSpec.domainMin, Int64(max(-1e18, ($0 * unit).rounded(.down)))) }
-                        ?? LookupTableSpec.domainMin
-                    let high = domain.high.map { min(LookupTableSpec.domainMax, Int64(min(1e18, ($0 * unit).rounded(.up)))) }
-                        ?? LookupTableSpec.domainMax
+                    // Raw ends at scale t, rounded outwards, inside the 16-bit domain; an open side is its end.
+                    func raw(_ x: Double?, _ rounding: FloatingPointRoundingRule, open end: Int64) -> Int64 {
+                        guard let x else { return end }
+                        let r = (x * Double(1 << t)).rounded(rounding)
+                        return Int64(min(max(r, Double(LookupTableSpec.domainMin)), Double(LookupTableSpec.domainMax)))
+                    }
+                    let low = raw(domain.low, .down, open: LookupTableSpec.domainMin)
+                    let high = raw(domain.high, .up, open: LookupTableSpec.domainMax)
                     if low <= high, low > LookupTableSpec.domainMin || high < LookupTableSpec.domainMax { domainText = ", lo=\(low), hi=\(high)" }
                 }
                 let a = try operand(src, scale: t, node: node)
@@ -192,9 +195,8 @@ extension Quantizer {
             }
             var aLayout = "ars=\(ars), acs=\(acs)", dcs = ""
             if let pattern {
-                func list(_ v: [Int]) -> String { "[" + v.map(String.init).joined(separator: ", ") + "]" }
-                aLayout = "arows=\(list(pattern.rows.map(\.extent))), ars=\(list(pattern.rows.map(\.stride))), "
-                    + "acols=\(list(pattern.columns.map(\.extent))), acs=\(list(pattern.columns.map(\.stride)))"
+                aLayout = "arows=\(Self.dims(pattern.rows.map(\.extent))), ars=\(Self.dims(pattern.rows.map(\.stride))), "
+                    + "acols=\(Self.dims(pattern.columns.map(\.extent))), acs=\(Self.dims(pattern.columns.map(\.stride)))"
                 if pattern.dstColumnStride != 1 { dcs = ", dcs=\(pattern.dstColumnStride)" }
             }
             body.append("    matmul \(ref(names[dst.tensor], dst.offset)), \(x), \(y)\(biasText), m=\(m), k=\(k), n=\(n), \(aLayout), brs=\(brs), bcs=\(bcs), drs=\(drs)\(dcs), shift=\(sa + sb - f)   ; \(node)")

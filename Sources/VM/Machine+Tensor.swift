@@ -4,14 +4,9 @@ extension MachineState {
     /// Checks that every address base + Σ i_d·stride_d (0 ≤ i_d < extent_d)
     /// lies in memory, from the two extreme corners of the affine pattern.
     func checkPattern(base: Int64, extents: [Int64], strides: [Int64]) throws(VMError) {
-        if extents.contains(0) { return }
-        var lo = base, hi = base
-        for (e, s) in zip(extents, strides) {
-            let span = (e - 1) * s
-            if span < 0 { lo += span } else { hi += span }
-        }
-        _ = try address(lo)
-        _ = try address(hi)
+        guard let bounds = AddressPattern.bounds(base: base, digits: zip(extents, strides).map { (extent: $0, stride: $1) }) else { return }
+        _ = try address(bounds.lowerBound)
+        _ = try address(bounds.upperBound)
     }
 
     /// Charges `units` of tensor work against the step limit before doing it.

@@ -6,8 +6,11 @@ import VMArithmetization
 /// and how many `dot` rows of the whole run read it; and the memory
 /// table's count of weights lanes per cell.
 enum WeightsWitness {
-    /// - Parameter executions: per descriptor, how many times the run executed it.
-    static func columns(code: DotCode, image: [Int64], executions: [Int], logHeight: Int) -> [[Goldilocks]] {
+    /// - Parameters:
+    ///   - executions: per descriptor, how many times the run executed it.
+    ///   - range: the segment's range counts; a held lane's two limbs are added.
+    static func columns(code: DotCode, image: [Int64], executions: [Int], logHeight: Int,
+                        range: inout [Int]) throws -> [[Goldilocks]] {
         let n = 1 << logHeight
         var columns = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: n), count: WeightsTable.Main.width)
         var uses = [Int](repeating: 0, count: code.weightsRows.count)
@@ -20,25 +23,14 @@ enum WeightsWitness {
                 let value = image[Int(weights.base + Int64(l) * weights.stride)]
                 columns[WeightsTable.Main.weights + l][row] = Goldilocks(value)
                 if weights.held {
-                    let shifted = value + (1 << 31)   // in [0, 2^32): value ∈ V
-                    columns[WeightsTable.Main.limbs(l)][row] = Goldilocks(shifted & 0xFFFF)
-                    columns[WeightsTable.Main.limbs(l) + 1][row] = Goldilocks(shifted >> 16)
+                    let (low, high) = try RangeLimbs.split(value + (1 << 31), "held weight", range: &range)
+                    columns[WeightsTable.Main.limbs(l)][row] = Goldilocks(low)
+                    columns[WeightsTable.Main.limbs(l) + 1][row] = Goldilocks(high)
                 }
             }
             columns[WeightsTable.Main.multiplicity][row] = Goldilocks(uses[row])
         }
         return columns
-    }
-
-    /// Counts the range limbs the held lanes send (the last segment's).
-    static func countLimbs(code: DotCode, image: [Int64], range: inout [Int]) {
-        for weights in code.weightsRows where weights.held {
-            for l in 0..<weights.lanes {
-                let shifted = Int(image[Int(weights.base + Int64(l) * weights.stride)] + (1 << 31))
-                range[shifted & 0xFFFF] += 1
-                range[shifted >> 16] += 1
-            }
-        }
     }
 
     /// Per memory cell: how many real weights lanes send its initial value.

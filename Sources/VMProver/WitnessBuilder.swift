@@ -277,7 +277,15 @@ public struct WitnessBuilder {
                                                 ? WeightsWitness.imageReads(code: vmAir.dotCode, memorySize: memory.count) : nil,
                                              range: &counts.range)
 
-        if isLast { WeightsWitness.countLimbs(code: vmAir.dotCode, image: state.initialMemory, range: &counts.range) }
+        // The weights table before the range table: its held lanes send range limbs.
+        var weightsColumns = [[Goldilocks]]()
+        if vmAir.weightsIndex != nil {
+            let logHeight = vmAir.weightsLogHeight(isLastSegment: isLast)
+            weightsColumns = isLast
+                ? try WeightsWitness.columns(code: vmAir.dotCode, image: state.initialMemory, executions: dotExecutions,
+                                             logHeight: logHeight, range: &counts.range)
+                : [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: 1 << logHeight), count: WeightsTable.Main.width)
+        }
         let boundaryValues = SegmentBoundary(pcStart: UInt64(start.pc), tsStart: UInt64(start.ts),
                                              pcEnd: UInt64(end.pc), tsEnd: UInt64(end.ts))
         let ranges = try RangeWitness.columns(counts: counts.range,
@@ -301,12 +309,7 @@ public struct WitnessBuilder {
             case .dotcode: main.append(dot.codeColumns(logHeight: vmAir.dotcodeLogHeight))
             case .dot: main.append(dot.dotColumns(logHeight: vmAir.logHeight(rows: dot.dotRowCount)))
             case .dotoutput: main.append(dot.outputColumns(logHeight: vmAir.logHeight(rows: dot.outputRowCount)))
-            case .weights:
-                let logHeight = vmAir.weightsLogHeight(isLastSegment: isLast)
-                main.append(isLast ? WeightsWitness.columns(code: vmAir.dotCode, image: state.initialMemory, executions: dotExecutions,
-                                                            logHeight: logHeight)
-                                   : [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: 1 << logHeight),
-                                                    count: WeightsTable.Main.width))
+            case .weights: main.append(weightsColumns)
             case .commitment: break   // filled for the whole run by `witness(of:)`
             }
         }
