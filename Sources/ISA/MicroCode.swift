@@ -29,21 +29,35 @@ public struct MicroStep: Sendable, Equatable {
     public var accMac = false, accSum = false, accMax = false, accArgmax = false
     /// Compare the running maximum with A on this step (max/argmax after the first element).
     public var compareAcc = false
-    /// How the written result is defined.
+    /// How the written result is defined (schedule fields of the tensor table).
     public var resultRescale = false, resultAcc = false, resultIndex = false, resultCopy = false
-    public var resultAdd = false, resultSub = false, resultMax = false, resultMin = false
-    public var resultClamp = false, resultLookup = false
-    /// The input range [lo, hi] of a clamp, or of a lookup (its table's
-    /// proven domain, `LookupTableSpec.provenDomain`).
-    public var parameter1: Int64 = 0, parameter2: Int64 = 0
     /// 2^s and 2^(s−1) (0 for s = 0) for rescaling results.
     public var pow: Int64 = 0, half: Int64 = 0
     /// The second multiply-accumulate lane of a matmul step: acc also adds
     /// A1·B1, read at baseA + aOffset1 and baseB + bOffset1.
     public var lane1 = false
     public var aOffset1: Int64 = 0, bOffset1: Int64 = 0
+
+    /// The element-wise operations of map and zip steps. They define what
+    /// `evaluate` computes; they are not tensor-table fields, because maps
+    /// and zips of at least one element run on the element table
+    /// (`ElementCode`) and an empty one is an idle step.
+    public var resultAdd = false, resultSub = false, resultMax = false, resultMin = false
+    public var resultClamp = false, resultLookup = false
+    /// The input range [lo, hi] of a clamp, or of a lookup (its table's
+    /// proven domain, `LookupTableSpec.provenDomain`).
+    public var parameter1: Int64 = 0, parameter2: Int64 = 0
     /// A lookup's table (its index among the program's tables).
     public var table: Int64 = 0
+    /// A zip-mul step: its one product of two values of V needs no
+    /// accumulator bound (|a·b| ≤ 2^62 < p/2, as for the scalar `mulr`).
+    public var singleProduct = false
+
+    /// Whether the step is a map's or zip's element operation, which only
+    /// the element table constrains.
+    public var isElementWise: Bool {
+        resultAdd || resultSub || resultMax || resultMin || resultClamp || resultLookup || singleProduct
+    }
 
     /// Timestamp slots per step: reads of A, B, C, A1, B1.
     public static let readsPerStep: Int64 = 5
@@ -65,13 +79,11 @@ public struct MicroStep: Sendable, Equatable {
         out[13] = b(groupFirst); out[14] = index; out[15] = b(compareAcc)
         out[16] = b(accMac); out[17] = b(accSum); out[18] = b(accMax); out[19] = b(accArgmax)
         out[20] = b(resultRescale); out[21] = b(resultAcc); out[22] = b(resultIndex); out[23] = b(resultCopy)
-        out[24] = b(resultAdd); out[25] = b(resultSub); out[26] = b(resultMax); out[27] = b(resultMin)
-        out[28] = b(resultClamp); out[29] = b(resultLookup)
-        out[30] = parameter1; out[31] = parameter2; out[32] = pow; out[33] = half
-        out[34] = b(lane1); out[35] = aOffset1; out[36] = bOffset1; out[37] = table
+        out[24] = pow; out[25] = half
+        out[26] = b(lane1); out[27] = aOffset1; out[28] = bOffset1
     }
 
-    public static let fieldCount = 38
+    public static let fieldCount = 29
 }
 
 public enum MicroCode {
@@ -178,7 +190,7 @@ public enum MicroCode {
                 case .sub: s.resultSub = true
                 case .max: s.resultMax = true
                 case .min: s.resultMin = true
-                case .mul(let shift): s.accMac = true; rescaling(&s, shift: shift)
+                case .mul(let shift): s.accMac = true; s.singleProduct = true; rescaling(&s, shift: shift)
                 }
                 writing(&s, z.dst + i * z.dstStride)
                 out(s)

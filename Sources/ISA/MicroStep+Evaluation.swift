@@ -39,8 +39,8 @@ extension MicroStep {
     /// The one definition of tensor arithmetic (Spec/vm-air.md §6, ISA
     /// semantics in Spec/isa.md §4): the VM executes tensor instructions
     /// step by step with it, and the prover fills the tensor table from the
-    /// same function. Every partial sum must stay within ±2^61 and every
-    /// written value in V.
+    /// same function. Every partial sum must stay within ±2^61 (but a
+    /// zip-mul's single product, `singleProduct`) and every written value in V.
     /// - Parameters:
     ///   - va, vb, vc, va1, vb1: the values read (0 where the step reads nothing).
     ///   - previousAcc, previousIndex: the group's running value and index
@@ -53,7 +53,7 @@ extension MicroStep {
         if accMac || accSum {
             let sum = Int128(previousAcc) + Int128(vc) + (accMac ? Int128(va) * Int128(vb) : Int128(va)) + Int128(va1) * Int128(vb1)
             let bound = Int128(FixedPoint.accumulatorBound)
-            guard sum >= -bound, sum < bound else { throw .accumulator(String(sum)) }
+            guard singleProduct || (sum >= -bound && sum < bound) else { throw .accumulator(String(sum)) }
             o.acc = Int64(sum)
         }
         if accMax || accArgmax {

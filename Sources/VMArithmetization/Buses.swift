@@ -40,6 +40,9 @@ public enum Bus {
     /// The `CopyCode.Step.fields` of a copy element: `copy` rows look them
     /// up in the `copycode` table.
     public static let copycode = 15
+    /// The `ElementCode.Step.fields` of a map or zip element: `element`
+    /// rows look them up in the `elementcode` table.
+    public static let elementcode = 16
 }
 
 /// Address spaces of the memory bus: memory cells and registers never alias.

@@ -10,9 +10,10 @@ import Field
 /// up and have fixed fields, so they read, write and send nothing.
 ///
 /// Columns: the schedule fields first (`fields`), with the row's schedule
-/// id, descriptor, isStart and isLast among them; then active, T, baseA
-/// and baseD. rb is r0 for every instruction such a table runs
-/// (validation), so the tensor message's baseB is 0.
+/// id, descriptor, isStart and isLast among them; then active, T, baseA,
+/// baseD and, for a table whose instructions read B, baseB. Without a baseB
+/// column rb is r0 for every instruction the table runs (validation), so
+/// the tensor message's baseB is 0.
 struct ScheduledInstances {
     /// The bus of the code-table lookup and the number of schedule fields.
     var bus: Int
@@ -21,6 +22,7 @@ struct ScheduledInstances {
     var paddingOnes: Set<Int>
     var id: Int, descriptor: Int, isStart: Int, isLast: Int
     var active: Int, instructionTime: Int, baseA: Int, baseD: Int
+    var baseB: Int? = nil
 
     func constrain(_ t: inout TableBuilder) {
         func c(_ i: Int) -> Expression { .main(i) }
@@ -34,7 +36,9 @@ struct ScheduledInstances {
         }
         let continuing = 1 - c(isLast)
         t.assertOnTransition("an instance runs to its last row", continuing * (1 - nextActive))
-        for (label, column) in [("T", instructionTime), ("baseA", baseA), ("baseD", baseD), ("descriptor", descriptor)] {
+        var constant = [("T", instructionTime), ("baseA", baseA), ("baseD", baseD), ("descriptor", descriptor)]
+        if let baseB { constant.append(("baseB", baseB)) }
+        for (label, column) in constant {
             t.assertOnTransition("\(label) constant within an instance", continuing * (n(column) - c(column)))
         }
         t.assertOnTransition("schedule rows advance", continuing * (n(id) - c(id) - 1))
@@ -42,7 +46,7 @@ struct ScheduledInstances {
         t.assertOnFirstRow("the table starts with a start", active * (1 - c(isStart)))
         t.assertOnLastRow("the table ends with a last row", active * (1 - c(isLast)))
         t.receive("tensor instruction", bus: Bus.tensor,
-                  [c(instructionTime), c(descriptor), c(baseD), c(baseA), .constant(.zero)], multiplicity: c(isStart))
+                  [c(instructionTime), c(descriptor), c(baseD), c(baseA), baseB.map(c) ?? .constant(.zero)], multiplicity: c(isStart))
     }
 
     /// Constraint families no single-cell change of an honest witness can

@@ -69,36 +69,19 @@ enum TensorTable: VMTableComponent {
         t.assertZero("the first element starts the maximum", maxLike * groupFirst * (1 - less))
         t.assertZero("running argmax", c(T.accArgmax) * (c(T.accIndex) - less * c(T.index) - (1 - less) * c(T.previousIndex)))
 
-        // Results.
+        // Results (maps and zips run on the element table, §12).
         let pow = c(T.pow), half = c(T.half), rem = c(T.remainder)
-        let lo = c(T.parameter1), hi = c(T.parameter2)
         t.assertZero("rescaled result", c(T.resultRescale) * (acc + half - res * pow - rem))
         t.assertZero("accumulator result", c(T.resultAcc) * (res - acc))
         t.assertZero("index result", c(T.resultIndex) * (res - c(T.accIndex)))
         t.assertZero("copy result", c(T.resultCopy) * (res - va))
-        t.assertZero("add result", c(T.resultAdd) * (res - va - vb))
-        t.assertZero("sub result", c(T.resultSub) * (res - va + vb))
-        t.assertZero("max result", c(T.resultMax) * (res - less * vb - (1 - less) * va))
-        t.assertZero("min result", c(T.resultMin) * (res - less * va - (1 - less) * vb))
-        let cl = c(T.clampLow), ch = c(T.clampHigh), clamped = c(T.clamped)
-        t.assertBoolean("clampLow is boolean", cl)
-        t.assertBoolean("clampHigh is boolean", ch)
-        t.assertZero("clamp sides exclusive", cl * ch)
-        t.assertZero("clamp result", c(T.resultClamp) * (res - cl * lo - ch * hi - (1 - cl - ch) * va))
-        // A lookup clamps A to its table's proven domain [lo, hi] (the
-        // microcode's parameters), then looks up (table, clamped, res).
-        t.assertZero("lookup clamp", c(T.resultLookup) * (clamped - cl * lo - ch * hi - (1 - cl - ch) * va))
-        t.send("activation lookup", bus: Bus.activation, [c(T.table), clamped, res], multiplicity: c(T.resultLookup))
 
         // Range slots.
         let slots: [Expression] = [
-            (c(T.resultRescale) + c(T.resultAdd) + c(T.resultSub) + c(T.resultIndex)) * (res + two31),
-            c(T.resultRescale) * rem + c(T.resultLookup) * (clamped - lo),
-            c(T.resultRescale) * (pow - 1 - rem)
-                + c(T.resultLookup) * (cl * (lo - 1 - va) + ch * (va - hi)),
-            c(T.compareAcc) * (prev - va + less * two32) + (c(T.resultMax) + c(T.resultMin)) * (va - vb + less * two32)
-                + c(T.resultClamp) * (cl * (lo - 1 - va) + (1 - cl) * (va - lo)),
-            c(T.resultClamp) * (ch * (va - hi - 1) + (1 - ch) * (hi - va)),
+            (c(T.resultRescale) + c(T.resultIndex)) * (res + two31),
+            c(T.resultRescale) * rem,
+            c(T.resultRescale) * (pow - 1 - rem),
+            c(T.compareAcc) * (prev - va + less * two32),
         ]
         for (s, value) in slots.enumerated() {
             let l = c(T.slotLimbs + 2 * s), h = c(T.slotLimbs + 2 * s + 1)
@@ -106,7 +89,6 @@ enum TensorTable: VMTableComponent {
             t.send("tensor slot \(s) low", bus: Bus.range, [l], multiplicity: active)
             t.send("tensor slot \(s) high", bus: Bus.range, [h], multiplicity: active)
         }
-        t.assertZero("lookup input is 16-bit", c(T.resultLookup) * c(T.slotLimbs + 3))
         // |acc| < 2^61 for sums and multiply-accumulates, so field sums are
         // integer sums: |acc| + |prevAcc| + |C| + 2·2^62 < p (vm-air.md §6b).
         let accumulating = c(T.accMac) + c(T.accSum)

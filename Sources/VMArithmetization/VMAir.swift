@@ -19,41 +19,45 @@ public struct VMShape: Sendable, Equatable, Hashable {
     public var hasWeightsMatmuls: Bool
     /// The copycode and copy tables (the program has copies of at least one element, `CopyCode`).
     public var hasCopies: Bool
+    /// The elementcode and element tables (the program has maps or zips of
+    /// at least one element, `ElementCode`).
+    public var hasElements: Bool
 
     public init(hasLookupTables: Bool, hasTensorInstructions: Bool, hasCommittedWeights: Bool, hasWeightsMatmuls: Bool = false,
-                hasCopies: Bool = false) {
+                hasCopies: Bool = false, hasElements: Bool = false) {
         self.hasLookupTables = hasLookupTables
         self.hasTensorInstructions = hasTensorInstructions
         self.hasCommittedWeights = hasCommittedWeights
         self.hasWeightsMatmuls = hasWeightsMatmuls
         self.hasCopies = hasCopies
+        self.hasElements = hasElements
     }
 
     public init(program: Program) {
-        enum Runner { case microSteps, dot, copy }
+        enum Runner { case microSteps, dot, copy, element }
         let runners = program.descriptors.map { op -> Runner in
             switch op {
             case .matmul(let mm): DotProduct.weightsOperands(mm, tensors: program.tensors) != nil ? .dot : .microSteps
             case .copy(let c): CopyCode.proves(c) ? .copy : .microSteps
-            default: .microSteps
+            default: ElementCode.proves(op) ? .element : .microSteps
             }
         }
         self.init(hasLookupTables: !program.tables.isEmpty, hasTensorInstructions: runners.contains(.microSteps),
                   hasCommittedWeights: program.hasCommittedWeights, hasWeightsMatmuls: runners.contains(.dot),
-                  hasCopies: runners.contains(.copy))
+                  hasCopies: runners.contains(.copy), hasElements: runners.contains(.element))
     }
 
     /// Bit 0 lookup tables, bit 1 tensor instructions (micro-steps), bit 2
-    /// committed weights, bit 3 weights matmuls, bit 4 copies.
+    /// committed weights, bit 3 weights matmuls, bit 4 copies, bit 5 maps and zips.
     package var bits: UInt8 {
         (hasLookupTables ? 1 : 0) | (hasTensorInstructions ? 2 : 0) | (hasCommittedWeights ? 4 : 0) | (hasWeightsMatmuls ? 8 : 0)
-            | (hasCopies ? 16 : 0)
+            | (hasCopies ? 16 : 0) | (hasElements ? 32 : 0)
     }
 
     package init?(bits: UInt8) {
-        guard bits < 32 else { return nil }
+        guard bits < 64 else { return nil }
         self.init(hasLookupTables: bits & 1 != 0, hasTensorInstructions: bits & 2 != 0, hasCommittedWeights: bits & 4 != 0,
-                  hasWeightsMatmuls: bits & 8 != 0, hasCopies: bits & 16 != 0)
+                  hasWeightsMatmuls: bits & 8 != 0, hasCopies: bits & 16 != 0, hasElements: bits & 32 != 0)
     }
 
     /// The AIR of every program of this shape (Spec/vm-air.md §1), or its
@@ -75,8 +79,8 @@ public struct VMShape: Sendable, Equatable, Hashable {
         return air
     }
 
-    static let airName = "zkvm-vm-v14"
-    /// Compiled AIRs by shape bits and blinding (64 at most).
+    static let airName = "zkvm-vm-v15"
+    /// Compiled AIRs by shape bits and blinding (128 at most).
     private static let cache = Mutex<[Int: AIRDefinition]>([:])
 
     /// The tables of this shape, in AIR order.
@@ -87,6 +91,7 @@ public struct VMShape: Sendable, Equatable, Hashable {
             case .microcode, .tensor: hasTensorInstructions
             case .dotcode, .dot, .dotoutput, .weights: hasWeightsMatmuls
             case .copycode, .copy: hasCopies
+            case .elementcode, .element: hasElements
             case .commitment: hasCommittedWeights
             default: true
             }
@@ -116,6 +121,8 @@ public struct VMAir: Sendable {
     public let dotCode: DotCode
     /// The schedules of the program's copies (likewise).
     public let copyCode: CopyCode
+    /// The schedules of the program's maps and zips (likewise).
+    public let elementCode: ElementCode
     /// The memory cells the memory table has rows for, in address order
     /// (all but the cells the weights table holds, §10a); the registers follow.
     public let memoryCells: [Int]
@@ -153,13 +160,21 @@ public struct VMAir: Sendable {
         for domain in activationDomains { offsets.append(offset); offset += domain.count }
         activationOffsets = offsets
         let dotCode = DotCode(program), copyCode = CopyCode(program)
+        let elementCode = ElementCode(program, domains: activationDomains)
         self.dotCode = dotCode
         self.copyCode = copyCode
+        self.elementCode = elementCode
         memoryCells = MemoryTable.cells(program, held: dotCode.heldTensors)
         let tensorSpans: [Int64]
         (microSteps, stepCounts, tensorSpans) = MicroCode.expand(program, domains: activationDomains,
-                                                                 excluded: { dotCode.operands[$0] != nil || copyCode.runs[$0] })
-        spans = program.descriptors.indices.map { tensorSpans[$0] + dotCode.spans[$0] + copyCode.spans[$0] }
+                                                                 excluded: { dotCode.operands[$0] != nil || copyCode.runs[$0]
+                                                                     || elementCode.runs[$0] })
+        spans = program.descriptors.indices.map { tensorSpans[$0] + dotCode.spans[$0] + copyCode.spans[$0] + elementCode.spans[$0] }
+        // The tensor table has no constraints for maps' and zips' operations:
+        // every such step must be on the element table.
+        guard !microSteps.contains(where: \.isElementWise) else {
+            throw .unsupported("a map or zip element left on the tensor table")
+        }
         shape = VMShape(program: program)
         air = try shape.air()
     }
@@ -188,6 +203,8 @@ public struct VMAir: Sendable {
     public var microcodeLogHeight: Int { logHeight(rows: microSteps.count) }
     /// log2 of the copycode table's height.
     public var copycodeLogHeight: Int { logHeight(rows: copyCode.steps.count) }
+    /// log2 of the elementcode table's height.
+    public var elementcodeLogHeight: Int { logHeight(rows: elementCode.steps.count) }
     /// log2 of the dotcode table's height.
     public var dotcodeLogHeight: Int { logHeight(rows: dotCode.steps.count) }
     /// log2 of the weights table's height: its rows in the last segment, the smallest height elsewhere.
@@ -214,19 +231,21 @@ public struct VMAir: Sendable {
     /// has (`RangeTable.sendsPerTimestamp`): the tables a program lacks do
     /// not count, so scalar code (and copies) have the lowest rate.
     var rangeSendsPerTimestamp: Int {
-        Self.rangeRates[(shape.hasTensorInstructions ? 1 : 0) + (shape.hasWeightsMatmuls ? 2 : 0) + (shape.hasCopies ? 4 : 0)]
+        Self.rangeRates[(shape.hasTensorInstructions ? 1 : 0) + (shape.hasWeightsMatmuls ? 2 : 0) + (shape.hasCopies ? 4 : 0)
+            + (shape.hasElements ? 8 : 0)]
     }
 
-    /// The rates of the eight combinations of tensor, weights-matmul and
-    /// copy tables (index: 1 tensor, 2 weights matmuls, 4 copies), derived
-    /// once from the tables' definitions.
+    /// The rates of the sixteen combinations of tensor, weights-matmul,
+    /// copy and element tables (index: 1 tensor, 2 weights matmuls, 4
+    /// copies, 8 elements), derived once from the tables' definitions.
     static let rangeRates: [Int] = {
         guard let cpu = try? CPUTable.definition(), let tensor = try? TensorTable.definition(),
               let dot = try? DotTable.definition(), let output = try? DotOutputTable.definition(),
-              let copy = try? CopyTable.definition() else { return [Int](repeating: 1 << 16, count: 8) }
-        return (0..<8).map { k in
+              let copy = try? CopyTable.definition(), let element = try? ElementTable.definition()
+        else { return [Int](repeating: 1 << 16, count: 16) }
+        return (0..<16).map { k in
             RangeTable.sendsPerTimestamp(cpu: cpu, tensor: k & 1 != 0 ? tensor : nil, dot: k & 2 != 0 ? (dot, output) : nil,
-                                         copy: k & 4 != 0 ? copy : nil)
+                                         copy: k & 4 != 0 ? copy : nil, element: k & 8 != 0 ? element : nil)
         }
     }()
 
@@ -247,12 +266,14 @@ public struct VMAir: Sendable {
         rangeBound(boundary: boundary, isLastSegment: isLastSegment) == nil ? RangeTable.maxLogHeight : minLogHeight
     }
 
-    /// The segment's bound on distinct range values, nil when it reaches 2^16.
+    /// The segment's bound on distinct range values, nil when the
+    /// byte-checked table would need 2^16 rows: the full table is cheaper
+    /// there (11 committed cells a row against 18).
     func rangeBound(boundary: SegmentBoundary, isLastSegment: Bool) -> Int? {
         let span = boundary.tsEnd >= boundary.tsStart ? boundary.tsEnd - boundary.tsStart : UInt64.max
         let (scaled, overflow) = span.multipliedReportingOverflow(by: UInt64(rangeSendsPerTimestamp))
         let bound = overflow ? UInt64.max : scaled + UInt64(isLastSegment ? 2 * MemoryTable.hiddenCellCount(program) : 0)
-        return bound < 1 << RangeTable.maxLogHeight ? Int(bound) : nil
+        return bound <= 1 << (RangeTable.maxLogHeight - 1) ? Int(bound) : nil
     }
 
     /// The preprocessed columns committed at `logBlowup` for proofs of

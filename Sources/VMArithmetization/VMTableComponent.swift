@@ -20,7 +20,7 @@ extension VMTableComponent {
 /// The VM's tables, in proof order (Spec/vm-air.md §1). Every shape has
 /// the first six; the others only when the program needs them.
 public enum VMTable: String, CaseIterable, Sendable {
-    case program, cpu, memory, range, byte, rangeFull, activation, microcode, tensor, copycode, copy, dotcode, dot, dotoutput, weights, commitment
+    case program, cpu, memory, range, byte, rangeFull, activation, microcode, tensor, copycode, copy, elementcode, element, dotcode, dot, dotoutput, weights, commitment
 
     /// The type that defines the table.
     var component: any VMTableComponent.Type {
@@ -36,6 +36,8 @@ public enum VMTable: String, CaseIterable, Sendable {
         case .tensor: TensorTable.self
         case .copycode: CopyCodeTable.self
         case .copy: CopyTable.self
+        case .elementcode: ElementCodeTable.self
+        case .element: ElementTable.self
         case .dotcode: DotCodeTable.self
         case .dot: DotTable.self
         case .dotoutput: DotOutputTable.self
@@ -51,5 +53,5 @@ public enum VMTable: String, CaseIterable, Sendable {
     }
 
     /// Whether the table has preprocessed columns (committed in the key).
-    public var hasPreprocessedColumns: Bool { ![.cpu, .range, .rangeFull, .tensor, .copy, .dot, .dotoutput].contains(self) }
+    public var hasPreprocessedColumns: Bool { ![.cpu, .range, .rangeFull, .tensor, .copy, .element, .dot, .dotoutput].contains(self) }
 }

@@ -26,7 +26,7 @@ struct TensorWitness {
     }
 
     mutating func execute(descriptor d: Int, time: Int64, baseD: Int64, baseA: Int64, baseB: Int64,
-                          memory: inout [Int64], lastTs: inout [Int64], range: inout [Int], activation: inout [Int]) throws {
+                          memory: inout [Int64], lastTs: inout [Int64], range: inout [Int]) throws {
         let steps = vmAir.microSteps[firstStep[d] ..< firstStep[d] + vmAir.stepCounts[d]]
         var instance = [[Int64]]()
         var prevAcc: Int64 = 0, prevIndex: Int64 = 0
@@ -64,26 +64,13 @@ struct TensorWitness {
                 throw VMArithmetizationError.witness("tensor result \(error.value) outside the value range")
             }
             let (acc, accIndex, less, result, remainder) = (o.acc, o.accIndex, o.less, o.result, o.remainder)
-            let (low, high, clamped) = (o.clampLow, o.clampHigh, o.clamped)
-            if s.resultLookup { activation[vmAir.activationRow(table: Int(s.table), input: clamped)] += 1 }
             r[T.acc] = acc; r[T.accIndex] = accIndex
             r[T.less] = less; r[T.result] = result; r[T.remainder] = remainder
-            r[T.clampLow] = low ? 1 : 0; r[T.clampHigh] = high ? 1 : 0; r[T.clamped] = clamped
             // Range slots (as in TensorTable).
-            let two32: Int64 = 1 << 32
-            var slots: [Int64] = [0, 0, 0, 0, 0]
-            if s.resultRescale || s.resultAdd || s.resultSub || s.resultIndex { slots[0] = result + (1 << 31) }
+            var slots: [Int64] = [0, 0, 0, 0]
+            if s.resultRescale || s.resultIndex { slots[0] = result + (1 << 31) }
             if s.resultRescale { slots[1] = remainder; slots[2] = s.pow - 1 - remainder }
-            if s.resultLookup {
-                slots[1] = clamped - s.parameter1
-                slots[2] = low ? s.parameter1 - 1 - va : (high ? va - s.parameter2 : 0)
-            }
-            if s.compareAcc { slots[3] = prevAcc - va + less * two32 }
-            if s.resultMax || s.resultMin { slots[3] = va - vb + less * two32 }
-            if s.resultClamp {
-                slots[3] = low ? s.parameter1 - 1 - va : va - s.parameter1
-                slots[4] = high ? va - s.parameter2 - 1 : s.parameter2 - va
-            }
+            if s.compareAcc { slots[3] = prevAcc - va + (less << 32) }
             for (k, v) in slots.enumerated() {
                 (r[T.slotLimbs + 2 * k], r[T.slotLimbs + 2 * k + 1]) = try RangeLimbs.split(v, "tensor range slot \(k)", range: &range)
             }

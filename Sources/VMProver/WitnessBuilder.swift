@@ -160,7 +160,8 @@ public struct WitnessBuilder {
         for (i, step) in steps.enumerated() {
             let op = Opcode(rawValue: UInt8(truncatingIfNeeded: step.opcode))
             let d = Int(step.imm)
-            let micro = op?.isTensor == true ? vmAir.stepCounts[d] + vmAir.dotCode.stepCounts[d] + vmAir.copyCode.stepCounts[d] : 0
+            let micro = op?.isTensor == true
+                ? vmAir.stepCounts[d] + vmAir.dotCode.stepCounts[d] + vmAir.copyCode.stepCounts[d] + vmAir.elementCode.stepCounts[d] : 0
             if i > start, i - start + 1 > segmentRows.cpuRows || tensorRows + micro > segmentRows.tensorRows {
                 ranges.append(start..<i)
                 start = i
@@ -246,6 +247,7 @@ public struct WitnessBuilder {
         var tensor = TensorWitness(vmAir: vmAir, tables: state.lookupTables)
         var dot = DotWitness(code: vmAir.dotCode)
         var copy = CopyWitness(code: vmAir.copyCode)
+        var element = ElementWitness(vmAir: vmAir, tables: state.lookupTables)
         let steps = records.count
         var cpu = CPUWitness(vmAir: vmAir, rows: steps)
         for (row, record) in records.enumerated() {
@@ -260,10 +262,13 @@ public struct WitnessBuilder {
             } else if isTensor, vmAir.copyCode.runs[Int(record.imm)] {
                 try copy.execute(descriptor: Int(record.imm), time: ts0, baseD: registers[Int(record.rd)], baseA: record.a,
                                  memory: &memory, lastTs: &lastMemoryTs, range: &counts.range)
+            } else if isTensor, vmAir.elementCode.runs[Int(record.imm)] {
+                try element.execute(descriptor: Int(record.imm), time: ts0, baseD: registers[Int(record.rd)], baseA: record.a,
+                                    baseB: record.b, memory: &memory, lastTs: &lastMemoryTs, range: &counts.range,
+                                    activation: &counts.activations)
             } else if isTensor {
                 try tensor.execute(descriptor: Int(record.imm), time: ts0, baseD: registers[Int(record.rd)], baseA: record.a,
-                                   baseB: record.b, memory: &memory, lastTs: &lastMemoryTs, range: &counts.range,
-                                   activation: &counts.activations)
+                                   baseB: record.b, memory: &memory, lastTs: &lastMemoryTs, range: &counts.range)
             }
         }
 
@@ -306,6 +311,8 @@ public struct WitnessBuilder {
             case .tensor: main.append(tensor.columns())
             case .copycode: main.append([copy.codeColumn(logHeight: vmAir.copycodeLogHeight)])
             case .copy: main.append(copy.columns(logHeight: vmAir.logHeight(rows: copy.rowCount)))
+            case .elementcode: main.append([element.codeColumn(logHeight: vmAir.elementcodeLogHeight)])
+            case .element: main.append(element.columns(logHeight: vmAir.logHeight(rows: element.rowCount)))
             case .dotcode: main.append(dot.codeColumns(logHeight: vmAir.dotcodeLogHeight))
             case .dot: main.append(dot.dotColumns(logHeight: vmAir.logHeight(rows: dot.dotRowCount)))
             case .dotoutput: main.append(dot.outputColumns(logHeight: vmAir.logHeight(rows: dot.outputRowCount)))

@@ -9,19 +9,20 @@ import VMProver
 /// always enough for the run's distinct limbs (Spec/vm-air.md §4a).
 @Suite struct RangeTableTests {
     /// The rate is derived from the tables' own interactions: CPU rows send
-    /// 16 range messages per ≥ 8 timestamps, tensor rows 27 per ≥ 5, copy
-    /// rows 4 per 2, dot rows 2 and dotoutput rows 8 per timestamp; tables a
-    /// program lacks do not count.
+    /// 16 range messages per ≥ 8 timestamps, tensor rows 25 per ≥ 5, copy
+    /// rows 4 per 2, element rows 12 per ≥ 2, dot rows 2 and dotoutput rows 8
+    /// per timestamp; tables a program lacks do not count.
     @Test func sendsPerTimestampBoundsTheSenders() throws {
         let cpu = try CPUTable.definition(), tensor = try TensorTable.definition(), copy = try CopyTable.definition()
-        let dot = try DotTable.definition(), output = try DotOutputTable.definition()
+        let dot = try DotTable.definition(), output = try DotOutputTable.definition(), element = try ElementTable.definition()
         func sends(_ table: Table) -> Int { table.interactions.filter { $0.bus == Bus.range }.count }
         let rates = VMAir.rangeRates
-        // Index: 1 tensor micro-steps, 2 weights matmuls, 4 copies.
-        #expect(rates == [2, 6, 8, 8, 2, 6, 8, 8])
+        // Index: 1 tensor micro-steps, 2 weights matmuls, 4 copies, 8 maps and zips.
+        #expect(rates == [2, 5, 8, 8, 2, 5, 8, 8, 6, 6, 8, 8, 6, 6, 8, 8])
         #expect(sends(cpu) <= rates[0] * CPUColumns.timestampsPerRow)
         #expect(sends(tensor) <= rates[1] * Int(MicroStep.readsPerStep))
         #expect(sends(copy) <= rates[4] * 2)
+        #expect(sends(element) <= rates[8] * 2)
         #expect(sends(dot) <= rates[2] && sends(output) <= rates[2])
         let scalar = try VMAir(program: Examples.load("collatz").program)
         let withDot = try VMAir(program: Examples.load("mlp").program)
@@ -32,20 +33,20 @@ import VMProver
         // Every range message has multiplicity ≤ 1 per row: `active`, a
         // flag or a sum of exclusive flags (degree 1; the examples below
         // check the total against the bound on honest runs).
-        for table in [cpu, tensor, copy, dot, output] {
+        for table in [cpu, tensor, copy, element, dot, output] {
             for interaction in table.interactions where interaction.bus == Bus.range {
                 #expect(interaction.multiplicity.degree <= 1, "\(table.name): \(interaction.label)")
             }
         }
-        // Only the CPU, tensor, copy, dot, dotoutput, memory and weights tables
+        // Only the CPU, tensor, copy, element, dot, dotoutput, memory and weights tables
         // send range messages (two per hidden cell, from the memory table or a
         // held weights lane, are counted separately).
         let shape = VMShape(hasLookupTables: true, hasTensorInstructions: true, hasCommittedWeights: true, hasWeightsMatmuls: true,
-                            hasCopies: true)
+                            hasCopies: true, hasElements: true)
         let senders = try shape.air().tables.filter { table in
             table.interactions.contains { $0.bus == Bus.range && !["range", "range16"].contains(table.name) }
         }.map(\.name)
-        #expect(Set(senders) == ["cpu", "memory", "tensor", "copy", "dot", "dotoutput", "weights"])
+        #expect(Set(senders) == ["cpu", "memory", "tensor", "copy", "element", "dot", "dotoutput", "weights"])
         let memory = try MemoryTable.definition()
         #expect(memory.interactions.filter { $0.bus == Bus.range }.count == 2)
     }
