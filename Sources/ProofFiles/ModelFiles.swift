@@ -80,7 +80,7 @@ public struct VerificationKey: Sendable, Equatable {
     public var commitment: ModelCommitment?
 
     public static let magic: [UInt8] = Array("ZKVK".utf8)
-    public static let version: UInt16 = 7
+    public static let version: UInt16 = 8
 
     /// Derives the key of `program` for proofs made with `options`: commits
     /// its preprocessed columns (work linear in the program's size, once).
@@ -136,12 +136,12 @@ public struct VerificationKey: Sendable, Equatable {
         self.commitment = commitment
     }
 
-    /// The key's identity: SHA-256 of "zkvm/vk/v7" ‖ its canonical bytes.
+    /// The key's identity: SHA-256 of "zkvm/vk/v8" ‖ its canonical bytes.
     /// It covers the preprocessed roots, the layout and the commitment, so two keys with one digest accept the same proofs; the
     /// `programDigest` field alone is only a label a key's issuer chose
     /// (`check(program:)` confirms it). Pin this digest, not the program's.
     public var digest: Digest {
-        SHA256.hash(Array("zkvm/vk/v7".utf8) + encoded())
+        SHA256.hash(Array("zkvm/vk/v8".utf8) + encoded())
     }
 
     /// Throws unless this key is the one `program` (with this key's

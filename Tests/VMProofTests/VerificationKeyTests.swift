@@ -9,7 +9,7 @@ import Verifier
 import VMProver
 import VMVerifier
 
-/// Verification keys v7 (Spec/proof-format.md §5): verifying
+/// Verification keys v8 (Spec/proof-format.md §5): verifying
 /// against a key costs the same for any program, the key's digest is its
 /// identity, and `check(program:)` confirms a key's program.
 @Suite struct VerificationKeyTests {
