@@ -54,6 +54,11 @@ extension MicroStep {
             let sum = Int128(previousAcc) + Int128(vc) + (accMac ? Int128(va) * Int128(vb) : Int128(va)) + Int128(va1) * Int128(vb1)
             let bound = Int128(FixedPoint.accumulatorBound)
             guard singleProduct || (sum >= -bound && sum < bound) else { throw .accumulator(String(sum)) }
+            if singleProduct, !FixedPoint.productInRange(Int64(sum)) {
+                // Only (−2^31)² = 2^62: rescaled by s ≤ 31 it is at least 2^31, outside V.
+                let s = Int128(pow.trailingZeroBitCount)
+                throw .result(Int64((sum + (s > 0 ? Int128(1) << (s - 1) : 0)) >> s))
+            }
             o.acc = Int64(sum)
         }
         if accMax || accArgmax {

@@ -84,6 +84,11 @@ import VMVerifier
         let s = try VMSoundnessTests.setup(source: source, inputs: [[big - 1, -(big - 1)]])
         #expect(VMSoundnessTests.proveAndVerify(s, main: s.witness.main))
         #expect(s.witness.statement.publicOutputs == [[big - 2, big - 2]])
+        // (−2^31)² = 2^62 rescales to 2^31, outside V: a fault naming the value, not a trap.
+        let program = try Examples.assemble(source)
+        #expect(throws: VMError.valueOutOfRange(pc: 0, value: String(big))) {
+            _ = try Machine(program: program).run(rawInputs: [[-big, 1]])
+        }
     }
 
     @Test func everyElementConstraintFamilyRejectsAChangedCell() throws {
@@ -110,24 +115,31 @@ import VMVerifier
         VMSoundnessTests.expectRejected(s, table: code, families: codeFamilies)
     }
 
-    /// A lookup whose input lies above its table's proven domain must clamp:
-    /// looking the raw input up, with every constraint holding and honest
-    /// range counts, is rejected by the activation bus.
+    /// A lookup whose input lies above its table's proven domain must clamp.
+    /// Beyond hi = 1600 the sigmoid table (in and out scale 8) is flat, so
+    /// the unclamped entry (t, 2000, T(2000)) has the honest output and is a
+    /// row of the full 16-bit table: only the activation table's restriction
+    /// to the proven domain rejects it (every constraint holds, the range
+    /// counts are honest, memory and the statement are unchanged).
     @Test func lookupsOutsideTheProvenDomainMustClamp() throws {
-        let s = try Self.setup()
+        let source = """
+        .input x [2] scale=8 public
+        .output y [2] scale=8 public
+            map y, x, sigmoid, lo=-1600, hi=1600
+            halt
+        """
+        let s = try VMSoundnessTests.setup(source: source, inputs: [[2000, 5]])
+        let full = LookupTableSpec(function: .sigmoid, inputScale: 8, outputScale: 8).generate()
+        func t(_ v: Int) -> Int64 { full[v - Int(LookupTableSpec.domainMin)] }
+        try #require(t(2000) == t(1600), "the table is flat beyond its domain")
         typealias E = ElementColumns
         let element = s.vmAir.index(of: .element)!
         var main = s.witness.main
-        let lookup = E.kind(.lookup)
-        let row = try #require(main[element][lookup].indices.first {
-            main[element][lookup][$0] == .one && main[element][E.clampHigh][$0] == .one
-                && main[element][E.va][$0].signedValue < 1 << 15
-        }, "a lookup input above the proven domain but inside the 16-bit domain")
-        let va = Int(main[element][E.va][row].signedValue), lo = Int(main[element][E.parameter1][row].signedValue)
+        let row = 0
+        #expect(main[element][E.clampHigh][row] == .one && main[element][E.va][row] == Goldilocks(2000))
         main[element][E.clampHigh][row] = .zero
-        main[element][E.clamped][row] = Goldilocks(va)
-        let slot1 = va - lo
-        #expect(slot1 > 0 && slot1 < 1 << 16)
+        main[element][E.clamped][row] = Goldilocks(2000)
+        let lo = Int(main[element][E.parameter1][row].signedValue), slot1 = 2000 - lo
         let limbs = [0, 0, slot1 & 0xFFFF, slot1 >> 16]   // slot 0 (the excess): 0; slot 1: clamped − lo
         let honest = (0..<4).map { Int(s.witness.main[element][E.slotLimbs + $0][row].value) }
         for (k, limb) in limbs.enumerated() { main[element][E.slotLimbs + k][row] = Goldilocks(limb) }
