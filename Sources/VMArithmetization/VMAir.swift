@@ -252,29 +252,53 @@ public struct VMAir: Sendable {
     /// log2 of a segment's range table height: enough rows for every
     /// distinct limb the segment can send — at most 2^16, at most one per
     /// range message, and there are at most `rangeSendsPerTimestamp`·Δts of
-    /// them plus two per hidden memory cell in the last segment. A function
-    /// of the public boundary and layout only, so the height reveals nothing
-    /// about private values (Spec/vm-air.md §4a).
-    public func rangeLogHeight(boundary: SegmentBoundary, isLastSegment: Bool) -> Int {
-        rangeBound(boundary: boundary, isLastSegment: isLastSegment).map(logHeight(rows:)) ?? minLogHeight
+    /// them (or, with `senderRows`, Σ rows × range sends per row over the
+    /// sending tables) plus two per hidden memory cell in the last segment.
+    /// A function of public data only — the boundary, the layout and the
+    /// tables' heights, which the proof states — so the height reveals
+    /// nothing about private values (Spec/vm-air.md §4a).
+    public func rangeLogHeight(boundary: SegmentBoundary, isLastSegment: Bool, senderRows: [VMTable: Int]? = nil) -> Int {
+        rangeBound(boundary: boundary, isLastSegment: isLastSegment, senderRows: senderRows).map(logHeight(rows:)) ?? minLogHeight
     }
 
     /// log2 of a segment's full range table (`RangeFullTable`): 2^16 when
     /// the segment's bound reaches it (the byte-checked table then idles at
     /// the smallest height), the smallest height otherwise.
-    public func rangeFullLogHeight(boundary: SegmentBoundary, isLastSegment: Bool) -> Int {
-        rangeBound(boundary: boundary, isLastSegment: isLastSegment) == nil ? RangeTable.maxLogHeight : minLogHeight
+    public func rangeFullLogHeight(boundary: SegmentBoundary, isLastSegment: Bool, senderRows: [VMTable: Int]? = nil) -> Int {
+        rangeBound(boundary: boundary, isLastSegment: isLastSegment, senderRows: senderRows) == nil
+            ? RangeTable.maxLogHeight : minLogHeight
     }
 
     /// The segment's bound on distinct range values, nil when the
     /// byte-checked table would need 2^16 rows: the full table is cheaper
     /// there (11 committed cells a row against 18).
-    func rangeBound(boundary: SegmentBoundary, isLastSegment: Bool) -> Int? {
+    func rangeBound(boundary: SegmentBoundary, isLastSegment: Bool, senderRows: [VMTable: Int]? = nil) -> Int? {
         let span = boundary.tsEnd >= boundary.tsStart ? boundary.tsEnd - boundary.tsStart : UInt64.max
         let (scaled, overflow) = span.multipliedReportingOverflow(by: UInt64(rangeSendsPerTimestamp))
-        let bound = overflow ? UInt64.max : scaled + UInt64(isLastSegment ? 2 * MemoryTable.hiddenCellCount(program) : 0)
+        var messages = overflow ? UInt64.max : scaled
+        if let senderRows {
+            let byRows = senderRows.reduce(UInt64(0)) { total, entry in
+                total + UInt64(max(0, entry.value)) * UInt64(Self.rangeSendsPerRow[entry.key] ?? 0)
+            }
+            messages = min(messages, byRows)
+        }
+        let bound = messages == .max ? messages : messages + UInt64(isLastSegment ? 2 * MemoryTable.hiddenCellCount(program) : 0)
         return bound <= 1 << (RangeTable.maxLogHeight - 1) ? Int(bound) : nil
     }
+
+    /// Range messages a row of each table that advances time sends at most
+    /// (each with multiplicity ≤ 1; the memory table's and held weights'
+    /// limbs are counted per hidden cell), from the tables' definitions.
+    public static let rangeSendsPerRow: [VMTable: Int] = {
+        var sends = [VMTable: Int]()
+        for table in [VMTable.cpu, .tensor, .copy, .element, .dot, .dotoutput] {
+            guard let definition = try? table.definition(blinded: false, shape: VMShape(hasLookupTables: true,
+                hasTensorInstructions: true, hasCommittedWeights: true, hasWeightsMatmuls: true, hasCopies: true,
+                hasElements: true)) else { return [:] }
+            sends[table] = definition.interactions.filter { $0.bus == Bus.range }.count
+        }
+        return sends
+    }()
 
     /// The preprocessed columns committed at `logBlowup` for proofs of
     /// degree excess E (`CommitmentLayout.degreeExcess`, which sets each

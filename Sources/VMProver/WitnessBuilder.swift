@@ -293,9 +293,17 @@ public struct WitnessBuilder {
         }
         let boundaryValues = SegmentBoundary(pcStart: UInt64(start.pc), tsStart: UInt64(start.ts),
                                              pcEnd: UInt64(end.pc), tsEnd: UInt64(end.ts))
+        // The heights of the tables whose rows send range messages (present or not: an absent table sends nothing).
+        let senders: [VMTable: Int] = [
+            .cpu: 1 << vmAir.logHeight(rows: steps), .tensor: 1 << vmAir.logHeight(rows: tensor.rows.count),
+            .copy: 1 << vmAir.logHeight(rows: copy.rowCount), .element: 1 << vmAir.logHeight(rows: element.rowCount),
+            .dot: 1 << vmAir.logHeight(rows: dot.dotRowCount), .dotoutput: 1 << vmAir.logHeight(rows: dot.outputRowCount),
+        ]
         let ranges = try RangeWitness.columns(counts: counts.range,
-                                              logHeight: vmAir.rangeLogHeight(boundary: boundaryValues, isLastSegment: isLast),
-                                              fullLogHeight: vmAir.rangeFullLogHeight(boundary: boundaryValues, isLastSegment: isLast),
+                                              logHeight: vmAir.rangeLogHeight(boundary: boundaryValues, isLastSegment: isLast,
+                                                                              senderRows: senders),
+                                              fullLogHeight: vmAir.rangeFullLogHeight(boundary: boundaryValues, isLastSegment: isLast,
+                                                                                      senderRows: senders),
                                               byteLogHeight: vmAir.byteLogHeight)
         var main = [[[Goldilocks]]]()
         for table in vmAir.shape.tables {

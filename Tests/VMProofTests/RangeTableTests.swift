@@ -19,6 +19,8 @@ import VMProver
         let rates = VMAir.rangeRates
         // Index: 1 tensor micro-steps, 2 weights matmuls, 4 copies, 8 maps and zips.
         #expect(rates == [2, 5, 8, 8, 2, 5, 8, 8, 6, 6, 8, 8, 6, 6, 8, 8])
+        #expect(VMAir.rangeSendsPerRow == [.cpu: sends(cpu), .tensor: sends(tensor), .copy: sends(copy), .element: sends(element),
+                                            .dot: sends(dot), .dotoutput: sends(output)])
         #expect(sends(cpu) <= rates[0] * CPUColumns.timestampsPerRow)
         #expect(sends(tensor) <= rates[1] * Int(MicroStep.readsPerStep))
         #expect(sends(copy) <= rates[4] * 2)
@@ -74,7 +76,8 @@ import VMProver
             let witness = try WitnessBuilder(vmAir: vmAir).run(rawInputs: [input], maxSteps: 100)
             let segment = witness.segments[0]
             let rows = segment.main[VMAir.TableIndex.range][0].count
-            #expect(rows == 1 << vmAir.rangeLogHeight(boundary: segment.boundary, isLastSegment: true))
+            let cpuRows = segment.main[VMAir.TableIndex.cpu][0].count
+            #expect(rows == 1 << vmAir.rangeLogHeight(boundary: segment.boundary, isLastSegment: true, senderRows: [.cpu: cpuRows]))
             heights.insert(rows)
         }
         #expect(heights.count == 1)
@@ -92,6 +95,12 @@ import VMProver
                 let span = Int(segment.boundary.tsEnd - segment.boundary.tsStart)
                 let received = range[RangeTable.Column.multiplicity].reduce(0) { $0 + Int($1.value) }
                 #expect(received <= vmAir.rangeSendsPerTimestamp * span + 2 * MemoryTable.hiddenCellCount(program), "\(name)")
+                // The bound from the sending tables' heights (public in the proof) holds too.
+                var byRows = 2 * MemoryTable.hiddenCellCount(program)
+                for (table, sends) in VMAir.rangeSendsPerRow {
+                    if let t = vmAir.index(of: table) { byRows += segment.main[t][0].count * sends }
+                }
+                #expect(received <= byRows, "\(name)")
             }
         }
     }
