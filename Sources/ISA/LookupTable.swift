@@ -9,6 +9,12 @@ public enum ActivationFunction: String, CaseIterable, Sendable, Codable {
     case log
     /// GELU's tanh approximation: x/2·(1 + tanh(√(2/π)(x + 0.044715x³))).
     case geluTanh = "gelu_tanh"
+    /// max(x, 0) − GELU(x) = |x|·Φ(−|x|): what GELU takes from ReLU. It
+    /// vanishes on both sides, so its table closes where GELU's cannot
+    /// (GELU(x) keeps growing with x): GELU = ReLU − this (Spec/onnx-import.md §3.2).
+    case geluResidual = "gelu_residual"
+    /// max(x, 0) − the tanh approximation of GELU, likewise.
+    case geluTanhResidual = "gelu_tanh_residual"
 
     /// The real function, from `DeterministicMath` (bit-identical everywhere).
     public func evaluate(_ x: Double) -> Double {
@@ -22,6 +28,8 @@ public enum ActivationFunction: String, CaseIterable, Sendable, Codable {
         case .rsqrt: return x <= 0 ? .infinity : 1 / x.squareRoot()
         case .log: return x <= 0 ? -.infinity : DeterministicMath.log(x)
         case .geluTanh: return DeterministicMath.geluTanh(x)
+        case .geluResidual: return Swift.max(x, 0) - DeterministicMath.gelu(x)
+        case .geluTanhResidual: return Swift.max(x, 0) - DeterministicMath.geluTanh(x)
         }
     }
 
@@ -37,6 +45,8 @@ public enum ActivationFunction: String, CaseIterable, Sendable, Codable {
         case .rsqrt: 7
         case .log: 8
         case .geluTanh: 9
+        case .geluResidual: 10
+        case .geluTanhResidual: 11
         }
     }
 

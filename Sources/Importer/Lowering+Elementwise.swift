@@ -66,13 +66,43 @@ extension Lowering {
                 swap(&x, &y)   // add, mul, max, min commute
             }
         }
+        let range = Self.knownRange(op, a, b, tensors: program.tensors)
         x = try broadcastTo(node, x, shape)
         let (xr, _) = try stored(x, node: node.label), (yr, _) = try stored(y, node: node.label)
         let count = shape.reduce(1, *)
         let dst = try buffer(node, shape: shape)
+        program.tensors[dst.tensor].knownRange = range
         emit(node, .zip(dst: dst, a: xr, b: yr, operation: op, count: count, ds: 1, as: 1,
                         bs: y.shape.reduce(1, *) == 1 ? 0 : 1))
         return .stored(dst, shape: shape)
+    }
+
+    /// The range of `a ∘ b` when one operand is stored with a range known by
+    /// construction (`KernelProgram.Tensor.knownRange`) and the other is one
+    /// constant: shifted or scaled by it, widened by 2^−10 for the
+    /// constant's rounding to fixed point. Nil otherwise.
+    static func knownRange(_ op: KernelProgram.ZipOperation, _ a: Value, _ b: Value,
+                           tensors: [KernelProgram.Tensor]) -> ClosedRange<Double>? {
+        func range(_ v: Value) -> ClosedRange<Double>? {
+            if case .stored(let ref, _) = v { return tensors[ref.tensor].knownRange }
+            return nil
+        }
+        func scalar(_ v: Value) -> Double? {
+            if case .constant(let c) = v, c.count == 1, c.values[0].isFinite { return c.values[0] }
+            return nil
+        }
+        let margin = 1.0 / 1024
+        func widened(_ lo: Double, _ hi: Double) -> ClosedRange<Double>? {
+            let (l, h) = (Swift.min(lo, hi) - margin, Swift.max(lo, hi) + margin)
+            return l.isFinite && h.isFinite ? l...h : nil
+        }
+        switch (op, range(a), scalar(b), scalar(a), range(b)) {
+        case (.add, let r?, let c?, _, _), (.add, _, _, let c?, let r?): return widened(r.lowerBound + c, r.upperBound + c)
+        case (.sub, let r?, let c?, _, _): return widened(r.lowerBound - c, r.upperBound - c)
+        case (.sub, _, _, let c?, let r?): return widened(c - r.upperBound, c - r.lowerBound)
+        case (.mul, let r?, let c?, _, _), (.mul, _, _, let c?, let r?): return widened(r.lowerBound * c, r.upperBound * c)
+        default: return nil
+        }
     }
 
     mutating func clamp(_ node: Node, _ x: Value, lo: Double, hi: Double) throws(ImportError) -> Value {
@@ -107,26 +137,58 @@ extension Lowering {
         return try binary(Node(name: node.name, op: "Add", inputs: [], outputs: node.outputs, attributes: [:]), positive, scaled)
     }
 
-    /// A table lookup: Sigmoid, Tanh, Exp, Erf, Gelu, Log, and the internal
-    /// Reciprocal and Rsqrt.
-    mutating func activation(_ node: Node, _ x: Value) throws(ImportError) -> Value {
+    /// GELU of at most this many values is ReLU minus a residual table
+    /// (`gelu`): the residual vanishes on both sides, so its table closes at
+    /// about 2^13 rows where GELU's own keeps its open upper side (about 50k
+    /// rows at input scale 12). The split costs three more element rows per
+    /// value (the clamp, the subtraction and a rescale of the input), so it
+    /// pays below about 1,500 values.
+    static let residualGeluLimit = 1536
+
+    /// GELU(x) (exact or its tanh approximation): one table lookup, or for
+    /// small tensors ReLU(x) − R(x) with the closed residual table R.
+    mutating func gelu(_ node: Node, _ x: Value) throws(ImportError) -> Value {
+        let approximate = try node.string("approximate", default: "none")
+        guard approximate == "none" || approximate == "tanh" else { throw node.error("approximate='\(approximate)' is not supported") }
+        let tanh = approximate == "tanh"
+        guard x.shape.reduce(1, *) <= Self.residualGeluLimit else {
+            return try activation(node, x, function: tanh ? .geluTanh : .gelu)
+        }
+        func part(_ op: String, _ suffix: String, outputs: [String]? = nil) -> Node {
+            Node(name: node.name, op: op, inputs: [], outputs: outputs ?? [node.label + suffix], attributes: [:])
+        }
+        let positive = try clamp(part("Relu", "_relu"), x, lo: 0, hi: .infinity)
+        let residual = try activation(part("Gelu", "_residual"), x, function: tanh ? .geluTanhResidual : .geluResidual)
+        return try binary(part("Sub", "", outputs: node.outputs), positive, residual)
+    }
+
+    /// A table lookup: Sigmoid, Tanh, Exp, Erf, Log, and the internal
+    /// Reciprocal and Rsqrt (or `function` where the caller chooses it).
+    mutating func activation(_ node: Node, _ x: Value, function: ActivationFunction? = nil) throws(ImportError) -> Value {
         let f: ActivationFunction
-        switch node.op {
-        case "Sigmoid": f = .sigmoid
-        case "Tanh": f = .tanh
-        case "Exp": f = .exp
-        case "Erf": f = .erf
-        case "Gelu":
-            let approximate = try node.string("approximate", default: "none")
-            guard approximate == "none" || approximate == "tanh" else { throw node.error("approximate='\(approximate)' is not supported") }
-            f = approximate == "tanh" ? .geluTanh : .gelu
-        case "Log": f = .log
-        case "Reciprocal": f = .reciprocal
-        default: f = .rsqrt
+        if let function {
+            f = function
+        } else {
+            switch node.op {
+            case "Sigmoid": f = .sigmoid
+            case "Tanh": f = .tanh
+            case "Exp": f = .exp
+            case "Erf": f = .erf
+            case "Log": f = .log
+            case "Reciprocal": f = .reciprocal
+            default: f = .rsqrt
+            }
         }
         let (src, shape) = try stored(x, node: node.label)
         let dst = try buffer(node, shape: shape)
         emit(node, .map(dst: dst, src: src, function: .activation(f), count: shape.reduce(1, *), ds: 1, ss: 1))
+        // Bounded functions bound their table's outputs, in fixed point too
+        // (0, ±1 are exact at every scale and outputs round towards them).
+        switch f {
+        case .sigmoid: program.tensors[dst.tensor].knownRange = 0...1
+        case .tanh, .erf: program.tensors[dst.tensor].knownRange = -1...1
+        default: break
+        }
         return .stored(dst, shape: shape)
     }
 }

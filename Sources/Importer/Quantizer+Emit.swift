@@ -13,6 +13,7 @@ extension Quantizer {
         case .erf: span = 4
         case .exp: span = min(max(r, 1), 16)
         case .gelu, .geluTanh: span = max(r, 4)
+        case .geluResidual, .geluTanhResidual: span = 8
         case .reciprocal, .rsqrt, .log: span = max(r, 1)
         }
         return max(0, min(maxScale, 15 - Int(Foundation.log2(span).rounded(.up))))
@@ -23,7 +24,8 @@ extension Quantizer {
     /// the function flattens out at output scale fo — within 2^−(fo+1) of
     /// its limit or saturated at the ends of V: sigmoid at ±(fo+1)·ln 2,
     /// tanh at ±(fo+2)·ln 2 / 2, erf at ±√(2(fo+2)·ln 2), exp from
-    /// −(fo+1)·ln 2 up to (31 − fo)·ln 2, both GELUs from −√(2(fo+2)·ln 2) —
+    /// −(fo+1)·ln 2 up to (31 − fo)·ln 2, both GELUs from −√(2(fo+2)·ln 2),
+    /// their residuals (|x|·Φ(−|x|) and its tanh form) within ±√(2(fo+2)·ln 2) —
     /// and for an input with a range known by construction (a softmax's
     /// row sum). A side where the function keeps changing keeps the 16-bit
     /// domain's end (nil bound).
@@ -37,6 +39,7 @@ extension Quantizer {
         case .erf: (low, high) = (-gaussian, gaussian)
         case .exp: (low, high) = (-logistic, (31 - bits) * ln2)
         case .gelu, .geluTanh: low = -gaussian
+        case .geluResidual, .geluTanhResidual: (low, high) = (-gaussian, gaussian)
         case .reciprocal, .rsqrt, .log: break
         }
         if let known {

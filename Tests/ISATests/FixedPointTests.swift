@@ -117,6 +117,10 @@ import ISA
                 case .rsqrt: 1 / x.squareRoot()
                 case .log: Foundation.log(x)
                 case .geluTanh: 0.5 * x * (1 + Foundation.tanh((2 / Double.pi).squareRoot() * (x + 0.044715 * x * x * x)))
+                // |x|·Φ(−|x|) through erfc: no cancellation, another formula than the table's.
+                case .geluResidual: abs(x) * 0.5 * Foundation.erfc(abs(x) / 2.0.squareRoot())
+                case .geluTanhResidual:
+                    max(x, 0) - 0.5 * x * (1 + Foundation.tanh((2 / Double.pi).squareRoot() * (x + 0.044715 * x * x * x)))
                 }
                 let scaled = real * Double(1 << fo)
                 if function == .log && x <= 0 { #expect(entry == FixedPoint.minValue); continue }
