@@ -5,7 +5,7 @@
 /// write (in-place copies are well defined) and writes land in the ISA's
 /// order. A copy of no element stays a micro-step (its instruction still
 /// needs a row to start).
-public struct CopyCode: Sendable {
+public struct CopyCode: Sendable, ScheduledCode {
     /// One element of a copy.
     public struct Step: Sendable, Equatable {
         /// The row's index in the program's schedule (its `copycode` row).
@@ -26,12 +26,8 @@ public struct CopyCode: Sendable {
     }
 
     public let steps: [Step]
-    /// Per descriptor: whether the copy table runs it, its first schedule
-    /// row, its row count and its timestamp span (2 per element).
-    public let runs: [Bool]
-    public let firstStep: [Int]
-    public let stepCounts: [Int]
-    public let spans: [Int64]
+    /// Per descriptor: its rows and its timestamp span (2 per element).
+    public let schedule: ScheduleIndex
 
     public var isEmpty: Bool { steps.isEmpty }
 
@@ -39,15 +35,12 @@ public struct CopyCode: Sendable {
     public static func proves(_ copy: TensorOperation.Copy) -> Bool { copy.shape.allSatisfy { $0 > 0 } }
 
     public init(_ program: Program) {
-        var steps = [Step](), runs = [Bool](), first = [Int](), counts = [Int](), spans = [Int64]()
+        var steps = [Step](), schedule = ScheduleIndex()
         for (d, op) in program.descriptors.enumerated() {
-            first.append(steps.count)
-            guard case .copy(let copy) = op, Self.proves(copy) else {
-                runs.append(false); counts.append(0); spans.append(0)
-                continue
-            }
+            guard case .copy(let copy) = op, Self.proves(copy) else { schedule.skip(first: steps.count); continue }
             let offsets = copy.sourceOffsets()
             let n = Int64(offsets.count)
+            schedule.run(first: steps.count, count: offsets.count, span: 2 * n)
             for (f, offset) in offsets.enumerated() {
                 var s = Step()
                 s.id = steps.count
@@ -60,12 +53,8 @@ public struct CopyCode: Sendable {
                 s.writeTime = n + Int64(f)
                 steps.append(s)
             }
-            runs.append(true); counts.append(offsets.count); spans.append(2 * n)
         }
         self.steps = steps
-        self.runs = runs
-        firstStep = first
-        stepCounts = counts
-        self.spans = spans
+        self.schedule = schedule
     }
 }

@@ -10,7 +10,7 @@
 /// (`MicroCode.generate`, `MicroStep.evaluate`), so the VM and the table
 /// agree; an instruction of no element stays a micro-step (it still needs a
 /// row to start).
-public struct ElementCode: Sendable {
+public struct ElementCode: Sendable, ScheduledCode {
     /// One element of a map or zip.
     public struct Step: Sendable, Equatable {
         /// The row's index in the program's schedule (its `elementcode` row).
@@ -50,12 +50,8 @@ public struct ElementCode: Sendable {
     }
 
     public let steps: [Step]
-    /// Per descriptor: whether the element table runs it, its first schedule
-    /// row, its row count and its timestamp span.
-    public let runs: [Bool]
-    public let firstStep: [Int]
-    public let stepCounts: [Int]
-    public let spans: [Int64]
+    /// Per descriptor: its rows and its timestamp span ((r + 1)·n).
+    public let schedule: ScheduleIndex
 
     public var isEmpty: Bool { steps.isEmpty }
 
@@ -70,18 +66,15 @@ public struct ElementCode: Sendable {
 
     /// - Parameter domains: each lookup table's proven domain.
     public init(_ program: Program, domains: [ClosedRange<Int64>]) {
-        var steps = [Step](), runs = [Bool](), first = [Int](), counts = [Int](), spans = [Int64]()
+        var steps = [Step](), schedule = ScheduleIndex()
         for (d, op) in program.descriptors.enumerated() {
-            first.append(steps.count)
-            guard Self.proves(op) else {
-                runs.append(false); counts.append(0); spans.append(0)
-                continue
-            }
+            guard Self.proves(op) else { schedule.skip(first: steps.count); continue }
             var micro = [MicroStep]()
             MicroCode.generate(op, domains: domains) { micro.append($0) }
             let n = Int64(micro.count)
             let slots: Int64
             if case .zip = op { slots = 2 } else { slots = 1 }
+            schedule.run(first: steps.count, count: micro.count, span: (slots + 1) * n)
             for (f, m) in micro.enumerated() {
                 var s = Step()
                 s.id = steps.count
@@ -102,13 +95,9 @@ public struct ElementCode: Sendable {
                 s.table = m.table
                 steps.append(s)
             }
-            runs.append(true); counts.append(micro.count); spans.append((slots + 1) * n)
         }
         self.steps = steps
-        self.runs = runs
-        firstStep = first
-        stepCounts = counts
-        self.spans = spans
+        self.schedule = schedule
     }
 
     /// The operation of a map or zip micro-step.

@@ -20,19 +20,12 @@ public enum CopyColumns {
 /// `CopyCode`) with a multiplicity; padding rows have descriptor −1.
 enum CopyCodeTable: VMTableComponent {
     static func definition(blinded: Bool = false) throws(AIRError) -> Table {
-        var t = TableBuilder(name: "copycode", mainWidth: 1, preprocessedWidth: CopyCode.Step.fieldCount)
-        t.receive("copy element", bus: Bus.copycode, (0..<CopyCode.Step.fieldCount).map { .fixed($0) }, multiplicity: .main(0))
-        return try t.build(blinded: blinded)
+        try ScheduledInstances.codeTable(name: "copycode", bus: Bus.copycode, fieldCount: CopyCode.Step.fieldCount, blinded: blinded)
     }
 
     static func preprocessedColumns(of air: VMAir, isLastSegment: Bool) -> [[Goldilocks]] {
-        let n = 1 << air.copycodeLogHeight
-        var columns = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: n), count: CopyCode.Step.fieldCount)
-        for (row, step) in air.copyCode.steps.enumerated() {
-            for (k, v) in step.fields.enumerated() { columns[k][row] = Goldilocks(Int(v)) }
-        }
-        for row in air.copyCode.steps.count..<n { columns[CopyColumns.descriptor][row] = -.one }
-        return columns
+        ScheduledInstances.codeColumns(air.copyCode.steps.map(\.fields), fieldCount: CopyCode.Step.fieldCount,
+                                       logHeight: air.copycodeLogHeight, descriptor: CopyColumns.descriptor)
     }
 }
 

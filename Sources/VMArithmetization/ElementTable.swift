@@ -37,19 +37,13 @@ public enum ElementColumns {
 /// descriptor −1.
 enum ElementCodeTable: VMTableComponent {
     static func definition(blinded: Bool = false) throws(AIRError) -> Table {
-        var t = TableBuilder(name: "elementcode", mainWidth: 1, preprocessedWidth: ElementCode.Step.fieldCount)
-        t.receive("element", bus: Bus.elementcode, (0..<ElementCode.Step.fieldCount).map { .fixed($0) }, multiplicity: .main(0))
-        return try t.build(blinded: blinded)
+        try ScheduledInstances.codeTable(name: "elementcode", bus: Bus.elementcode, fieldCount: ElementCode.Step.fieldCount,
+                                         blinded: blinded)
     }
 
     static func preprocessedColumns(of air: VMAir, isLastSegment: Bool) -> [[Goldilocks]] {
-        let n = 1 << air.elementcodeLogHeight
-        var columns = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: n), count: ElementCode.Step.fieldCount)
-        for (row, step) in air.elementCode.steps.enumerated() {
-            for (k, v) in step.fields.enumerated() { columns[k][row] = Goldilocks(Int(v)) }
-        }
-        for row in air.elementCode.steps.count..<n { columns[ElementColumns.descriptor][row] = -.one }
-        return columns
+        ScheduledInstances.codeColumns(air.elementCode.steps.map(\.fields), fieldCount: ElementCode.Step.fieldCount,
+                                       logHeight: air.elementcodeLogHeight, descriptor: ElementColumns.descriptor)
     }
 }
 

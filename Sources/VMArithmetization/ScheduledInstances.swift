@@ -56,3 +56,26 @@ struct ScheduledInstances {
         "an instance runs to its last row",
     ]
 }
+
+extension ScheduledInstances {
+    /// The code table of a schedule (`copycode`, `elementcode`): every
+    /// schedule row's `fieldCount` fields, preprocessed, received on `bus`
+    /// × a multiplicity (its one main column).
+    static func codeTable(name: String, bus: Int, fieldCount: Int, blinded: Bool) throws(AIRError) -> Table {
+        var t = TableBuilder(name: name, mainWidth: 1, preprocessedWidth: fieldCount)
+        t.receive(name, bus: bus, (0..<fieldCount).map { .fixed($0) }, multiplicity: .main(0))
+        return try t.build(blinded: blinded)
+    }
+
+    /// A code table's preprocessed columns: row i holds schedule row i's
+    /// fields; padding rows have descriptor −1 (no instruction has it).
+    static func codeColumns(_ rows: [[Int64]], fieldCount: Int, logHeight: Int, descriptor: Int) -> [[Goldilocks]] {
+        let n = 1 << logHeight
+        var columns = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: n), count: fieldCount)
+        for (row, fields) in rows.enumerated() {
+            for (k, v) in fields.enumerated() { columns[k][row] = Goldilocks(Int(v)) }
+        }
+        for row in rows.count..<n { columns[descriptor][row] = -.one }
+        return columns
+    }
+}

@@ -9,51 +9,33 @@ import VMArithmetization
 struct CopyWitness {
     typealias C = CopyColumns
     let code: CopyCode
-    var rows = WitnessRows(width: C.width)
-    /// Per schedule row: how many `copy` rows looked it up.
-    var stepCounts: [Int]
+    var table: ScheduledRows
 
     init(code: CopyCode) {
         self.code = code
-        stepCounts = [Int](repeating: 0, count: code.steps.count)
+        table = ScheduledRows(width: C.width, scheduleRows: code.steps.count, isLastColumn: C.isLast)
     }
 
     mutating func execute(descriptor d: Int, time: Int64, baseD: Int64, baseA: Int64,
                           memory: inout [Int64], lastTs: inout [Int64], range: inout [Int]) throws {
-        let steps = code.steps[code.firstStep[d] ..< code.firstStep[d] + code.stepCounts[d]]
+        let steps = code.steps[code.schedule.rows(of: d)]
         let t0 = time + Int64(CPUColumns.timestampsPerRow)
-        let first = rows.count
+        let first = table.rowCount
         for s in steps {
-            stepCounts[s.id] += 1
-            let r = rows.appendScheduled(fields: s.fields, active: C.active, instructionTime: C.instructionTime, baseA: C.baseA,
-                                         baseD: C.baseD, time: time, baseAValue: baseA, baseDValue: baseD)
+            let r = table.append(id: s.id, fields: s.fields, active: C.active, instructionTime: C.instructionTime, baseA: C.baseA,
+                                 baseD: C.baseD, time: time, baseAValue: baseA, baseDValue: baseD)
             let read = try RangeLimbs.access(baseA + s.srcOffset, at: t0 + s.readTime, lastTs: &lastTs, range: &range, "copy read")
-            rows.set(r, C.readPrevious, read.previous)
-            rows.set(r, C.readLimbs, read.low); rows.set(r, C.readLimbs + 1, read.high)
-            rows.set(r, C.value, memory[read.cell])
+            table.rows.set(r, C.readPrevious, read.previous)
+            table.rows.set(r, C.readLimbs, read.low); table.rows.set(r, C.readLimbs + 1, read.high)
+            table.rows.set(r, C.value, memory[read.cell])
         }
         for (k, s) in steps.enumerated() {
             let r = first + k
             let write = try RangeLimbs.access(baseD + s.dstOffset, at: t0 + s.writeTime, lastTs: &lastTs, range: &range, "copy write")
-            rows.set(r, C.writePrevious, write.previous)
-            rows.set(r, C.writeLimbs, write.low); rows.set(r, C.writeLimbs + 1, write.high)
-            rows.set(r, C.old, memory[write.cell])
-            memory[write.cell] = rows[r, C.value].signedValue
+            table.rows.set(r, C.writePrevious, write.previous)
+            table.rows.set(r, C.writeLimbs, write.low); table.rows.set(r, C.writeLimbs + 1, write.high)
+            table.rows.set(r, C.old, memory[write.cell])
+            memory[write.cell] = table.rows[r, C.value].signedValue
         }
-    }
-
-    func codeColumn(logHeight: Int) -> [Goldilocks] {
-        var out = [Goldilocks](repeating: .zero, count: 1 << logHeight)
-        for (i, c) in stepCounts.enumerated() { out[i] = Goldilocks(c) }
-        return out
-    }
-
-    var rowCount: Int { rows.count }
-
-    /// The table's columns, padded with rows whose isLast = 1 and everything else 0.
-    func columns(logHeight: Int) -> [[Goldilocks]] {
-        var padding = [Goldilocks](repeating: .zero, count: C.width)
-        padding[C.isLast] = .one
-        return rows.columns(logHeight: logHeight, padding: padding)
     }
 }

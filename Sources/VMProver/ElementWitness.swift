@@ -12,32 +12,29 @@ struct ElementWitness {
     let code: ElementCode
     let vmAir: VMAir
     let tables: [[Int64]]
-    var rows = WitnessRows(width: E.width)
-    /// Per schedule row: how many `element` rows looked it up.
-    var stepCounts: [Int]
+    var table: ScheduledRows
 
     init(vmAir: VMAir, tables: [[Int64]]) {
         self.vmAir = vmAir
         code = vmAir.elementCode
         self.tables = tables
-        stepCounts = [Int](repeating: 0, count: code.steps.count)
+        table = ScheduledRows(width: E.width, scheduleRows: code.steps.count, isLastColumn: E.isLast)
     }
 
     mutating func execute(descriptor d: Int, time: Int64, baseD: Int64, baseA: Int64, baseB: Int64,
                           memory: inout [Int64], lastTs: inout [Int64], range: inout [Int], activation: inout [Int]) throws {
-        let steps = code.steps[code.firstStep[d] ..< code.firstStep[d] + code.stepCounts[d]]
+        let steps = code.steps[code.schedule.rows(of: d)]
         let t0 = time + Int64(CPUColumns.timestampsPerRow)
-        let first = rows.count
+        let first = table.rowCount
         for s in steps {
-            stepCounts[s.id] += 1
-            let r = rows.appendScheduled(fields: s.fields, active: E.active, instructionTime: E.instructionTime, baseA: E.baseA,
-                                         baseD: E.baseD, time: time, baseAValue: baseA, baseDValue: baseD)
-            rows.set(r, E.baseB, baseB)
+            let r = table.append(id: s.id, fields: s.fields, active: E.active, instructionTime: E.instructionTime, baseA: E.baseA,
+                                 baseD: E.baseD, time: time, baseAValue: baseA, baseDValue: baseD)
+            table.rows.set(r, E.baseB, baseB)
             func read(_ address: Int64, slot: Int) throws -> Int64 {
                 let access = try RangeLimbs.access(address, at: t0 + s.readTime + Int64(slot), lastTs: &lastTs, range: &range,
                                                    "element read")
-                rows.set(r, E.previousTimestamp + slot, access.previous)
-                rows.set(r, E.timestampLimbs + 2 * slot, access.low); rows.set(r, E.timestampLimbs + 2 * slot + 1, access.high)
+                table.rows.set(r, E.previousTimestamp + slot, access.previous)
+                table.rows.set(r, E.timestampLimbs + 2 * slot, access.low); table.rows.set(r, E.timestampLimbs + 2 * slot + 1, access.high)
                 return memory[access.cell]
             }
             let va = try read(baseA + s.aOffset, slot: 0)
@@ -50,22 +47,22 @@ struct ElementWitness {
                 throw VMArithmetizationError.witness("element result \(error.value) outside the value range")
             }
             if s.kind == .lookup { activation[vmAir.activationRow(table: Int(s.table), input: o.clamped)] += 1 }
-            rows.set(r, E.va, va); rows.set(r, E.vb, vb); rows.set(r, E.result, o.result)
+            table.rows.set(r, E.va, va); table.rows.set(r, E.vb, vb); table.rows.set(r, E.result, o.result)
             let (p1, p2) = (s.parameter1, s.parameter2)
             var slots: [Int64] = [0, 0, 0]
             switch s.kind {
             case .add, .sub:
                 slots[0] = o.result + (1 << 31)
             case .mul, .rescale:
-                rows.set(r, E.remainder, o.remainder)
+                table.rows.set(r, E.remainder, o.remainder)
                 slots = [o.result + (1 << 31), o.remainder, p1 - 1 - o.remainder]
             case .max, .min:
-                rows.set(r, E.less, o.less)
+                table.rows.set(r, E.less, o.less)
                 slots[0] = va - vb + (o.less << 32)
             case .clamp, .lookup:
-                rows.set(r, E.clampLow, o.clampLow ? 1 : 0); rows.set(r, E.clampHigh, o.clampHigh ? 1 : 0)
+                table.rows.set(r, E.clampLow, o.clampLow ? 1 : 0); table.rows.set(r, E.clampHigh, o.clampHigh ? 1 : 0)
                 let clamped = Swift.min(Swift.max(va, p1), p2)
-                rows.set(r, E.clamped, clamped)
+                table.rows.set(r, E.clamped, clamped)
                 let below: Int64 = o.clampLow ? p1 - 1 - va : 0
                 if s.kind == .clamp {
                     slots[0] = o.clampLow ? below : va - p1
@@ -77,32 +74,17 @@ struct ElementWitness {
             }
             for (k, v) in slots.enumerated() {
                 let (low, high) = try RangeLimbs.split(v, "element range slot \(k)", range: &range)
-                rows.set(r, E.slotLimbs + 2 * k, low); rows.set(r, E.slotLimbs + 2 * k + 1, high)
+                table.rows.set(r, E.slotLimbs + 2 * k, low); table.rows.set(r, E.slotLimbs + 2 * k + 1, high)
             }
         }
         for (k, s) in steps.enumerated() {
             let r = first + k
             let write = try RangeLimbs.access(baseD + s.dOffset, at: t0 + s.writeTime, lastTs: &lastTs, range: &range, "element write")
-            rows.set(r, E.previousTimestamp + E.writeAccess, write.previous)
-            rows.set(r, E.timestampLimbs + 2 * E.writeAccess, write.low)
-            rows.set(r, E.timestampLimbs + 2 * E.writeAccess + 1, write.high)
-            rows.set(r, E.old, memory[write.cell])
-            memory[write.cell] = rows[r, E.result].signedValue
+            table.rows.set(r, E.previousTimestamp + E.writeAccess, write.previous)
+            table.rows.set(r, E.timestampLimbs + 2 * E.writeAccess, write.low)
+            table.rows.set(r, E.timestampLimbs + 2 * E.writeAccess + 1, write.high)
+            table.rows.set(r, E.old, memory[write.cell])
+            memory[write.cell] = table.rows[r, E.result].signedValue
         }
-    }
-
-    func codeColumn(logHeight: Int) -> [Goldilocks] {
-        var out = [Goldilocks](repeating: .zero, count: 1 << logHeight)
-        for (i, c) in stepCounts.enumerated() { out[i] = Goldilocks(c) }
-        return out
-    }
-
-    var rowCount: Int { rows.count }
-
-    /// The table's columns, padded with rows whose isLast = 1 and everything else 0.
-    func columns(logHeight: Int) -> [[Goldilocks]] {
-        var padding = [Goldilocks](repeating: .zero, count: E.width)
-        padding[E.isLast] = .one
-        return rows.columns(logHeight: logHeight, padding: padding)
     }
 }

@@ -296,7 +296,7 @@ public struct WitnessBuilder {
         // The heights of the tables whose rows send range messages (present or not: an absent table sends nothing).
         let senders: [VMTable: Int] = [
             .cpu: 1 << vmAir.logHeight(rows: steps), .tensor: 1 << vmAir.logHeight(rows: tensor.rows.count),
-            .copy: 1 << vmAir.logHeight(rows: copy.rowCount), .element: 1 << vmAir.logHeight(rows: element.rowCount),
+            .copy: 1 << vmAir.logHeight(rows: copy.table.rowCount), .element: 1 << vmAir.logHeight(rows: element.table.rowCount),
             .dot: 1 << vmAir.logHeight(rows: dot.dotRowCount), .dotoutput: 1 << vmAir.logHeight(rows: dot.outputRowCount),
         ]
         let ranges = try RangeWitness.columns(counts: counts.range,
@@ -317,10 +317,10 @@ public struct WitnessBuilder {
             case .activation: main.append([counts.activations.map { Goldilocks($0) }])
             case .microcode: main.append([tensor.microcodeCounts(logHeight: vmAir.microcodeLogHeight)])
             case .tensor: main.append(tensor.columns())
-            case .copycode: main.append([copy.codeColumn(logHeight: vmAir.copycodeLogHeight)])
-            case .copy: main.append(copy.columns(logHeight: vmAir.logHeight(rows: copy.rowCount)))
-            case .elementcode: main.append([element.codeColumn(logHeight: vmAir.elementcodeLogHeight)])
-            case .element: main.append(element.columns(logHeight: vmAir.logHeight(rows: element.rowCount)))
+            case .copycode: main.append([copy.table.codeColumn(logHeight: vmAir.copycodeLogHeight)])
+            case .copy: main.append(copy.table.columns(logHeight: vmAir.logHeight(rows: copy.table.rowCount)))
+            case .elementcode: main.append([element.table.codeColumn(logHeight: vmAir.elementcodeLogHeight)])
+            case .element: main.append(element.table.columns(logHeight: vmAir.logHeight(rows: element.table.rowCount)))
             case .dotcode: main.append(dot.codeColumns(logHeight: vmAir.dotcodeLogHeight))
             case .dot: main.append(dot.dotColumns(logHeight: vmAir.logHeight(rows: dot.dotRowCount)))
             case .dotoutput: main.append(dot.outputColumns(logHeight: vmAir.logHeight(rows: dot.outputRowCount)))

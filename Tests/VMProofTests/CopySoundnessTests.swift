@@ -49,27 +49,8 @@ import VMVerifier
     }
 
     @Test func everyCopyConstraintFamilyRejectsAChangedCell() throws {
-        let s = try Self.setup()
-        typealias C = CopyColumns
-        let copy = s.vmAir.index(of: .copy)!
-        let executed = s.witness.main[copy][C.active].filter { $0 == .one }.count
-        try #require(executed < s.witness.main[copy][0].count, "the sweep needs a padding row")
-        let rows = 0..<(executed + 1)
-        let (families, harmless) = try VMSoundnessTests.sweep(s, table: copy, rows: rows, columns: 0..<C.width)
-        let required = s.vmAir.air.tables[copy].constraints.map(\.label).filter {
-            !$0.hasPrefix("logup") && !ScheduledInstances.unreachableBySingleCells.contains($0)
-        } + ["bus balance"]
-        let missing = required.filter { families[$0] == nil }
-        #expect(missing.isEmpty, "copy constraint families no single-cell change reached: \(missing)")
-        // Only the padding row's non-schedule cells (it reads and writes nothing) may change freely.
-        let unexpected = harmless.filter { column, rows in column <= C.active || rows.contains { $0 < executed } }
-        #expect(unexpected.isEmpty, "changes to copy cells (column: rows) \(unexpected) went unnoticed")
-        VMSoundnessTests.expectRejected(s, table: copy, families: families)
-        // The schedule's multiplicities.
-        let code = s.vmAir.index(of: .copycode)!
-        let (codeFamilies, _) = try VMSoundnessTests.sweep(s, table: code, rows: 0..<s.witness.main[code][0].count, columns: 0..<1)
-        #expect(codeFamilies["bus balance"] != nil)
-        VMSoundnessTests.expectRejected(s, table: code, families: codeFamilies)
+        try VMSoundnessTests.sweepScheduledTable(try Self.setup(), table: .copy, code: .copycode, width: CopyColumns.width,
+                                                 active: CopyColumns.active)
     }
 
     /// The prover's schedule differs from the verifier's in one entry (a

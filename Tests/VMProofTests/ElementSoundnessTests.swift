@@ -92,27 +92,8 @@ import VMVerifier
     }
 
     @Test func everyElementConstraintFamilyRejectsAChangedCell() throws {
-        let s = try Self.setup()
-        typealias E = ElementColumns
-        let element = s.vmAir.index(of: .element)!
-        let executed = s.witness.main[element][E.active].filter { $0 == .one }.count
-        try #require(executed < s.witness.main[element][0].count, "the sweep needs a padding row")
-        let rows = 0..<(executed + 1)
-        let (families, harmless) = try VMSoundnessTests.sweep(s, table: element, rows: rows, columns: 0..<E.width)
-        let required = s.vmAir.air.tables[element].constraints.map(\.label).filter {
-            !$0.hasPrefix("logup") && !ScheduledInstances.unreachableBySingleCells.contains($0)
-        } + ["bus balance"]
-        let missing = required.filter { families[$0] == nil }
-        #expect(missing.isEmpty, "element constraint families no single-cell change reached: \(missing)")
-        // Only the padding row's non-schedule cells (it reads and writes nothing) may change freely.
-        let unexpected = harmless.filter { column, rows in column <= E.active || rows.contains { $0 < executed } }
-        #expect(unexpected.isEmpty, "changes to element cells (column: rows) \(unexpected) went unnoticed")
-        VMSoundnessTests.expectRejected(s, table: element, families: families)
-        // The schedule's multiplicities.
-        let code = s.vmAir.index(of: .elementcode)!
-        let (codeFamilies, _) = try VMSoundnessTests.sweep(s, table: code, rows: 0..<s.witness.main[code][0].count, columns: 0..<1)
-        #expect(codeFamilies["bus balance"] != nil)
-        VMSoundnessTests.expectRejected(s, table: code, families: codeFamilies)
+        try VMSoundnessTests.sweepScheduledTable(try Self.setup(), table: .element, code: .elementcode, width: ElementColumns.width,
+                                                 active: ElementColumns.active)
     }
 
     /// A lookup whose input lies above its table's proven domain must clamp.

@@ -223,6 +223,30 @@ import VMVerifier
         }
     }
 
+    /// The one-cell sweep of a table that runs a schedule one row per
+    /// element (`ScheduledInstances`: copy, element) and of its code
+    /// table's multiplicities: every constraint family but the two-row ones
+    /// is reached, only the first padding row's non-schedule cells may change
+    /// freely, and every reached family's proof is rejected by its check.
+    static func sweepScheduledTable(_ s: Setup, table: VMTable, code: VMTable, width: Int, active: Int) throws {
+        let index = s.vmAir.index(of: table)!
+        let executed = s.witness.main[index][active].filter { $0 == .one }.count
+        try #require(executed < s.witness.main[index][0].count, "the sweep needs a padding row")
+        let (families, harmless) = try sweep(s, table: index, rows: 0..<(executed + 1), columns: 0..<width)
+        let required = s.vmAir.air.tables[index].constraints.map(\.label).filter {
+            !$0.hasPrefix("logup") && !ScheduledInstances.unreachableBySingleCells.contains($0)
+        } + ["bus balance"]
+        let missing = required.filter { families[$0] == nil }
+        #expect(missing.isEmpty, "\(table) constraint families no single-cell change reached: \(missing)")
+        let unexpected = harmless.filter { column, rows in column <= active || rows.contains { $0 < executed } }
+        #expect(unexpected.isEmpty, "changes to \(table) cells (column: rows) \(unexpected) went unnoticed")
+        expectRejected(s, table: index, families: families)
+        let codeIndex = s.vmAir.index(of: code)!
+        let (codeFamilies, _) = try sweep(s, table: codeIndex, rows: 0..<s.witness.main[codeIndex][0].count, columns: 0..<1)
+        #expect(codeFamilies["bus balance"] != nil)
+        expectRejected(s, table: codeIndex, families: codeFamilies)
+    }
+
     @Test func honestWitnessVerifies() throws {
         let s = try Self.setup()
         #expect(Self.broken(s, main: s.witness.main) == nil)
