@@ -144,9 +144,13 @@ public struct WeightsRow: Sendable, Equatable {
     public var descriptor: Int
     /// The weights tensor the row's lanes lie in.
     public var tensor: Int
-    /// Whether the row's tensor is held by the weights table (`HeldWeights`):
-    /// its lanes go to the commitment table, not to memory.
+    /// Whether the row's tensor is held (`HeldWeights`): its cells are not
+    /// memory-table rows. A held committed tensor's lanes go to the
+    /// commitment table from the `weights` table; a held public tensor's rows
+    /// are the `publicweights` table's, their values preprocessed.
     public var held = false
+    /// Whether the row is a held public tensor's (a `publicweights` row).
+    public var isPublic = false
 }
 
 /// The static schedules of a program's weights matmuls (Spec/vm-air.md §10).
@@ -154,7 +158,7 @@ public struct DotCode: Sendable {
     /// Every weights matmul's rows, descriptor by descriptor.
     public let steps: [DotStep]
     public let weightsRows: [WeightsRow]
-    /// Per tensor: whether the weights table holds it (`HeldWeights`):
+    /// Per tensor: whether the weights tables hold it (`HeldWeights`):
     /// its cells are not memory-table rows.
     public let heldTensors: [Bool]
     /// Per descriptor: its weights operands (nil for other descriptors),
@@ -242,7 +246,10 @@ public struct DotCode: Sendable {
         }
         self.steps = steps
         heldTensors = HeldWeights.tensors(program, rows: rows, operands: operands)
-        for r in rows.indices { rows[r].held = heldTensors[rows[r].tensor] }
+        for r in rows.indices {
+            rows[r].held = heldTensors[rows[r].tensor]
+            rows[r].isPublic = rows[r].held && program.tensors[rows[r].tensor].visibility == .public
+        }
         weightsRows = rows
         self.operands = operands
         firstStep = first

@@ -1,17 +1,18 @@
-/// Which committed weights tensors the `weights` table *holds*
-/// (Spec/vm-air.md §10a): a committed tensor whose every cell is read by
+/// Which committed or public weights tensors the weights tables *hold*
+/// (Spec/vm-air.md §10a, §10b): a tensor whose every cell is read by
 /// exactly one weights lane (`WeightsRow`) and that nothing else in the
 /// program can touch — no `ld`/`st` in the program, no tensor instruction
 /// shifted by a register, and no operand pattern of any instruction
 /// (other than a weights matmul's B and bias) reaching into it. Such a
 /// tensor's cells never enter timestamped memory, so the memory table
-/// leaves them out and the weights table sends them to the commitment
-/// table itself. The decision reads the program's layout and code only
-/// (never a hidden value), so prover and verifier agree.
+/// leaves them out: the weights table sends a committed one's cells to the
+/// commitment table itself, and a public one's rows are preprocessed in
+/// the `publicweights` table. The decision reads the program's layout and
+/// code only (never a hidden value), so prover and verifier agree.
 public enum HeldWeights {
     /// Per tensor: whether the weights table holds it.
     public static func tensors(_ program: Program, rows: [WeightsRow], operands: [DotProduct.WeightsOperands?]) -> [Bool] {
-        var held = program.tensors.map { $0.kind == .weights && $0.visibility == .committed }
+        var held = program.tensors.map { $0.kind == .weights && ($0.visibility == .committed || $0.visibility == .public) }
         guard held.contains(true) else { return held }
         // Dynamic addresses could reach any cell.
         for i in program.code {

@@ -22,18 +22,25 @@ public struct VMShape: Sendable, Equatable, Hashable {
     /// The elementcode and element tables (the program has maps or zips of
     /// at least one element, `ElementCode`).
     public var hasElements: Bool
+    /// The publicweights table (weights matmuls read public weights the
+    /// weights tables hold, `HeldWeights`).
+    public var hasPublicWeights: Bool
 
     public init(hasLookupTables: Bool, hasTensorInstructions: Bool, hasCommittedWeights: Bool, hasWeightsMatmuls: Bool = false,
-                hasCopies: Bool = false, hasElements: Bool = false) {
+                hasCopies: Bool = false, hasElements: Bool = false, hasPublicWeights: Bool = false) {
         self.hasLookupTables = hasLookupTables
         self.hasTensorInstructions = hasTensorInstructions
         self.hasCommittedWeights = hasCommittedWeights
         self.hasWeightsMatmuls = hasWeightsMatmuls
         self.hasCopies = hasCopies
         self.hasElements = hasElements
+        self.hasPublicWeights = hasPublicWeights
     }
 
-    public init(program: Program) {
+    public init(program: Program) { self.init(program: program, dotCode: DotCode(program)) }
+
+    /// The shape of `program`, whose weights-matmul schedules are `dotCode`.
+    public init(program: Program, dotCode: DotCode) {
         enum Runner { case microSteps, dot, copy, element }
         let runners = program.descriptors.map { op -> Runner in
             switch op {
@@ -44,20 +51,23 @@ public struct VMShape: Sendable, Equatable, Hashable {
         }
         self.init(hasLookupTables: !program.tables.isEmpty, hasTensorInstructions: runners.contains(.microSteps),
                   hasCommittedWeights: program.hasCommittedWeights, hasWeightsMatmuls: runners.contains(.dot),
-                  hasCopies: runners.contains(.copy), hasElements: runners.contains(.element))
+                  hasCopies: runners.contains(.copy), hasElements: runners.contains(.element),
+                  hasPublicWeights: dotCode.weightsRows.contains(where: \.isPublic))
     }
 
     /// Bit 0 lookup tables, bit 1 tensor instructions (micro-steps), bit 2
-    /// committed weights, bit 3 weights matmuls, bit 4 copies, bit 5 maps and zips.
+    /// committed weights, bit 3 weights matmuls, bit 4 copies, bit 5 maps
+    /// and zips, bit 6 held public weights.
     package var bits: UInt8 {
         (hasLookupTables ? 1 : 0) | (hasTensorInstructions ? 2 : 0) | (hasCommittedWeights ? 4 : 0) | (hasWeightsMatmuls ? 8 : 0)
-            | (hasCopies ? 16 : 0) | (hasElements ? 32 : 0)
+            | (hasCopies ? 16 : 0) | (hasElements ? 32 : 0) | (hasPublicWeights ? 64 : 0)
     }
 
     package init?(bits: UInt8) {
-        guard bits < 64 else { return nil }
+        guard bits < 128 else { return nil }
         self.init(hasLookupTables: bits & 1 != 0, hasTensorInstructions: bits & 2 != 0, hasCommittedWeights: bits & 4 != 0,
-                  hasWeightsMatmuls: bits & 8 != 0, hasCopies: bits & 16 != 0, hasElements: bits & 32 != 0)
+                  hasWeightsMatmuls: bits & 8 != 0, hasCopies: bits & 16 != 0, hasElements: bits & 32 != 0,
+                  hasPublicWeights: bits & 64 != 0)
     }
 
     /// The AIR of every program of this shape (Spec/vm-air.md §1), or its
@@ -80,7 +90,7 @@ public struct VMShape: Sendable, Equatable, Hashable {
     }
 
     static let airName = "zkvm-vm-v15"
-    /// Compiled AIRs by shape bits and blinding (128 at most).
+    /// Compiled AIRs by shape bits and blinding (256 at most).
     private static let cache = Mutex<[Int: AIRDefinition]>([:])
 
     /// The tables of this shape, in AIR order.
@@ -92,6 +102,7 @@ public struct VMShape: Sendable, Equatable, Hashable {
             case .dotcode, .dot, .dotoutput, .weights: hasWeightsMatmuls
             case .copycode, .copy: hasCopies
             case .elementcode, .element: hasElements
+            case .publicweights: hasPublicWeights
             case .commitment: hasCommittedWeights
             default: true
             }
@@ -175,7 +186,7 @@ public struct VMAir: Sendable {
         guard !microSteps.contains(where: \.isElementWise) else {
             throw .unsupported("a map or zip element left on the tensor table")
         }
-        shape = VMShape(program: program)
+        shape = VMShape(program: program, dotCode: dotCode)
         air = try shape.air()
     }
 
@@ -209,7 +220,11 @@ public struct VMAir: Sendable {
     public var dotcodeLogHeight: Int { logHeight(rows: dotCode.steps.count) }
     /// log2 of the weights table's height: its rows in the last segment, the smallest height elsewhere.
     public func weightsLogHeight(isLastSegment: Bool) -> Int {
-        isLastSegment ? logHeight(rows: dotCode.weightsRows.count) : minLogHeight
+        isLastSegment ? logHeight(rows: dotCode.weightsRows.count { !$0.isPublic }) : minLogHeight
+    }
+    /// log2 of the publicweights table's height: its rows in the last segment, the smallest height elsewhere.
+    public func publicWeightsLogHeight(isLastSegment: Bool) -> Int {
+        isLastSegment ? logHeight(rows: dotCode.weightsRows.count(where: \.isPublic)) : minLogHeight
     }
     /// log2 of the commitment table's height: one row per sponge block in
     /// the last segment, the smallest height elsewhere.
@@ -320,6 +335,7 @@ public struct VMAir: Sendable {
         var replaced = [TableIndex.memory: other[TableIndex.memory]]
         if let c = commitmentIndex { replaced[c] = other[c] }
         if let w = weightsIndex { replaced[w] = other[w] }
+        if let p = index(of: .publicweights) { replaced[p] = other[p] }
         return (last, last.replacing(replaced, threads: threads))
     }
 

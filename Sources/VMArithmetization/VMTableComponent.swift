@@ -20,7 +20,7 @@ extension VMTableComponent {
 /// The VM's tables, in proof order (Spec/vm-air.md §1). Every shape has
 /// the first six; the others only when the program needs them.
 public enum VMTable: String, CaseIterable, Sendable {
-    case program, cpu, memory, range, byte, rangeFull, activation, microcode, tensor, copycode, copy, elementcode, element, dotcode, dot, dotoutput, weights, commitment
+    case program, cpu, memory, range, byte, rangeFull, activation, microcode, tensor, copycode, copy, elementcode, element, dotcode, dot, dotoutput, weights, publicweights, commitment
 
     /// The type that defines the table.
     var component: any VMTableComponent.Type {
@@ -42,6 +42,7 @@ public enum VMTable: String, CaseIterable, Sendable {
         case .dot: DotTable.self
         case .dotoutput: DotOutputTable.self
         case .weights: WeightsTable.self
+        case .publicweights: PublicWeightsTable.self
         case .commitment: CommitmentTable.self
         }
     }

@@ -4,7 +4,7 @@ import ISA
 
 /// The `weights` table: rows of `DotProduct.lanes` weights that weights
 /// matmuls read by lookup, never through timestamped memory (Spec/vm-air.md
-/// §10). Preprocessed: the row's id (−1 on padding rows and in segments
+/// §10), but the rows of held public tensors (`PublicWeightsTable`). Preprocessed: the row's id (−1 on padding rows and in segments
 /// other than the last), the address of lane 0, the lane stride, and one
 /// flag per real lane of a memory tensor and one per lane of a held
 /// tensor (§10a). Main: the weights and how many times the run reads the
@@ -47,15 +47,20 @@ package enum WeightsTable: VMTableComponent {
         return try t.build(blinded: blinded)
     }
 
-    /// The last segment's rows (`DotCode.weightsRows`); elsewhere the
-    /// smallest height with id −1 and no real lane.
+    /// The ids of the rows it has (`DotCode.weightsRows` but the public
+    /// table's), in order: row k of the table is weights row `rows[k]`.
+    package static func rows(_ code: DotCode) -> [Int] { code.weightsRows.indices.filter { !code.weightsRows[$0].isPublic } }
+
+    /// The last segment's rows (`rows`); elsewhere the smallest height with
+    /// id −1 and no real lane.
     static func preprocessedColumns(of air: VMAir, isLastSegment: Bool) -> [[Goldilocks]] {
         let n = 1 << air.weightsLogHeight(isLastSegment: isLastSegment)
         var columns = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: n), count: Fixed.width)
         columns[Fixed.id] = [Goldilocks](repeating: -.one, count: n)
         guard isLastSegment else { return columns }
-        for (row, weights) in air.dotCode.weightsRows.enumerated() {
-            columns[Fixed.id][row] = Goldilocks(row)
+        for (row, id) in rows(air.dotCode).enumerated() {
+            let weights = air.dotCode.weightsRows[id]
+            columns[Fixed.id][row] = Goldilocks(id)
             columns[Fixed.base][row] = Goldilocks(Int(weights.base))
             columns[Fixed.stride][row] = Goldilocks(Int(weights.stride))
             for l in 0..<weights.lanes { columns[(weights.held ? Fixed.held : Fixed.real) + l][row] = .one }

@@ -283,13 +283,20 @@ public struct WitnessBuilder {
                                              range: &counts.range)
 
         // The weights table before the range table: its held lanes send range limbs.
-        var weightsColumns = [[Goldilocks]]()
+        var weightsColumns = [[Goldilocks]](), publicWeightsColumn = [Goldilocks]()
         if vmAir.weightsIndex != nil {
             let logHeight = vmAir.weightsLogHeight(isLastSegment: isLast)
-            weightsColumns = isLast
-                ? try WeightsWitness.columns(code: vmAir.dotCode, image: state.initialMemory, executions: dotExecutions,
-                                             logHeight: logHeight, range: &counts.range)
-                : [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: 1 << logHeight), count: WeightsTable.Main.width)
+            let publicLogHeight = vmAir.publicWeightsLogHeight(isLastSegment: isLast)
+            if isLast {
+                let uses = WeightsWitness.uses(code: vmAir.dotCode, executions: dotExecutions)
+                weightsColumns = try WeightsWitness.columns(code: vmAir.dotCode, image: state.initialMemory, uses: uses,
+                                                            logHeight: logHeight, range: &counts.range)
+                publicWeightsColumn = WeightsWitness.publicColumn(code: vmAir.dotCode, uses: uses, logHeight: publicLogHeight)
+            } else {
+                weightsColumns = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: 1 << logHeight),
+                                                count: WeightsTable.Main.width)
+                publicWeightsColumn = [Goldilocks](repeating: .zero, count: 1 << publicLogHeight)
+            }
         }
         let boundaryValues = SegmentBoundary(pcStart: UInt64(start.pc), tsStart: UInt64(start.ts),
                                              pcEnd: UInt64(end.pc), tsEnd: UInt64(end.ts))
@@ -325,6 +332,7 @@ public struct WitnessBuilder {
             case .dot: main.append(dot.dotColumns(logHeight: vmAir.logHeight(rows: dot.dotRowCount)))
             case .dotoutput: main.append(dot.outputColumns(logHeight: vmAir.logHeight(rows: dot.outputRowCount)))
             case .weights: main.append(weightsColumns)
+            case .publicweights: main.append([publicWeightsColumn])
             case .commitment: break   // filled for the whole run by `witness(of:)`
             }
         }

@@ -140,7 +140,7 @@ import VMVerifier
             let index = s.vmAir.index(of: table)!
             let height = s.witness.main[index][0].count
             // A weights row past the program's rows (id −1, no real lane) is never read.
-            let real = table == .weights ? s.vmAir.dotCode.weightsRows.count : height
+            let real = table == .weights ? WeightsTable.rows(s.vmAir.dotCode).count : height
             // No lane here is held (the weights are public and private): the held lanes' range limbs are free.
             let held = (0..<DotProduct.lanes).map { "held lane \($0) in V" }
             try Self.check(s, table: index, rows: 0..<height, width: s.vmAir.air.tables[index].mainWidth,
@@ -182,7 +182,7 @@ import VMVerifier
         // V's weights row for t = 2 (x[·, 2] = 0), lane 0.
         let v = s.program.tensor(named: "V")!.address
         let row = try #require(s.vmAir.dotCode.weightsRows.firstIndex { $0.base == v + 4 })
-        let users = Self.forgeLaneZero(&main, dot: dot, weights: weights, row: row)
+        let users = Self.forgeLaneZero(&main, code: s.vmAir.dotCode, dot: dot, weights: weights, row: row)
         #expect(users == 8)   // two rows of x, four executions
         #expect(VMSoundnessTests.broken(s, main: main)?.hasPrefix("bus") == true, "every constraint holds")
         #expect(VMSoundnessTests.rejection(s, main: main) == VMSoundnessTests.logUpCheck)
@@ -239,12 +239,14 @@ import VMVerifier
         }
     }
 
-    /// Adds 1 to lane 0 of weights row `row` and to that weight in every
-    /// active dot slot that reads the row (each must read activation 0, so
-    /// no sum changes); returns how many slots it changed.
-    static func forgeLaneZero(_ main: inout [[[Goldilocks]]], dot: Int, weights: Int, row: Int) -> Int {
+    /// Adds 1 to lane 0 of weights row `row` (an id of `code.weightsRows`,
+    /// a row of the `weights` table) and to that weight in every active dot
+    /// slot that reads the row (each must read activation 0, so no sum
+    /// changes); returns how many slots it changed.
+    static func forgeLaneZero(_ main: inout [[[Goldilocks]]], code: DotCode, dot: Int, weights: Int, row: Int) -> Int {
         typealias D = DotColumns
-        main[weights][WeightsTable.Main.weights][row] = main[weights][WeightsTable.Main.weights][row] + .one
+        let position = WeightsTable.rows(code).firstIndex(of: row)!
+        main[weights][WeightsTable.Main.weights][position] = main[weights][WeightsTable.Main.weights][position] + .one
         var users = 0
         for r in 0..<main[dot][0].count where main[dot][D.active][r] == .one {
             for slot in 0..<DotProduct.slots where main[dot][D.weightsRow(slot)][r] == Goldilocks(row) && main[dot][D.readA(slot)][r] == .one {

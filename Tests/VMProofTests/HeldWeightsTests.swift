@@ -44,8 +44,9 @@ import VMVerifier
         // The same matmul twice reads the same weights rows; another one reads W's cells a second time.
         #expect(try Self.held(Self.source(extra: "    matmul y, x, W, b")) == ["W", "b"])
         #expect(try Self.held(Self.source(extra: "    matmul y, x, W")) == ["b"])
-        // Public (or private) weights are never held.
-        #expect(try Self.held(Self.source(w: "public")) == ["b"])
+        // Public weights are held too (by the publicweights table); private ones never.
+        #expect(try Self.held(Self.source(w: "public")) == ["W", "b"])
+        #expect(try Self.held(Self.source(w: "private")) == ["b"])
         // A row of W no lane reads (k = 2): W stays in memory.
         #expect(try Self.held(Self.source().replacingOccurrences(of: "matmul y, x, W, b", with: "matmul y, x, W, b, k=2, ars=3")) == ["b"])
         // ld/st or a register-shifted tensor instruction could reach any cell.
@@ -110,7 +111,7 @@ import VMVerifier
         #expect(low == 0xFFFD)
         main[weights][WeightsTable.Main.limbs(0)][row] = Goldilocks(low + 1)
         try VMSoundnessTests.recountRange(&main, removing: [low], adding: [low + 1])
-        #expect(DotSoundnessTests.forgeLaneZero(&main, dot: dot, weights: weights, row: row) == 2)   // two rows of x
+        #expect(DotSoundnessTests.forgeLaneZero(&main, code: s.vmAir.dotCode, dot: dot, weights: weights, row: row) == 2)   // two rows of x
         #expect(VMSoundnessTests.broken(s, main: main)?.hasPrefix("bus") == true, "every constraint holds")
         #expect(VMSoundnessTests.rejection(s, main: main) == VMSoundnessTests.logUpCheck)
     }

@@ -43,7 +43,7 @@ import VMVerifier
     }
 
     /// The key's shape byte (offset 38: after the magic, the version and the
-    /// program digest) names the program's tables: bits past the six flags
+    /// program digest) names the program's tables: bits past the seven flags
     /// are refused by decoding, and a flipped table flag no longer matches
     /// the key's heights or, failing that, its program.
     @Test func theShapeByteIsChecked() throws {
@@ -53,10 +53,10 @@ import VMVerifier
         let shape = try #require(VMShape(bits: bytes[38]))
         #expect(shape == VMShape(program: program) && shape.hasCopies && shape.hasWeightsMatmuls)
         var flipped = bytes
-        flipped[38] = 64
+        flipped[38] = 128
         #expect(throws: (any Error).self) { _ = try VerificationKey.decode(flipped) }
         do { _ = try VerificationKey.decode(flipped) } catch { #expect("\(error)".contains("invalid table flags")) }
-        for bit in 0..<6 {
+        for bit in 0..<7 {
             flipped = bytes
             flipped[38] ^= UInt8(1 << bit)
             #expect(throws: (any Error).self, "bit \(bit)") {
