@@ -65,7 +65,7 @@ public struct ModelCommitment: Sendable, Equatable {
 /// commitment if it has committed weights. No code and no weight value: its
 /// size does not grow with the model, and neither does the cost of verifying against it.
 ///
-/// Layout: "ZKVK", u16 version = 7, program digest (32), u8 shape bits,
+/// Layout: "ZKVK", u16 version = 8, program digest (32), u8 shape bits,
 /// the public layout, the last segment's preprocessed key, the other
 /// segments' preprocessed key, u8 has-commitment, then the commitment
 /// file's bytes if 1.

@@ -318,8 +318,8 @@ public struct VMAir: Sendable {
     /// The preprocessed columns committed at `logBlowup` for proofs of
     /// degree excess E (`CommitmentLayout.degreeExcess`, which sets each
     /// table's domain): the last segment's, and (when `segmented`) the other
-    /// segments', which differ only in the memory and commitment tables (all
-    /// zero at the smallest height there).
+    /// segments', which differ only in the memory, commitment, weights and
+    /// publicweights tables (empty at the smallest height there).
     public func preprocessedTraces(logBlowup: Int, degreeExcess: Int, segmented: Bool,
                                    threads: Int) -> (last: PreprocessedTrace, other: PreprocessedTrace?) {
         preprocessedTraces(last: preprocessedColumns(isLastSegment: true),

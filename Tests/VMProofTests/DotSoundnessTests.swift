@@ -11,7 +11,8 @@ import VMProver
 import VMVerifier
 
 /// Single-cell changes to the weights-matmul tables — dot, dotoutput,
-/// weights, and the dotcode multiplicities — of a program with public and
+/// weights, and the dotcode multiplicities — of a program with held public
+/// weights (W, b), public weights in memory (U, which a copy reads too),
 /// private weights, a bias, a partial lane block and a matmul in a loop
 /// (SECURITY-PLAN A.1–A.2): every constraint family is reached, and every
 /// reached family's proof is rejected by the check that owns it.
@@ -27,8 +28,10 @@ import VMVerifier
     .output y [2, 18] scale=4 public
     .output z [2, 2] scale=4 public
     .output u [2, 3] scale=4 public
+    .buffer c [2] scale=4
         matmul y, x, W, b
         matmul u, x, U, k=2, ars=3
+        copy c, U, shape=[2], strides=[1]
         li r1, 4
     again:
         matmul z, x, V
@@ -141,7 +144,8 @@ import VMVerifier
             let height = s.witness.main[index][0].count
             // A weights row past the program's rows (id −1, no real lane) is never read.
             let real = table == .weights ? WeightsTable.rows(s.vmAir.dotCode).count : height
-            // No lane here is held (the weights are public and private): the held lanes' range limbs are free.
+            // No lane of the weights table is held here (W and b are the public table's, U is
+            // public in memory — a copy reads it —, V private): the held lanes' range limbs are free.
             let held = (0..<DotProduct.lanes).map { "held lane \($0) in V" }
             try Self.check(s, table: index, rows: 0..<height, width: s.vmAir.air.tables[index].mainWidth,
                            unreachable: Set(["only real cells answer weights lanes"] + held),

@@ -106,10 +106,11 @@ import VMVerifier
         var main = s.witness.main
         let w = s.program.tensor(named: "W")!.address
         let row = try #require(s.vmAir.dotCode.weightsRows.firstIndex { $0.base == w + 2 * 18 })
+        let position = try #require(WeightsTable.rows(s.vmAir.dotCode).firstIndex(of: row))
         // The lane's range limbs follow (W[2, 0] = −3: low limb 0xFFFD → 0xFFFE, no carry), recounted in the range table.
-        let low = Int(main[weights][WeightsTable.Main.limbs(0)][row].value)
+        let low = Int(main[weights][WeightsTable.Main.limbs(0)][position].value)
         #expect(low == 0xFFFD)
-        main[weights][WeightsTable.Main.limbs(0)][row] = Goldilocks(low + 1)
+        main[weights][WeightsTable.Main.limbs(0)][position] = Goldilocks(low + 1)
         try VMSoundnessTests.recountRange(&main, removing: [low], adding: [low + 1])
         #expect(DotSoundnessTests.forgeLaneZero(&main, code: s.vmAir.dotCode, dot: dot, weights: weights, row: row) == 2)   // two rows of x
         #expect(VMSoundnessTests.broken(s, main: main)?.hasPrefix("bus") == true, "every constraint holds")

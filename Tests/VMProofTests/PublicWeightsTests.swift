@@ -10,22 +10,21 @@ import VMProver
 /// the memory table, and every change — a multiplicity, a weight a dot row
 /// claims, a preprocessed value — is rejected by the check that owns it.
 @Suite struct PublicWeightsTests {
-    /// y = x·W + b with W [3, 18] and b public (both held), and z = x·V with
-    /// V private (in memory, read through the image bus).
+    /// y = x·W + b with W [5, 18] and b public (both held: 5 × 2 + 2 = 12
+    /// public rows, so the table has padding rows), and z = x·V with V
+    /// private (in memory, read through the image bus).
     static let source = """
-    .input x [2, 3] scale=4 public
-    .weights W [3, 18] scale=4 raw [1, -2, 3, 4, -5, 6, 7, 8, -9, 10, 11, 12, -13, 14, 15, 16, -17, 18, \
-    2, 3, -4, 5, 6, -7, 8, 9, 10, -11, 12, 13, 14, -15, 16, 17, 18, -19, \
-    -3, 4, 5, -6, 7, 8, 9, -10, 11, 12, -13, 14, 15, 16, -17, 18, 19, 20]
+    .input x [2, 5] scale=4 public
+    .weights W [5, 18] scale=4 raw [\((0..<90).map { String($0 * 7 % 23 - 11) }.joined(separator: ", "))]
     .weights b [18] scale=8 raw [100, -200, 300, 0, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, -17, 18]
-    .weights V [3, 2] scale=4 private raw [7, -3, 2, 9, -8, 1]
+    .weights V [5, 2] scale=4 private raw [7, -3, 2, 9, -8, 1, 4, 4, -2, 6]
     .output y [2, 18] scale=4 public
     .output z [2, 2] scale=4 public
         matmul y, x, W, b
         matmul z, x, V
         halt
     """
-    static let inputs: [[Int64]] = [[16, -40, 0, 200, -3, 0]]   // column 2 is 0: W's row t = 2 meets only zeros
+    static let inputs: [[Int64]] = [[16, -40, 0, 200, -3, 0, 5, 0, 1, 2]]   // column 2 is 0: W's row t = 2 meets only zeros
 
     static func setup() throws -> VMSoundnessTests.Setup { try VMSoundnessTests.setup(source: source, inputs: inputs) }
 
@@ -37,9 +36,10 @@ import VMProver
         let held = Set(Int(w.address)..<(Int(w.address) + w.count)).union(Int(b.address)..<(Int(b.address) + b.count))
         #expect(s.vmAir.memoryCells == (0..<Int(s.program.memorySize)).filter { !held.contains($0) })
         #expect(s.vmAir.memoryCells.contains(Int(v.address)))
-        // W's 3 × 2 rows and b's 2 are public; V's 3 stay in the weights table.
+        // W's 5 × 2 rows and b's 2 are public; V's 5 stay in the weights table.
         let rows = s.vmAir.dotCode.weightsRows
-        #expect(rows.filter(\.isPublic).count == 8 && WeightsTable.rows(s.vmAir.dotCode).count == 3)
+        #expect(rows.filter(\.isPublic).count == 12 && WeightsTable.rows(s.vmAir.dotCode).count == 5)
+        #expect(s.witness.main[s.vmAir.index(of: .publicweights)!][0].count == 16, "padding rows for the sweep")
         #expect(VMSoundnessTests.broken(s, main: s.witness.main) == nil)
         #expect(VMSoundnessTests.proveAndVerify(s, main: s.witness.main))
         let run = try Machine(program: s.program).run(rawInputs: Self.inputs)
