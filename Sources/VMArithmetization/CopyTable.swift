@@ -24,8 +24,9 @@ enum CopyCodeTable: VMTableComponent {
     }
 
     static func preprocessedColumns(of air: VMAir, isLastSegment: Bool) -> [[Goldilocks]] {
-        ScheduledInstances.codeColumns(air.copyCode.steps.map(\.fields), fieldCount: CopyCode.Step.fieldCount,
-                                       logHeight: air.copycodeLogHeight, descriptor: CopyColumns.descriptor)
+        ScheduledInstances.codeColumns(isLastSegment ? air.copyCode.steps.map(\.fields) : [], fieldCount: CopyCode.Step.fieldCount,
+                                       logHeight: air.codeLogHeight(.copycode, isLastSegment: isLastSegment),
+                                       descriptor: CopyColumns.descriptor)
     }
 }
 

@@ -23,11 +23,12 @@ enum DotCodeTable: VMTableComponent {
         return try t.build(blinded: blinded)
     }
 
-    /// One row per schedule row; padding rows have descriptor −1 and
-    /// output id −1, so no executed row can match them.
+    /// One row per schedule row (the last segment's; the others have only
+    /// padding); padding rows have descriptor −1 and output id −1, so no
+    /// executed row can match them.
     static func preprocessedColumns(of air: VMAir, isLastSegment: Bool) -> [[Goldilocks]] {
-        let steps = air.dotCode.steps
-        let n = 1 << air.dotcodeLogHeight
+        let steps = isLastSegment ? air.dotCode.steps : []
+        let n = 1 << air.codeLogHeight(.dotcode, isLastSegment: isLastSegment)
         var columns = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: n), count: Fixed.width)
         for (row, step) in steps.enumerated() {
             for (k, v) in step.fields.enumerated() { columns[k][row] = Goldilocks(Int(v)) }

@@ -42,8 +42,10 @@ enum ElementCodeTable: VMTableComponent {
     }
 
     static func preprocessedColumns(of air: VMAir, isLastSegment: Bool) -> [[Goldilocks]] {
-        ScheduledInstances.codeColumns(air.elementCode.steps.map(\.fields), fieldCount: ElementCode.Step.fieldCount,
-                                       logHeight: air.elementcodeLogHeight, descriptor: ElementColumns.descriptor)
+        ScheduledInstances.codeColumns(isLastSegment ? air.elementCode.steps.map(\.fields) : [],
+                                       fieldCount: ElementCode.Step.fieldCount,
+                                       logHeight: air.codeLogHeight(.elementcode, isLastSegment: isLastSegment),
+                                       descriptor: ElementColumns.descriptor)
     }
 }
 

@@ -12,11 +12,12 @@ enum MicrocodeTable: VMTableComponent {
         return try t.build(blinded: blinded)
     }
 
-    /// The microcode table: one row per static step; padding rows are all
-    /// zero except descriptor = −1, so no executed step can match them.
+    /// The microcode table: one row per static step (the last segment's;
+    /// the others have only padding); padding rows are all zero except
+    /// descriptor = −1, so no executed step can match them.
     static func preprocessedColumns(of air: VMAir, isLastSegment: Bool) -> [[Goldilocks]] {
-        let microSteps = air.microSteps
-        let n = 1 << air.microcodeLogHeight, width = MicroStep.fieldCount
+        let microSteps = isLastSegment ? air.microSteps : []
+        let n = 1 << air.codeLogHeight(.microcode, isLastSegment: isLastSegment), width = MicroStep.fieldCount
         // Row-major values first (one pass over the steps), then one
         // contiguous column at a time.
         var flat = [Int64](repeating: 0, count: microSteps.count * width)

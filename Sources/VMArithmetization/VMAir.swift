@@ -210,14 +210,23 @@ public struct VMAir: Sendable {
     public func activationRow(table: Int, input: Int64) -> Int {
         activationOffsets[table] + Int(input - activationDomains[table].lowerBound)
     }
-    /// log2 of the microcode table's height.
-    public var microcodeLogHeight: Int { logHeight(rows: microSteps.count) }
-    /// log2 of the copycode table's height.
-    public var copycodeLogHeight: Int { logHeight(rows: copyCode.steps.count) }
-    /// log2 of the elementcode table's height.
-    public var elementcodeLogHeight: Int { logHeight(rows: elementCode.steps.count) }
-    /// log2 of the dotcode table's height.
-    public var dotcodeLogHeight: Int { logHeight(rows: dotCode.steps.count) }
+    /// log2 of a schedule table's height (microcode, copycode, elementcode,
+    /// dotcode): its schedule rows in the last segment, which answers the
+    /// lookups of every segment (Spec/vm-air.md §8); the smallest height in
+    /// the others.
+    public func codeLogHeight(_ table: VMTable, isLastSegment: Bool) -> Int {
+        guard isLastSegment else { return minLogHeight }
+        switch table {
+        case .microcode: return logHeight(rows: microSteps.count)
+        case .copycode: return logHeight(rows: copyCode.steps.count)
+        case .elementcode: return logHeight(rows: elementCode.steps.count)
+        case .dotcode: return logHeight(rows: dotCode.steps.count)
+        default: preconditionFailure("\(table) is not a schedule table")
+        }
+    }
+
+    /// The schedule tables, whose rows only the last segment has.
+    public static let scheduleTables: [VMTable] = [.microcode, .copycode, .elementcode, .dotcode]
     /// log2 of the weights table's height: its rows in the last segment, the smallest height elsewhere.
     public func weightsLogHeight(isLastSegment: Bool) -> Int {
         isLastSegment ? logHeight(rows: dotCode.weightsRows.count { !$0.isPublic }) : minLogHeight
@@ -318,8 +327,8 @@ public struct VMAir: Sendable {
     /// The preprocessed columns committed at `logBlowup` for proofs of
     /// degree excess E (`CommitmentLayout.degreeExcess`, which sets each
     /// table's domain): the last segment's, and (when `segmented`) the other
-    /// segments', which differ only in the memory, commitment, weights and
-    /// publicweights tables (empty at the smallest height there).
+    /// segments', which differ only in the memory, commitment, weights,
+    /// publicweights and schedule tables (empty at the smallest height there).
     public func preprocessedTraces(logBlowup: Int, degreeExcess: Int, segmented: Bool,
                                    threads: Int) -> (last: PreprocessedTrace, other: PreprocessedTrace?) {
         preprocessedTraces(last: preprocessedColumns(isLastSegment: true),
@@ -335,7 +344,9 @@ public struct VMAir: Sendable {
         var replaced = [TableIndex.memory: other[TableIndex.memory]]
         if let c = commitmentIndex { replaced[c] = other[c] }
         if let w = weightsIndex { replaced[w] = other[w] }
-        if let p = index(of: .publicweights) { replaced[p] = other[p] }
+        for table in [VMTable.publicweights] + Self.scheduleTables {
+            if let t = index(of: table) { replaced[t] = other[t] }
+        }
         return (last, last.replacing(replaced, threads: threads))
     }
 

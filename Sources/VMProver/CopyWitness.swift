@@ -13,7 +13,7 @@ struct CopyWitness {
 
     init(code: CopyCode) {
         self.code = code
-        table = ScheduledRows(width: C.width, scheduleRows: code.steps.count, isLastColumn: C.isLast)
+        table = ScheduledRows(width: C.width, isLastColumn: C.isLast)
     }
 
     mutating func execute(descriptor d: Int, time: Int64, baseD: Int64, baseA: Int64,
@@ -22,8 +22,8 @@ struct CopyWitness {
         let t0 = time + Int64(CPUColumns.timestampsPerRow)
         let first = table.rowCount
         for s in steps {
-            let r = table.append(id: s.id, fields: s.fields, active: C.active, instructionTime: C.instructionTime, baseA: C.baseA,
-                                 baseD: C.baseD, time: time, baseAValue: baseA, baseDValue: baseD)
+            let r = table.rows.appendScheduled(fields: s.fields, active: C.active, instructionTime: C.instructionTime, baseA: C.baseA,
+                                               baseD: C.baseD, time: time, baseAValue: baseA, baseDValue: baseD)
             let read = try RangeLimbs.access(baseA + s.srcOffset, at: t0 + s.readTime, lastTs: &lastTs, range: &range, "copy read")
             table.rows.set(r, C.readPrevious, read.previous)
             table.rows.set(r, C.readLimbs, read.low); table.rows.set(r, C.readLimbs + 1, read.high)

@@ -14,15 +14,8 @@ struct DotWitness {
     let code: DotCode
     var rows = WitnessRows(width: D.width)
     var outputs = WitnessRows(width: O.width)
-    /// Per schedule row: how many `dot` rows and `dotoutput` rows looked it up.
-    var stepCounts: [Int]
-    var outputCounts: [Int]
 
-    init(code: DotCode) {
-        self.code = code
-        stepCounts = [Int](repeating: 0, count: code.steps.count)
-        outputCounts = stepCounts
-    }
+    init(code: DotCode) { self.code = code }
 
     /// Runs one weights matmul instruction (descriptor `d`, timestamp base
     /// `time`) on the carried memory; `image` is the initial memory (the
@@ -35,7 +28,6 @@ struct DotWitness {
         var sums = [Goldilocks](repeating: .zero, count: lanes)
         var pending = [(step: DotStep, sums: [Goldilocks])]()
         for s in steps {
-            stepCounts[s.id] += 1
             let r = rows.appendScheduled(fields: s.fields, active: D.active, instructionTime: D.instructionTime, baseA: D.baseA,
                                          baseD: D.baseD, time: time, baseAValue: baseA, baseDValue: baseD)
             if s.groupFirst { sums = [Goldilocks](repeating: .zero, count: lanes) }
@@ -65,7 +57,6 @@ struct DotWitness {
         }
         // Writes after every read, group by group, lane by lane: one output row each.
         for (s, sums) in pending {
-            outputCounts[s.id] += 1
             let shift = Int64(s.pow.trailingZeroBitCount)
             for l in 0..<s.laneCount {
                 let r = outputs.append()
@@ -93,14 +84,6 @@ struct DotWitness {
                 memory[write.cell] = result
             }
         }
-    }
-
-    /// The dotcode table's two multiplicity columns.
-    func codeColumns(logHeight: Int) -> [[Goldilocks]] {
-        let n = 1 << logHeight
-        var steps = [Goldilocks](repeating: .zero, count: n), outs = steps
-        for i in stepCounts.indices { steps[i] = Goldilocks(stepCounts[i]); outs[i] = Goldilocks(outputCounts[i]) }
-        return [steps, outs]
     }
 
     /// The dot table's columns, padded to a power of two with rows whose

@@ -18,7 +18,7 @@ struct ElementWitness {
         self.vmAir = vmAir
         code = vmAir.elementCode
         self.tables = tables
-        table = ScheduledRows(width: E.width, scheduleRows: code.steps.count, isLastColumn: E.isLast)
+        table = ScheduledRows(width: E.width, isLastColumn: E.isLast)
     }
 
     mutating func execute(descriptor d: Int, time: Int64, baseD: Int64, baseA: Int64, baseB: Int64,
@@ -27,8 +27,8 @@ struct ElementWitness {
         let t0 = time + Int64(CPUColumns.timestampsPerRow)
         let first = table.rowCount
         for s in steps {
-            let r = table.append(id: s.id, fields: s.fields, active: E.active, instructionTime: E.instructionTime, baseA: E.baseA,
-                                 baseD: E.baseD, time: time, baseAValue: baseA, baseDValue: baseD)
+            let r = table.rows.appendScheduled(fields: s.fields, active: E.active, instructionTime: E.instructionTime, baseA: E.baseA,
+                                               baseD: E.baseD, time: time, baseAValue: baseA, baseDValue: baseD)
             table.rows.set(r, E.baseB, baseB)
             func read(_ address: Int64, slot: Int) throws -> Int64 {
                 let access = try RangeLimbs.access(address, at: t0 + s.readTime + Int64(slot), lastTs: &lastTs, range: &range,

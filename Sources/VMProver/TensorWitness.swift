@@ -14,7 +14,6 @@ struct TensorWitness {
     /// Index of each descriptor's first step in `vmAir.microSteps`.
     let firstStep: [Int]
     var rows: [[Int64]] = []          // one array of T.width values per executed step
-    var stepCounts: [Int]
 
     init(vmAir: VMAir, tables: [[Int64]]) {
         self.vmAir = vmAir
@@ -22,7 +21,6 @@ struct TensorWitness {
         var first = [Int](), offset = 0
         for count in vmAir.stepCounts { first.append(offset); offset += count }
         firstStep = first
-        stepCounts = [Int](repeating: 0, count: vmAir.microSteps.count)
     }
 
     mutating func execute(descriptor d: Int, time: Int64, baseD: Int64, baseA: Int64, baseB: Int64,
@@ -31,8 +29,7 @@ struct TensorWitness {
         var instance = [[Int64]]()
         var prevAcc: Int64 = 0, prevIndex: Int64 = 0
         // Pass 1: reads and computation.
-        for (k, s) in steps.enumerated() {
-            stepCounts[firstStep[d] + k] += 1
+        for s in steps {
             var r = [Int64](repeating: 0, count: T.width)
             r.withUnsafeMutableBufferPointer { s.write(into: $0.baseAddress!) }
             r[T.active] = 1; r[T.time] = time; r[T.baseA] = baseA; r[T.baseB] = baseB; r[T.baseD] = baseD
@@ -95,12 +92,6 @@ struct TensorWitness {
             memory[access.cell] = instance[k][T.result]
         }
         rows += instance
-    }
-
-    func microcodeCounts(logHeight: Int) -> [Goldilocks] {
-        var out = [Goldilocks](repeating: .zero, count: 1 << logHeight)
-        for (i, c) in stepCounts.enumerated() { out[i] = Goldilocks(c) }
-        return out
     }
 
     /// Column-major table, padded to a power of two (≥ 8) with rows whose

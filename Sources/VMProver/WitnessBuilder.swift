@@ -76,8 +76,9 @@ public struct WitnessBuilder {
         /// The replayed machine state at each segment's start.
         let checkpoints: [ReplayState]
         let weightSalt: [Goldilocks]?
-        /// Per descriptor: how many times the whole run executes it (the weights table's multiplicities).
-        let dotExecutions: [Int]
+        /// Per descriptor: how many times the whole run executes it (the
+        /// weights and schedule tables' multiplicities, in the last segment).
+        let executions: [Int]
         /// A one-segment run keeps the segment the plan built.
         let only: Segment?
     }
@@ -106,14 +107,14 @@ public struct WitnessBuilder {
         let statement = VMStatement(programDigest: program.digest, weightCommitment: commitment,
                                     publicInputs: publicInputs, publicOutputs: publicOutputs)
         let ranges = split(run.steps, segmentRows: segmentRows)
-        let executions = dotExecutions(run.steps)
+        let executions = self.executions(run.steps)
         var state = initialState(rawInputs: run.rawInputs)
         var checkpoints = [ReplayState](), boundaries = [SegmentBoundary](), heights = [[Int]](), only: Segment?
         for (k, range) in ranges.enumerated() {
             checkpoints.append(state)
             let isLast = k == ranges.count - 1
             let segment = withCommitmentColumns(try buildSegment(run.steps[range], state: &state, isLast: isLast,
-                                                                 dotExecutions: executions),
+                                                                 executions: executions),
                                                 isLast: isLast, weightSalt: weightSalt)
             boundaries.append(segment.boundary)
             heights.append(segment.main.map { ($0.first?.count ?? 1 << vmAir.minLogHeight).trailingZeroBitCount })
@@ -121,7 +122,7 @@ public struct WitnessBuilder {
         }
         return Plan(statement: statement, layout: PublicLayout(program: program), steps: run.steps.count, boundaries: boundaries,
                     logHeights: heights, run: run, ranges: ranges, checkpoints: checkpoints, weightSalt: weightSalt,
-                    dotExecutions: executions, only: only)
+                    executions: executions, only: only)
     }
 
     /// Segment `k` of a plan: every table's main columns.
@@ -131,7 +132,7 @@ public struct WitnessBuilder {
         var state = plan.checkpoints[k]
         let isLast = k == plan.count - 1
         return withCommitmentColumns(try buildSegment(plan.run.steps[plan.ranges[k]], state: &state, isLast: isLast,
-                                                      dotExecutions: plan.dotExecutions),
+                                                      executions: plan.executions),
                                      isLast: isLast, weightSalt: plan.weightSalt)
     }
 
@@ -174,10 +175,9 @@ public struct WitnessBuilder {
     }
 
     /// Per descriptor: how many times `steps` execute it.
-    func dotExecutions(_ steps: [StepRecord]) -> [Int] {
+    func executions(_ steps: [StepRecord]) -> [Int] {
         var counts = [Int](repeating: 0, count: program.descriptors.count)
-        guard !vmAir.dotCode.isEmpty else { return counts }
-        for step in steps where Opcode(rawValue: UInt8(truncatingIfNeeded: step.opcode)) == .matmul { counts[Int(step.imm)] += 1 }
+        for step in steps where Opcode(rawValue: UInt8(truncatingIfNeeded: step.opcode))?.isTensor == true { counts[Int(step.imm)] += 1 }
         return counts
     }
 
@@ -230,7 +230,7 @@ public struct WitnessBuilder {
 
     /// Replays one segment's steps on the carried state and fills its tables.
     func buildSegment(_ records: ArraySlice<StepRecord>, state: inout ReplayState, isLast: Bool,
-                      dotExecutions: [Int]) throws -> Segment {
+                      executions: [Int]) throws -> Segment {
         let start = (pc: records.first!.pc, ts: state.timeBase)
         var counts = SegmentCounts(programLogHeight: vmAir.programLogHeight,
                                    activationRows: program.tables.isEmpty ? 0 : 1 << vmAir.activationLogHeight)
@@ -288,7 +288,7 @@ public struct WitnessBuilder {
             let logHeight = vmAir.weightsLogHeight(isLastSegment: isLast)
             let publicLogHeight = vmAir.publicWeightsLogHeight(isLastSegment: isLast)
             if isLast {
-                let uses = WeightsWitness.uses(code: vmAir.dotCode, executions: dotExecutions)
+                let uses = WeightsWitness.uses(code: vmAir.dotCode, executions: executions)
                 weightsColumns = try WeightsWitness.columns(code: vmAir.dotCode, image: state.initialMemory, uses: uses,
                                                             logHeight: logHeight, range: &counts.range)
                 publicWeightsColumn = WeightsWitness.publicColumn(code: vmAir.dotCode, uses: uses, logHeight: publicLogHeight)
@@ -322,13 +322,11 @@ public struct WitnessBuilder {
             case .byte: main.append(ranges.byte)
             case .rangeFull: main.append(ranges.full)
             case .activation: main.append([counts.activations.map { Goldilocks($0) }])
-            case .microcode: main.append([tensor.microcodeCounts(logHeight: vmAir.microcodeLogHeight)])
+            case .microcode, .copycode, .elementcode, .dotcode:
+                main.append(ScheduleMultiplicities.columns(table, vmAir: vmAir, executions: executions, isLastSegment: isLast))
             case .tensor: main.append(tensor.columns())
-            case .copycode: main.append([copy.table.codeColumn(logHeight: vmAir.copycodeLogHeight)])
             case .copy: main.append(copy.table.columns(logHeight: vmAir.logHeight(rows: copy.table.rowCount)))
-            case .elementcode: main.append([element.table.codeColumn(logHeight: vmAir.elementcodeLogHeight)])
             case .element: main.append(element.table.columns(logHeight: vmAir.logHeight(rows: element.table.rowCount)))
-            case .dotcode: main.append(dot.codeColumns(logHeight: vmAir.dotcodeLogHeight))
             case .dot: main.append(dot.dotColumns(logHeight: vmAir.logHeight(rows: dot.dotRowCount)))
             case .dotoutput: main.append(dot.outputColumns(logHeight: vmAir.logHeight(rows: dot.outputRowCount)))
             case .weights: main.append(weightsColumns)

@@ -77,39 +77,20 @@ enum RangeLimbs {
 }
 
 /// The rows of a table that runs a static schedule one row per element
-/// (`copy`, `element`), with how many rows looked each schedule row up (the
-/// code table's multiplicities).
+/// (`copy`, `element`); padding rows have isLast = 1 and every other cell 0.
 struct ScheduledRows {
     var rows: WitnessRows
-    /// Per schedule row: how many table rows looked it up.
-    private(set) var stepCounts: [Int]
-    /// The column that is 1 on padding rows (isLast); the other padding cells are 0.
+    /// The column that is 1 on padding rows (isLast).
     let isLastColumn: Int
 
-    init(width: Int, scheduleRows: Int, isLastColumn: Int) {
+    init(width: Int, isLastColumn: Int) {
         rows = WitnessRows(width: width)
-        stepCounts = [Int](repeating: 0, count: scheduleRows)
         self.isLastColumn = isLastColumn
-    }
-
-    /// Appends the active row of schedule row `id` (`WitnessRows.appendScheduled`) and counts the lookup.
-    mutating func append(id: Int, fields: [Int64], active: Int, instructionTime: Int, baseA: Int, baseD: Int,
-                         time: Int64, baseAValue: Int64, baseDValue: Int64) -> Int {
-        stepCounts[id] += 1
-        return rows.appendScheduled(fields: fields, active: active, instructionTime: instructionTime, baseA: baseA, baseD: baseD,
-                                    time: time, baseAValue: baseAValue, baseDValue: baseDValue)
-    }
-
-    /// The code table's multiplicity column.
-    func codeColumn(logHeight: Int) -> [Goldilocks] {
-        var out = [Goldilocks](repeating: .zero, count: 1 << logHeight)
-        for (i, c) in stepCounts.enumerated() { out[i] = Goldilocks(c) }
-        return out
     }
 
     var rowCount: Int { rows.count }
 
-    /// The table's columns, padded with rows whose isLast = 1 and everything else 0.
+    /// The table's columns, padded to 2^logHeight rows.
     func columns(logHeight: Int) -> [[Goldilocks]] {
         var padding = [Goldilocks](repeating: .zero, count: rows.width)
         padding[isLastColumn] = .one

@@ -51,6 +51,39 @@ import VMVerifier
         #expect(whole.file.statement == file.statement)
     }
 
+    /// The schedule tables are the last segment's (Spec/vm-air.md §8): the
+    /// others carry padding only, and each schedule row's multiplicity is
+    /// how many times the whole run executes its descriptor, so the lookups
+    /// of every segment balance against it.
+    @Test func scheduleTablesAreTheLastSegments() throws {
+        let (program, inputs) = try Examples.load("cnn")
+        let vmAir = try VMAir(program: program)
+        let witness = try WitnessBuilder(vmAir: vmAir).run(rawInputs: inputs, maxSteps: 1 << 20, segmentRows: .rows(32))
+        #expect(witness.segments.count >= 3)
+        let run = try WitnessBuilder.execute(program, rawInputs: inputs, maxSteps: 1 << 20)
+        var executions = [Int](repeating: 0, count: program.descriptors.count)
+        for step in run.steps where Opcode(rawValue: UInt8(truncatingIfNeeded: step.opcode))?.isTensor == true {
+            executions[Int(step.imm)] += 1
+        }
+        let tables = VMAir.scheduleTables.compactMap { t in vmAir.index(of: t).map { (t, $0) } }
+        #expect(tables.count >= 2)
+        for (k, segment) in witness.segments.enumerated() {
+            let isLast = k == witness.segments.count - 1
+            for (table, index) in tables {
+                let multiplicity = segment.main[index][0]
+                #expect(multiplicity.count == 1 << vmAir.codeLogHeight(table, isLastSegment: isLast))
+                if !isLast { #expect(multiplicity.count == 1 << vmAir.minLogHeight && multiplicity.allSatisfy(\.isZero)) }
+            }
+        }
+        let last = witness.segments.last!
+        if let copy = vmAir.index(of: .copycode) {
+            #expect(vmAir.copyCode.steps.enumerated().allSatisfy { last.main[copy][0][$0] == Goldilocks(executions[$1.descriptor]) })
+        }
+        if let dot = vmAir.index(of: .dotcode) {
+            #expect(vmAir.dotCode.steps.enumerated().allSatisfy { last.main[dot][0][$0] == Goldilocks(executions[$1.descriptor]) })
+        }
+    }
+
     /// Standard options over many segments: the prover raises the queries
     /// until the union bound over segments still leaves ≥ 100 proven bits,
     /// and the verifier's floor accepts the result.
