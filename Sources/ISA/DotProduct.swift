@@ -135,13 +135,13 @@ public struct DotStep: Sendable, Equatable {
 }
 
 /// One row of the `weights` table: `lanes` weights, lane l at address
-/// base + l·stride (l < lanes).
+/// base + l·stride (l < lanes). Rows with the same cells are one row,
+/// whichever weights matmuls read them (an unrolled recurrent layer reads
+/// one matrix at every step).
 public struct WeightsRow: Sendable, Equatable {
     public var base: Int64
     public var stride: Int64
     public var lanes: Int
-    /// The descriptor whose schedule reads the row (m times per execution).
-    public var descriptor: Int
     /// The weights tensor the row's lanes lie in.
     public var tensor: Int
     /// Whether the row's tensor is held (`HeldWeights`): its cells are not
@@ -174,6 +174,13 @@ public struct DotCode: Sendable {
     public init(_ program: Program) {
         let lanes = DotProduct.lanes, slotCount = DotProduct.slots
         var steps = [DotStep](), rows = [WeightsRow]()
+        var known = [[Int64]: Int]()   // (base, stride, lanes) → row id
+        func row(base: Int64, stride: Int64, lanes: Int, tensor: Int) -> Int {
+            if let id = known[[base, stride, Int64(lanes)]] { return id }
+            known[[base, stride, Int64(lanes)]] = rows.count
+            rows.append(WeightsRow(base: base, stride: stride, lanes: lanes, tensor: tensor))
+            return rows.count - 1
+        }
         var operands = [DotProduct.WeightsOperands?](), first = [Int](), counts = [Int](), spans = [Int64]()
         for (d, op) in program.descriptors.enumerated() {
             first.append(steps.count)
@@ -184,20 +191,15 @@ public struct DotCode: Sendable {
             operands.append(found)
             let blocks = Int((mm.n + Int64(lanes) - 1) / Int64(lanes))
             func laneCount(_ jb: Int) -> Int { min(lanes, Int(mm.n) - jb * lanes) }
-            // Weights rows: (t, jb) at t·blocks + jb, then the bias rows.
-            let firstRow = rows.count
-            for t in 0..<mm.k {
-                for jb in 0..<blocks {
-                    rows.append(WeightsRow(base: mm.b + t * mm.bRowStride + Int64(jb * lanes) * mm.bColStride,
-                                           stride: mm.bColStride, lanes: laneCount(jb), descriptor: d, tensor: found.b))
+            // Weights rows: B's (t, jb) and the bias's jb, shared with any matmul that reads the same cells.
+            let bRows = (0..<mm.k).map { t in
+                (0..<blocks).map { jb in
+                    row(base: mm.b + t * mm.bRowStride + Int64(jb * lanes) * mm.bColStride, stride: mm.bColStride,
+                        lanes: laneCount(jb), tensor: found.b)
                 }
             }
-            let biasRow = rows.count
-            if let bias = mm.bias {
-                for jb in 0..<blocks {
-                    rows.append(WeightsRow(base: bias + Int64(jb * lanes), stride: 1, lanes: laneCount(jb), descriptor: d,
-                                           tensor: found.bias!))
-                }
+            let biasRows = mm.bias.map { bias in
+                (0..<blocks).map { jb in row(base: bias + Int64(jb * lanes), stride: 1, lanes: laneCount(jb), tensor: found.bias!) }
             }
             // A group's slots: the bias (if any), then t = 0 … k − 1; `slots` per row.
             let slotsPerGroup = Int(mm.k) + (mm.bias == nil ? 0 : 1)
@@ -219,11 +221,11 @@ public struct DotCode: Sendable {
                             guard position < slotsPerGroup else { break }
                             let t = mm.bias == nil ? Int64(position) : Int64(position) - 1
                             if t < 0 {
-                                s.weightsRow[slot] = biasRow + jb
+                                s.weightsRow[slot] = biasRows![jb]
                             } else {
                                 s.readA[slot] = true
                                 s.aOffset[slot] = mm.aAddress(i, t)
-                                s.weightsRow[slot] = firstRow + Int(t) * blocks + jb
+                                s.weightsRow[slot] = bRows[Int(t)][jb]
                             }
                         }
                         s.time = Int64(row * slotCount)

@@ -41,9 +41,11 @@ import VMVerifier
         #expect(try Self.held(Self.source()) == ["W", "b"])
         // Another instruction reads W: it stays in memory.
         #expect(try Self.held(Self.source(extra: "    copy z, W, shape=[3], strides=[1]")) == ["b"])
-        // The same matmul twice reads the same weights rows; another one reads W's cells a second time.
+        // The same matmul twice, or another one over the same cells, reads the same weights rows.
         #expect(try Self.held(Self.source(extra: "    matmul y, x, W, b")) == ["W", "b"])
-        #expect(try Self.held(Self.source(extra: "    matmul y, x, W")) == ["b"])
+        #expect(try Self.held(Self.source(extra: "    matmul y, x, W")) == ["W", "b"])
+        // Another one over other rows of W (k = 2, B from W's second row) reads its cells in a second row.
+        #expect(try Self.held(Self.source(extra: "    matmul z, x, W + 18, m=1, k=2, n=3, ars=3, brs=18")) == ["b"])
         // Public weights are held too (by the publicweights table); private ones never.
         #expect(try Self.held(Self.source(w: "public")) == ["W", "b"])
         #expect(try Self.held(Self.source(w: "private")) == ["b"])

@@ -56,6 +56,23 @@ import VMProver
         }
     }
 
+    /// Two matmuls over the same weights (as an unrolled recurrent layer
+    /// has): one set of weights rows, read by both schedules, so the tensors
+    /// stay held; the proof verifies and matches the VM.
+    @Test func matmulsOverTheSameWeightsShareTheirRows() throws {
+        let twice = Self.source.replacingOccurrences(of: "    matmul z, x, V", with: "    matmul z, x, V\n    matmul u, x, W, b")
+            .replacingOccurrences(of: ".output z [2, 2] scale=4 public", with: ".output z [2, 2] scale=4 public\n.output u [2, 18] scale=4 public")
+        let s = try VMSoundnessTests.setup(source: twice, inputs: Self.inputs)
+        let once = try Self.setup()
+        #expect(s.program.descriptors.count == once.program.descriptors.count + 1)
+        #expect(s.vmAir.dotCode.weightsRows == once.vmAir.dotCode.weightsRows)
+        #expect(s.program.tensors.indices.filter { s.vmAir.dotCode.heldTensors[$0] }.map { s.program.tensors[$0].name } == ["W", "b"])
+        #expect(VMSoundnessTests.proveAndVerify(s, main: s.witness.main))
+        let run = try Machine(program: s.program).run(rawInputs: Self.inputs)
+        #expect(run.outputs[2].raw == run.outputs[0].raw)
+        #expect(s.witness.statement.publicOutputs == run.outputs.map(\.raw))
+    }
+
     /// Every multiplicity (padding rows included) is bound by the weights bus.
     @Test func everyMultiplicityIsBound() throws {
         let s = try Self.setup()
