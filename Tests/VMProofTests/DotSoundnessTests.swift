@@ -248,9 +248,15 @@ import VMVerifier
     /// slot that reads the row (each must read activation 0, so no sum
     /// changes); returns how many slots it changed.
     static func forgeLaneZero(_ main: inout [[[Goldilocks]]], code: DotCode, dot: Int, weights: Int, row: Int) -> Int {
-        typealias D = DotColumns
         let position = WeightsTable.rows(code).firstIndex(of: row)!
         main[weights][WeightsTable.Main.weights][position] = main[weights][WeightsTable.Main.weights][position] + .one
+        return forgeDotSlots(&main, dot: dot, row: row)
+    }
+
+    /// Adds 1 to lane 0's weight in every active dot slot that reads weights
+    /// row `row` (each must read activation 0); returns how many it changed.
+    static func forgeDotSlots(_ main: inout [[[Goldilocks]]], dot: Int, row: Int) -> Int {
+        typealias D = DotColumns
         var users = 0
         for r in 0..<main[dot][0].count where main[dot][D.active][r] == .one {
             for slot in 0..<DotProduct.slots where main[dot][D.weightsRow(slot)][r] == Goldilocks(row) && main[dot][D.readA(slot)][r] == .one {

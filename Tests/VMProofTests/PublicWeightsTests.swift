@@ -87,20 +87,10 @@ import VMProver
     /// rejects it.
     @Test func aWeightTheDotRowsClaimIsThePreprocessedOne() throws {
         let s = try Self.setup()
-        typealias D = DotColumns
-        let dot = s.vmAir.index(of: .dot)!
         var main = s.witness.main
         let w = s.program.tensor(named: "W")!.address
         let row = try #require(s.vmAir.dotCode.weightsRows.firstIndex { $0.base == w + 2 * 18 })
-        var users = 0
-        for r in 0..<main[dot][0].count where main[dot][D.active][r] == .one {
-            for slot in 0..<DotProduct.slots where main[dot][D.weightsRow(slot)][r] == Goldilocks(row) && main[dot][D.readA(slot)][r] == .one {
-                #expect(main[dot][D.activation(slot)][r] == .zero)
-                main[dot][D.weights(slot)][r] = main[dot][D.weights(slot)][r] + .one
-                users += 1
-            }
-        }
-        #expect(users == 2)   // two rows of x
+        #expect(DotSoundnessTests.forgeDotSlots(&main, dot: s.vmAir.index(of: .dot)!, row: row) == 2)   // two rows of x
         #expect(VMSoundnessTests.broken(s, main: main)?.hasPrefix("bus") == true, "every constraint holds")
         #expect(VMSoundnessTests.rejection(s, main: main) == VMSoundnessTests.logUpCheck)
     }
