@@ -16,11 +16,15 @@ public struct Constraint: Sendable, Hashable {
 /// h_c = Σ_{i ∈ chunk c} m_i / d_i, and the last column the running sum
 /// S with S(0) = Σ_c h_c(0), S(i+1) = S(i) + Σ_c h_c(i+1), S(n−1) = claimed sum.
 public struct Table: Sendable {
-    /// The maximum degree of any constraint, counting trace cells and row
-    /// selectors as degree 1. Without masking the quotient has degree
-    /// < (max − 1)·n; with zero-knowledge masking (degree n + h columns) it
-    /// has degree < max·n (Spec/zk.md §3; `CommitmentLayout` in STARK).
+    /// The maximum degree of any constraint by default, and of every LogUp
+    /// chunk, counting trace cells and row selectors as degree 1. Without
+    /// masking the quotient has degree < (d − 1)·n; with zero-knowledge
+    /// masking (degree n + h columns) it has degree < d·n (Spec/zk.md §2;
+    /// `CommitmentLayout` in STARK).
     public static let maxConstraintDegree = 3
+    /// The highest degree limit a table may declare (`degreeLimit`): its
+    /// quotient needs d cosets of its domain, so 7 needs blowup 8.
+    public static let largestDegreeLimit = 7
 
     public let name: String
     /// Main columns, the blinding columns of a blinded table included.
@@ -45,8 +49,11 @@ public struct Table: Sendable {
     let publicValueCount: Int
     /// The blinding column of a blinded table (`blinded()`).
     public let blindingColumn: Int?
-    /// The highest degree of any constraint (1 … `maxConstraintDegree`).
+    /// The highest degree of any constraint (1 … `degreeLimit`).
     public let constraintDegree: Int
+    /// The degree the table's own constraints may reach (3 unless the table
+    /// declares more, up to `largestDegreeLimit`); LogUp chunks stay ≤ 3.
+    public let degreeLimit: Int
 
     /// Auxiliary extension columns: chunk columns plus the running sum (0 without interactions).
     public var auxiliaryWidth: Int { interactions.isEmpty ? 0 : chunks.count + 1 }
@@ -69,13 +76,18 @@ public struct Table: Sendable {
         guard !interactions.isEmpty, blindingColumn == nil else { return self }
         var table = try Table(name: name, mainWidth: mainWidth + 1, preprocessedWidth: preprocessedWidth,
                               constraints: authorConstraints, interactions: interactions,
-                              publicValueCount: publicValueCount, blindingColumn: mainWidth)
+                              publicValueCount: publicValueCount, blindingColumn: mainWidth, degreeLimit: degreeLimit)
         table.maxLogHeight = maxLogHeight
         return table
     }
 
     init(name: String, mainWidth: Int, preprocessedWidth: Int, constraints userConstraints: [Constraint],
-         interactions: [Interaction], publicValueCount: Int, blindingColumn: Int? = nil) throws(AIRError) {
+         interactions: [Interaction], publicValueCount: Int, blindingColumn: Int? = nil,
+         degreeLimit: Int = Table.maxConstraintDegree) throws(AIRError) {
+        guard (Self.maxConstraintDegree...Self.largestDegreeLimit).contains(degreeLimit) else {
+            throw .degreeTooHigh(table: name, constraint: "the table's degree limit", degree: degreeLimit, limit: Self.largestDegreeLimit)
+        }
+        self.degreeLimit = degreeLimit
         self.name = name
         self.mainWidth = mainWidth
         self.authorConstraints = userConstraints
@@ -151,8 +163,8 @@ public struct Table: Sendable {
         for constraint in all {
             let degree = constraint.expression.degree
             highest = max(highest, degree)
-            if degree > Self.maxConstraintDegree {
-                throw .degreeTooHigh(table: name, constraint: constraint.label, degree: degree, limit: Self.maxConstraintDegree)
+            if degree > degreeLimit {
+                throw .degreeTooHigh(table: name, constraint: constraint.label, degree: degree, limit: degreeLimit)
             }
             try Self.validate(constraint.expression, table: name, label: constraint.label, mainWidth: mainWidth,
                               preprocessedWidth: preprocessedWidth, auxiliaryWidth: auxWidth,

@@ -52,11 +52,14 @@ public struct TableBuilder {
     ///   (one compilation instead of two).
     /// - Parameter maxLogHeight: the most rows (log2) a proof may give the
     ///   table, when its soundness depends on its height (`Table.maxLogHeight`).
-    public func build(publicValueCount: Int = 0, blinded: Bool = false, maxLogHeight: Int? = nil) throws(AIRError) -> Table {
+    /// - Parameter degreeLimit: the degree its constraints may reach
+    ///   (`Table.degreeLimit`: 3 … 7; above 3 the proof needs a larger blowup).
+    public func build(publicValueCount: Int = 0, blinded: Bool = false, maxLogHeight: Int? = nil,
+                      degreeLimit: Int = Table.maxConstraintDegree) throws(AIRError) -> Table {
         let blind = blinded && !interactions.isEmpty
         var table = try Table(name: name, mainWidth: mainWidth + (blind ? 1 : 0), preprocessedWidth: preprocessedWidth,
                               constraints: constraints, interactions: interactions, publicValueCount: publicValueCount,
-                              blindingColumn: blind ? mainWidth : nil)
+                              blindingColumn: blind ? mainWidth : nil, degreeLimit: degreeLimit)
         table.maxLogHeight = maxLogHeight
         return table
     }

@@ -111,15 +111,12 @@ public enum Poseidon2 {
     }
 
     /// The intermediate values of one permutation that the AIR commits to
-    /// (Spec/vm-air.md §9): per external round the cubes (xᵢ + cᵢ)³ and the
-    /// state after the round; per internal round the cube and the S-box
-    /// output of lane 0.
+    /// (Spec/vm-air.md §9): every S-box output (xᵢ + cᵢ)^7, 12 per external
+    /// round and lane 0's per internal round.
     public struct Rounds: Sendable {
-        /// 8 × 12 cubes and 8 × 12 states, external round by external round.
-        public var fullCubes = [Goldilocks](repeating: .zero, count: fullRounds * width)
-        public var fullStates = [Goldilocks](repeating: .zero, count: fullRounds * width)
-        /// 22 cubes and 22 S-box outputs.
-        public var partialCubes = [Goldilocks](repeating: .zero, count: partialRounds)
+        /// 8 × 12 S-box outputs, external round by external round.
+        public var fullOutputs = [Goldilocks](repeating: .zero, count: fullRounds * width)
+        /// 22 S-box outputs.
         public var partialOutputs = [Goldilocks](repeating: .zero, count: partialRounds)
         public init() {}
     }
@@ -135,18 +132,16 @@ public enum Poseidon2 {
                 for i in 0..<width {
                     let t = state[i] + constants[k + i]
                     let cube = t * t * t
-                    rounds.fullCubes[full * width + i] = cube
                     state[i] = cube * cube * t
+                    rounds.fullOutputs[full * width + i] = state[i]
                 }
                 k += width
                 externalLayer(&state)
-                for i in 0..<width { rounds.fullStates[full * width + i] = state[i] }
                 full += 1
             } else {
                 let t = state[0] + constants[k]
                 let cube = t * t * t
                 state[0] = cube * cube * t
-                rounds.partialCubes[partial] = cube
                 rounds.partialOutputs[partial] = state[0]
                 k += 1
                 internalLayer(&state)

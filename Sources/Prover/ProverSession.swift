@@ -40,6 +40,7 @@ struct ProverSession {
     init(_ input: ProverInput, options: ProofOptions, threads: Int, seed: [UInt8]? = nil) throws(STARKError) {
         try options.validate()
         let layout = CommitmentLayout(options: options)
+        try layout.checkBlowup(options.logBlowup, air: input.air)
         // The masks' key: the seed bound to this proof's statement (segment
         // index and count included), so a seed given twice — distributed
         // proving reuses it between the phases of one segment — never masks
@@ -343,10 +344,11 @@ struct ProverSession {
 
     /// The quotient chunks to commit: as computed when transparent; with
     /// zero knowledge re-randomized chunks plus the FRI mask μ (Spec/zk.md
-    /// §2.2–2.3). Per base component, with s random of degree < h and
-    /// L = n + h,  q0' = q0 + X^L·s,  q1' = q1 − s,  so
-    /// q0'(z) + z^L·q1'(z) = Q(z) while each chunk alone is masked; both
-    /// have degree < n + 2h. Then μ: three random polynomials of degree < n + 2h.
+    /// §2.2–2.3). Per base component, with s_k random of degree < h and
+    /// L = n + h, telescoping masks: q_0' = q_0 + X^L·s_0,
+    /// q_k' = q_k − s_{k−1} + X^L·s_k, the last q_c' = q_c − s_{c−1}, so
+    /// Σ_k z^{kL}·q_k'(z) = Q(z) while each chunk alone is masked; all have
+    /// degree < n + 2h. Then μ: three random polynomials of degree < n + 2h.
     /// Chunks and μ are split at N, the table's domain (low: N coefficients,
     /// high: the rest, fewer than N, as degree < n + E ≤ 1.25·N).
     private func quotientSources(_ coefficients: [[Goldilocks]], table t: Int) -> [ColumnSource] {
@@ -357,15 +359,18 @@ struct ProverSession {
         }
         guard let randomness else { return coefficients.map(split) }
         let h = layout.maskDegree
-        precondition(layout.quotientChunks == 2 && coefficients.count == 6 && coefficients[3].count >= h)
-        var sources = [ColumnSource](repeating: .coefficients(low: [], high: []), count: 6)
-        for c in 0..<3 {
-            let s = randomness.elements(.quotientMask, table: t, index: c, count: h)
-            var q1 = coefficients[3 + c]
-            for i in 0..<h { q1[i] = q1[i] - s[i] }
-            sources[c] = split(coefficients[c] + s)   // q0 has exactly L = n + h coefficients
-            sources[3 + c] = split(q1)
+        let chunks = coefficients.count / 3
+        precondition(chunks >= 2 && coefficients.count == 3 * chunks && coefficients[3 * (chunks - 1)].count >= h)
+        var masked = coefficients
+        for k in 0..<chunks - 1 {
+            for c in 0..<3 {
+                // q_k has exactly L = n + h coefficients; s_k moves to X^L·s_k there and −s_k into q_{k+1}.
+                let s = randomness.elements(.quotientMask, table: t, index: 3 * k + c, count: h)
+                masked[3 * k + c] += s
+                for i in 0..<h { masked[3 * (k + 1) + c][i] = masked[3 * (k + 1) + c][i] - s[i] }
+            }
         }
+        var sources = masked.map(split)
         // μ: uniform of degree < n_t + E (n_t the table's height), the bound FRI tests.
         let traceRows = 1 << logHeights[t]
         for j in 0..<layout.maskColumns {

@@ -8,8 +8,9 @@ import STARK
 /// H = ⟨ω_n⟩ the trace domain, evaluated on cosets of the table's domain
 /// H_N ⊇ H (N = n unless masking commits a small table on a larger domain,
 /// `CommitmentLayout.logDomain`) inside s·⟨ω_q⟩ (the first q = 2N rows of
-/// the bit-reversed LDE, 4N with masking) and returned as coefficients split
-/// at L into `layout.quotientChunks` polynomials: Q(x) = q_0(x) + x^L·q_1(x).
+/// the bit-reversed LDE, 4N with masking, 8N for a degree limit of 7) and
+/// returned as coefficients split at L into `layout.quotientChunks(for:)`
+/// polynomials: Q(x) = Σ_k x^{kL}·q_k(x).
 /// Each q_k is extension-valued; the result holds three base coefficient
 /// columns per chunk (chunk k, component c at 3k + c).
 enum QuotientBuilder {
@@ -20,7 +21,8 @@ enum QuotientBuilder {
         // Cosets evaluated (by the table's degree); `all` below keeps the
         // layout's full length so every table's chunks have one shape.
         let chunks = layout.quotientCosets(for: table)
-        let logQ = logDomain + layout.quotientLogRatio
+        let logRatio = layout.quotientLogRatio(for: table)
+        let logQ = logDomain + logRatio
         let q = 1 << logQ
         let n = 1 << logHeight
         let size = 1 << logDomain   // N: points per coset
@@ -68,7 +70,7 @@ enum QuotientBuilder {
         // j + step (x·ω_n). The cosets are the first `chunks` chunks of the
         // bit-reversed LDE (chunk c is coset reverse(c) of the q-domain).
         let ratio = q / size
-        let cosets = (0..<chunks).map { BitReversal.reverse($0, bits: layout.quotientLogRatio) }
+        let cosets = (0..<chunks).map { BitReversal.reverse($0, bits: logRatio) }
         let window = min(size, 1 << 14)
         let rows = window + step
         let mw = table.mainWidth, aw = table.auxiliaryWidth, pw = table.preprocessedWidth
@@ -158,16 +160,17 @@ enum QuotientBuilder {
         // d_k = Σ_i t_k^i·A_i; a Vandermonde solve in the t_k gives the A_i.
         let t = cosets.map { points[$0].power(UInt64(size)) }
         let inverse = try Self.invertVandermonde(t)
-        // Then split at L (n, or n + h with masking): q_0 = Q mod X^L,
-        // q_1 = Q div X^L, each as its coefficients (lowest first).
+        // Then split at multiples of L (n, or n + h with masking) into the
+        // table's chunks q_k, each as its coefficients (lowest first).
         let length = layout.quotientChunkLength(logHeight: logHeight)
-        var result = [[Goldilocks]](repeating: [], count: 3 * layout.quotientChunks)
+        let pieces = layout.quotientChunks(for: table)
+        var result = [[Goldilocks]](repeating: [], count: 3 * pieces)
         for c in 0..<3 {
             let d = cosets.enumerated().map { kk, k in
                 try! Polynomial.interpolate(cosetEvaluations: (0..<size).map { Self.component(quotient[kk * size + $0], c) },
                                             shift: points[k])
             }
-            var all = [Goldilocks](repeating: .zero, count: layout.quotientCosets * size)
+            var all = [Goldilocks](repeating: .zero, count: max(chunks * size, (pieces - 1) * length + n + layout.degreeExcess))
             for i in 0..<chunks {
                 for kk in 0..<chunks {
                     let f = inverse[i][kk]
@@ -178,9 +181,11 @@ enum QuotientBuilder {
                     }
                 }
             }
-            // Q has degree < 2n (+ 3h): q_1 has degree < n (+ 2h).
-            result[c] = Array(all[0..<length])
-            result[3 + c] = Array(all[length..<min(all.count, length + n + layout.degreeExcess)])
+            // Q has degree < (d − 1)·n (+ d·h): q_0 … q_{d−3} take L
+            // coefficients each, the last one the rest, of degree < n (+ 2h).
+            for k in 0..<pieces - 1 { result[3 * k + c] = Array(all[k * length..<(k + 1) * length]) }
+            let last = (pieces - 1) * length
+            result[3 * (pieces - 1) + c] = Array(all[last..<min(all.count, last + n + layout.degreeExcess)])
         }
         return result
     }

@@ -37,24 +37,35 @@ public struct CommitmentLayout: Sendable, Equatable {
     }
 
     public var salt: Int { zeroKnowledge ? Self.saltWidth : 0 }
-    /// Quotient chunk polynomials per table (extension-valued): Q = q_0 + X^L·q_1.
-    public var quotientChunks: Int { Table.maxConstraintDegree - 1 }
+    /// Quotient chunk polynomials of a table (extension-valued), by its
+    /// degree limit d (`Table.degreeLimit`): Q = Σ_k X^{kL}·q_k over d − 1
+    /// chunks (2 for the default d = 3, whatever degree the table reaches).
+    public func quotientChunks(for table: Table) -> Int { table.degreeLimit - 1 }
     /// L of a table of height 2^logHeight: n, or n + h with masking.
     public func quotientChunkLength(logHeight: Int) -> Int { (1 << logHeight) + maskDegree }
-    /// Cosets of H_N on which the quotient is evaluated: as many as it has
-    /// coefficients / N (2, or 3 with masking: degree < 2n + 3h ≤ 3N).
-    public var quotientCosets: Int { zeroKnowledge ? Table.maxConstraintDegree : Table.maxConstraintDegree - 1 }
-    /// Cosets of H_N a table's quotient needs, by its constraint degree d: Q
-    /// has degree < (d − 1)·n, or < (d − 1)·n + d·h ≤ d·N with masking
-    /// (N ≥ 0.8·(n + 2h), `logDomain`), so d − 1 cosets (at least 1), or d
-    /// with masking — fewer than
-    /// `quotientCosets` for tables of degree 2 (lookup tables, microcode).
+    /// Cosets of H_N a table's quotient is evaluated on, by its constraint
+    /// degree d: Q has degree < (d − 1)·n, or < (d − 1)·n + d·h ≤ d·N with
+    /// masking (N ≥ 0.8·(n + 2h) and h ≤ n/8 where N = n, `logDomain`), so
+    /// d − 1 cosets (at least 1), or d with masking — fewer than the degree
+    /// limit allows for tables of lower degree (lookup tables, schedules).
     /// Prover-side only: the committed chunks are the same polynomials.
     public func quotientCosets(for table: Table) -> Int {
-        min(quotientCosets, max(1, zeroKnowledge ? table.constraintDegree : table.constraintDegree - 1))
+        max(1, zeroKnowledge ? table.constraintDegree : table.constraintDegree - 1)
     }
-    /// log2 of the domain holding those cosets, over N: 2N points, or 4N with masking.
-    public var quotientLogRatio: Int { zeroKnowledge ? 2 : 1 }
+    /// log2 of the domain holding a table's cosets, over N: the smallest
+    /// power of two of at least as many cosets as its degree limit asks for
+    /// (4N with masking at the default limit 3, 8N for limit 7). The LDE
+    /// (blowup × N points) must hold it: `checkBlowup`.
+    public func quotientLogRatio(for table: Table) -> Int {
+        let cosets = max(1, zeroKnowledge ? table.degreeLimit : table.degreeLimit - 1)
+        return max(1, (cosets - 1).bitWidth - (cosets - 1).leadingZeroBitCount)
+    }
+    /// Whether the blowup 2^logBlowup holds every table's quotient domain.
+    public func checkBlowup(_ logBlowup: Int, air: AIRDefinition) throws(STARKError) {
+        for table in air.tables where quotientLogRatio(for: table) > logBlowup {
+            throw .invalidOptions("table \(table.name) has constraints of degree up to \(table.degreeLimit): it needs a blowup of at least \(1 << quotientLogRatio(for: table))")
+        }
+    }
     /// E: every committed polynomial of a table of height n has degree
     /// < n + E (the FRI degree bound there): 0, or 2h with masking (the
     /// chunks; traces have degree < n + h, μ < n + 2h).
@@ -101,10 +112,10 @@ public struct CommitmentLayout: Sendable, Equatable {
     /// Row widths per round (0: the table has no columns in that round).
     public func mainRowWidth(_ table: Table) -> Int { table.mainWidth == 0 ? 0 : table.mainWidth + salt }
     public func auxiliaryRowWidth(_ table: Table) -> Int { table.auxiliaryWidth == 0 ? 0 : 3 * table.auxiliaryWidth + salt }
-    public var quotientRowWidth: Int { 3 * quotientChunks + maskColumns + salt }
+    public func quotientRowWidth(_ table: Table) -> Int { 3 * quotientChunks(for: table) + maskColumns + salt }
 
     /// Polynomials one table contributes to the DEEP/FRI combination.
     public func batchedPolynomials(_ table: Table) -> Int {
-        2 * table.preprocessedWidth + 2 * table.mainWidth + 6 * table.auxiliaryWidth + 3 * quotientChunks + maskColumns
+        2 * table.preprocessedWidth + 2 * table.mainWidth + 6 * table.auxiliaryWidth + 3 * quotientChunks(for: table) + maskColumns
     }
 }

@@ -29,15 +29,9 @@ enum CommitmentWitness {
             for i in 0..<Poseidon2.width { c[Main.before + i][row] = state[i] }
             Poseidon2.permute(&state, recording: &rounds)
             for f in 0..<Poseidon2.fullRounds {
-                for i in 0..<Poseidon2.width {
-                    c[Main.fullCube(f, i)][row] = rounds.fullCubes[f * Poseidon2.width + i]
-                    c[Main.fullState(f, i)][row] = rounds.fullStates[f * Poseidon2.width + i]
-                }
+                for i in 0..<Poseidon2.width { c[Main.fullOutput(f, i)][row] = rounds.fullOutputs[f * Poseidon2.width + i] }
             }
-            for p in 0..<Poseidon2.partialRounds {
-                c[Main.partialCube(p)][row] = rounds.partialCubes[p]
-                c[Main.partialOutput(p)][row] = rounds.partialOutputs[p]
-            }
+            for p in 0..<Poseidon2.partialRounds { c[Main.partialOutput(p)][row] = rounds.partialOutputs[p] }
         }
         return c
     }

@@ -14,7 +14,6 @@ enum FRIVerifier {
                        z: GoldilocksExt3, coefficients: [GoldilocksExt3]) throws(STARKError) {
         let options = proof.options
         let layout = CommitmentLayout(options: options)
-        let chunkColumns = 3 * layout.quotientChunks
         // DEEP compositions R_l at the opened positions, summed over tables per level.
         var reduced = [Int: [Int: GoldilocksExt3]]()
         let levels = proof.tables.map { layout.logDomain(logHeight: $0.logHeight) + options.logBlowup }
@@ -26,12 +25,13 @@ enum FRIVerifier {
         let aux = try authenticate(proof.auxiliary, air: air, levels: levels, queries: queries, schedule: schedule,
                                    width: layout.auxiliaryRowWidth, what: "auxiliary")
         let quotients = try authenticate(proof.quotient, air: air, levels: levels, queries: queries, schedule: schedule,
-                                         width: { _ in layout.quotientRowWidth }, what: "quotient")
+                                         width: layout.quotientRowWidth, what: "quotient")
         var firstTerm = 0
         for t in air.tables.indices {
             let p = proof.tables[t]
             let level = levels[t]
             let positions = QueryPositions.positions(level: level, queries: queries, schedule: schedule)
+            let chunkColumns = 3 * layout.quotientChunks(for: air.tables[t])
             let o = p.openings
             let zValues = o.preprocessedAtZ + o.mainAtZ + o.auxiliaryAtZ + o.quotientAtZ
             let nextValues = o.preprocessedAtNext + o.mainAtNext + o.auxiliaryAtNext

@@ -3,7 +3,8 @@ import Field
 import STARK
 
 /// The DEEP-ALI check of one table at z: Σ_j γ_j·C_j(z) = Z_H(z)·Σ_k z^{kL}·q_k(z)
-/// (k < 2; L = n, or n + h for masked columns: Spec/zk.md §2.2),
+/// (k < d − 1 for the table's degree limit d; L = n, or n + h for masked
+/// columns: Spec/zk.md §2.2),
 /// with the preprocessed values the proof opens (bound to the key's root by
 /// the query phase, like every other opened value).
 enum OutOfDomainCheck {
@@ -43,7 +44,7 @@ enum OutOfDomainCheck {
         // Q(z) = Σ_k z^{kL}·q_k(z), L = n (+ h with masking).
         let zL = z.power(UInt64(layout.quotientChunkLength(logHeight: h)))
         var zkL = GoldilocksExt3.one
-        for k in 0..<layout.quotientChunks {
+        for k in 0..<layout.quotientChunks(for: table) {
             quotient = quotient + zkL * aux(o.quotientAtZ, k)
             zkL = zkL * zL
         }

@@ -20,6 +20,9 @@ enum ProofShape {
             throw .rejected(check: "the proof uses blowup 2^\(options.logBlowup); the preprocessed key is for 2^\(key.logBlowup)")
         }
         let layout = CommitmentLayout(options: options)
+        do { try layout.checkBlowup(options.logBlowup, air: air) } catch {
+            throw .rejected(check: "the proof's blowup 2^\(options.logBlowup) is below what the AIR's constraint degrees need")
+        }
         guard (proof.preprocessed != nil) == (key.root != nil) else {
             throw .rejected(check: "preprocessed opening present does not match the key")
         }
@@ -55,7 +58,7 @@ enum ProofShape {
             guard o.preprocessedAtZ.count == table.preprocessedWidth, o.preprocessedAtNext.count == table.preprocessedWidth,
                   o.mainAtZ.count == table.mainWidth, o.mainAtNext.count == table.mainWidth,
                   o.auxiliaryAtZ.count == 3 * table.auxiliaryWidth, o.auxiliaryAtNext.count == 3 * table.auxiliaryWidth,
-                  o.quotientAtZ.count == 3 * layout.quotientChunks else {
+                  o.quotientAtZ.count == 3 * layout.quotientChunks(for: table) else {
                 throw .rejected(check: "table \(name): opened value counts")
             }
         }

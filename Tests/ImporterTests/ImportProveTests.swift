@@ -12,7 +12,7 @@ import VMVerifier
 /// changed output is rejected. LeNet (417k MACs) proves in the benchmark.
 @Suite struct ImportProveTests {
     /// Fast test options (the security floor is waived; the constraints are the same).
-    static let options = ProofOptions(logBlowup: 2, queries: 16, logFoldingArity: 3, grindingBits: 0, logFinalPolynomialLength: 1)
+    static let options = ProofOptions(logBlowup: 3, queries: 16, logFoldingArity: 3, grindingBits: 0, logFinalPolynomialLength: 1)
 
     @Test(arguments: ["logistic_regression", "attention", "ops", "gelu"])
     func importedModelProvesAndVerifies(_ name: String) throws {

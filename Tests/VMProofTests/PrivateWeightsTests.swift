@@ -164,11 +164,10 @@ import VMVerifier
             ("zero-forced lane, later row", table, M.block + 2, 1),
             ("state before", table, M.before + 9, 0),
             ("state before, later row", table, M.before + 0, 3),
-            ("external cube", table, M.fullCube(2, 5), 0),
-            ("external state", table, M.fullState(5, 11), 1),
-            ("internal cube", table, M.partialCube(10), 0),
-            ("internal S-box output", table, M.partialOutput(21), 2),
-            ("digest lane", table, M.after(0), 0),
+            ("external S-box output", table, M.fullOutput(2, 5), 0),
+            ("last external S-box output", table, M.fullOutput(7, 11), 1),
+            ("internal S-box output", table, M.partialOutput(10), 0),
+            ("last internal S-box output", table, M.partialOutput(21), 2),
         ]
         /// - Parameter table: the table whose check at z rejects the
         ///   changed witness (nil: only the commitment comparison does).

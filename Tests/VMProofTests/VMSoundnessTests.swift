@@ -57,7 +57,7 @@ import VMVerifier
         halt
     """
     static let inputs: [[Int64]] = [[16, -24, 40, 3], [20, -7]]
-    static let options = ProofOptions(logBlowup: 2, queries: 16, logFoldingArity: 3, grindingBits: 0, logFinalPolynomialLength: 1)
+    static let options = ProofOptions(logBlowup: 3, queries: 16, logFoldingArity: 3, grindingBits: 0, logFinalPolynomialLength: 1)
 
     struct Setup {
         let program: Program

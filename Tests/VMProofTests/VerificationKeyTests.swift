@@ -99,9 +99,9 @@ import VMVerifier
         let program = try Self.program()
         let result = try VMProver.prove(program: program, rawInputs: [[5, -7]], options: Self.options, minimumProvenBits: nil)
         var other = Self.options
-        other.logBlowup = 3
+        other.logBlowup = Self.options.logBlowup + 1
         let key = try VerificationKey(program: program, commitment: nil, options: other)
-        #expect(throws: VMVerifierError.key("the key is for proofs of blowup 2^3; this proof has blowup 2^2 "
+        #expect(throws: VMVerifierError.key("the key is for proofs of blowup 2^\(other.logBlowup); this proof has blowup 2^\(Self.options.logBlowup) "
                                             + "(export the key with the proof's options: --no-zk, --log-blowup, --queries)")) {
             _ = try VMVerifier.verify(result.file, key: key, policy: .insecureTesting)
         }
