@@ -78,6 +78,7 @@ public struct AIRDefinition: Sendable {
             writer.write(UInt32(t.auxiliaryWidth))
             writer.write(UInt32(t.constraints.count))
             writer.write(UInt32(t.interactions.count))
+            writer.write(UInt32(t.degreeLimit))
             for program in [t.program, t.interactionProgram] {
                 writer.write(UInt32(program.nodes.count))
                 for node in program.nodes { node.encode(into: &writer) }

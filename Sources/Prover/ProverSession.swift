@@ -345,8 +345,8 @@ struct ProverSession {
     /// The quotient chunks to commit: as computed when transparent; with
     /// zero knowledge re-randomized chunks plus the FRI mask μ (Spec/zk.md
     /// §2.2–2.3). Per base component, with s_k random of degree < h and
-    /// L = n + h, telescoping masks: q_0' = q_0 + X^L·s_0,
-    /// q_k' = q_k − s_{k−1} + X^L·s_k, the last q_c' = q_c − s_{c−1}, so
+    /// L = n + h, telescoping masks over the c chunks: q_0' = q_0 + X^L·s_0,
+    /// q_k' = q_k − s_{k−1} + X^L·s_k, the last q_{c−1}' = q_{c−1} − s_{c−2}, so
     /// Σ_k z^{kL}·q_k'(z) = Q(z) while each chunk alone is masked; all have
     /// degree < n + 2h. Then μ: three random polynomials of degree < n + 2h.
     /// Chunks and μ are split at N, the table's domain (low: N coefficients,

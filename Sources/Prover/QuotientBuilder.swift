@@ -65,8 +65,8 @@ enum QuotientBuilder {
         // position i sits at bit-reversed LDE row reverse(i).
         // Q is evaluated on `chunks` cosets g_k·H_N of H_N inside the
         // q-domain (g_k = s·ω_q^k, natural positions i = ratio·j + k): as many
-        // points as Q has coefficients (< chunks·N), three quarters of the
-        // 4N-point domain with masking. Within a coset the next row of j is
+        // points as Q has coefficients (< chunks·N): d of the 2^⌈log2 d⌉·N
+        // points with masking (three of 4N at d = 3). Within a coset the next row of j is
         // j + step (x·ω_n). The cosets are the first `chunks` chunks of the
         // bit-reversed LDE (chunk c is coset reverse(c) of the q-domain).
         let ratio = q / size

@@ -8,10 +8,11 @@ import AIR
 /// Zero knowledge changes four things per table of height n:
 /// * every committed column w becomes ŵ = w + Z_H·r with r random of degree
 ///   < h, so degrees rise to n + h − 1 (`maskDegree` = h);
-/// * the quotient has degree < 2n + 3h: it is evaluated on 3N points (three
-///   cosets of the table's domain H_N, `logDomain`) and committed as two
-///   re-randomized chunks split at X^{n+h}, each of degree < n + 2h
-///   (`degreeExcess` = 2h);
+/// * the quotient of a table of degree limit d has degree < (d − 1)n + dh:
+///   it is evaluated on d cosets of the table's domain H_N (`logDomain`)
+///   and committed as d − 1 re-randomized chunks split at multiples of
+///   X^{n+h}, each of degree < n + 2h (`degreeExcess` = 2h; d = 3 gives
+///   three cosets and two chunks);
 /// * the quotient round gains one random extension polynomial μ of degree
 ///   < n + 2h (three base columns) added to the FRI input;
 /// * every committed row ends with `saltWidth` random elements (salted leaves);

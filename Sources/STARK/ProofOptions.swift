@@ -17,7 +17,8 @@ public struct ProofOptions: Sendable, Hashable, CustomStringConvertible {
     public var logFinalPolynomialLength: Int
     /// Zero knowledge (Spec/zk.md): masked trace and quotient polynomials,
     /// a masked FRI input, salted Merkle leaves and blinded LogUp sums.
-    /// Needs log blowup ≥ 2 (the quotient domain has 4n points).
+    /// Needs log blowup ≥ 2 (the quotient domain of a degree-3 table has 4n
+    /// points; a table of a higher degree limit needs more, `CommitmentLayout.checkBlowup`).
     public var zeroKnowledge: Bool
 
     public init(logBlowup: Int, queries: Int, logFoldingArity: Int, grindingBits: Int, logFinalPolynomialLength: Int,

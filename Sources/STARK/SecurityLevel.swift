@@ -36,6 +36,11 @@ public struct SecurityLevel: Sendable, CustomStringConvertible {
         /// Total LogUp fractions T (0 without LogUp) and the widest message w.
         public var lookupFractions: Double = 0
         public var lookupWidth: Double = 0
+        /// The highest constraint degree of the AIR (0: unknown). The DEEP
+        /// terms charge max(b + 1, it): Winterfell's b + 1 stands for a
+        /// constraint degree the blowup bounds, which a degree-7 table at a
+        /// small tested rate need not respect.
+        public var constraintDegree: Double = 0
 
         public init(traceLength: Double, blowup: Double, queries: Double, grindingBits: Double, foldingFactor: Double,
                     foldingRounds: Int, constraintBatching: Double, polynomialBatching: Double) {
@@ -120,6 +125,7 @@ public struct SecurityLevel: Sendable, CustomStringConvertible {
                                constraintBatching: 1, polynomialBatching: 1)
             p.lookupFractions = fractions
             p.lookupWidth = Double(air.maxMessageLength)
+            p.constraintDegree = Double(air.tables.map(\.constraintDegree).max() ?? 0)
             params.append(p)
         }
         let penalty = distinct.count > 1 ? log2(Double(distinct.count)).rounded(.up) : 0
@@ -217,7 +223,7 @@ public struct SecurityLevel: Sendable, CustomStringConvertible {
         let alpha = (1 + rhoPlus) / 2
         var terms = [
             f - log2(p.constraintBatching),
-            f - log2((b + 1) * (n + 1) + (n - 1)),
+            f - log2(max(b + 1, p.constraintDegree) * (n + 1) + (n - 1)),
             f - log2(d * p.polynomialBatching),
             p.grindingBits - p.queries * log2(alpha),
             lookupTerm(p),
@@ -235,7 +241,7 @@ public struct SecurityLevel: Sendable, CustomStringConvertible {
         let listSize = m / (rho - 2 * m / d)
         let terms = [
             f - log2(listSize) - log2(p.constraintBatching),
-            f - log2(listSize * listSize * ((b + 1) * (n + 1) + (n - 1))),
+            f - log2(listSize * listSize * (max(b + 1, p.constraintDegree) * (n + 1) + (n - 1))),
             f - log2(pow(m + 0.5, 7) / (3 * pow(rho, 1.5)) * d * d * p.polynomialBatching),
             p.grindingBits - p.queries * log2(alpha),
             // The prover may pick any of the L codewords near its committed
