@@ -128,7 +128,7 @@ struct ExportVK: ParsableCommand {
     @Option(name: .shortAndLong, help: "Where to write the key.") var output: String
     @Option(help: "The commitment file of committed weights (default: PROG.commitment).") var commitment: String?
     @Flag(name: .customLong("no-zk"), help: "A key for transparent proofs (`zkvm prove --no-zk`).") var noZeroKnowledge = false
-    @Option(help: "log2 of the blowup factor the proofs use, 1…4.") var logBlowup: Int?
+    @Option(help: "log2 of the blowup factor the proofs use, 1…4 (3 or more with committed weights).") var logBlowup: Int?
     @Option(help: "FRI queries the proofs use (zero knowledge: they set the small tables' domains).") var queries: Int?
     @Option(help: "Worker threads.") var threads: Int = Parallel.defaultThreads
 

@@ -33,7 +33,8 @@ struct Prove: ParsableCommand {
     @Flag(help: "Print one JSON object.") var json = false
     @Option(help: "Stop with an error after this many steps.") var maxSteps: Int = 1 << 26
     @Option(help: "FRI queries (default: 79, raised for long segmented runs until ≥ 110 proven bits).") var queries: Int?
-    @Option(help: "log2 of the blowup factor, 1…4.") var logBlowup: Int?
+    @Option(help: "log2 of the blowup factor, 1…4 (3 or more with committed weights: the Poseidon2 table's degree-7 constraints).")
+    var logBlowup: Int?
     @Option(help: "Proof-of-work bits before the queries.") var grinding: Int?
     @Option(help: "log2 of the FRI folding arity, 1…4.") var logFoldingArity: Int?
     @Option(help: "Worker threads.") var threads: Int = Parallel.defaultThreads
