@@ -72,37 +72,74 @@ public enum CommitmentTable: VMTableComponent {
         return try t.build(publicValueCount: digestPublicValue + WeightSponge.digestCount, blinded: blinded, degreeLimit: degree)
     }
 
-    /// The permutation's constraints, one of degree 7 per S-box: lanes are
-    /// tracked as linear forms over committed cells and materialized only
-    /// where an S-box takes them; returns the state after the permutation
-    /// (linear forms of the last external round's outputs).
+    /// The permutation's constraints, one of degree 7 per S-box; returns
+    /// the state after the permutation. A full round's inputs are M_E of
+    /// committed cells (`before`, or the previous full round's outputs) by
+    /// the addition chain `externalLayer`; the internal rounds carry lanes
+    /// as linear forms (`LinearForm`) and materialize them where an S-box
+    /// takes one.
     static func addPermutation(_ t: inout TableBuilder) -> [Expression] {
         let constants = Poseidon2.roundConstants
-        var x = LinearForm.apply(LinearForm.externalMatrix, to: (0..<Poseidon2.width).map { LinearForm(column: Main.before + $0) })
         func sbox(_ label: String, _ input: Expression, output column: Int) {
             let square = input * input, fourth = square * square
             t.assertZero(label, .main(column) - fourth * square * input)
         }
+        func columns(_ c: [Int]) -> [Expression] { c.map { Expression.main($0) } }
+        // Lanes entering the next round: expressions after a full round or
+        // at the start, linear forms through the internal rounds.
+        var x = externalLayer(columns((0..<Poseidon2.width).map { Main.before + $0 }))
+        var forms = [LinearForm]()
         var k = 0, full = 0, partial = 0
         for round in 0..<Poseidon2.rounds {
             if Poseidon2.isFull(round) {
+                let inputs = forms.isEmpty ? x : forms.map(\.expression)
                 for i in 0..<Poseidon2.width {
-                    sbox("round \(round) lane \(i) S-box", (x[i] + LinearForm(constant: constants[k + i])).expression,
-                         output: Main.fullOutput(full, i))
+                    sbox("round \(round) lane \(i) S-box", inputs[i] + .constant(constants[k + i]), output: Main.fullOutput(full, i))
                 }
-                let outputs = (0..<Poseidon2.width).map { LinearForm(column: Main.fullOutput(full, $0)) }
-                x = LinearForm.apply(LinearForm.externalMatrix, to: outputs)
+                let outputs = (0..<Poseidon2.width).map { Main.fullOutput(full, $0) }
+                forms = []
+                if round + 1 < Poseidon2.rounds, !Poseidon2.isFull(round + 1) {
+                    // The internal rounds need linear forms of the outputs.
+                    forms = LinearForm.apply(LinearForm.externalMatrix, to: outputs.map { LinearForm(column: $0) })
+                } else {
+                    x = externalLayer(columns(outputs))
+                }
                 k += Poseidon2.width
                 full += 1
             } else {
-                sbox("round \(round) S-box", (x[0] + LinearForm(constant: constants[k])).expression, output: Main.partialOutput(partial))
-                x[0] = LinearForm(column: Main.partialOutput(partial))
-                x = LinearForm.internalLayer(x)
+                sbox("round \(round) S-box", (forms[0] + LinearForm(constant: constants[k])).expression,
+                     output: Main.partialOutput(partial))
+                forms[0] = LinearForm(column: Main.partialOutput(partial))
+                forms = LinearForm.internalLayer(forms)
                 k += 1
                 partial += 1
             }
         }
-        return x.map(\.expression)
+        return x
+    }
+
+    /// M_E·x as expressions of additions and doublings (about 70 nodes
+    /// instead of 144 products and 144 sums): M4 on each block of four by the Poseidon2 paper's
+    /// addition chain (§5.1: t0 = x0 + x1, t1 = x2 + x3, t2 = 2x1 + t1,
+    /// t3 = 2x3 + t0, t4 = 4t1 + t3, t5 = 4t0 + t2, M4·x = (t3 + t5, t5,
+    /// t2 + t4, t4)), then each block plus the sum of all blocks. Equal to
+    /// `Poseidon2.externalLayer` (`CommitmentTableTests`).
+    static func externalLayer(_ x: [Expression]) -> [Expression] {
+        // Doubling by a constant keeps each operand once in the tree (a + a
+        // would copy it, and nested copies slow compilation down).
+        func double(_ e: Expression) -> Expression { .constant(Goldilocks(2)) * e }
+        var y = [Expression]()
+        for b in 0..<3 {
+            let x0 = x[4 * b], x1 = x[4 * b + 1], x2 = x[4 * b + 2], x3 = x[4 * b + 3]
+            let t0 = x0 + x1, t1 = x2 + x3
+            let t2 = double(x1) + t1, t3 = double(x3) + t0
+            let t4 = double(double(t1)) + t3, t5 = double(double(t0)) + t2
+            y += [t3 + t5, t5, t2 + t4, t4]
+        }
+        return (0..<12).map { i in
+            let lane = i % 4
+            return y[i] + (y[lane] + y[lane + 4] + y[lane + 8])
+        }
     }
 
     /// The memory addresses of the committed weights, in commitment order:

@@ -6,6 +6,22 @@ import Testing
 
 /// The commitment table's expressions against the native permutation.
 @Suite struct CommitmentTableTests {
+    /// The addition-chain M_E of the constraints equals `Poseidon2.externalLayer`.
+    @Test func externalLayerExpressionsMatchTheNativeLayer() throws {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20 {
+            let x = (0..<12).map { _ in Goldilocks(reducing: generator.next()) }
+            var native = x
+            Poseidon2.externalLayer(&native)
+            let program = ConstraintProgram(CommitmentTable.externalLayer((0..<12).map { Expression.main($0) }))
+            let values = program.evaluate { variable in
+                guard case .main(let c, next: false) = variable else { fatalError("only main cells") }
+                return GoldilocksExt3(x[c])
+            }
+            #expect(values == native.map { GoldilocksExt3($0) })
+        }
+    }
+
     /// On a row filled from the native permutation (its input in `before`,
     /// every recorded S-box output in its column), every S-box constraint
     /// holds and the linear forms of `after` give the native output; one
