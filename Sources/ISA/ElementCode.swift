@@ -18,18 +18,11 @@ public struct ElementCode: Sendable, ScheduledCode {
         public var descriptor = 0
         /// First and last element of the instruction.
         public var isStart = false, isLast = false
-        /// Offsets from baseA, baseB and baseD (bOffset 0 for a map).
-        public var aOffset: Int64 = 0, bOffset: Int64 = 0, dOffset: Int64 = 0
         /// A read at T + 8 + readTime (a zip's B at one more), D written at T + 8 + writeTime.
         public var readTime: Int64 = 0, writeTime: Int64 = 0
-        /// The operation: exactly one is set. add, sub, mul, max and min are
-        /// zips (they read B); clamp, lookup and rescale are maps.
-        public var kind = Kind.add
-        /// mul and rescale: 2^s and 2^(s−1) (0 for s = 0); clamp: lo and hi;
-        /// lookup: its table's proven domain [lo, hi]; otherwise 0.
-        public var parameter1: Int64 = 0, parameter2: Int64 = 0
-        /// A lookup's table (its index among the program's tables), else 0.
-        public var table: Int64 = 0
+        /// The element's micro-step (`MicroCode.generate`): its offsets,
+        /// operation and parameters, and what `MicroStep.evaluate` computes.
+        public var micro = MicroStep()
 
         public enum Kind: Int, Sendable, CaseIterable {
             case add, sub, mul, max, min, clamp, lookup, rescale
@@ -37,15 +30,36 @@ public struct ElementCode: Sendable, ScheduledCode {
             public var readsB: Bool { rawValue <= Kind.min.rawValue }
         }
 
+        /// The operation: add, sub, mul, max and min are zips (they read
+        /// B); clamp, lookup and rescale are maps.
+        public var kind: Kind {
+            if micro.resultAdd { return .add }
+            if micro.resultSub { return .sub }
+            if micro.resultMax { return .max }
+            if micro.resultMin { return .min }
+            if micro.resultClamp { return .clamp }
+            if micro.resultLookup { return .lookup }
+            return micro.accMac ? .mul : .rescale
+        }
+        /// Offsets from baseA, baseB and baseD (bOffset 0 for a map).
+        public var aOffset: Int64 { micro.aOffset }
+        public var bOffset: Int64 { micro.bOffset }
+        public var dOffset: Int64 { micro.dOffset }
+        /// mul and rescale: 2^s and 2^(s−1) (0 for s = 0); clamp: lo and hi;
+        /// lookup: its table's proven domain [lo, hi].
+        public var parameter1: Int64 { micro.resultRescale ? micro.pow : micro.parameter1 }
+        public var parameter2: Int64 { micro.resultRescale ? micro.half : micro.parameter2 }
+        /// A lookup's table (its index among the program's tables), else 0.
+        public var table: Int64 { micro.table }
+
         /// The fields in bus-message order: id, descriptor, isStart, isLast,
         /// aOffset, bOffset, dOffset, readTime, writeTime, one flag per kind
         /// (in `Kind` order), parameter1, parameter2, table.
         public static let fieldCount = 9 + Kind.allCases.count + 3
         public var fields: [Int64] {
-            var f: [Int64] = [Int64(id), Int64(descriptor), isStart ? 1 : 0, isLast ? 1 : 0, aOffset, bOffset, dOffset,
-                              readTime, writeTime]
-            f += Kind.allCases.map { $0 == kind ? 1 : 0 }
-            return f + [parameter1, parameter2, table]
+            let kind = self.kind
+            return [Int64(id), Int64(descriptor), isStart ? 1 : 0, isLast ? 1 : 0, aOffset, bOffset, dOffset, readTime, writeTime]
+                + Kind.allCases.map { $0 == kind ? 1 : 0 } + [parameter1, parameter2, table]
         }
     }
 
@@ -76,64 +90,11 @@ public struct ElementCode: Sendable, ScheduledCode {
             if case .zip = op { slots = 2 } else { slots = 1 }
             schedule.run(first: steps.count, count: micro.count, span: (slots + 1) * n)
             for (f, m) in micro.enumerated() {
-                var s = Step()
-                s.id = steps.count
-                s.descriptor = d
-                s.isStart = f == 0
-                s.isLast = f == micro.count - 1
-                s.aOffset = m.aOffset
-                s.bOffset = m.bOffset
-                s.dOffset = m.dOffset
-                s.readTime = slots * Int64(f)
-                s.writeTime = slots * n + Int64(f)
-                s.kind = Self.kind(of: m)
-                switch s.kind {
-                case .mul, .rescale: (s.parameter1, s.parameter2) = (m.pow, m.half)
-                case .clamp, .lookup: (s.parameter1, s.parameter2) = (m.parameter1, m.parameter2)
-                default: break
-                }
-                s.table = m.table
-                steps.append(s)
+                steps.append(Step(id: steps.count, descriptor: d, isStart: f == 0, isLast: f == micro.count - 1,
+                                  readTime: slots * Int64(f), writeTime: slots * n + Int64(f), micro: m))
             }
         }
         self.steps = steps
         self.schedule = schedule
-    }
-
-    /// The operation of a map or zip micro-step.
-    static func kind(of m: MicroStep) -> Step.Kind {
-        if m.resultAdd { return .add }
-        if m.resultSub { return .sub }
-        if m.resultMax { return .max }
-        if m.resultMin { return .min }
-        if m.resultClamp { return .clamp }
-        if m.resultLookup { return .lookup }
-        return m.accMac ? .mul : .rescale
-    }
-
-    /// The micro-step that defines the arithmetic of `step` (`MicroStep.evaluate`).
-    public static func microStep(_ step: Step) -> MicroStep {
-        var m = MicroStep()
-        m.groupFirst = true
-        m.readA = true
-        m.readB = step.kind.readsB
-        m.write = true
-        switch step.kind {
-        case .add: m.resultAdd = true
-        case .sub: m.resultSub = true
-        case .max: m.resultMax = true
-        case .min: m.resultMin = true
-        case .mul: m.accMac = true; m.singleProduct = true; m.resultRescale = true
-        case .rescale: m.accSum = true; m.resultRescale = true
-        case .clamp: m.resultClamp = true
-        case .lookup: m.resultLookup = true
-        }
-        switch step.kind {
-        case .mul, .rescale: (m.pow, m.half) = (step.parameter1, step.parameter2)
-        case .clamp, .lookup: (m.parameter1, m.parameter2) = (step.parameter1, step.parameter2)
-        default: break
-        }
-        m.table = step.table
-        return m
     }
 }

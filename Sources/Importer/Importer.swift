@@ -73,17 +73,14 @@ public enum Importer {
             }
             if s.contains(where: { $0.contains { !$0.isFinite } }) { throw ImportError("calibration sample \(k) contains NaN or ∞") }
         }
-        var bounds = [ClosedRange<Double>?](repeating: nil, count: kernels.tensors.count)
+        var ranges = [Double](repeating: 0, count: kernels.tensors.count)
         let interpreter = FloatInterpreter(program: kernels)
         for s in samples {
             for (t, values) in interpreter.run(s).enumerated() {
-                for v in values where v.isFinite {
-                    bounds[t] = bounds[t].map { min($0.lowerBound, v)...max($0.upperBound, v) } ?? v...v
-                }
+                for v in values where abs(v) > ranges[t] && v.isFinite { ranges[t] = abs(v) }
             }
         }
-        var q = Quantizer(program: kernels, bounds: bounds, options: options, weightFolder: weightFolder)
-        let ranges = q.ranges
+        var q = Quantizer(program: kernels, ranges: ranges, options: options, weightFolder: weightFolder)
         try q.emitAll()
         let header = [
             "Imported from \(name) by zkvm import (opset \(graph.opsetVersion)).",

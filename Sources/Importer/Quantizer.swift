@@ -24,8 +24,6 @@ struct Quantizer {
     let program: KernelProgram
     /// max |x| per tensor over the calibration runs.
     let ranges: [Double]
-    /// [min x, max x] per tensor over the calibration runs (nil: never written).
-    let bounds: [ClosedRange<Double>?]
     let options: QuantizationOptions
     var scales: [Int?]
     var names: [String]
@@ -41,10 +39,9 @@ struct Quantizer {
     var declaredScales: [String: Int] = [:]
     let weightFolder: String
 
-    init(program: KernelProgram, bounds: [ClosedRange<Double>?], options: QuantizationOptions, weightFolder: String) {
+    init(program: KernelProgram, ranges: [Double], options: QuantizationOptions, weightFolder: String) {
         self.program = program
-        self.bounds = bounds
-        ranges = bounds.map { $0.map { max(abs($0.lowerBound), abs($0.upperBound)) } ?? 0 }
+        self.ranges = ranges
         self.options = options
         self.weightFolder = weightFolder
         scales = [Int?](repeating: nil, count: program.tensors.count)

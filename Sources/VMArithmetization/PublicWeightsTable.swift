@@ -23,15 +23,18 @@ package enum PublicWeightsTable: VMTableComponent {
         return try t.build(blinded: blinded)
     }
 
-    /// The last segment's rows (the held public `DotCode.weightsRows`, in
-    /// order); elsewhere the smallest height with id −1.
+    /// The ids of the rows it has (the held public `DotCode.weightsRows`),
+    /// in order: row k of the table is weights row `rows[k]`.
+    package static func rows(_ code: DotCode) -> [Int] { code.weightsRows.indices.filter { code.weightsRows[$0].isPublic } }
+
+    /// The last segment's rows (`rows`); elsewhere the smallest height with id −1.
     static func preprocessedColumns(of air: VMAir, isLastSegment: Bool) -> [[Goldilocks]] {
         let n = 1 << air.publicWeightsLogHeight(isLastSegment: isLastSegment)
         var columns = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: n), count: Fixed.width)
         columns[Fixed.id] = [Goldilocks](repeating: -.one, count: n)
         guard isLastSegment else { return columns }
         let program = air.program
-        for (position, id) in air.dotCode.weightsRows.indices.filter({ air.dotCode.weightsRows[$0].isPublic }).enumerated() {
+        for (position, id) in rows(air.dotCode).enumerated() {
             let row = air.dotCode.weightsRows[id], tensor = program.tensors[row.tensor]
             columns[Fixed.id][position] = Goldilocks(id)
             for l in 0..<row.lanes {

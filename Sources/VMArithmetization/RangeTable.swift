@@ -34,28 +34,25 @@ public enum RangeTable: VMTableComponent {
         return try t.build(blinded: blinded)
     }
 
-    /// Range messages a row can send, per timestamp it consumes: the CPU,
-    /// tensor, copy, element, dot and dotoutput tables are the only ones whose rows advance
-    /// time and the only senders besides the memory table's hidden cells,
-    /// so a segment spanning Δts timestamps sends at most this · Δts
-    /// messages there. Derived from the tables' own interactions (each of
-    /// multiplicity ≤ 1 per row): CPU rows take ≥ 8 timestamps, tensor rows
-    /// ≥ 5, dot rows `DotProduct.slots`, dotoutput rows 1, copy rows 2,
-    /// element rows 2 (a map's read and write; a zip's take 3). Tables a
-    /// program lacks do not count.
-    static func sendsPerTimestamp(cpu: Table, tensor: Table?, dot: (rows: Table, outputs: Table)? = nil, copy: Table? = nil,
-                                  element: Table? = nil) -> Int {
-        func sends(_ table: Table) -> Int { table.interactions.filter { $0.bus == Bus.range }.count }
-        var rate = (sends(cpu) + CPUColumns.timestampsPerRow - 1) / CPUColumns.timestampsPerRow
-        if let tensor {
-            let perStep = Int(MicroStep.readsPerStep)
-            rate = max(rate, (sends(tensor) + perStep - 1) / perStep)
-        }
-        if let dot {
-            rate = max(rate, (sends(dot.rows) + DotProduct.slots - 1) / DotProduct.slots, sends(dot.outputs))
-        }
-        if let copy { rate = max(rate, (sends(copy) + 1) / 2) }
-        if let element { rate = max(rate, (sends(element) + 1) / 2) }
-        return rate
+    /// The fewest timestamps a row of each table that sends range messages
+    /// consumes: the CPU, tensor, copy, element, dot and dotoutput tables
+    /// are the only ones whose rows advance time and the only senders
+    /// besides the memory table's hidden cells and held lanes. CPU rows take
+    /// ≥ 8, tensor rows ≥ 5, dot rows `DotProduct.slots`, dotoutput rows 1,
+    /// copy rows 2, element rows 2 (a map's read and write; a zip's take 3).
+    static let timestampsPerRow: [VMTable: Int] = [
+        .cpu: CPUColumns.timestampsPerRow, .tensor: Int(MicroStep.readsPerStep), .copy: 2, .element: 2,
+        .dot: DotProduct.slots, .dotoutput: 1,
+    ]
+
+    /// Range messages a row can send per timestamp it consumes, over the
+    /// `tables` a program has (`sends`: range messages per row, each of
+    /// multiplicity ≤ 1): a segment spanning Δts timestamps sends at most
+    /// this · Δts messages there.
+    static func sendsPerTimestamp(_ tables: [VMTable], sends: [VMTable: Int]) -> Int {
+        tables.map { t in
+            let per = timestampsPerRow[t] ?? 1
+            return ((sends[t] ?? 0) + per - 1) / per
+        }.max() ?? 0
     }
 }

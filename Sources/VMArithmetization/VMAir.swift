@@ -229,11 +229,11 @@ public struct VMAir: Sendable {
     public static let scheduleTables: [VMTable] = [.microcode, .copycode, .elementcode, .dotcode]
     /// log2 of the weights table's height: its rows in the last segment, the smallest height elsewhere.
     public func weightsLogHeight(isLastSegment: Bool) -> Int {
-        isLastSegment ? logHeight(rows: dotCode.weightsRows.count { !$0.isPublic }) : minLogHeight
+        isLastSegment ? logHeight(rows: WeightsTable.rows(dotCode).count) : minLogHeight
     }
     /// log2 of the publicweights table's height: its rows in the last segment, the smallest height elsewhere.
     public func publicWeightsLogHeight(isLastSegment: Bool) -> Int {
-        isLastSegment ? logHeight(rows: dotCode.weightsRows.count(where: \.isPublic)) : minLogHeight
+        isLastSegment ? logHeight(rows: PublicWeightsTable.rows(dotCode).count) : minLogHeight
     }
     /// log2 of the commitment table's height: one row per sponge block in
     /// the last segment, the smallest height elsewhere.
@@ -262,16 +262,14 @@ public struct VMAir: Sendable {
     /// The rates of the sixteen combinations of tensor, weights-matmul,
     /// copy and element tables (index: 1 tensor, 2 weights matmuls, 4
     /// copies, 8 elements), derived once from the tables' definitions.
-    static let rangeRates: [Int] = {
-        guard let cpu = try? CPUTable.definition(), let tensor = try? TensorTable.definition(),
-              let dot = try? DotTable.definition(), let output = try? DotOutputTable.definition(),
-              let copy = try? CopyTable.definition(), let element = try? ElementTable.definition()
-        else { return [Int](repeating: 1 << 16, count: 16) }
-        return (0..<16).map { k in
-            RangeTable.sendsPerTimestamp(cpu: cpu, tensor: k & 1 != 0 ? tensor : nil, dot: k & 2 != 0 ? (dot, output) : nil,
-                                         copy: k & 4 != 0 ? copy : nil, element: k & 8 != 0 ? element : nil)
-        }
-    }()
+    static let rangeRates: [Int] = (0..<16).map { k in
+        var tables = [VMTable.cpu]
+        if k & 1 != 0 { tables.append(.tensor) }
+        if k & 2 != 0 { tables += [.dot, .dotoutput] }
+        if k & 4 != 0 { tables.append(.copy) }
+        if k & 8 != 0 { tables.append(.element) }
+        return RangeTable.sendsPerTimestamp(tables, sends: rangeSendsPerRow)
+    }
 
     /// log2 of a segment's range table height: enough rows for every
     /// distinct limb the segment can send — at most 2^16, at most one per
@@ -315,11 +313,10 @@ public struct VMAir: Sendable {
     /// limbs are counted per hidden cell), from the tables' definitions.
     public static let rangeSendsPerRow: [VMTable: Int] = {
         var sends = [VMTable: Int]()
-        for table in [VMTable.cpu, .tensor, .copy, .element, .dot, .dotoutput] {
-            guard let definition = try? table.definition(blinded: false, shape: VMShape(hasLookupTables: true,
-                hasTensorInstructions: true, hasCommittedWeights: true, hasWeightsMatmuls: true, hasCopies: true,
-                hasElements: true)) else { return [:] }
-            sends[table] = definition.interactions.filter { $0.bus == Bus.range }.count
+        for table in RangeTable.timestampsPerRow.keys {
+            // A table that fails to build counts 2^16 sends: the full range table.
+            let definition = try? table.component.definition(blinded: false)
+            sends[table] = definition?.interactions.count { $0.bus == Bus.range } ?? 1 << 16
         }
         return sends
     }()

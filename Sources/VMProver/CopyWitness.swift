@@ -9,33 +9,32 @@ import VMArithmetization
 struct CopyWitness {
     typealias C = CopyColumns
     let code: CopyCode
-    var table: ScheduledRows
+    var rows = WitnessRows(width: C.width)
 
     init(code: CopyCode) {
         self.code = code
-        table = ScheduledRows(width: C.width, isLastColumn: C.isLast)
     }
 
     mutating func execute(descriptor d: Int, time: Int64, baseD: Int64, baseA: Int64,
                           memory: inout [Int64], lastTs: inout [Int64], range: inout [Int]) throws {
         let steps = code.steps[code.schedule.rows(of: d)]
         let t0 = time + Int64(CPUColumns.timestampsPerRow)
-        let first = table.rowCount
+        let first = rows.count
         for s in steps {
-            let r = table.rows.appendScheduled(fields: s.fields, active: C.active, instructionTime: C.instructionTime, baseA: C.baseA,
-                                               baseD: C.baseD, time: time, baseAValue: baseA, baseDValue: baseD)
+            let r = rows.appendScheduled(fields: s.fields, active: C.active, instructionTime: C.instructionTime, baseA: C.baseA,
+                                         baseD: C.baseD, time: time, baseAValue: baseA, baseDValue: baseD)
             let read = try RangeLimbs.access(baseA + s.srcOffset, at: t0 + s.readTime, lastTs: &lastTs, range: &range, "copy read")
-            table.rows.set(r, C.readPrevious, read.previous)
-            table.rows.set(r, C.readLimbs, read.low); table.rows.set(r, C.readLimbs + 1, read.high)
-            table.rows.set(r, C.value, memory[read.cell])
+            rows.set(r, C.readPrevious, read.previous)
+            rows.set(r, C.readLimbs, read.low); rows.set(r, C.readLimbs + 1, read.high)
+            rows.set(r, C.value, memory[read.cell])
         }
         for (k, s) in steps.enumerated() {
             let r = first + k
             let write = try RangeLimbs.access(baseD + s.dstOffset, at: t0 + s.writeTime, lastTs: &lastTs, range: &range, "copy write")
-            table.rows.set(r, C.writePrevious, write.previous)
-            table.rows.set(r, C.writeLimbs, write.low); table.rows.set(r, C.writeLimbs + 1, write.high)
-            table.rows.set(r, C.old, memory[write.cell])
-            memory[write.cell] = table.rows[r, C.value].signedValue
+            rows.set(r, C.writePrevious, write.previous)
+            rows.set(r, C.writeLimbs, write.low); rows.set(r, C.writeLimbs + 1, write.high)
+            rows.set(r, C.old, memory[write.cell])
+            memory[write.cell] = rows[r, C.value].signedValue
         }
     }
 }

@@ -12,57 +12,55 @@ struct ElementWitness {
     let code: ElementCode
     let vmAir: VMAir
     let tables: [[Int64]]
-    var table: ScheduledRows
+    var rows = WitnessRows(width: E.width)
 
     init(vmAir: VMAir, tables: [[Int64]]) {
         self.vmAir = vmAir
         code = vmAir.elementCode
         self.tables = tables
-        table = ScheduledRows(width: E.width, isLastColumn: E.isLast)
     }
 
     mutating func execute(descriptor d: Int, time: Int64, baseD: Int64, baseA: Int64, baseB: Int64,
                           memory: inout [Int64], lastTs: inout [Int64], range: inout [Int], activation: inout [Int]) throws {
         let steps = code.steps[code.schedule.rows(of: d)]
         let t0 = time + Int64(CPUColumns.timestampsPerRow)
-        let first = table.rowCount
+        let first = rows.count
         for s in steps {
-            let r = table.rows.appendScheduled(fields: s.fields, active: E.active, instructionTime: E.instructionTime, baseA: E.baseA,
-                                               baseD: E.baseD, time: time, baseAValue: baseA, baseDValue: baseD)
-            table.rows.set(r, E.baseB, baseB)
+            let r = rows.appendScheduled(fields: s.fields, active: E.active, instructionTime: E.instructionTime, baseA: E.baseA,
+                                         baseD: E.baseD, time: time, baseAValue: baseA, baseDValue: baseD)
+            rows.set(r, E.baseB, baseB)
             func read(_ address: Int64, slot: Int) throws -> Int64 {
                 let access = try RangeLimbs.access(address, at: t0 + s.readTime + Int64(slot), lastTs: &lastTs, range: &range,
                                                    "element read")
-                table.rows.set(r, E.previousTimestamp + slot, access.previous)
-                table.rows.set(r, E.timestampLimbs + 2 * slot, access.low); table.rows.set(r, E.timestampLimbs + 2 * slot + 1, access.high)
+                rows.set(r, E.previousTimestamp + slot, access.previous)
+                rows.set(r, E.timestampLimbs + 2 * slot, access.low); rows.set(r, E.timestampLimbs + 2 * slot + 1, access.high)
                 return memory[access.cell]
             }
             let va = try read(baseA + s.aOffset, slot: 0)
             let vb = s.kind.readsB ? try read(baseB + s.bOffset, slot: 1) : 0
-            let step = ElementCode.microStep(s)
             let o: MicroStepOutcome
             do throws(MicroStepFailure) {
-                o = try step.evaluate(va: va, vb: vb, vc: 0, va1: 0, vb1: 0, previousAcc: 0, previousIndex: 0, tables: tables)
+                o = try s.micro.evaluate(va: va, vb: vb, vc: 0, va1: 0, vb1: 0, previousAcc: 0, previousIndex: 0, tables: tables)
             } catch {
                 throw VMArithmetizationError.witness("element result \(error.value) outside the value range")
             }
             if s.kind == .lookup { activation[vmAir.activationRow(table: Int(s.table), input: o.clamped)] += 1 }
-            table.rows.set(r, E.va, va); table.rows.set(r, E.vb, vb); table.rows.set(r, E.result, o.result)
+            rows.set(r, E.va, va); rows.set(r, E.vb, vb); rows.set(r, E.result, o.result)
             let (p1, p2) = (s.parameter1, s.parameter2)
             var slots: [Int64] = [0, 0, 0]
             switch s.kind {
             case .add, .sub:
                 slots[0] = o.result + (1 << 31)
             case .mul, .rescale:
-                table.rows.set(r, E.remainder, o.remainder)
+                rows.set(r, E.remainder, o.remainder)
                 slots = [o.result + (1 << 31), o.remainder, p1 - 1 - o.remainder]
             case .max, .min:
-                table.rows.set(r, E.less, o.less)
+                rows.set(r, E.less, o.less)
                 slots[0] = va - vb + (o.less << 32)
             case .clamp, .lookup:
-                table.rows.set(r, E.clampLow, o.clampLow ? 1 : 0); table.rows.set(r, E.clampHigh, o.clampHigh ? 1 : 0)
-                let clamped = Swift.min(Swift.max(va, p1), p2)
-                table.rows.set(r, E.clamped, clamped)
+                rows.set(r, E.clampLow, o.clampLow ? 1 : 0); rows.set(r, E.clampHigh, o.clampHigh ? 1 : 0)
+                let clamped = s.kind == .clamp ? o.result : o.clamped
+                rows.set(r, E.clamped, clamped)
                 let below: Int64 = o.clampLow ? p1 - 1 - va : 0
                 if s.kind == .clamp {
                     slots[0] = o.clampLow ? below : va - p1
@@ -74,17 +72,17 @@ struct ElementWitness {
             }
             for (k, v) in slots.enumerated() {
                 let (low, high) = try RangeLimbs.split(v, "element range slot \(k)", range: &range)
-                table.rows.set(r, E.slotLimbs + 2 * k, low); table.rows.set(r, E.slotLimbs + 2 * k + 1, high)
+                rows.set(r, E.slotLimbs + 2 * k, low); rows.set(r, E.slotLimbs + 2 * k + 1, high)
             }
         }
         for (k, s) in steps.enumerated() {
             let r = first + k
             let write = try RangeLimbs.access(baseD + s.dOffset, at: t0 + s.writeTime, lastTs: &lastTs, range: &range, "element write")
-            table.rows.set(r, E.previousTimestamp + E.writeAccess, write.previous)
-            table.rows.set(r, E.timestampLimbs + 2 * E.writeAccess, write.low)
-            table.rows.set(r, E.timestampLimbs + 2 * E.writeAccess + 1, write.high)
-            table.rows.set(r, E.old, memory[write.cell])
-            memory[write.cell] = table.rows[r, E.result].signedValue
+            rows.set(r, E.previousTimestamp + E.writeAccess, write.previous)
+            rows.set(r, E.timestampLimbs + 2 * E.writeAccess, write.low)
+            rows.set(r, E.timestampLimbs + 2 * E.writeAccess + 1, write.high)
+            rows.set(r, E.old, memory[write.cell])
+            memory[write.cell] = rows[r, E.result].signedValue
         }
     }
 }

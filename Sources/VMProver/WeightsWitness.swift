@@ -42,7 +42,7 @@ enum WeightsWitness {
     /// The `publicweights` table's multiplicity column (its rows: the held public weights rows, in order).
     static func publicColumn(code: DotCode, uses: [Int], logHeight: Int) -> [Goldilocks] {
         var column = [Goldilocks](repeating: .zero, count: 1 << logHeight)
-        for (row, id) in code.weightsRows.indices.filter({ code.weightsRows[$0].isPublic }).enumerated() {
+        for (row, id) in PublicWeightsTable.rows(code).enumerated() {
             column[row] = Goldilocks(uses[id])
         }
         return column

@@ -303,7 +303,7 @@ public struct WitnessBuilder {
         // The heights of the tables whose rows send range messages (present or not: an absent table sends nothing).
         let senders: [VMTable: Int] = [
             .cpu: 1 << vmAir.logHeight(rows: steps), .tensor: 1 << vmAir.logHeight(rows: tensor.rows.count),
-            .copy: 1 << vmAir.logHeight(rows: copy.table.rowCount), .element: 1 << vmAir.logHeight(rows: element.table.rowCount),
+            .copy: 1 << vmAir.logHeight(rows: copy.rows.count), .element: 1 << vmAir.logHeight(rows: element.rows.count),
             .dot: 1 << vmAir.logHeight(rows: dot.dotRowCount), .dotoutput: 1 << vmAir.logHeight(rows: dot.outputRowCount),
         ]
         let ranges = try RangeWitness.columns(counts: counts.range,
@@ -325,8 +325,9 @@ public struct WitnessBuilder {
             case .microcode, .copycode, .elementcode, .dotcode:
                 main.append(ScheduleMultiplicities.columns(table, vmAir: vmAir, executions: executions, isLastSegment: isLast))
             case .tensor: main.append(tensor.columns())
-            case .copy: main.append(copy.table.columns(logHeight: vmAir.logHeight(rows: copy.table.rowCount)))
-            case .element: main.append(element.table.columns(logHeight: vmAir.logHeight(rows: element.table.rowCount)))
+            case .copy: main.append(copy.rows.scheduledColumns(logHeight: vmAir.logHeight(rows: copy.rows.count), isLast: CopyColumns.isLast))
+            case .element:
+                main.append(element.rows.scheduledColumns(logHeight: vmAir.logHeight(rows: element.rows.count), isLast: ElementColumns.isLast))
             case .dot: main.append(dot.dotColumns(logHeight: vmAir.logHeight(rows: dot.dotRowCount)))
             case .dotoutput: main.append(dot.outputColumns(logHeight: vmAir.logHeight(rows: dot.outputRowCount)))
             case .weights: main.append(weightsColumns)

@@ -37,6 +37,14 @@ struct WitnessRows {
     /// Sets a cell to an integer's field element.
     mutating func set(_ row: Int, _ column: Int, _ value: Int64) { self[row, column] = Goldilocks(value) }
 
+    /// The columns of a table that runs a schedule (`copy`, `element`),
+    /// padded to 2^logHeight rows whose `isLast` column is 1 and every other cell 0.
+    func scheduledColumns(logHeight: Int, isLast: Int) -> [[Goldilocks]] {
+        var padding = [Goldilocks](repeating: .zero, count: width)
+        padding[isLast] = .one
+        return columns(logHeight: logHeight, padding: padding)
+    }
+
     /// The columns, padded to 2^logHeight rows with `padding`.
     func columns(logHeight: Int, padding: [Goldilocks]) -> [[Goldilocks]] {
         let n = 1 << logHeight, rows = count
@@ -76,24 +84,3 @@ enum RangeLimbs {
     }
 }
 
-/// The rows of a table that runs a static schedule one row per element
-/// (`copy`, `element`); padding rows have isLast = 1 and every other cell 0.
-struct ScheduledRows {
-    var rows: WitnessRows
-    /// The column that is 1 on padding rows (isLast).
-    let isLastColumn: Int
-
-    init(width: Int, isLastColumn: Int) {
-        rows = WitnessRows(width: width)
-        self.isLastColumn = isLastColumn
-    }
-
-    var rowCount: Int { rows.count }
-
-    /// The table's columns, padded to 2^logHeight rows.
-    func columns(logHeight: Int) -> [[Goldilocks]] {
-        var padding = [Goldilocks](repeating: .zero, count: rows.width)
-        padding[isLastColumn] = .one
-        return rows.columns(logHeight: logHeight, padding: padding)
-    }
-}
