@@ -5,10 +5,12 @@ import Field
 /// (lanes 8…11).
 ///
 /// The state starts as zero except capacity lanes 8, 9 and 10, which hold
-/// the number of weights N, the tag "zkvm" (0x7A6B766D) and the layout
+/// the number of absorbed elements N, the tag "zkvm" (0x7A6B766D) and the layout
 /// element (`layoutElement`: the committed tensors' shapes and scales), so
 /// inputs of different lengths or layouts never share a state. The absorbed sequence is the
-/// salt (4 elements) then the N weights, zero-padded to a multiple of 8;
+/// salt (4 elements) then the N elements that encode the weights (one
+/// weight, or three 16-bit weights packed by the caller,
+/// `CommitmentTable.units` in VMArithmetization), zero-padded to a multiple of 8;
 /// block k is added to lanes 0…7 and the state permuted. The commitment
 /// is lanes 0…3 of the final state: 256 bits, 128-bit collision
 /// resistance from the 256-bit capacity.
@@ -37,7 +39,7 @@ public enum WeightSponge {
         Poseidon2.wordStream(tag: Array("zkvm/weight-layout/v1".utf8) + description, count: 1)[0]
     }
 
-    /// The initial state for `count` weights of layout element `layout`.
+    /// The initial state for `count` elements of layout element `layout`.
     public static func initialState(count: Int, layout: Goldilocks) -> [Goldilocks] {
         var state = [Goldilocks](repeating: .zero, count: Poseidon2.width)
         state[rate] = Goldilocks(count)
@@ -46,20 +48,20 @@ public enum WeightSponge {
         return state
     }
 
-    /// Permutations the sponge runs for `count` weights: ⌈(4 + count)/8⌉.
-    public static func permutationCount(weights count: Int) -> Int { (saltCount + count + rate - 1) / rate }
+    /// Permutations the sponge runs for `count` elements: ⌈(4 + count)/8⌉.
+    public static func permutationCount(elements count: Int) -> Int { (saltCount + count + rate - 1) / rate }
 
-    /// The absorbed sequence: salt, weights, zero padding.
-    public static func absorbed(salt: [Goldilocks], weights: [Goldilocks]) -> [Goldilocks] {
+    /// The absorbed sequence: salt, elements, zero padding.
+    public static func absorbed(salt: [Goldilocks], elements: [Goldilocks]) -> [Goldilocks] {
         precondition(salt.count == saltCount, "the salt has 4 elements")
-        let elements = salt + weights
-        return elements + [Goldilocks](repeating: .zero, count: permutationCount(weights: weights.count) * rate - elements.count)
+        let sequence = salt + elements
+        return sequence + [Goldilocks](repeating: .zero, count: permutationCount(elements: elements.count) * rate - sequence.count)
     }
 
-    /// The commitment to `weights` of layout element `layout` under `salt` (4 elements).
-    public static func commit(salt: [Goldilocks], weights: [Goldilocks], layout: Goldilocks) -> [Goldilocks] {
-        let blocks = absorbed(salt: salt, weights: weights)
-        var state = initialState(count: weights.count, layout: layout)
+    /// The commitment to `elements` of layout element `layout` under `salt` (4 elements).
+    public static func commit(salt: [Goldilocks], elements: [Goldilocks], layout: Goldilocks) -> [Goldilocks] {
+        let blocks = absorbed(salt: salt, elements: elements)
+        var state = initialState(count: elements.count, layout: layout)
         for b in stride(from: 0, to: blocks.count, by: rate) {
             for i in 0..<rate { state[i] = state[i] + blocks[b + i] }
             Poseidon2.permute(&state)

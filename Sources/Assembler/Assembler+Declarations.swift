@@ -4,7 +4,7 @@ import ISA
 extension Assembler {
     static let directives = [".input", ".weights", ".output", ".buffer", ".table"]
 
-    /// `.KIND NAME [dims] scale=N [public|private] [data [...] | raw [...] | file "path"]`
+    /// `.KIND NAME [dims] scale=N [bits=16|32] [public|private|committed] [data [...] | raw [...] | file "path"]`
     /// and `.table NAME FUNCTION in=N out=M [lo=L hi=H]`.
     mutating func declare(_ directive: String, _ cursor: inout LineCursor, token: Token) throws(AssemblerError) {
         if directive == ".table" {
@@ -56,6 +56,8 @@ extension Assembler {
         var visibility: Visibility = kind == .input ? .private : .public
         var data: [Int64]? = nil
         var scale: Int64? = nil
+        var bits = 32
+        var bitsToken: Token? = nil
         var seen = Set<String>()
         while let t = cursor.current {
             guard case .identifier(let word) = t.kind else { throw cursor.error("unexpected '\(t.text)'", at: t) }
@@ -73,6 +75,14 @@ extension Assembler {
                 guard (0...Int64(FixedPoint.maxScale)).contains(scale!) else {
                     throw cursor.error("scale must be 0…\(FixedPoint.maxScale)", at: at)
                 }
+            case "bits":
+                guard kind == .weights else { throw cursor.error("only .weights declare bits=", at: t) }
+                try cursor.expect("=", "'=' after bits")
+                let at = cursor.current
+                let value = try cursor.integer("a width")
+                guard TensorDeclaration.allowedBits.contains(Int(value)) else { throw cursor.error("bits must be 16 or 32", at: at) }
+                bits = Int(value)
+                bitsToken = t
             case "data", "raw", "file":
                 guard kind == .weights else { throw cursor.error("only .weights take data", at: t) }
                 guard let s = scale else { throw cursor.error("give scale= before the data", at: t) }
@@ -106,15 +116,19 @@ extension Assembler {
                 }
                 data = values
             default:
-                let hint = suggestion(for: word, among: ["scale", "public", "private", "committed", "data", "raw", "file"]).map { "; did you mean '\($0)'?" } ?? ""
+                let hint = suggestion(for: word, among: ["scale", "bits", "public", "private", "committed", "data", "raw", "file"]).map { "; did you mean '\($0)'?" } ?? ""
                 throw cursor.error("unknown attribute '\(word)'\(hint)", at: t)
             }
         }
         guard let scale else { throw cursor.error("tensor '\(name)' needs scale=N", at: token) }
         if kind == .weights && data == nil { throw cursor.error("weights '\(name)' need data [...], raw [...] or file \"...\"", at: token) }
+        let declaration = TensorDeclaration(name: name, shape: dims.map { Int($0) }, scale: Int(scale), kind: kind,
+                                            visibility: visibility, address: nextAddress, data: data, bits: bits)
+        if let at = bitsToken, let i = data?.firstIndex(where: { !declaration.fits($0) }) {
+            throw cursor.error("value \(i) of '\(name)' (\(data![i])) does not fit in \(bits) bits", at: at)
+        }
         tensorIndex[name] = tensors.count
-        tensors.append(TensorDeclaration(name: name, shape: dims.map { Int($0) }, scale: Int(scale), kind: kind,
-                                         visibility: visibility, address: nextAddress, data: data))
+        tensors.append(declaration)
         nextAddress += count
     }
 

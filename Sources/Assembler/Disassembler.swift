@@ -8,7 +8,7 @@ public enum Disassembler {
     public static func text(of program: Program) -> String {
         var out: [String] = ["; zkvm disassembly, program digest \(program.digest)"]
         for t in program.tensors {
-            var line = ".\(t.kind.name) \(t.name) [\(t.shape.map(String.init).joined(separator: ", "))] scale=\(t.scale) \(t.visibility.name)"
+            var line = ".\(t.kind.name) \(t.name) [\(t.shape.map(String.init).joined(separator: ", "))] scale=\(t.scale)\(t.bits == 32 ? "" : " bits=\(t.bits)") \(t.visibility.name)"
             if let data = t.data { line += " raw [\(data.map(String.init).joined(separator: ", "))]" }
             out.append(line + "   ; @\(t.address)")
         }

@@ -1,5 +1,5 @@
-/// Which committed or public weights tensors the weights tables *hold*
-/// (Spec/vm-air.md §10a, §10b): a tensor whose every cell is read by
+/// Which committed (16-bit) or public weights tensors the weights tables
+/// *hold* (Spec/vm-air.md §10a, §10b): a tensor whose every cell is read by
 /// exactly one weights lane (`WeightsRow`) and that nothing else in the
 /// program can touch — no `ld`/`st` in the program, no tensor instruction
 /// shifted by a register, and no operand pattern of any instruction
@@ -12,7 +12,11 @@
 public enum HeldWeights {
     /// Per tensor: whether the weights table holds it.
     public static func tensors(_ program: Program, rows: [WeightsRow], operands: [DotProduct.WeightsOperands?]) -> [Bool] {
-        var held = program.tensors.map { $0.kind == .weights && ($0.visibility == .committed || $0.visibility == .public) }
+        // A committed tensor is held only at 16 bits: the weights table packs
+        // its lanes three to an absorbed element (Spec/vm-air.md §10a).
+        var held = program.tensors.map {
+            $0.kind == .weights && ($0.visibility == .committed && $0.bits == 16 || $0.visibility == .public)
+        }
         guard held.contains(true) else { return held }
         // Dynamic addresses could reach any cell.
         for i in program.code {

@@ -18,7 +18,7 @@ extension ISAError: CustomStringConvertible {
     public var description: String {
         switch self {
         case .badMagic: return "not a .zkbin file (bad magic)"
-        case .unsupportedVersion(let v): return "unsupported .zkbin version \(v)"
+        case .unsupportedVersion(let v): return "unsupported .zkbin version \(v) at byte offset 4 (this zkvm reads version \(Program.formatVersion))"
         case .truncated(let offset): return "truncated .zkbin at byte offset \(offset)"
         case .invalidField(let name, let value, let offset): return "invalid \(name) \(value) at byte offset \(offset)"
         case .trailingBytes(let offset): return "unexpected trailing bytes at byte offset \(offset)"

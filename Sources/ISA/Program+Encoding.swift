@@ -1,12 +1,12 @@
 import Field
 import Hashing
 
-/// The canonical binary encoding, `.zkbin` version 1 (Spec/isa.md §6).
+/// The canonical binary encoding, `.zkbin` version 2 (Spec/isa.md §6).
 /// All integers little-endian; every field has one encoding, so equal
 /// programs have equal bytes and equal digests.
 extension Program {
     public static let magic: [UInt8] = Array("ZKBN".utf8)
-    public static let formatVersion: UInt16 = 1
+    public static let formatVersion: UInt16 = 2
 
     public func encoded() -> [UInt8] {
         var w = ByteWriter()
@@ -19,7 +19,7 @@ extension Program {
             let name = Array(t.name.utf8)
             w.write(UInt16(name.count)); w.write(raw: name)
             w.write(t.kind.rawValue); w.write(t.visibility.rawValue)
-            w.write(UInt8(t.scale)); w.write(UInt8(t.shape.count))
+            w.write(UInt8(t.scale)); w.write(UInt8(t.bits)); w.write(UInt8(t.shape.count))
             for d in t.shape { w.write(UInt32(d)) }
             w.write(UInt64(t.address))
             if let data = t.data {
@@ -125,6 +125,9 @@ extension Program {
             let visRaw = try wrap { (r: inout ByteReader) throws(FieldError) in try r.readUInt8() }
             guard let visibility = Visibility(rawValue: visRaw) else { throw .invalidField(name: "visibility", value: Int64(visRaw), offset: kindAt + 1) }
             let scale = Int(try wrap { (r: inout ByteReader) throws(FieldError) in try r.readUInt8() })
+            let bitsAt = r.offset
+            let bits = Int(try wrap { (r: inout ByteReader) throws(FieldError) in try r.readUInt8() })
+            guard TensorDeclaration.allowedBits.contains(bits) else { throw .invalidField(name: "tensor width", value: Int64(bits), offset: bitsAt) }
             let rankAt = r.offset
             let rank = Int(try wrap { (r: inout ByteReader) throws(FieldError) in try r.readUInt8() })
             guard rank <= Program.maxRank else { throw .invalidField(name: "rank", value: Int64(rank), offset: rankAt) }
@@ -152,7 +155,7 @@ extension Program {
                 throw .invalidField(name: "data flag", value: Int64(hasData), offset: hasDataAt)
             }
             tensors.append(TensorDeclaration(name: name, shape: shape, scale: scale, kind: kind,
-                                             visibility: visibility, address: address, data: data))
+                                             visibility: visibility, address: address, data: data, bits: bits))
         }
         var tables: [LookupTableSpec] = []
         for _ in 0..<(try count("table count", max: 256, minimumItemSize: 3)) {

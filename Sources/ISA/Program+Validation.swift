@@ -15,6 +15,9 @@ extension Program {
             guard names.insert(t.name).inserted else { throw fail("duplicate tensor name '\(t.name)'") }
             guard t.shape.count <= Program.maxRank, t.shape.allSatisfy({ $0 >= 1 }) else { throw fail("bad shape for '\(t.name)'") }
             guard t.scale >= 0, t.scale <= FixedPoint.maxScale else { throw fail("scale \(t.scale) of '\(t.name)' outside 0…\(FixedPoint.maxScale)") }
+            guard TensorDeclaration.allowedBits.contains(t.bits), t.bits == 32 || t.kind == .weights else {
+                throw fail("'\(t.name)' declares \(t.bits) bits (weights may declare 16 or 32, other tensors 32)")
+            }
             guard t.visibility != .committed || t.kind == .weights else { throw fail("only weights can be committed ('\(t.name)' is \(t.kind.name))") }
             let count = Int64(t.count)
             guard t.address >= 0, t.address <= memorySize - count else { throw fail("tensor '\(t.name)' lies outside memory") }
@@ -23,6 +26,7 @@ extension Program {
                 if t.visibility != .public && t.data == nil { continue }
                 guard let data = t.data, data.count == t.count else { throw fail("weights '\(t.name)' need \(t.count) values") }
                 guard data.allSatisfy(FixedPoint.inRange) else { throw fail("weights '\(t.name)' hold a value outside the value range") }
+                guard data.allSatisfy(t.fits) else { throw fail("weights '\(t.name)' hold a value outside their declared \(t.bits) bits") }
             } else if t.data != nil {
                 throw fail("only weights carry data ('\(t.name)' is \(t.kind.name))")
             }

@@ -37,11 +37,24 @@ public struct TensorDeclaration: Hashable, Sendable {
     /// Initial values for `weights` (exactly `count` values in V); nil
     /// otherwise, and nil for hidden weights in a program's public part.
     public var data: [Int64]?
+    /// The declared width of a weights tensor's values: 32 (any value in V)
+    /// or 16 (every value in [−2^15, 2^15)). Public, in the digest: the
+    /// weights table packs three 16-bit committed weights into one absorbed
+    /// element (Spec/isa.md §2, Spec/vm-air.md §10a).
+    public var bits: Int
+
+    /// The widths a tensor may declare.
+    public static let allowedBits = [16, 32]
 
     public init(name: String, shape: [Int], scale: Int, kind: TensorKind, visibility: Visibility,
-                address: Int64, data: [Int64]? = nil) {
+                address: Int64, data: [Int64]? = nil, bits: Int = 32) {
         self.name = name; self.shape = shape; self.scale = scale; self.kind = kind
-        self.visibility = visibility; self.address = address; self.data = data
+        self.visibility = visibility; self.address = address; self.data = data; self.bits = bits
+    }
+
+    /// Whether `value` fits the declared width.
+    public func fits(_ value: Int64) -> Bool {
+        value >= -(Int64(1) << (bits - 1)) && value < Int64(1) << (bits - 1)
     }
 
     /// Number of cells (1 for a scalar of shape []).

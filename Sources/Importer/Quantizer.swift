@@ -93,15 +93,18 @@ struct Quantizer {
         let name = weightNames[t] == nil ? names[t] : freshName("\(names[t])_s\(scale)")
         weightNames[t, default: [:]][scale] = name
         let values = tensor.data ?? []
-        let data: String
+        // Weights that fit 16 bits say so: the weights table packs three
+        // committed 16-bit weights into one element the commitment absorbs.
+        let narrow = values.allSatisfy { (FixedPoint.quantize($0, scale: scale) ?? 0).magnitude < 1 << 15 }
+        var data = narrow ? " bits=16" : ""
         if values.count <= 8 {
             let raw = values.map { String(FixedPoint.quantize($0, scale: scale) ?? 0) }
-            data = " raw [\(raw.joined(separator: ", "))]"
+            data += " raw [\(raw.joined(separator: ", "))]"
         } else {
             // Reals at this scale: raw / 2^scale is exact in a double, so the file round-trips.
             let exact = values.map { Double(FixedPoint.quantize($0, scale: scale) ?? 0) / Double(1 << scale) }
             weightFiles.append((name, exact))
-            data = " file \"\(weightFolder)/\(name).json\""
+            data += " file \"\(weightFolder)/\(name).json\""
         }
         declare("weights", name, shape: tensor.shape.isEmpty ? [] : tensor.shape, scale: scale,
                 visibility: options.weightVisibility, origin: tensor.origin, data: data)

@@ -11,14 +11,14 @@ import VMArithmetization
 /// weights (`WeightSponge`), with the program's digest. It does not depend
 /// on proof options: any number of proofs, with any options, name it.
 ///
-/// Layout: "ZKMC", u16 version = 2, program digest (32), commitment (32,
+/// Layout: "ZKMC", u16 version = 3, program digest (32), commitment (32,
 /// four canonical little-endian u64 words).
 public struct ModelCommitment: Sendable, Equatable {
     public var programDigest: Digest
     public var commitment: WeightCommitment
 
     public static let magic: [UInt8] = Array("ZKMC".utf8)
-    public static let version: UInt16 = 2
+    public static let version: UInt16 = 3
 
     public init(programDigest: Digest, commitment: WeightCommitment) {
         self.programDigest = programDigest
@@ -65,7 +65,7 @@ public struct ModelCommitment: Sendable, Equatable {
 /// commitment if it has committed weights. No code and no weight value: its
 /// size does not grow with the model, and neither does the cost of verifying against it.
 ///
-/// Layout: "ZKVK", u16 version = 8, program digest (32), u8 shape bits,
+/// Layout: "ZKVK", u16 version = 9, program digest (32), u8 shape bits,
 /// the public layout, the last segment's preprocessed key, the other
 /// segments' preprocessed key, u8 has-commitment, then the commitment
 /// file's bytes if 1.
@@ -80,7 +80,7 @@ public struct VerificationKey: Sendable, Equatable {
     public var commitment: ModelCommitment?
 
     public static let magic: [UInt8] = Array("ZKVK".utf8)
-    public static let version: UInt16 = 8
+    public static let version: UInt16 = 9
 
     /// Derives the key of `program` for proofs made with `options`: commits
     /// its preprocessed columns (work linear in the program's size, once).
@@ -136,12 +136,12 @@ public struct VerificationKey: Sendable, Equatable {
         self.commitment = commitment
     }
 
-    /// The key's identity: SHA-256 of "zkvm/vk/v8" ‖ its canonical bytes.
+    /// The key's identity: SHA-256 of "zkvm/vk/v9" ‖ its canonical bytes.
     /// It covers the preprocessed roots, the layout and the commitment, so two keys with one digest accept the same proofs; the
     /// `programDigest` field alone is only a label a key's issuer chose
     /// (`check(program:)` confirms it). Pin this digest, not the program's.
     public var digest: Digest {
-        SHA256.hash(Array("zkvm/vk/v8".utf8) + encoded())
+        SHA256.hash(Array("zkvm/vk/v9".utf8) + encoded())
     }
 
     /// Throws unless this key is the one `program` (with this key's

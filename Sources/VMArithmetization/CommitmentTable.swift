@@ -142,15 +142,48 @@ public enum CommitmentTable: VMTableComponent {
         }
     }
 
-    /// The memory addresses of the committed weights, in commitment order:
-    /// committed tensors in declaration order, each tensor's cells in order.
-    public static func weightAddresses(_ program: Program) -> [Int] {
-        program.committedWeights
-            .flatMap { t in (0..<t.count).map { Int(t.address) + $0 } }
+    /// One element of the absorbed sequence: the committed cells it
+    /// encodes (memory addresses, 1 to 3) and the address the commitment
+    /// bus names it by (its first cell's).
+    public struct Unit: Sendable, Equatable {
+        public var cells: [Int]
+        public var address: Int { cells[0] }
+    }
+
+    /// The absorbed sequence's units, in commitment order (Spec/vm-air.md
+    /// §9): the committed tensors in declaration order; a tensor the weights
+    /// table holds (16-bit, `HeldWeights`) as its weights rows in `DotCode`
+    /// order, each row's lanes in groups of three (`WeightsTable.laneGroups`);
+    /// any other tensor cell by cell in address order. Every committed cell
+    /// is in exactly one unit (a held cell is one lane of one row).
+    public static func units(_ program: Program, code: DotCode) -> [Unit] {
+        var units = [Unit]()
+        for (t, tensor) in program.tensors.enumerated() where tensor.visibility == .committed {
+            if code.heldTensors[t] {
+                for row in code.weightsRows where row.tensor == t {
+                    for group in WeightsTable.laneGroups where group.lowerBound < row.lanes {
+                        units.append(Unit(cells: group.clamped(to: 0..<row.lanes).map { Int(row.base + Int64($0) * row.stride) }))
+                    }
+                }
+            } else {
+                for cell in 0..<tensor.count { units.append(Unit(cells: [Int(tensor.address) + cell])) }
+            }
+        }
+        return units
+    }
+
+    /// The element that encodes a unit's values v_0, v_1, v_2 (each in
+    /// [−2^15, 2^15) when there are several): v_0 + Σ_{i≥1} 2^{16i}·(v_i + 2^15),
+    /// an integer in [−2^15, 2^48), so distinct values give distinct
+    /// elements; a single value is itself (any value in V).
+    public static func element(_ values: [Int64]) -> Goldilocks {
+        var e = Goldilocks(values[0])
+        for i in 1..<values.count { e = e + Goldilocks(values[i] + (1 << 15)) * Goldilocks(1 << (16 * i)) }
+        return e
     }
 
     /// The committed tensors' layout, in commitment order: u32 count, then
-    /// per tensor u32 rank, u32 dimensions, i32 scale (`WeightSponge.layoutElement`).
+    /// per tensor u32 rank, u32 dimensions, i32 scale, u32 bits (`WeightSponge.layoutElement`).
     public static func layoutDescription(_ program: Program) -> [UInt8] {
         let tensors = program.committedWeights
         var w = ByteWriter()
@@ -159,6 +192,7 @@ public enum CommitmentTable: VMTableComponent {
             w.write(UInt32(t.shape.count))
             for d in t.shape { w.write(UInt32(d)) }
             w.write(UInt32(bitPattern: Int32(t.scale)))
+            w.write(UInt32(t.bits))
         }
         return w.bytes
     }
@@ -166,37 +200,43 @@ public enum CommitmentTable: VMTableComponent {
     /// The layout element of `program`'s committed weights.
     public static func layoutElement(_ program: Program) -> Goldilocks { WeightSponge.layoutElement(layoutDescription(program)) }
 
-    /// The committed weights' values in commitment order (matching `weightAddresses`).
-    public static func weights(_ program: Program) -> [Goldilocks] {
-        program.committedWeights.flatMap { ($0.data ?? []).map { Goldilocks($0) } }
+    /// The absorbed elements (the salt's excepted), one per unit of `units`.
+    public static func elements(_ program: Program, units: [Unit]) -> [Goldilocks] {
+        var values = [Int64](repeating: 0, count: Int(program.memorySize))
+        for t in program.committedWeights { for (i, v) in (t.data ?? []).enumerated() { values[Int(t.address) + i] = v } }
+        return units.map { element($0.cells.map { values[$0] }) }
     }
 
-    /// The commitment to `program`'s committed weights under `salt` (4 elements).
-    public static func commitment(_ program: Program, salt: [Goldilocks]) -> WeightCommitment {
-        WeightCommitment(elements: WeightSponge.commit(salt: salt, weights: weights(program), layout: layoutElement(program)))
+    /// The commitment to `program`'s committed weights under `salt` (4
+    /// elements); `code` is the program's `DotCode` when already built.
+    public static func commitment(_ program: Program, salt: [Goldilocks], code: DotCode? = nil) -> WeightCommitment {
+        let elements = elements(program, units: units(program, code: code ?? DotCode(program)))
+        return WeightCommitment(elements: WeightSponge.commit(salt: salt, elements: elements, layout: layoutElement(program)))
     }
 
     /// Rows the sponge needs: one per absorbed block.
-    static func rows(_ program: Program) -> Int { WeightSponge.permutationCount(weights: weightAddresses(program).count) }
+    static func rows(_ program: Program, code: DotCode) -> Int {
+        WeightSponge.permutationCount(elements: units(program, code: code).count)
+    }
 
     /// The preprocessed columns; `isLastSegment` false gives the empty
     /// variant (no weights, no digest row) of the other segments.
     static func preprocessedColumns(of air: VMAir, isLastSegment: Bool) -> [[Goldilocks]] {
-        fixedColumns(air.program, logHeight: air.commitmentLogHeight(isLastSegment: isLastSegment), isLastSegment: isLastSegment)
+        fixedColumns(air.program, units: isLastSegment ? units(air.program, code: air.dotCode) : [],
+                     logHeight: air.commitmentLogHeight(isLastSegment: isLastSegment), isLastSegment: isLastSegment)
     }
 
-    static func fixedColumns(_ program: Program, logHeight: Int, isLastSegment: Bool) -> [[Goldilocks]] {
+    static func fixedColumns(_ program: Program, units: [Unit], logHeight: Int, isLastSegment: Bool) -> [[Goldilocks]] {
         let n = 1 << logHeight
         var c = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: n), count: Fixed.width)
         guard isLastSegment else { return c }
-        let addresses = weightAddresses(program)
-        for (k, address) in addresses.enumerated() {
+        for (k, unit) in units.enumerated() {
             let position = WeightSponge.saltCount + k
-            c[Fixed.address + position % WeightSponge.rate][position / WeightSponge.rate] = Goldilocks(address)
+            c[Fixed.address + position % WeightSponge.rate][position / WeightSponge.rate] = Goldilocks(unit.address)
             c[Fixed.isWeight + position % WeightSponge.rate][position / WeightSponge.rate] = .one
         }
-        c[Fixed.isDigest][WeightSponge.permutationCount(weights: addresses.count) - 1] = .one
-        c[Fixed.count] = [Goldilocks](repeating: Goldilocks(addresses.count), count: n)
+        c[Fixed.isDigest][WeightSponge.permutationCount(elements: units.count) - 1] = .one
+        c[Fixed.count] = [Goldilocks](repeating: Goldilocks(units.count), count: n)
         c[Fixed.layout] = [Goldilocks](repeating: layoutElement(program), count: n)
         return c
     }

@@ -89,7 +89,7 @@ public struct VMShape: Sendable, Equatable, Hashable {
         return air
     }
 
-    static let airName = "zkvm-vm-v15"
+    static let airName = "zkvm-vm-v16"
     /// Compiled AIRs by shape bits and blinding (256 at most).
     private static let cache = Mutex<[Int: AIRDefinition]>([:])
 
@@ -238,7 +238,7 @@ public struct VMAir: Sendable {
     /// log2 of the commitment table's height: one row per sponge block in
     /// the last segment, the smallest height elsewhere.
     public func commitmentLogHeight(isLastSegment: Bool) -> Int {
-        isLastSegment ? logHeight(rows: CommitmentTable.rows(program)) : minLogHeight
+        isLastSegment ? logHeight(rows: CommitmentTable.rows(program, code: dotCode)) : minLogHeight
     }
 
     /// Every table's preprocessed columns for a segment (none for cpu,

@@ -4,16 +4,18 @@ import ISA
 
 /// The `weights` table: rows of `DotProduct.lanes` weights that weights
 /// matmuls read by lookup, never through timestamped memory (Spec/vm-air.md
-/// §10), but the rows of held public tensors (`PublicWeightsTable`). Preprocessed: the row's id (−1 on padding rows and in segments
-/// other than the last), the address of lane 0, the lane stride, and one
-/// flag per real lane of a memory tensor and one per lane of a held
-/// tensor (§10a). Main: the weights and how many times the run reads the
-/// row. Each real lane sends (memory space, address, weight) to the memory
-/// table, which receives it against the cell's initial value — so a weight
-/// is the cell's declared value: public (preprocessed), private, or
-/// committed (hashed by the commitment table). Each held lane sends
-/// (address, weight) to the commitment table itself, which absorbs it, and
-/// its two range limbs (weight + 2^31), so it is in V like any committed weight.
+/// §10), but the rows of held public tensors (`PublicWeightsTable`).
+/// Preprocessed: the row's id (−1 on padding rows and in segments other
+/// than the last), the address of lane 0, the lane stride, and one flag per
+/// real lane of a memory tensor and one per lane of a held tensor (§10a).
+/// Main: the weights and how many times the run reads the row. Each real
+/// lane sends (memory space, address, weight) to the memory table, which
+/// receives it against the cell's initial value — so a weight is the
+/// cell's declared value: public (preprocessed), private, or committed
+/// (hashed by the commitment table). A held tensor is committed at 16 bits:
+/// each held lane range-checks weight + 2^15, and each group of three lanes
+/// (`laneGroups`) sends its packed element (`CommitmentTable.element`) to
+/// the commitment table itself, which absorbs it.
 package enum WeightsTable: VMTableComponent {
     enum Fixed {
         static let id = 0, base = 1, stride = 2, real = 3, held = 3 + DotProduct.lanes
@@ -21,9 +23,13 @@ package enum WeightsTable: VMTableComponent {
     }
     package enum Main {
         package static let weights = 0, multiplicity = DotProduct.lanes
-        /// Two 16-bit limbs of a held lane's weight + 2^31 (zero on other lanes).
-        package static func limbs(_ lane: Int) -> Int { DotProduct.lanes + 1 + 2 * lane }
-        package static let width = DotProduct.lanes + 1 + 2 * DotProduct.lanes
+        package static let width = DotProduct.lanes + 1
+    }
+
+    /// The lanes a held row packs into one absorbed element each: five
+    /// groups of three and lane 15 alone.
+    package static let laneGroups: [Range<Int>] = stride(from: 0, to: DotProduct.lanes, by: 3).map {
+        $0..<min($0 + 3, DotProduct.lanes)
     }
 
     static func definition(blinded: Bool = false) throws(AIRError) -> Table {
@@ -31,18 +37,28 @@ package enum WeightsTable: VMTableComponent {
         var t = TableBuilder(name: "weights", mainWidth: Main.width, preprocessedWidth: Fixed.width)
         t.receive("weights row", bus: Bus.weights, [.fixed(Fixed.id)] + (0..<lanes).map { .main(Main.weights + $0) },
                   multiplicity: .main(Main.multiplicity))
+        func address(_ l: Int) -> Expression { .fixed(Fixed.base) + l * .fixed(Fixed.stride) }
         for l in 0..<lanes {
-            let address = Expression.fixed(Fixed.base) + l * .fixed(Fixed.stride)
             t.send("lane \(l) initial value", bus: Bus.weightsImage,
-                   [.constant(Goldilocks(AddressSpace.memory)), address, .main(Main.weights + l)],
+                   [.constant(Goldilocks(AddressSpace.memory)), address(l), .main(Main.weights + l)],
                    multiplicity: .fixed(Fixed.real + l))
-            t.send("lane \(l) committed weight", bus: Bus.commitment, [address, .main(Main.weights + l)],
+            // A held weight is 16-bit: weight + 2^15 in [0, 2^16).
+            t.send("held lane \(l) in 16 bits", bus: Bus.range, [.main(Main.weights + l) + (1 << 15)],
                    multiplicity: .fixed(Fixed.held + l))
-            // A held weight is in V, as a committed weight in memory is (§4).
-            let low = Expression.main(Main.limbs(l)), high = Expression.main(Main.limbs(l) + 1)
-            t.assertZero("held lane \(l) in V", .fixed(Fixed.held + l) * (.main(Main.weights + l) + Int(1 << 31) - low - (1 << 16) * high))
-            t.send("held lane \(l) limb low", bus: Bus.range, [low], multiplicity: .fixed(Fixed.held + l))
-            t.send("held lane \(l) limb high", bus: Bus.range, [high], multiplicity: .fixed(Fixed.held + l))
+        }
+        for group in laneGroups {
+            let first = group.lowerBound
+            // A held row's lanes beyond its last are zero, so its packed
+            // elements are the sponge's (`CommitmentTable.element`).
+            var element = Expression.main(Main.weights + first)
+            for l in group.dropFirst() {
+                t.assertZero("held row's lane \(l) is zero beyond its lanes",
+                             (.fixed(Fixed.held) - .fixed(Fixed.held + l)) * .main(Main.weights + l))
+                let limb = Expression.main(Main.weights + l) + (1 << 15) * .fixed(Fixed.held + l)
+                element = element + Int(1 << (16 * (l - first))) * limb
+            }
+            t.send("lanes \(first)…\(group.upperBound - 1) committed element", bus: Bus.commitment, [address(first), element],
+                   multiplicity: .fixed(Fixed.held + first))
         }
         return try t.build(blinded: blinded)
     }

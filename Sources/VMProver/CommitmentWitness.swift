@@ -10,11 +10,11 @@ enum CommitmentWitness {
     typealias Main = CommitmentTable.Main
 
     /// The main columns: the sponge over `salt` and `program`'s committed
-    /// weights, or — `salt` nil, the other segments — zero blocks from the
+    /// weights (`CommitmentTable.units` under the schedules `code`), or — `salt` nil, the other segments — zero blocks from the
     /// IV of zero weights and layout 0.
-    static func columns(_ program: Program, salt: [Goldilocks]?, logHeight: Int) -> [[Goldilocks]] {
-        let values = salt == nil ? [] : CommitmentTable.weights(program)
-        let absorbed = salt.map { WeightSponge.absorbed(salt: $0, weights: values) } ?? []
+    static func columns(_ program: Program, code: DotCode, salt: [Goldilocks]?, logHeight: Int) -> [[Goldilocks]] {
+        let values = salt == nil ? [] : CommitmentTable.elements(program, units: CommitmentTable.units(program, code: code))
+        let absorbed = salt.map { WeightSponge.absorbed(salt: $0, elements: values) } ?? []
         let n = 1 << logHeight, rate = WeightSponge.rate
         precondition(absorbed.count % rate == 0 && absorbed.count / rate <= n)
         var c = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: n), count: Main.width)

@@ -19,7 +19,7 @@ enum WeightsWitness {
     }
 
     /// The `weights` table's columns (its rows: `WeightsTable.rows`).
-    /// - Parameter range: the segment's range counts; a held lane's two limbs are added.
+    /// - Parameter range: the segment's range counts; a held lane's weight + 2^15 is added.
     static func columns(code: DotCode, image: [Int64], uses: [Int], logHeight: Int, range: inout [Int]) throws -> [[Goldilocks]] {
         let n = 1 << logHeight
         var columns = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: n), count: WeightsTable.Main.width)
@@ -29,9 +29,10 @@ enum WeightsWitness {
                 let value = image[Int(weights.base + Int64(l) * weights.stride)]
                 columns[WeightsTable.Main.weights + l][row] = Goldilocks(value)
                 if weights.held {
-                    let (low, high) = try RangeLimbs.split(value + (1 << 31), "held weight", range: &range)
-                    columns[WeightsTable.Main.limbs(l)][row] = Goldilocks(low)
-                    columns[WeightsTable.Main.limbs(l) + 1][row] = Goldilocks(high)
+                    guard value >= -(1 << 15), value < 1 << 15 else {
+                        throw VMArithmetizationError.witness("held weight \(value) outside its declared 16 bits")
+                    }
+                    range[Int(value + (1 << 15))] += 1
                 }
             }
             columns[WeightsTable.Main.multiplicity][row] = Goldilocks(uses[id])

@@ -33,9 +33,9 @@ import Field
         let layout = WeightSponge.layoutElement([1, 2, 3])
         #expect(layout == Goldilocks(canonical: 8681713036117727637))
         let weights: [Int64] = [-3, 0, 7, 123456, -(1 << 31), (1 << 31) - 1, 5, 6, 9, 10, 11]
-        #expect(WeightSponge.commit(salt: [1, 2, 3, 4].map { Goldilocks($0) }, weights: weights.map { Goldilocks($0) }, layout: layout)
+        #expect(WeightSponge.commit(salt: [1, 2, 3, 4].map { Goldilocks($0) }, elements: weights.map { Goldilocks($0) }, layout: layout)
                 == Self.field([12365688896126468958, 10557298770573267356, 3670519185477826453, 11481029179328440086]))
-        #expect(WeightSponge.commit(salt: [9, 8, 7, 6].map { Goldilocks($0) }, weights: [], layout: .zero)
+        #expect(WeightSponge.commit(salt: [9, 8, 7, 6].map { Goldilocks($0) }, elements: [], layout: .zero)
                 == Self.field([8507776858388332883, 7199347737792126191, 15646580671090898680, 9511916362178098417]))
     }
 
@@ -93,12 +93,12 @@ import Field
         let w = (0..<12).map { Goldilocks($0) }
         // Trailing zeros are padding-like but the length lane separates them.
         let layout = Goldilocks(77)
-        #expect(WeightSponge.commit(salt: salt, weights: w, layout: layout) != WeightSponge.commit(salt: salt, weights: w + [.zero], layout: layout))
-        #expect(WeightSponge.commit(salt: salt, weights: w, layout: layout)
-                != WeightSponge.commit(salt: [1, 2, 3, 5].map { Goldilocks($0) }, weights: w, layout: layout))
+        #expect(WeightSponge.commit(salt: salt, elements: w, layout: layout) != WeightSponge.commit(salt: salt, elements: w + [.zero], layout: layout))
+        #expect(WeightSponge.commit(salt: salt, elements: w, layout: layout)
+                != WeightSponge.commit(salt: [1, 2, 3, 5].map { Goldilocks($0) }, elements: w, layout: layout))
         // The layout lane separates the same values read as another shape.
-        #expect(WeightSponge.commit(salt: salt, weights: w, layout: layout) != WeightSponge.commit(salt: salt, weights: w, layout: layout + .one))
-        #expect(WeightSponge.permutationCount(weights: 4) == 1 && WeightSponge.permutationCount(weights: 5) == 2)
+        #expect(WeightSponge.commit(salt: salt, elements: w, layout: layout) != WeightSponge.commit(salt: salt, elements: w, layout: layout + .one))
+        #expect(WeightSponge.permutationCount(elements: 4) == 1 && WeightSponge.permutationCount(elements: 5) == 2)
     }
 
     /// Commitments encode as four canonical little-endian words; a word ≥ p

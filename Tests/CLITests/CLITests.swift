@@ -126,7 +126,7 @@ import Trace
 
         // A corrupt .zkbin names a byte offset.
         let corrupt = dir.appendingPathComponent("c.zkbin")
-        try Data(Array("ZKBN".utf8) + [1, 0, 0, 0, 5]).write(to: corrupt)
+        try Data(Array("ZKBN".utf8) + [2, 0, 0, 0, 5]).write(to: corrupt)
         let c = try CLITests.run(["exec", corrupt.path])
         #expect(c.status != 0 && c.stderr.contains("byte offset"), "\(c.stderr)")
     }

@@ -145,14 +145,12 @@ import VMVerifier
             // A weights row past the program's rows (id −1, no real lane) is never read.
             let real = table == .weights ? WeightsTable.rows(s.vmAir.dotCode).count : height
             // No lane of the weights table is held here (W and b are the public table's, U is
-            // public in memory — a copy reads it —, V private): the held lanes' range limbs are free.
-            let held = (0..<DotProduct.lanes).map { "held lane \($0) in V" }
+            // public in memory — a copy reads it —, V private): no held row has zero lanes.
+            let held = WeightsTable.laneGroups.flatMap(\.self).filter { !WeightsTable.laneGroups.map(\.lowerBound).contains($0) }
+                .map { "held row's lane \($0) is zero beyond its lanes" }
             try Self.check(s, table: index, rows: 0..<height, width: s.vmAir.air.tables[index].mainWidth,
                            unreachable: Set(["only real cells answer weights lanes"] + held),
-                           mayBeFree: { row, column in
-                               row >= real && column < WeightsTable.Main.multiplicity
-                                   || table == .weights && column >= WeightsTable.Main.limbs(0)
-                           })
+                           mayBeFree: { row, column in row >= real && column < WeightsTable.Main.multiplicity })
         }
         // The memory table's count of weights lanes per cell, and its guard on padding rows.
         let memory = VMAir.TableIndex.memory
@@ -253,15 +251,16 @@ import VMVerifier
         return forgeDotSlots(&main, dot: dot, row: row)
     }
 
-    /// Adds 1 to lane 0's weight in every active dot slot that reads weights
-    /// row `row` (each must read activation 0); returns how many it changed.
-    static func forgeDotSlots(_ main: inout [[[Goldilocks]]], dot: Int, row: Int) -> Int {
+    /// Adds `delta` to lane `lane`'s weight in every active dot slot that
+    /// reads weights row `row` (each must read activation 0); returns how many it changed.
+    static func forgeDotSlots(_ main: inout [[[Goldilocks]]], dot: Int, row: Int, lane: Int = 0,
+                              by delta: Goldilocks = .one) -> Int {
         typealias D = DotColumns
         var users = 0
         for r in 0..<main[dot][0].count where main[dot][D.active][r] == .one {
             for slot in 0..<DotProduct.slots where main[dot][D.weightsRow(slot)][r] == Goldilocks(row) && main[dot][D.readA(slot)][r] == .one {
                 #expect(main[dot][D.activation(slot)][r] == .zero)
-                main[dot][D.weights(slot)][r] = main[dot][D.weights(slot)][r] + .one
+                main[dot][D.weights(slot) + lane][r] = main[dot][D.weights(slot) + lane][r] + delta
                 users += 1
             }
         }

@@ -13,14 +13,14 @@ import VMVerifier
 /// commitment, and that a changed held weight is rejected by the check
 /// that owns it.
 @Suite struct HeldWeightsTests {
-    /// y = x·W + b with W [3, 18] and b committed (both held), then `extra`.
-    static func source(extra: String = "", w: String = "committed") -> String {
+    /// y = x·W + b with W [3, 18] and b committed at 16 bits (both held), then `extra`.
+    static func source(extra: String = "", w: String = "committed", bits: String = "bits=16") -> String {
         """
         .input x [2, 3] scale=4 public
-        .weights W [3, 18] scale=4 \(w) raw [1, -2, 3, 4, -5, 6, 7, 8, -9, 10, 11, 12, -13, 14, 15, 16, -17, 18, \
+        .weights W [3, 18] scale=4 \(bits) \(w) raw [1, -2, 3, 4, -5, 6, 7, 8, -9, 10, 11, 12, -13, 14, 15, 16, -17, 18, \
         2, 3, -4, 5, 6, -7, 8, 9, 10, -11, 12, 13, 14, -15, 16, 17, 18, -19, \
         -3, 4, 5, -6, 7, 8, 9, -10, 11, 12, -13, 14, 15, 16, -17, 18, 19, 20]
-        .weights b [18] scale=8 committed raw [100, -200, 300, 0, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, -17, 18]
+        .weights b [18] scale=8 bits=16 committed raw [100, -200, 300, 0, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, -17, 18]
         .buffer z [3] scale=4
         .output y [2, 18] scale=4 public
             matmul y, x, W, b
@@ -46,8 +46,11 @@ import VMVerifier
         #expect(try Self.held(Self.source(extra: "    matmul y, x, W")) == ["W", "b"])
         // Another one over other rows of W (k = 2, B from W's second row) reads its cells in a second row.
         #expect(try Self.held(Self.source(extra: "    matmul z, x, W + 18, m=1, k=2, n=3, ars=3, brs=18")) == ["b"])
-        // Public weights are held too (by the publicweights table); private ones never.
+        // Public weights are held too (by the publicweights table), at any
+        // width; committed ones only at 16 bits; private ones never.
         #expect(try Self.held(Self.source(w: "public")) == ["W", "b"])
+        #expect(try Self.held(Self.source(w: "public", bits: "")) == ["W", "b"])
+        #expect(try Self.held(Self.source(bits: "")) == ["b"])
         #expect(try Self.held(Self.source(w: "private")) == ["b"])
         // A row of W no lane reads (k = 2): W stays in memory.
         #expect(try Self.held(Self.source().replacingOccurrences(of: "matmul y, x, W, b", with: "matmul y, x, W, b, k=2, ars=3")) == ["b"])
@@ -81,27 +84,28 @@ import VMVerifier
     }
 
     /// Every cell of the weights table: a changed weight, multiplicity or
-    /// padding row is rejected (the weights and commitment buses).
+    /// padding row is rejected (the weights, range and commitment buses, and
+    /// the zero lanes beyond a held row's last).
     @Test func everyWeightsCellIsBound() throws {
         let s = try Self.setup()
         let index = s.vmAir.index(of: .weights)!
         let height = s.witness.main[index][0].count, real = s.vmAir.dotCode.weightsRows.count
         #expect(s.vmAir.dotCode.weightsRows.allSatisfy { $0.held })
-        // A padding row's weights are free (never read); so are the range limbs of a lane that is not held.
-        let held = s.preprocessed[index]
+        // W's rows have 16 and 2 lanes: lanes 2…15 of a 2-lane row are zero.
+        #expect(s.vmAir.dotCode.weightsRows.contains { $0.lanes == 2 })
+        // A padding row's weights are free (never read).
+        // Lane 1 is in every row (16 or 2 lanes), so its zero constraint —
+        // the same form as lane 2's — has nothing to catch here.
         try DotSoundnessTests.check(s, table: index, rows: 0..<height, width: s.vmAir.air.tables[index].mainWidth,
-                                    unreachable: [], mayBeFree: { row, column in
+                                    unreachable: ["held row's lane 1 is zero beyond its lanes"], mayBeFree: { row, column in
                                         row >= real && column < WeightsTable.Main.multiplicity
-                                            || column >= WeightsTable.Main.limbs(0)
-                                                && held[WeightsTable.Fixed.held + (column - WeightsTable.Main.limbs(0)) / 2][row] == .zero
                                     })
     }
 
     /// A prover that claims another held weight everywhere it is used (the
-    /// weights row with its range limbs, and every dot slot that reads it,
-    /// whose activations are all 0) keeps every constraint, the weights and
-    /// the range bus; only the commitment bus, against the absorbed value,
-    /// catches it.
+    /// weights row and every dot slot that reads it, whose activations are
+    /// all 0) keeps every constraint, the weights and the range bus; only
+    /// the commitment bus, against the absorbed element, catches it.
     @Test func aConsistentlyForgedHeldWeightUnbalancesTheCommitmentBus() throws {
         let s = try Self.setup()
         let (dot, weights) = (s.vmAir.index(of: .dot)!, s.vmAir.index(of: .weights)!)
@@ -109,14 +113,62 @@ import VMVerifier
         let w = s.program.tensor(named: "W")!.address
         let row = try #require(s.vmAir.dotCode.weightsRows.firstIndex { $0.base == w + 2 * 18 })
         let position = try #require(WeightsTable.rows(s.vmAir.dotCode).firstIndex(of: row))
-        // The lane's range limbs follow (W[2, 0] = −3: low limb 0xFFFD → 0xFFFE, no carry), recounted in the range table.
-        let low = Int(main[weights][WeightsTable.Main.limbs(0)][position].value)
-        #expect(low == 0xFFFD)
-        main[weights][WeightsTable.Main.limbs(0)][position] = Goldilocks(low + 1)
-        try VMSoundnessTests.recountRange(&main, removing: [low], adding: [low + 1])
+        // W[2, 0] = −3 → −2: its range value 2^15 − 3 → 2^15 − 2, recounted in the range table.
+        #expect(main[weights][WeightsTable.Main.weights][position] == -Goldilocks(3))
+        try VMSoundnessTests.recountRange(&main, removing: [(1 << 15) - 3], adding: [(1 << 15) - 2])
         #expect(DotSoundnessTests.forgeLaneZero(&main, code: s.vmAir.dotCode, dot: dot, weights: weights, row: row) == 2)   // two rows of x
         #expect(VMSoundnessTests.broken(s, main: main)?.hasPrefix("bus") == true, "every constraint holds")
         #expect(VMSoundnessTests.rejection(s, main: main) == VMSoundnessTests.logUpCheck)
+    }
+
+    /// Packing is injective only with every lane in 16 bits: a prover that
+    /// moves 2^16 from lane 1 into lane 0 (W[2, 0] + 2^16, W[2, 1] − 1)
+    /// leaves the packed element — and so the commitment bus — unchanged,
+    /// and forges the dot slots too (their activations are 0); every
+    /// constraint holds, and only the range bus, which has no row for
+    /// W[2, 0] + 2^16 + 2^15, rejects the proof.
+    @Test func aCarryBetweenPackedLanesIsCaughtByTheRangeBus() throws {
+        let s = try Self.setup()
+        let (dot, weights) = (s.vmAir.index(of: .dot)!, s.vmAir.index(of: .weights)!)
+        var main = s.witness.main
+        let w = s.program.tensor(named: "W")!.address
+        let row = try #require(s.vmAir.dotCode.weightsRows.firstIndex { $0.base == w + 2 * 18 })
+        let position = try #require(WeightsTable.rows(s.vmAir.dotCode).firstIndex(of: row))
+        func lanes() -> [Int64] {
+            (0..<3).map { main[weights][WeightsTable.Main.weights + $0][position].signedValue }
+        }
+        let honest = lanes()
+        #expect(honest == [-3, 4, 5])
+        let carry = Goldilocks(1 << 16)
+        main[weights][WeightsTable.Main.weights][position] = main[weights][WeightsTable.Main.weights][position] + carry
+        main[weights][WeightsTable.Main.weights + 1][position] = main[weights][WeightsTable.Main.weights + 1][position] - .one
+        #expect(DotSoundnessTests.forgeDotSlots(&main, dot: dot, row: row, lane: 0, by: carry) == 2)
+        #expect(DotSoundnessTests.forgeDotSlots(&main, dot: dot, row: row, lane: 1, by: -.one) == 2)
+        // The absorbed element is the same: the commitment bus balances.
+        let element = Goldilocks(honest[0]) + carry + Goldilocks(1 << 16) * Goldilocks(honest[1] - 1 + (1 << 15))
+            + Goldilocks(1 << 32) * Goldilocks(honest[2] + (1 << 15))
+        #expect(element == CommitmentTable.element(honest))
+        #expect(VMSoundnessTests.broken(s, main: main)?.hasPrefix("bus") == true, "every constraint holds")
+        #expect(VMSoundnessTests.rejection(s, main: main) == VMSoundnessTests.logUpCheck)
+    }
+
+    /// Units cover every committed cell once, three lanes of a held row to
+    /// an element; the packing is injective over 16-bit lanes.
+    @Test func unitsCoverTheCommittedCellsOnce() throws {
+        let program = try Examples.assemble(Self.source(extra: "    copy z, b, shape=[3], strides=[1]"))
+        let code = try VMAir(program: program).dotCode
+        #expect(code.heldTensors[program.tensors.firstIndex { $0.name == "W" }!])
+        #expect(!code.heldTensors[program.tensors.firstIndex { $0.name == "b" }!])
+        let units = CommitmentTable.units(program, code: code)
+        let committed = program.committedWeights.flatMap { t in (0..<t.count).map { Int(t.address) + $0 } }
+        #expect(units.flatMap(\.cells).sorted() == committed)
+        // W: 3 rows of 16 lanes (6 units) and 3 of 2 (1 unit); b: 18 single cells.
+        #expect(units.count == 3 * 6 + 3 + 18)
+        #expect(units.filter { $0.cells.count == 3 }.count == 15)
+        let extremes: [Int64] = [-(1 << 15), -1, 0, 1, (1 << 15) - 1]
+        var seen = Set<UInt64>()
+        for a in extremes { for b in extremes { for c in extremes { seen.insert(CommitmentTable.element([a, b, c]).value) } } }
+        #expect(seen.count == extremes.count * extremes.count * extremes.count)
     }
 
     /// The prover's preprocessed held flags differ from the verifier's: the key's roots reject them.

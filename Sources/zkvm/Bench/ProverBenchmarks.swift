@@ -57,7 +57,7 @@ enum ProverBenchmarks {
     }
 
     /// A 100k-parameter MLP, 784 → 128 (ReLU) → 10 (101,770 committed
-    /// weights and biases), on `batch` inputs at once, with fixed
+    /// 16-bit weights and biases), on `batch` inputs at once, with fixed
     /// pseudo-random weights in [−60, 60] at scale 8 (|w| < 0.24) and its
     /// input in [−1, 1]: the issue's "100k-parameter MLP" figure.
     static func mlpProgram(batch: Int) throws -> (Program, [[Int64]]) {
@@ -69,11 +69,11 @@ enum ProverBenchmarks {
         func raw(_ count: Int, _ bound: Int64) -> String { "[" + (0..<count).map { _ in String(next(bound)) }.joined(separator: ", ") + "]" }
         let program = try Assembler.assemble("""
         .input x [\(batch), 784] scale=8
-        .weights W1 [784, 128] scale=8 committed raw \(raw(784 * 128, 60))
-        .weights b1 [128] scale=16 committed raw \(raw(128, 6000))
+        .weights W1 [784, 128] scale=8 bits=16 committed raw \(raw(784 * 128, 60))
+        .weights b1 [128] scale=16 bits=16 committed raw \(raw(128, 6000))
         .buffer h [\(batch), 128] scale=8
-        .weights W2 [128, 10] scale=8 committed raw \(raw(128 * 10, 60))
-        .weights b2 [10] scale=16 committed raw \(raw(10, 6000))
+        .weights W2 [128, 10] scale=8 bits=16 committed raw \(raw(128 * 10, 60))
+        .weights b2 [10] scale=16 bits=16 committed raw \(raw(10, 6000))
         .output y [\(batch), 10] scale=8 public
             matmul h, x, W1, b1
             map h, h, relu
