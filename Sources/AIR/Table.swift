@@ -51,17 +51,16 @@ public struct Table: Sendable {
     public let blindingColumn: Int?
     /// The highest degree of any constraint (1 … `degreeLimit`).
     public let constraintDegree: Int
-    /// The degree the table's own constraints may reach (3 unless the table
-    /// declares more, up to `largestDegreeLimit`); LogUp chunks stay ≤ 3.
+    /// The degree the table's own constraints may reach: the limit the
+    /// table declares (3 … `largestDegreeLimit`), or else 3, lowered to 2
+    /// when no constraint exceeds degree 2; LogUp chunks stay ≤ 3. Its
+    /// quotient is committed as degreeLimit − 1 chunks.
     public let degreeLimit: Int
+    /// The limit the table's author declared, nil for the default.
+    let declaredDegreeLimit: Int?
 
     /// Auxiliary extension columns: chunk columns plus the running sum (0 without interactions).
     public var auxiliaryWidth: Int { interactions.isEmpty ? 0 : chunks.count + 1 }
-    /// Base-field cells the prover commits per row: main columns, the
-    /// auxiliary extension columns (3 cells each) and the quotient's
-    /// max(1, degree − 1) extension chunks (preprocessed columns excluded:
-    /// they are committed once per program).
-    public var committedCellsPerRow: Int { mainWidth + 3 * auxiliaryWidth + 3 * max(1, constraintDegree - 1) }
     /// The longest message sent by this table (at least 2 for a blinded
     /// table, whose blind reads β and β²).
     public var maxMessageLength: Int {
@@ -76,18 +75,19 @@ public struct Table: Sendable {
         guard !interactions.isEmpty, blindingColumn == nil else { return self }
         var table = try Table(name: name, mainWidth: mainWidth + 1, preprocessedWidth: preprocessedWidth,
                               constraints: authorConstraints, interactions: interactions,
-                              publicValueCount: publicValueCount, blindingColumn: mainWidth, degreeLimit: degreeLimit)
+                              publicValueCount: publicValueCount, blindingColumn: mainWidth, degreeLimit: declaredDegreeLimit)
         table.maxLogHeight = maxLogHeight
         return table
     }
 
     init(name: String, mainWidth: Int, preprocessedWidth: Int, constraints userConstraints: [Constraint],
          interactions: [Interaction], publicValueCount: Int, blindingColumn: Int? = nil,
-         degreeLimit: Int = Table.maxConstraintDegree) throws(AIRError) {
-        guard (Self.maxConstraintDegree...Self.largestDegreeLimit).contains(degreeLimit) else {
-            throw .degreeTooHigh(table: name, constraint: "the table's degree limit", degree: degreeLimit, limit: Self.largestDegreeLimit)
+         degreeLimit declared: Int? = nil) throws(AIRError) {
+        if let declared, !(Self.maxConstraintDegree...Self.largestDegreeLimit).contains(declared) {
+            throw .degreeTooHigh(table: name, constraint: "the table's degree limit", degree: declared, limit: Self.largestDegreeLimit)
         }
-        self.degreeLimit = degreeLimit
+        let degreeLimit = declared ?? Self.maxConstraintDegree
+        self.declaredDegreeLimit = declared
         self.name = name
         self.mainWidth = mainWidth
         self.authorConstraints = userConstraints
@@ -181,6 +181,7 @@ public struct Table: Sendable {
             }
         }
         constraintDegree = highest
+        self.degreeLimit = declared ?? max(2, min(highest, Self.maxConstraintDegree))
         program = ConstraintProgram(all.map(\.expression))
         interactionProgram = ConstraintProgram(interactions.flatMap { [$0.multiplicity] + $0.message })
     }

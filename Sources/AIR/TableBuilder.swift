@@ -53,9 +53,10 @@ public struct TableBuilder {
     /// - Parameter maxLogHeight: the most rows (log2) a proof may give the
     ///   table, when its soundness depends on its height (`Table.maxLogHeight`).
     /// - Parameter degreeLimit: the degree its constraints may reach
-    ///   (`Table.degreeLimit`: 3 … 7; above 3 the proof needs a larger blowup).
+    ///   (`Table.degreeLimit`: 3 … 7; above 3 the proof needs a larger
+    ///   blowup); nil: 3, or 2 when no constraint exceeds degree 2.
     public func build(publicValueCount: Int = 0, blinded: Bool = false, maxLogHeight: Int? = nil,
-                      degreeLimit: Int = Table.maxConstraintDegree) throws(AIRError) -> Table {
+                      degreeLimit: Int? = nil) throws(AIRError) -> Table {
         let blind = blinded && !interactions.isEmpty
         var table = try Table(name: name, mainWidth: mainWidth + (blind ? 1 : 0), preprocessedWidth: preprocessedWidth,
                               constraints: constraints, interactions: interactions, publicValueCount: publicValueCount,

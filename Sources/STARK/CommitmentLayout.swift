@@ -40,8 +40,22 @@ public struct CommitmentLayout: Sendable, Equatable {
     public var salt: Int { zeroKnowledge ? Self.saltWidth : 0 }
     /// Quotient chunk polynomials of a table (extension-valued), by its
     /// degree limit d (`Table.degreeLimit`): Q = Σ_k X^{kL}·q_k over d − 1
-    /// chunks (2 for the default d = 3, whatever degree the table reaches).
-    public func quotientChunks(for table: Table) -> Int { table.degreeLimit - 1 }
+    /// chunks (2 for the default d = 3, whatever degree the table reaches;
+    /// 1 for d = 2), and at least 2 with masking, where the chunks'
+    /// telescoping masks need two (Spec/zk.md §2.2).
+    public func quotientChunks(for table: Table) -> Int {
+        zeroKnowledge ? max(2, table.degreeLimit - 1) : table.degreeLimit - 1
+    }
+
+    /// The base-field cells the prover commits for a table of height
+    /// 2^logHeight: per row of its domain (`logDomain`), the main columns,
+    /// the LogUp columns (3 each), the quotient chunks (3 each) and, with
+    /// masking, the FRI mask's 3 columns; salts and preprocessed columns
+    /// (committed once per program) excluded.
+    public func committedCells(_ table: Table, logHeight: Int) -> Int {
+        (1 << logDomain(logHeight: logHeight))
+            * (table.mainWidth + 3 * table.auxiliaryWidth + 3 * quotientChunks(for: table) + maskColumns)
+    }
     /// L of a table of height 2^logHeight: n, or n + h with masking.
     public func quotientChunkLength(logHeight: Int) -> Int { (1 << logHeight) + maskDegree }
     /// Cosets of H_N a table's quotient is evaluated on, by its constraint

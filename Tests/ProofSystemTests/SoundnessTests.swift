@@ -110,7 +110,7 @@ import Verifier
         p.tables[1].openings.auxiliaryAtNext[0] = p.tables[1].openings.auxiliaryAtNext[0] + .one
         #expect(rejection(p) == "table range: constraints do not hold at the out-of-domain point")
         p = proof
-        p.tables[2].openings.quotientAtZ[4] = p.tables[2].openings.quotientAtZ[4] + .one
+        p.tables[2].openings.quotientAtZ[1] = p.tables[2].openings.quotientAtZ[1] + .one
         #expect(rejection(p) == "table sink: constraints do not hold at the out-of-domain point")
         // The final polynomial is absorbed before the queries are drawn: the
         // queries move, and the first round's opening no longer fits them.

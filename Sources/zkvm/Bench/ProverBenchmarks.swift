@@ -106,11 +106,12 @@ enum ProverBenchmarks {
         let proofs = try result.file.segments.map { try Proof.decode($0.proof) }
         let rows = proofs.flatMap(\.tables).reduce(0) { $0 + (1 << $1.logHeight) }
         let cpuRows = proofs.reduce(0) { $0 + (1 << $1.tables[VMAir.TableIndex.cpu].logHeight) }
-        let air = try VMAir(program: program).air
+        let air = try VMAir(program: program).shape.air(blinded: result.options.zeroKnowledge)
+        let layout = CommitmentLayout(options: result.options)
         var cells = [String: Int]()
         for proof in proofs {
             for (table, opened) in zip(air.tables, proof.tables) {
-                cells[table.name, default: 0] += (1 << opened.logHeight) * table.committedCellsPerRow
+                cells[table.name, default: 0] += layout.committedCells(table, logHeight: opened.logHeight)
             }
         }
         return Figure(name: name, rows: rows, cpuRows: cpuRows,

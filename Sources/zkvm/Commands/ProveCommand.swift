@@ -24,7 +24,7 @@ struct Prove: ParsableCommand {
             "rows", "segments": [{"tables": [{"name", "rows", "cells"}]}], "phases": [{"name", "seconds"}], \
             "prove_seconds", "proof_bytes", "queries", "proven_bits", "conjectured_bits", \
             "program_digest"}; a table's "cells" are the base-field cells the prover commits for \
-            it (main, LogUp and quotient columns).
+            it over its domain (main, LogUp and quotient columns, and the zero-knowledge FRI mask).
             """)
 
     @Argument(help: "A .zkasm or .zkbin program.") var program: String
@@ -147,6 +147,8 @@ struct Prove: ParsableCommand {
             do { try writer?.finish() } catch { throw CLIError("\(error)") }
             try ProgramLoading.writeAtomically(bytes, to: output)
             let vmAir = try VMAir(program: p)
+            let tables = try vmAir.shape.air(blinded: result.options.zeroKnowledge).tables
+            let layout = CommitmentLayout(options: result.options)
             let heights = try result.file.segments.map { try Proof.decode($0.proof).tables.map(\.logHeight) }
             let level = result.security
             let rows = heights.joined().reduce(0) { $0 + (1 << $1) }
@@ -155,8 +157,8 @@ struct Prove: ParsableCommand {
                 let object: [String: Any] = [
                     "steps": result.steps, "rows": rows,
                     "segments": heights.map { h in
-                        ["tables": zip(vmAir.air.tables, h).map {
-                            ["name": $0.name, "rows": 1 << $1, "cells": (1 << $1) * $0.committedCellsPerRow] as [String: Any]
+                        ["tables": zip(tables, h).map {
+                            ["name": $0.name, "rows": 1 << $1, "cells": layout.committedCells($0, logHeight: $1)] as [String: Any]
                         }]
                     },
                     "phases": phases.map { ["name": $0.0, "seconds": $0.1] as [String: Any] },
