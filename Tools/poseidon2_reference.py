@@ -24,7 +24,7 @@ FULL_ROUNDS = 8
 PARTIAL_ROUNDS = 22
 CONSTANT_TAG = b"zkvm/poseidon2/goldilocks/t12/v1"
 SPONGE_TAG = 0x7A6B766D  # "zkvm": capacity lane 9 of the sponge's initial state
-LAYOUT_TAG = b"zkvm/weight-layout/v1"
+LAYOUT_TAG = b"zkvm/weight-layout/v2"
 
 # M4 of the Poseidon2 paper (Sect. 5.1); M_E = circ(2·M4, M4, M4).
 M4 = [[5, 7, 1, 3], [4, 6, 1, 1], [1, 3, 5, 7], [1, 1, 4, 6]]

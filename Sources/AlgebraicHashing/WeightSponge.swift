@@ -32,11 +32,12 @@ public enum WeightSponge {
     }
 
     /// The element that names the weights' layout: the first word of
-    /// `Poseidon2.wordStream("zkvm/weight-layout/v1" ‖ description)`, where
-    /// the caller's description encodes the committed tensors' shapes and
-    /// scales (`CommitmentTable.layoutDescription` in VMArithmetization).
+    /// `Poseidon2.wordStream("zkvm/weight-layout/v2" ‖ description)`, where
+    /// the caller's description encodes the committed tensors' shapes,
+    /// scales and widths and the absorbed units' cells
+    /// (`CommitmentTable.layoutDescription` in VMArithmetization).
     public static func layoutElement(_ description: [UInt8]) -> Goldilocks {
-        Poseidon2.wordStream(tag: Array("zkvm/weight-layout/v1".utf8) + description, count: 1)[0]
+        Poseidon2.wordStream(tag: Array("zkvm/weight-layout/v2".utf8) + description, count: 1)[0]
     }
 
     /// The initial state for `count` elements of layout element `layout`.

@@ -4,12 +4,13 @@ import Field
 import ISA
 
 /// The weight-commitment table (Spec/vm-air.md §9, Spec/zk.md §4): it
-/// recomputes `WeightSponge` over the salt and the committed weights, one
-/// Poseidon2 permutation per row, and pins the digest to public values
-/// 5…8. Each weight it absorbs arrives on the commitment bus from the
-/// memory table's initial value of the same address, or from the weights
-/// table's lane that holds it (Spec/vm-air.md §10a), so the model that ran
-/// is the model that was committed. Every trace cell is masked afresh in
+/// recomputes `WeightSponge` over the salt and the elements that encode the
+/// committed weights (`units`), one Poseidon2 permutation per row, and pins
+/// the digest to public values 5…8. Each element it absorbs arrives on the
+/// commitment bus from the memory table's initial value of the unit's one
+/// cell, or packed from the weights row that holds the unit's lane group
+/// (Spec/vm-air.md §10a), so the model that ran is the model that was
+/// committed. Every trace cell is masked afresh in
 /// each zero-knowledge proof: unlike a Merkle root of the weights, the
 /// commitment stays hiding however many proofs are made against it.
 ///
@@ -33,9 +34,10 @@ public enum CommitmentTable: VMTableComponent {
     /// The S-box degree, the table's degree limit.
     static let degree = 7
 
-    /// Preprocessed columns: the memory address of each lane's weight (8),
-    /// each lane's weight flag (8), the digest-row flag, and on every row the
-    /// weight count N and the layout element (the sponge's capacity lanes 8 and 10).
+    /// Preprocessed columns: the address of each lane's unit (8), each
+    /// lane's flag (1 where it absorbs a unit's element, 8), the digest-row
+    /// flag, and on every row the element count N and the layout element
+    /// (the sponge's capacity lanes 8 and 10).
     enum Fixed {
         static let address = 0, isWeight = 8, isDigest = 16, count = 17, layout = 18, width = 19
     }
@@ -182,9 +184,12 @@ public enum CommitmentTable: VMTableComponent {
         return e
     }
 
-    /// The committed tensors' layout, in commitment order: u32 count, then
-    /// per tensor u32 rank, u32 dimensions, i32 scale, u32 bits (`WeightSponge.layoutElement`).
-    public static func layoutDescription(_ program: Program) -> [UInt8] {
+    /// The committed weights' layout, in commitment order: u32 count, then
+    /// per tensor u32 rank, u32 dimensions, i32 scale, u32 bits; then u32
+    /// unit count and per unit u32 cell count and each cell's u32 address
+    /// (`WeightSponge.layoutElement`): the same digest never opens to the
+    /// same values placed in other cells.
+    public static func layoutDescription(_ program: Program, units: [Unit]) -> [UInt8] {
         let tensors = program.committedWeights
         var w = ByteWriter()
         w.write(UInt32(tensors.count))
@@ -194,11 +199,18 @@ public enum CommitmentTable: VMTableComponent {
             w.write(UInt32(bitPattern: Int32(t.scale)))
             w.write(UInt32(t.bits))
         }
+        w.write(UInt32(units.count))
+        for unit in units {
+            w.write(UInt32(unit.cells.count))
+            for cell in unit.cells { w.write(UInt32(cell)) }
+        }
         return w.bytes
     }
 
-    /// The layout element of `program`'s committed weights.
-    public static func layoutElement(_ program: Program) -> Goldilocks { WeightSponge.layoutElement(layoutDescription(program)) }
+    /// The layout element of `program`'s committed weights absorbed as `units`.
+    public static func layoutElement(_ program: Program, units: [Unit]) -> Goldilocks {
+        WeightSponge.layoutElement(layoutDescription(program, units: units))
+    }
 
     /// The absorbed elements (the salt's excepted), one per unit of `units`.
     public static func elements(_ program: Program, units: [Unit]) -> [Goldilocks] {
@@ -210,8 +222,9 @@ public enum CommitmentTable: VMTableComponent {
     /// The commitment to `program`'s committed weights under `salt` (4
     /// elements); `code` is the program's `DotCode` when already built.
     public static func commitment(_ program: Program, salt: [Goldilocks], code: DotCode? = nil) -> WeightCommitment {
-        let elements = elements(program, units: units(program, code: code ?? DotCode(program)))
-        return WeightCommitment(elements: WeightSponge.commit(salt: salt, elements: elements, layout: layoutElement(program)))
+        let units = units(program, code: code ?? DotCode(program))
+        return WeightCommitment(elements: WeightSponge.commit(salt: salt, elements: elements(program, units: units),
+                                                              layout: layoutElement(program, units: units)))
     }
 
     /// Rows the sponge needs: one per absorbed block.
@@ -237,7 +250,7 @@ public enum CommitmentTable: VMTableComponent {
         }
         c[Fixed.isDigest][WeightSponge.permutationCount(elements: units.count) - 1] = .one
         c[Fixed.count] = [Goldilocks](repeating: Goldilocks(units.count), count: n)
-        c[Fixed.layout] = [Goldilocks](repeating: layoutElement(program), count: n)
+        c[Fixed.layout] = [Goldilocks](repeating: layoutElement(program, units: units), count: n)
         return c
     }
 }

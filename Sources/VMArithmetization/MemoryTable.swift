@@ -88,8 +88,9 @@ package enum MemoryTable: VMTableComponent {
     }
 
     /// Hidden cells (private inputs, private and committed weights): each
-    /// sends its value's two limbs on the range bus in the last segment,
-    /// from the memory table or, for a held weight, its weights lane (§10a).
+    /// sends its value's two limbs on the range bus in the last segment
+    /// from the memory table, or a held weight one message from its
+    /// weights lane (§10a): two per cell bounds both.
     static func hiddenCellCount(_ program: Program) -> Int {
         program.tensors.reduce(0) { total, tensor in
             switch (tensor.kind, tensor.visibility) {

@@ -13,12 +13,13 @@ enum CommitmentWitness {
     /// weights (`CommitmentTable.units` under the schedules `code`), or — `salt` nil, the other segments — zero blocks from the
     /// IV of zero weights and layout 0.
     static func columns(_ program: Program, code: DotCode, salt: [Goldilocks]?, logHeight: Int) -> [[Goldilocks]] {
-        let values = salt == nil ? [] : CommitmentTable.elements(program, units: CommitmentTable.units(program, code: code))
+        let units = salt == nil ? [] : CommitmentTable.units(program, code: code)
+        let values = CommitmentTable.elements(program, units: units)
         let absorbed = salt.map { WeightSponge.absorbed(salt: $0, elements: values) } ?? []
         let n = 1 << logHeight, rate = WeightSponge.rate
         precondition(absorbed.count % rate == 0 && absorbed.count / rate <= n)
         var c = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: n), count: Main.width)
-        var state = WeightSponge.initialState(count: values.count, layout: salt == nil ? .zero : CommitmentTable.layoutElement(program))
+        var state = WeightSponge.initialState(count: values.count, layout: salt == nil ? .zero : CommitmentTable.layoutElement(program, units: units))
         var rounds = Poseidon2.Rounds()
         for row in 0..<n {
             for j in 0..<rate {

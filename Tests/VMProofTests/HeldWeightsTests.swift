@@ -1,3 +1,4 @@
+import AIR
 import Field
 import ISA
 import ProofFiles
@@ -144,12 +145,59 @@ import VMVerifier
         main[weights][WeightsTable.Main.weights + 1][position] = main[weights][WeightsTable.Main.weights + 1][position] - .one
         #expect(DotSoundnessTests.forgeDotSlots(&main, dot: dot, row: row, lane: 0, by: carry) == 2)
         #expect(DotSoundnessTests.forgeDotSlots(&main, dot: dot, row: row, lane: 1, by: -.one) == 2)
+        // Lane 1 stays in 16 bits and is recounted; lane 0's 2^15 − 3 + 2^16 has no range row.
+        try VMSoundnessTests.recountRange(&main, removing: [(1 << 15) + 4], adding: [(1 << 15) + 3])
         // The absorbed element is the same: the commitment bus balances.
         let element = Goldilocks(honest[0]) + carry + Goldilocks(1 << 16) * Goldilocks(honest[1] - 1 + (1 << 15))
             + Goldilocks(1 << 32) * Goldilocks(honest[2] + (1 << 15))
         #expect(element == CommitmentTable.element(honest))
         #expect(VMSoundnessTests.broken(s, main: main)?.hasPrefix("bus") == true, "every constraint holds")
         #expect(VMSoundnessTests.rejection(s, main: main) == VMSoundnessTests.logUpCheck)
+    }
+
+    /// Lanes beyond a held row's last have no range check: a prover that
+    /// changes lane 0 of a 2-lane row (W[2, 16]) and hides the difference in
+    /// lane 2 (packed element, weights bus and range counts all kept,
+    /// the dot slots forged too) is caught by the zero-lane constraint.
+    @Test func aLaneBeyondAHeldRowsLastCannotAbsorbAChange() throws {
+        let s = try Self.setup()
+        let (dot, weights) = (s.vmAir.index(of: .dot)!, s.vmAir.index(of: .weights)!)
+        var main = s.witness.main
+        let w = s.program.tensor(named: "W")!.address
+        let row = try #require(s.vmAir.dotCode.weightsRows.firstIndex { $0.base == w + 2 * 18 + 16 })
+        #expect(s.vmAir.dotCode.weightsRows[row].lanes == 2)
+        let position = try #require(WeightsTable.rows(s.vmAir.dotCode).firstIndex(of: row))
+        let lane0 = main[weights][WeightsTable.Main.weights][position]
+        #expect(lane0 == Goldilocks(19) && main[weights][WeightsTable.Main.weights + 2][position] == .zero)
+        // Lane 0: 19 → 20 (recounted); lane 2 takes −1/2^32, so the element is unchanged.
+        let compensation = -(try Goldilocks(1 << 32).inverse())
+        main[weights][WeightsTable.Main.weights][position] = lane0 + .one
+        main[weights][WeightsTable.Main.weights + 2][position] = compensation
+        #expect(lane0 + .one + Goldilocks(1 << 32) * compensation == lane0)
+        try VMSoundnessTests.recountRange(&main, removing: [(1 << 15) + 19], adding: [(1 << 15) + 20])
+        #expect(DotSoundnessTests.forgeDotSlots(&main, dot: dot, row: row, lane: 0, by: .one) == 2)
+        #expect(DotSoundnessTests.forgeDotSlots(&main, dot: dot, row: row, lane: 2, by: compensation) == 2)
+        // Every bus balances: only the constraint stands in the way.
+        #expect(try Self.busesBalance(s, main: main))
+        #expect(VMSoundnessTests.broken(s, main: main) == "held row's lane 2 is zero beyond its lanes")
+        #expect(VMSoundnessTests.rejection(s, main: main) == VMSoundnessTests.outOfDomainCheck("weights"))
+    }
+
+    /// Whether the LogUp sums of every table of `main` and the statement's
+    /// own messages cancel (the buses balance, whatever the constraints say).
+    static func busesBalance(_ s: VMSoundnessTests.Setup, main: [[[Goldilocks]]]) throws -> Bool {
+        let air = s.vmAir.air
+        let challenges = LogUpChallenges.vector(alpha: GoldilocksExt3(Goldilocks(91), Goldilocks(17), Goldilocks(5)),
+                                                beta: GoldilocksExt3(Goldilocks(3), Goldilocks(77), Goldilocks(12)),
+                                                maxMessageLength: air.maxMessageLength)
+        var total = GoldilocksExt3.zero
+        for message in s.witness.boundary() { total = total + (try message.contribution(challenges: challenges)) }
+        for (t, table) in air.tables.enumerated() {
+            total = total + (try LogUpTrace.build(table: table, main: main[t], preprocessed: s.preprocessed[t],
+                                                  challenges: challenges, publicValues: s.witness.publicValues,
+                                                  threads: 1)).claimedSum
+        }
+        return total.isZero
     }
 
     /// Units cover every committed cell once, three lanes of a held row to
