@@ -68,6 +68,32 @@ public indirect enum Expression: Hashable, Sendable, ExpressibleByIntegerLiteral
         }
     }
 
+    /// The same expression read one row later (every main and preprocessed
+    /// cell on the next row); nil if it reads a next row already, an
+    /// auxiliary cell or a row selector.
+    public var onNextRow: Expression? {
+        switch self {
+        case .constant: return self
+        case .variable(let v):
+            switch v {
+            case .main(let c, false): return .variable(.main(c, next: true))
+            case .preprocessed(let c, false): return .variable(.preprocessed(c, next: true))
+            case .challenge, .claimedSum, .publicValue: return self
+            default: return nil
+            }
+        case .sum(let a, let b):
+            guard let x = a.onNextRow, let y = b.onNextRow else { return nil }
+            return .sum(x, y)
+        case .difference(let a, let b):
+            guard let x = a.onNextRow, let y = b.onNextRow else { return nil }
+            return .difference(x, y)
+        case .product(let a, let b):
+            guard let x = a.onNextRow, let y = b.onNextRow else { return nil }
+            return .product(x, y)
+        case .negation(let a): return a.onNextRow.map { .negation($0) }
+        }
+    }
+
     /// Whether the value lies in the extension field.
     public var isExtension: Bool {
         switch self {

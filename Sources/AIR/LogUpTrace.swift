@@ -5,7 +5,9 @@ import Synchronization
 /// Builds a table's auxiliary (LogUp) columns from its main and preprocessed
 /// columns once the challenges α, β are known (see `Table` for the layout).
 public enum LogUpTrace {
-    /// Returns the auxiliary columns (each `height` extension values) and the
+    /// Returns the auxiliary columns (each `height` extension values: the
+    /// chunk columns and the running sum, or the sum alone when the table
+    /// `foldsSum`) and the
     /// claimed sum Σ_rows Σ_interactions m/d, plus the blind
     /// b(0) + b(1)·β + b(n−1)·β² of a blinded table (S(n−1) is the claimed
     /// sum less b(n−1)·β²).
@@ -88,6 +90,8 @@ public enum LogUpTrace {
             for c in 0..<chunkCount { running = running + columns[c][r] }
             columns[chunkCount][r] = running
         }
+        // A table that folds its one chunk into the sum commits the sum alone.
+        if table.foldsSum { columns.removeFirst(chunkCount) }
         // A blinded table claims its running sum plus b(n−1)·β².
         if let b = table.blindingColumn, n > 1 { return (columns, running + challenges[2] * main[b][n - 1]) }
         return (columns, running)

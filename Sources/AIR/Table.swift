@@ -35,6 +35,13 @@ public struct Table: Sendable {
     public let interactions: [Interaction]
     /// Interaction indices per auxiliary chunk column.
     public let chunks: [[Int]]
+    /// Whether the running sum carries the table's one interaction itself,
+    /// without a chunk column: S(0)·d(0) = m(0) (plus the blind) and
+    /// (S(i+1) − S(i))·d(i+1) = m(i+1). The table has one interaction of
+    /// chunk degree ≤ 2 (a degree-1 denominator), readable on the next row,
+    /// and its quotient has two chunks anyway (a blinded table's, or one
+    /// whose own constraints reach degree 3): one extension column fewer.
+    public let foldsSum: Bool
     /// Compiled `constraints`.
     public let program: ConstraintProgram
     /// Compiled interactions: multiplicity then message parts, interaction by interaction.
@@ -59,8 +66,9 @@ public struct Table: Sendable {
     /// The limit the table's author declared, nil for the default.
     let declaredDegreeLimit: Int?
 
-    /// Auxiliary extension columns: chunk columns plus the running sum (0 without interactions).
-    public var auxiliaryWidth: Int { interactions.isEmpty ? 0 : chunks.count + 1 }
+    /// Auxiliary extension columns: chunk columns plus the running sum (0
+    /// without interactions; the running sum alone when `foldsSum`).
+    public var auxiliaryWidth: Int { interactions.isEmpty ? 0 : foldsSum ? 1 : chunks.count + 1 }
     /// The longest message sent by this table (at least 2 for a blinded
     /// table, whose blind reads β and β²).
     public var maxMessageLength: Int {
@@ -117,12 +125,19 @@ public struct Table: Sendable {
         }
         if !current.isEmpty { chunks.append(current) }
         self.chunks = chunks
+        let authorDegree = userConstraints.map(\.expression.degree).max() ?? 0
+        let single = chunks.count == 1 && chunks[0].count == 1 ? interactions[chunks[0][0]] : nil
+        let foldsSum = single.map {
+            Interaction.chunkDegree([$0]) <= 2 && (blindingColumn != nil || authorDegree >= Self.maxConstraintDegree)
+                && $0.denominator.onNextRow != nil && $0.multiplicity.onNextRow != nil
+        } ?? false
+        self.foldsSum = foldsSum
 
         var all = userConstraints
         if !interactions.isEmpty {
             let sumColumn = chunks.count
             func aux(_ c: Int, next: Bool = false) -> Expression { .variable(.auxiliary(c, next: next)) }
-            for (c, chunk) in chunks.enumerated() {
+            for (c, chunk) in chunks.enumerated() where !foldsSum {
                 let parts = chunk.map { interactions[$0] }
                 let denominators = parts.map(\.denominator)
                 var product: Expression = 1
@@ -143,15 +158,24 @@ public struct Table: Sendable {
             // b(0) + b(1)·β and ends b(n−1)·β² short of the claimed sum; the
             // column is random and the prover makes the blinds of a proof
             // sum to zero.
-            var start = aux(sumColumn) - rowSum
-            var end = aux(sumColumn) - .variable(.claimedSum)
+            let sum = foldsSum ? 0 : sumColumn
+            var blind: Expression = 0
+            var end = aux(sum) - .variable(.claimedSum)
             if let b = blindingColumn {
-                start = start - .variable(.main(b, next: false)) - .variable(.main(b, next: true)) * .variable(.challenge(1))
+                blind = .variable(.main(b, next: false)) + .variable(.main(b, next: true)) * .variable(.challenge(1))
                 end = end + .variable(.main(b, next: false)) * .variable(.challenge(2))
             }
-            all.append(Constraint(label: "logup running sum starts", expression: .isFirstRow * start))
-            all.append(Constraint(label: "logup running sum steps",
-                                  expression: .isTransition * (aux(sumColumn, next: true) - aux(sumColumn) - nextRowSum)))
+            if let single, foldsSum {
+                // The sum's first value and each step are the one fraction m/d.
+                let (d, m) = (single.denominator, single.multiplicity)
+                all.append(Constraint(label: "logup running sum starts", expression: .isFirstRow * ((aux(sum) - blind) * d - m)))
+                all.append(Constraint(label: "logup running sum steps",
+                                      expression: .isTransition * ((aux(sum, next: true) - aux(sum)) * d.onNextRow! - m.onNextRow!)))
+            } else {
+                all.append(Constraint(label: "logup running sum starts", expression: .isFirstRow * (aux(sum) - rowSum - blind)))
+                all.append(Constraint(label: "logup running sum steps",
+                                      expression: .isTransition * (aux(sum, next: true) - aux(sum) - nextRowSum)))
+            }
             all.append(Constraint(label: "logup running sum ends", expression: .isLastRow * end))
         }
         self.constraints = all

@@ -64,4 +64,44 @@ import Testing
                                    boundary: [], challenges: challenges)
         }
     }
+
+    /// A blinded table with one interaction keeps its fraction in the
+    /// running sum (no chunk column); each of its three sum constraints
+    /// rejects a changed sum cell, and a changed multiplicity breaks the
+    /// steps once the sum is recomputed only by the bus.
+    @Test func aFoldedRunningSumIsChecked() throws {
+        var receiver = TableBuilder(name: "receiver", mainWidth: 2)
+        receiver.receive("x", bus: 1, [.main(0)], multiplicity: .main(1))
+        let folded = try receiver.build(blinded: true)
+        #expect(folded.foldsSum && folded.auxiliaryWidth == 1)
+        // Unblinded, its constraints stay at degree 2: it keeps the chunk column.
+        let plain = try receiver.build()
+        #expect(!plain.foldsSum && plain.auxiliaryWidth == 2 && plain.degreeLimit == 2)
+        let table = (0..<8).map { Goldilocks($0) }
+        let multiplicity = (0..<8).map { Goldilocks($0 < 4 ? 2 : 0) }
+        let blind = (0..<8).map { Goldilocks(100 + $0) }
+        let main = [table, multiplicity, blind]
+        let (aux, claimed) = try LogUpTrace.build(table: folded, main: main, preprocessed: [], challenges: challenges,
+                                                  publicValues: [], threads: 1)
+        #expect(aux.count == 1)
+        // The claimed sum is Σ m/d plus the blind, as with a chunk column.
+        let (plainAux, plainClaimed) = try LogUpTrace.build(table: plain, main: Array(main.prefix(2)), preprocessed: [],
+                                                            challenges: challenges, publicValues: [], threads: 1)
+        let blindSum = GoldilocksExt3(blind[0]) + challenges[1] * blind[1] + challenges[2] * blind[7]
+        #expect(plainAux.count == 2 && claimed == plainClaimed + blindSum)
+        func failing(_ aux: [[GoldilocksExt3]], _ main: [[Goldilocks]] = main) -> [String] {
+            DebugChecker.failingConstraints(table: folded, main: main, preprocessed: [], auxiliary: aux, claimedSum: claimed,
+                                            challenges: challenges, publicValues: []).map(\.constraint)
+        }
+        #expect(failing(aux).isEmpty)
+        for (row, expected) in [(0, ["logup running sum starts", "logup running sum steps"]), (3, ["logup running sum steps"]),
+                                (7, ["logup running sum steps", "logup running sum ends"])] {
+            var bad = aux
+            bad[0][row] = bad[0][row] + .one
+            #expect(failing(bad) == expected, "row \(row)")
+        }
+        var heavier = main
+        heavier[1][2] = heavier[1][2] + .one
+        #expect(failing(aux, heavier) == ["logup running sum steps"])
+    }
 }
