@@ -177,6 +177,12 @@ extension Quantizer {
                 let target = scales[dst.tensor] ?? activationScale(dst.tensor)
                 let cap = bias != nil ? 24 - sa : 31 + target - sa
                 sb = Self.weightScale(program.tensors[b.tensor].data ?? [], cap: max(0, min(Self.maxScale, cap)))
+                // Committed weights at 16 bits are held and packed three to an
+                // absorbed element (Spec/vm-air.md §10a): a step of 2^−15 of
+                // the largest weight, int16 quantization.
+                if options.weightVisibility == .committed, let narrow = Self.narrowScale(program.tensors[b.tensor].data ?? []) {
+                    sb = min(sb, narrow)
+                }
                 if let bias, program.tensors[bias.tensor].kind == .weights {
                     // The bias is added at scale sa + sb and must fit V there.
                     let limit = Self.weightScale(program.tensors[bias.tensor].data ?? [], cap: 24)

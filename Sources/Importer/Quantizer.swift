@@ -65,6 +65,15 @@ struct Quantizer {
         return max(0, min(cap, maxScale, 30 - Int(Foundation.log2(m).rounded(.up))))
     }
 
+    /// The finest scale at which every value quantizes into [−2^15, 2^15)
+    /// (16 bits), nil if none does (values of 2^15 and more).
+    static func narrowScale(_ values: [Double]) -> Int? {
+        let m = values.map(abs).max() ?? 0
+        guard m > 0 else { return maxScale }
+        let s = Int(Foundation.log2((32768 - 0.5) / m).rounded(.down))
+        return s < 0 ? nil : min(s, maxScale)
+    }
+
     mutating func freshName(_ base: String) -> String {
         var name = base, k = 1
         while extraNames.contains(name) { k += 1; name = "\(base)_\(k)" }
