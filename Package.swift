@@ -4,6 +4,7 @@
 //
 // Module graph (A → B: A depends on B; all one-way):
 //
+//   Parallel    → CMalloc (glibc's mallopt)
 //   Polynomials → Field, Parallel
 //   Hashing     → CLibCrypto
 //   Commitments → Field, Hashing, Parallel
@@ -58,9 +59,10 @@ let package = Package(
                        providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CGMP", path: "Sources/CGMP",
                        providers: [.apt(["libgmp-dev"])]),
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
 
         // Core layers.
-        .target(name: "Parallel", swiftSettings: hotSettings),
+        .target(name: "Parallel", dependencies: ["CMalloc"], swiftSettings: hotSettings),
         .target(name: "Field", swiftSettings: hotSettings),
         .target(name: "Polynomials", dependencies: ["Field", "Parallel"], swiftSettings: hotSettings),
         .target(name: "Hashing", dependencies: ["CLibCrypto"], swiftSettings: hotSettings),

@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import CMalloc
 import Glibc
 #endif
 
@@ -23,6 +24,22 @@ public enum LargeBuffers {
         #endif
         return true
     }()
+
+    /// Makes the C allocator keep freed memory for reuse instead of handing
+    /// it back to the kernel: no allocation is served by its own `mmap`,
+    /// and the heap is trimmed only above 2 GiB free. A prover allocates
+    /// and frees LDE buffers of tens to hundreds of MiB per table and
+    /// segment; fresh pages cost a kernel fault and a zeroing each (on a
+    /// virtual machine that reports free pages to its host, a host fault
+    /// too), which reused pages do not. Call once, before proving.
+    /// `ZKVM_KEEP_FREED=0` leaves the allocator alone.
+    public static func keepFreedMemory() {
+        #if canImport(Glibc)
+        if let text = getenv("ZKVM_KEEP_FREED"), String(cString: text) == "0" { return }
+        _ = mallopt(M_MMAP_MAX, 0)
+        _ = mallopt(M_TRIM_THRESHOLD, Int32.max)
+        #endif
+    }
 
     /// Allocates uninitialized memory for `capacity` values, advised as above
     /// when large; release it with `deallocate()`.

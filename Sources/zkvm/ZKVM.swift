@@ -1,8 +1,19 @@
 import ArgumentParser
+import Parallel
 
 /// The `zkvm` command-line tool.
 @main
 struct ZKVM: ParsableCommand {
+    static func main() {
+        LargeBuffers.keepFreedMemory()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "zkvm",
         abstract: "Zero-knowledge proofs that an ML model, run on an input, produced an output.",
