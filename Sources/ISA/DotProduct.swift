@@ -10,7 +10,7 @@ public enum DotProduct {
     /// Activations one row of the `dot` table reads (its *slots*): a row
     /// adds Σ_s a_s·w_{s,l} to lane l, so it performs lanes·slots
     /// multiply-accumulates.
-    public static let slots = 3
+    public static let slots = 6
 
     /// The Goldilocks modulus p = 2^64 − 2^32 + 1, the modulus of a weights
     /// matmul's accumulator.

@@ -13,8 +13,8 @@ import VMVerifier
 /// Single-cell changes to the weights-matmul tables — dot, dotoutput,
 /// weights, and the dotcode multiplicities — of a program with held public
 /// weights (W, b), public weights in memory (U, which a copy reads too),
-/// private weights, a bias, a partial lane block and a matmul in a loop
-/// (SECURITY-PLAN A.1–A.2): every constraint family is reached, and every
+/// private weights, a bias, a partial lane block, groups of 1 to 5 slots
+/// and a matmul in a loop (SECURITY-PLAN A.1–A.2): every constraint family is reached, and every
 /// reached family's proof is rejected by the check that owns it.
 @Suite struct DotSoundnessTests {
     static let source = """
@@ -28,9 +28,15 @@ import VMVerifier
     .output y [2, 18] scale=4 public
     .output z [2, 2] scale=4 public
     .output u [2, 3] scale=4 public
+    .weights P [5, 2] scale=4 raw [3, -1, 4, 1, -5, 9, 2, -6, 5, 3]
+    .weights Q [1, 2] scale=4 raw [-7, 8]
+    .output q [1, 2] scale=4 public
+    .output v [2, 2] scale=4 public
     .buffer c [2] scale=4
         matmul y, x, W, b
         matmul u, x, U, k=2, ars=3
+        matmul q, x, P, m=1, k=5, ars=5
+        matmul v, x, Q, k=1, ars=3
         copy c, U, shape=[2], strides=[1]
         li r1, 4
     again:

@@ -10,7 +10,7 @@ import VMProver
 @Suite struct RangeTableTests {
     /// The rate is derived from the tables' own interactions: CPU rows send
     /// 16 range messages per ≥ 8 timestamps, tensor rows 25 per ≥ 5, copy
-    /// rows 4 per 2, element rows 12 per ≥ 2, dot rows 2 and dotoutput rows 8
+    /// rows 4 per 2, element rows 12 per ≥ 2, dot rows 2 (per slot) and dotoutput rows 8
     /// per timestamp; tables a program lacks do not count.
     @Test func sendsPerTimestampBoundsTheSenders() throws {
         let cpu = try CPUTable.definition(), tensor = try TensorTable.definition(), copy = try CopyTable.definition()
@@ -25,7 +25,7 @@ import VMProver
         #expect(sends(tensor) <= rates[1] * Int(MicroStep.readsPerStep))
         #expect(sends(copy) <= rates[4] * 2)
         #expect(sends(element) <= rates[8] * 2)
-        #expect(sends(dot) <= rates[2] && sends(output) <= rates[2])
+        #expect(sends(dot) <= rates[2] * DotProduct.slots && sends(output) <= rates[2])
         let scalar = try VMAir(program: Examples.load("collatz").program)
         let withDot = try VMAir(program: Examples.load("mlp").program)
         let withCopies = try VMAir(program: Examples.load("cnn").program)
