@@ -103,17 +103,23 @@ import VMVerifier
                                     })
     }
 
+    /// The setup, the dot and weights tables' indices, and the weights row
+    /// whose lane 0 is W's cell `offset`, with its position in the table.
+    static func weightsRow(offset: Int64) throws -> (VMSoundnessTests.Setup, dot: Int, weights: Int, row: Int, position: Int) {
+        let s = try setup()
+        let w = s.program.tensor(named: "W")!.address
+        let row = try #require(s.vmAir.dotCode.weightsRows.firstIndex { $0.base == w + offset })
+        let position = try #require(WeightsTable.rows(s.vmAir.dotCode).firstIndex(of: row))
+        return (s, s.vmAir.index(of: .dot)!, s.vmAir.index(of: .weights)!, row, position)
+    }
+
     /// A prover that claims another held weight everywhere it is used (the
     /// weights row and every dot slot that reads it, whose activations are
     /// all 0) keeps every constraint, the weights and the range bus; only
     /// the commitment bus, against the absorbed element, catches it.
     @Test func aConsistentlyForgedHeldWeightUnbalancesTheCommitmentBus() throws {
-        let s = try Self.setup()
-        let (dot, weights) = (s.vmAir.index(of: .dot)!, s.vmAir.index(of: .weights)!)
+        let (s, dot, weights, row, position) = try Self.weightsRow(offset: 2 * 18)
         var main = s.witness.main
-        let w = s.program.tensor(named: "W")!.address
-        let row = try #require(s.vmAir.dotCode.weightsRows.firstIndex { $0.base == w + 2 * 18 })
-        let position = try #require(WeightsTable.rows(s.vmAir.dotCode).firstIndex(of: row))
         // W[2, 0] = −3 → −2: its range value 2^15 − 3 → 2^15 − 2, recounted in the range table.
         #expect(main[weights][WeightsTable.Main.weights][position] == -Goldilocks(3))
         try VMSoundnessTests.recountRange(&main, removing: [(1 << 15) - 3], adding: [(1 << 15) - 2])
@@ -129,12 +135,8 @@ import VMVerifier
     /// constraint holds, and only the range bus, which has no row for
     /// W[2, 0] + 2^16 + 2^15, rejects the proof.
     @Test func aCarryBetweenPackedLanesIsCaughtByTheRangeBus() throws {
-        let s = try Self.setup()
-        let (dot, weights) = (s.vmAir.index(of: .dot)!, s.vmAir.index(of: .weights)!)
+        let (s, dot, weights, row, position) = try Self.weightsRow(offset: 2 * 18)
         var main = s.witness.main
-        let w = s.program.tensor(named: "W")!.address
-        let row = try #require(s.vmAir.dotCode.weightsRows.firstIndex { $0.base == w + 2 * 18 })
-        let position = try #require(WeightsTable.rows(s.vmAir.dotCode).firstIndex(of: row))
         func lanes() -> [Int64] {
             (0..<3).map { main[weights][WeightsTable.Main.weights + $0][position].signedValue }
         }
@@ -160,13 +162,9 @@ import VMVerifier
     /// lane 2 (packed element, weights bus and range counts all kept,
     /// the dot slots forged too) is caught by the zero-lane constraint.
     @Test func aLaneBeyondAHeldRowsLastCannotAbsorbAChange() throws {
-        let s = try Self.setup()
-        let (dot, weights) = (s.vmAir.index(of: .dot)!, s.vmAir.index(of: .weights)!)
-        var main = s.witness.main
-        let w = s.program.tensor(named: "W")!.address
-        let row = try #require(s.vmAir.dotCode.weightsRows.firstIndex { $0.base == w + 2 * 18 + 16 })
+        let (s, dot, weights, row, position) = try Self.weightsRow(offset: 2 * 18 + 16)
         #expect(s.vmAir.dotCode.weightsRows[row].lanes == 2)
-        let position = try #require(WeightsTable.rows(s.vmAir.dotCode).firstIndex(of: row))
+        var main = s.witness.main
         let lane0 = main[weights][WeightsTable.Main.weights][position]
         #expect(lane0 == Goldilocks(19) && main[weights][WeightsTable.Main.weights + 2][position] == .zero)
         // Lane 0: 19 → 20 (recounted); lane 2 takes −1/2^32, so the element is unchanged.
