@@ -53,7 +53,10 @@ public struct TensorDeclaration: Hashable, Sendable {
     }
 
     /// Whether `value` fits the declared width.
-    public func fits(_ value: Int64) -> Bool {
+    public func fits(_ value: Int64) -> Bool { Self.fits(value, bits: bits) }
+
+    /// Whether `value` is in [−2^(bits−1), 2^(bits−1)).
+    public static func fits(_ value: Int64, bits: Int) -> Bool {
         value >= -(Int64(1) << (bits - 1)) && value < Int64(1) << (bits - 1)
     }
 

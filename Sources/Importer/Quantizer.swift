@@ -104,7 +104,7 @@ struct Quantizer {
         let values = tensor.data ?? []
         // Weights that fit 16 bits say so: the weights table packs three
         // committed 16-bit weights into one element the commitment absorbs.
-        let narrow = values.allSatisfy { (FixedPoint.quantize($0, scale: scale) ?? 0).magnitude < 1 << 15 }
+        let narrow = values.allSatisfy { TensorDeclaration.fits(FixedPoint.quantize($0, scale: scale) ?? 0, bits: 16) }
         var data = narrow ? " bits=16" : ""
         if values.count <= 8 {
             let raw = values.map { String(FixedPoint.quantize($0, scale: scale) ?? 0) }

@@ -220,22 +220,17 @@ public enum CommitmentTable: VMTableComponent {
     }
 
     /// The commitment to `program`'s committed weights under `salt` (4
-    /// elements); `code` is the program's `DotCode` when already built.
-    public static func commitment(_ program: Program, salt: [Goldilocks], code: DotCode? = nil) -> WeightCommitment {
-        let units = units(program, code: code ?? DotCode(program))
+    /// elements); `units` are the program's (`VMAir.commitmentUnits`) when already derived.
+    public static func commitment(_ program: Program, salt: [Goldilocks], units: [Unit]? = nil) -> WeightCommitment {
+        let units = units ?? Self.units(program, code: DotCode(program))
         return WeightCommitment(elements: WeightSponge.commit(salt: salt, elements: elements(program, units: units),
                                                               layout: layoutElement(program, units: units)))
-    }
-
-    /// Rows the sponge needs: one per absorbed block.
-    static func rows(_ program: Program, code: DotCode) -> Int {
-        WeightSponge.permutationCount(elements: units(program, code: code).count)
     }
 
     /// The preprocessed columns; `isLastSegment` false gives the empty
     /// variant (no weights, no digest row) of the other segments.
     static func preprocessedColumns(of air: VMAir, isLastSegment: Bool) -> [[Goldilocks]] {
-        fixedColumns(air.program, units: isLastSegment ? units(air.program, code: air.dotCode) : [],
+        fixedColumns(air.program, units: isLastSegment ? air.commitmentUnits : [],
                      logHeight: air.commitmentLogHeight(isLastSegment: isLastSegment), isLastSegment: isLastSegment)
     }
 

@@ -1,4 +1,5 @@
 import AIR
+import AlgebraicHashing
 import Field
 import ISA
 import STARK
@@ -112,6 +113,16 @@ public struct VMShape: Sendable, Equatable, Hashable {
     /// A table's position in the AIR, nil if this shape lacks it.
     public func index(of table: VMTable) -> Int? { tables.firstIndex(of: table) }
 
+    /// The base-field cells a proof with `options` commits for each table
+    /// of one segment whose heights are 2^logHeights (AIR order; the
+    /// blinded AIR's tables with zero knowledge): `CommitmentLayout.committedCells`.
+    public func committedCells(options: ProofOptions, logHeights: [Int]) throws(VMArithmetizationError) -> [(table: String, cells: Int)] {
+        let layout = CommitmentLayout(options: options)
+        return zip(try air(blinded: options.zeroKnowledge).tables, logHeights).map {
+            ($0.name, layout.committedCells($0, logHeight: $1))
+        }
+    }
+
     /// Which tables, in AIR order, have preprocessed columns: what a key's heights must match.
     public var preprocessedTables: [Bool] { tables.map(\.hasPreprocessedColumns) }
 }
@@ -137,6 +148,9 @@ public struct VMAir: Sendable {
     /// The memory cells the memory table has rows for, in address order
     /// (all but the cells the weights table holds, §10a); the registers follow.
     public let memoryCells: [Int]
+    /// The committed cells in the units the commitment table absorbs, in
+    /// commitment order (`CommitmentTable.units`; empty without committed weights).
+    public let commitmentUnits: [CommitmentTable.Unit]
     /// log2 of the smallest table height, 3 (under zero knowledge a small
     /// table is committed on a larger domain: `CommitmentLayout.logDomain`).
     public var minLogHeight: Int { Proof.minLogHeight }
@@ -176,6 +190,7 @@ public struct VMAir: Sendable {
         self.copyCode = copyCode
         self.elementCode = elementCode
         memoryCells = MemoryTable.cells(program, held: dotCode.heldTensors)
+        commitmentUnits = CommitmentTable.units(program, code: dotCode)
         let tensorSpans: [Int64]
         (microSteps, stepCounts, tensorSpans) = MicroCode.expand(program, domains: activationDomains,
                                                                  excluded: { dotCode.operands[$0] != nil || copyCode.runs[$0]
@@ -238,7 +253,7 @@ public struct VMAir: Sendable {
     /// log2 of the commitment table's height: one row per sponge block in
     /// the last segment, the smallest height elsewhere.
     public func commitmentLogHeight(isLastSegment: Bool) -> Int {
-        isLastSegment ? logHeight(rows: CommitmentTable.rows(program, code: dotCode)) : minLogHeight
+        isLastSegment ? logHeight(rows: WeightSponge.permutationCount(elements: commitmentUnits.count)) : minLogHeight
     }
 
     /// Every table's preprocessed columns for a segment (none for cpu,

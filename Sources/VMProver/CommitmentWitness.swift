@@ -10,10 +10,12 @@ enum CommitmentWitness {
     typealias Main = CommitmentTable.Main
 
     /// The main columns: the sponge over `salt` and `program`'s committed
-    /// weights (`CommitmentTable.units` under the schedules `code`), or — `salt` nil, the other segments — zero blocks from the
+    /// weights absorbed as `units` (`VMAir.commitmentUnits`), or — `salt`
+    /// nil, the other segments — zero blocks from the
     /// IV of zero weights and layout 0.
-    static func columns(_ program: Program, code: DotCode, salt: [Goldilocks]?, logHeight: Int) -> [[Goldilocks]] {
-        let units = salt == nil ? [] : CommitmentTable.units(program, code: code)
+    static func columns(_ program: Program, units allUnits: [CommitmentTable.Unit], salt: [Goldilocks]?,
+                        logHeight: Int) -> [[Goldilocks]] {
+        let units = salt == nil ? [] : allUnits
         let values = CommitmentTable.elements(program, units: units)
         let absorbed = salt.map { WeightSponge.absorbed(salt: $0, elements: values) } ?? []
         let n = 1 << logHeight, rate = WeightSponge.rate

@@ -29,7 +29,7 @@ enum WeightsWitness {
                 let value = image[Int(weights.base + Int64(l) * weights.stride)]
                 columns[WeightsTable.Main.weights + l][row] = Goldilocks(value)
                 if weights.held {
-                    guard value >= -(1 << 15), value < 1 << 15 else {
+                    guard TensorDeclaration.fits(value, bits: 16) else {
                         throw VMArithmetizationError.witness("held weight \(value) outside its declared 16 bits")
                     }
                     range[Int(value + (1 << 15))] += 1

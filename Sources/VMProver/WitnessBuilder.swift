@@ -98,7 +98,7 @@ public struct WitnessBuilder {
                 throw VMArithmetizationError.witness("committed weights need a 4-element commitment salt")
             }
             guard program.hasAllWeights else { throw VMArithmetizationError.witness("the committed weights' values are not in this program") }
-            commitment = CommitmentTable.commitment(program, salt: weightSalt, code: vmAir.dotCode)
+            commitment = CommitmentTable.commitment(program, salt: weightSalt, units: vmAir.commitmentUnits)
         }
         let publicInputs = zip(program.tensors.filter { $0.kind == .input }, run.rawInputs)
             .filter { $0.0.visibility == .public }.map(\.1)
@@ -140,7 +140,7 @@ public struct WitnessBuilder {
     func withCommitmentColumns(_ segment: Segment, isLast: Bool, weightSalt: [Goldilocks]?) -> Segment {
         guard let table = vmAir.commitmentIndex else { return segment }
         var segment = segment
-        segment.main.insert(CommitmentWitness.columns(program, code: vmAir.dotCode, salt: isLast ? weightSalt : nil,
+        segment.main.insert(CommitmentWitness.columns(program, units: vmAir.commitmentUnits, salt: isLast ? weightSalt : nil,
                                                       logHeight: vmAir.commitmentLogHeight(isLastSegment: isLast)),
                             at: table)
         return segment

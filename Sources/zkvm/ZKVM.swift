@@ -6,12 +6,7 @@ import Parallel
 struct ZKVM: ParsableCommand {
     static func main() {
         LargeBuffers.keepFreedMemory()
-        do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch {
-            exit(withError: error)
-        }
+        main(nil)
     }
 
     static let configuration = CommandConfiguration(

@@ -32,9 +32,8 @@ enum ProverBenchmarks {
         var phases: [(String, Double)]
         var segments: Int
         var queries: Int
-        /// Committed base-field cells per table name, over every segment:
-        /// rows × (main + 3·LogUp + 3·quotient columns) — the cost model of
-        /// Spec/vm-air.md §10.
+        /// Committed base-field cells per table name, over every segment
+        /// (`VMShape.committedCells`) — the cost model of Spec/vm-air.md §10.
         var cells: [String: Int]
     }
 
@@ -106,12 +105,11 @@ enum ProverBenchmarks {
         let proofs = try result.file.segments.map { try Proof.decode($0.proof) }
         let rows = proofs.flatMap(\.tables).reduce(0) { $0 + (1 << $1.logHeight) }
         let cpuRows = proofs.reduce(0) { $0 + (1 << $1.tables[VMAir.TableIndex.cpu].logHeight) }
-        let air = try VMAir(program: program).shape.air(blinded: result.options.zeroKnowledge)
-        let layout = CommitmentLayout(options: result.options)
+        let shape = try VMAir(program: program).shape
         var cells = [String: Int]()
         for proof in proofs {
-            for (table, opened) in zip(air.tables, proof.tables) {
-                cells[table.name, default: 0] += layout.committedCells(table, logHeight: opened.logHeight)
+            for (table, count) in try shape.committedCells(options: result.options, logHeights: proof.tables.map(\.logHeight)) {
+                cells[table, default: 0] += count
             }
         }
         return Figure(name: name, rows: rows, cpuRows: cpuRows,

@@ -147,8 +147,6 @@ struct Prove: ParsableCommand {
             do { try writer?.finish() } catch { throw CLIError("\(error)") }
             try ProgramLoading.writeAtomically(bytes, to: output)
             let vmAir = try VMAir(program: p)
-            let tables = try vmAir.shape.air(blinded: result.options.zeroKnowledge).tables
-            let layout = CommitmentLayout(options: result.options)
             let heights = try result.file.segments.map { try Proof.decode($0.proof).tables.map(\.logHeight) }
             let level = result.security
             let rows = heights.joined().reduce(0) { $0 + (1 << $1) }
@@ -156,9 +154,9 @@ struct Prove: ParsableCommand {
             if json {
                 let object: [String: Any] = [
                     "steps": result.steps, "rows": rows,
-                    "segments": heights.map { h in
-                        ["tables": zip(tables, h).map {
-                            ["name": $0.name, "rows": 1 << $1, "cells": layout.committedCells($0, logHeight: $1)] as [String: Any]
+                    "segments": try heights.map { h in
+                        ["tables": zip(try vmAir.shape.committedCells(options: result.options, logHeights: h), h).map {
+                            ["name": $0.table, "rows": 1 << $1, "cells": $0.cells] as [String: Any]
                         }]
                     },
                     "phases": phases.map { ["name": $0.0, "seconds": $0.1] as [String: Any] },
