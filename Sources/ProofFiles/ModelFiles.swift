@@ -80,7 +80,7 @@ public struct VerificationKey: Sendable, Equatable {
     public var commitment: ModelCommitment?
 
     public static let magic: [UInt8] = Array("ZKVK".utf8)
-    public static let version: UInt16 = 9
+    public static let version: UInt16 = 10
 
     /// Derives the key of `program` for proofs made with `options`: commits
     /// its preprocessed columns (work linear in the program's size, once).

@@ -4,8 +4,8 @@ import ISA
 
 /// The CPU table's constraints (Spec/vm-air.md §3): decoding by lookup into
 /// the program table, one-hot opcode flags, the semantics of every scalar
-/// opcode, control flow, and five timestamped accesses on the memory bus
-/// (three register reads, one memory access, one register write).
+/// opcode, control flow, and four timestamped accesses on the memory bus
+/// (registers ra and rb, register rc or a memory cell, register rd).
 enum CPUTable: VMTableComponent {
     typealias C = CPUColumns
 
@@ -27,10 +27,8 @@ enum CPUTable: VMTableComponent {
         let pcEnd = Expression.publicValue(SegmentBoundary.Index.pcEnd), tsEnd = Expression.publicValue(SegmentBoundary.Index.tsEnd)
         let isLast = Expression.publicValue(SegmentBoundary.Index.isLast)
         let nextTs = col(C.ts0) + C.timestampsPerRow + col(C.span)
-        t.assertOnFirstRow("clk starts at 0", col(C.clk))
         t.assertOnFirstRow("pc starts at pcStart", pc - pcStart)
         t.assertOnFirstRow("first row is active", active - 1)
-        t.assertOnTransition("clk increments", next(C.clk) - col(C.clk) - 1)
         t.assertBoolean("active is boolean", active)
         t.assertOnTransition("inactive rows stay inactive", (1 - active) * next(C.active))
         t.assertOnTransition("pc follows nextPC", next(C.active) * (next(C.pc) - col(C.nextPC)))
@@ -43,13 +41,15 @@ enum CPUTable: VMTableComponent {
         t.assertZero("only the last segment halts", (1 - isLast) * f(.halt))
         t.assertOnTransition("nothing runs after halt", f(.halt) * next(C.active))
 
-        // Decoding: one-hot flags on active rows, opcode from the flags.
-        for op in C.opcodes { t.assertBoolean("flag \(op) is boolean", f(op)) }
-        t.assertZero("exactly one flag on active rows", Expression.sum(C.opcodes.map(f)) - active)
-        t.assertZero("opcode matches its flag",
-                     col(C.opcode) - Expression.sum(C.opcodes.map { Int($0.rawValue) * f($0) }))
+        // Decoding: one-hot flags on active rows; the fetched opcode is the
+        // flags' combination (tensor instructions share one flag and one class code).
+        let tensor = col(C.tensorFlag)
+        for op in C.scalarOpcodes { t.assertBoolean("flag \(op) is boolean", f(op)) }
+        t.assertBoolean("flag tensor is boolean", tensor)
+        t.assertZero("exactly one flag on active rows", Expression.sum(C.scalarOpcodes.map(f)) + tensor - active)
+        let opcode = Expression.sum(C.scalarOpcodes.map { C.fetchedOpcode($0) * f($0) }) + C.tensorClass * tensor
         t.send("fetch", bus: Bus.program,
-               [pc, col(C.opcode), col(C.rd), col(C.ra), col(C.rb), col(C.rc), imm, col(C.pow), col(C.half), col(C.span)],
+               [pc, opcode, col(C.rd), col(C.ra), col(C.rb), col(C.rc), imm, col(C.pow), col(C.half), col(C.span)],
                multiplicity: active)
 
         // Timestamps: a running base, advanced by 8 plus the instruction's micro-step span.
@@ -58,13 +58,12 @@ enum CPUTable: VMTableComponent {
 
         // Tensor instructions: rd is read (its value is the destination offset)
         // and a micro-step instance is started in the tensor table.
-        let tensor = Expression.sum(C.tensorOpcodes.map(f))
         t.assertZero("tensor instructions keep rd", tensor * (res - col(C.rdOld)))
         t.send("tensor instruction", bus: Bus.tensor, [col(C.ts0), imm, col(C.rdOld), va, vb], multiplicity: tensor)
 
         // Helpers: vc ≠ 0, comparison, equality.
         let nz = col(C.nonZeroC)
-        t.assertZero("nonZeroC = vc·inverseC", vc * col(C.inverseC) - nz)
+        t.assertZero("nonZeroC = vc·inverse", vc * col(C.inverse) - nz)
         t.assertZero("vc = 0 when nonZeroC = 0", vc * (1 - nz))
         let less = col(C.less)
         t.assertBoolean("less is boolean", less)
@@ -81,7 +80,7 @@ enum CPUTable: VMTableComponent {
         t.assertZero("mulr", f(.mulr) * (va * vb + half - res * pow - rem))
         t.assertZero("rescale", f(.rescale) * (va + half - res * pow - rem))
         t.assertZero("lt", f(.lt) * (res - less))
-        t.assertZero("eq: res = 1 − (va − vb)·inverse", f(.eq) * ((va - vb) * col(C.eqInverse) - 1 + res))
+        t.assertZero("eq: res = 1 − (va − vb)·inverse", f(.eq) * ((va - vb) * col(C.inverse) - 1 + res))
         t.assertZero("eq: res = 0 when va ≠ vb", f(.eq) * (va - vb) * res)
         t.assertZero("select", f(.select) * (res - nz * va - (1 - nz) * vb))
         t.assertZero("min", f(.min) * (res - less * va - (1 - less) * vb))
@@ -105,12 +104,16 @@ enum CPUTable: VMTableComponent {
                      - f(.halt) * pc
                      - sequential * (pc + 1))
 
-        // Memory: address = va + imm; ld reads into res, st writes vb.
-        let memory = f(.ld) + f(.st)
-        t.assertZero("memory address", memory * (col(C.memAddress) - va - imm))
-        t.assertZero("ld keeps memory", f(.ld) * (col(C.memNew) - col(C.memOld)))
-        t.assertZero("ld result", f(.ld) * (res - col(C.memOld)))
-        t.assertZero("st value", f(.st) * (col(C.memNew) - vb))
+        // The third access: select, bnz and bz read register rc; ld and st
+        // access memory at va + imm, ld reading into res, st writing vb.
+        let memory = f(.ld) + f(.st), readsRC = Expression.sum(C.readsRC.map(f))
+        let cAddress = col(C.cAddress), cNew = col(C.cNew)
+        t.assertZero("rc address", readsRC * (cAddress - col(C.rc)))
+        t.assertZero("rc read keeps rc", readsRC * (cNew - vc))
+        t.assertZero("memory address", memory * (cAddress - va - imm))
+        t.assertZero("ld keeps memory", f(.ld) * (cNew - vc))
+        t.assertZero("ld result", f(.ld) * (res - vc))
+        t.assertZero("st value", f(.st) * (cNew - vb))
 
         // Range slots: Σ_op flag·value = lo + 2^16·hi with lo, hi 16-bit.
         let writes = Expression.sum(C.writers.map(f)) + tensor
@@ -128,12 +131,13 @@ enum CPUTable: VMTableComponent {
         t.assertZero("lut clamp is 16-bit", f(.lut) * col(C.slotLimbs + 3))
 
         // Accesses: receive (space, addr, old, prev), send (space, addr, new, ts), prev < ts.
-        let reg = AddressSpace.register, mem = AddressSpace.memory
-        let accesses: [(String, Int, Expression, Expression, Expression, Expression)] = [
+        // The third access's space is a register's for readsRC, memory's for ld and st.
+        let reg = Expression.space(AddressSpace.register)
+        let cSpace = readsRC * reg + memory * .space(AddressSpace.memory)
+        let accesses: [(String, Expression, Expression, Expression, Expression, Expression)] = [
             ("ra", reg, col(C.ra), va, va, active),
             ("rb", reg, col(C.rb), vb, vb, active),
-            ("rc", reg, col(C.rc), vc, vc, active),
-            ("memory", mem, col(C.memAddress), col(C.memOld), col(C.memNew), memory),
+            ("c", cSpace, cAddress, vc, cNew, readsRC + memory),
             ("rd", reg, col(C.rd), col(C.rdOld), res, writes),
         ]
         for (slot, (name, space, address, old, new, enabled)) in accesses.enumerated() {

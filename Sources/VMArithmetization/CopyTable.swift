@@ -45,10 +45,10 @@ enum CopyTable: VMTableComponent {
                            descriptor: C.descriptor, isStart: C.isStart, isLast: C.isLast, active: C.active,
                            instructionTime: C.instructionTime, baseA: C.baseA, baseD: C.baseD).constrain(&t)
         let time = c(C.instructionTime) + CPUColumns.timestampsPerRow
-        MemoryAccess(name: "read", enabled: active, space: AddressSpace.memory, address: c(C.baseA) + c(C.srcOffset),
+        MemoryAccess(name: "read", enabled: active, space: .space(AddressSpace.memory), address: c(C.baseA) + c(C.srcOffset),
                      old: c(C.value), new: c(C.value), timestamp: time + c(C.readTime),
                      previousColumn: C.readPrevious, limbColumn: C.readLimbs).constrain(&t)
-        MemoryAccess(name: "write", enabled: active, space: AddressSpace.memory, address: c(C.baseD) + c(C.dstOffset),
+        MemoryAccess(name: "write", enabled: active, space: .space(AddressSpace.memory), address: c(C.baseD) + c(C.dstOffset),
                      old: c(C.old), new: c(C.value), timestamp: time + c(C.writeTime),
                      previousColumn: C.writePrevious, limbColumn: C.writeLimbs).constrain(&t)
         return try t.build(blinded: blinded)

@@ -60,7 +60,7 @@ enum DotOutputTable: VMTableComponent {
             t.send("\(label) low", bus: Bus.range, [lo], multiplicity: active)
             t.send("\(label) high", bus: Bus.range, [hi], multiplicity: active)
         }
-        MemoryAccess(name: "output", enabled: active, space: AddressSpace.memory, address: c(O.baseD) + c(O.dOffset) + c(O.laneOffset),
+        MemoryAccess(name: "output", enabled: active, space: .space(AddressSpace.memory), address: c(O.baseD) + c(O.dOffset) + c(O.laneOffset),
                      old: c(O.old), new: result,
                      timestamp: c(O.instructionTime) + CPUColumns.timestampsPerRow + c(O.writeTime) + c(O.lane),
                      previousColumn: O.previousTimestamp, limbColumn: O.timestampLimbs)

@@ -31,7 +31,7 @@ enum DotTable: VMTableComponent {
             } else {
                 t.assertZero("unused slot \(s) adds nothing", (1 - read) * a)
             }
-            MemoryAccess(name: "activation \(s)", enabled: read, space: AddressSpace.memory, address: c(D.baseA) + c(D.aOffset(s)),
+            MemoryAccess(name: "activation \(s)", enabled: read, space: .space(AddressSpace.memory), address: c(D.baseA) + c(D.aOffset(s)),
                          old: a, new: a, timestamp: c(D.instructionTime) + CPUColumns.timestampsPerRow + c(D.time) + s,
                          previousColumn: D.previousTimestamp(s), limbColumn: D.timestampLimbs(s)).constrain(&t)
             t.send("weights row \(s)", bus: Bus.weights, [c(D.weightsRow(s))] + (0..<lanes).map { c(D.weights(s) + $0) },

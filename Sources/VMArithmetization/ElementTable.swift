@@ -132,7 +132,7 @@ enum ElementTable: VMTableComponent {
             ("D", active, c(E.baseD) + c(E.dOffset), c(E.old), res, base + c(E.writeTime)),
         ]
         for (k, (name, enabled, address, old, new, ts)) in accesses.enumerated() {
-            MemoryAccess(name: name, enabled: enabled, space: AddressSpace.memory, address: address, old: old, new: new,
+            MemoryAccess(name: name, enabled: enabled, space: .space(AddressSpace.memory), address: address, old: old, new: new,
                          timestamp: ts, previousColumn: E.previousTimestamp + k, limbColumn: E.timestampLimbs + 2 * k)
                 .constrain(&t)
         }

@@ -8,7 +8,8 @@ import Field
 struct MemoryAccess {
     var name: String
     var enabled: Expression
-    var space: Int
+    /// The address space (degree ≤ 1: a constant, or a combination of flags).
+    var space: Expression
     var address: Expression
     var old: Expression
     var new: Expression
@@ -18,7 +19,6 @@ struct MemoryAccess {
     var limbColumn: Int
 
     func constrain(_ t: inout TableBuilder) {
-        let space = Expression.constant(Goldilocks(self.space))
         let previous = Expression.main(previousColumn)
         let lo = Expression.main(limbColumn), hi = Expression.main(limbColumn + 1)
         t.receive("\(name) read", bus: Bus.memory, [space, address, old, previous], multiplicity: enabled)
@@ -28,4 +28,9 @@ struct MemoryAccess {
         t.send("\(name) timestamp low", bus: Bus.range, [lo], multiplicity: enabled)
         t.send("\(name) timestamp high", bus: Bus.range, [hi], multiplicity: enabled)
     }
+}
+
+extension Expression {
+    /// The constant of address space `space` (`AddressSpace`).
+    static func space(_ space: Int) -> Expression { .constant(Goldilocks(space)) }
 }

@@ -8,8 +8,10 @@ import ISA
 enum ProgramTable: VMTableComponent {
     /// Program table: (pc, opcode, rd, ra, rb, rc, imm, p1, p2, span), with
     /// (p1, p2) = (2^s, 2^(s−1)) for mulr/rescale and the table's proven
-    /// domain (low, high) for lut. Padding rows carry opcode 0xFF, which no
-    /// CPU flag combination produces.
+    /// domain (low, high) for lut. The opcode is `CPUColumns.fetchedOpcode`:
+    /// a scalar instruction's own, one class code for tensor instructions
+    /// (their kind is their descriptor's, named by imm). Padding rows carry
+    /// opcode 0xFF, which no CPU flag combination produces.
     static func definition(blinded: Bool = false) throws(AIRError) -> Table {
         var t = TableBuilder(name: "program", mainWidth: 1, preprocessedWidth: 10)
         t.receive("program", bus: Bus.program, (0..<10).map { .fixed($0) }, multiplicity: .main(0))
@@ -29,7 +31,7 @@ enum ProgramTable: VMTableComponent {
             columns[0][pc] = Goldilocks(pc)
             guard pc < program.code.count else { columns[1][pc] = Goldilocks(paddingOpcode); continue }
             let i = program.code[pc]
-            columns[1][pc] = Goldilocks(Int(i.opcode.rawValue))
+            columns[1][pc] = Goldilocks(CPUColumns.fetchedOpcode(i.opcode))
             columns[2][pc] = Goldilocks(Int(i.rd))
             columns[3][pc] = Goldilocks(Int(i.ra))
             columns[4][pc] = Goldilocks(Int(i.rb))

@@ -114,7 +114,7 @@ enum TensorTable: VMTableComponent {
              c(T.time) + CPUColumns.timestampsPerRow + c(T.writeTime)),
         ]
         for (k, (name, enabled, address, old, new, ts)) in accesses.enumerated() {
-            MemoryAccess(name: name, enabled: enabled, space: AddressSpace.memory, address: address, old: old, new: new,
+            MemoryAccess(name: name, enabled: enabled, space: .space(AddressSpace.memory), address: address, old: old, new: new,
                          timestamp: ts, previousColumn: T.previousTimestamp + k, limbColumn: T.timestampLimbs + 2 * k)
                 .constrain(&t)
         }

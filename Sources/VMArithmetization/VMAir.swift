@@ -90,7 +90,7 @@ public struct VMShape: Sendable, Equatable, Hashable {
         return air
     }
 
-    static let airName = "zkvm-vm-v16"
+    static let airName = "zkvm-vm-v17"
     /// Compiled AIRs by shape bits and blinding (256 at most).
     private static let cache = Mutex<[Int: AIRDefinition]>([:])
 

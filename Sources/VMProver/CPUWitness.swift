@@ -35,7 +35,6 @@ struct CPUWitness {
         self.vmAir = vmAir
         let n = 1 << vmAir.logHeight(rows: rows)
         columns = [[Goldilocks]](repeating: [Goldilocks](repeating: .zero, count: n), count: C.width)
-        for row in 0..<n { columns[C.clk][row] = Goldilocks(Int64(row)) }
     }
 
     private mutating func set(_ c: Int, _ row: Int, _ v: Int64) { columns[c][row] = Goldilocks(v) }
@@ -49,14 +48,14 @@ struct CPUWitness {
     }
 
     /// Fills row `row` from `record`, the instruction's accesses applied to
-    /// the carried machine state in timestamp order (ra, rb, rc, memory, rd),
-    /// which start at `time` + 1.
+    /// the carried machine state in timestamp order (ra, rb, then rc or the
+    /// memory cell, then rd), which start at `time` + 1.
     mutating func fill(row: Int, record: StepRecord, time ts0: Int64, registers: inout [Int64], lastRegisterTs: inout [Int64],
                        memory: inout [Int64], lastMemoryTs: inout [Int64], counts: inout SegmentCounts) throws {
         let (pc, opcodeRaw, rd, ra, rb, rc, imm) = (record.pc, record.opcode, Int(record.rd), Int(record.ra), Int(record.rb),
                                                     Int(record.rc), record.imm)
         let (a, b, c, result, nextPC) = (record.a, record.b, record.c, record.result, record.nextPC)
-        guard let op = Opcode(rawValue: UInt8(opcodeRaw)), C.opcodes.contains(op) else {
+        guard let op = Opcode(rawValue: UInt8(opcodeRaw)), C.scalarOpcodes.contains(op) || op.isTensor else {
             throw VMArithmetizationError.unsupported("opcode \(opcodeRaw) at pc \(pc)")
         }
         counts.fetches[Int(pc)] += 1
@@ -64,14 +63,13 @@ struct CPUWitness {
         let span = isTensor ? vmAir.spans[Int(imm)] : 0
         set(C.ts0, row, ts0); set(C.span, row, span)
         set(C.active, row, 1); set(C.pc, row, pc); set(C.nextPC, row, nextPC)
-        set(C.opcode, row, opcodeRaw); set(C.rd, row, Int64(rd)); set(C.ra, row, Int64(ra)); set(C.rb, row, Int64(rb))
+        set(C.rd, row, Int64(rd)); set(C.ra, row, Int64(ra)); set(C.rb, row, Int64(rb))
         set(C.rc, row, Int64(rc)); set(C.imm, row, imm)
         set(C.flag(op), row, 1)
-        set(C.va, row, a); set(C.vb, row, b); set(C.vc, row, c)
+        set(C.va, row, a); set(C.vb, row, b)
         let writes = C.writers.contains(op) || isTensor
         let res = isTensor ? registers[rd] : (writes ? result : 0)
         set(C.result, row, res)
-        if c != 0 { set(C.nonZeroC, row, 1); columns[C.inverseC][row] = try Goldilocks(c).inverse() }
         var pow: Int64 = 0, half: Int64 = 0
         if op == .mulr || op == .rescale {
             pow = 1 << imm; half = imm > 0 ? 1 << (imm - 1) : 0
@@ -91,7 +89,7 @@ struct CPUWitness {
             set(C.less, row, less)
             slotA = a - b + (less << 32)
         case .eq:
-            if a != b { columns[C.eqInverse][row] = try (Goldilocks(a) - Goldilocks(b)).inverse() }
+            if a != b { columns[C.inverse][row] = try (Goldilocks(a) - Goldilocks(b)).inverse() }
         case .lut:
             // Clamp to the table's proven domain (the program table's parameters).
             let domain = vmAir.activationDomains[Int(imm)]
@@ -111,28 +109,36 @@ struct CPUWitness {
         try range32(row, C.slotLimbs + 2, slotB, &counts)
         try range32(row, C.slotLimbs + 4, slotC, &counts)
 
-        // Accesses in timestamp order: ra, rb, rc, memory, rd.
+        // Accesses in timestamp order: ra, rb, the third (rc or memory), rd.
         func access(_ slot: Int, previous: Int64) throws {
             let ts = ts0 + Int64(slot + 1)
             set(C.previousTimestamp + slot, row, previous)
             try range32(row, C.timestampLimbs + 2 * slot, ts - previous - 1, &counts)
         }
-        for (slot, r) in [ra, rb, rc].enumerated() {
+        for (slot, r) in [ra, rb].enumerated() {
             try access(slot, previous: lastRegisterTs[r])
             lastRegisterTs[r] = ts0 + Int64(slot + 1)
         }
+        if C.readsRC.contains(op) {
+            set(C.cAddress, row, Int64(rc)); set(C.vc, row, c); set(C.cNew, row, c)
+            if c != 0 { set(C.nonZeroC, row, 1); columns[C.inverse][row] = try Goldilocks(c).inverse() }
+            try access(2, previous: lastRegisterTs[rc])
+            lastRegisterTs[rc] = ts0 + 3
+        }
         if op == .ld || op == .st {
             let address = Int(a + imm)
-            set(C.memAddress, row, Int64(address)); set(C.memOld, row, memory[address])
+            let old = memory[address]
+            set(C.cAddress, row, Int64(address)); set(C.vc, row, old)
+            if old != 0 { set(C.nonZeroC, row, 1); columns[C.inverse][row] = try Goldilocks(old).inverse() }
             if op == .st { memory[address] = b }
-            set(C.memNew, row, memory[address])
-            try access(3, previous: lastMemoryTs[address])
-            lastMemoryTs[address] = ts0 + 4
+            set(C.cNew, row, memory[address])
+            try access(2, previous: lastMemoryTs[address])
+            lastMemoryTs[address] = ts0 + 3
         }
         if writes {
             set(C.rdOld, row, registers[rd])
-            try access(4, previous: lastRegisterTs[rd])
-            lastRegisterTs[rd] = ts0 + 5
+            try access(3, previous: lastRegisterTs[rd])
+            lastRegisterTs[rd] = ts0 + 4
             registers[rd] = res
         }
     }

@@ -300,12 +300,12 @@ public struct WitnessBuilder {
         }
         let boundaryValues = SegmentBoundary(pcStart: UInt64(start.pc), tsStart: UInt64(start.ts),
                                              pcEnd: UInt64(end.pc), tsEnd: UInt64(end.ts))
-        // The heights of the tables whose rows send range messages (present or not: an absent table sends nothing).
+        // The heights of the program's tables whose rows send range messages.
         let senders: [VMTable: Int] = [
             .cpu: 1 << vmAir.logHeight(rows: steps), .tensor: 1 << vmAir.logHeight(rows: tensor.rows.count),
             .copy: 1 << vmAir.logHeight(rows: copy.rows.count), .element: 1 << vmAir.logHeight(rows: element.rows.count),
             .dot: 1 << vmAir.logHeight(rows: dot.dotRowCount), .dotoutput: 1 << vmAir.logHeight(rows: dot.outputRowCount),
-        ]
+        ].filter { vmAir.shape.tables.contains($0.key) }
         let ranges = try RangeWitness.columns(counts: counts.range,
                                               logHeight: vmAir.rangeLogHeight(boundary: boundaryValues, isLastSegment: isLast,
                                                                               senderRows: senders),

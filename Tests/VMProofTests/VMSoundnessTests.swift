@@ -262,20 +262,20 @@ import VMVerifier
         let cpu = VMAir.TableIndex.cpu
         let air = s.vmAir.air
         let (byFamily, harmless) = try Self.sweep(s, table: cpu, rows: 0..<s.witness.steps, columns: 0..<CPUColumns.width)
-        // (Tensor opcodes' flags are covered by TensorSoundnessTests.)
-        let tensorFlags = CPUColumns.tensorOpcodes.map { "flag \($0) is boolean" }
+        // (The tensor flag is covered by TensorSoundnessTests.)
+        let tensorFlags = ["flag tensor is boolean"]
         // (The full-segment and non-last-segment families need a run in
         // several segments: VMSegmentTests reaches them.)
         let required = air.tables[cpu].constraints.map(\.label).filter {
-            !$0.hasPrefix("logup") && !["clk starts at 0", "first row is active", "a full trace ends in halt",
+            !$0.hasPrefix("logup") && !["first row is active", "a full trace ends in halt",
                                          "inactive rows stay inactive"].contains($0)
                 && !VMSegmentTests.segmentFamilies.contains($0) && !tensorFlags.contains($0)
         } + ["bus balance"]
         let missing = required.filter { byFamily[$0] == nil }
         #expect(missing.isEmpty, "constraint families no single-cell change reached: \(missing)")
         // Cells a change may leave valid: helper columns unconstrained on rows whose opcode does not use them.
-        var mayBeFree: Set<Int> = [CPUColumns.result, CPUColumns.rdOld, CPUColumns.memAddress, CPUColumns.memOld,
-                                   CPUColumns.memNew, CPUColumns.inverseC, CPUColumns.eqInverse, CPUColumns.less,
+        var mayBeFree: Set<Int> = [CPUColumns.result, CPUColumns.rdOld, CPUColumns.cAddress, CPUColumns.vc,
+                                   CPUColumns.cNew, CPUColumns.inverse, CPUColumns.less,
                                    CPUColumns.clampLow, CPUColumns.clampHigh, CPUColumns.clamped, CPUColumns.remainder,
                                    CPUColumns.pow, CPUColumns.half]
         mayBeFree.formUnion((0..<CPUColumns.accessCount).map { CPUColumns.previousTimestamp + $0 })
