@@ -285,6 +285,36 @@ import VMVerifier
         Self.expectRejected(s, table: cpu, families: byFamily)
     }
 
+    /// A row's flags decide its instruction's kind and where its third
+    /// access goes. An `add` row made a tensor row (its flag moved to the
+    /// tensor flag, rd kept and range slot A cleared, so every CPU
+    /// constraint holds) fetches the tensor class code, which the program
+    /// has only at tensor instructions, and starts an instance nobody
+    /// runs: only the buses reject it. A `bnz` row (not taken) made an `ld`
+    /// turns its rc read into a memory access at va + imm, which the row's
+    /// address, rc, does not match.
+    @Test func flagsPinTheInstructionKind() throws {
+        let s = try Self.setup()
+        let cpu = VMAir.TableIndex.cpu
+        var main = s.witness.main
+        let add = try #require((0..<s.witness.steps).first { main[cpu][CPUColumns.flag(.add)][$0] == .one })
+        main[cpu][CPUColumns.flag(.add)][add] = .zero
+        main[cpu][CPUColumns.tensorFlag][add] = .one
+        main[cpu][CPUColumns.result][add] = main[cpu][CPUColumns.rdOld][add]
+        main[cpu][CPUColumns.slotLimbs][add] = .zero
+        main[cpu][CPUColumns.slotLimbs + 1][add] = .zero
+        #expect(Self.broken(s, main: main)?.hasPrefix("bus:") == true)
+        #expect(Self.rejection(s, main: main) == Self.logUpCheck)
+
+        main = s.witness.main
+        let bnz = try #require((0..<s.witness.steps).last { main[cpu][CPUColumns.flag(.bnz)][$0] == .one })
+        #expect(main[cpu][CPUColumns.nonZeroC][bnz] == .zero)
+        main[cpu][CPUColumns.flag(.bnz)][bnz] = .zero
+        main[cpu][CPUColumns.flag(.ld)][bnz] = .one
+        #expect(Self.broken(s, main: main) == "memory address")
+        #expect(Self.rejection(s, main: main) == Self.outOfDomainCheck("cpu"))
+    }
+
     @Test func multiplicityAndBoundaryChangesAreRejected() throws {
         let s = try Self.setup()
         let changes: [(String, Int, Int, Int, Goldilocks)] = [
