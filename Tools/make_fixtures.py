@@ -238,6 +238,63 @@ def sklearn_fixture(tmp):
     write_fixture("sklearn_mlp", f"{tmp}/skl_mlp.onnx", [[x[i:i + 1]] for i in order[:50]], [[x[i:i + 1]] for i in order[50:82]])
 
 
+def logic_fixture(tmp):
+    """Comparisons, logic, selection, the composed activations, powers and
+    reductions, built node by node with onnx.helper (opset 17) as PyTorch
+    exports them: x is [1, 2, 8]; row 0 and row 1 are compared, combined
+    and selected, and every result is flattened into one output."""
+    from onnx import TensorProto, helper, numpy_helper
+    nodes, inits = [], []
+
+    def const(name, value, dtype=np.float32):
+        inits.append(numpy_helper.from_array(np.asarray(value, dtype=dtype), name))
+        return name
+
+    def node(op, inputs, name, **attrs):
+        nodes.append(helper.make_node(op, inputs, [name], name=name, **attrs))
+        return name
+
+    x = "input"
+    a = node("Slice", [x, const("s0", [0], np.int64), const("s1", [1], np.int64), const("ax", [1], np.int64)], "a")
+    b = node("Slice", [x, const("s1b", [1], np.int64), const("s2", [2], np.int64), const("axb", [1], np.int64)], "b")
+    # Shape arithmetic on integers: 8 // 3 = 2 (ONNX truncates), folded at import.
+    width = node("Gather", [node("Shape", [x], "shape"), const("i2", 2, np.int64)], "width")
+    third = node("Div", [width, const("three", 3, np.int64)], "third")
+    cols = node("Cast", [third, ], "thirdf", to=TensorProto.FLOAT)
+    results = []
+    for op in ["Less", "Greater", "LessOrEqual", "GreaterOrEqual"]:
+        results.append(node("Cast", [node(op, [a, b], op.lower())], op.lower() + "_f", to=TensorProto.FLOAT))
+    pa, pb = node("Greater", [a, const("zero", 0.0)], "pa"), node("Greater", [b, const("half", 0.5)], "pb")
+    for op in ["And", "Or", "Xor", "Equal"]:
+        results.append(node("Cast", [node(op, [pa, pb], op.lower() + "_ab")], op.lower() + "_f", to=TensorProto.FLOAT))
+    results.append(node("Cast", [node("Not", [pa], "not_a")], "not_f", to=TensorProto.FLOAT))
+    results.append(node("Where", [pa, a, node("Mul", [b, cols], "b2")], "where"))
+    results.append(node("Where", [node("Less", [a, const("lim", -1.0)], "below"), const("floor", -1.0), a], "where_const"))
+    results += [node("Abs", [a], "abs"), node("Sign", [b], "sign"), node("Max", [a, b, const("m", 0.25)], "max3"),
+                node("Min", [a, b], "min2")]
+    results.append(node("PRelu", [a, const("slope", [[0.1], ], np.float32)], "prelu"))
+    results.append(node("HardSigmoid", [a], "hsig", alpha=0.25, beta=0.4))
+    results.append(node("HardSwish", [b], "hswish"))
+    results += [node("Elu", [a], "elu", alpha=0.7), node("Selu", [b], "selu"), node("Celu", [a], "celu", alpha=1.5)]
+    results += [node("Softplus", [a], "softplus"), node("Softsign", [b], "softsign"), node("Mish", [a], "mish")]
+    mag = node("Abs", [b], "mag")
+    results += [node("Sqrt", [mag], "sqrt"), node("Reciprocal", [node("Add", [mag, const("one", 1.0)], "mag1")], "recip")]
+    for i, p in enumerate([2.0, 3.0, 0.5, -0.5, 1.7]):
+        base = a if p in (2.0, 3.0) else node("Add", [mag, const(f"off{i}", 0.5)], f"base{i}")
+        results.append(node("Pow", [base, const(f"p{i}", p)], f"pow{i}"))
+    for op in ["ReduceMin", "ReduceSumSquare", "ReduceL1", "ReduceL2", "ReduceLogSumExp"]:
+        results.append(node(op, [x, const(op + "_axes", [2], np.int64)], op.lower(), keepdims=0))
+    flat = [node("Reshape", [r, const(f"flat{i}", [1, -1], np.int64)], f"flat_{i}") for i, r in enumerate(results)]
+    nodes.append(helper.make_node("Concat", flat, ["output"], name="concat", axis=1))
+    graph = helper.make_graph(nodes, "logic", [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, 2, 8])],
+                              [helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, "n"])], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)], producer_name="onnx.helper")
+    model.ir_version = 9
+    onnx.save(model, f"{tmp}/logic.onnx")
+    xs = RNG.uniform(-2, 2, size=(82, 1, 2, 8)).astype(np.float32)
+    write_fixture("logic", f"{tmp}/logic.onnx", [[xs[i]] for i in range(50)], [[xs[i]] for i in range(50, 82)])
+
+
 if __name__ == "__main__":
     import tempfile
     with tempfile.TemporaryDirectory() as tmp:
@@ -248,3 +305,4 @@ if __name__ == "__main__":
         except ImportError:
             print("torch is not installed: the torch fixtures keep their committed versions", file=sys.stderr)
         sklearn_fixture(tmp)
+        logic_fixture(tmp)

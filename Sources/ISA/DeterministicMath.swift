@@ -93,4 +93,10 @@ public enum DeterministicMath {
     public static func gelu(_ x: Double) -> Double {
         0.5 * x * (1 + erf(x / 2.0.squareRoot()))
     }
+
+    /// ln(1 + eˣ) = max(x, 0) + ln(1 + e^−|x|): the exponential never
+    /// overflows and the logarithm's argument lies in (1, 2].
+    public static func softplus(_ x: Double) -> Double {
+        Swift.max(x, 0) + log(1 + exp(-Swift.abs(x)))
+    }
 }

@@ -15,6 +15,11 @@ public enum ActivationFunction: String, CaseIterable, Sendable, Codable {
     case geluResidual = "gelu_residual"
     /// max(x, 0) − the tanh approximation of GELU, likewise.
     case geluTanhResidual = "gelu_tanh_residual"
+    /// √x; x < 0 gives 0 (ONNX Sqrt is NaN there: the importer refuses
+    /// inputs it calibrates below 0).
+    case sqrt
+    /// ln(1 + eˣ) (ONNX Softplus).
+    case softplus
 
     /// The real function, from `DeterministicMath` (bit-identical everywhere).
     public func evaluate(_ x: Double) -> Double {
@@ -30,6 +35,8 @@ public enum ActivationFunction: String, CaseIterable, Sendable, Codable {
         case .geluTanh: return DeterministicMath.geluTanh(x)
         case .geluResidual: return Swift.max(x, 0) - DeterministicMath.gelu(x)
         case .geluTanhResidual: return Swift.max(x, 0) - DeterministicMath.geluTanh(x)
+        case .sqrt: return x <= 0 ? 0 : x.squareRoot()
+        case .softplus: return DeterministicMath.softplus(x)
         }
     }
 
@@ -47,6 +54,8 @@ public enum ActivationFunction: String, CaseIterable, Sendable, Codable {
         case .geluTanh: 9
         case .geluResidual: 10
         case .geluTanhResidual: 11
+        case .sqrt: 12
+        case .softplus: 13
         }
     }
 

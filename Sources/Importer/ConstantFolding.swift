@@ -1,3 +1,5 @@
+import Foundation
+
 /// Import-time evaluation of nodes whose inputs are all constants
 /// (Spec/onnx-import.md §2): the Shape/Gather/Concat/Unsqueeze chains that
 /// PyTorch exports, and arithmetic on weights. Reshape-like operators fold
@@ -19,16 +21,18 @@ enum ConstantFolding {
         case "Constant":
             if case .tensor(let t)? = node.attributes["value"] { return [t] }
             if case .float(let f)? = node.attributes["value_float"] { return [.scalar(f)] }
-            if case .int(let i)? = node.attributes["value_int"] { return [.scalar(Double(i))] }
+            if case .int(let i)? = node.attributes["value_int"] { return [ConstTensor(shape: [], values: [Double(i)], isInteger: true)] }
             if case .floats(let f)? = node.attributes["value_floats"] { return [ConstTensor(shape: [f.count], values: f)] }
-            if case .ints(let i)? = node.attributes["value_ints"] { return [ConstTensor(shape: [i.count], values: i.map(Double.init))] }
+            if case .ints(let i)? = node.attributes["value_ints"] {
+                return [ConstTensor(shape: [i.count], values: i.map(Double.init), isInteger: true)]
+            }
             throw node.error("unsupported constant value (sparse or string)")
         case "ConstantOfShape":
             let shape = try c.first?.integers(node, "the shape") ?? []
             guard try elementCount(shape, node: node) <= 1 << 26 else { throw node.error("shape \(shape) is too large") }
-            var value = 0.0
-            if case .tensor(let t)? = node.attributes["value"], let v = t.values.first { value = v }
-            return [ConstTensor(shape: shape, values: [Double](repeating: value, count: shape.reduce(1, *)))]
+            var value = 0.0, isInteger = false
+            if case .tensor(let t)? = node.attributes["value"], let v = t.values.first { (value, isInteger) = (v, t.isInteger) }
+            return [ConstTensor(shape: shape, values: [Double](repeating: value, count: shape.reduce(1, *)), isInteger: isInteger)]
         case "Range":
             guard c.count == 3, let start = c[0].values.first, let limit = c[1].values.first, let delta = c[2].values.first, delta != 0 else {
                 throw node.error("needs scalar start, limit and non-zero delta")
@@ -36,23 +40,76 @@ enum ConstantFolding {
             let steps = ((limit - start) / delta).rounded(.up)
             guard steps.isFinite, steps <= Double(1 << 26) else { throw node.error("\(steps) elements is too many") }
             let n = steps > 0 ? Int(steps) : 0
-            return [ConstTensor(shape: [n], values: (0..<n).map { start + Double($0) * delta })]
+            return [ConstTensor(shape: [n], values: (0..<n).map { start + Double($0) * delta }, isInteger: c.allSatisfy(\.isInteger))]
         case "Cast":
             let to = try node.int("to", default: 1)
             let integer = [2, 3, 4, 5, 6, 7, 9, 12, 13].contains(to)
-            return [ConstTensor(shape: c[0].shape, values: integer ? c[0].values.map { $0.rounded(.towardZero) } : c[0].values)]
-        case "Add", "Sub", "Mul", "Div":
-            guard c.count == 2 else { throw node.error("needs two inputs") }
-            let result = try elementwise(node, c[0], c[1]) { a, b in
-                switch node.op {
-                case "Add": a + b
-                case "Sub": a - b
-                case "Mul": a * b
-                default: a / b
+            let bool = to == 9
+            return [ConstTensor(shape: c[0].shape, values: bool ? c[0].values.map { $0 != 0 ? 1 : 0 }
+                                    : integer ? c[0].values.map { $0.rounded(.towardZero) } : c[0].values, isInteger: integer)]
+        case "Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Mod":
+            guard c.count >= 2, c.count == 2 || ["Max", "Min"].contains(node.op) else { throw node.error("needs two inputs") }
+            // Integer tensors keep ONNX's integer semantics: Div truncates towards zero.
+            let integer = c.allSatisfy(\.isInteger)
+            if integer, ["Div", "Mod"].contains(node.op), c[1].values.contains(0) { throw node.error("integer division by zero") }
+            var result = c[0]
+            for other in c.dropFirst() {
+                result = try elementwise(node, result, other) { a, b in
+                    switch node.op {
+                    case "Add": a + b
+                    case "Sub": a - b
+                    case "Mul": a * b
+                    case "Pow": Foundation.pow(a, b)
+                    case "Max": Swift.max(a, b)
+                    case "Min": Swift.min(a, b)
+                    case "Mod": integer ? a - b * (a / b).rounded(.down) : Foundation.fmod(a, b)
+                    default: integer ? (a / b).rounded(.towardZero) : a / b
+                    }
                 }
             }
+            result.isInteger = integer
             guard result.values.allSatisfy(\.isFinite) else { throw node.error("constant arithmetic gives NaN or ∞") }
             return [result]
+        case "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "And", "Or", "Xor":
+            guard c.count == 2 else { throw node.error("needs two inputs") }
+            var result = try elementwise(node, c[0], c[1]) { a, b in
+                let r: Bool
+                switch node.op {
+                case "Equal": r = a == b
+                case "Less": r = a < b
+                case "Greater": r = a > b
+                case "LessOrEqual": r = a <= b
+                case "GreaterOrEqual": r = a >= b
+                case "And": r = a != 0 && b != 0
+                case "Or": r = a != 0 || b != 0
+                default: r = (a != 0) != (b != 0)
+                }
+                return r ? 1 : 0
+            }
+            result.isInteger = true
+            return [result]
+        case "Not":
+            return [ConstTensor(shape: c[0].shape, values: c[0].values.map { $0 != 0 ? 0 : 1 }, isInteger: true)]
+        case "Where":
+            guard c.count == 3 else { throw node.error("needs a condition and two values") }
+            let shape = try Lowering.broadcast(c[0].shape, try Lowering.broadcast(c[1].shape, c[2].shape, node: node), node: node)
+            try checkSize(shape, node: node)
+            let (k, x, y) = (broadcast(c[0], to: shape), broadcast(c[1], to: shape), broadcast(c[2], to: shape))
+            return [ConstTensor(shape: shape, values: k.values.indices.map { k.values[$0] != 0 ? x.values[$0] : y.values[$0] },
+                                isInteger: c[1].isInteger && c[2].isInteger)]
+        case "Abs", "Sign", "Floor", "Ceil", "Round", "Reciprocal", "Relu":
+            let f: (Double) -> Double = switch node.op {
+            case "Abs": { Swift.abs($0) }
+            case "Sign": { $0 > 0 ? 1 : $0 < 0 ? -1 : 0 }
+            case "Floor": { $0.rounded(.down) }
+            case "Ceil": { $0.rounded(.up) }
+            case "Round": { $0.rounded(.toNearestOrEven) }
+            case "Relu": { Swift.max($0, 0) }
+            default: { 1 / $0 }
+            }
+            let values = c[0].values.map(f)
+            guard values.allSatisfy(\.isFinite) else { throw node.error("constant arithmetic gives NaN or ∞") }
+            return [ConstTensor(shape: c[0].shape, values: values, isInteger: c[0].isInteger && node.op != "Reciprocal")]
         case "Concat":
             guard let first = c.first else { return nil }
             let rank = first.shape.count
@@ -70,7 +127,7 @@ enum ConstantFolding {
                     values += t.values[(o * block)..<((o + 1) * block)]
                 }
             }
-            return [ConstTensor(shape: shape, values: values)]
+            return [ConstTensor(shape: shape, values: values, isInteger: c.allSatisfy(\.isInteger))]
         case "Gather":
             guard c.count == 2 else { return nil }
             let data = c[0], rank = data.shape.count
@@ -86,14 +143,15 @@ enum ConstantFolding {
                     values += data.values[start..<(start + inner)]
                 }
             }
-            return [ConstTensor(shape: Array(data.shape.prefix(a)) + c[1].shape + Array(data.shape.dropFirst(a + 1)), values: values)]
+            return [ConstTensor(shape: Array(data.shape.prefix(a)) + c[1].shape + Array(data.shape.dropFirst(a + 1)), values: values,
+                                isInteger: data.isInteger)]
         case "Transpose":
             let shape = c[0].shape
             let perm = try node.ints("perm") ?? Array(shape.indices.reversed())
             guard perm.sorted() == Array(shape.indices) else { throw node.error("perm \(perm) is not a permutation") }
             let st = Lowering.strides(shape)
             return [gather(c[0], offset: 0, strides: perm.map { st[$0] }, shape: perm.map { shape[$0] })]
-        case "Neg": return [ConstTensor(shape: c[0].shape, values: c[0].values.map { -$0 })]
+        case "Neg": return [ConstTensor(shape: c[0].shape, values: c[0].values.map { -$0 }, isInteger: c[0].isInteger)]
         case "Sqrt":
             guard c[0].values.allSatisfy({ $0 >= 0 }) else { throw node.error("square root of a negative constant") }
             return [ConstTensor(shape: c[0].shape, values: c[0].values.map { $0.squareRoot() })]
@@ -126,6 +184,6 @@ enum ConstantFolding {
             for d in idx.indices { s += idx[d] * strides[d] }
             values.append(c.values[s])
         }
-        return ConstTensor(shape: shape, values: values)
+        return ConstTensor(shape: shape, values: values, isInteger: c.isInteger)
     }
 }

@@ -33,6 +33,7 @@ struct FloatInterpreter {
                 switch function {
                 case let .clamp(lo, hi): y = Swift.min(Swift.max(x, lo), hi)
                 case let .activation(f): y = f.evaluate(x)
+                case .step: y = x > 0 ? 1 : 0
                 }
                 m[dst.tensor][dst.offset + i * ds] = y
             }

@@ -4,11 +4,15 @@
 public struct ConstTensor: Equatable, Sendable {
     public var shape: [Int]
     public var values: [Double]
+    /// An ONNX integer or boolean tensor: arithmetic on it keeps ONNX's
+    /// integer semantics (Div truncates towards zero).
+    public var isInteger: Bool
 
-    public init(shape: [Int], values: [Double]) {
+    public init(shape: [Int], values: [Double], isInteger: Bool = false) {
         precondition(shape.reduce(1, *) == values.count, "shape and values disagree")
         self.shape = shape
         self.values = values
+        self.isInteger = isInteger
     }
 
     public static func scalar(_ x: Double) -> ConstTensor { ConstTensor(shape: [], values: [x]) }
@@ -87,6 +91,8 @@ public struct Graph: Sendable {
         /// Concrete dimensions (dynamic dimensions are an error unless
         /// the user supplies a shape).
         public var shape: [Int]
+        /// An integer or boolean input (its values are whole numbers).
+        public var isInteger = false
     }
     public var inputs: [Value]
     public var initializers: [String: ConstTensor]

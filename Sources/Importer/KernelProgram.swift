@@ -20,6 +20,9 @@ struct KernelProgram {
         /// Bounds every value has by construction, whatever the input (a
         /// softmax's row sum of exponentials of x − max(x) lies in [1, n]).
         var knownRange: ClosedRange<Double>? = nil
+        /// A known bound at or beyond this magnitude is an open side: no
+        /// fixed-point value reaches it (|x| < 2^31 at scale ≥ 0).
+        static let openBound = 0x1p62
         var count: Int { shape.reduce(1, *) }
     }
 
@@ -33,6 +36,9 @@ struct KernelProgram {
         /// clamp(x, lo, hi) in real units (ReLU is lo = 0, hi = +∞).
         case clamp(lo: Double, hi: Double)
         case activation(ActivationFunction)
+        /// 1 where x > 0, else 0: the exact comparison with zero, a clamp of
+        /// the raw value to [0, 1] read at scale 0 (Spec/onnx-import.md §3.5).
+        case step
     }
 
     enum ZipOperation: Equatable { case add, sub, mul, max, min }

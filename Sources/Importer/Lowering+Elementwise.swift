@@ -45,6 +45,8 @@ extension Lowering {
         case "Add": op = .add
         case "Sub": op = .sub
         case "Mul": op = .mul
+        case "Max": op = .max
+        case "Min": op = .min
         default:   // Div
             guard case .constant(let c) = b else {
                 // x / y = x · (1/y) with a reciprocal lookup.
@@ -57,22 +59,24 @@ extension Lowering {
         }
         let shape = try Self.broadcast(a.shape, b.shape, node: node)
         var (x, y) = (a, b)
-        // A constant or stored single value broadcasts with stride 0.
+        // A constant or stored single value broadcasts with stride 0 (a
+        // minuend too: sub reads it with stride 0 on the A side).
         if y.shape.reduce(1, *) != 1 || shape.reduce(1, *) == 1 { y = try broadcastTo(node, y, shape) }
+        var scalarMinuend = false
         if x.shape.reduce(1, *) == 1, shape.reduce(1, *) != 1 {
             if op == .sub {
-                x = try broadcastTo(node, x, shape)
+                scalarMinuend = true
             } else {
                 swap(&x, &y)   // add, mul, max, min commute
             }
         }
         let range = Self.knownRange(op, a, b, tensors: program.tensors)
-        x = try broadcastTo(node, x, shape)
+        if !scalarMinuend { x = try broadcastTo(node, x, shape) }
         let (xr, _) = try stored(x, node: node.label), (yr, _) = try stored(y, node: node.label)
         let count = shape.reduce(1, *)
         let dst = try buffer(node, shape: shape)
         program.tensors[dst.tensor].knownRange = range
-        emit(node, .zip(dst: dst, a: xr, b: yr, operation: op, count: count, ds: 1, as: 1,
+        emit(node, .zip(dst: dst, a: xr, b: yr, operation: op, count: count, ds: 1, as: scalarMinuend ? 0 : 1,
                         bs: y.shape.reduce(1, *) == 1 ? 0 : 1))
         return .stored(dst, shape: shape)
     }
@@ -109,6 +113,12 @@ extension Lowering {
         let (src, shape) = try stored(x, node: node.label)
         let dst = try buffer(node, shape: shape)
         emit(node, .map(dst: dst, src: src, function: .clamp(lo: lo, hi: hi), count: shape.reduce(1, *), ds: 1, ss: 1))
+        // A finite bound bounds the result by construction (an open side is
+        // the largest finite magnitude), so a table it feeds can close there.
+        if lo <= hi, lo.isFinite || hi.isFinite {
+            let big = Double.greatestFiniteMagnitude
+            program.tensors[dst.tensor].knownRange = (lo.isFinite ? lo : -big)...(hi.isFinite ? hi : big)
+        }
         return .stored(dst, shape: shape)
     }
 

@@ -108,16 +108,61 @@ extension Lowering {
         let keepDims = try node.int("keepdims", default: 1) == 1
         let (src, rows, cols, kept) = try rowsOver(node, x, axes: axes)
         let outShape = keepDims ? x.shape.indices.map { axes.contains($0) ? 1 : x.shape[$0] } : kept.map { x.shape[$0] }
-        if node.op == "ReduceMax" {
-            let dst = try buffer(node, shape: [rows])
+        let view = Value.stored(src, shape: [rows, cols])
+        switch node.op {
+        case "ReduceMax":
+            return .stored(try rowMaxima(node, src, rows: rows, cols: cols, suffix: ""), shape: outShape)
+        case "ReduceMin":
+            // min = −max(−x).
+            let negated = try binary(part(node, "Mul", "_neg"), view, .constant(.scalar(-1)))
+            let maxima = try rowMaxima(node, try stored(negated, node: node.label).0, rows: rows, cols: cols, suffix: "_max")
+            let minima = try binary(part(node, "Mul", nil), .stored(maxima, shape: [rows]), .constant(.scalar(-1)))
+            return try reshaped(minima, outShape)
+        case "ReduceSumSquare", "ReduceL2":
+            let squares = try binary(part(node, "Mul", "_sq"), view, view)
+            let sums = try rowSums(node, try stored(squares, node: node.label).0, rows: rows, cols: cols, factor: 1,
+                                   suffix: node.op == "ReduceL2" ? "_sum" : "")
+            if node.op == "ReduceSumSquare" { return .stored(sums, shape: outShape) }
+            return try reshaped(try activation(part(node, "Sqrt", nil), .stored(sums, shape: [rows]), function: .sqrt), outShape)
+        case "ReduceL1":
+            let magnitudes = try absoluteOrSign(part(node, "Abs", "_abs"), view)
+            return .stored(try rowSums(node, try stored(magnitudes, node: node.label).0, rows: rows, cols: cols, factor: 1, suffix: ""),
+                           shape: outShape)
+        case "ReduceLogSumExp":
+            // m + ln Σ e^(x − m), m the row maximum (as LogSoftmax).
+            let maxima = try rowMaxima(node, src, rows: rows, cols: cols, suffix: "_max")
+            let shifted = try buffer(node, shape: [rows, cols], suffix: "_shift")
             for r in 0..<rows {
-                emit(node, .reduce(dst: .init(tensor: dst.tensor, offset: r), src: .init(tensor: src.tensor, offset: src.offset + r * cols),
-                                   operation: .max, rows: 1, cols: cols, rs: cols, cs: 1))
+                emit(node, .zip(dst: .init(tensor: shifted.tensor, offset: r * cols), a: .init(tensor: src.tensor, offset: src.offset + r * cols),
+                                b: .init(tensor: maxima.tensor, offset: r), operation: .sub, count: cols, ds: 1, as: 1, bs: 0))
             }
-            return .stored(dst, shape: outShape)
+            let exps = try buffer(node, shape: [rows, cols], suffix: "_exp")
+            emit(node, .map(dst: exps, src: shifted, function: .activation(.exp), count: rows * cols, ds: 1, ss: 1))
+            let sums = try rowSums(node, exps, rows: rows, cols: cols, factor: 1, suffix: "_sum")
+            program.tensors[sums.tensor].knownRange = 1...Double(cols)
+            let logs = try activation(part(node, "Log", "_log"), .stored(sums, shape: [rows]), function: .log)
+            return try reshaped(try binary(part(node, "Add", nil), .stored(maxima, shape: [rows]), logs), outShape)
+        default:
+            let factor = node.op == "ReduceMean" ? 1 / Double(max(cols, 1)) : 1
+            return .stored(try rowSums(node, src, rows: rows, cols: cols, factor: factor, suffix: ""), shape: outShape)
         }
-        let factor = node.op == "ReduceMean" ? 1 / Double(max(cols, 1)) : 1
-        return .stored(try rowSums(node, src, rows: rows, cols: cols, factor: factor, suffix: ""), shape: outShape)
+    }
+
+    /// The maximum of each row of a [rows, cols] view: one `reduce` per row.
+    mutating func rowMaxima(_ node: Node, _ src: KernelProgram.Ref, rows: Int, cols: Int,
+                            suffix: String) throws(ImportError) -> KernelProgram.Ref {
+        let dst = try buffer(node, shape: [rows], suffix: suffix)
+        for r in 0..<rows {
+            emit(node, .reduce(dst: .init(tensor: dst.tensor, offset: r), src: .init(tensor: src.tensor, offset: src.offset + r * cols),
+                               operation: .max, rows: 1, cols: cols, rs: cols, cs: 1))
+        }
+        return dst
+    }
+
+    /// A stored value viewed with another shape of the same size.
+    func reshaped(_ v: Value, _ shape: [Int]) throws(ImportError) -> Value {
+        guard case .stored(let r, let old) = v, old.reduce(1, *) == shape.reduce(1, *) else { return v }
+        return .stored(r, shape: shape)
     }
 
     mutating func argmax(_ node: Node, _ x: Value) throws(ImportError) -> Value {

@@ -18,17 +18,22 @@ struct Lowering {
 
     /// The operators the importer lowers (shape-only ones fold or alias).
     static let supported: [String] = [
-        "Add", "ArgMax", "AveragePool", "BatchNormalization", "Cast", "Clip", "Concat", "Constant",
-        "ConstantOfShape", "Conv", "Div", "Dropout", "Erf", "Exp", "Expand", "Flatten", "Gather", "Gelu",
-        "Gemm", "GlobalAveragePool", "Identity", "LayerNormalization", "LeakyRelu", "Log", "LogSoftmax", "MatMul", "MaxPool",
-        "Mul", "Neg", "Pad", "Range", "ReduceMax", "ReduceMean", "ReduceSum", "Relu", "Reshape", "Shape",
-        "Sigmoid", "Slice", "Softmax", "Squeeze", "Sub", "Tanh", "Transpose", "Unsqueeze",
+        "Abs", "Add", "And", "ArgMax", "AveragePool", "BatchNormalization", "Cast", "Celu", "Clip", "Concat", "Constant",
+        "ConstantOfShape", "Conv", "Div", "Dropout", "Elu", "Equal", "Erf", "Exp", "Expand", "Flatten", "Gather", "Gelu",
+        "Gemm", "GlobalAveragePool", "Greater", "GreaterOrEqual", "HardSigmoid", "HardSwish", "Identity",
+        "LayerNormalization", "LeakyRelu", "Less", "LessOrEqual", "Log", "LogSoftmax", "MatMul", "Max", "MaxPool", "Min",
+        "Mish", "Mul", "Neg", "Not", "Or", "Pad", "Pow", "PRelu", "Range", "Reciprocal", "ReduceL1", "ReduceL2",
+        "ReduceLogSumExp", "ReduceMax", "ReduceMean", "ReduceMin", "ReduceSum", "ReduceSumSquare", "Relu", "Reshape",
+        "Selu", "Shape", "Sigmoid", "Sign", "Slice", "Softmax", "Softplus", "Softsign", "Sqrt", "Squeeze", "Sub", "Tanh",
+        "Transpose", "Unsqueeze", "Where", "Xor",
     ]
 
     let graph: Graph
     let limits: ImportLimits
     var program = KernelProgram()
     var values: [String: Value] = [:]
+    /// Stored values of ONNX integer or boolean type (`IntegerSemantics`).
+    var integerValues: Set<String> = []
     var usedNames: Set<String> = []
     var cells = 0
 
@@ -44,6 +49,7 @@ struct Lowering {
             let t = try l.newTensor(input.name, shape: input.shape, kind: .input, origin: input.name)
             l.program.inputs.append(t)
             l.values[input.name] = .stored(.init(tensor: t), shape: input.shape)
+            if input.isInteger { l.integerValues.insert(input.name) }
         }
         let folded = BatchNormFolding.fold(graph.nodes, outputs: graph.outputs, initializers: &l.values)
         for node in PoolActivationSwap.reorder(folded, outputs: graph.outputs) {
@@ -79,9 +85,13 @@ struct Lowering {
             for (name, c) in zip(node.outputs, folded) { values[name] = .constant(c) }
             return
         }
+        let integer = try IntegerSemantics.outputsAreIntegers(node, inputs: node.inputs.map(isInteger))
         let outputs = try lowerCompute(node, inputs)
         guard outputs.count >= 1 else { throw node.error("produced no output") }
-        for (name, v) in zip(node.outputs, outputs) where !name.isEmpty { values[name] = v }
+        for (name, v) in zip(node.outputs, outputs) where !name.isEmpty {
+            values[name] = v
+            if integer { integerValues.insert(name) }
+        }
     }
 
     mutating func lowerCompute(_ node: Node, _ inputs: [Value?]) throws(ImportError) -> [Value] {
@@ -91,7 +101,7 @@ struct Lowering {
         }
         switch node.op {
         case "Identity", "Dropout": return [try arg(0)]
-        case "Shape": return [.constant(ConstTensor(shape: [try arg(0).shape.count], values: try arg(0).shape.map(Double.init)))]
+        case "Shape": return [.constant(ConstTensor(shape: [try arg(0).shape.count], values: try arg(0).shape.map(Double.init), isInteger: true))]
         case "Reshape", "Flatten", "Squeeze", "Unsqueeze": return [try reshape(node, inputs)]
         case "Cast": return [try arg(0)]   // float → float on stored values; integer casts only fold
         case "Transpose": return [try transpose(node, try arg(0))]
@@ -117,7 +127,20 @@ struct Lowering {
         case "Softmax", "LogSoftmax": return [try softmax(node, try arg(0))]
         case "LayerNormalization": return [try layerNorm(node, inputs)]
         case "ArgMax": return [try argmax(node, try arg(0))]
-        case "ReduceSum", "ReduceMean", "ReduceMax": return [try reduce(node, inputs)]
+        case "ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceSumSquare", "ReduceL1", "ReduceL2", "ReduceLogSumExp":
+            return [try reduce(node, inputs)]
+        case "Equal", "Less", "LessOrEqual", "Greater", "GreaterOrEqual": return [try comparison(node, try arg(0), try arg(1))]
+        case "Not", "And", "Or", "Xor": return [try logic(node, inputs)]
+        case "Where": return [try select(node, inputs)]
+        case "Abs", "Sign": return [try absoluteOrSign(node, try arg(0))]
+        case "Max", "Min": return [try extremum(node, inputs)]
+        case "PRelu": return [try prelu(node, try arg(0), slope: try arg(1))]
+        case "HardSigmoid", "HardSwish": return [try hardSigmoid(node, try arg(0))]
+        case "Elu", "Selu", "Celu": return [try exponentialUnit(node, try arg(0))]
+        case "Softplus", "Softsign", "Mish": return [try softFunction(node, try arg(0))]
+        case "Sqrt": return [try activation(node, try arg(0), function: .sqrt)]
+        case "Reciprocal": return [try activation(node, try arg(0), function: .reciprocal)]
+        case "Pow": return [try power(node, try arg(0), exponent: try arg(1))]
         default:
             throw node.error("operator \(node.op) is not supported (supported: \(Self.supported.joined(separator: ", ")))")
         }
@@ -199,5 +222,62 @@ enum PoolActivationSwap {
             out[j] = newActivation
         }
         return out
+    }
+}
+
+extension Lowering {
+    /// Whether the value `name` holds ONNX integers or booleans (an omitted
+    /// optional input counts as one, so it never blocks the rule).
+    func isInteger(_ name: String) -> Bool {
+        switch values[name] {
+        case .constant(let c)?: c.isInteger
+        case .stored?: integerValues.contains(name)
+        case nil: true
+        }
+    }
+}
+
+/// ONNX integer and boolean tensors computed at run time
+/// (Spec/onnx-import.md §3.5). The VM computes on real values in fixed
+/// point, which equals ONNX's integer semantics for addition, subtraction,
+/// multiplication, comparisons, selection and data movement of whole
+/// numbers; a truncating division or a cast of a computed real to an
+/// integer type would not, so those are refused with the node instead of
+/// proved with another meaning (constants fold with ONNX's semantics).
+enum IntegerSemantics {
+    /// Operators whose outputs are integers or booleans whatever their inputs.
+    static let integerResults: Set<String> = [
+        "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "Not", "And", "Or", "Xor", "ArgMax", "Shape",
+    ]
+    /// Operators that keep whole numbers whole (on their data inputs).
+    static let preserving: Set<String> = [
+        "Add", "Sub", "Mul", "Neg", "Abs", "Relu", "Max", "Min", "Sign", "Identity", "Reshape", "Flatten", "Squeeze",
+        "Unsqueeze", "Transpose", "Concat", "Slice", "Expand", "Tile", "Pad", "ReduceMax", "ReduceMin", "ReduceSum",
+    ]
+    /// ONNX TensorProto element types that are integers or booleans.
+    static let integerTypes: Set<Int> = [2, 3, 4, 5, 6, 7, 9, 10, 12, 13]
+
+    /// Whether `node`'s outputs are integers, given which inputs are;
+    /// throws for the operations whose integer meaning the VM does not compute.
+    static func outputsAreIntegers(_ node: Node, inputs integer: [Bool]) throws(ImportError) -> Bool {
+        let data = integer.first ?? false
+        switch node.op {
+        case "Cast":
+            let to = try node.int("to", default: 1)
+            if integerTypes.contains(to), !data {
+                throw node.error("a cast of a computed real tensor to an integer type (ONNX truncates) is not supported")
+            }
+            return integerTypes.contains(to)
+        case "Div":
+            if integer.count == 2, integer.allSatisfy({ $0 }) {
+                throw node.error("integer division of a computed tensor (ONNX truncates towards zero) is not supported")
+            }
+            return false
+        case "Gather": return data
+        case "Where": return integer.count == 3 && integer[1] && integer[2]
+        default:
+            if integerResults.contains(node.op) { return true }
+            return preserving.contains(node.op) && !integer.isEmpty && integer.allSatisfy { $0 }
+        }
     }
 }

@@ -49,7 +49,11 @@ public enum ModelLoader {
         }
         var inputs = [Graph.Value]()
         for v in g.input where initializers[v.name] == nil {
-            inputs.append(Graph.Value(name: v.name, shape: try shape(of: v, override: inputShapes[v.name], limits: limits)))
+            var input = Graph.Value(name: v.name, shape: try shape(of: v, override: inputShapes[v.name], limits: limits))
+            if case .tensorType(let t)? = v.type.value, let type = Onnx_TensorProto.DataType(rawValue: Int(t.elemType)) {
+                input.isInteger = ![.float, .double, .float16, .undefined].contains(type)
+            }
+            inputs.append(input)
         }
         guard !inputs.isEmpty else { throw ImportError("the graph has no inputs") }
         var nodes = [Node]()

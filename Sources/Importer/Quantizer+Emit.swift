@@ -14,7 +14,8 @@ extension Quantizer {
         case .exp: span = min(max(r, 1), 16)
         case .gelu, .geluTanh: span = max(r, 4)
         case .geluResidual, .geluTanhResidual: span = 8
-        case .reciprocal, .rsqrt, .log: span = max(r, 1)
+        case .reciprocal, .rsqrt, .log, .sqrt: span = max(r, 1)
+        case .softplus: span = max(r, 16)
         }
         return max(0, min(maxScale, 15 - Int(Foundation.log2(span).rounded(.up))))
     }
@@ -25,7 +26,8 @@ extension Quantizer {
     /// its limit or saturated at the ends of V: sigmoid at ±(fo+1)·ln 2,
     /// tanh at ±(fo+2)·ln 2 / 2, erf at ±√(2(fo+2)·ln 2), exp from
     /// −(fo+1)·ln 2 up to (31 − fo)·ln 2, both GELUs from −√(2(fo+2)·ln 2),
-    /// their residuals (|x|·Φ(−|x|) and its tanh form) within ±√(2(fo+2)·ln 2) —
+    /// their residuals (|x|·Φ(−|x|) and its tanh form) within ±√(2(fo+2)·ln 2),
+    /// softplus below −(fo+1)·ln 2, √ below 0 (where it is 0) —
     /// and for an input with a range known by construction (a softmax's
     /// row sum). A side where the function keeps changing keeps the 16-bit
     /// domain's end (nil bound).
@@ -41,9 +43,15 @@ extension Quantizer {
         case .gelu, .geluTanh: low = -gaussian
         case .geluResidual, .geluTanhResidual: (low, high) = (-gaussian, gaussian)
         case .reciprocal, .rsqrt, .log: break
+        case .sqrt: low = 0
+        case .softplus: low = -logistic
         }
-        if let known {
+        // A known bound beyond every representable value (an open side of
+        // a clamp, `KernelProgram.Tensor.knownRange`) leaves that side as it is.
+        if let known, known.lowerBound > -KernelProgram.Tensor.openBound {
             low = max(low ?? known.lowerBound, known.lowerBound)
+        }
+        if let known, known.upperBound < KernelProgram.Tensor.openBound {
             high = min(high ?? known.upperBound, known.upperBound)
         }
         return (low, high)
@@ -92,6 +100,19 @@ extension Quantizer {
                 // ONNX: min(max(x, lo), hi), so lo > hi gives hi everywhere.
                 let rawHi = raw(hi), rawLo = min(raw(lo), rawHi)
                 body.append("    map \(ref(names[dst.tensor], dst.offset)), \(a), clamp, lo=\(rawLo), hi=\(rawHi), count=\(count), ds=\(ds), ss=\(ss)   ; \(node)")
+            case .step:
+                // Raw x ≥ 1 exactly when x > 0 at any scale s: a clamp to raw
+                // [0, 1] (one step of s), then an exact multiplication by 2^s
+                // makes it 0 or 1 at scale s.
+                let s = naturalScale(src.tensor, cap: options.scaleBits)
+                let a = try operand(src, scale: s, node: node)
+                guard written(dst.tensor, desired: s) == s else { throw ImportError(op: node, "a comparison's result was fixed at another scale") }
+                let steps = freshName("\(names[dst.tensor])_raw")
+                declare("buffer", steps, shape: [count], scale: s, visibility: nil, origin: "")
+                let factor = freshName("pow2_\(s)")
+                declare("weights", factor, shape: [], scale: 0, visibility: .public, origin: "", data: " raw [\(1 << s)]")
+                body.append("    map \(steps), \(a), clamp, lo=0, hi=1, count=\(count), ds=1, ss=\(ss)   ; \(node): x > 0")
+                body.append("    zip \(ref(names[dst.tensor], dst.offset)), \(steps), \(factor), mul, count=\(count), ds=\(ds), bs=0, shift=0   ; \(node)")
             case let .activation(fn):
                 let have = naturalScale(src.tensor, cap: options.scaleBits)
                 var t = min(have, Self.tableInputScale(fn, inputRange: ranges[src.tensor]))

@@ -39,7 +39,7 @@ struct TensorReader {
         if let bad = values.firstIndex(where: { !$0.isFinite }) {
             throw ImportError("\(what): element \(bad) is \(values[bad]) (NaN and infinities are refused)")
         }
-        return ConstTensor(shape: shape, values: values)
+        return ConstTensor(shape: shape, values: values, isInteger: ![.float, .double, .float16].contains(type))
     }
 
     static func byteWidth(_ type: Onnx_TensorProto.DataType) -> Int? {

@@ -121,6 +121,9 @@ import ISA
                 case .geluResidual: abs(x) * 0.5 * Foundation.erfc(abs(x) / 2.0.squareRoot())
                 case .geluTanhResidual:
                     max(x, 0) - 0.5 * x * (1 + Foundation.tanh((2 / Double.pi).squareRoot() * (x + 0.044715 * x * x * x)))
+                case .sqrt: x <= 0 ? 0 : Foundation.sqrt(x)
+                // log1p(exp(x)) from libm: another formula than the table's.
+                case .softplus: x > 30 ? x : Foundation.log1p(Foundation.exp(x))
                 }
                 let scaled = real * Double(1 << fo)
                 if function == .log && x <= 0 { #expect(entry == FixedPoint.minValue); continue }

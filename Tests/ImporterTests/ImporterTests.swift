@@ -57,6 +57,7 @@ enum Fixtures {
     static let cases: [(String, Double, Bool)] = [
         ("mlp", 0.02, true), ("logistic_regression", 0.002, false), ("sklearn_mlp", 0.002, true),
         ("lenet", 0.05, true), ("attention", 0.005, false), ("ops", 0.01, false), ("gelu", 0.005, false),
+        ("logic", 0.02, false),
     ]
 
     @Test(arguments: cases.indices)
@@ -84,7 +85,9 @@ enum Fixtures {
 
     /// Activation tables are sized to their calibrated domains: at most
     /// 2^tableBits entries each (plus rounding), far fewer than without the
-    /// budget — and still within the fixture's bound (above).
+    /// budget (a clamp's bounds close the table it feeds in both modes, so
+    /// the unbudgeted total is 7.4× today) — and still within the
+    /// fixture's bound (above).
     @Test func activationTablesFitTheirBudget() throws {
         var sizes = [[Int]]()
         for bits in [Optional(13), nil] {
@@ -95,7 +98,7 @@ enum Fixtures {
             sizes.append(domains.map(\.count))
         }
         #expect(sizes[0].count >= 6 && sizes[0].allSatisfy { $0 <= 1 << 13 }, "\(sizes[0])")
-        #expect(sizes[1].reduce(0, +) > 8 * sizes[0].reduce(0, +), "\(sizes)")
+        #expect(sizes[1].reduce(0, +) > 6 * sizes[0].reduce(0, +), "\(sizes)")
     }
 
     /// Inputs twice as large as the calibration's: a table's declared domain

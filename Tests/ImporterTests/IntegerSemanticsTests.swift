@@ -1,0 +1,121 @@
+import Assembler
+import Foundation
+@testable import Importer
+import ISA
+import ONNXProto
+import Testing
+import VM
+
+/// ONNX integer tensors keep ONNX's meaning or are refused with the node
+/// (Spec/onnx-import.md §3.5), and comparisons are exact on the
+/// fixed-point values.
+@Suite struct IntegerSemanticsTests {
+    /// A graph of `nodes` over the float or int64 input X of `shape`, with
+    /// int64 or float initializers, whose output is Y.
+    static func model(_ nodes: [(op: String, inputs: [String], output: String, to: Int?)], input: Int32 = 1,
+                      shape: [Int] = [1, 4], integers: [String: [Int64]] = [:], floats: [String: [Float]] = [:]) -> Onnx_ModelProto {
+        var m = Onnx_ModelProto()
+        m.irVersion = 8
+        var opset = Onnx_OperatorSetIdProto()
+        opset.version = 17
+        m.opsetImport = [opset]
+        var g = Onnx_GraphProto()
+        var x = Onnx_ValueInfoProto()
+        x.name = "X"
+        var type = Onnx_TypeProto.Tensor()
+        type.elemType = input
+        var s = Onnx_TensorShapeProto()
+        s.dim = shape.map { d in var dim = Onnx_TensorShapeProto.Dimension(); dim.dimValue = Int64(d); return dim }
+        type.shape = s
+        x.type.tensorType = type
+        g.input = [x]
+        for (name, values) in integers.sorted(by: { $0.key < $1.key }) {
+            var t = Onnx_TensorProto()
+            t.name = name
+            t.dataType = 7
+            t.dims = [Int64(values.count)]
+            t.int64Data = values
+            g.initializer.append(t)
+        }
+        for (name, values) in floats.sorted(by: { $0.key < $1.key }) {
+            var t = Onnx_TensorProto()
+            t.name = name
+            t.dataType = 1
+            t.dims = [Int64(values.count)]
+            t.floatData = values
+            g.initializer.append(t)
+        }
+        for (i, n) in nodes.enumerated() {
+            var node = Onnx_NodeProto()
+            node.name = "n\(i)_\(n.op)"
+            node.opType = n.op
+            node.input = n.inputs
+            node.output = [n.output]
+            if let to = n.to {
+                var a = Onnx_AttributeProto()
+                a.name = "to"
+                a.type = .int
+                a.i = Int64(to)
+                node.attribute = [a]
+            }
+            g.node.append(node)
+        }
+        var y = Onnx_ValueInfoProto()
+        y.name = "Y"
+        g.output = [y]
+        m.graph = g
+        return m
+    }
+
+    static func importing(_ m: Onnx_ModelProto) throws -> ImportedModel {
+        let graph = try ModelLoader.decode(try m.serializedData(), folder: nil, inputShapes: [:])
+        return try Importer.importGraph(graph, name: "test.onnx", calibration: nil, options: .init(), weightFolder: "w")
+    }
+
+    static func error(_ m: Onnx_ModelProto) -> String {
+        do { _ = try importing(m); return "" } catch { return "\(error)" }
+    }
+
+    /// Constant integer division truncates towards zero, as ONNX does:
+    /// 7 / 2 = 3 and −7 / 2 = −3, so Y = X · (3, −3, 3, −3).
+    @Test func constantIntegerDivisionTruncates() throws {
+        let m = try Self.importing(Self.model([
+            ("Div", ["A", "B"], "Q", nil), ("Cast", ["Q"], "F", 1), ("Mul", ["X", "F"], "Y", nil),
+        ], integers: ["A": [7, -7, 7, -7], "B": [2]]))
+        #expect(m.floatValues([[1, 1, 1, 1]])[m.outputs[0].zkasm] == [3, -3, 3, -3])
+    }
+
+    /// A division of a computed integer tensor, or a cast of a computed real
+    /// to an integer type, would be proved with a real meaning: both are
+    /// refused with the node that asks for them.
+    @Test func computedIntegerDivisionAndCastsAreRefused() {
+        let division = Self.error(Self.model([("Div", ["X", "B"], "Y", nil)], input: 7, integers: ["B": [3]]))
+        #expect(division.contains("n0_Div") && division.contains("integer division of a computed tensor"), "\(division)")
+        let cast = Self.error(Self.model([("Cast", ["X"], "Y", 7)]))
+        #expect(cast.contains("n0_Cast") && cast.contains("cast of a computed real tensor to an integer type"), "\(cast)")
+        // An integer input that only moves and adds stays allowed, and a boolean cast back to float too.
+        #expect(Self.error(Self.model([("Add", ["X", "X"], "S", nil), ("Cast", ["S"], "Y", 1)], input: 7)) == "")
+        #expect(Self.error(Self.model([("Greater", ["X", "Z"], "G", nil), ("Cast", ["G"], "Y", 1)], floats: ["Z": [0]])) == "")
+    }
+
+    /// Comparisons are exact on the fixed-point values: one step of the
+    /// operands' scale apart is enough, equal raw values are equal, and a
+    /// selection copies the chosen value exactly.
+    @Test func comparisonsAreExactInFixedPoint() throws {
+        let m = try Self.importing(Self.model([
+            ("Greater", ["X", "Z"], "G", nil), ("Equal", ["X", "Z"], "E", nil), ("LessOrEqual", ["X", "Z"], "L", nil),
+            ("Cast", ["G"], "GF", 1), ("Cast", ["E"], "EF", 1), ("Cast", ["L"], "LF", 1),
+            ("Where", ["G", "X", "Z"], "W", nil), ("Concat", ["GF", "EF", "LF", "W"], "Y", nil),
+        ], floats: ["Z": [0.5]]))
+        let program = try Fixtures.assemble(m)
+        let machine = Machine(program: program)
+        let scale = program.tensors.first { $0.kind == .input }!.scale
+        let step = 1.0 / Double(1 << scale)
+        let x = [0.5 + step, 0.5, 0.5 - step, 2]
+        let out = try machine.run(inputs: [x]).outputs[0].values
+        #expect(Array(out[0..<4]) == [1, 0, 0, 1], "Greater")
+        #expect(Array(out[4..<8]) == [0, 1, 0, 0], "Equal")
+        #expect(Array(out[8..<12]) == [0, 1, 1, 0], "LessOrEqual")
+        #expect(Array(out[12..<16]) == [0.5 + step, 0.5, 0.5, 2], "Where")
+    }
+}
