@@ -1,7 +1,7 @@
 /// LogUp bus identifiers of the VM's AIR (Spec/vm-air.md §2). Each is part
 /// of every fingerprint on its bus, so messages of different buses never cancel.
 public enum Bus {
-    /// (pc, opcode, rd, ra, rb, rc, imm, 2^s, half): CPU rows look up the program table.
+    /// (pc, opcode, rd, ra, rb, rc, imm, 2^s, half, span): CPU rows look up the program table.
     public static let program = 1
     /// (space, address, value, timestamp): memory and register accesses.
     public static let memory = 2

@@ -9,7 +9,7 @@ import VMProver
 /// always enough for the run's distinct limbs (Spec/vm-air.md §4a).
 @Suite struct RangeTableTests {
     /// The rate is derived from the tables' own interactions: CPU rows send
-    /// 16 range messages per ≥ 8 timestamps, tensor rows 25 per ≥ 5, copy
+    /// 14 range messages per ≥ 8 timestamps, tensor rows 25 per ≥ 5, copy
     /// rows 4 per 2, element rows 12 per ≥ 2, dot rows 2 (per slot) and dotoutput rows 8
     /// per timestamp; tables a program lacks do not count.
     @Test func sendsPerTimestampBoundsTheSenders() throws {

@@ -273,15 +273,27 @@ import VMVerifier
         } + ["bus balance"]
         let missing = required.filter { byFamily[$0] == nil }
         #expect(missing.isEmpty, "constraint families no single-cell change reached: \(missing)")
-        // Cells a change may leave valid: helper columns unconstrained on rows whose opcode does not use them.
-        var mayBeFree: Set<Int> = [CPUColumns.result, CPUColumns.rdOld, CPUColumns.cAddress, CPUColumns.vc,
-                                   CPUColumns.cNew, CPUColumns.inverse, CPUColumns.less,
-                                   CPUColumns.clampLow, CPUColumns.clampHigh, CPUColumns.clamped, CPUColumns.remainder,
-                                   CPUColumns.pow, CPUColumns.half]
-        mayBeFree.formUnion((0..<CPUColumns.accessCount).map { CPUColumns.previousTimestamp + $0 })
-        mayBeFree.formUnion((0..<(2 * CPUColumns.accessCount)).map { CPUColumns.timestampLimbs + $0 })
-        let unexpected = harmless.keys.filter { !mayBeFree.contains($0) }.sorted()
-        #expect(unexpected.isEmpty, "changes to columns \(unexpected) went unnoticed")
+        // Cells a change may leave valid: helper columns unconstrained on
+        // rows whose opcode does not use them, and an access's columns only
+        // on rows where that access is off (the third without select, bnz,
+        // bz, ld or st; the rd write on rows that write nothing).
+        let helpers: Set<Int> = [CPUColumns.inverse, CPUColumns.less, CPUColumns.clampLow, CPUColumns.clampHigh,
+                                 CPUColumns.clamped, CPUColumns.remainder, CPUColumns.pow, CPUColumns.half]
+        let third: Set<Int> = [CPUColumns.cAddress, CPUColumns.vc, CPUColumns.cNew, CPUColumns.previousTimestamp + 2,
+                               CPUColumns.timestampLimbs + 4, CPUColumns.timestampLimbs + 5]
+        let write: Set<Int> = [CPUColumns.result, CPUColumns.rdOld, CPUColumns.previousTimestamp + 3,
+                               CPUColumns.timestampLimbs + 6, CPUColumns.timestampLimbs + 7]
+        let main = s.witness.main[cpu]
+        func flagged(_ ops: [Opcode], _ row: Int) -> Bool { ops.contains { main[CPUColumns.flag($0)][row] == .one } }
+        let unexpected = harmless.flatMap { column, rows in
+            rows.filter { row in
+                if helpers.contains(column) { return false }
+                if third.contains(column) { return flagged(CPUColumns.readsRC + [.ld, .st], row) }
+                if write.contains(column) { return flagged(CPUColumns.writers + CPUColumns.tensorOpcodes, row) }
+                return true
+            }.map { (row: Int) in "column \(column), row \(row)" }
+        }
+        #expect(unexpected.isEmpty, "changes to \(unexpected) went unnoticed")
         Self.expectRejected(s, table: cpu, families: byFamily)
     }
 
@@ -305,6 +317,15 @@ import VMVerifier
         main[cpu][CPUColumns.slotLimbs + 1][add] = .zero
         #expect(Self.broken(s, main: main)?.hasPrefix("bus:") == true)
         #expect(Self.rejection(s, main: main) == Self.logUpCheck)
+
+        // A select row made a st: the same cells, the third access now at
+        // memory (space 0) instead of register rc.
+        main = s.witness.main
+        let select = try #require((0..<s.witness.steps).first { main[cpu][CPUColumns.flag(.select)][$0] == .one })
+        main[cpu][CPUColumns.flag(.select)][select] = .zero
+        main[cpu][CPUColumns.flag(.st)][select] = .one
+        #expect(Self.broken(s, main: main) != nil)
+        #expect(Self.rejection(s, main: main) == Self.outOfDomainCheck("cpu"))
 
         main = s.witness.main
         let bnz = try #require((0..<s.witness.steps).last { main[cpu][CPUColumns.flag(.bnz)][$0] == .one })
