@@ -48,6 +48,7 @@ enum ConstantFolding {
             return [ConstTensor(shape: c[0].shape, values: bool ? c[0].values.map { $0 != 0 ? 1 : 0 }
                                     : integer ? c[0].values.map { $0.rounded(.towardZero) } : c[0].values, isInteger: integer)]
         case "Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Mod":
+            if c.count == 1, ["Max", "Min"].contains(node.op) { return [c[0]] }
             guard c.count >= 2, c.count == 2 || ["Max", "Min"].contains(node.op) else { throw node.error("needs two inputs") }
             // Integer tensors keep ONNX's integer semantics: Div truncates towards zero.
             let integer = c.allSatisfy(\.isInteger)

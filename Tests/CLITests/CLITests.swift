@@ -187,6 +187,31 @@ import Trace
         #expect(text == (try String(contentsOf: Self.here.appendingPathComponent("Golden/decision_tree.exec.txt"), encoding: .utf8)))
     }
 
+    /// EZKL-style inputs may hold JSON booleans (ONNX bool inputs): true
+    /// is 1 and false 0; strings stay an error naming the file.
+    @Test func booleanInputsAreOneAndZero() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("zkvm-bool-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let program = dir.appendingPathComponent("p.zkasm")
+        try """
+        .input x [3] scale=0
+        .output y [3] scale=0 public
+            copy y, x, shape=[3], strides=[1]
+            halt
+        """.write(to: program, atomically: true, encoding: .utf8)
+        let input = dir.appendingPathComponent("input.json")
+        try #"{"input_data": [[true, false, 7]]}"#.write(to: input, atomically: true, encoding: .utf8)
+        let r = try CLITests.run(["exec", program.path, "--input", input.path, "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        let outputs = object?["outputs"] as? [[String: Any]]
+        #expect((outputs?.first?["raw"] as? [Int]) == [1, 0, 7])
+        try #"{"input_data": [["1", 0, 0]]}"#.write(to: input, atomically: true, encoding: .utf8)
+        let bad = try CLITests.run(["exec", program.path, "--input", input.path])
+        #expect(bad.status != 0 && bad.stderr.contains("input.json") && bad.stderr.contains("a string"), "\(bad.stderr)")
+    }
+
     @Test func traceSummary() throws {
         let folder = Self.programs.appendingPathComponent("collatz")
         let dir = try ProgramCommandTests.temporaryDirectory()

@@ -58,10 +58,11 @@ enum ProgramLoading {
     static func flatten(_ value: Any, into out: inout [Double], path: String) throws {
         if let array = value as? [Any] {
             for v in array { try flatten(v, into: &out, path: path) }
-        } else if let n = value as? NSNumber, String(cString: n.objCType) != "c" {   // "c": a JSON boolean
-            out.append(n.doubleValue)
+        } else if let n = value as? NSNumber {
+            // A JSON boolean ("c") is 1 or 0, as for an ONNX bool input.
+            out.append(String(cString: n.objCType) == "c" ? (n.boolValue ? 1 : 0) : n.doubleValue)
         } else {
-            throw CLIError("\(path): expected numbers, found \(value is String ? "a string" : value is NSNumber ? "a boolean" : "a non-number")")
+            throw CLIError("\(path): expected numbers or booleans, found \(value is String ? "a string" : "a non-number")")
         }
     }
 
