@@ -105,4 +105,30 @@ import Testing
         // With it, the import works.
         #expect(try CLITests.run(["import", sklearn, "-o", program, "--input-shape", "X=1,64"]).status == 0)
     }
+
+    /// The accuracy guard: at 2 fractional bits the MLP's outputs are
+    /// several percent of their range off, so the import is refused with
+    /// the node where the precision is lost and writes nothing;
+    /// --allow-inaccurate writes it with a warning; the default scale passes.
+    @Test func inaccurateImportsAreRefusedWithTheGuiltyNode() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let model = Self.fixtures.appendingPathComponent("mlp/model.onnx").path
+        let calibration = Self.fixtures.appendingPathComponent("mlp/calibration.json").path
+        let program = dir.appendingPathComponent("m.zkasm").path
+        let coarse = ["import", model, "-o", program, "--calibration", calibration, "--scale-bits", "2"]
+        let refused = try CLITests.run(coarse)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("precision is lost at node") && refused.stderr.contains("--allow-inaccurate")
+                && refused.stderr.contains("tolerance 1%"), "stderr: \(refused.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+        let allowed = try CLITests.run(coarse + ["--allow-inaccurate"])
+        #expect(allowed.status == 0 && allowed.stderr.contains("warning: the fixed-point outputs differ"), "stderr: \(allowed.stderr)")
+        #expect(FileManager.default.fileExists(atPath: program))
+        let loose = try CLITests.run(coarse + ["--tolerance", "0.5", "--json"])
+        #expect(loose.status == 0, "stderr: \(loose.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(loose.stdout.utf8)) as? [String: Any]
+        #expect((object?["output_range"] as? Double).map { $0 > 1 } == true)
+        #expect(try CLITests.run(["import", model, "-o", program, "--calibration", calibration]).status == 0)
+    }
 }

@@ -10,9 +10,11 @@ struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Import an ONNX model as a .zkasm program with calibrated fixed-point scales.",
         discussion: """
-            Writes the program and its weights (JSON files in MODEL_weights/ next to it), then \
-            runs the program in the VM on the calibration samples and reports, per layer, the \
-            scale, the calibrated range and the largest difference from the float model. \
+            Runs the program in the VM on the calibration samples and reports, per layer, the \
+            scale, the calibrated range and the largest difference from the float model, then \
+            writes the program and its weights (JSON files in MODEL_weights/ next to it). When the \
+            outputs differ from the float model by more than --tolerance of their range, nothing \
+            is written and the error names the node where the precision is lost. \
             Calibration data uses EZKL's layout: {"input_data": [[...], ...]}, one flat list per \
             model input holding one or more samples back to back. Without it, 16 synthetic \
             samples uniform in [-1, 1] are used and the report says so. \
@@ -31,6 +33,10 @@ struct Import: ParsableCommand {
     @Option(help: "Visibility of the outputs: public or private.") var outputVisibility: String = "public"
     @Option(help: "A concrete shape for a dynamic input, as NAME=D0,D1,… (repeatable).") var inputShape: [String] = []
     @Option(help: "Check at most this many calibration samples in the VM for the error report.") var checkSamples: Int = 64
+    @Option(help: ArgumentHelp("The largest error of the outputs against the float model, as a fraction of their range, before the import is refused.",
+                               discussion: "Measured in the VM on the checked calibration samples; the refusal names the node where the precision is lost."))
+    var tolerance: Double = 0.01
+    @Flag(help: "Write the program even when its error exceeds --tolerance.") var allowInaccurate = false
     @Flag(help: "Print the report as one JSON object.") var json = false
 
     func validate() throws {
@@ -42,6 +48,7 @@ struct Import: ParsableCommand {
             throw ValidationError("weight visibility must be 'committed', 'private' or 'public', not '\(weightVisibility)'")
         }
         guard checkSamples >= 1 else { throw ValidationError("--check-samples must be at least 1") }
+        guard tolerance.isFinite, tolerance > 0 else { throw ValidationError("--tolerance must be a positive number") }
     }
 
     func run() throws {
@@ -82,8 +89,12 @@ struct Import: ParsableCommand {
             } catch {
                 throw CLIError("internal error: the imported program does not assemble: \(error)")
             }
-            try ImportFiles.write(imported, to: outURL)
             let report = try ImportReport.measure(imported, program: program, maxSamples: checkSamples)
+            if let refusal = report.refusal(tolerance: tolerance) {
+                if !allowInaccurate { throw CLIError("\(model): \(refusal)") }
+                FileHandle.standardError.write(Data("warning: \(refusal)\n".utf8))
+            }
+            try ImportFiles.write(imported, to: outURL)
             if json {
                 print(report.json(imported, program: program, output: output))
             } else {
