@@ -44,14 +44,25 @@ enum ConstantFolding {
         case "Cast":
             let to = try node.int("to", default: 1)
             let integer = [2, 3, 4, 5, 6, 7, 9, 12, 13].contains(to)
-            let bool = to == 9
-            return [ConstTensor(shape: c[0].shape, values: bool ? c[0].values.map { $0 != 0 ? 1 : 0 }
-                                    : integer ? c[0].values.map { $0.rounded(.towardZero) } : c[0].values, isInteger: integer)]
+            // Integer casts truncate, then wrap to the type's width as onnxruntime does.
+            let bits: [Int: (Double, Bool)] = [2: (8, false), 3: (8, true), 4: (16, false), 5: (16, true), 6: (32, true),
+                                               12: (32, false), 13: (64, false), 7: (64, true)]
+            func wrapped(_ v: Double) -> Double {
+                let t = v.rounded(.towardZero)
+                guard let (width, signed) = bits[to], width < 64 else { return t }
+                let m = Foundation.pow(2, width)
+                var r = t - m * (t / m).rounded(.down)
+                if signed, r >= m / 2 { r -= m }
+                return r
+            }
+            return [ConstTensor(shape: c[0].shape, values: to == 9 ? c[0].values.map { $0 != 0 ? 1 : 0 }
+                                    : integer ? c[0].values.map(wrapped) : c[0].values, isInteger: integer)]
         case "Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Mod":
             if c.count == 1, ["Max", "Min"].contains(node.op) { return [c[0]] }
             guard c.count >= 2, c.count == 2 || ["Max", "Min"].contains(node.op) else { throw node.error("needs two inputs") }
             // Integer tensors keep ONNX's integer semantics: Div truncates towards zero.
-            let integer = c.allSatisfy(\.isInteger)
+            let integer = node.op == "Pow" ? c[0].isInteger : c.allSatisfy(\.isInteger)
+            let truncating = node.op == "Mod" ? try node.int("fmod", default: 0) == 1 : false
             if integer, ["Div", "Mod"].contains(node.op), c[1].values.contains(0) { throw node.error("integer division by zero") }
             var result = c[0]
             for other in c.dropFirst() {
@@ -60,10 +71,11 @@ enum ConstantFolding {
                     case "Add": a + b
                     case "Sub": a - b
                     case "Mul": a * b
-                    case "Pow": Foundation.pow(a, b)
+                    case "Pow": integer ? Foundation.pow(a, b).rounded(.towardZero) : Foundation.pow(a, b)
                     case "Max": Swift.max(a, b)
                     case "Min": Swift.min(a, b)
-                    case "Mod": integer ? a - b * (a / b).rounded(.down) : Foundation.fmod(a, b)
+                    // fmod = 0: the remainder takes the divisor's sign; fmod = 1: the dividend's (C fmod).
+                    case "Mod": truncating ? Foundation.fmod(a, b) : a - b * (a / b).rounded(.down)
                     default: integer ? (a / b).rounded(.towardZero) : a / b
                     }
                 }

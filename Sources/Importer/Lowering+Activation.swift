@@ -39,8 +39,8 @@ extension Lowering {
         let positive = try clamp(part(node, "Relu", "_pos"), x, lo: 0, hi: .infinity)
         var negative = try clamp(part(node, "Clip", "_min0"), x, lo: -.infinity, hi: 0)
         if node.op == "Celu", alpha != 1 {
+            // min(x, 0)/α ≤ 0 only for α > 0 (the multiplication keeps the bound then).
             negative = try binary(part(node, "Mul", "_scaled"), negative, .constant(.scalar(1 / alpha)))
-            if case .stored(let r, _) = negative { program.tensors[r.tensor].knownRange = -Double.greatestFiniteMagnitude...0 }
         }
         let exponential = try activation(part(node, "Exp", "_exp"), negative, function: .exp)
         let shifted = try binary(part(node, "Sub", "_em1"), exponential, .constant(.scalar(1)))
@@ -66,9 +66,10 @@ extension Lowering {
         }
     }
 
-    /// Pow(x, p) with a constant scalar exponent: whole exponents 0…4 and
-    /// −1, −2 by products and the reciprocal table, ±½ by the √ and 1/√
-    /// tables, any other p as e^(p·ln x) for x > 0.
+    /// Pow(x, p) with a constant scalar exponent: whole exponents |p| ≤ 16
+    /// by repeated squaring (negative ones through the reciprocal table),
+    /// ±½ by the √ and 1/√ tables, any other p as e^(p·ln x), which is
+    /// ONNX's value for x > 0 only (ONNX gives NaN below).
     mutating func power(_ node: Node, _ x: Value, exponent: Value) throws(ImportError) -> Value {
         guard case .constant(let e) = exponent, e.count == 1, let p = e.values.first, p.isFinite else {
             throw node.error("only a constant scalar exponent is supported")
@@ -76,19 +77,30 @@ extension Lowering {
         func product(_ a: Value, _ b: Value, _ suffix: String?) throws(ImportError) -> Value {
             try binary(part(node, "Mul", suffix), a, b)
         }
+        if p == p.rounded(), abs(p) <= 16 {
+            let n = Int(abs(p))
+            if n == 0 { return try broadcastTo(node, .constant(.scalar(1)), x.shape) }
+            // x^n by squaring: the result's factors, lowest bit first.
+            var result: Value?, square = x, k = n, step = 0
+            while k > 0 {
+                let last = k == 1 && p > 0
+                if k & 1 == 1 {
+                    if let r = result {
+                        result = try product(r, square, last ? nil : "_p\(step)")
+                    } else {
+                        result = last ? try binary(part(node, "Mul", nil), square, .constant(.scalar(1))) : square
+                    }
+                }
+                k >>= 1
+                if k > 0 { square = try product(square, square, "_sq\(step)") }
+                step += 1
+            }
+            guard let power = result else { throw node.error("no power") }
+            return p > 0 ? power : try activation(part(node, "Reciprocal", nil), power, function: .reciprocal)
+        }
         switch p {
-        case 0:
-            return try broadcastTo(node, .constant(.scalar(1)), x.shape)
-        case 1: return try binary(part(node, "Mul", nil), x, .constant(.scalar(1)))
-        case 2: return try product(x, x, nil)
-        case 3: return try product(try product(x, x, "_sq"), x, nil)
-        case 4:
-            let square = try product(x, x, "_sq")
-            return try product(square, square, nil)
         case 0.5: return try activation(part(node, "Sqrt", nil), x, function: .sqrt)
         case -0.5: return try activation(part(node, "Rsqrt", nil), x, function: .rsqrt)
-        case -1: return try activation(part(node, "Reciprocal", nil), x, function: .reciprocal)
-        case -2: return try activation(part(node, "Reciprocal", nil), try product(x, x, "_sq"), function: .reciprocal)
         default:
             let log = try activation(part(node, "Log", "_log"), x, function: .log)
             let scaled = try binary(part(node, "Mul", "_plog"), log, .constant(.scalar(p)))

@@ -104,7 +104,13 @@ extension Lowering {
     mutating func reduce(_ node: Node, _ inputs: [Value?]) throws(ImportError) -> Value {
         guard let x = inputs.first ?? nil else { throw node.error("missing input") }
         let axes = try reduceAxes(node, inputs, rank: x.shape.count)
-        if axes.isEmpty { return x }
+        if axes.isEmpty {
+            // noop_with_empty_axes: ONNX still applies the element-wise part (x², |x|, e^x …).
+            guard ["ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin"].contains(node.op) else {
+                throw node.error("noop_with_empty_axes with no axes is not supported for \(node.op)")
+            }
+            return x
+        }
         let keepDims = try node.int("keepdims", default: 1) == 1
         let (src, rows, cols, kept) = try rowsOver(node, x, axes: axes)
         let outShape = keepDims ? x.shape.indices.map { axes.contains($0) ? 1 : x.shape[$0] } : kept.map { x.shape[$0] }

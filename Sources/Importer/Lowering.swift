@@ -34,6 +34,8 @@ struct Lowering {
     var values: [String: Value] = [:]
     /// Stored values of ONNX integer or boolean type (`IntegerSemantics`).
     var integerValues: Set<String> = []
+    /// Stored values that hold only 0 and 1 (comparisons and logic).
+    var booleanValues: Set<String> = []
     var usedNames: Set<String> = []
     var cells = 0
 
@@ -85,12 +87,15 @@ struct Lowering {
             for (name, c) in zip(node.outputs, folded) { values[name] = .constant(c) }
             return
         }
-        let integer = try IntegerSemantics.outputsAreIntegers(node, inputs: node.inputs.map(isInteger))
+        let integer = try IntegerSemantics.outputsAreIntegers(node, inputs: node.inputs.map(isInteger),
+                                                              boolean: node.inputs.first.map(isBoolean) ?? false)
         let outputs = try lowerCompute(node, inputs)
         guard outputs.count >= 1 else { throw node.error("produced no output") }
         for (name, v) in zip(node.outputs, outputs) where !name.isEmpty {
             values[name] = v
             if integer { integerValues.insert(name) }
+            if IntegerSemantics.booleanResults.contains(node.op)
+                || (node.op == "Cast" && node.inputs.first.map(isBoolean) == true) { booleanValues.insert(name) }
         }
     }
 
@@ -235,6 +240,15 @@ extension Lowering {
         case nil: true
         }
     }
+
+    /// Whether the value `name` holds only 0 and 1.
+    func isBoolean(_ name: String) -> Bool {
+        switch values[name] {
+        case .constant(let c)?: c.values.allSatisfy { $0 == 0 || $0 == 1 }
+        case .stored?: booleanValues.contains(name)
+        case nil: false
+        }
+    }
 }
 
 /// ONNX integer and boolean tensors computed at run time
@@ -245,21 +259,29 @@ extension Lowering {
 /// integer type would not, so those are refused with the node instead of
 /// proved with another meaning (constants fold with ONNX's semantics).
 enum IntegerSemantics {
+    /// Operators whose outputs hold only 0 and 1.
+    static let booleanResults: Set<String> = ["Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "Not", "And", "Or", "Xor"]
     /// Operators whose outputs are integers or booleans whatever their inputs.
     static let integerResults: Set<String> = [
         "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "Not", "And", "Or", "Xor", "ArgMax", "Shape",
     ]
-    /// Operators that keep whole numbers whole (on their data inputs).
-    static let preserving: Set<String> = [
-        "Add", "Sub", "Mul", "Neg", "Abs", "Relu", "Max", "Min", "Sign", "Identity", "Reshape", "Flatten", "Squeeze",
-        "Unsqueeze", "Transpose", "Concat", "Slice", "Expand", "Tile", "Pad", "ReduceMax", "ReduceMin", "ReduceSum",
+    /// Operators whose integer results the VM's real arithmetic does not
+    /// reproduce (ONNX rounds or truncates them): refused on integer data.
+    static let refusedOnIntegers: Set<String> = [
+        "ReduceMean", "ReduceL2", "ReduceLogSumExp", "Pow", "AveragePool", "GlobalAveragePool", "Softmax", "LogSoftmax",
+        "Sqrt", "Reciprocal", "Mod",
     ]
-    /// ONNX TensorProto element types that are integers or booleans.
-    static let integerTypes: Set<Int> = [2, 3, 4, 5, 6, 7, 9, 10, 12, 13]
+    /// ONNX TensorProto element types that are integers or booleans
+    /// (uint8, int8, uint16, int16, int32, int64, bool, uint32, uint64).
+    static let integerTypes: Set<Int> = [2, 3, 4, 5, 6, 7, 9, 12, 13]
+    /// Integer types that hold every value of V = [−2^31, 2^31): a cast of a
+    /// computed integer to them changes nothing; narrower ones would wrap.
+    static let wideIntegerTypes: Set<Int> = [6, 7]
 
     /// Whether `node`'s outputs are integers, given which inputs are;
     /// throws for the operations whose integer meaning the VM does not compute.
-    static func outputsAreIntegers(_ node: Node, inputs integer: [Bool]) throws(ImportError) -> Bool {
+    /// - Parameter boolean: whether the data input holds only 0 and 1 (a comparison's or logic's result).
+    static func outputsAreIntegers(_ node: Node, inputs integer: [Bool], boolean: Bool = false) throws(ImportError) -> Bool {
         let data = integer.first ?? false
         switch node.op {
         case "Cast":
@@ -267,17 +289,26 @@ enum IntegerSemantics {
             if integerTypes.contains(to), !data {
                 throw node.error("a cast of a computed real tensor to an integer type (ONNX truncates) is not supported")
             }
+            if data, to == 9, !boolean {
+                throw node.error("a cast of a computed integer tensor to bool (ONNX tests ≠ 0) is not supported")
+            }
+            if data, integerTypes.contains(to), to != 9, !wideIntegerTypes.contains(to) {
+                throw node.error("a cast of a computed integer tensor to a type narrower than int32 (ONNX wraps) is not supported")
+            }
             return integerTypes.contains(to)
         case "Div":
             if integer.count == 2, integer.allSatisfy({ $0 }) {
                 throw node.error("integer division of a computed tensor (ONNX truncates towards zero) is not supported")
             }
             return false
-        case "Gather": return data
         case "Where": return integer.count == 3 && integer[1] && integer[2]
         default:
             if integerResults.contains(node.op) { return true }
-            return preserving.contains(node.op) && !integer.isEmpty && integer.allSatisfy { $0 }
+            if data, refusedOnIntegers.contains(node.op) {
+                throw node.error("\(node.op) on an integer tensor (ONNX rounds its integer result) is not supported")
+            }
+            // Every other operator's output has its data input's type.
+            return data
         }
     }
 }

@@ -50,8 +50,8 @@ public enum ModelLoader {
         var inputs = [Graph.Value]()
         for v in g.input where initializers[v.name] == nil {
             var input = Graph.Value(name: v.name, shape: try shape(of: v, override: inputShapes[v.name], limits: limits))
-            if case .tensorType(let t)? = v.type.value, let type = Onnx_TensorProto.DataType(rawValue: Int(t.elemType)) {
-                input.isInteger = ![.float, .double, .float16, .undefined].contains(type)
+            if case .tensorType(let t)? = v.type.value {
+                input.isInteger = IntegerSemantics.integerTypes.contains(Int(t.elemType))
             }
             inputs.append(input)
         }

@@ -118,4 +118,44 @@ import VM
         #expect(Array(out[8..<12]) == [0, 1, 1, 0], "LessOrEqual")
         #expect(Array(out[12..<16]) == [0.5 + step, 0.5, 0.5, 2], "Where")
     }
+
+    /// Integers stay integers through every operator that keeps its data
+    /// input's type (a clamp, a matmul), so a later division is still
+    /// refused; operators whose integer results ONNX rounds are refused on
+    /// integers; casts to bool or to a narrower type are refused on
+    /// computed integers, and fold with onnxruntime's wrapping on constants.
+    @Test func integerTypesFollowTheDataInput() throws {
+        let clipped = Self.error(Self.model([("Clip", ["X", "Z"], "C", nil), ("Div", ["C", "B"], "Y", nil)], input: 7,
+                                            integers: ["B": [2], "Z": [0]]))
+        #expect(clipped.contains("integer division of a computed tensor"), "\(clipped)")
+        let mean = Self.error(Self.model([("ReduceMean", ["X"], "Y", nil)], input: 7))
+        #expect(mean.contains("ReduceMean on an integer tensor"), "\(mean)")
+        let toBool = Self.error(Self.model([("Cast", ["X"], "B", 9), ("Cast", ["B"], "Y", 1)], input: 7))
+        #expect(toBool.contains("to bool"), "\(toBool)")
+        let narrow = Self.error(Self.model([("Cast", ["X"], "N", 2), ("Cast", ["N"], "Y", 1)], input: 7))
+        #expect(narrow.contains("narrower than int32"), "\(narrow)")
+        // A comparison's result casts to bool and back; int64 to int32 keeps V.
+        #expect(Self.error(Self.model([("Greater", ["X", "Z"], "G", nil), ("Cast", ["G"], "B", 9), ("Cast", ["B"], "Y", 1)],
+                                      floats: ["Z": [0]])) == "")
+        #expect(Self.error(Self.model([("Cast", ["X"], "I", 6), ("Cast", ["I"], "Y", 1)], input: 7)) == "")
+        // Constants wrap as onnxruntime does: 300 → uint8 44, −1 → uint8 255, 200 → int8 −56.
+        let m = try Self.importing(Self.model([
+            ("Cast", ["A"], "U", 2), ("Cast", ["U"], "F", 1), ("Mul", ["X", "F"], "Y", nil),
+        ], shape: [1, 3], integers: ["A": [300, -1, 200]]))
+        #expect(m.floatValues([[1, 1, 1]])[m.outputs[0].zkasm] == [44, 255, 200])
+        let signed = try Self.importing(Self.model([
+            ("Cast", ["A"], "U", 3), ("Cast", ["U"], "F", 1), ("Mul", ["X", "F"], "Y", nil),
+        ], shape: [1, 3], integers: ["A": [300, -1, 200]]))
+        #expect(signed.floatValues([[1, 1, 1]])[signed.outputs[0].zkasm] == [44, -1, -56])
+    }
+
+    /// Whole exponents go by products, so a negative base keeps ONNX's sign:
+    /// (−2)^5 = −32 and (−2)^−3 = −1/8.
+    @Test func wholePowersOfNegativeBases() throws {
+        for (p, expected) in [(5.0, -32.0), (-3.0, -0.125), (2.0, 4.0)] {
+            let m = try Self.importing(Self.model([("Pow", ["X", "P"], "Y", nil)], shape: [1, 1], floats: ["P": [Float(p)]]))
+            let y = m.floatValues([[-2]])[m.outputs[0].zkasm]!
+            #expect(abs(y[0] - expected) < 1e-12, "(−2)^\(p) = \(y[0])")
+        }
+    }
 }
