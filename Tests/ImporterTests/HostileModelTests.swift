@@ -9,21 +9,8 @@ import Testing
     /// Y = X · W + B with X [1, 4] (the seed every test mutates).
     static func model(inputDims: [Onnx_TensorShapeProto.Dimension]? = nil, weights: [Float] = [1, 2, 3, 4, 5, 6, 7, 8],
                       op: String = "MatMul") -> Onnx_ModelProto {
-        var m = Onnx_ModelProto()
-        m.irVersion = 8
-        var opset = Onnx_OperatorSetIdProto()
-        opset.version = 17
-        m.opsetImport = [opset]
         var g = Onnx_GraphProto()
-        var x = Onnx_ValueInfoProto()
-        x.name = "X"
-        var type = Onnx_TypeProto.Tensor()
-        type.elemType = 1
-        var shape = Onnx_TensorShapeProto()
-        shape.dim = inputDims ?? [1, 4].map { d in var dim = Onnx_TensorShapeProto.Dimension(); dim.dimValue = Int64(d); return dim }
-        type.shape = shape
-        x.type.tensorType = type
-        g.input = [x]
+        g.input = [ModelBuilding.input("X", elemType: 1, dims: inputDims ?? ModelBuilding.dims([1, 4]))]
         var w = Onnx_TensorProto()
         w.name = "W"
         w.dims = [4, 2]
@@ -39,8 +26,7 @@ import Testing
         var y = Onnx_ValueInfoProto()
         y.name = "Y"
         g.output = [y]
-        m.graph = g
-        return m
+        return ModelBuilding.model(g)
     }
 
     static func importing(_ m: Onnx_ModelProto, folder: URL? = nil, shapes: [String: [Int]] = [:]) throws -> ImportedModel {

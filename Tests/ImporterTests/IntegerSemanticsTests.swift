@@ -14,37 +14,10 @@ import VM
     /// int64 or float initializers, whose output is Y.
     static func model(_ nodes: [(op: String, inputs: [String], output: String, to: Int?)], input: Int32 = 1,
                       shape: [Int] = [1, 4], integers: [String: [Int64]] = [:], floats: [String: [Float]] = [:]) -> Onnx_ModelProto {
-        var m = Onnx_ModelProto()
-        m.irVersion = 8
-        var opset = Onnx_OperatorSetIdProto()
-        opset.version = 17
-        m.opsetImport = [opset]
         var g = Onnx_GraphProto()
-        var x = Onnx_ValueInfoProto()
-        x.name = "X"
-        var type = Onnx_TypeProto.Tensor()
-        type.elemType = input
-        var s = Onnx_TensorShapeProto()
-        s.dim = shape.map { d in var dim = Onnx_TensorShapeProto.Dimension(); dim.dimValue = Int64(d); return dim }
-        type.shape = s
-        x.type.tensorType = type
-        g.input = [x]
-        for (name, values) in integers.sorted(by: { $0.key < $1.key }) {
-            var t = Onnx_TensorProto()
-            t.name = name
-            t.dataType = 7
-            t.dims = [Int64(values.count)]
-            t.int64Data = values
-            g.initializer.append(t)
-        }
-        for (name, values) in floats.sorted(by: { $0.key < $1.key }) {
-            var t = Onnx_TensorProto()
-            t.name = name
-            t.dataType = 1
-            t.dims = [Int64(values.count)]
-            t.floatData = values
-            g.initializer.append(t)
-        }
+        g.input = [ModelBuilding.input("X", elemType: input, dims: ModelBuilding.dims(shape))]
+        g.initializer = integers.sorted { $0.key < $1.key }.map { ModelBuilding.initializer($0.key, integers: $0.value) }
+            + floats.sorted { $0.key < $1.key }.map { ModelBuilding.initializer($0.key, floats: $0.value) }
         for (i, n) in nodes.enumerated() {
             var node = Onnx_NodeProto()
             node.name = "n\(i)_\(n.op)"
@@ -63,8 +36,7 @@ import VM
         var y = Onnx_ValueInfoProto()
         y.name = "Y"
         g.output = [y]
-        m.graph = g
-        return m
+        return ModelBuilding.model(g)
     }
 
     static func importing(_ m: Onnx_ModelProto) throws -> ImportedModel {

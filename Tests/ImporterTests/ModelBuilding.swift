@@ -1,0 +1,42 @@
+import ONNXProto
+
+/// Small ONNX models built in code for the importer's tests.
+enum ModelBuilding {
+    /// An opset-17 model around `graph` (IR version 8).
+    static func model(_ graph: Onnx_GraphProto) -> Onnx_ModelProto {
+        var m = Onnx_ModelProto()
+        m.irVersion = 8
+        var opset = Onnx_OperatorSetIdProto()
+        opset.version = 17
+        m.opsetImport = [opset]
+        m.graph = graph
+        return m
+    }
+
+    /// Concrete dimensions.
+    static func dims(_ shape: [Int]) -> [Onnx_TensorShapeProto.Dimension] {
+        shape.map { d in var dim = Onnx_TensorShapeProto.Dimension(); dim.dimValue = Int64(d); return dim }
+    }
+
+    /// A tensor input `name` of ONNX element type `elemType` with dimensions `dims`.
+    static func input(_ name: String, elemType: Int32, dims: [Onnx_TensorShapeProto.Dimension]) -> Onnx_ValueInfoProto {
+        var x = Onnx_ValueInfoProto()
+        x.name = name
+        var type = Onnx_TypeProto.Tensor()
+        type.elemType = elemType
+        var shape = Onnx_TensorShapeProto()
+        shape.dim = dims
+        type.shape = shape
+        x.type.tensorType = type
+        return x
+    }
+
+    /// A one-dimensional initializer: int64 values, or float ones.
+    static func initializer(_ name: String, integers: [Int64]? = nil, floats: [Float]? = nil) -> Onnx_TensorProto {
+        var t = Onnx_TensorProto()
+        t.name = name
+        if let integers { t.dataType = 7; t.dims = [Int64(integers.count)]; t.int64Data = integers }
+        if let floats { t.dataType = 1; t.dims = [Int64(floats.count)]; t.floatData = floats }
+        return t
+    }
+}
