@@ -31,5 +31,5 @@ lenet 0.05 1.0 -
 attention 0.005 0 -
 ops 0.01 0 -
 gelu 0.005 0 -
-logic 0.01 0 -
+logic 0.02 0 -
 LIST
