@@ -282,6 +282,8 @@ def logic_fixture(tmp):
     for i, p in enumerate([2.0, 3.0, 0.5, -0.5, 1.7]):
         base = a if p in (2.0, 3.0) else node("Add", [mag, const(f"off{i}", 0.5)], f"base{i}")
         results.append(node("Pow", [base, const(f"p{i}", p)], f"pow{i}"))
+    results.append(node("Tile", [a, const("reps", [1, 2, 1], np.int64)], "tile"))
+    results += [node("Trilu", [x, const("k1", 1, np.int64)], "triu"), node("Trilu", [x], "tril", upper=0)]
     for op in ["ReduceMin", "ReduceSumSquare", "ReduceL1", "ReduceL2", "ReduceLogSumExp"]:
         results.append(node(op, [x, const(op + "_axes", [2], np.int64)], op.lower(), keepdims=0))
     flat = [node("Reshape", [r, const(f"flat{i}", [1, -1], np.int64)], f"flat_{i}") for i, r in enumerate(results)]

@@ -271,3 +271,50 @@ extension Lowering {
         return try broadcastTo(node, x, shape)
     }
 }
+
+extension Lowering {
+    /// Tile(x, repeats): the output [r_0·s_0, …] is x read in row-major
+    /// order over (r_0, s_0, r_1, s_1, …) with stride 0 on every repeat
+    /// axis — one strided copy (a constant folds).
+    mutating func tile(_ node: Node, _ x: Value, repeats: Value) throws(ImportError) -> Value {
+        guard case .constant(let r) = repeats else { throw node.error("repeats must be a constant") }
+        let counts = try r.integers(node, "repeats")
+        guard counts.count == x.shape.count, counts.allSatisfy({ $0 >= 1 && $0 <= 1 << 20 }) else {
+            throw node.error("repeats \(counts) must have one entry ≥ 1 per axis of \(x.shape)")
+        }
+        let outShape = zip(x.shape, counts).map { $0 * $1 }
+        try ConstantFolding.checkSize(outShape, node: node)
+        let st = Self.strides(x.shape)
+        let shape = x.shape.indices.flatMap { [counts[$0], x.shape[$0]] }
+        let strides = x.shape.indices.flatMap { [0, st[$0]] }
+        switch x {
+        case .constant(let c):
+            var folded = ConstantFolding.gather(c, offset: 0, strides: strides, shape: shape)
+            folded.shape = outShape
+            return .constant(folded)
+        case .stored(let src, _):
+            let dst = try buffer(node, shape: outShape)
+            try gatherCopy(node, src: src, shape: shape, strides: strides, into: dst)
+            return .stored(dst, shape: outShape)
+        }
+    }
+
+    /// Trilu(x, k): x times the constant 0/1 mask of its last two axes that
+    /// keeps j − i ≥ k (upper, the default) or j − i ≤ k (lower).
+    mutating func trilu(_ node: Node, _ x: Value, k: Value?) throws(ImportError) -> Value {
+        guard x.shape.count >= 2 else { throw node.error("needs at least two axes (input \(x.shape))") }
+        var offset = 0
+        if let k {
+            guard case .constant(let c) = k, c.count == 1 else { throw node.error("k must be a constant scalar") }
+            offset = try c.integers(node, "k")[0]
+        }
+        let upper = try node.int("upper", default: 1) == 1
+        let (rows, cols) = (x.shape[x.shape.count - 2], x.shape[x.shape.count - 1])
+        let mask = (0..<rows).flatMap { i in (0..<cols).map { j in (upper ? j - i >= offset : j - i <= offset) ? 1.0 : 0.0 } }
+        let maskValue = Value.constant(ConstTensor(shape: [rows, cols], values: mask, isInteger: true))
+        if case .constant(let c) = x {
+            return .constant(try ConstantFolding.elementwise(node, c, ConstTensor(shape: [rows, cols], values: mask)) { $0 * $1 })
+        }
+        return try binary(part(node, "Mul", nil), x, maskValue)
+    }
+}

@@ -25,7 +25,7 @@ struct Lowering {
         "Mish", "Mul", "Neg", "Not", "Or", "Pad", "Pow", "PRelu", "Range", "Reciprocal", "ReduceL1", "ReduceL2",
         "ReduceLogSumExp", "ReduceMax", "ReduceMean", "ReduceMin", "ReduceSum", "ReduceSumSquare", "Relu", "Reshape",
         "Selu", "Shape", "Sigmoid", "Sign", "Slice", "Softmax", "Softplus", "Softsign", "Sqrt", "Squeeze", "Sub", "Tanh",
-        "Transpose", "Unsqueeze", "Where", "Xor",
+        "Tile", "Transpose", "Trilu", "Unsqueeze", "Where", "Xor",
     ]
 
     let graph: Graph
@@ -146,6 +146,8 @@ struct Lowering {
         case "Sqrt": return [try activation(node, try arg(0), function: .sqrt)]
         case "Reciprocal": return [try activation(node, try arg(0), function: .reciprocal)]
         case "Pow": return [try power(node, try arg(0), exponent: try arg(1))]
+        case "Tile": return [try tile(node, try arg(0), repeats: try arg(1))]
+        case "Trilu": return [try trilu(node, try arg(0), k: inputs.count > 1 ? inputs[1] : nil)]
         default:
             throw node.error("operator \(node.op) is not supported (supported: \(Self.supported.joined(separator: ", ")))")
         }
