@@ -130,4 +130,20 @@ import VM
             #expect(abs(y[0] - expected) < 1e-12, "(−2)^\(p) = \(y[0])")
         }
     }
+
+    /// Tile and Trilu fold on constants (a causal mask is a constant) and
+    /// run as a copy and a masked product on computed tensors, as numpy's
+    /// tile and triu: the upper triangle of a 3×3 from k = 0, and [a, b]
+    /// tiled twice.
+    @Test func tileAndTriluFoldAndRun() throws {
+        let mask = try Self.importing(Self.model([("Reshape", ["C", "S"], "C2", nil), ("Trilu", ["C2", "K"], "M", nil),
+                                                  ("Mul", ["X", "M"], "Y", nil)], shape: [3, 3],
+                                                 integers: ["K": [0], "S": [3, 3]], floats: ["C": [Float](repeating: 1, count: 9)]))
+        #expect(mask.floatValues([[1, 2, 3, 4, 5, 6, 7, 8, 9]])[mask.outputs[0].zkasm] == [1, 2, 3, 0, 5, 6, 0, 0, 9])
+        let folded = try Self.importing(Self.model([("Trilu", ["X", "K"], "Y", nil)], shape: [3, 3], integers: ["K": [1]]))
+        #expect(folded.floatValues([[1, 2, 3, 4, 5, 6, 7, 8, 9]])[folded.outputs[0].zkasm] == [0, 2, 3, 0, 0, 6, 0, 0, 0])
+        let tiled = try Self.importing(Self.model([("Tile", ["X", "R"], "Y", nil)], shape: [1, 2], integers: ["R": [1, 2]]))
+        #expect(tiled.floatValues([[5, 7]])[tiled.outputs[0].zkasm] == [5, 7, 5, 7])
+        #expect(tiled.source.contains("copy"))
+    }
 }
