@@ -43,7 +43,7 @@ enum ConstantFolding {
             return [ConstTensor(shape: [n], values: (0..<n).map { start + Double($0) * delta }, isInteger: c.allSatisfy(\.isInteger))]
         case "Cast":
             let to = try node.int("to", default: 1)
-            let integer = [2, 3, 4, 5, 6, 7, 9, 12, 13].contains(to)
+            let integer = IntegerSemantics.integerTypes.contains(to)
             // Integer casts truncate, then wrap to the type's width as onnxruntime does.
             let bits: [Int: (Double, Bool)] = [2: (8, false), 3: (8, true), 4: (16, false), 5: (16, true), 6: (32, true),
                                                12: (32, false), 13: (64, false), 7: (64, true)]

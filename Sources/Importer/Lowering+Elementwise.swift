@@ -134,17 +134,9 @@ extension Lowering {
         return try clamp(node, x, lo: try bound(1, "min", -.infinity), hi: try bound(2, "max", .infinity))
     }
 
-    /// LeakyReLU(x) = max(x, 0) + α·min(x, 0).
+    /// LeakyReLU(x) = max(x, 0) + α·min(x, 0): PRelu with a constant slope.
     mutating func leakyRelu(_ node: Node, _ x: Value) throws(ImportError) -> Value {
-        let alpha = try node.float("alpha", default: 0.01)
-        func part(_ suffix: String) -> Node {
-            Node(name: node.name, op: node.op, inputs: [], outputs: [node.label + suffix], attributes: [:])
-        }
-        let positive = try clamp(part("_pos"), x, lo: 0, hi: .infinity)
-        let negative = try clamp(part("_min0"), x, lo: -.infinity, hi: 0)
-        let scaled = try binary(Node(name: node.name, op: "Mul", inputs: [], outputs: [node.label + "_neg"], attributes: [:]),
-                                negative, .constant(.scalar(alpha)))
-        return try binary(Node(name: node.name, op: "Add", inputs: [], outputs: node.outputs, attributes: [:]), positive, scaled)
+        try prelu(node, x, slope: .constant(.scalar(try node.float("alpha", default: 0.01))))
     }
 
     /// GELU of at most this many values is ReLU minus a residual table

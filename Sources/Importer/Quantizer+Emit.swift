@@ -109,8 +109,7 @@ extension Quantizer {
                 guard written(dst.tensor, desired: s) == s else { throw ImportError(op: node, "a comparison's result was fixed at another scale") }
                 let steps = freshName("\(names[dst.tensor])_raw")
                 declare("buffer", steps, shape: [count], scale: s, visibility: nil, origin: "")
-                let factor = freshName("pow2_\(s)")
-                declare("weights", factor, shape: [], scale: 0, visibility: .public, origin: "", data: " raw [\(1 << s)]")
+                let factor = powerOfTwo(s)
                 body.append("    map \(steps), \(a), clamp, lo=0, hi=1, count=\(count), ds=1, ss=\(ss)   ; \(node): x > 0")
                 body.append("    zip \(ref(names[dst.tensor], dst.offset)), \(steps), \(factor), mul, count=\(count), ds=\(ds), bs=0, shift=0   ; \(node)")
             case let .activation(fn):

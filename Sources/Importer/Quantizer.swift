@@ -31,6 +31,8 @@ struct Quantizer {
     var weightNames: [Int: [Int: String]] = [:]
     /// Converted copies of (tensor, scale), valid until the tensor is written.
     var converted: [Int: [Int: String]] = [:]
+    /// The public scalar 2^d (raw, scale 0) declared for exact rescales up, by d.
+    var powersOfTwo: [Int: String] = [:]
     var declarations: [String] = []
     var weightFiles: [(name: String, values: [Double])] = []
     var body: [String] = []
@@ -150,11 +152,19 @@ struct Quantizer {
         if scale < have {
             body.append("    map \(name), \(names[t]), rescale, count=\(count), shift=\(have - scale)   ; \(node): rescale")
         } else {
-            let factor = freshName("pow2_\(scale - have)")
-            declare("weights", factor, shape: [], scale: 0, visibility: .public, origin: "", data: " raw [\(1 << (scale - have))]")
+            let factor = powerOfTwo(scale - have)
             body.append("    zip \(name), \(names[t]), \(factor), mul, count=\(count), bs=0, shift=0   ; \(node): exact rescale up")
         }
         converted[t, default: [:]][scale] = name
+        return name
+    }
+
+    /// The public scalar 2^d at scale 0, declared once per d.
+    mutating func powerOfTwo(_ d: Int) -> String {
+        if let name = powersOfTwo[d] { return name }
+        let name = freshName("pow2_\(d)")
+        declare("weights", name, shape: [], scale: 0, visibility: .public, origin: "", data: " raw [\(1 << d)]")
+        powersOfTwo[d] = name
         return name
     }
 

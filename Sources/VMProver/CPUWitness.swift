@@ -121,7 +121,6 @@ struct CPUWitness {
         }
         if C.readsRC.contains(op) {
             set(C.cAddress, row, Int64(rc)); set(C.vc, row, c); set(C.cNew, row, c)
-            if c != 0 { set(C.nonZeroC, row, 1); columns[C.inverse][row] = try Goldilocks(c).inverse() }
             try access(2, previous: lastRegisterTs[rc])
             lastRegisterTs[rc] = ts0 + 3
         }
@@ -129,11 +128,14 @@ struct CPUWitness {
             let address = Int(a + imm)
             let old = memory[address]
             set(C.cAddress, row, Int64(address)); set(C.vc, row, old)
-            if old != 0 { set(C.nonZeroC, row, 1); columns[C.inverse][row] = try Goldilocks(old).inverse() }
             if op == .st { memory[address] = b }
             set(C.cNew, row, memory[address])
             try access(2, previous: lastMemoryTs[address])
             lastMemoryTs[address] = ts0 + 3
+        }
+        // nz = [vc ≠ 0] and inv = 1/vc on every row that reads vc (zero elsewhere).
+        if !columns[C.vc][row].isZero {
+            set(C.nonZeroC, row, 1); columns[C.inverse][row] = try columns[C.vc][row].inverse()
         }
         if writes {
             set(C.rdOld, row, registers[rd])
