@@ -19,6 +19,7 @@ import sys
 import tempfile
 
 import numpy as np
+import onnx
 import onnxruntime as ort
 
 
@@ -39,6 +40,26 @@ def samples(args, shape):
     return [images[order[i % len(images)]] for i in range(args.digits)]
 
 
+class ReferenceSession:
+    """onnx's reference evaluator behind onnxruntime's session interface."""
+
+    class Input:
+        def __init__(self, value_info):
+            self.name = value_info.name
+            self.shape = [d.dim_value if d.HasField("dim_value") else None for d in value_info.type.tensor_type.shape.dim]
+
+    def __init__(self, path):
+        from onnx.reference import ReferenceEvaluator
+        self.model = onnx.load(path)
+        self.evaluator = ReferenceEvaluator(self.model)
+
+    def get_inputs(self):
+        return [self.Input(i) for i in self.model.graph.input]
+
+    def run(self, names, feeds):
+        return self.evaluator.run(names, feeds)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("model")
@@ -52,11 +73,14 @@ def main():
     p.add_argument("--min-top1", type=float)
     p.add_argument("--max-abs-error", type=float)
     p.add_argument("--min-cosine", type=float)
+    p.add_argument("--oracle", choices=["onnxruntime", "reference"], default="onnxruntime",
+                   help="the float model: onnxruntime, or onnx's reference evaluator for operators onnxruntime lacks")
     args = p.parse_args()
     if not (args.inputs or args.digits or args.random):
         args.random = 100
 
-    sess = ort.InferenceSession(args.model, providers=["CPUExecutionProvider"])
+    sess = ort.InferenceSession(args.model, providers=["CPUExecutionProvider"]) if args.oracle == "onnxruntime" \
+        else ReferenceSession(args.model)
     inp = sess.get_inputs()[0]
     shape = [d if isinstance(d, int) and d > 0 else 1 for d in inp.shape]
     xs = samples(args, shape)

@@ -40,7 +40,7 @@ def digits(size):
     return x, d.target.astype(np.int64)
 
 
-def write_fixture(name, path_onnx, samples_test, samples_cal):
+def write_fixture(name, path_onnx, samples_test, samples_cal, oracle="onnxruntime"):
     folder = os.path.join(ROOT, name)
     os.makedirs(folder, exist_ok=True)
     model = onnx.load(path_onnx)
@@ -49,8 +49,12 @@ def write_fixture(name, path_onnx, samples_test, samples_cal):
     onnx.save(model, dst)
     size = os.path.getsize(dst)
     assert size < 1 << 20, f"{name}: {size} bytes"
-    sess = ort.InferenceSession(dst, providers=["CPUExecutionProvider"])
-    names = [i.name for i in sess.get_inputs()]
+    if oracle == "onnxruntime":
+        sess = ort.InferenceSession(dst, providers=["CPUExecutionProvider"])
+        names = [i.name for i in sess.get_inputs()]
+    else:   # onnx's reference evaluator, for what onnxruntime does not run
+        from onnx.reference import ReferenceEvaluator
+        sess, names = ReferenceEvaluator(model), [i.name for i in model.graph.input]
     outputs = []
     for s in samples_test:
         feeds = {n: v for n, v in zip(names, s)}
@@ -221,6 +225,131 @@ def gelu_fixture(tmp):
     write_fixture("gelu", f"{tmp}/gelu.onnx", [[xg[i]] for i in range(50)], [[xg[i]] for i in range(50, 82)])
 
 
+def recurrent_fixtures(tmp):
+    """Recurrent nets exported by PyTorch (TorchScript exporter, opset 17):
+    an LSTM reading a 16×16 digit as 16 steps of 16 pixels, and a
+    bidirectional GRU stacked on a ReLU RNN reading an 8×8 digit row by row."""
+    import torch
+    import torch.nn as nn
+    torch.manual_seed(2)
+
+    class LSTMNet(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lstm, self.fc = nn.LSTM(16, 32, batch_first=True), nn.Linear(32, 10)
+
+        def forward(self, x):                       # x: [1, 16, 16]
+            y, _ = self.lstm(x)
+            return self.fc(y[:, -1])
+
+    x16, y = digits(16)
+    order = RNG.permutation(len(x16))
+    test, cal = order[:50], order[50:82]
+    m = train(LSTMNet(), x16, y, 8)
+    export(m, torch.tensor(x16[:1]), f"{tmp}/lstm.onnx")
+    write_fixture("lstm", f"{tmp}/lstm.onnx", [[x16[i:i + 1]] for i in test], [[x16[i:i + 1]] for i in cal])
+
+    class GRUNet(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.rnn = nn.RNN(8, 12, nonlinearity="relu")
+            self.gru = nn.GRU(12, 10, bidirectional=True)
+            self.fc = nn.Linear(20, 10)
+
+        def forward(self, x):                       # x: [8, 1, 8], time-major
+            h, _ = self.rnn(x)
+            y, last = self.gru(h)
+            return self.fc(y[-1]) + self.fc(torch.cat([last[0], last[1]], dim=1))
+
+    x8, y8 = digits(8)
+    xt = np.transpose(x8, (1, 0, 2))[:, :, None, :].copy()   # [8, N, 1, 8] → per sample [8, 1, 8]
+    samples = [xt[:, i] for i in range(len(x8))]
+    m = GRUNet()
+    opt = torch.optim.Adam(m.parameters(), lr=0.01)
+    for _ in range(3):
+        for i in RNG.permutation(len(samples))[:600]:
+            opt.zero_grad()
+            torch.nn.functional.cross_entropy(m(torch.tensor(samples[i])), torch.tensor(y8[i:i + 1])).backward()
+            opt.step()
+    m.eval()
+    export(m, torch.tensor(samples[0]), f"{tmp}/gru.onnx")
+    write_fixture("gru", f"{tmp}/gru.onnx", [[samples[i]] for i in test], [[samples[i]] for i in cal])
+
+
+def recurrent_variants_fixture(tmp):
+    """The recurrent attributes PyTorch does not export, built with
+    onnx.helper (opset 18) and checked against onnxruntime: a reverse LSTM
+    with peepholes, clip and constant initial states; a bidirectional GRU
+    (linear_before_reset = 0) with HardSigmoid/Softsign and per-direction
+    activations; an RNN with ScaledTanh whose initial state is computed.
+    X is [5, 2, 3]: five steps, batch 2."""
+    from onnx import TensorProto, helper, numpy_helper
+    rng = np.random.RandomState(7)
+    nodes, inits = [], []
+
+    def const(name, value):
+        inits.append(numpy_helper.from_array(np.asarray(value, dtype=np.float32), name))
+        return name
+
+    def weights(name, *shape, scale=0.5):
+        return const(name, rng.uniform(-scale, scale, size=shape))
+
+    x = "input"
+    nodes.append(helper.make_node(
+        "LSTM", [x, weights("lw", 1, 16, 3), weights("lr", 1, 16, 4), weights("lb", 1, 32), "",
+                 weights("lh0", 1, 2, 4), weights("lc0", 1, 2, 4), weights("lp", 1, 12)],
+        ["lstm_y", "lstm_h", "lstm_c"], name="lstm", hidden_size=4, direction="reverse", clip=3.0))
+    nodes.append(helper.make_node(
+        "GRU", [x, weights("gw", 2, 9, 3), weights("gr", 2, 9, 3), weights("gb", 2, 18)], ["gru_y"], name="gru",
+        hidden_size=3, direction="bidirectional", linear_before_reset=0,
+        activations=["HardSigmoid", "Softsign", "Sigmoid", "Tanh"], activation_alpha=[0.3], activation_beta=[0.4]))
+    nodes.append(helper.make_node("Slice", [x, const("z0", [0]), const("z1", [1]), const("z2", [2])], ["first"], name="first"))
+    nodes.append(helper.make_node("Tanh", ["first"], ["h0"], name="h0"))
+    nodes.append(helper.make_node(
+        "RNN", [x, weights("rw", 1, 3, 3), weights("rr", 1, 3, 3), weights("rb", 1, 6), "", "h0"], ["", "rnn_h"],
+        name="rnn", hidden_size=3, activations=["ScaledTanh"], activation_alpha=[1.5], activation_beta=[0.7]))
+    inits[:] = [i if i.name not in ("z0", "z1", "z2") else numpy_helper.from_array(np.asarray([{"z0": 0, "z1": 1, "z2": 0}[i.name]], dtype=np.int64), i.name) for i in inits]
+    parts = ["lstm_y", "lstm_h", "lstm_c", "gru_y", "rnn_h"]
+    flat = []
+    for i, p in enumerate(parts):
+        inits.append(numpy_helper.from_array(np.asarray([1, -1], dtype=np.int64), f"flat{i}"))
+        nodes.append(helper.make_node("Reshape", [p, f"flat{i}"], [f"{p}_flat"], name=f"{p}_flat"))
+        flat.append(f"{p}_flat")
+    nodes.append(helper.make_node("Concat", flat, ["output"], name="concat", axis=1))
+    graph = helper.make_graph(nodes, "recurrent_variants", [helper.make_tensor_value_info("input", TensorProto.FLOAT, [5, 2, 3])],
+                              [helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, "n"])], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)], producer_name="onnx.helper")
+    model.ir_version = 9
+    onnx.save(model, f"{tmp}/recurrent_variants.onnx")
+    xs = RNG.uniform(-1.5, 1.5, size=(82, 5, 2, 3)).astype(np.float32)
+    write_fixture("recurrent_variants", f"{tmp}/recurrent_variants.onnx", [[xs[i]] for i in range(50)],
+                  [[xs[i]] for i in range(50, 82)])
+
+    # Batch-first (layout = 1), which onnxruntime refuses: checked against
+    # onnx's reference evaluator. X is [2, 4, 3]: batch 2, four steps.
+    nodes, inits = [], []
+    nodes.append(helper.make_node(
+        "GRU", [x, weights("bw", 2, 12, 3), weights("br", 2, 12, 4), weights("bb", 2, 24), "", weights("bh0", 2, 2, 4)],
+        ["gru_y", "gru_h"], name="gru", hidden_size=4, direction="bidirectional", linear_before_reset=1, layout=1))
+    nodes.append(helper.make_node(
+        "LSTM", [x, weights("cw", 1, 8, 3), weights("cr", 1, 8, 2)], ["lstm_y", "lstm_h", "lstm_c"], name="lstm",
+        hidden_size=2, layout=1))
+    flat = []
+    for i, p in enumerate(["gru_y", "gru_h", "lstm_y", "lstm_c"]):
+        inits.append(numpy_helper.from_array(np.asarray([1, -1], dtype=np.int64), f"flat{i}"))
+        nodes.append(helper.make_node("Reshape", [p, f"flat{i}"], [f"{p}_flat"], name=f"{p}_flat"))
+        flat.append(f"{p}_flat")
+    nodes.append(helper.make_node("Concat", flat, ["output"], name="concat", axis=1))
+    graph = helper.make_graph(nodes, "recurrent_layout", [helper.make_tensor_value_info("input", TensorProto.FLOAT, [2, 4, 3])],
+                              [helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, "n"])], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)], producer_name="onnx.helper")
+    model.ir_version = 9
+    onnx.save(model, f"{tmp}/recurrent_layout.onnx")
+    xs = RNG.uniform(-1.5, 1.5, size=(82, 2, 4, 3)).astype(np.float32)
+    write_fixture("recurrent_layout", f"{tmp}/recurrent_layout.onnx", [[xs[i]] for i in range(50)],
+                  [[xs[i]] for i in range(50, 82)], oracle="reference")
+
+
 def sklearn_fixture(tmp):
     from onnx.utils import Extractor
     from skl2onnx import to_onnx
@@ -304,7 +433,9 @@ if __name__ == "__main__":
             import torch  # noqa: F401
             torch_fixtures(tmp)
             gelu_fixture(tmp)
+            recurrent_fixtures(tmp)
         except ImportError:
             print("torch is not installed: the torch fixtures keep their committed versions", file=sys.stderr)
         sklearn_fixture(tmp)
         logic_fixture(tmp)
+        recurrent_variants_fixture(tmp)

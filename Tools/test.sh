@@ -16,13 +16,14 @@ echo "test: imported models against onnxruntime (Tools/accuracy.py)" >&2
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 fixtures=Tests/ImporterTests/Fixtures
-while read -r name bound top1 shape; do
+while read -r name bound top1 shape oracle; do
     extra=()
     [ "$shape" != "-" ] && extra=(--input-shape "$shape")
     .build/release/zkvm import "$fixtures/$name/model.onnx" -o "$out/$name.zkasm" \
         --calibration "$fixtures/$name/calibration.json" "${extra[@]}" >/dev/null
     python3 Tools/accuracy.py "$fixtures/$name/model.onnx" "$out/$name.zkasm" \
-        --inputs "$fixtures/$name/reference.json" --max-abs-error "$bound" --min-top1 "$top1"
+        --inputs "$fixtures/$name/reference.json" --max-abs-error "$bound" --min-top1 "$top1" \
+        --oracle "${oracle:-onnxruntime}"
 done <<'LIST'
 mlp 0.02 1.0 -
 logistic_regression 0.002 0 -
@@ -32,4 +33,8 @@ attention 0.005 0 -
 ops 0.01 0 -
 gelu 0.005 0 -
 logic 0.02 0 -
+lstm 0.03 1.0 -
+gru 0.02 1.0 -
+recurrent_variants 0.01 0 -
+recurrent_layout 0.01 0 - reference
 LIST

@@ -26,6 +26,7 @@ public enum Attribute: Equatable, Sendable {
     case ints([Int])
     case floats([Double])
     case string(String)
+    case strings([String])
     case tensor(ConstTensor)
 }
 
@@ -74,6 +75,24 @@ public struct Node: Sendable {
         case nil: return value
         case .string(let v)?: return v
         default: throw error("attribute '\(key)' must be a string")
+        }
+    }
+
+    func floats(_ key: String) throws(ImportError) -> [Double]? {
+        switch attributes[key] {
+        case nil: return nil
+        case .floats(let v)?: return v
+        case .float(let v)?: return [v]
+        default: throw error("attribute '\(key)' must be a list of floats")
+        }
+    }
+
+    func strings(_ key: String) throws(ImportError) -> [String]? {
+        switch attributes[key] {
+        case nil: return nil
+        case .strings(let v)?: return v
+        case .string(let v)?: return [v]
+        default: throw error("attribute '\(key)' must be a list of strings")
         }
     }
 

@@ -20,10 +20,10 @@ struct Lowering {
     static let supported: [String] = [
         "Abs", "Add", "And", "ArgMax", "AveragePool", "BatchNormalization", "Cast", "Celu", "Clip", "Concat", "Constant",
         "ConstantOfShape", "Conv", "Div", "Dropout", "Elu", "Equal", "Erf", "Exp", "Expand", "Flatten", "Gather", "Gelu",
-        "Gemm", "GlobalAveragePool", "Greater", "GreaterOrEqual", "HardSigmoid", "HardSwish", "Identity",
-        "LayerNormalization", "LeakyRelu", "Less", "LessOrEqual", "Log", "LogSoftmax", "MatMul", "Max", "MaxPool", "Min",
+        "Gemm", "GlobalAveragePool", "Greater", "GRU", "GreaterOrEqual", "HardSigmoid", "HardSwish", "Identity",
+        "LayerNormalization", "LeakyRelu", "Less", "LSTM", "LessOrEqual", "Log", "LogSoftmax", "MatMul", "Max", "MaxPool", "Min",
         "Mish", "Mul", "Neg", "Not", "Or", "Pad", "Pow", "PRelu", "Range", "Reciprocal", "ReduceL1", "ReduceL2",
-        "ReduceLogSumExp", "ReduceMax", "ReduceMean", "ReduceMin", "ReduceSum", "ReduceSumSquare", "Relu", "Reshape",
+        "ReduceLogSumExp", "ReduceMax", "ReduceMean", "ReduceMin", "ReduceSum", "ReduceSumSquare", "Relu", "Reshape", "RNN",
         "Selu", "Shape", "Sigmoid", "Sign", "Slice", "Softmax", "Softplus", "Softsign", "Sqrt", "Squeeze", "Sub", "Tanh",
         "Tile", "Transpose", "Trilu", "Unsqueeze", "Where", "Xor",
     ]
@@ -148,6 +148,7 @@ struct Lowering {
         case "Pow": return [try power(node, try arg(0), exponent: try arg(1))]
         case "Tile": return [try tile(node, try arg(0), repeats: try arg(1))]
         case "Trilu": return [try trilu(node, try arg(0), k: inputs.count > 1 ? inputs[1] : nil)]
+        case "RNN", "GRU", "LSTM": return try recurrent(node, inputs)
         default:
             throw node.error("operator \(node.op) is not supported (supported: \(Self.supported.joined(separator: ", ")))")
         }

@@ -115,6 +115,7 @@ public enum ModelLoader {
         case .ints: return .ints(a.ints.map { Int(clamping: $0) })
         case .floats: return .floats(a.floats.map(Double.init))
         case .string: return .string(String(decoding: a.s, as: UTF8.self))
+        case .strings: return .strings(a.strings.map { String(decoding: $0, as: UTF8.self) })
         case .tensor: return .tensor(try reader.read(a.t, what: "attribute '\(a.name)' of node '\(node)' (\(op))"))
         default:
             // Graph-valued and other attributes belong to unsupported operators

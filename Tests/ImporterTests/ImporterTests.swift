@@ -57,7 +57,8 @@ enum Fixtures {
     static let cases: [(String, Double, Bool)] = [
         ("mlp", 0.02, true), ("logistic_regression", 0.002, false), ("sklearn_mlp", 0.002, true),
         ("lenet", 0.05, true), ("attention", 0.005, false), ("ops", 0.01, false), ("gelu", 0.005, false),
-        ("logic", 0.02, false),
+        ("logic", 0.02, false), ("lstm", 0.03, true), ("gru", 0.02, true), ("recurrent_variants", 0.01, false),
+        ("recurrent_layout", 0.01, false),
     ]
 
     @Test(arguments: cases.indices)
