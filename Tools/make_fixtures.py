@@ -367,6 +367,69 @@ def sklearn_fixture(tmp):
     write_fixture("sklearn_mlp", f"{tmp}/skl_mlp.onnx", [[x[i:i + 1]] for i in order[:50]], [[x[i:i + 1]] for i in order[50:82]])
 
 
+def probabilities_first(model):
+    """A classifier's outputs reordered so the fixture's first output (the
+    one compared with onnxruntime) is the probabilities, the label second."""
+    outs = list(model.graph.output)
+    label = [o for o in outs if "label" in o.name]
+    if len(outs) == 2 and label:
+        del model.graph.output[:]
+        model.graph.output.extend([o for o in outs if o not in label] + label)
+    return model
+
+
+def classic_ml_fixtures(tmp):
+    """Tree ensembles and linear models on the 8×8 digits (64 features on
+    a 1/16 grid) as their own exporters emit them: skl2onnx (random forest,
+    logistic regression with its L1 normalizer, RBF support-vector
+    regression), onnxmltools (XGBoost, LightGBM; ai.onnx.ml opset 1) and
+    hummingbird's GEMM tensor form (default-domain operators, via torch)."""
+    import warnings
+    warnings.filterwarnings("ignore")
+    from skl2onnx import to_onnx
+    from sklearn.ensemble import RandomForestClassifier, GradientBoostingClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.svm import SVR
+    x8, y = digits(8)
+    x = x8.reshape(len(x8), 64)
+    order = RNG.permutation(len(x))
+    test, cal = order[:50], order[50:82]
+
+    def fixture(name, proto):
+        path = f"{tmp}/{name}.onnx"
+        onnx.save(probabilities_first(proto), path)
+        write_fixture(name, path, [[x[i:i + 1]] for i in test], [[x[i:i + 1]] for i in cal])
+
+    rf = RandomForestClassifier(n_estimators=8, max_depth=6, random_state=0).fit(x, y)
+    fixture("random_forest", to_onnx(rf, x[:1], options={"zipmap": False}, target_opset=17))
+    lr = LogisticRegression(max_iter=2000).fit(x, y)
+    fixture("logistic_multiclass", to_onnx(lr, x[:1], options={"zipmap": False}, target_opset=17))
+    svr = SVR(C=1, epsilon=1.0).fit(x, y.astype(np.float32))   # 563 support vectors
+    fixture("svr_rbf", to_onnx(svr, x[:1], target_opset=17))
+
+    import xgboost
+    import lightgbm
+    from onnxmltools import convert_lightgbm, convert_xgboost
+    from onnxmltools.convert.common.data_types import FloatTensorType
+    features = [("X", FloatTensorType([None, 64]))]
+    xgb = xgboost.XGBClassifier(n_estimators=4, max_depth=4, random_state=0).fit(x, y)
+    fixture("xgboost", convert_xgboost(xgb, initial_types=features, target_opset=15))
+    lgb = lightgbm.LGBMClassifier(n_estimators=12, num_leaves=15, random_state=0, verbose=-1).fit(x, (y == 3).astype(np.int64))
+    fixture("lightgbm", convert_lightgbm(lgb, initial_types=features, target_opset=15, zipmap=False))
+
+    import torch
+    export = torch.onnx.export   # hummingbird calls it with the TorchScript exporter's arguments
+    torch.onnx.export = lambda *a, **k: export(*a, **{**k, "dynamo": False})
+    import hummingbird.ml
+    gb = GradientBoostingClassifier(n_estimators=3, max_depth=3, random_state=0).fit(x, (y == 7).astype(np.int64))
+    hb = hummingbird.ml.convert(gb, "onnx", x[:1], extra_config={"tree_implementation": "gemm"})
+    torch.onnx.export = export
+    proto = hb.model
+    # hummingbird names its outputs (label, probabilities) 'variable' and an internal name.
+    del proto.graph.output[0]
+    fixture("hummingbird_gemm", proto)
+
+
 def logic_fixture(tmp):
     """Comparisons, logic, selection, the composed activations, powers and
     reductions, built node by node with onnx.helper (opset 17) as PyTorch
@@ -434,6 +497,7 @@ if __name__ == "__main__":
             torch_fixtures(tmp)
             gelu_fixture(tmp)
             recurrent_fixtures(tmp)
+            classic_ml_fixtures(tmp)
         except ImportError:
             print("torch is not installed: the torch fixtures keep their committed versions", file=sys.stderr)
         sklearn_fixture(tmp)

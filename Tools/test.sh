@@ -37,4 +37,10 @@ lstm 0.03 1.0 -
 gru 0.02 1.0 -
 recurrent_variants 0.01 0 -
 recurrent_layout 0.01 0 - reference
+random_forest 0.002 1.0 X=1,64
+logistic_multiclass 0.002 1.0 X=1,64
+svr_rbf 0.03 0 X=1,64
+xgboost 0.002 1.0 X=1,64
+lightgbm 0.002 1.0 X=1,64
+hummingbird_gemm 0.002 1.0 input_0=1,64
 LIST

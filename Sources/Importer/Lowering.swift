@@ -91,9 +91,9 @@ struct Lowering {
                                                               boolean: node.inputs.first.map(isBoolean) ?? false)
         let outputs = try lowerCompute(node, inputs)
         guard outputs.count >= 1 else { throw node.error("produced no output") }
-        for (name, v) in zip(node.outputs, outputs) where !name.isEmpty {
+        for (k, (name, v)) in zip(node.outputs, outputs).enumerated() where !name.isEmpty {
             values[name] = v
-            if integer { integerValues.insert(name) }
+            if integer || (k == 0 && IntegerSemantics.labelsFirst.contains(node.op)) { integerValues.insert(name) }
             if IntegerSemantics.booleanResults.contains(node.op)
                 || (node.op == "Cast" && node.inputs.first.map(isBoolean) == true) { booleanValues.insert(name) }
         }
@@ -149,6 +149,7 @@ struct Lowering {
         case "Tile": return [try tile(node, try arg(0), repeats: try arg(1))]
         case "Trilu": return [try trilu(node, try arg(0), k: inputs.count > 1 ? inputs[1] : nil)]
         case "RNN", "GRU", "LSTM": return try recurrent(node, inputs)
+        case _ where Self.supportedClassicML.contains(node.op): return try classicML(node, inputs)
         default:
             throw node.error("operator \(node.op) is not supported (supported: \(Self.supported.joined(separator: ", ")))")
         }
@@ -268,6 +269,8 @@ enum IntegerSemantics {
     static let integerResults: Set<String> = [
         "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "Not", "And", "Or", "Xor", "ArgMax", "Shape",
     ]
+    /// Classifiers whose first output is the int64 class label (the rest are reals).
+    static let labelsFirst: Set<String> = ["LinearClassifier", "TreeEnsembleClassifier"]
     /// Operators whose integer results the VM's real arithmetic does not
     /// reproduce (ONNX rounds or truncates them): refused on integer data.
     static let refusedOnIntegers: Set<String> = [
@@ -305,6 +308,7 @@ enum IntegerSemantics {
             }
             return false
         case "Where": return integer.count == 3 && integer[1] && integer[2]
+        case _ where Lowering.supportedClassicML.contains(node.op): return false   // scores, probabilities and labels as reals
         default:
             if integerResults.contains(node.op) { return true }
             if data, refusedOnIntegers.contains(node.op) {

@@ -37,7 +37,11 @@ public enum ModelLoader {
         guard model.hasGraph else { throw ImportError("the model has no graph") }
         let g = model.graph
         guard g.node.count <= limits.maxNodes else { throw ImportError("\(g.node.count) nodes, more than the limit \(limits.maxNodes)") }
-        let opset = model.opsetImport.first { $0.domain.isEmpty || $0.domain == "ai.onnx" }.map { Int($0.version) } ?? 0
+        // A graph of ai.onnx.ml operators alone may import no default-domain
+        // opset (onnxmltools' XGBoost models); its version then matters to none.
+        let onlyClassicML = g.node.allSatisfy { $0.domain == "ai.onnx.ml" }
+        let opset = model.opsetImport.first { $0.domain.isEmpty || $0.domain == "ai.onnx" }.map { Int($0.version) }
+            ?? (onlyClassicML ? 21 : 0)
         guard opset >= 7 else { throw ImportError("opset \(opset) is too old (7 or later is supported)") }
         let reader = TensorReader(folder: folder, limits: limits)
 
@@ -59,8 +63,18 @@ public enum ModelLoader {
         var nodes = [Node]()
         for n in g.node {
             let label = n.name.isEmpty ? (n.output.first ?? "?") : n.name
-            guard n.domain.isEmpty || n.domain == "ai.onnx" else {
-                throw ImportError(node: label, op: n.opType, "operator domain '\(n.domain)' is not supported (only the default ONNX domain)")
+            // The classic-ML operators are told apart from the default
+            // domain's by name, so each must come from its own domain.
+            let classicML = Lowering.supportedClassicML.contains(n.opType)
+            switch n.domain {
+            case "", "ai.onnx":
+                if classicML { throw ImportError(node: label, op: n.opType, "\(n.opType) belongs to the ai.onnx.ml domain") }
+            case "ai.onnx.ml":
+                guard classicML else {
+                    throw ImportError(node: label, op: n.opType, "operator \(n.opType) of the ai.onnx.ml domain is not supported (supported: \(Lowering.supportedClassicML.joined(separator: ", ")))")
+                }
+            default:
+                throw ImportError(node: label, op: n.opType, "operator domain '\(n.domain)' is not supported (only the default ONNX domain and ai.onnx.ml)")
             }
             var attributes = [String: Attribute]()
             for a in n.attribute {

@@ -40,8 +40,16 @@ enum Fixtures {
         }
     }
 
+    /// Concrete shapes for the fixtures whose exporters leave the batch dynamic.
+    static let inputShapes: [String: [String: [Int]]] = [
+        "sklearn_mlp": ["X": [1, 64]], "random_forest": ["X": [1, 64]], "logistic_multiclass": ["X": [1, 64]],
+        "svr_rbf": ["X": [1, 64]], "xgboost": ["X": [1, 64]], "lightgbm": ["X": [1, 64]],
+        "hummingbird_gemm": ["input_0": [1, 64]],
+    ]
+
     static func importFixture(_ name: String, options: QuantizationOptions = .init(),
-                              shapes: [String: [Int]] = [:]) throws -> (ImportedModel, Program) {
+                              shapes: [String: [Int]]? = nil) throws -> (ImportedModel, Program) {
+        let shapes = shapes ?? inputShapes[name] ?? [:]
         let m = try Importer.importModel(model(name), calibration: try calibration(name), options: options, inputShapes: shapes)
         return (m, try assemble(m))
     }
@@ -58,14 +66,14 @@ enum Fixtures {
         ("mlp", 0.02, true), ("logistic_regression", 0.002, false), ("sklearn_mlp", 0.002, true),
         ("lenet", 0.05, true), ("attention", 0.005, false), ("ops", 0.01, false), ("gelu", 0.005, false),
         ("logic", 0.02, false), ("lstm", 0.03, true), ("gru", 0.02, true), ("recurrent_variants", 0.01, false),
-        ("recurrent_layout", 0.01, false),
+        ("recurrent_layout", 0.01, false), ("random_forest", 0.002, true), ("logistic_multiclass", 0.002, true),
+        ("svr_rbf", 0.03, false), ("xgboost", 0.002, true), ("lightgbm", 0.002, true), ("hummingbird_gemm", 0.002, true),
     ]
 
     @Test(arguments: cases.indices)
     func importedModelMatchesOnnxruntime(_ index: Int) throws {
         let (name, bound, classifier) = Self.cases[index]
-        let shapes = name == "sklearn_mlp" ? ["X": [1, 64]] : [:]
-        let (model, program) = try Fixtures.importFixture(name, shapes: shapes)
+        let (model, program) = try Fixtures.importFixture(name)
         let reference = try Fixtures.reference(name)
         let machine = Machine(program: program)
         var worstQuantized = 0.0, worstFloat = 0.0, agree = 0
