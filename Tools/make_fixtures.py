@@ -350,6 +350,44 @@ def recurrent_variants_fixture(tmp):
                   [[xs[i]] for i in range(50, 82)], oracle="reference")
 
 
+def vision_ops_fixture(tmp):
+    """Padded and ceil-mode pooling, transposed and 1-D dilated
+    convolutions, instance normalization, Floor/Ceil/Round and ArgMin,
+    exported by PyTorch (TorchScript exporter, opset 17). Inputs lie on a
+    1/16 grid, so the rounding operators meet exact integers and halves
+    (Round's ties go to even) rather than values a quantum away."""
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+    torch.manual_seed(3)
+
+    class VisionOps(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.up = nn.ConvTranspose2d(2, 3, 3, stride=2, padding=1, output_padding=1)
+            self.norm = nn.InstanceNorm2d(2, affine=True)
+            self.conv1d = nn.Conv1d(2, 3, 3, dilation=2, padding=2)
+            self.up1d = nn.ConvTranspose1d(2, 2, 4, stride=2, padding=1)
+            with torch.no_grad():
+                self.norm.weight.copy_(torch.tensor([1.5, -0.5]))
+                self.norm.bias.copy_(torch.tensor([0.1, 0.2]))
+
+        def forward(self, x):                                   # x: [1, 2, 8, 8]
+            line = x.flatten(2)                                 # [1, 2, 64]
+            parts = [F.max_pool2d(x, 3, 2, padding=1, ceil_mode=True),
+                     F.avg_pool2d(x, 3, 2, padding=1, count_include_pad=False),
+                     F.avg_pool2d(x, 3, 2, padding=1, ceil_mode=True),
+                     F.max_pool2d(x - 3, 2, 2, ceil_mode=True),
+                     self.up(x), self.norm(x), self.conv1d(line), self.up1d(line),
+                     torch.floor(x * 3), torch.ceil(x * 3), torch.round(x * 2), x.argmin(dim=3).float()]
+            return torch.cat([p.flatten(1) for p in parts], 1)
+
+    m = VisionOps().eval()
+    xs = (RNG.randint(-32, 33, size=(82, 1, 2, 8, 8)) / 16.0).astype(np.float32)
+    export(m, torch.tensor(xs[0]), f"{tmp}/vision_ops.onnx")
+    write_fixture("vision_ops", f"{tmp}/vision_ops.onnx", [[xs[i]] for i in range(50)], [[xs[i]] for i in range(50, 82)])
+
+
 def sklearn_fixture(tmp):
     from onnx.utils import Extractor
     from skl2onnx import to_onnx
@@ -498,6 +536,7 @@ if __name__ == "__main__":
             gelu_fixture(tmp)
             recurrent_fixtures(tmp)
             classic_ml_fixtures(tmp)
+            vision_ops_fixture(tmp)
         except ImportError:
             print("torch is not installed: the torch fixtures keep their committed versions", file=sys.stderr)
         sklearn_fixture(tmp)

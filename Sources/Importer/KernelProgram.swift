@@ -39,6 +39,9 @@ struct KernelProgram {
         /// 1 where x > 0, else 0: the exact comparison with zero, a clamp of
         /// the raw value to [0, 1] read at scale 0 (Spec/onnx-import.md §3.5).
         case step
+        /// ⌊x⌋: a rescale to scale 0 of x − ½ (the ISA rounds half up, so
+        /// this is the floor exactly), then an exact multiplication by 2^s.
+        case floor
     }
 
     enum ZipOperation: Equatable { case add, sub, mul, max, min }

@@ -96,3 +96,35 @@ extension Lowering {
         return result
     }
 }
+
+/// Floor, Ceil and Round (half to even, as ONNX) on fixed-point values,
+/// exact at the value's scale (Spec/onnx-import.md §3.5).
+extension Lowering {
+    /// ⌊x⌋ (`MapFunction.floor`).
+    mutating func floor(_ node: Node, _ x: Value) throws(ImportError) -> Value {
+        let (src, shape) = try stored(x, node: node.label)
+        let dst = try buffer(node, shape: shape)
+        emit(node, .map(dst: dst, src: src, function: .floor, count: shape.reduce(1, *), ds: 1, ss: 1))
+        return .stored(dst, shape: shape)
+    }
+
+    /// Floor; Ceil(x) = −⌊−x⌋; Round(x) = y − [tie]·[y odd] with y = ⌊x + ½⌋,
+    /// a tie where x + ½ − y = 0 and y odd where y − 2⌊y/2⌋ = 1.
+    mutating func rounding(_ node: Node, _ x: Value) throws(ImportError) -> Value {
+        switch node.op {
+        case "Floor": return try floor(node, x)
+        case "Ceil":
+            let negated = try binary(part(node, "Mul", "_neg"), x, .constant(.scalar(-1)))
+            let floored = try floor(part(node, "Floor", "_floor"), negated)
+            return try binary(part(node, "Mul", nil), floored, .constant(.scalar(-1)))
+        default:   // Round
+            let shifted = try binary(part(node, "Add", "_half"), x, .constant(.scalar(0.5)))
+            let up = try floor(part(node, "Floor", "_up"), shifted)
+            let remainder = try binary(part(node, "Sub", "_frac"), shifted, up)
+            let tie = try complement(node, try step(part(node, "Greater", "_notie"), remainder), suffix: "_tie")
+            let halved = try floor(part(node, "Floor", "_halfy"), try binary(part(node, "Mul", "_y2"), up, .constant(.scalar(0.5))))
+            let odd = try binary(part(node, "Sub", "_odd"), up, try binary(part(node, "Mul", "_even"), halved, .constant(.scalar(2))))
+            return try binary(part(node, "Sub", nil), up, try binary(part(node, "Mul", "_fix"), tie, odd))
+        }
+    }
+}

@@ -90,7 +90,14 @@ extension Lowering {
         guard inputs.count >= 2, let x = inputs[0], case .constant(let w)? = inputs[1] else {
             throw node.error("needs an input and constant weights")
         }
-        guard x.shape.count == 4, w.shape.count == 4 else { throw node.error("only 2-D convolutions are supported (input \(x.shape), weights \(w.shape))") }
+        if x.shape.count == 3, w.shape.count == 3 {
+            let (n, w2) = try Self.asTwoDimensional(node, weights: w)
+            var rest = Array(inputs.dropFirst(2))
+            rest.insert(.constant(w2), at: 0)
+            let y = try conv(n, [try reshaped(x, [x.shape[0], x.shape[1], 1, x.shape[2]])] + rest)
+            return try reshaped(y, [y.shape[0], y.shape[1], y.shape[3]])
+        }
+        guard x.shape.count == 4, w.shape.count == 4 else { throw node.error("only 1-D and 2-D convolutions are supported (input \(x.shape), weights \(w.shape))") }
         guard x.shape[0] == 1 else { throw node.error("batch size \(x.shape[0]); only batch 1 is supported") }
         let (c, h, wd) = (x.shape[1], x.shape[2], x.shape[3])
         let (mOut, cg, kh, kw) = (w.shape[0], w.shape[1], w.shape[2], w.shape[3])
@@ -145,6 +152,96 @@ extension Lowering {
                                m: positions, k: kSize, n: mg, ars: 0, acs: 0, brs: 1, bcs: kSize, drs: 1, pattern: pattern))
         }
         return .stored(dst, shape: outShape)
+    }
+
+    /// A 1-D convolution's node and [M, C, k] weights as a 2-D one over
+    /// [1, C, 1, L]: a height-1 kernel, stride, dilation and padding 1, 1, 0.
+    static func asTwoDimensional(_ node: Node, weights w: ConstTensor?) throws(ImportError) -> (Node, ConstTensor) {
+        var n = node
+        func widen(_ key: String, _ lead: [Int]) throws(ImportError) {
+            guard let v = try node.ints(key) else { return }
+            n.attributes[key] = .ints(v.count == 2 && key == "pads" ? [0, v[0], 0, v[1]] : lead + v)
+        }
+        try widen("strides", [1]); try widen("dilations", [1]); try widen("pads", [])
+        try widen("kernel_shape", [1]); try widen("output_padding", [0])
+        if let shape = try node.ints("output_shape") { n.attributes["output_shape"] = .ints([1] + shape) }
+        let shape = w.map { [$0.shape[0], $0.shape[1], 1, $0.shape[2]] } ?? []
+        return (n, w.map { ConstTensor(shape: shape, values: $0.values) } ?? .scalar(0))
+    }
+
+    /// ConvTranspose on [1, C, H, W] (or 1-D): x spread onto a zero grid
+    /// with stride s (one strided identity map per row, into a buffer that
+    /// also holds the padding (k − 1)·d − pad), then a stride-1 convolution
+    /// with the kernel flipped and its channel axes swapped per group.
+    mutating func convTranspose(_ node: Node, _ inputs: [Value?]) throws(ImportError) -> Value {
+        guard inputs.count >= 2, let x = inputs[0], case .constant(let w)? = inputs[1] else {
+            throw node.error("needs an input and constant weights")
+        }
+        if x.shape.count == 3, w.shape.count == 3 {
+            let (n, w2) = try Self.asTwoDimensional(node, weights: w)
+            var rest = Array(inputs.dropFirst(2))
+            rest.insert(.constant(w2), at: 0)
+            let y = try convTranspose(n, [try reshaped(x, [x.shape[0], x.shape[1], 1, x.shape[2]])] + rest)
+            return try reshaped(y, [y.shape[0], y.shape[1], y.shape[3]])
+        }
+        guard x.shape.count == 4, w.shape.count == 4, x.shape[0] == 1 else {
+            throw node.error("only 1-D and 2-D transposed convolutions on batch 1 are supported (input \(x.shape), weights \(w.shape))")
+        }
+        let (c, h, wd) = (x.shape[1], x.shape[2], x.shape[3])
+        let group = try node.int("group", default: 1)
+        guard group >= 1, w.shape[0] == c, c % group == 0 else { throw node.error("weights \(w.shape) do not fit \(c) input channels in \(group) groups") }
+        let (mg, kh, kw) = (w.shape[1], w.shape[2], w.shape[3]), cg = c / group
+        let strides = try node.ints("strides") ?? [1, 1], dil = try node.ints("dilations") ?? [1, 1]
+        let pads = try node.ints("pads") ?? [0, 0, 0, 0], outputPadding = try node.ints("output_padding") ?? [0, 0]
+        guard strides.count == 2, dil.count == 2, pads.count == 4, outputPadding.count == 2,
+              (strides + dil).allSatisfy({ $0 >= 1 && $0 <= 1 << 10 }), (pads + outputPadding).allSatisfy({ $0 >= 0 && $0 <= 1 << 10 }) else {
+            throw node.error("strides, dilations, pads and output_padding must describe two spatial axes")
+        }
+        let autoPad = try node.string("auto_pad", default: "NOTSET")
+        guard autoPad == "NOTSET" || autoPad == "VALID", node.attributes["output_shape"] == nil else {
+            throw node.error("auto_pad SAME and output_shape are not supported (give pads)")
+        }
+        let kernel = [kh, kw], size = [h, wd]
+        var before = [0, 0], after = [0, 0], grid = [0, 0]
+        for d in 0..<2 {
+            let reach: Int = (kernel[d] - 1) * dil[d]
+            before[d] = reach - pads[d]
+            after[d] = reach - pads[d + 2] + outputPadding[d]
+            let spreadSize: Int = (size[d] - 1) * strides[d] + 1
+            grid[d] = spreadSize + before[d] + after[d]
+        }
+        guard before.allSatisfy({ $0 >= 0 }), after.allSatisfy({ $0 >= 0 }) else {
+            throw node.error("pads larger than (kernel − 1)·dilation are not supported")
+        }
+        let (src, _) = try stored(x, node: node.label)
+        let spread = try buffer(part(node, node.op, "_spread"), shape: [1, c, grid[0], grid[1]])
+        for ch in 0..<c {
+            for iy in 0..<h {
+                let plane: Int = ch * grid[0] * grid[1]
+                let line: Int = (before[0] + iy * strides[0]) * grid[1]
+                let row = spread.offset + plane + line + before[1]
+                emit(node, .map(dst: .init(tensor: spread.tensor, offset: row), src: .init(tensor: src.tensor, offset: src.offset + (ch * h + iy) * wd),
+                                function: .clamp(lo: -.infinity, hi: .infinity), count: wd, ds: strides[1], ss: 1))
+            }
+        }
+        // W'[g·mg + m, ci, ky, kx] = W[g·cg + ci, m, kh − 1 − ky, kw − 1 − kx].
+        var flipped = [Double](repeating: 0, count: group * mg * cg * kh * kw)
+        for g in 0..<group {
+            for m in 0..<mg {
+                for ci in 0..<cg {
+                    for ky in 0..<kh {
+                        for kx in 0..<kw {
+                            flipped[(((g * mg + m) * cg + ci) * kh + ky) * kw + kx] =
+                                w.values[(((g * cg + ci) * mg + m) * kh + (kh - 1 - ky)) * kw + (kw - 1 - kx)]
+                        }
+                    }
+                }
+            }
+        }
+        var n = node
+        n.attributes = ["group": .int(group), "dilations": .ints(dil), "strides": .ints([1, 1])]
+        return try conv(n, [.stored(spread, shape: [1, c, grid[0], grid[1]]),
+                            .constant(ConstTensor(shape: [group * mg, cg, kh, kw], values: flipped))] + Array(inputs.dropFirst(2)))
     }
 
     /// Inference-mode batch normalization: y = x·a_c + b_c per channel (axis 1).

@@ -3,23 +3,105 @@
 /// (one instruction for all rows), maxima and argmax by `reduce`, Softmax
 /// and LayerNormalization composed from these and table lookups.
 extension Lowering {
-    /// MaxPool / AveragePool on [1, C, H, W] without padding: the window's
-    /// taps combined by max (or summed and scaled) row by row.
+    /// MaxPool / AveragePool on [1, C, H, W]: explicit, SAME or ceil-mode
+    /// padding first (`poolPadding`), then the window's taps combined by
+    /// max (or summed and scaled) row by row. A max over a padded window is
+    /// the max over its valid taps: the input is shifted by its minimum so
+    /// every value is ≥ 0, the zero padding, then shifted back — exact in
+    /// fixed point. An average divides by the taps it counts per output
+    /// position (`count_include_pad`, and never the part of a ceil-mode
+    /// window past the padded input).
     mutating func pool(_ node: Node, _ x: Value) throws(ImportError) -> Value {
         guard x.shape.count == 4, x.shape[0] == 1 else { throw node.error("only 2-D pooling on batch 1 is supported (input \(x.shape))") }
         guard let kernel = try node.ints("kernel_shape"), kernel.count == 2, kernel.allSatisfy({ $0 >= 1 }) else {
             throw node.error("kernel_shape must have two positive entries")
         }
         let strides = try node.ints("strides") ?? [1, 1], dil = try node.ints("dilations") ?? [1, 1]
-        let pads = try node.ints("pads") ?? [0, 0, 0, 0]
         guard strides.count == 2, dil.count == 2, strides.allSatisfy({ $0 >= 1 }), dil.allSatisfy({ $0 >= 1 }),
               (strides + dil + kernel).allSatisfy({ $0 <= 1 << 20 }) else {
             throw node.error("strides and dilations must describe two spatial axes")
         }
-        guard pads.allSatisfy({ $0 == 0 }), try node.string("auto_pad", default: "NOTSET") != "SAME_UPPER",
-              try node.string("auto_pad", default: "NOTSET") != "SAME_LOWER", try node.int("ceil_mode", default: 0) == 0 else {
-            throw node.error("padded or ceil-mode pooling is not supported")
+        let (before, after, extra) = try poolPadding(node, size: [x.shape[2], x.shape[3]], kernel: kernel, strides: strides, dilations: dil)
+        let isMax = node.op == "MaxPool"
+        if before.allSatisfy({ $0 == 0 }) && zip(after, extra).allSatisfy({ $0 + $1 == 0 }) {
+            let sum = try poolValid(node, x, kernel: kernel, strides: strides, dilations: dil, suffix: isMax ? nil : "_sum")
+            if isMax { return sum }
+            return try binary(part(node, "Mul", nil), sum, .constant(.scalar(1 / Double(kernel[0] * kernel[1]))))
         }
+        let padBefore = [0, 0] + before, padAfter = [0, 0] + zip(after, extra).map { $0 + $1 }
+        guard isMax else {
+            let sum = try poolValid(node, try padded(node, x, before: padBefore, after: padAfter), kernel: kernel, strides: strides,
+                                    dilations: dil, suffix: "_sum")
+            let (oh, ow) = (sum.shape[2], sum.shape[3])
+            let includePad = try node.int("count_include_pad", default: 0) == 1
+            // Taps counted per output position, axis by axis: inside the input, or inside the padded input.
+            func counts(_ axis: Int, _ outputs: Int) -> [Double] {
+                let size = x.shape[2 + axis]
+                let (lo, hi) = includePad ? (-before[axis], size + after[axis]) : (0, size)
+                return (0..<outputs).map { o in
+                    Double((0..<kernel[axis]).filter { k in
+                        let i = o * strides[axis] + k * dil[axis] - before[axis]
+                        return i >= lo && i < hi
+                    }.count)
+                }
+            }
+            let rows = counts(0, oh), cols = counts(1, ow)
+            let channels = x.shape[1]
+            var factors = [Double]()
+            factors.reserveCapacity(channels * oh * ow)
+            for _ in 0..<channels { for r in rows { for c in cols { factors.append(r * c > 0 ? 1 / (r * c) : 0) } } }
+            return try binary(part(node, "Mul", nil), sum, .constant(ConstTensor(shape: sum.shape, values: factors)))
+        }
+        let negated = try binary(part(node, "Mul", "_neg"), x, .constant(.scalar(-1)))
+        let (negatedRef, _) = try stored(negated, node: node.label)
+        let minimum = try rowMaxima(part(node, "ReduceMax", "_negmin"), negatedRef, rows: 1, cols: x.shape.reduce(1, *), suffix: "")
+        let lowest = Value.stored(minimum, shape: [1])   // −min(x)
+        let shifted = try binary(part(node, "Add", "_shift"), x, lowest)   // x − min(x) ≥ 0
+        let pooled = try poolValid(node, try padded(node, shifted, before: padBefore, after: padAfter), kernel: kernel,
+                                   strides: strides, dilations: dil, suffix: "_shifted")
+        return try binary(part(node, "Sub", nil), pooled, lowest)
+    }
+
+    /// Padding of a pooling node per spatial axis: explicit `pads`, or
+    /// SAME_UPPER/SAME_LOWER, and the extra end padding a ceil-mode window
+    /// reads (ONNX: the last window starts inside the input or its leading pad).
+    func poolPadding(_ node: Node, size: [Int], kernel: [Int], strides: [Int],
+                     dilations: [Int]) throws(ImportError) -> (before: [Int], after: [Int], extra: [Int]) {
+        var pads = try node.ints("pads") ?? [0, 0, 0, 0]
+        let autoPad = try node.string("auto_pad", default: "NOTSET")
+        guard pads.count == 4, pads.allSatisfy({ $0 >= 0 && $0 <= 1 << 20 }) else { throw node.error("pads must be four values in 0…2^20") }
+        let effective = (0..<2).map { (kernel[$0] - 1) * dilations[$0] + 1 }
+        switch autoPad {
+        case "NOTSET", "VALID": if autoPad == "VALID" { pads = [0, 0, 0, 0] }
+        case "SAME_UPPER", "SAME_LOWER":
+            for d in 0..<2 {
+                let out = (size[d] + strides[d] - 1) / strides[d]
+                let total = max(0, (out - 1) * strides[d] + effective[d] - size[d])
+                let small = total / 2, large = total - small
+                pads[d] = autoPad == "SAME_UPPER" ? small : large
+                pads[d + 2] = autoPad == "SAME_UPPER" ? large : small
+            }
+        default: throw node.error("auto_pad '\(autoPad)' is not supported")
+        }
+        for d in 0..<2 where pads[d] >= effective[d] || pads[d + 2] >= effective[d] {
+            throw node.error("padding \(pads) is not smaller than the window \(effective) (a window of padding alone)")
+        }
+        var extra = [0, 0]
+        if try node.int("ceil_mode", default: 0) == 1 {
+            for d in 0..<2 {
+                let span = size[d] + pads[d] + pads[d + 2] - effective[d]
+                guard span >= 0 else { continue }
+                var out = (span + strides[d] - 1) / strides[d] + 1
+                if (out - 1) * strides[d] >= size[d] + pads[d] { out -= 1 }
+                extra[d] = max(0, (out - 1) * strides[d] + effective[d] - (size[d] + pads[d] + pads[d + 2]))
+            }
+        }
+        return ([pads[0], pads[1]], [pads[2], pads[3]], extra)
+    }
+
+    /// Max or sum over every window of an unpadded [1, C, H, W] input.
+    mutating func poolValid(_ node: Node, _ x: Value, kernel: [Int], strides: [Int], dilations dil: [Int],
+                            suffix: String?) throws(ImportError) -> Value {
         guard node.outputs.count == 1 || node.outputs.dropFirst().allSatisfy(\.isEmpty) else {
             throw node.error("the Indices output is not supported")
         }
@@ -29,7 +111,7 @@ extension Lowering {
         let (src, _) = try stored(x, node: node.label)
         let outShape = [1, c, oh, ow]
         let isMax = node.op == "MaxPool"
-        let dst = try buffer(node, shape: outShape)
+        let dst = try buffer(part(node, node.op, suffix), shape: outShape)
         let taps = (0..<kernel[0]).flatMap { ky in (0..<kernel[1]).map { kx in ky * dil[0] * w + kx * dil[1] } }
         // Per output row (channel, oy): combine the window's taps read with
         // stride sw straight from the input, k² − 1 zips of OW elements (a
@@ -51,10 +133,7 @@ extension Lowering {
                 }
             }
         }
-        let result = Value.stored(dst, shape: outShape)
-        if isMax { return result }
-        return try binary(Node(name: node.name, op: "Mul", inputs: [], outputs: node.outputs, attributes: [:]),
-                          result, .constant(.scalar(1 / Double(kernel[0] * kernel[1]))))
+        return .stored(dst, shape: outShape)
     }
 
     /// Row sums of a [rows, cols] view times `factor`: one matmul with a constant column.
@@ -266,5 +345,21 @@ extension Lowering {
         }
         guard node.outputs.dropFirst().allSatisfy(\.isEmpty) else { throw node.error("only the Y output is supported") }
         return y
+    }
+
+    /// InstanceNormalization: LayerNormalization of each (batch, channel)
+    /// over the spatial axes, with per-channel scale and bias.
+    mutating func instanceNorm(_ node: Node, _ inputs: [Value?]) throws(ImportError) -> Value {
+        guard inputs.count == 3, let x = inputs[0], case .constant(let scale)? = inputs[1], case .constant(let bias)? = inputs[2] else {
+            throw node.error("needs an input and a constant scale and bias")
+        }
+        guard x.shape.count >= 3, scale.count == x.shape[1], bias.count == x.shape[1] else {
+            throw node.error("input \(x.shape) needs spatial axes, and scale and bias one value per channel")
+        }
+        let perChannel = [x.shape[1]] + [Int](repeating: 1, count: x.shape.count - 2)
+        var n = node
+        n.attributes = ["axis": .int(2), "epsilon": .float(try node.float("epsilon", default: 1e-5))]
+        return try layerNorm(n, [x, .constant(ConstTensor(shape: perChannel, values: scale.values)),
+                                 .constant(ConstTensor(shape: perChannel, values: bias.values))])
     }
 }

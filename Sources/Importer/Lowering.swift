@@ -18,12 +18,12 @@ struct Lowering {
 
     /// The operators the importer lowers (shape-only ones fold or alias).
     static let supported: [String] = [
-        "Abs", "Add", "And", "ArgMax", "AveragePool", "BatchNormalization", "Cast", "Celu", "Clip", "Concat", "Constant",
-        "ConstantOfShape", "Conv", "Div", "Dropout", "Elu", "Equal", "Erf", "Exp", "Expand", "Flatten", "Gather", "Gelu",
-        "Gemm", "GlobalAveragePool", "Greater", "GRU", "GreaterOrEqual", "HardSigmoid", "HardSwish", "Identity",
+        "Abs", "Add", "And", "ArgMax", "ArgMin", "AveragePool", "BatchNormalization", "Cast", "Ceil", "Celu", "Clip", "Concat", "Constant",
+        "ConstantOfShape", "Conv", "ConvTranspose", "Div", "Dropout", "Elu", "Equal", "Erf", "Exp", "Expand", "Flatten", "Floor", "Gather", "Gelu",
+        "Gemm", "GlobalAveragePool", "Greater", "GRU", "GreaterOrEqual", "HardSigmoid", "HardSwish", "Identity", "InstanceNormalization",
         "LayerNormalization", "LeakyRelu", "Less", "LSTM", "LessOrEqual", "Log", "LogSoftmax", "MatMul", "Max", "MaxPool", "Min",
         "Mish", "Mul", "Neg", "Not", "Or", "Pad", "Pow", "PRelu", "Range", "Reciprocal", "ReduceL1", "ReduceL2",
-        "ReduceLogSumExp", "ReduceMax", "ReduceMean", "ReduceMin", "ReduceSum", "ReduceSumSquare", "Relu", "Reshape", "RNN",
+        "ReduceLogSumExp", "ReduceMax", "ReduceMean", "ReduceMin", "ReduceSum", "ReduceSumSquare", "Relu", "Reshape", "RNN", "Round",
         "Selu", "Shape", "Sigmoid", "Sign", "Slice", "Softmax", "Softplus", "Softsign", "Sqrt", "Squeeze", "Sub", "Tanh",
         "Tile", "Transpose", "Trilu", "Unsqueeze", "Where", "Xor",
     ]
@@ -126,6 +126,7 @@ struct Lowering {
         case "Gemm": return [try gemm(node, inputs)]
         case "MatMul": return [try matmul(node, try arg(0), try arg(1))]
         case "Conv": return [try conv(node, inputs)]
+        case "ConvTranspose": return [try convTranspose(node, inputs)]
         case "BatchNormalization": return [try batchNorm(node, inputs)]
         case "MaxPool", "AveragePool": return [try pool(node, try arg(0))]
         case "GlobalAveragePool": return [try globalAveragePool(node, try arg(0))]
@@ -149,6 +150,11 @@ struct Lowering {
         case "Tile": return [try tile(node, try arg(0), repeats: try arg(1))]
         case "Trilu": return [try trilu(node, try arg(0), k: inputs.count > 1 ? inputs[1] : nil)]
         case "RNN", "GRU", "LSTM": return try recurrent(node, inputs)
+        case "Floor", "Ceil", "Round": return [try rounding(node, try arg(0))]
+        case "InstanceNormalization": return [try instanceNorm(node, inputs)]
+        case "ArgMin":
+            let negated = try binary(part(node, "Mul", "_neg"), try arg(0), .constant(.scalar(-1)))
+            return [try argmax(node, negated)]
         case _ where Self.supportedClassicML.contains(node.op): return try classicML(node, inputs)
         default:
             throw node.error("operator \(node.op) is not supported (supported: \(Self.supported.joined(separator: ", ")))")
@@ -267,7 +273,7 @@ enum IntegerSemantics {
     static let booleanResults: Set<String> = ["Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "Not", "And", "Or", "Xor"]
     /// Operators whose outputs are integers or booleans whatever their inputs.
     static let integerResults: Set<String> = [
-        "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "Not", "And", "Or", "Xor", "ArgMax", "Shape",
+        "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "Not", "And", "Or", "Xor", "ArgMax", "ArgMin", "Shape",
     ]
     /// Classifiers whose first output is the int64 class label (the rest are reals).
     static let labelsFirst: Set<String> = ["LinearClassifier", "TreeEnsembleClassifier"]
