@@ -40,12 +40,18 @@ def samples(args, shape):
     return [images[order[i % len(images)]] for i in range(args.digits)]
 
 
+# onnxruntime's input type names → numpy types (token ids, boolean masks).
+DTYPES = {"tensor(int64)": np.int64, "tensor(int32)": np.int32, "tensor(bool)": np.bool_, "tensor(double)": np.float64}
+
+
 class ReferenceSession:
     """onnx's reference evaluator behind onnxruntime's session interface."""
 
     class Input:
         def __init__(self, value_info):
             self.name = value_info.name
+            self.type = f"tensor({onnx.helper.tensor_dtype_to_np_dtype(value_info.type.tensor_type.elem_type).name})" \
+                .replace("float32", "float").replace("bool", "bool")
             self.shape = [d.dim_value if d.HasField("dim_value") else None for d in value_info.type.tensor_type.shape.dim]
 
     def __init__(self, path):
@@ -88,7 +94,8 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "input.json")
         for x in xs:
-            ref = np.asarray(sess.run(None, {inp.name: x.reshape(shape)})[0], dtype=np.float64).ravel()
+            feed = x.reshape(shape).astype(DTYPES.get(inp.type, np.float32))
+            ref = np.asarray(sess.run(None, {inp.name: feed})[0], dtype=np.float64).ravel()
             with open(path, "w") as f:
                 json.dump({"input_data": [[float(v) for v in x]]}, f)
             out = subprocess.run([args.zkvm, "exec", args.program, "--input", path, "--json"],

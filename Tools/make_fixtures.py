@@ -388,6 +388,71 @@ def vision_ops_fixture(tmp):
     write_fixture("vision_ops", f"{tmp}/vision_ops.onnx", [[xs[i]] for i in range(50)], [[xs[i]] for i in range(50, 82)])
 
 
+def nanogpt_fixture(tmp):
+    """A nanoGPT-style decoder exported by PyTorch (TorchScript exporter,
+    opset 17): token and position embeddings, 4 blocks of 4-head causal
+    self-attention (the mask as Where(c, −inf, scores) before Softmax) and a
+    GELU MLP, LayerNorms, a language-model head; vocabulary 64, embedding
+    64, context 16. Trained for a few hundred steps on an affine next-token
+    rule, so its logits are not random. The input is int64 token ids."""
+    import math
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+    torch.manual_seed(4)
+    V, T, D, H, L = 64, 16, 64, 4, 4
+
+    class Block(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.ln1, self.ln2 = nn.LayerNorm(D), nn.LayerNorm(D)
+            self.attn, self.proj = nn.Linear(D, 3 * D), nn.Linear(D, D)
+            self.fc, self.out = nn.Linear(D, 4 * D), nn.Linear(4 * D, D)
+            self.register_buffer("mask", torch.tril(torch.ones(T, T)).view(1, 1, T, T))
+
+        def forward(self, x):
+            b, t, c = x.shape
+            q, k, v = self.attn(self.ln1(x)).split(D, dim=2)
+            q, k, v = (z.view(b, t, H, c // H).transpose(1, 2) for z in (q, k, v))
+            att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(k.size(-1)))
+            att = att.masked_fill(self.mask[:, :, :t, :t] == 0, float("-inf"))
+            y = (F.softmax(att, dim=-1) @ v).transpose(1, 2).contiguous().view(b, t, c)
+            x = x + self.proj(y)
+            return x + self.out(F.gelu(self.fc(self.ln2(x))))
+
+    class GPT(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.wte, self.wpe = nn.Embedding(V, D), nn.Embedding(T, D)
+            self.blocks = nn.ModuleList([Block() for _ in range(L)])
+            self.ln, self.head = nn.LayerNorm(D), nn.Linear(D, V, bias=False)
+
+        def forward(self, idx):
+            x = self.wte(idx) + self.wpe(torch.arange(0, idx.shape[1], dtype=torch.long))
+            for block in self.blocks:
+                x = block(x)
+            return self.head(self.ln(x))
+
+    def batch(n):
+        start = torch.randint(0, V, (n, 1))
+        steps = torch.arange(T).view(1, T)
+        seq = (start * 5 ** steps + 3 * steps) % V   # a deterministic rule per start token
+        return seq[:, :-1], seq[:, 1:]
+
+    m = GPT()
+    opt = torch.optim.Adam(m.parameters(), lr=3e-3)
+    for _ in range(300):
+        x, y = batch(32)
+        x = torch.cat([x, torch.zeros(32, 1, dtype=torch.long)], 1)
+        opt.zero_grad()
+        F.cross_entropy(m(x)[:, :-1].reshape(-1, V), y.reshape(-1)).backward()
+        opt.step()
+    m.eval()
+    xs = RNG.randint(0, V, size=(82, 1, T)).astype(np.int64)
+    export(m, torch.tensor(xs[0]), f"{tmp}/nanogpt.onnx")
+    write_fixture("nanogpt", f"{tmp}/nanogpt.onnx", [[xs[i]] for i in range(50)], [[xs[i]] for i in range(50, 82)])
+
+
 def sklearn_fixture(tmp):
     from onnx.utils import Extractor
     from skl2onnx import to_onnx
@@ -537,6 +602,7 @@ if __name__ == "__main__":
             recurrent_fixtures(tmp)
             classic_ml_fixtures(tmp)
             vision_ops_fixture(tmp)
+            nanogpt_fixture(tmp)
         except ImportError:
             print("torch is not installed: the torch fixtures keep their committed versions", file=sys.stderr)
         sklearn_fixture(tmp)

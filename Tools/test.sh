@@ -44,4 +44,5 @@ xgboost 0.002 1.0 X=1,64
 lightgbm 0.002 1.0 X=1,64
 hummingbird_gemm 0.002 1.0 input_0=1,64
 vision_ops 0.005 0 -
+nanogpt 0.05 0 -
 LIST

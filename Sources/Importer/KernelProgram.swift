@@ -20,6 +20,10 @@ struct KernelProgram {
         /// Bounds every value has by construction, whatever the input (a
         /// softmax's row sum of exponentials of x − max(x) lies in [1, n]).
         var knownRange: ClosedRange<Double>? = nil
+        /// How weights round to their fixed-point scale: to nearest, or down
+        /// or up so that a comparison with a threshold is exact on the
+        /// quantized operand (x > t ⟺ x > ⌊t⌋ for x on the grid).
+        var rounding: FloatingPointRoundingRule = .toNearestOrAwayFromZero
         /// A known bound at or beyond this magnitude is an open side: no
         /// fixed-point value reaches it (|x| < 2^31 at scale ≥ 0).
         static let openBound = 0x1p62

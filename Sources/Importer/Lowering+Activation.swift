@@ -16,6 +16,7 @@ extension Lowering {
         let swish = node.op == "HardSwish"
         let alpha = swish ? 1.0 / 6 : try node.float("alpha", default: 0.2)
         let beta = swish ? 0.5 : try node.float("beta", default: 0.5)
+        guard alpha.isFinite, beta.isFinite else { throw node.error("alpha and beta must be finite") }
         let scaled = try binary(part(node, "Mul", "_ax"), x, .constant(.scalar(alpha)))
         let shifted = try binary(part(node, "Add", "_axb"), scaled, .constant(.scalar(beta)))
         let gate = try clamp(part(node, "Clip", swish ? "_gate" : nil), shifted, lo: 0, hi: 1)

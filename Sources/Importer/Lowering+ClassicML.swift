@@ -64,8 +64,8 @@ extension Lowering {
         var intercepts = try node.floats("intercepts") ?? []
         if intercepts.isEmpty { intercepts = [Double](repeating: 0, count: outputs) }
         guard intercepts.count == outputs else { throw node.error("\(intercepts.count) intercepts for \(outputs) outputs") }
-        if node.op == "LinearRegressor", let targets = try node.ints("targets")?.first, targets != outputs {
-            throw node.error("targets = \(targets) but the coefficients give \(outputs)")
+        if node.op == "LinearRegressor", case let targets = try node.int("targets", default: 1), targets != outputs {
+            throw node.error("targets = \(targets) (1 when absent) but the coefficients give \(outputs) outputs")
         }
         // Wᵀ: coefficients are [outputs, features] row-major.
         var weights = [Double](repeating: 0, count: features * outputs)
@@ -82,7 +82,11 @@ extension Lowering {
         let labels = try classLabels(node, "classlabels_ints")
         let probabilities: Value
         if outputs == 1, labels == 2 {
-            probabilities = try binaryScores(node, scores, allPositive: false)
+            probabilities = try binaryScores(node, scores, complementUnderNone: true)
+            // onnxruntime's label is [s > 0] (under NONE the probabilities' arg-max would be [s > ½]).
+            var n = part(node, "Greater", nil)
+            n.outputs = [node.outputs.first ?? node.label + "_label"]
+            return [try reshaped(try step(n, scores), [rows]), probabilities]
         } else {
             guard outputs == labels else { throw node.error("\(outputs) score columns for \(labels) class labels") }
             probabilities = try postTransform(node, scores, suffix: "_probabilities")
@@ -129,9 +133,9 @@ extension Lowering {
     }
 
     /// Binary classifiers with one score column s, as onnxruntime
-    /// completes them: [1 − σ(s), σ(s)] for LOGISTIC, [1 − s, s] for NONE
-    /// when every weight is ≥ 0 (tree votes), else [−s, s].
-    mutating func binaryScores(_ node: Node, _ scores: Value, allPositive: Bool) throws(ImportError) -> Value {
+    /// completes them: [1 − σ(s), σ(s)] for LOGISTIC; for NONE [1 − s, s]
+    /// (linear models, and trees whose weights are all ≥ 0), else [−s, s].
+    mutating func binaryScores(_ node: Node, _ scores: Value, complementUnderNone allPositive: Bool) throws(ImportError) -> Value {
         let transform = try node.string("post_transform", default: "NONE")
         let positive: Value, negative: Value
         switch transform {
@@ -155,21 +159,25 @@ extension Lowering {
         let (rowsValue, rows, cols) = try featureRows(node, x)
         let (src, _) = try stored(rowsValue, node: node.label)
         let norm = try node.string("norm", default: "MAX")
+        // A zero norm leaves its row as it is (onnxruntime): the norm plus [norm = 0].
+        func guarded(_ v: KernelProgram.Ref) throws(ImportError) -> Value {
+            let norms = Value.stored(v, shape: [rows, 1])
+            let zero = try comparison(part(node, "Equal", "_zero"), norms, .constant(.scalar(0)))
+            return try binary(part(node, "Add", "_safe"), norms, zero)
+        }
         let inverse: Value
         switch norm {
         case "MAX":
             let maxima = try rowMaxima(node, src, rows: rows, cols: cols, suffix: "_max")
-            inverse = try activation(part(node, "Reciprocal", "_inv"), .stored(maxima, shape: [rows, 1]), function: .reciprocal)
+            inverse = try activation(part(node, "Reciprocal", "_inv"), try guarded(maxima), function: .reciprocal)
         case "L1":
             let magnitude = try absoluteOrSign(part(node, "Abs", "_abs"), rowsValue)
             let sums = try rowSums(node, try stored(magnitude, node: node.label).0, rows: rows, cols: cols, factor: 1, suffix: "_l1")
-            program.tensors[sums.tensor].knownRange = 0...Double.greatestFiniteMagnitude
-            inverse = try activation(part(node, "Reciprocal", "_inv"), .stored(sums, shape: [rows, 1]), function: .reciprocal)
+            inverse = try activation(part(node, "Reciprocal", "_inv"), try guarded(sums), function: .reciprocal)
         case "L2":
             let squares = try binary(part(node, "Mul", "_sq"), rowsValue, rowsValue)
             let sums = try rowSums(node, try stored(squares, node: node.label).0, rows: rows, cols: cols, factor: 1, suffix: "_l2")
-            program.tensors[sums.tensor].knownRange = 0...Double.greatestFiniteMagnitude
-            inverse = try activation(part(node, "Rsqrt", "_inv"), .stored(sums, shape: [rows, 1]), function: .rsqrt)
+            inverse = try activation(part(node, "Rsqrt", "_inv"), try guarded(sums), function: .rsqrt)
         default: throw node.error("norm '\(norm)' is not MAX, L1 or L2")
         }
         return try reshaped(try binary(part(node, "Mul", nil), rowsValue, inverse), x.shape)
@@ -183,11 +191,16 @@ extension Lowering {
         if try node.int("one_class", default: 0) != 0 { throw node.error("one_class = 1 is not supported") }
         guard try node.string("post_transform", default: "NONE") == "NONE" else { throw node.error("post_transform other than NONE is not supported") }
         let vectors = try floatList(node, "support_vectors") ?? [], coefficients = try floatList(node, "coefficients") ?? []
-        let count = try node.int("n_supports", default: coefficients.count)
+        let count = try node.int("n_supports", default: 0)
+        let rho = try floatList(node, "rho") ?? [0]
+        if count == 0 {
+            // onnxruntime's linear mode: coefficients · x + ρ, no support vectors.
+            guard coefficients.count == features else { throw node.error("linear mode (n_supports = 0) needs \(features) coefficients") }
+            return try affineRows(node, rowsValue, rows: rows, weights: coefficients, k: features, n: 1, bias: [rho.first ?? 0], suffix: nil)
+        }
         guard count >= 1, coefficients.count == count, vectors.count == count * features else {
             throw node.error("\(count) support vectors need \(count) coefficients and \(count)×\(features) vector values")
         }
-        let rho = try floatList(node, "rho") ?? [0]
         let params = try floatList(node, "kernel_params") ?? [0.1, 0, 3]
         let (gamma, coef0, degree) = (params.first ?? 0.1, params.count > 1 ? params[1] : 0, params.count > 2 ? params[2] : 3)
         let kernel = try node.string("kernel_type", default: "LINEAR")

@@ -65,10 +65,42 @@ extension Lowering {
         guard inputs.count == 3, let c = inputs[0], let x = inputs[1], let y = inputs[2] else {
             throw node.error("needs a condition and two values")
         }
+        if let masked = try softmaxMask(node, c, x, y) { return masked }
         let difference = try binary(part(node, "Sub", "_diff"), x, y)
         let chosen = try binary(part(node, "Mul", "_sel"), c, difference)
         let shape = try Self.broadcast(c.shape, try Self.broadcast(x.shape, y.shape, node: node), node: node)
         return try binary(part(node, "Add", nil), try broadcastTo(node, y, shape), chosen)
+    }
+
+    /// Where(c, −∞, v) or Where(c, v, −∞) with a constant condition, as
+    /// attention masks are exported: allowed when a Softmax is its only
+    /// reader, which then gives the masked elements exactly 0
+    /// (`maskedSoftmax`). Returns v (broadcast to the result's shape) and
+    /// records the mask; nil when no branch is infinite.
+    mutating func softmaxMask(_ node: Node, _ c: Value, _ x: Value, _ y: Value) throws(ImportError) -> Value? {
+        func infinite(_ v: Value) -> Bool {
+            if case .constant(let k) = v { return k.values.contains { $0.isInfinite } }
+            return false
+        }
+        guard infinite(x) || infinite(y) else { return nil }
+        func allMinusInfinity(_ v: Value) -> Bool {
+            if case .constant(let k) = v { return k.values.allSatisfy { $0 == -.infinity } }
+            return false
+        }
+        guard case .constant(let condition) = c, allMinusInfinity(x) != allMinusInfinity(y), !(infinite(x) && infinite(y)) else {
+            throw node.error("a Where with an infinite branch needs a constant condition and −∞ as one whole branch")
+        }
+        guard let output = node.outputs.first, consumers[output] == ["Softmax"] else {
+            throw node.error("a Where with a −∞ branch is supported only when a Softmax is its one reader (an attention mask)")
+        }
+        let shape = try Self.broadcast(c.shape, try Self.broadcast(x.shape, y.shape, node: node), node: node)
+        try ConstantFolding.checkSize(shape, node: node)
+        let full = ConstantFolding.gather(condition, offset: 0, strides: Self.broadcastStrides(condition.shape, to: shape), shape: shape)
+        // Kept where the condition picks the finite branch.
+        let keepWhereTrue = allMinusInfinity(y)
+        let keep = full.values.map { ($0 != 0) == keepWhereTrue ? 1.0 : 0.0 }
+        softmaxMasks[output] = ConstTensor(shape: shape, values: keep)
+        return try broadcastTo(node, keepWhereTrue ? x : y, shape)
     }
 
     /// Abs(x) = max(x, −x); Sign(x) = [x > 0] − [−x > 0].

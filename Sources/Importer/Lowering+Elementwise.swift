@@ -136,7 +136,9 @@ extension Lowering {
 
     /// LeakyReLU(x) = max(x, 0) + α·min(x, 0): PRelu with a constant slope.
     mutating func leakyRelu(_ node: Node, _ x: Value) throws(ImportError) -> Value {
-        try prelu(node, x, slope: .constant(.scalar(try node.float("alpha", default: 0.01))))
+        let alpha = try node.float("alpha", default: 0.01)
+        guard alpha.isFinite else { throw node.error("alpha must be finite") }
+        return try prelu(node, x, slope: .constant(.scalar(alpha)))
     }
 
     /// GELU of at most this many values is ReLU minus a residual table

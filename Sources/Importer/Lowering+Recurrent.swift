@@ -112,6 +112,11 @@ extension Lowering {
         let clip = try node.float("clip", default: .infinity)
         guard clip > 0 else { throw node.error("clip must be positive, got \(clip)") }
         let activations = try recurrentActivations(node, cell: cell, directions: dirs)
+        // About 20 tensors per LSTM step and direction (GRU 16, RNN 4): refuse before unrolling what cannot fit.
+        let perStep = [RecurrentCell.rnn: 4, .gru: 16, .lstm: 20][cell]!
+        guard seq * dirs * perStep <= 50_000 else {
+            throw node.error("unrolling \(seq) steps in \(dirs) direction(s) needs about \(seq * dirs * perStep) tensors, more than a program holds")
+        }
 
         // X as [seq·batch, I], time-major.
         var x = xValue
@@ -189,10 +194,13 @@ extension Lowering {
         var names = try node.strings("activations") ?? []
         if names.isEmpty { names = [String](repeating: "", count: directions).flatMap { _ in cell.defaultActivations } }
         if names.count == per, directions == 2 { names += names }
+        // onnxruntime accepts a bidirectional-length list for one direction and uses its first half.
+        if names.count == 2 * per, directions == 1 { names = Array(names.prefix(per)) }
         guard names.count == per * directions else {
             throw node.error("activations lists \(names.count) functions; \(node.op) needs \(per) per direction")
         }
         var alphas = try node.floats("activation_alpha") ?? [], betas = try node.floats("activation_beta") ?? []
+        guard (alphas + betas).allSatisfy(\.isFinite) else { throw node.error("activation_alpha and activation_beta must be finite") }
         return names.map { name in
             let key = name.lowercased()
             var a = RecurrentActivation(name: key)

@@ -268,6 +268,7 @@ extension Lowering {
     /// sum by matmul, reciprocal by table, scale. LogSoftmax: the shifted
     /// row minus the log (by table) of the same sum.
     mutating func softmax(_ node: Node, _ x: Value) throws(ImportError) -> Value {
+        if let input = node.inputs.first, let keep = softmaxMasks[input] { return try maskedSoftmax(node, x, keep: keep) }
         let rank = x.shape.count
         let defaultAxis = graph.opsetVersion >= 13 ? -1 : 1
         let a = try Self.axis(try node.int("axis", default: defaultAxis), rank: rank, node: node)
@@ -361,5 +362,58 @@ extension Lowering {
         n.attributes = ["axis": .int(2), "epsilon": .float(try node.float("epsilon", default: 1e-5))]
         return try layerNorm(n, [x, .constant(ConstTensor(shape: perChannel, values: scale.values)),
                                  .constant(ConstTensor(shape: perChannel, values: bias.values))])
+    }
+
+    /// Softmax over the last axis of x with the elements where `keep` is 0
+    /// at −∞ (an attention mask): the masked elements are first lowered to
+    /// at most the row's minimum, x' = x − (1 − keep)·(max − min), so the
+    /// row maximum is a kept element's; their exponentials are then
+    /// multiplied by 0 — exactly ONNX's e^−∞ = 0 — before the row sum.
+    mutating func maskedSoftmax(_ node: Node, _ x: Value, keep: ConstTensor) throws(ImportError) -> Value {
+        let rank = x.shape.count
+        let defaultAxis = graph.opsetVersion >= 13 ? -1 : 1
+        guard try Self.axis(try node.int("axis", default: defaultAxis), rank: rank, node: node) == rank - 1, node.op == "Softmax" else {
+            throw node.error("a −∞ mask is supported before a Softmax over the last axis")
+        }
+        guard keep.shape == x.shape else { throw node.error("the mask's shape \(keep.shape) differs from the scores' \(x.shape)") }
+        let cols = x.shape[rank - 1], rows = x.shape.reduce(1, *) / max(cols, 1)
+        let (src, _) = try stored(x, node: node.label)
+        let maxima = try rowMaxima(part(node, "ReduceMax", "_max"), src, rows: rows, cols: cols, suffix: "")
+        let negated = try binary(part(node, "Mul", "_neg"), .stored(src, shape: [rows, cols]), .constant(.scalar(-1)))
+        let negativeMinima = try rowMaxima(part(node, "ReduceMax", "_negmin"), try stored(negated, node: node.label).0,
+                                           rows: rows, cols: cols, suffix: "")
+        let spread = try binary(part(node, "Add", "_spread"), .stored(maxima, shape: [rows]), .stored(negativeMinima, shape: [rows]))
+        let (spreadRef, _) = try stored(spread, node: node.label)
+        let drop = try stored(.constant(ConstTensor(shape: [rows, cols], values: keep.values.map { $0 - 1 })), node: node.label).0
+        let lowering = try buffer(part(node, "Mul", "_lower"), shape: [rows, cols])
+        for r in 0..<rows {
+            emit(node, .zip(dst: .init(tensor: lowering.tensor, offset: lowering.offset + r * cols),
+                            a: .init(tensor: drop.tensor, offset: drop.offset + r * cols), b: .init(tensor: spreadRef.tensor, offset: spreadRef.offset + r),
+                            operation: .mul, count: cols, ds: 1, as: 1, bs: 0))
+        }
+        let lowered = try binary(part(node, "Add", "_masked"), .stored(src, shape: [rows, cols]), .stored(lowering, shape: [rows, cols]))
+        let (scores, _) = try stored(lowered, node: node.label)
+        let top = try rowMaxima(part(node, "ReduceMax", "_keptmax"), scores, rows: rows, cols: cols, suffix: "")
+        let shifted = try buffer(part(node, "Sub", "_shift"), shape: [rows, cols])
+        for r in 0..<rows {
+            emit(node, .zip(dst: .init(tensor: shifted.tensor, offset: shifted.offset + r * cols),
+                            a: .init(tensor: scores.tensor, offset: scores.offset + r * cols), b: .init(tensor: top.tensor, offset: top.offset + r),
+                            operation: .sub, count: cols, ds: 1, as: 1, bs: 0))
+        }
+        let exps = try activation(part(node, "Exp", "_exp"), .stored(shifted, shape: [rows, cols]), function: .exp)
+        let kept = try binary(part(node, "Mul", "_kept"), exps, .constant(ConstTensor(shape: [rows, cols], values: keep.values)))
+        let sums = try rowSums(part(node, "ReduceSum", "_sum"), try stored(kept, node: node.label).0, rows: rows, cols: cols, factor: 1, suffix: "")
+        // A kept maximum gives e^0 = 1; every kept term is at most 1.
+        program.tensors[sums.tensor].knownRange = 1...Double(cols)
+        let inverse = try activation(part(node, "Reciprocal", "_inv"), .stored(sums, shape: [rows]), function: .reciprocal)
+        let (keptRef, _) = try stored(kept, node: node.label), (inverseRef, _) = try stored(inverse, node: node.label)
+        let out = try buffer(node, shape: x.shape)
+        for r in 0..<rows {
+            emit(node, .zip(dst: .init(tensor: out.tensor, offset: out.offset + r * cols),
+                            a: .init(tensor: keptRef.tensor, offset: keptRef.offset + r * cols),
+                            b: .init(tensor: inverseRef.tensor, offset: inverseRef.offset + r),
+                            operation: .mul, count: cols, ds: 1, as: 1, bs: 0))
+        }
+        return .stored(out, shape: x.shape)
     }
 }

@@ -190,8 +190,12 @@ extension Lowering {
     }
 
     mutating func gather(_ node: Node, _ inputs: [Value?]) throws(ImportError) -> Value {
+        if let x = inputs.first ?? nil, inputs.count > 1, case .constant(let table) = x, let indices = inputs[1],
+           case .stored = indices {
+            return try embedding(node, table: table, indices: indices)
+        }
         guard let x = inputs.first ?? nil, inputs.count > 1, case .constant(let idx)? = inputs[1] else {
-            throw node.error("indices must be a constant")
+            throw node.error("indices must be a constant, or the data a constant table (an embedding)")
         }
         let shape = x.shape
         let a = try Self.axis(try node.int("axis", default: 0), rank: shape.count, node: node)
@@ -316,5 +320,77 @@ extension Lowering {
             return .constant(try ConstantFolding.elementwise(node, c, ConstTensor(shape: [rows, cols], values: mask)) { $0 * $1 })
         }
         return try binary(part(node, "Mul", nil), x, maskValue)
+    }
+
+    /// Gather of rows of a constant table by computed indices (an
+    /// embedding, axis 0): the indices' one-hot rows [i = v] over the
+    /// table's V rows (exact comparisons, §3.5; a negative index counts
+    /// from the end, as ONNX), times the table — one matmul whose B is a
+    /// weight. An index outside −V…V − 1, an error in onnxruntime, gives a
+    /// zero row.
+    mutating func embedding(_ node: Node, table: ConstTensor, indices: Value) throws(ImportError) -> Value {
+        let axis = try node.int("axis", default: 0)
+        guard axis == 0 || (axis == -1 && table.shape.count == 1) else {
+            throw node.error("computed indices are supported on axis 0 of a constant table")
+        }
+        guard !table.shape.isEmpty, table.shape[0] >= 1, table.shape[0] <= 1 << 16 else {
+            throw node.error("an embedding table needs 1…65536 rows, has shape \(table.shape)")
+        }
+        let rows = table.shape[0], width = table.shape.dropFirst().reduce(1, *), count = indices.shape.reduce(1, *)
+        let column = try reshaped(indices, [count, 1])
+        // i + V·[i < 0]: negative indices from the end.
+        let negative = try comparison(part(node, "Less", "_neg"), column, .constant(.scalar(0)))
+        let wrapped = try binary(part(node, "Add", "_idx"), column,
+                                 try binary(part(node, "Mul", "_wrap"), negative, .constant(.scalar(Double(rows)))))
+        let iota = ConstTensor(shape: [1, rows], values: (0..<rows).map(Double.init), isInteger: true)
+        let oneHot = try comparison(part(node, "Equal", "_onehot"), wrapped, .constant(iota))
+        let (a, _) = try stored(oneHot, node: node.label)
+        let b = try stored(.constant(ConstTensor(shape: [rows, width], values: table.values)), node: node.label).0
+        let outShape = indices.shape + Array(table.shape.dropFirst())
+        let dst = try buffer(node, shape: outShape)
+        emit(node, .matmul(dst: dst, a: a, b: b, bias: nil, m: count, k: rows, n: width, ars: rows, acs: 1, brs: width, bcs: 1, drs: width))
+        return .stored(dst, shape: outShape)
+    }
+
+    /// Split along an axis into the `split` sizes (input or attribute), or
+    /// `num_outputs` (nearly) equal parts: views where contiguous, else one
+    /// strided copy each.
+    mutating func split(_ node: Node, _ inputs: [Value?]) throws(ImportError) -> [Value] {
+        guard let x = inputs.first ?? nil else { throw node.error("missing input") }
+        let a = try Self.axis(try node.int("axis", default: 0), rank: x.shape.count, node: node)
+        let size = x.shape[a], parts = node.outputs.count
+        var sizes = try node.ints("split")
+        if sizes == nil, inputs.count > 1, let v = inputs[1] {
+            guard case .constant(let c) = v else { throw node.error("split sizes must be a constant") }
+            sizes = try c.integers(node, "split sizes")
+        }
+        if sizes == nil {
+            let n = try node.int("num_outputs", default: parts)
+            guard n >= 1, n == parts else { throw node.error("num_outputs \(n) differs from the \(parts) outputs") }
+            let chunk = (size + n - 1) / n
+            sizes = (0..<n).map { Swift.max(0, Swift.min(chunk, size - $0 * chunk)) }
+        }
+        guard let sizes, sizes.count == parts, sizes.allSatisfy({ $0 >= 1 }), sizes.reduce(0, +) == size else {
+            throw node.error("split sizes \(sizes ?? []) do not cut \(size) into \(parts) non-empty parts")
+        }
+        let outer = x.shape.prefix(a).reduce(1, *), inner = x.shape.dropFirst(a + 1).reduce(1, *)
+        let (src, _) = try stored(x, node: node.label)
+        var start = 0, results = [Value]()
+        for (k, length) in sizes.enumerated() {
+            var shape = x.shape
+            shape[a] = length
+            let from = KernelProgram.Ref(tensor: src.tensor, offset: src.offset + start * inner)
+            if outer == 1 {
+                results.append(.stored(from, shape: shape))
+            } else {
+                var n = part(node, "Split", nil)
+                n.outputs = [node.outputs[k].isEmpty ? node.label + "_\(k)" : node.outputs[k]]
+                let dst = try buffer(n, shape: shape)
+                try gatherCopy(n, src: from, shape: [outer, length * inner], strides: [size * inner, 1], into: dst)
+                results.append(.stored(dst, shape: shape))
+            }
+            start += length
+        }
+        return results
     }
 }

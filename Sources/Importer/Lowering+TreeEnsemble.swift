@@ -32,12 +32,21 @@ extension Lowering {
         }
 
         struct Leaf {
-            /// Ancestors from the root: branch index and whether the leaf is on its true side.
-            var path: [(branch: Int, trueSide: Bool)]
+            /// The parent branch and whether the leaf is on its true side (nil for a one-leaf tree).
+            var parent: (branch: Int, trueSide: Bool)?
             var weights: [(target: Int, weight: Double)] = []
         }
 
+        /// Each branch's parent, as for leaves.
+        var parents: [(branch: Int, trueSide: Bool)?] = []
         var branches: [Branch] = []
+
+        /// A leaf's ancestors from its parent up to the root.
+        func path(_ leaf: Int) -> [(branch: Int, trueSide: Bool)] {
+            var out = [(branch: Int, trueSide: Bool)](), link = leaves[leaf].parent
+            while let l = link { out.append(l); link = parents[l.branch] }
+            return out
+        }
         var leaves: [Leaf] = []
         /// Per tree: its branches and leaves (index ranges).
         var trees: [(branches: Range<Int>, leaves: Range<Int>)] = []
@@ -95,18 +104,19 @@ extension Lowering {
             guard roots.count == 1 else { throw node.error("tree \(tree) has \(roots.count) roots; a tree has one") }
             let firstBranch = s.branches.count, firstLeaf = s.leaves.count
             var visited = Set<Int>()
-            var stack: [(node: Int, path: [(branch: Int, trueSide: Bool)])] = [(roots[0], [])]
-            while let (i, path) = stack.popLast() {
+            var stack: [(node: Int, parent: (branch: Int, trueSide: Bool)?)] = [(roots[0], nil)]
+            while let (i, parent) = stack.popLast() {
                 guard visited.insert(i).inserted else { throw node.error("tree \(tree) reaches node \(nodeIDs[i]) twice (not a tree)") }
                 if modes[i] == "LEAF" {
                     leafOf[i] = s.leaves.count
-                    s.leaves.append(.init(path: path))
+                    s.leaves.append(.init(parent: parent))
                     continue
                 }
                 let b = s.branches.count
                 s.branches.append(.init(feature: featureIDs[i], threshold: values[i], mode: .init(rawValue: modes[i])!))
-                stack.append((index[Key(tree: tree, id: falseIDs[i])]!, path + [(b, false)]))
-                stack.append((index[Key(tree: tree, id: trueIDs[i])]!, path + [(b, true)]))
+                s.parents.append(parent)
+                stack.append((index[Key(tree: tree, id: falseIDs[i])]!, (b, false)))
+                stack.append((index[Key(tree: tree, id: trueIDs[i])]!, (b, true)))
             }
             s.trees.append((firstBranch..<s.branches.count, firstLeaf..<s.leaves.count))
         }
@@ -143,6 +153,11 @@ extension Lowering {
             let labels = try classLabels(node, "classlabels_int64s")
             let used = Set(try node.ints("class_ids") ?? [])
             oneColumn = labels == 2 && used.count == 1   // one score column: the positive class's (onnxruntime's binary case)
+            let baseCount = (try floatList(node, "base_values") ?? []).count
+            if oneColumn, used != [0] || baseCount > 1 {
+                // onnxruntime completes other one-column forms in ways of its own; exporters emit id 0.
+                throw node.error("a binary classifier with one score column is supported with class id 0 and at most one base value")
+            }
             columns = oneColumn ? 1 : labels
         } else {
             columns = try node.int("n_targets", default: 1)
@@ -157,7 +172,6 @@ extension Lowering {
         guard aggregate == "SUM" || aggregate == "AVERAGE" else { throw node.error("aggregate_function \(aggregate) is not supported (SUM, AVERAGE)") }
         var base = try floatList(node, "base_values") ?? []
         if base.isEmpty { base = [Double](repeating: 0, count: columns) }
-        if oneColumn, base.count == 2 { base = [base[1]] }
         guard base.count == columns else { throw node.error("\(base.count) base values for \(columns) outputs") }
         let weightScale = aggregate == "AVERAGE" ? 1 / Double(structure.trees.count) : 1
 
@@ -165,12 +179,17 @@ extension Lowering {
         var leafColumn = [Int?](repeating: nil, count: structure.leaves.count)
         var leafCount = 0
         for (l, leaf) in structure.leaves.enumerated() {
-            if leaf.path.isEmpty {
+            if leaf.parent == nil {
                 for (t, w) in leaf.weights { base[t] += w * weightScale }
             } else {
                 leafColumn[l] = leafCount
                 leafCount += 1
             }
+        }
+        // The path matrices hold branches × leaves cells per tree: bounded before any is built.
+        let pathCells = structure.trees.reduce(0) { $0 + $1.branches.count * $1.leaves.count }
+        guard pathCells <= limits.maxMemoryCells / 4 else {
+            throw node.error("the trees' path matrices need \(pathCells) cells (branches × leaves per tree), more than \(limits.maxMemoryCells / 4)")
         }
         let branchCount = structure.branches.count
         guard branchCount > 0, leafCount > 0 else {
@@ -178,17 +197,25 @@ extension Lowering {
                                    classifier: classifier, oneColumn: oneColumn, structure: structure)
         }
 
-        // 1. x[f] − t for every branch: one matmul with a 0/1 selector.
+        // 1. x[f] for every branch: one matmul with a 0/1 selector (an exact copy).
         var selector = [Double](repeating: 0, count: features * branchCount)
         for (j, b) in structure.branches.enumerated() { selector[b.feature * branchCount + j] = 1 }
-        let differences = try affineRows(node, rowsValue, rows: rows, weights: selector, k: features, n: branchCount,
-                                         bias: structure.branches.map { -$0.threshold }, suffix: "_diff")
-        // 2. [x > t] and [x < t] where some branch needs them.
+        let selected = try affineRows(node, rowsValue, rows: rows, weights: selector, k: features, n: branchCount,
+                                      bias: nil, suffix: "_features")
+        // 2. [x > t] = [x − ⌊t⌋ > 0] and [x < t] = [⌈t⌉ − x > 0] on x's grid, where some branch needs them.
+        func thresholds(_ rounding: FloatingPointRoundingRule) throws(ImportError) -> Value {
+            let row = ConstTensor(shape: [1, branchCount], values: structure.branches.map(\.threshold))
+            let (ref, _) = try stored(.constant(row), node: node.label)
+            program.tensors[ref.tensor].rounding = rounding
+            return try broadcastTo(node, .stored(ref, shape: [1, branchCount]), [rows, branchCount])
+        }
         let modes = Set(structure.branches.map(\.mode))
         let needsAbove = !modes.isDisjoint(with: [.leq, .gt, .eq, .neq]), needsBelow = !modes.isDisjoint(with: [.lt, .gte, .eq, .neq])
-        let above = needsAbove ? try step(part(node, "Greater", "_above"), differences) : nil
+        let above = needsAbove
+            ? try step(part(node, "Greater", "_above"), try binary(part(node, "Sub", "_above_diff"), selected, try thresholds(.down)))
+            : nil
         let below = needsBelow
-            ? try step(part(node, "Less", "_below"), try binary(part(node, "Mul", "_negdiff"), differences, .constant(.scalar(-1))))
+            ? try step(part(node, "Less", "_below"), try binary(part(node, "Sub", "_below_diff"), try thresholds(.up), selected))
             : nil
         // 3. Per tree: S = Σ over the path of the leaf's side of each decision, minus depth − 1.
         let sums = try buffer(part(node, "MatMul", "_paths"), shape: [rows, leafCount])
@@ -200,7 +227,7 @@ extension Lowering {
             var onAbove = [Double](repeating: 0, count: k * width), onBelow = onAbove
             var bias = [Double](repeating: 0, count: width)
             for (c, l) in leaves.enumerated() {
-                let path = structure.leaves[l].path
+                let path = structure.path(l)
                 bias[c] = 1 - Double(path.count)
                 for (b, trueSide) in path {
                     let (a, bb, cc) = structure.branches[b].mode.coefficients
@@ -249,7 +276,7 @@ extension Lowering {
             return [scores]
         }
         let probabilities = oneColumn
-            ? try binaryScores(node, scores, allPositive: structure.leaves.allSatisfy { $0.weights.allSatisfy { $0.weight >= 0 } })
+            ? try binaryScores(node, scores, complementUnderNone: structure.leaves.allSatisfy { $0.weights.allSatisfy { $0.weight >= 0 } })
             : try postTransform(node, scores, suffix: "_probabilities")
         return [try classLabel(node, probabilities), probabilities]
     }

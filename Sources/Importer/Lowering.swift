@@ -24,7 +24,7 @@ struct Lowering {
         "LayerNormalization", "LeakyRelu", "Less", "LSTM", "LessOrEqual", "Log", "LogSoftmax", "MatMul", "Max", "MaxPool", "Min",
         "Mish", "Mul", "Neg", "Not", "Or", "Pad", "Pow", "PRelu", "Range", "Reciprocal", "ReduceL1", "ReduceL2",
         "ReduceLogSumExp", "ReduceMax", "ReduceMean", "ReduceMin", "ReduceSum", "ReduceSumSquare", "Relu", "Reshape", "RNN", "Round",
-        "Selu", "Shape", "Sigmoid", "Sign", "Slice", "Softmax", "Softplus", "Softsign", "Sqrt", "Squeeze", "Sub", "Tanh",
+        "Selu", "Shape", "Sigmoid", "Sign", "Slice", "Softmax", "Softplus", "Softsign", "Split", "Sqrt", "Squeeze", "Sub", "Tanh",
         "Tile", "Transpose", "Trilu", "Unsqueeze", "Where", "Xor",
     ]
 
@@ -37,6 +37,11 @@ struct Lowering {
     /// Stored values that hold only 0 and 1 (comparisons and logic).
     var booleanValues: Set<String> = []
     var usedNames: Set<String> = []
+    /// The operators that read each value (graph outputs read by "output").
+    var consumers: [String: [String]] = [:]
+    /// Values of Where(c, −∞, x) that feed only a Softmax: x is stored, and
+    /// here the 0/1 constant that keeps an element (0 where it is −∞).
+    var softmaxMasks: [String: ConstTensor] = [:]
     var cells = 0
 
     init(graph: Graph, limits: ImportLimits) {
@@ -47,6 +52,8 @@ struct Lowering {
     static func lower(_ graph: Graph, limits: ImportLimits = .standard) throws(ImportError) -> KernelProgram {
         var l = Lowering(graph: graph, limits: limits)
         for (name, c) in graph.initializers { l.values[name] = .constant(c) }
+        for node in graph.nodes { for input in node.inputs where !input.isEmpty { l.consumers[input, default: []].append(node.op) } }
+        for name in graph.outputs { l.consumers[name, default: []].append("output") }
         for input in graph.inputs {
             let t = try l.newTensor(input.name, shape: input.shape, kind: .input, origin: input.name)
             l.program.inputs.append(t)
@@ -54,7 +61,11 @@ struct Lowering {
             if input.isInteger { l.integerValues.insert(input.name) }
         }
         let folded = BatchNormFolding.fold(graph.nodes, outputs: graph.outputs, initializers: &l.values)
-        for node in PoolActivationSwap.reorder(folded, outputs: graph.outputs) {
+        let fused = GeluFusion.fuse(folded, outputs: graph.outputs, initializers: l.values)
+        l.consumers = [:]
+        for node in fused { for input in node.inputs where !input.isEmpty { l.consumers[input, default: []].append(node.op) } }
+        for name in graph.outputs { l.consumers[name, default: []].append("output") }
+        for node in PoolActivationSwap.reorder(fused, outputs: graph.outputs) {
             try l.lower(node)
         }
         for name in graph.outputs {
@@ -151,6 +162,7 @@ struct Lowering {
         case "Trilu": return [try trilu(node, try arg(0), k: inputs.count > 1 ? inputs[1] : nil)]
         case "RNN", "GRU", "LSTM": return try recurrent(node, inputs)
         case "Floor", "Ceil", "Round": return [try rounding(node, try arg(0))]
+        case "Split": return try split(node, inputs)
         case "InstanceNormalization": return [try instanceNorm(node, inputs)]
         case "ArgMin":
             let negated = try binary(part(node, "Mul", "_neg"), try arg(0), .constant(.scalar(-1)))
@@ -201,6 +213,9 @@ struct Lowering {
         switch v {
         case .stored(let r, let shape): return (r, shape)
         case .constant(let c):
+            if let bad = c.values.firstIndex(where: { !$0.isFinite }) {
+                throw ImportError(op: "node '\(node)'", "a constant holds \(c.values[bad]) at element \(bad); infinities are supported only as a Where mask that feeds a Softmax")
+            }
             let t = try newTensor("c", shape: c.shape, kind: .weights, data: c.values, origin: "")
             return (.init(tensor: t), c.shape)
         }
@@ -208,6 +223,50 @@ struct Lowering {
 
     mutating func emit(_ node: Node, _ op: KernelProgram.Operation) {
         program.steps.append(.init(operation: op, node: "\(node.op) '\(node.label)'"))
+    }
+}
+
+/// Finds exact GELU as exporters below opset 20 spell it,
+/// (x · (1 + erf(x / √2))) · ½ in five nodes, and makes it one Gelu node:
+/// one table lookup instead of four element operations and an erf lookup
+/// per value (Spec/onnx-import.md §3.2). Only chains whose intermediate
+/// values have no other reader are fused.
+enum GeluFusion {
+    static func fuse(_ nodes: [Node], outputs: [String], initializers: [String: Lowering.Value]) -> [Node] {
+        var scalars = [String: Double]()
+        for (name, v) in initializers { if case .constant(let c) = v, c.count == 1 { scalars[name] = c.values[0] } }
+        for n in nodes where n.op == "Constant" {
+            if case .tensor(let t)? = n.attributes["value"], t.count == 1, let o = n.outputs.first { scalars[o] = t.values[0] }
+        }
+        var readers = [String: [Int]]()
+        for (i, n) in nodes.enumerated() { for input in n.inputs { readers[input, default: []].append(i) } }
+        for o in outputs { readers[o, default: []].append(-1) }
+        func only(_ value: String) -> Int? {
+            guard let r = readers[value], r.count == 1, r[0] >= 0 else { return nil }
+            return r[0]
+        }
+        func near(_ name: String, _ target: Double) -> Bool { scalars[name].map { abs($0 - target) < 1e-6 } ?? false }
+        /// The operand of a binary node other than the scalar `target`, if one operand is it.
+        func other(_ n: Node, _ target: Double) -> String? {
+            guard n.inputs.count == 2 else { return nil }
+            if near(n.inputs[1], target) { return n.inputs[0] }
+            if near(n.inputs[0], target) { return n.inputs[1] }
+            return nil
+        }
+        var out = nodes, removed = Set<Int>()
+        for (i, scale) in nodes.enumerated() where scale.op == "Div" || scale.op == "Mul" {
+            guard let x = scale.op == "Div" ? (near(scale.inputs.last ?? "", 2.0.squareRoot()) ? scale.inputs.first : nil)
+                                            : other(scale, 1 / 2.0.squareRoot()),
+                  let e = only(scale.outputs[0]), nodes[e].op == "Erf",
+                  let a = only(nodes[e].outputs[0]), nodes[a].op == "Add", other(nodes[a], 1) == nodes[e].outputs[0],
+                  let m = only(nodes[a].outputs[0]), nodes[m].op == "Mul", nodes[m].inputs.count == 2,
+                  Set(nodes[m].inputs) == [x, nodes[a].outputs[0]],
+                  let h = only(nodes[m].outputs[0]), nodes[h].op == "Mul", other(nodes[h], 0.5) == nodes[m].outputs[0],
+                  removed.isDisjoint(with: [i, e, a, m, h]) else { continue }
+            out[h] = Node(name: nodes[h].name, op: "Gelu", inputs: [x], outputs: nodes[h].outputs, attributes: [:])
+            removed.formUnion([i, e, a, m])
+        }
+        return out.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
     }
 }
 

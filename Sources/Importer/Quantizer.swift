@@ -96,7 +96,12 @@ struct Quantizer {
     /// The `.zkasm` name of weights tensor `t` quantized at `scale`.
     mutating func weights(_ t: Int, scale: Int, node: String) throws(ImportError) -> String {
         if let name = weightNames[t]?[scale] { return name }
-        let tensor = program.tensors[t]
+        var tensor = program.tensors[t]
+        if tensor.rounding != .toNearestOrAwayFromZero, let data = tensor.data {
+            // Thresholds rounded down or up onto this scale's grid (exact in a double).
+            let unit = Double(1 << scale)
+            tensor.data = data.map { ($0 * unit).rounded(tensor.rounding) / unit }
+        }
         // A constant must be representable: every value in V at this scale.
         if let bad = (tensor.data ?? []).first(where: { FixedPoint.quantize($0, scale: scale) == nil }) {
             throw ImportError(op: node, "the constant value \(bad) cannot be represented in the VM's range (|x|·2^\(scale) < 2^31)")

@@ -36,8 +36,10 @@ struct TensorReader {
             }
             guard values.count == count else { throw ImportError("\(what): \(values.count) values for shape \(shape)") }
         }
-        if let bad = values.firstIndex(where: { !$0.isFinite }) {
-            throw ImportError("\(what): element \(bad) is \(values[bad]) (NaN and infinities are refused)")
+        // Infinities may stand for masks (Where(c, −∞, x) before Softmax);
+        // any other use is refused where a constant becomes stored weights.
+        if let bad = values.firstIndex(where: \.isNaN) {
+            throw ImportError("\(what): element \(bad) is nan (NaN is refused)")
         }
         return ConstTensor(shape: shape, values: values, isInteger: ![.float, .double, .float16].contains(type))
     }

@@ -33,12 +33,12 @@ import VM
     }
 
     /// The plain walk: from the root, follow each branch's test to a leaf.
-    static func walk(_ x: [Double]) -> [Double] {
+    static func walk(_ x: [Double], shift: Double = 0) -> [Double] {
         var out = base
         for (t, branches) in trees.enumerated() {
             var id = 0
             while let b = branches.first(where: { $0.id == id }) {
-                let v = x[b.feature], th = b.threshold
+                let v = x[b.feature], th = Double(Float(b.threshold + shift))
                 let yes: Bool
                 switch b.mode {
                 case "BRANCH_LEQ": yes = v <= th
@@ -135,6 +135,24 @@ import VM
             }
         }
         #expect(checked > 200)
+    }
+
+    /// Thresholds 10^−5 off the grid points the inputs sit on, far below
+    /// the input quantum 2^−12: each decision is still the tree's own on
+    /// the quantized input (thresholds round down for x > t, up for x < t).
+    @Test(arguments: [1e-5, -1e-5]) func decisionsAreExactNextToThresholds(_ shift: Double) throws {
+        let m = try IntegerSemanticsTests.importing(Self.model { a in
+            a["nodes_values"]!.floats = a["nodes_values"]!.floats.map { Float(Double($0) + shift) }
+        })
+        let machine = Machine(program: try Fixtures.assemble(m))
+        let grid = stride(from: -1.0, through: 1.5, by: 0.25).map { $0 }
+        for a in grid where Int(a * 4) % 2 == 0 {
+            for b in grid {
+                let x = [a, b, 0.5 * a], expected = Self.walk(x, shift: shift)
+                let run = try machine.run(inputs: [x]).outputs[0].values
+                #expect(zip(run, expected).allSatisfy { abs($0 - $1) <= 1.0 / 1024 }, "VM at \(x): \(run) vs \(expected)")
+            }
+        }
     }
 
     @Test func malformedEnsemblesAreRefused() {

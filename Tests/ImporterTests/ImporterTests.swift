@@ -68,7 +68,7 @@ enum Fixtures {
         ("logic", 0.02, false), ("lstm", 0.03, true), ("gru", 0.02, true), ("recurrent_variants", 0.01, false),
         ("recurrent_layout", 0.01, false), ("random_forest", 0.002, true), ("logistic_multiclass", 0.002, true),
         ("svr_rbf", 0.03, false), ("xgboost", 0.002, true), ("lightgbm", 0.002, true), ("hummingbird_gemm", 0.002, true),
-        ("vision_ops", 0.005, false),
+        ("vision_ops", 0.005, false), ("nanogpt", 0.05, false),
     ]
 
     @Test(arguments: cases.indices)
