@@ -12,6 +12,7 @@ Tests/ImporterTests/Fixtures/NAME/:
   reference.json    {"inputs": [[...]], "outputs": [[...]]}: 50 test inputs
                     (flat, one list per sample and model input) and
                     onnxruntime's first output for each
+  input_shapes.json the shapes of inputs the exporter left dynamic, if any
 
 torch is needed only here (never in the test run). Run:
   python3 -m pip install torch onnx onnxruntime scikit-learn skl2onnx onnxscript
@@ -65,6 +66,12 @@ def write_fixture(name, path_onnx, samples_test, samples_cal, oracle="onnxruntim
 
     with open(os.path.join(folder, "input.json"), "w") as f:
         json.dump({"input_data": flat(samples_test[0])}, f)
+    # Inputs the exporter left dynamic (a batch of None): the shapes the fixture uses.
+    dynamic = {i.name: list(np.asarray(v).shape) for i, v in zip(model.graph.input, samples_test[0])
+               if any(not d.HasField("dim_value") for d in i.type.tensor_type.shape.dim)}
+    if dynamic:
+        with open(os.path.join(folder, "input_shapes.json"), "w") as f:
+            json.dump(dynamic, f)
     stacked = [sum((flat(s)[k] for s in samples_cal), []) for k in range(len(names))]
     with open(os.path.join(folder, "calibration.json"), "w") as f:
         json.dump({"input_data": stacked}, f)
@@ -453,6 +460,73 @@ def nanogpt_fixture(tmp):
     write_fixture("nanogpt", f"{tmp}/nanogpt.onnx", [[xs[i]] for i in range(50)], [[xs[i]] for i in range(50, 82)])
 
 
+def indexing_fixtures(tmp):
+    """TopK, GatherElements, ScatterElements, Resize (nearest, bilinear,
+    align_corners), OneHot and NonZero as PyTorch exports them; and with
+    onnx.helper (opset 18) GatherND, ScatterND, OneHot of computed indices,
+    Upsample, TopK on another axis and Resize's other coordinate modes."""
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+    from onnx import TensorProto, helper, numpy_helper
+
+    class Indexing(nn.Module):
+        def forward(self, x):                                          # x: [1, 2, 6, 6]
+            flat = x.flatten(1)
+            v, i = torch.topk(flat, 5)
+            small, _ = torch.topk(x, 2, dim=2, largest=False)
+            g = torch.gather(flat, 1, torch.tensor([[3, 0, 71, 10]]))
+            s = flat.scatter(1, torch.tensor([[1, 5, 7]]), v[:, :3])
+            up = F.interpolate(x, scale_factor=2, mode="nearest")
+            bilinear = F.interpolate(x, size=(9, 4), mode="bilinear", align_corners=False)
+            corners = F.interpolate(x, scale_factor=1.5, mode="bilinear", align_corners=True)
+            hot = F.one_hot(torch.tensor([2, 0, 3]), 5).float() * flat[:, :1]
+            nz = torch.nonzero(torch.tensor([0., 3., 0., 1.])).float().flatten()
+            return torch.cat([v, i.float(), small.flatten(1), g, s, up.flatten(1), bilinear.flatten(1), corners.flatten(1),
+                              hot.flatten().unsqueeze(0), nz.unsqueeze(0) * flat[:, 1:2]], 1)
+
+    xs = RNG.uniform(-2, 2, size=(82, 1, 2, 6, 6)).astype(np.float32)
+    export(Indexing().eval(), torch.tensor(xs[0]), f"{tmp}/indexing_ops.onnx")
+    write_fixture("indexing_ops", f"{tmp}/indexing_ops.onnx", [[xs[i]] for i in range(50)], [[xs[i]] for i in range(50, 82)])
+
+    nodes, inits = [], []
+
+    def const(name, value, dtype=np.int64):
+        inits.append(numpy_helper.from_array(np.asarray(value, dtype=dtype), name))
+        return name
+
+    def node(op, inputs, name, outputs=None, **attrs):
+        nodes.append(helper.make_node(op, inputs, outputs or [name], name=name, **attrs))
+        return name
+
+    x = "input"                                                                     # [1, 2, 4, 4]
+    results = [node("GatherND", [x, const("nd", [[0, 1, 2], [0, 0, 3]])], "gathernd"),
+               node("ScatterND", [x, const("snd", [[0, 1, 1], [0, 0, 0]]),
+                                  node("Reshape", [node("Slice", [x, const("a0", [0, 0, 0, 0]), const("a1", [1, 1, 2, 4])], "rows"),
+                                                   const("r24", [2, 4])], "rows24")], "scatternd"),
+               node("Resize", [x, "", const("sc", [1, 1, 2, 0.5], np.float32)], "resize_asym", mode="nearest",
+                    coordinate_transformation_mode="asymmetric", nearest_mode="floor"),
+               node("Resize", [x, "", "", const("sz", [1, 2, 3, 5])], "resize_pytorch", mode="linear",
+                    coordinate_transformation_mode="pytorch_half_pixel"),
+               node("Resize", [x, "", const("sc2", [1, 1, 1.5, 1.5], np.float32)], "resize_ceil", mode="nearest",
+                    nearest_mode="round_prefer_ceil")]
+    node("TopK", [x, const("k", [2])], "topk_values", outputs=["topk_values", "topk_indices"], axis=2)
+    results += ["topk_values", node("Cast", ["topk_indices"], "topk_f", to=TensorProto.FLOAT)]
+    # OneHot of computed indices: the arg-max of each row, off/on values −1 and 2.
+    am = node("ArgMax", [x], "argmax", axis=3, keepdims=0)
+    results.append(node("OneHot", [am, const("depth", [4]), const("vals", [-1, 2], np.float32)], "onehot"))
+    flat = [node("Reshape", [r, const(f"flat{i}", [1, -1])], f"flat_{i}") for i, r in enumerate(results)]
+    nodes.append(helper.make_node("Concat", flat, ["output"], name="concat", axis=1))
+    graph = helper.make_graph(nodes, "indexing_variants", [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, 2, 4, 4])],
+                              [helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, "n"])], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)], producer_name="onnx.helper")
+    model.ir_version = 9
+    onnx.save(model, f"{tmp}/indexing_variants.onnx")
+    xs = RNG.uniform(-2, 2, size=(82, 1, 2, 4, 4)).astype(np.float32)
+    write_fixture("indexing_variants", f"{tmp}/indexing_variants.onnx", [[xs[i]] for i in range(50)],
+                  [[xs[i]] for i in range(50, 82)])
+
+
 def sklearn_fixture(tmp):
     from onnx.utils import Extractor
     from skl2onnx import to_onnx
@@ -603,6 +677,7 @@ if __name__ == "__main__":
             classic_ml_fixtures(tmp)
             vision_ops_fixture(tmp)
             nanogpt_fixture(tmp)
+            indexing_fixtures(tmp)
         except ImportError:
             print("torch is not installed: the torch fixtures keep their committed versions", file=sys.stderr)
         sklearn_fixture(tmp)

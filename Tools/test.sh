@@ -45,4 +45,6 @@ lightgbm 0.002 1.0 X=1,64
 hummingbird_gemm 0.002 1.0 input_0=1,64
 vision_ops 0.005 0 -
 nanogpt 0.05 0 -
+indexing_ops 0.002 0 -
+indexing_variants 0.002 0 -
 LIST

@@ -158,6 +158,13 @@ enum ConstantFolding {
             }
             return [ConstTensor(shape: Array(data.shape.prefix(a)) + c[1].shape + Array(data.shape.dropFirst(a + 1)), values: values,
                                 isInteger: data.isInteger)]
+        case "NonZero":
+            // [rank, count]: the indices of the non-zero elements, row-major.
+            let shape = c[0].shape, st = Lowering.strides(shape)
+            let hits = c[0].values.indices.filter { c[0].values[$0] != 0 }
+            var values = [Double]()
+            for d in shape.indices { values += hits.map { Double(($0 / st[d]) % shape[d]) } }
+            return [ConstTensor(shape: [shape.count, hits.count], values: values, isInteger: true)]
         case "Transpose":
             let shape = c[0].shape
             let perm = try node.ints("perm") ?? Array(shape.indices.reversed())

@@ -18,14 +18,16 @@ struct Lowering {
 
     /// The operators the importer lowers (shape-only ones fold or alias).
     static let supported: [String] = [
-        "Abs", "Add", "And", "ArgMax", "ArgMin", "AveragePool", "BatchNormalization", "Cast", "Ceil", "Celu", "Clip", "Concat", "Constant",
-        "ConstantOfShape", "Conv", "ConvTranspose", "Div", "Dropout", "Elu", "Equal", "Erf", "Exp", "Expand", "Flatten", "Floor", "Gather", "Gelu",
-        "Gemm", "GlobalAveragePool", "Greater", "GRU", "GreaterOrEqual", "HardSigmoid", "HardSwish", "Identity", "InstanceNormalization",
-        "LayerNormalization", "LeakyRelu", "Less", "LSTM", "LessOrEqual", "Log", "LogSoftmax", "MatMul", "Max", "MaxPool", "Min",
-        "Mish", "Mul", "Neg", "Not", "Or", "Pad", "Pow", "PRelu", "Range", "Reciprocal", "ReduceL1", "ReduceL2",
-        "ReduceLogSumExp", "ReduceMax", "ReduceMean", "ReduceMin", "ReduceSum", "ReduceSumSquare", "Relu", "Reshape", "RNN", "Round",
-        "Selu", "Shape", "Sigmoid", "Sign", "Slice", "Softmax", "Softplus", "Softsign", "Split", "Sqrt", "Squeeze", "Sub", "Tanh",
-        "Tile", "Transpose", "Trilu", "Unsqueeze", "Where", "Xor",
+        "Abs", "Add", "And", "ArgMax", "ArgMin", "AveragePool", "BatchNormalization", "Cast", "Ceil", "Celu", "Clip",
+        "Concat", "Constant", "ConstantOfShape", "Conv", "ConvTranspose", "Div", "Dropout", "Elu", "Equal", "Erf",
+        "Exp", "Expand", "Flatten", "Floor", "Gather", "GatherElements", "GatherND", "Gelu", "Gemm",
+        "GlobalAveragePool", "Greater", "GreaterOrEqual", "GRU", "HardSigmoid", "HardSwish", "Identity",
+        "InstanceNormalization", "LayerNormalization", "LeakyRelu", "Less", "LessOrEqual", "Log", "LogSoftmax",
+        "LSTM", "MatMul", "Max", "MaxPool", "Min", "Mish", "Mul", "Neg", "NonZero", "Not", "OneHot", "Or", "Pad",
+        "Pow", "PRelu", "Range", "Reciprocal", "ReduceL1", "ReduceL2", "ReduceLogSumExp", "ReduceMax", "ReduceMean",
+        "ReduceMin", "ReduceSum", "ReduceSumSquare", "Relu", "Reshape", "Resize", "RNN", "Round", "ScatterElements",
+        "ScatterND", "Selu", "Shape", "Sigmoid", "Sign", "Slice", "Softmax", "Softplus", "Softsign", "Split", "Sqrt",
+        "Squeeze", "Sub", "Tanh", "Tile", "TopK", "Transpose", "Trilu", "Unsqueeze", "Upsample", "Where", "Xor",
     ]
 
     let graph: Graph
@@ -104,7 +106,7 @@ struct Lowering {
         guard outputs.count >= 1 else { throw node.error("produced no output") }
         for (k, (name, v)) in zip(node.outputs, outputs).enumerated() where !name.isEmpty {
             values[name] = v
-            if integer || (k == 0 && IntegerSemantics.labelsFirst.contains(node.op)) { integerValues.insert(name) }
+            if integer || IntegerSemantics.integerOutputs[node.op]?.contains(k) == true { integerValues.insert(name) }
             if IntegerSemantics.booleanResults.contains(node.op)
                 || (node.op == "Cast" && node.inputs.first.map(isBoolean) == true) { booleanValues.insert(name) }
         }
@@ -163,6 +165,13 @@ struct Lowering {
         case "RNN", "GRU", "LSTM": return try recurrent(node, inputs)
         case "Floor", "Ceil", "Round": return [try rounding(node, try arg(0))]
         case "Split": return try split(node, inputs)
+        case "GatherElements": return [try gatherElements(node, inputs)]
+        case "GatherND": return [try gatherND(node, inputs)]
+        case "ScatterElements", "ScatterND": return [try scatter(node, inputs)]
+        case "OneHot": return [try oneHot(node, inputs)]
+        case "TopK": return try topK(node, inputs)
+        case "Resize", "Upsample": return [try resize(node, inputs)]
+        case "NonZero": throw node.error("NonZero of a computed tensor has a data-dependent shape (it folds on constants)")
         case "InstanceNormalization": return [try instanceNorm(node, inputs)]
         case "ArgMin":
             let negated = try binary(part(node, "Mul", "_neg"), try arg(0), .constant(.scalar(-1)))
@@ -334,8 +343,8 @@ enum IntegerSemantics {
     static let integerResults: Set<String> = [
         "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "Not", "And", "Or", "Xor", "ArgMax", "ArgMin", "Shape",
     ]
-    /// Classifiers whose first output is the int64 class label (the rest are reals).
-    static let labelsFirst: Set<String> = ["LinearClassifier", "TreeEnsembleClassifier"]
+    /// Outputs that are int64 whatever the inputs: classifiers' labels, TopK's indices.
+    static let integerOutputs: [String: Set<Int>] = ["LinearClassifier": [0], "TreeEnsembleClassifier": [0], "TopK": [1]]
     /// Operators whose integer results the VM's real arithmetic does not
     /// reproduce (ONNX rounds or truncates them): refused on integer data.
     static let refusedOnIntegers: Set<String> = [

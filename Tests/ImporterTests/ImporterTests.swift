@@ -40,16 +40,18 @@ enum Fixtures {
         }
     }
 
-    /// Concrete shapes for the fixtures whose exporters leave the batch dynamic.
-    static let inputShapes: [String: [String: [Int]]] = [
-        "sklearn_mlp": ["X": [1, 64]], "random_forest": ["X": [1, 64]], "logistic_multiclass": ["X": [1, 64]],
-        "svr_rbf": ["X": [1, 64]], "xgboost": ["X": [1, 64]], "lightgbm": ["X": [1, 64]],
-        "hummingbird_gemm": ["input_0": [1, 64]],
-    ]
+    /// Concrete shapes for the fixtures whose exporters leave the batch
+    /// dynamic (the fixture's `input_shapes.json`), else none.
+    static func inputShapes(_ name: String) throws -> [String: [Int]] {
+        let url = root.appendingPathComponent(name).appendingPathComponent("input_shapes.json")
+        guard FileManager.default.fileExists(atPath: url.path) else { return [:] }
+        let object = try JSONSerialization.jsonObject(with: try Data(contentsOf: url)) as! [String: [NSNumber]]
+        return object.mapValues { $0.map(\.intValue) }
+    }
 
     static func importFixture(_ name: String, options: QuantizationOptions = .init(),
                               shapes: [String: [Int]]? = nil) throws -> (ImportedModel, Program) {
-        let shapes = shapes ?? inputShapes[name] ?? [:]
+        let shapes = try shapes ?? inputShapes(name)
         let m = try Importer.importModel(model(name), calibration: try calibration(name), options: options, inputShapes: shapes)
         return (m, try assemble(m))
     }
@@ -69,6 +71,7 @@ enum Fixtures {
         ("recurrent_layout", 0.01, false), ("random_forest", 0.002, true), ("logistic_multiclass", 0.002, true),
         ("svr_rbf", 0.03, false), ("xgboost", 0.002, true), ("lightgbm", 0.002, true), ("hummingbird_gemm", 0.002, true),
         ("vision_ops", 0.005, false), ("nanogpt", 0.05, false),
+        ("indexing_ops", 0.002, false), ("indexing_variants", 0.002, false),
     ]
 
     @Test(arguments: cases.indices)
