@@ -527,6 +527,22 @@ def indexing_fixtures(tmp):
                   [[xs[i]] for i in range(50, 82)])
 
 
+def trigonometry_fixture(tmp):
+    """Sin, Cos, Tan, Sinh and Cosh exported by PyTorch's dynamo exporter
+    (opset 18; the TorchScript exporter has no Sinh)."""
+    import torch
+    import torch.nn as nn
+
+    class Trigonometry(nn.Module):
+        def forward(self, x):                                           # x: [1, 24]
+            return torch.cat([torch.sin(x * 3), torch.cos(x * 2 - 1), torch.tan(x * 0.7), torch.sinh(x), torch.cosh(x)], 1)
+
+    xs = RNG.uniform(-2, 2, size=(82, 1, 24)).astype(np.float32)
+    torch.onnx.export(Trigonometry().eval(), (torch.tensor(xs[0]),), f"{tmp}/trigonometry.onnx", opset_version=18, dynamo=True,
+                      input_names=["input"], output_names=["output"])
+    write_fixture("trigonometry", f"{tmp}/trigonometry.onnx", [[xs[i]] for i in range(50)], [[xs[i]] for i in range(50, 82)])
+
+
 def sklearn_fixture(tmp):
     from onnx.utils import Extractor
     from skl2onnx import to_onnx
@@ -678,6 +694,7 @@ if __name__ == "__main__":
             vision_ops_fixture(tmp)
             nanogpt_fixture(tmp)
             indexing_fixtures(tmp)
+            trigonometry_fixture(tmp)
         except ImportError:
             print("torch is not installed: the torch fixtures keep their committed versions", file=sys.stderr)
         sklearn_fixture(tmp)

@@ -47,4 +47,5 @@ vision_ops 0.005 0 -
 nanogpt 0.05 0 -
 indexing_ops 0.002 0 -
 indexing_variants 0.002 0 -
+trigonometry 0.03 0 -
 LIST

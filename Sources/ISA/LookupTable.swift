@@ -20,6 +20,9 @@ public enum ActivationFunction: String, CaseIterable, Sendable, Codable {
     case sqrt
     /// ln(1 + eˣ) (ONNX Softplus).
     case softplus
+    /// sin x (ONNX Sin; Cos and Tan shift or divide it). The importer
+    /// reduces inputs to [−π, π] first, so its tables close there.
+    case sin
 
     /// The real function, from `DeterministicMath` (bit-identical everywhere).
     public func evaluate(_ x: Double) -> Double {
@@ -37,6 +40,7 @@ public enum ActivationFunction: String, CaseIterable, Sendable, Codable {
         case .geluTanhResidual: return Swift.max(x, 0) - DeterministicMath.geluTanh(x)
         case .sqrt: return x <= 0 ? 0 : x.squareRoot()
         case .softplus: return DeterministicMath.softplus(x)
+        case .sin: return DeterministicMath.sin(x)
         }
     }
 
@@ -56,6 +60,7 @@ public enum ActivationFunction: String, CaseIterable, Sendable, Codable {
         case .geluTanhResidual: 11
         case .sqrt: 12
         case .softplus: 13
+        case .sin: 14
         }
     }
 

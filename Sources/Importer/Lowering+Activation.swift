@@ -108,4 +108,32 @@ extension Lowering {
             return try activation(part(node, "Exp", nil), scaled, function: .exp)
         }
     }
+
+    /// Sin, Cos and Tan by the `sin` table on an input reduced to [−π, π]:
+    /// r = y − 2π·⌊y/2π + ½⌋ with y = x (Sin) or x + π/2 (Cos), exact but for
+    /// the rounding of the constants; Tan = sin x · 1/cos x. Sinh and Cosh
+    /// are (eˣ ∓ e^−x)/2 by the `exp` table.
+    mutating func trigonometric(_ node: Node, _ x: Value) throws(ImportError) -> Value {
+        func sine(_ y: Value, _ tag: String, output: Bool) throws(ImportError) -> Value {
+            let turns = try binary(part(node, "Mul", tag + "_turns"), y, .constant(.scalar(1 / (2 * Double.pi))))
+            let nearest = try floor(part(node, "Floor", tag + "_k"), try binary(part(node, "Add", tag + "_half"), turns, .constant(.scalar(0.5))))
+            let reduced = try binary(part(node, "Sub", tag + "_r"), y,
+                                     try binary(part(node, "Mul", tag + "_k2pi"), nearest, .constant(.scalar(2 * Double.pi))))
+            if case .stored(let r, _) = reduced { program.tensors[r.tensor].knownRange = -Double.pi...Double.pi }
+            return try activation(part(node, "Sin", output ? nil : tag), reduced, function: .sin)
+        }
+        switch node.op {
+        case "Sin": return try sine(x, "_sin", output: true)
+        case "Cos": return try sine(try binary(part(node, "Add", "_shift"), x, .constant(.scalar(Double.pi / 2))), "_cos", output: true)
+        case "Tan":
+            let s = try sine(x, "_sin", output: false)
+            let c = try sine(try binary(part(node, "Add", "_shift"), x, .constant(.scalar(Double.pi / 2))), "_cos", output: false)
+            return try binary(part(node, "Mul", nil), s, try activation(part(node, "Reciprocal", "_inv"), c, function: .reciprocal))
+        default:   // Sinh, Cosh
+            let up = try activation(part(node, "Exp", "_up"), x, function: .exp)
+            let down = try activation(part(node, "Exp", "_down"), try binary(part(node, "Mul", "_neg"), x, .constant(.scalar(-1))), function: .exp)
+            let combined = try binary(part(node, node.op == "Sinh" ? "Sub" : "Add", "_sum"), up, down)
+            return try binary(part(node, "Mul", nil), combined, .constant(.scalar(0.5)))
+        }
+    }
 }

@@ -19,15 +19,15 @@ struct Lowering {
     /// The operators the importer lowers (shape-only ones fold or alias).
     static let supported: [String] = [
         "Abs", "Add", "And", "ArgMax", "ArgMin", "AveragePool", "BatchNormalization", "Cast", "Ceil", "Celu", "Clip",
-        "Concat", "Constant", "ConstantOfShape", "Conv", "ConvTranspose", "Div", "Dropout", "Elu", "Equal", "Erf",
+        "Concat", "Constant", "ConstantOfShape", "Conv", "ConvTranspose", "Cos", "Cosh", "Div", "Dropout", "Elu", "Equal", "Erf",
         "Exp", "Expand", "Flatten", "Floor", "Gather", "GatherElements", "GatherND", "Gelu", "Gemm",
         "GlobalAveragePool", "Greater", "GreaterOrEqual", "GRU", "HardSigmoid", "HardSwish", "Identity",
         "InstanceNormalization", "LayerNormalization", "LeakyRelu", "Less", "LessOrEqual", "Log", "LogSoftmax",
         "LSTM", "MatMul", "Max", "MaxPool", "Min", "Mish", "Mul", "Neg", "NonZero", "Not", "OneHot", "Or", "Pad",
         "Pow", "PRelu", "Range", "Reciprocal", "ReduceL1", "ReduceL2", "ReduceLogSumExp", "ReduceMax", "ReduceMean",
         "ReduceMin", "ReduceSum", "ReduceSumSquare", "Relu", "Reshape", "Resize", "RNN", "Round", "ScatterElements",
-        "ScatterND", "Selu", "Shape", "Sigmoid", "Sign", "Slice", "Softmax", "Softplus", "Softsign", "Split", "Sqrt",
-        "Squeeze", "Sub", "Tanh", "Tile", "TopK", "Transpose", "Trilu", "Unsqueeze", "Upsample", "Where", "Xor",
+        "ScatterND", "Selu", "Shape", "Sigmoid", "Sign", "Sin", "Sinh", "Slice", "Softmax", "Softplus", "Softsign", "Split", "Sqrt",
+        "Squeeze", "Sub", "Tan", "Tanh", "Tile", "TopK", "Transpose", "Trilu", "Unsqueeze", "Upsample", "Where", "Xor",
     ]
 
     let graph: Graph
@@ -165,6 +165,7 @@ struct Lowering {
         case "RNN", "GRU", "LSTM": return try recurrent(node, inputs)
         case "Floor", "Ceil", "Round": return [try rounding(node, try arg(0))]
         case "Split": return try split(node, inputs)
+        case "Sin", "Cos", "Tan", "Sinh", "Cosh": return [try trigonometric(node, try arg(0))]
         case "GatherElements": return [try gatherElements(node, inputs)]
         case "GatherND": return [try gatherND(node, inputs)]
         case "ScatterElements", "ScatterND": return [try scatter(node, inputs)]

@@ -16,6 +16,7 @@ extension Quantizer {
         case .geluResidual, .geluTanhResidual: span = 8
         case .reciprocal, .rsqrt, .log, .sqrt: span = max(r, 1)
         case .softplus: span = max(r, 16)
+        case .sin: span = 4   // inputs reduced to [−π, π]
         }
         return max(0, min(maxScale, 15 - Int(Foundation.log2(span).rounded(.up))))
     }
@@ -45,6 +46,7 @@ extension Quantizer {
         case .reciprocal, .rsqrt, .log: break
         case .sqrt: low = 0
         case .softplus: low = -logistic
+        case .sin: break   // periodic: closed by the reduced input's known range
         }
         // A known bound beyond every representable value (an open side of
         // a clamp, `KernelProgram.Tensor.knownRange`) leaves that side as it is.

@@ -124,6 +124,7 @@ import ISA
                 case .sqrt: x <= 0 ? 0 : Foundation.sqrt(x)
                 // log1p(exp(x)) from libm: another formula than the table's.
                 case .softplus: x > 30 ? x : Foundation.log1p(Foundation.exp(x))
+                case .sin: Foundation.sin(x)
                 }
                 let scaled = real * Double(1 << fo)
                 if function == .log && x <= 0 { #expect(entry == FixedPoint.minValue); continue }
