@@ -464,7 +464,8 @@ def indexing_fixtures(tmp):
     """TopK, GatherElements, ScatterElements, Resize (nearest, bilinear,
     align_corners), OneHot and NonZero as PyTorch exports them; and with
     onnx.helper (opset 18) GatherND, ScatterND, OneHot of computed indices,
-    Upsample, TopK on another axis and Resize's other coordinate modes."""
+    TopK on another axis, Resize's other coordinate modes, LpNormalization
+    and LpPool."""
     import torch
     import torch.nn as nn
     import torch.nn.functional as F
@@ -512,6 +513,9 @@ def indexing_fixtures(tmp):
                     nearest_mode="round_prefer_ceil")]
     node("TopK", [x, const("k", [2])], "topk_values", outputs=["topk_values", "topk_indices"], axis=2)
     results += ["topk_values", node("Cast", ["topk_indices"], "topk_f", to=TensorProto.FLOAT)]
+    results += [node("LpNormalization", [x], "lpnorm2", axis=1, p=2), node("LpNormalization", [x], "lpnorm1", p=1),
+                node("LpPool", [x], "lppool2", kernel_shape=[2, 2], strides=[2, 2], p=2),
+                node("LpPool", [x], "lppool1", kernel_shape=[3, 3], pads=[1, 1, 1, 1], p=1)]
     # OneHot of computed indices: the arg-max of each row, off/on values −1 and 2.
     am = node("ArgMax", [x], "argmax", axis=3, keepdims=0)
     results.append(node("OneHot", [am, const("depth", [4]), const("vals", [-1, 2], np.float32)], "onehot"))

@@ -46,6 +46,6 @@ hummingbird_gemm 0.002 1.0 input_0=1,64
 vision_ops 0.005 0 -
 nanogpt 0.05 0 -
 indexing_ops 0.002 0 -
-indexing_variants 0.002 0 -
+indexing_variants 0.03 0 -
 trigonometry 0.03 0 -
 LIST

@@ -416,4 +416,52 @@ extension Lowering {
         }
         return .stored(out, shape: x.shape)
     }
+
+    /// LpNormalization (p = 1 or 2) along an axis: x · 1/‖x‖ₚ with the
+    /// norm's row sums, a zero norm leaving its row at 0 (norm + [norm = 0]).
+    mutating func lpNormalization(_ node: Node, _ x: Value) throws(ImportError) -> Value {
+        let p = try node.int("p", default: 2)
+        guard p == 1 || p == 2 else { throw node.error("p = \(p) is not supported (1, 2)") }
+        let rank = x.shape.count
+        let a = try Self.axis(try node.int("axis", default: -1), rank: rank, node: node)
+        let (src, rows, cols, kept) = try rowsOver(node, x, axes: [a])
+        let row = Value.stored(src, shape: [rows, cols])
+        let terms = p == 1 ? try absoluteOrSign(part(node, "Abs", "_abs"), row) : try binary(part(node, "Mul", "_sq"), row, row)
+        let sums = try rowSums(node, try stored(terms, node: node.label).0, rows: rows, cols: cols, factor: 1, suffix: "_norm")
+        let norms = Value.stored(sums, shape: [rows, 1])
+        let safe = try binary(part(node, "Add", "_safe"), norms, try comparison(part(node, "Equal", "_zero"), norms, .constant(.scalar(0))))
+        let inverse = try activation(part(node, p == 1 ? "Reciprocal" : "Rsqrt", "_inv"), safe, function: p == 1 ? .reciprocal : .rsqrt)
+        var movedShape = kept.map { x.shape[$0] }
+        movedShape.append(x.shape[a])
+        let scaled = try binary(part(node, "Mul", a == rank - 1 ? nil : "_rows"), row, inverse)
+        if a == rank - 1 { return try reshaped(scaled, x.shape) }
+        var perm = [Int](repeating: 0, count: rank)
+        for (i, d) in (kept + [a]).enumerated() { perm[d] = i }
+        var n = node
+        n.attributes = ["perm": .ints(perm)]
+        return try transpose(n, try reshaped(scaled, movedShape))
+    }
+
+    /// LpPool (p = 1 or 2) on [1, C, H, W]: the windows' sums of |x| or x²
+    /// (padding and ceil mode as for the other pools, padding adding 0),
+    /// then √ for p = 2.
+    mutating func lpPool(_ node: Node, _ x: Value) throws(ImportError) -> Value {
+        let p = try node.int("p", default: 2)
+        guard p == 1 || p == 2 else { throw node.error("p = \(p) is not supported (1, 2)") }
+        guard x.shape.count == 4, x.shape[0] == 1 else { throw node.error("only 2-D pooling on batch 1 is supported (input \(x.shape))") }
+        guard let kernel = try node.ints("kernel_shape"), kernel.count == 2, kernel.allSatisfy({ $0 >= 1 && $0 <= 1 << 20 }) else {
+            throw node.error("kernel_shape must have two positive entries")
+        }
+        let strides = try node.ints("strides") ?? [1, 1], dil = try node.ints("dilations") ?? [1, 1]
+        guard strides.count == 2, dil.count == 2, (strides + dil).allSatisfy({ $0 >= 1 && $0 <= 1 << 20 }) else {
+            throw node.error("strides and dilations must describe two spatial axes")
+        }
+        let terms = p == 1 ? try absoluteOrSign(part(node, "Abs", "_abs"), x) : try binary(part(node, "Mul", "_sq"), x, x)
+        let (before, after, extra) = try poolPadding(node, size: [x.shape[2], x.shape[3]], kernel: kernel, strides: strides, dilations: dil)
+        let input = try padded(node, terms, before: [0, 0] + before, after: [0, 0] + zip(after, extra).map { $0 + $1 })
+        let total = try poolValid(node, input, kernel: kernel, strides: strides, dilations: dil, suffix: p == 1 ? nil : "_sum")
+        if p == 1 { return total }
+        if case .stored(let r, _) = total { program.tensors[r.tensor].knownRange = 0...Double.greatestFiniteMagnitude }
+        return try activation(part(node, "Sqrt", nil), total, function: .sqrt)
+    }
 }

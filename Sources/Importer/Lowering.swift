@@ -22,7 +22,7 @@ struct Lowering {
         "Concat", "Constant", "ConstantOfShape", "Conv", "ConvTranspose", "Cos", "Cosh", "Div", "Dropout", "Elu", "Equal", "Erf",
         "Exp", "Expand", "Flatten", "Floor", "Gather", "GatherElements", "GatherND", "Gelu", "Gemm",
         "GlobalAveragePool", "Greater", "GreaterOrEqual", "GRU", "HardSigmoid", "HardSwish", "Identity",
-        "InstanceNormalization", "LayerNormalization", "LeakyRelu", "Less", "LessOrEqual", "Log", "LogSoftmax",
+        "InstanceNormalization", "LayerNormalization", "LeakyRelu", "Less", "LessOrEqual", "Log", "LogSoftmax", "LpNormalization", "LpPool",
         "LSTM", "MatMul", "Max", "MaxPool", "Min", "Mish", "Mul", "Neg", "NonZero", "Not", "OneHot", "Or", "Pad",
         "Pow", "PRelu", "Range", "Reciprocal", "ReduceL1", "ReduceL2", "ReduceLogSumExp", "ReduceMax", "ReduceMean",
         "ReduceMin", "ReduceSum", "ReduceSumSquare", "Relu", "Reshape", "Resize", "RNN", "Round", "ScatterElements",
@@ -165,6 +165,8 @@ struct Lowering {
         case "RNN", "GRU", "LSTM": return try recurrent(node, inputs)
         case "Floor", "Ceil", "Round": return [try rounding(node, try arg(0))]
         case "Split": return try split(node, inputs)
+        case "LpNormalization": return [try lpNormalization(node, try arg(0))]
+        case "LpPool": return [try lpPool(node, try arg(0))]
         case "Sin", "Cos", "Tan", "Sinh", "Cosh": return [try trigonometric(node, try arg(0))]
         case "GatherElements": return [try gatherElements(node, inputs)]
         case "GatherND": return [try gatherND(node, inputs)]

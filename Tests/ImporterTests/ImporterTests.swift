@@ -71,7 +71,7 @@ enum Fixtures {
         ("recurrent_layout", 0.01, false), ("random_forest", 0.002, true), ("logistic_multiclass", 0.002, true),
         ("svr_rbf", 0.03, false), ("xgboost", 0.002, true), ("lightgbm", 0.002, true), ("hummingbird_gemm", 0.002, true),
         ("vision_ops", 0.005, false), ("nanogpt", 0.05, false),
-        ("indexing_ops", 0.002, false), ("indexing_variants", 0.002, false), ("trigonometry", 0.03, false),
+        ("indexing_ops", 0.002, false), ("indexing_variants", 0.03, false), ("trigonometry", 0.03, false),
     ]
 
     @Test(arguments: cases.indices)
