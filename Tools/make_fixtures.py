@@ -236,6 +236,7 @@ def recurrent_fixtures(tmp):
     """Recurrent nets exported by PyTorch (TorchScript exporter, opset 17):
     an LSTM reading a 16×16 digit as 16 steps of 16 pixels, and a
     bidirectional GRU stacked on a ReLU RNN reading an 8×8 digit row by row."""
+    rng = np.random.RandomState(11)   # its own stream: the fixture does not depend on what ran before
     import torch
     import torch.nn as nn
     torch.manual_seed(2)
@@ -250,7 +251,7 @@ def recurrent_fixtures(tmp):
             return self.fc(y[:, -1])
 
     x16, y = digits(16)
-    order = RNG.permutation(len(x16))
+    order = rng.permutation(len(x16))
     test, cal = order[:50], order[50:82]
     m = train(LSTMNet(), x16, y, 8)
     export(m, torch.tensor(x16[:1]), f"{tmp}/lstm.onnx")
@@ -274,13 +275,32 @@ def recurrent_fixtures(tmp):
     m = GRUNet()
     opt = torch.optim.Adam(m.parameters(), lr=0.01)
     for _ in range(3):
-        for i in RNG.permutation(len(samples))[:600]:
+        for i in rng.permutation(len(samples))[:600]:
             opt.zero_grad()
             torch.nn.functional.cross_entropy(m(torch.tensor(samples[i])), torch.tensor(y8[i:i + 1])).backward()
             opt.step()
     m.eval()
     export(m, torch.tensor(samples[0]), f"{tmp}/gru.onnx")
     write_fixture("gru", f"{tmp}/gru.onnx", [[samples[i]] for i in test], [[samples[i]] for i in cal])
+
+
+def concat_fixture(tmp, name, nodes, inits, results, input_shape, xs, oracle="onnxruntime"):
+    """An onnx.helper fixture (opset 18): every value in `results` flattened
+    into one [1, n] output, over one float input of `input_shape`; the
+    first 50 of `xs` test it, the next 32 calibrate."""
+    from onnx import TensorProto, helper, numpy_helper
+    flat = []
+    for i, r in enumerate(results):
+        inits.append(numpy_helper.from_array(np.asarray([1, -1], dtype=np.int64), f"flat{i}"))
+        nodes.append(helper.make_node("Reshape", [r, f"flat{i}"], [f"flat_{i}"], name=f"flat_{i}"))
+        flat.append(f"flat_{i}")
+    nodes.append(helper.make_node("Concat", flat, ["output"], name="concat", axis=1))
+    graph = helper.make_graph(nodes, name, [helper.make_tensor_value_info("input", TensorProto.FLOAT, input_shape)],
+                              [helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, "n"])], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)], producer_name="onnx.helper")
+    model.ir_version = 9
+    onnx.save(model, f"{tmp}/{name}.onnx")
+    write_fixture(name, f"{tmp}/{name}.onnx", [[xs[i]] for i in range(50)], [[xs[i]] for i in range(50, 82)], oracle=oracle)
 
 
 def recurrent_variants_fixture(tmp):
@@ -290,8 +310,9 @@ def recurrent_variants_fixture(tmp):
     (linear_before_reset = 0) with HardSigmoid/Softsign and per-direction
     activations; an RNN with ScaledTanh whose initial state is computed.
     X is [5, 2, 3]: five steps, batch 2."""
+    rng = np.random.RandomState(17)   # its own stream: the fixture does not depend on what ran before
     from onnx import TensorProto, helper, numpy_helper
-    rng = np.random.RandomState(7)
+    weights_rng = np.random.RandomState(7)
     nodes, inits = [], []
 
     def const(name, value):
@@ -299,7 +320,7 @@ def recurrent_variants_fixture(tmp):
         return name
 
     def weights(name, *shape, scale=0.5):
-        return const(name, rng.uniform(-scale, scale, size=shape))
+        return const(name, weights_rng.uniform(-scale, scale, size=shape))
 
     x = "input"
     nodes.append(helper.make_node(
@@ -316,21 +337,8 @@ def recurrent_variants_fixture(tmp):
         "RNN", [x, weights("rw", 1, 3, 3), weights("rr", 1, 3, 3), weights("rb", 1, 6), "", "h0"], ["", "rnn_h"],
         name="rnn", hidden_size=3, activations=["ScaledTanh"], activation_alpha=[1.5], activation_beta=[0.7]))
     inits[:] = [i if i.name not in ("z0", "z1", "z2") else numpy_helper.from_array(np.asarray([{"z0": 0, "z1": 1, "z2": 0}[i.name]], dtype=np.int64), i.name) for i in inits]
-    parts = ["lstm_y", "lstm_h", "lstm_c", "gru_y", "rnn_h"]
-    flat = []
-    for i, p in enumerate(parts):
-        inits.append(numpy_helper.from_array(np.asarray([1, -1], dtype=np.int64), f"flat{i}"))
-        nodes.append(helper.make_node("Reshape", [p, f"flat{i}"], [f"{p}_flat"], name=f"{p}_flat"))
-        flat.append(f"{p}_flat")
-    nodes.append(helper.make_node("Concat", flat, ["output"], name="concat", axis=1))
-    graph = helper.make_graph(nodes, "recurrent_variants", [helper.make_tensor_value_info("input", TensorProto.FLOAT, [5, 2, 3])],
-                              [helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, "n"])], inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)], producer_name="onnx.helper")
-    model.ir_version = 9
-    onnx.save(model, f"{tmp}/recurrent_variants.onnx")
-    xs = RNG.uniform(-1.5, 1.5, size=(82, 5, 2, 3)).astype(np.float32)
-    write_fixture("recurrent_variants", f"{tmp}/recurrent_variants.onnx", [[xs[i]] for i in range(50)],
-                  [[xs[i]] for i in range(50, 82)])
+    concat_fixture(tmp, "recurrent_variants", nodes, inits, ["lstm_y", "lstm_h", "lstm_c", "gru_y", "rnn_h"], [5, 2, 3],
+                   rng.uniform(-1.5, 1.5, size=(82, 5, 2, 3)).astype(np.float32))
 
     # Batch-first (layout = 1), which onnxruntime refuses: checked against
     # onnx's reference evaluator. X is [2, 4, 3]: batch 2, four steps.
@@ -341,20 +349,8 @@ def recurrent_variants_fixture(tmp):
     nodes.append(helper.make_node(
         "LSTM", [x, weights("cw", 1, 8, 3), weights("cr", 1, 8, 2)], ["lstm_y", "lstm_h", "lstm_c"], name="lstm",
         hidden_size=2, layout=1))
-    flat = []
-    for i, p in enumerate(["gru_y", "gru_h", "lstm_y", "lstm_c"]):
-        inits.append(numpy_helper.from_array(np.asarray([1, -1], dtype=np.int64), f"flat{i}"))
-        nodes.append(helper.make_node("Reshape", [p, f"flat{i}"], [f"{p}_flat"], name=f"{p}_flat"))
-        flat.append(f"{p}_flat")
-    nodes.append(helper.make_node("Concat", flat, ["output"], name="concat", axis=1))
-    graph = helper.make_graph(nodes, "recurrent_layout", [helper.make_tensor_value_info("input", TensorProto.FLOAT, [2, 4, 3])],
-                              [helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, "n"])], inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)], producer_name="onnx.helper")
-    model.ir_version = 9
-    onnx.save(model, f"{tmp}/recurrent_layout.onnx")
-    xs = RNG.uniform(-1.5, 1.5, size=(82, 2, 4, 3)).astype(np.float32)
-    write_fixture("recurrent_layout", f"{tmp}/recurrent_layout.onnx", [[xs[i]] for i in range(50)],
-                  [[xs[i]] for i in range(50, 82)], oracle="reference")
+    concat_fixture(tmp, "recurrent_layout", nodes, inits, ["gru_y", "gru_h", "lstm_y", "lstm_c"], [2, 4, 3],
+                   rng.uniform(-1.5, 1.5, size=(82, 2, 4, 3)).astype(np.float32), oracle="reference")
 
 
 def vision_ops_fixture(tmp):
@@ -363,6 +359,7 @@ def vision_ops_fixture(tmp):
     exported by PyTorch (TorchScript exporter, opset 17). Inputs lie on a
     1/16 grid, so the rounding operators meet exact integers and halves
     (Round's ties go to even) rather than values a quantum away."""
+    rng = np.random.RandomState(13)   # its own stream: the fixture does not depend on what ran before
     import torch
     import torch.nn as nn
     import torch.nn.functional as F
@@ -390,7 +387,7 @@ def vision_ops_fixture(tmp):
             return torch.cat([p.flatten(1) for p in parts], 1)
 
     m = VisionOps().eval()
-    xs = (RNG.randint(-32, 33, size=(82, 1, 2, 8, 8)) / 16.0).astype(np.float32)
+    xs = (rng.randint(-32, 33, size=(82, 1, 2, 8, 8)) / 16.0).astype(np.float32)
     export(m, torch.tensor(xs[0]), f"{tmp}/vision_ops.onnx")
     write_fixture("vision_ops", f"{tmp}/vision_ops.onnx", [[xs[i]] for i in range(50)], [[xs[i]] for i in range(50, 82)])
 
@@ -402,6 +399,7 @@ def nanogpt_fixture(tmp):
     GELU MLP, LayerNorms, a language-model head; vocabulary 64, embedding
     64, context 16. Trained for a few hundred steps on an affine next-token
     rule, so its logits are not random. The input is int64 token ids."""
+    rng = np.random.RandomState(14)   # its own stream: the fixture does not depend on what ran before
     import math
     import torch
     import torch.nn as nn
@@ -455,7 +453,7 @@ def nanogpt_fixture(tmp):
         F.cross_entropy(m(x)[:, :-1].reshape(-1, V), y.reshape(-1)).backward()
         opt.step()
     m.eval()
-    xs = RNG.randint(0, V, size=(82, 1, T)).astype(np.int64)
+    xs = rng.randint(0, V, size=(82, 1, T)).astype(np.int64)
     export(m, torch.tensor(xs[0]), f"{tmp}/nanogpt.onnx")
     write_fixture("nanogpt", f"{tmp}/nanogpt.onnx", [[xs[i]] for i in range(50)], [[xs[i]] for i in range(50, 82)])
 
@@ -466,6 +464,7 @@ def indexing_fixtures(tmp):
     onnx.helper (opset 18) GatherND, ScatterND, OneHot of computed indices,
     TopK on another axis, Resize's other coordinate modes, LpNormalization
     and LpPool."""
+    rng = np.random.RandomState(15)   # its own stream: the fixture does not depend on what ran before
     import torch
     import torch.nn as nn
     import torch.nn.functional as F
@@ -486,7 +485,7 @@ def indexing_fixtures(tmp):
             return torch.cat([v, i.float(), small.flatten(1), g, s, up.flatten(1), bilinear.flatten(1), corners.flatten(1),
                               hot.flatten().unsqueeze(0), nz.unsqueeze(0) * flat[:, 1:2]], 1)
 
-    xs = RNG.uniform(-2, 2, size=(82, 1, 2, 6, 6)).astype(np.float32)
+    xs = rng.uniform(-2, 2, size=(82, 1, 2, 6, 6)).astype(np.float32)
     export(Indexing().eval(), torch.tensor(xs[0]), f"{tmp}/indexing_ops.onnx")
     write_fixture("indexing_ops", f"{tmp}/indexing_ops.onnx", [[xs[i]] for i in range(50)], [[xs[i]] for i in range(50, 82)])
 
@@ -519,21 +518,14 @@ def indexing_fixtures(tmp):
     # OneHot of computed indices: the arg-max of each row, off/on values −1 and 2.
     am = node("ArgMax", [x], "argmax", axis=3, keepdims=0)
     results.append(node("OneHot", [am, const("depth", [4]), const("vals", [-1, 2], np.float32)], "onehot"))
-    flat = [node("Reshape", [r, const(f"flat{i}", [1, -1])], f"flat_{i}") for i, r in enumerate(results)]
-    nodes.append(helper.make_node("Concat", flat, ["output"], name="concat", axis=1))
-    graph = helper.make_graph(nodes, "indexing_variants", [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, 2, 4, 4])],
-                              [helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, "n"])], inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)], producer_name="onnx.helper")
-    model.ir_version = 9
-    onnx.save(model, f"{tmp}/indexing_variants.onnx")
-    xs = RNG.uniform(-2, 2, size=(82, 1, 2, 4, 4)).astype(np.float32)
-    write_fixture("indexing_variants", f"{tmp}/indexing_variants.onnx", [[xs[i]] for i in range(50)],
-                  [[xs[i]] for i in range(50, 82)])
+    concat_fixture(tmp, "indexing_variants", nodes, inits, results, [1, 2, 4, 4],
+                   rng.uniform(-2, 2, size=(82, 1, 2, 4, 4)).astype(np.float32))
 
 
 def trigonometry_fixture(tmp):
     """Sin, Cos, Tan, Sinh and Cosh exported by PyTorch's dynamo exporter
     (opset 18; the TorchScript exporter has no Sinh)."""
+    rng = np.random.RandomState(16)   # its own stream: the fixture does not depend on what ran before
     import torch
     import torch.nn as nn
 
@@ -541,7 +533,7 @@ def trigonometry_fixture(tmp):
         def forward(self, x):                                           # x: [1, 24]
             return torch.cat([torch.sin(x * 3), torch.cos(x * 2 - 1), torch.tan(x * 0.7), torch.sinh(x), torch.cosh(x)], 1)
 
-    xs = RNG.uniform(-2, 2, size=(82, 1, 24)).astype(np.float32)
+    xs = rng.uniform(-2, 2, size=(82, 1, 24)).astype(np.float32)
     torch.onnx.export(Trigonometry().eval(), (torch.tensor(xs[0]),), f"{tmp}/trigonometry.onnx", opset_version=18, dynamo=True,
                       input_names=["input"], output_names=["output"])
     write_fixture("trigonometry", f"{tmp}/trigonometry.onnx", [[xs[i]] for i in range(50)], [[xs[i]] for i in range(50, 82)])
@@ -581,6 +573,7 @@ def classic_ml_fixtures(tmp):
     logistic regression with its L1 normalizer, RBF support-vector
     regression), onnxmltools (XGBoost, LightGBM; ai.onnx.ml opset 1) and
     hummingbird's GEMM tensor form (default-domain operators, via torch)."""
+    rng = np.random.RandomState(12)   # its own stream: the fixture does not depend on what ran before
     import warnings
     warnings.filterwarnings("ignore")
     from skl2onnx import to_onnx
@@ -589,7 +582,7 @@ def classic_ml_fixtures(tmp):
     from sklearn.svm import SVR
     x8, y = digits(8)
     x = x8.reshape(len(x8), 64)
-    order = RNG.permutation(len(x))
+    order = rng.permutation(len(x))
     test, cal = order[:50], order[50:82]
 
     def fixture(name, proto):

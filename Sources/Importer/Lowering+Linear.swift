@@ -90,13 +90,7 @@ extension Lowering {
         guard inputs.count >= 2, let x = inputs[0], case .constant(let w)? = inputs[1] else {
             throw node.error("needs an input and constant weights")
         }
-        if x.shape.count == 3, w.shape.count == 3 {
-            let (n, w2) = try Self.asTwoDimensional(node, weights: w)
-            var rest = Array(inputs.dropFirst(2))
-            rest.insert(.constant(w2), at: 0)
-            let y = try conv(n, [try reshaped(x, [x.shape[0], x.shape[1], 1, x.shape[2]])] + rest)
-            return try reshaped(y, [y.shape[0], y.shape[1], y.shape[3]])
-        }
+        if let (n, planar) = try twoDimensional(node, x, w, inputs) { return try lineOf(try conv(n, planar)) }
         guard x.shape.count == 4, w.shape.count == 4 else { throw node.error("only 1-D and 2-D convolutions are supported (input \(x.shape), weights \(w.shape))") }
         guard x.shape[0] == 1 else { throw node.error("batch size \(x.shape[0]); only batch 1 is supported") }
         let (c, h, wd) = (x.shape[1], x.shape[2], x.shape[3])
@@ -154,8 +148,19 @@ extension Lowering {
         return .stored(dst, shape: outShape)
     }
 
-    /// A 1-D convolution's node and [M, C, k] weights as a 2-D one over
-    /// [1, C, 1, L]: a height-1 kernel, stride, dilation and padding 1, 1, 0.
+    /// A 1-D (transposed) convolution's node and inputs as a 2-D one over
+    /// [1, C, 1, L] — a height-1 kernel, stride, dilation and padding 1, 1,
+    /// 0 — or nil when x and w are not 1-D.
+    func twoDimensional(_ node: Node, _ x: Value, _ w: ConstTensor, _ inputs: [Value?]) throws(ImportError) -> (Node, [Value?])? {
+        guard x.shape.count == 3, w.shape.count == 3 else { return nil }
+        let (n, planar) = try Self.asTwoDimensional(node, weights: w)
+        let image = try reshaped(x, [x.shape[0], x.shape[1], 1, x.shape[2]])
+        return (n, [image, .constant(planar)] + Array(inputs.dropFirst(2)))
+    }
+
+    /// A [N, M, 1, L] result as [N, M, L].
+    func lineOf(_ y: Value) throws(ImportError) -> Value { try reshaped(y, [y.shape[0], y.shape[1], y.shape[3]]) }
+
     static func asTwoDimensional(_ node: Node, weights w: ConstTensor?) throws(ImportError) -> (Node, ConstTensor) {
         var n = node
         func widen(_ key: String, _ lead: [Int]) throws(ImportError) {
@@ -177,13 +182,7 @@ extension Lowering {
         guard inputs.count >= 2, let x = inputs[0], case .constant(let w)? = inputs[1] else {
             throw node.error("needs an input and constant weights")
         }
-        if x.shape.count == 3, w.shape.count == 3 {
-            let (n, w2) = try Self.asTwoDimensional(node, weights: w)
-            var rest = Array(inputs.dropFirst(2))
-            rest.insert(.constant(w2), at: 0)
-            let y = try convTranspose(n, [try reshaped(x, [x.shape[0], x.shape[1], 1, x.shape[2]])] + rest)
-            return try reshaped(y, [y.shape[0], y.shape[1], y.shape[3]])
-        }
+        if let (n, planar) = try twoDimensional(node, x, w, inputs) { return try lineOf(try convTranspose(n, planar)) }
         guard x.shape.count == 4, w.shape.count == 4, x.shape[0] == 1 else {
             throw node.error("only 1-D and 2-D transposed convolutions on batch 1 are supported (input \(x.shape), weights \(w.shape))")
         }
