@@ -153,18 +153,25 @@ extension Lowering {
         guard depthValue.isFinite, depthValue >= 1, depthValue <= 65536, v.values.allSatisfy(\.isFinite) else {
             throw node.error("depth must be 1…65536 and the values finite")
         }
-        let depth = Int(depthValue), count = indices.shape.reduce(1, *)
-        let column = try reshaped(indices, [count, 1])
-        let negative = try comparison(part(node, "Less", "_neg"), column, .constant(.scalar(0)))
-        let wrapped = try binary(part(node, "Add", "_idx"), column,
-                                 try binary(part(node, "Mul", "_wrap"), negative, .constant(.scalar(Double(depth)))))
-        let iota = ConstTensor(shape: [1, depth], values: (0..<depth).map(Double.init), isInteger: true)
-        let hot = try comparison(part(node, "Equal", "_hot"), wrapped, .constant(iota))
+        let depth = Int(depthValue)
+        let hot = try oneHotRows(node, indices, size: depth)
         let (off, on) = (v.values[0], v.values[1])
         var result = hot
         if on - off != 1 { result = try binary(part(node, "Mul", off == 0 ? nil : "_scaled"), result, .constant(.scalar(on - off))) }
         if off != 0 { result = try binary(part(node, "Add", nil), result, .constant(.scalar(off))) }
         return try reshaped(result, indices.shape + [depth])
+    }
+
+    /// [i = k] for k < `size`: one row per index (all of `indices`,
+    /// flattened), i + size·[i < 0] so a negative index counts from the end;
+    /// an index outside −size…size − 1 gives a zero row. Exact (§3.5).
+    mutating func oneHotRows(_ node: Node, _ indices: Value, size: Int) throws(ImportError) -> Value {
+        let column = try reshaped(indices, [indices.shape.reduce(1, *), 1])
+        let negative = try comparison(part(node, "Less", "_neg"), column, .constant(.scalar(0)))
+        let wrapped = try binary(part(node, "Add", "_idx"), column,
+                                 try binary(part(node, "Mul", "_wrap"), negative, .constant(.scalar(Double(size)))))
+        let iota = ConstTensor(shape: [1, size], values: (0..<size).map(Double.init), isInteger: true)
+        return try comparison(part(node, "Equal", "_hot"), wrapped, .constant(iota))
     }
 
     /// TopK with a constant k along an axis: k rounds of the row maximum and

@@ -337,14 +337,7 @@ extension Lowering {
             throw node.error("an embedding table needs 1…65536 rows, has shape \(table.shape)")
         }
         let rows = table.shape[0], width = table.shape.dropFirst().reduce(1, *), count = indices.shape.reduce(1, *)
-        let column = try reshaped(indices, [count, 1])
-        // i + V·[i < 0]: negative indices from the end.
-        let negative = try comparison(part(node, "Less", "_neg"), column, .constant(.scalar(0)))
-        let wrapped = try binary(part(node, "Add", "_idx"), column,
-                                 try binary(part(node, "Mul", "_wrap"), negative, .constant(.scalar(Double(rows)))))
-        let iota = ConstTensor(shape: [1, rows], values: (0..<rows).map(Double.init), isInteger: true)
-        let oneHot = try comparison(part(node, "Equal", "_onehot"), wrapped, .constant(iota))
-        let (a, _) = try stored(oneHot, node: node.label)
+        let (a, _) = try stored(try oneHotRows(node, indices, size: rows), node: node.label)
         let b = try stored(.constant(ConstTensor(shape: [rows, width], values: table.values)), node: node.label).0
         let outShape = indices.shape + Array(table.shape.dropFirst())
         let dst = try buffer(node, shape: outShape)
