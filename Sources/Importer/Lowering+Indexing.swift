@@ -12,7 +12,7 @@ extension Lowering {
     }
 
     static func wrap(_ raw: Double, size: Int, node: Node) throws(ImportError) -> Int {
-        guard raw.isFinite, raw == raw.rounded() else { throw node.error("index \(raw) is not an integer") }
+        guard raw.isFinite, raw == raw.rounded(), abs(raw) <= 0x1p62 else { throw node.error("index \(raw) is not an integer within ±2^62") }
         let i = raw < 0 ? Int(raw) + size : Int(raw)
         guard i >= 0, i < size else { throw node.error("index \(Int(raw)) is out of range for dimension \(size)") }
         return i
@@ -110,8 +110,9 @@ extension Lowering {
         var positions = [Int]()
         if node.op == "ScatterElements" {
             let a = try Self.axis(try node.int("axis", default: 0), rank: data.shape.count, node: node)
-            guard indices.shape == updates.shape, indices.shape.count == data.shape.count else {
-                throw node.error("indices \(indices.shape) and updates \(updates.shape) must match and have the data's rank")
+            guard indices.shape == updates.shape, indices.shape.count == data.shape.count,
+                  (0..<data.shape.count).allSatisfy({ $0 == a || indices.shape[$0] <= data.shape[$0] }) else {
+                throw node.error("indices \(indices.shape) and updates \(updates.shape) must match, have the data's rank and fit its shape \(data.shape)")
             }
             for (k, var index) in Self.multiIndices(indices.shape).enumerated() {
                 index[a] = try Self.wrap(indices.values[k], size: data.shape[a], node: node)
@@ -186,7 +187,7 @@ extension Lowering {
         let rank = x.shape.count
         let a = try Self.axis(try node.int("axis", default: -1), rank: rank, node: node)
         let n = x.shape[a]
-        guard kRaw == kRaw.rounded(), kRaw >= 1, Int(kRaw) <= n else { throw node.error("K = \(kRaw) must be 1…\(n)") }
+        guard kRaw == kRaw.rounded(), kRaw >= 1, kRaw <= Double(n) else { throw node.error("K = \(kRaw) must be 1…\(n)") }
         guard try node.int("sorted", default: 1) == 1 else { throw node.error("sorted = 0 is not supported") }
         let k = Int(kRaw), largest = try node.int("largest", default: 1) == 1
         var source = x

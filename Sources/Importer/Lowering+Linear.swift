@@ -121,8 +121,8 @@ extension Lowering {
         guard pads.allSatisfy({ $0 <= 1 << 20 }) else { throw node.error("padding must be at most 2^20") }
         let xp = try padded(node, x, before: [0, 0, pads[0], pads[1]], after: [0, 0, pads[2], pads[3]])
         let (hp, wp) = (xp.shape[2], xp.shape[3])
+        guard (kh - 1) * dil[0] + 1 <= hp, (kw - 1) * dil[1] + 1 <= wp else { throw node.error("the kernel is larger than the padded input") }
         let oh = (hp - (kh - 1) * dil[0] - 1) / strides[0] + 1, ow = (wp - (kw - 1) * dil[1] - 1) / strides[1] + 1
-        guard oh >= 1, ow >= 1 else { throw node.error("the kernel is larger than the padded input") }
         let (src, _) = try stored(xp, node: node.label)
         let kSize = cg * kh * kw, positions = oh * ow, mg = mOut / group
         let weights = try stored(.constant(w), node: node.label).0

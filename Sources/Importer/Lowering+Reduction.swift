@@ -90,8 +90,9 @@ extension Lowering {
         if try node.int("ceil_mode", default: 0) == 1 {
             for d in 0..<2 {
                 let span = size[d] + pads[d] + pads[d + 2] - effective[d]
-                guard span >= 0 else { continue }
-                var out = (span + strides[d] - 1) / strides[d] + 1
+                // ⌈span / stride⌉ + 1, also for a window longer than the padded input.
+                var out = (span >= 0 ? (span + strides[d] - 1) / strides[d] : -((-span) / strides[d])) + 1
+                guard out >= 1 else { throw node.error("the window is longer than the padded input on axis \(d)") }
                 if (out - 1) * strides[d] >= size[d] + pads[d] { out -= 1 }
                 extra[d] = max(0, (out - 1) * strides[d] + effective[d] - (size[d] + pads[d] + pads[d + 2]))
             }
@@ -106,8 +107,10 @@ extension Lowering {
             throw node.error("the Indices output is not supported")
         }
         let (c, h, w) = (x.shape[1], x.shape[2], x.shape[3])
-        let oh = (h - (kernel[0] - 1) * dil[0] - 1) / strides[0] + 1, ow = (w - (kernel[1] - 1) * dil[1] - 1) / strides[1] + 1
-        guard oh >= 1, ow >= 1 else { throw node.error("the window is larger than the input") }
+        let effective = (0..<2).map { (kernel[$0] - 1) * dil[$0] + 1 }
+        guard effective[0] <= h, effective[1] <= w else { throw node.error("the window \(effective) is larger than the input [\(h), \(w)]") }
+        guard kernel[0] * kernel[1] <= 4096 else { throw node.error("a window of \(kernel[0] * kernel[1]) taps is more than 4096") }
+        let oh = (h - effective[0]) / strides[0] + 1, ow = (w - effective[1]) / strides[1] + 1
         let (src, _) = try stored(x, node: node.label)
         let outShape = [1, c, oh, ow]
         let isMax = node.op == "MaxPool"

@@ -28,7 +28,8 @@ extension Lowering {
             return c.count == 0 ? nil : c
         }
         var scales: [Double]? = nil, sizes: [Int]? = nil
-        if upsample {
+        if upsample || graph.opsetVersion < 11 {
+            // Upsample, and Resize before opset 11: scales as an attribute or input 1.
             if let listed = try node.floats("scales") { scales = listed } else { scales = try constant(1)?.values }
         } else {
             scales = try constant(2)?.values
@@ -40,28 +41,33 @@ extension Lowering {
         var result = x
         for (k, d) in axes.enumerated() {
             let n = x.shape[d]
-            let m: Int, scale: Double
+            // Sizes and coordinates in float32, as onnxruntime computes them.
+            let m: Int, scale: Float
             if let sizes {
+                guard sizes[k] >= 1, sizes[k] <= 1 << 16 else { throw node.error("axis \(d) would have \(sizes[k]) elements") }
                 m = sizes[k]
-                scale = Double(m) / Double(n)
+                scale = Float(m) / Float(n)
             } else {
-                scale = scales![k]
-                guard scale.isFinite, scale > 0 else { throw node.error("scale \(scale) must be positive") }
-                m = Int((Double(n) * scale).rounded(.down))
+                scale = Float(scales![k])
+                guard scale.isFinite, scale > 0 else { throw node.error("scale \(scales![k]) must be positive") }
+                let size = (Float(n) * scale).rounded(.down)
+                guard size >= 1, size <= 65536 else { throw node.error("axis \(d) would have \(size) elements") }
+                m = Int(size)
             }
-            guard m >= 1, m <= 1 << 16 else { throw node.error("axis \(d) would have \(m) elements") }
             if m == n && scale == 1 { continue }
+            guard n * m <= 1 << 24 else { throw node.error("resizing axis \(d) from \(n) to \(m) needs a matrix of more than 2^24 entries") }
             var matrix = [Double](repeating: 0, count: n * m)
             for i in 0..<m {
-                let original: Double
+                let f = Float(i), original32: Float
                 switch transform {
-                case "half_pixel": original = (Double(i) + 0.5) / scale - 0.5
-                case "pytorch_half_pixel": original = m > 1 ? (Double(i) + 0.5) / scale - 0.5 : 0
-                case "align_corners": original = m > 1 ? Double(i) * Double(n - 1) / Double(m - 1) : 0
-                case "asymmetric": original = Double(i) / scale
-                case "tf_half_pixel_for_nearest": original = (Double(i) + 0.5) / scale
+                case "half_pixel": original32 = (f + 0.5) / scale - 0.5
+                case "pytorch_half_pixel": original32 = m > 1 ? (f + 0.5) / scale - 0.5 : 0
+                case "align_corners": original32 = m > 1 ? f * Float(n - 1) / Float(m - 1) : 0
+                case "asymmetric": original32 = f / scale
+                case "tf_half_pixel_for_nearest": original32 = (f + 0.5) / scale
                 default: throw node.error("coordinate_transformation_mode '\(transform)' is not supported")
                 }
+                let original = Double(original32)
                 if mode == "nearest" {
                     let rounded: Double
                     switch nearestMode {

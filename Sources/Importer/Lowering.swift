@@ -245,10 +245,13 @@ struct Lowering {
 /// values have no other reader are fused.
 enum GeluFusion {
     static func fuse(_ nodes: [Node], outputs: [String], initializers: [String: Lowering.Value]) -> [Node] {
+        // Scalars of rank 0 or 1 only: a [1, 1, 1] constant would broadcast x to a higher rank.
         var scalars = [String: Double]()
-        for (name, v) in initializers { if case .constant(let c) = v, c.count == 1 { scalars[name] = c.values[0] } }
+        for (name, v) in initializers {
+            if case .constant(let c) = v, c.count == 1, c.shape.count <= 1 { scalars[name] = c.values[0] }
+        }
         for n in nodes where n.op == "Constant" {
-            if case .tensor(let t)? = n.attributes["value"], t.count == 1, let o = n.outputs.first { scalars[o] = t.values[0] }
+            if case .tensor(let t)? = n.attributes["value"], t.count == 1, t.shape.count <= 1, let o = n.outputs.first { scalars[o] = t.values[0] }
         }
         var readers = [String: [Int]]()
         for (i, n) in nodes.enumerated() { for input in n.inputs { readers[input, default: []].append(i) } }
