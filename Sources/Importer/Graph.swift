@@ -112,6 +112,8 @@ public struct Graph: Sendable {
         public var shape: [Int]
         /// An integer or boolean input (its values are whole numbers).
         public var isInteger = false
+        /// A boolean input: ONNX reads any value ≠ 0 as true.
+        public var isBoolean = false
     }
     public var inputs: [Value]
     public var initializers: [String: ConstTensor]

@@ -24,6 +24,9 @@ struct KernelProgram {
         /// or up so that a comparison with a threshold is exact on the
         /// quantized operand (x > t ⟺ x > ⌊t⌋ for x on the grid).
         var rounding: FloatingPointRoundingRule = .toNearestOrAwayFromZero
+        /// An ONNX integer or boolean input: declared at scale 0, so every
+        /// value the program (and its proof) takes is a whole number.
+        var wholeNumbers = false
         /// A known bound at or beyond this magnitude is an open side: no
         /// fixed-point value reaches it (|x| < 2^31 at scale ≥ 0).
         static let openBound = 0x1p62

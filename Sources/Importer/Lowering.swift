@@ -60,7 +60,17 @@ struct Lowering {
             let t = try l.newTensor(input.name, shape: input.shape, kind: .input, origin: input.name)
             l.program.inputs.append(t)
             l.values[input.name] = .stored(.init(tensor: t), shape: input.shape)
-            if input.isInteger { l.integerValues.insert(input.name) }
+            if input.isInteger {
+                l.integerValues.insert(input.name)
+                l.program.tensors[t].wholeNumbers = true
+            }
+            if input.isBoolean {
+                // true is any value ≠ 0: 1 − [x = 0], exact on whole numbers.
+                let reader = Node(name: input.name, op: "Cast", inputs: [], outputs: [input.name + "_bool"], attributes: [:])
+                let zero = try l.comparison(l.part(reader, "Equal", "_zero"), l.values[input.name]!, .constant(.scalar(0)))
+                l.values[input.name] = try l.complement(reader, zero, suffix: nil)
+                l.booleanValues.insert(input.name)
+            }
         }
         let folded = BatchNormFolding.fold(graph.nodes, outputs: graph.outputs, initializers: &l.values)
         let fused = GeluFusion.fuse(folded, outputs: graph.outputs, initializers: l.values)

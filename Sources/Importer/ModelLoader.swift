@@ -56,6 +56,7 @@ public enum ModelLoader {
             var input = Graph.Value(name: v.name, shape: try shape(of: v, override: inputShapes[v.name], limits: limits))
             if case .tensorType(let t)? = v.type.value {
                 input.isInteger = IntegerSemantics.integerTypes.contains(Int(t.elemType))
+                input.isBoolean = t.elemType == 9
             }
             inputs.append(input)
         }

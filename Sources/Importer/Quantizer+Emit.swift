@@ -71,7 +71,7 @@ extension Quantizer {
 
     mutating func emitAll() throws(ImportError) {
         for t in program.inputs {
-            let s = activationScale(t)
+            let s = program.tensors[t].wholeNumbers ? 0 : activationScale(t)
             scales[t] = s
             declare("input", names[t], shape: program.tensors[t].shape, scale: s, visibility: options.inputVisibility,
                     origin: program.tensors[t].origin)

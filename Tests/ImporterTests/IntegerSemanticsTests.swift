@@ -146,4 +146,19 @@ import VM
         #expect(tiled.floatValues([[5, 7]])[tiled.outputs[0].zkasm] == [5, 7, 5, 7])
         #expect(tiled.source.contains("copy"))
     }
+
+    /// An integer input is declared at scale 0, so its values are whole
+    /// numbers in the program and the proof (2.6 arrives as 3).
+    @Test func integerInputsAreWholeNumbers() throws {
+        let m = try Self.importing(Self.model([("Gather", ["T", "X"], "Y", nil)], input: 7, floats: ["T": [10, 11, 12, 13, 14]]))
+        #expect(m.source.contains("scale=0"), "\(m.source)")
+        #expect(try Machine.run(m, [2.6, 0.2, -1.4, 4]) == [13, 10, 14, 14])
+    }
+
+    /// A boolean input reads any value ≠ 0 as true, as ONNX does.
+    @Test func booleanInputsAreTrueWhenNonZero() throws {
+        let m = try Self.importing(Self.model([("Where", ["X", "A", "B"], "Y", nil)], input: 9,
+                                              floats: ["A": [5], "B": [-5]]))
+        #expect(try Machine.run(m, [2, 0, -3, 1]) == [5, -5, 5, 5])
+    }
 }
