@@ -612,12 +612,14 @@ def classic_ml_fixtures(tmp):
     torch.onnx.export = lambda *a, **k: export(*a, **{**k, "dynamo": False})
     import hummingbird.ml
     gb = GradientBoostingClassifier(n_estimators=3, max_depth=3, random_state=0).fit(x, (y == 7).astype(np.int64))
-    hb = hummingbird.ml.convert(gb, "onnx", x[:1], extra_config={"tree_implementation": "gemm"})
+    # Its three tensor forms: GEMM, and the traversals that gather by computed node indices.
+    for strategy, name in [("gemm", "hummingbird_gemm"), ("tree_trav", "hummingbird_traversal"),
+                           ("perf_tree_trav", "hummingbird_perfect_traversal")]:
+        proto = hummingbird.ml.convert(gb, "onnx", x[:1], extra_config={"tree_implementation": strategy}).model
+        # hummingbird names its outputs (label, probabilities) 'variable' and an internal name.
+        del proto.graph.output[0]
+        fixture(name, proto)
     torch.onnx.export = export
-    proto = hb.model
-    # hummingbird names its outputs (label, probabilities) 'variable' and an internal name.
-    del proto.graph.output[0]
-    fixture("hummingbird_gemm", proto)
 
 
 def logic_fixture(tmp):

@@ -48,4 +48,6 @@ nanogpt 0.05 0 -
 indexing_ops 0.002 0 -
 indexing_variants 0.03 0 -
 trigonometry 0.03 0 -
+hummingbird_traversal 0.002 1.0 input_0=1,64
+hummingbird_perfect_traversal 0.002 1.0 input_0=1,64
 LIST

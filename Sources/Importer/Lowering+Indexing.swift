@@ -64,6 +64,9 @@ extension Lowering {
     /// GatherElements: out[I] = data[I with I[axis] = indices[I]].
     mutating func gatherElements(_ node: Node, _ inputs: [Value?]) throws(ImportError) -> Value {
         guard let data = inputs.first ?? nil else { throw node.error("missing data") }
+        if inputs.count > 1, let computed = inputs[1], case .stored = computed {
+            return try gatherElementsByComputedIndices(node, data, computed)
+        }
         let indices = try constantIndices(node, inputs, 1)
         let rank = data.shape.count
         let a = try Self.axis(try node.int("axis", default: 0), rank: rank, node: node)
@@ -78,6 +81,40 @@ extension Lowering {
             sources.append(Self.flat(index, st))
         }
         return try indexed(node, data, sources: sources, shape: indices.shape)
+    }
+
+    /// GatherElements with computed indices: with the axis moved last, each
+    /// row of the result is the indices' one-hot rows (exact, §3.5) times
+    /// the data's row — one matmul per row. The indices must have the
+    /// data's extent on every other axis; an index out of range gives 0.
+    mutating func gatherElementsByComputedIndices(_ node: Node, _ data: Value, _ indices: Value) throws(ImportError) -> Value {
+        let rank = data.shape.count
+        let a = try Self.axis(try node.int("axis", default: 0), rank: rank, node: node)
+        guard indices.shape.count == rank, (0..<rank).allSatisfy({ $0 == a || indices.shape[$0] == data.shape[$0] }) else {
+            throw node.error("computed indices \(indices.shape) must match data \(data.shape) outside axis \(a)")
+        }
+        let n = data.shape[a], m = indices.shape[a]
+        guard n <= 4096 else { throw node.error("computed indices into an axis of \(n) elements (at most 4096)") }
+        let (dataRows, count, _, kept) = try rowsOver(part(node, "Transpose", "_data"), data, axes: [a])
+        let (indexRows, _, _, _) = try rowsOver(part(node, "Transpose", "_indices"), indices, axes: [a])
+        let hot = try oneHotRows(node, .stored(indexRows, shape: [count * m]), size: n)
+        let (hotRef, _) = try stored(hot, node: node.label)
+        var movedShape = kept.map { data.shape[$0] }
+        movedShape.append(m)
+        let last = a == rank - 1
+        let dst = try buffer(node, shape: movedShape, suffix: last ? "" : "_moved")
+        for r in 0..<count {
+            emit(node, .matmul(dst: .init(tensor: dst.tensor, offset: dst.offset + r * m),
+                               a: .init(tensor: hotRef.tensor, offset: hotRef.offset + r * m * n),
+                               b: .init(tensor: dataRows.tensor, offset: dataRows.offset + r * n),
+                               bias: nil, m: m, k: n, n: 1, ars: n, acs: 1, brs: 1, bcs: 1, drs: 1))
+        }
+        if last { return .stored(dst, shape: movedShape) }
+        var perm = [Int](repeating: 0, count: rank)
+        for (i, d) in (kept + [a]).enumerated() { perm[d] = i }
+        var t = node
+        t.attributes = ["perm": .ints(perm)]
+        return try transpose(t, .stored(dst, shape: movedShape))
     }
 
     /// GatherND (batch_dims = 0): each index tuple of length q picks the slice data[i₀, …, i_{q−1}, …].

@@ -15,7 +15,7 @@ import VMVerifier
     static let options = ProofOptions(logBlowup: 3, queries: 16, logFoldingArity: 3, grindingBits: 0, logFinalPolynomialLength: 1)
 
     @Test(arguments: ["logistic_regression", "attention", "ops", "gelu", "logic", "gru", "recurrent_variants",
-                      "random_forest", "xgboost", "svr_rbf", "vision_ops", "indexing_variants"])
+                      "random_forest", "xgboost", "svr_rbf", "vision_ops", "indexing_variants", "hummingbird_traversal"])
     func importedModelProvesAndVerifies(_ name: String) throws {
         let (_, program) = try Fixtures.importFixture(name)
         let x = try Fixtures.reference(name).inputs[0]

@@ -72,6 +72,7 @@ enum Fixtures {
         ("svr_rbf", 0.03, false), ("xgboost", 0.002, true), ("lightgbm", 0.002, true), ("hummingbird_gemm", 0.002, true),
         ("vision_ops", 0.005, false), ("nanogpt", 0.05, false),
         ("indexing_ops", 0.002, false), ("indexing_variants", 0.03, false), ("trigonometry", 0.03, false),
+        ("hummingbird_traversal", 0.002, true), ("hummingbird_perfect_traversal", 0.002, true),
     ]
 
     @Test(arguments: cases.indices)
