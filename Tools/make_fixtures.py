@@ -355,7 +355,7 @@ def recurrent_variants_fixture(tmp):
 
 def vision_ops_fixture(tmp):
     """Padded and ceil-mode pooling, transposed and 1-D dilated
-    convolutions, instance normalization, Floor/Ceil/Round and ArgMin,
+    convolutions, instance normalization, Floor/Ceil/Round, ArgMin and fmod,
     exported by PyTorch (TorchScript exporter, opset 17). Inputs lie on a
     1/16 grid, so the rounding operators meet exact integers and halves
     (Round's ties go to even) rather than values a quantum away."""
@@ -383,7 +383,8 @@ def vision_ops_fixture(tmp):
                      F.avg_pool2d(x, 3, 2, padding=1, ceil_mode=True),
                      F.max_pool2d(x - 3, 2, 2, ceil_mode=True),
                      self.up(x), self.norm(x), self.conv1d(line), self.up1d(line),
-                     torch.floor(x * 3), torch.ceil(x * 3), torch.round(x * 2), x.argmin(dim=3).float()]
+                     torch.floor(x * 3), torch.ceil(x * 3), torch.round(x * 2), x.argmin(dim=3).float(),
+                     torch.fmod(x * 3, 0.7)]   # the grid keeps x·3 at least 0.0125 from a multiple of 0.7
             return torch.cat([p.flatten(1) for p in parts], 1)
 
     m = VisionOps().eval()

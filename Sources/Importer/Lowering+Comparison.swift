@@ -159,4 +159,21 @@ extension Lowering {
             return try binary(part(node, "Sub", nil), up, try binary(part(node, "Mul", "_fix"), tie, odd))
         }
     }
+
+    /// Mod of reals (fmod = 1, C's fmod): x − b·trunc(x/b) with a constant
+    /// non-zero divisor b and trunc(q) = sign(q)·⌊|q|⌋. Exact but for the
+    /// rounding of 1/b, so an x within that rounding of a multiple of b may
+    /// land on the other side (the accuracy guard measures it).
+    mutating func modulo(_ node: Node, _ x: Value, _ divisor: Value) throws(ImportError) -> Value {
+        guard try node.int("fmod", default: 0) == 1 else { throw node.error("Mod with fmod = 0 is defined for integers, which are not supported") }
+        guard case .constant(let b) = divisor, b.values.allSatisfy({ $0.isFinite && $0 != 0 }) else {
+            throw node.error("only a constant, finite, non-zero divisor is supported")
+        }
+        let quotient = try binary(part(node, "Mul", "_q"), x, .constant(ConstTensor(shape: b.shape, values: b.values.map { 1 / $0 })))
+        let magnitude = try absoluteOrSign(part(node, "Abs", "_absq"), quotient)
+        let whole = try floor(part(node, "Floor", "_floorq"), magnitude)
+        let sign = try absoluteOrSign(part(node, "Sign", "_signq"), quotient)
+        let truncated = try binary(part(node, "Mul", "_trunc"), sign, whole)
+        return try binary(part(node, "Sub", nil), x, try binary(part(node, "Mul", "_multiple"), truncated, divisor))
+    }
 }

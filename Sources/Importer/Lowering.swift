@@ -23,7 +23,7 @@ struct Lowering {
         "Exp", "Expand", "Flatten", "Floor", "Gather", "GatherElements", "GatherND", "Gelu", "Gemm",
         "GlobalAveragePool", "Greater", "GreaterOrEqual", "GRU", "HardSigmoid", "HardSwish", "Identity",
         "InstanceNormalization", "LayerNormalization", "LeakyRelu", "Less", "LessOrEqual", "Log", "LogSoftmax", "LpNormalization", "LpPool",
-        "LSTM", "MatMul", "Max", "MaxPool", "Min", "Mish", "Mul", "Neg", "NonZero", "Not", "OneHot", "Or", "Pad",
+        "LSTM", "MatMul", "Max", "MaxPool", "Min", "Mish", "Mod", "Mul", "Neg", "NonZero", "Not", "OneHot", "Or", "Pad",
         "Pow", "PRelu", "Range", "Reciprocal", "ReduceL1", "ReduceL2", "ReduceLogSumExp", "ReduceMax", "ReduceMean",
         "ReduceMin", "ReduceSum", "ReduceSumSquare", "Relu", "Reshape", "Resize", "RNN", "Round", "ScatterElements",
         "ScatterND", "Selu", "Shape", "Sigmoid", "Sign", "Sin", "Sinh", "Slice", "Softmax", "Softplus", "Softsign", "Split", "Sqrt",
@@ -174,6 +174,7 @@ struct Lowering {
         case "Trilu": return [try trilu(node, try arg(0), k: inputs.count > 1 ? inputs[1] : nil)]
         case "RNN", "GRU", "LSTM": return try recurrent(node, inputs)
         case "Floor", "Ceil", "Round": return [try rounding(node, try arg(0))]
+        case "Mod": return [try modulo(node, try arg(0), try arg(1))]
         case "Split": return try split(node, inputs)
         case "LpNormalization": return [try lpNormalization(node, try arg(0))]
         case "LpPool": return [try lpPool(node, try arg(0))]
