@@ -8,7 +8,10 @@ struct FloatInterpreter {
     /// Every tensor's values after one run on `inputs` (one list per graph input).
     func run(_ inputs: [[Double]]) -> [[Double]] {
         var memory = program.tensors.map { $0.data ?? [Double](repeating: 0, count: $0.count) }
-        for (i, t) in program.inputs.enumerated() { memory[t] = inputs[i] }
+        for (i, t) in program.inputs.enumerated() {
+            // Integer and boolean inputs hold whole numbers, as the VM rounds them at scale 0.
+            memory[t] = program.tensors[t].wholeNumbers ? inputs[i].map { $0.rounded(.toNearestOrAwayFromZero) } : inputs[i]
+        }
         for step in program.steps { execute(step.operation, &memory) }
         return memory
     }

@@ -96,6 +96,7 @@ extension Lowering {
         let n = data.shape[a], m = indices.shape[a]
         guard n <= 4096 else { throw node.error("computed indices into an axis of \(n) elements (at most 4096)") }
         let (dataRows, count, _, kept) = try rowsOver(part(node, "Transpose", "_data"), data, axes: [a])
+        guard count <= 4096 else { throw node.error("computed indices over \(count) rows (one matmul each; at most 4096)") }
         let (indexRows, _, _, _) = try rowsOver(part(node, "Transpose", "_indices"), indices, axes: [a])
         let hot = try oneHotRows(node, .stored(indexRows, shape: [count * m]), size: n)
         let (hotRef, _) = try stored(hot, node: node.label)

@@ -63,6 +63,10 @@ struct Lowering {
             if input.isInteger {
                 l.integerValues.insert(input.name)
                 l.program.tensors[t].wholeNumbers = true
+                // Whole numbers at scale 0, then raised exactly (× 1 at the
+                // reader's scale) so the arithmetic they meet keeps its scale.
+                let reader = Node(name: input.name, op: "Cast", inputs: [], outputs: [input.name + "_whole"], attributes: [:])
+                l.values[input.name] = try l.binary(reader, l.values[input.name]!, .constant(.scalar(1)))
             }
             if input.isBoolean {
                 // true is any value ≠ 0: 1 − [x = 0], exact on whole numbers.

@@ -155,6 +155,21 @@ import VM
         #expect(try Machine.run(m, [2.6, 0.2, -1.4, 4]) == [13, 10, 14, 14])
     }
 
+    /// A whole-number input does not coarsen what it meets: X + 0.3 and
+    /// (X − 127.5)/127.5 keep their fractions.
+    @Test func integerInputsKeepTheScaleOfWhatTheyMeet() throws {
+        let m = try Self.importing(Self.model([
+            ("Cast", ["X"], "F", 1), ("Add", ["F", "C"], "Y", nil),
+        ], input: 7, floats: ["C": [0.3]]))
+        let run = try Machine.run(m, [3, 0, -2, 100])
+        #expect(zip(run, [3.3, 0.3, -1.7, 100.3]).allSatisfy { abs($0 - $1) < 0.001 }, "\(run)")
+        let centered = try Self.importing(Self.model([
+            ("Cast", ["X"], "F", 1), ("Sub", ["F", "M"], "D", nil), ("Div", ["D", "M"], "Y", nil),
+        ], input: 2, floats: ["M": [127.5]]))
+        let values = try Machine.run(centered, [128, 127, 255, 0])
+        #expect(zip(values, [0.5, -0.5, 127.5, -127.5].map { $0 / 127.5 }).allSatisfy { abs($0 - $1) < 0.001 }, "\(values)")
+    }
+
     /// A boolean input reads any value ≠ 0 as true, as ONNX does.
     @Test func booleanInputsAreTrueWhenNonZero() throws {
         let m = try Self.importing(Self.model([("Where", ["X", "A", "B"], "Y", nil)], input: 9,
