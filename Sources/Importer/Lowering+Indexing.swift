@@ -111,11 +111,7 @@ extension Lowering {
                                bias: nil, m: m, k: n, n: 1, ars: n, acs: 1, brs: 1, bcs: 1, drs: 1))
         }
         if last { return .stored(dst, shape: movedShape) }
-        var perm = [Int](repeating: 0, count: rank)
-        for (i, d) in (kept + [a]).enumerated() { perm[d] = i }
-        var t = node
-        t.attributes = ["perm": .ints(perm)]
-        return try transpose(t, .stored(dst, shape: movedShape))
+        return try axisBack(node, .stored(dst, shape: movedShape), kept: kept, axis: a)
     }
 
     /// GatherND (batch_dims = 0): each index tuple of length q picks the slice data[i₀, …, i_{q−1}, …].
@@ -263,13 +259,10 @@ extension Lowering {
         var result = [Value.stored(values, shape: outShape), Value.stored(indices, shape: outShape)]
         if !largest { result[0] = try binary(part(node, "Mul", "_values_neg"), result[0], .constant(.scalar(-1))) }
         if a != rank - 1 {
-            var perm = [Int](repeating: 0, count: rank)
-            for (i, d) in (kept + [a]).enumerated() { perm[d] = i }
             for (i, v) in result.enumerated() {
                 var n = part(node, "Transpose", i == 0 ? "_vt" : "_it")
                 n.outputs = [node.outputs.count > i ? node.outputs[i] : node.label + "_\(i)"]
-                n.attributes = ["perm": .ints(perm)]
-                result[i] = try transpose(n, v)
+                result[i] = try axisBack(n, v, kept: kept, axis: a)
             }
         }
         return result

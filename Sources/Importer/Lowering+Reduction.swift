@@ -170,6 +170,16 @@ extension Lowering {
         return (try stored(moved, node: node.label).0, rows, cols, keep)
     }
 
+    /// The inverse of `rowsOver` for one axis: a [kept…, axis] value moved
+    /// back so `axis` is in its place again, written as `node`'s output.
+    mutating func axisBack(_ node: Node, _ v: Value, kept: [Int], axis: Int) throws(ImportError) -> Value {
+        var perm = [Int](repeating: 0, count: kept.count + 1)
+        for (i, d) in (kept + [axis]).enumerated() { perm[d] = i }
+        var n = node
+        n.attributes = ["perm": .ints(perm)]
+        return try transpose(n, v)
+    }
+
     func reduceAxes(_ node: Node, _ inputs: [Value?], rank: Int) throws(ImportError) -> [Int] {
         var axes = try node.ints("axes")
         if axes == nil, inputs.count > 1, let v = inputs[1] {
@@ -438,11 +448,7 @@ extension Lowering {
         movedShape.append(x.shape[a])
         let scaled = try binary(part(node, "Mul", a == rank - 1 ? nil : "_rows"), row, inverse)
         if a == rank - 1 { return try reshaped(scaled, x.shape) }
-        var perm = [Int](repeating: 0, count: rank)
-        for (i, d) in (kept + [a]).enumerated() { perm[d] = i }
-        var n = node
-        n.attributes = ["perm": .ints(perm)]
-        return try transpose(n, try reshaped(scaled, movedShape))
+        return try axisBack(node, try reshaped(scaled, movedShape), kept: kept, axis: a)
     }
 
     /// LpPool (p = 1 or 2) on [1, C, H, W]: the windows' sums of |x| or x²

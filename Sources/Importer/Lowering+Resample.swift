@@ -105,10 +105,6 @@ extension Lowering {
         let dst = try buffer(node, shape: movedShape, suffix: last ? "" : "_moved")
         emit(node, .matmul(dst: dst, a: src, b: b, bias: nil, m: rows, k: cols, n: m, ars: cols, acs: 1, brs: m, bcs: 1, drs: m))
         if last { return .stored(dst, shape: movedShape) }
-        var perm = [Int](repeating: 0, count: rank)
-        for (i, d) in (kept + [axis]).enumerated() { perm[d] = i }
-        var n = node
-        n.attributes = ["perm": .ints(perm)]
-        return try transpose(n, .stored(dst, shape: movedShape))
+        return try axisBack(node, .stored(dst, shape: movedShape), kept: kept, axis: axis)
     }
 }

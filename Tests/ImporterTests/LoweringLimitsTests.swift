@@ -17,21 +17,15 @@ import Testing
     /// One node over X of `shape` with int64 or float initializers; Y its output.
     static func model(_ op: String, inputs: [String], shape: [Int], attributes: [Onnx_AttributeProto] = [],
                       integers: [String: [Int64]] = [:], floats: [String: [Float]] = [:]) -> Onnx_ModelProto {
-        var g = Onnx_GraphProto()
-        g.input = [ModelBuilding.input("X", elemType: 1, dims: ModelBuilding.dims(shape))]
-        g.initializer = integers.sorted { $0.key < $1.key }.map { ModelBuilding.initializer($0.key, integers: $0.value) }
-            + floats.sorted { $0.key < $1.key }.map { ModelBuilding.initializer($0.key, floats: $0.value) }
         var node = Onnx_NodeProto()
         node.name = "n"
         node.opType = op
         node.input = inputs
         node.output = ["Y"]
         node.attribute = attributes
-        g.node = [node]
-        var y = Onnx_ValueInfoProto()
-        y.name = "Y"
-        g.output = [y]
-        return ModelBuilding.model(g)
+        let initializers = integers.sorted { $0.key < $1.key }.map { ModelBuilding.initializer($0.key, integers: $0.value) }
+            + floats.sorted { $0.key < $1.key }.map { ModelBuilding.initializer($0.key, floats: $0.value) }
+        return ModelBuilding.graph(input: shape, nodes: [node], initializers: initializers)
     }
 
     static func error(_ m: Onnx_ModelProto) -> String { IntegerSemanticsTests.error(m) }

@@ -39,4 +39,17 @@ enum ModelBuilding {
         if let floats { t.dataType = 1; t.dims = [Int64(floats.count)]; t.floatData = floats }
         return t
     }
+
+    /// A graph of `nodes` over the float input X of `shape` with
+    /// `initializers`, whose output is Y.
+    static func graph(input shape: [Int], nodes: [Onnx_NodeProto], initializers: [Onnx_TensorProto]) -> Onnx_ModelProto {
+        var g = Onnx_GraphProto()
+        g.input = [input("X", elemType: 1, dims: dims(shape))]
+        g.initializer = initializers
+        g.node = nodes
+        var y = Onnx_ValueInfoProto()
+        y.name = "Y"
+        g.output = [y]
+        return model(g)
+    }
 }

@@ -12,8 +12,6 @@ import Testing
     /// random constant weights, extra inputs and attributes; Y is its Y_h.
     static func lstm(extraInputs: [String] = [], sequenceLengths: [Int64]? = nil,
                      attributes: [Onnx_AttributeProto] = []) -> Onnx_ModelProto {
-        var g = Onnx_GraphProto()
-        g.input = [ModelBuilding.input("X", elemType: 1, dims: ModelBuilding.dims([3, 2, 2]))]
         func tensor(_ name: String, _ dims: [Int]) -> Onnx_TensorProto {
             var t = Onnx_TensorProto()
             t.name = name
@@ -22,19 +20,15 @@ import Testing
             t.floatData = (0..<dims.reduce(1, *)).map { Float(($0 * 37) % 11) / 11 - 0.5 }
             return t
         }
-        g.initializer = [tensor("W", [1, 8, 2]), tensor("R", [1, 8, 2]), tensor("B", [1, 16])]
-        if let sequenceLengths { g.initializer.append(ModelBuilding.initializer("L", integers: sequenceLengths)) }
+        var initializers = [tensor("W", [1, 8, 2]), tensor("R", [1, 8, 2]), tensor("B", [1, 16])]
+        if let sequenceLengths { initializers.append(ModelBuilding.initializer("L", integers: sequenceLengths)) }
         var node = Onnx_NodeProto()
         node.name = "lstm"
         node.opType = "LSTM"
         node.input = ["X", "W", "R", "B"] + extraInputs
         node.output = ["", "Y"]
         node.attribute = attributes
-        g.node = [node]
-        var y = Onnx_ValueInfoProto()
-        y.name = "Y"
-        g.output = [y]
-        return ModelBuilding.model(g)
+        return ModelBuilding.graph(input: [3, 2, 2], nodes: [node], initializers: initializers)
     }
 
     static func attribute(_ name: String, int: Int? = nil, strings: [String]? = nil) -> Onnx_AttributeProto {
