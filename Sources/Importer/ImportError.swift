@@ -18,6 +18,7 @@ public struct ImportError: Error, Equatable, CustomStringConvertible, Sendable {
         switch (node, op) {
         case let (node?, op?): "node '\(node)' (\(op)): \(message)"
         case let (nil, op?): "\(op): \(message)"
+        case let (node?, nil): "node '\(node)': \(message)"
         default: message
         }
     }

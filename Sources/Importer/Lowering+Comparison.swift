@@ -75,7 +75,7 @@ extension Lowering {
     /// Where(c, −∞, v) or Where(c, v, −∞) with a constant condition, as
     /// attention masks are exported: allowed when a Softmax is its only
     /// reader, which then gives the masked elements exactly 0
-    /// (`maskedSoftmax`). Returns v (broadcast to the result's shape) and
+    /// (`softmax`). Returns v (broadcast to the result's shape) and
     /// records the mask; nil when no branch is infinite.
     mutating func softmaxMask(_ node: Node, _ c: Value, _ x: Value, _ y: Value) throws(ImportError) -> Value? {
         func infinite(_ v: Value) -> Bool {

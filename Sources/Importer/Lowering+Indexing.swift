@@ -231,15 +231,12 @@ extension Lowering {
         let values = try buffer(part(node, "TopK", "_values"), shape: [rows, k])
         let indices = try buffer(part(node, "TopK", "_indices"), shape: [rows, k])
         let iota = ConstTensor(shape: [n], values: (0..<n).map(Double.init), isInteger: true)
+        // max − min + 1 per row, fixed for the row: every lowered element ends below every other.
+        let (spreads, _) = try stored(try binary(part(node, "Add", "_drop"), try rowSpreads(node, src, rows: rows, cols: n),
+                                                 .constant(.scalar(1))), node: node.label)
         for r in 0..<rows {
             var row = Value.stored(.init(tensor: src.tensor, offset: src.offset + r * n), shape: [n])
-            // max − min + 1, fixed for the row: every lowered element ends below every other.
-            let (rowRef, _) = try stored(row, node: node.label)
-            let top = try rowMaxima(part(node, "ReduceMax", "_r\(r)_max"), rowRef, rows: 1, cols: n, suffix: "")
-            let negated = try binary(part(node, "Mul", "_r\(r)_neg"), row, .constant(.scalar(-1)))
-            let negMin = try rowMaxima(part(node, "ReduceMax", "_r\(r)_negmin"), try stored(negated, node: node.label).0, rows: 1, cols: n, suffix: "")
-            let spread = try binary(part(node, "Add", "_r\(r)_spread"), try binary(part(node, "Add", "_r\(r)_range"), .stored(top, shape: [1]),
-                                                                                   .stored(negMin, shape: [1])), .constant(.scalar(1)))
+            let spread = Value.stored(.init(tensor: spreads.tensor, offset: spreads.offset + r), shape: [1])
             for j in 0..<k {
                 let (current, _) = try stored(row, node: node.label)
                 emit(node, .reduce(dst: .init(tensor: values.tensor, offset: values.offset + r * k + j), src: current, operation: .max,

@@ -60,7 +60,6 @@ extension Lowering {
         var resetBias: ConstTensor?
         var peephole: [ConstTensor]?
         var activations: [RecurrentActivation]
-        var reverse: Bool
     }
 
     /// RNN, GRU or LSTM: returns Y, Y_h and (LSTM) Y_c.
@@ -133,8 +132,7 @@ extension Lowering {
         for d in 0..<dirs {
             let weights = try recurrentWeights(node, d: d, w: w, r: r, b: b, peephole: peephole, cell: cell, hidden: hidden,
                                                inputSize: inputSize, linearBeforeReset: linearBeforeReset,
-                                               activations: Array(activations[(d * activations.count / dirs)...].prefix(activations.count / dirs)),
-                                               reverse: reverse[d])
+                                               activations: Array(activations[(d * activations.count / dirs)...].prefix(activations.count / dirs)))
             // Every step's input projection, gate by gate: [seq·batch, H] each.
             var projections = [KernelProgram.Ref]()
             for gate in 0..<g {
@@ -215,7 +213,7 @@ extension Lowering {
     /// its h gate's Rb apart, inside the reset product).
     mutating func recurrentWeights(_ node: Node, d: Int, w: ConstTensor, r: ConstTensor, b: ConstTensor?, peephole: ConstTensor?,
                                    cell: RecurrentCell, hidden: Int, inputSize: Int, linearBeforeReset: Bool,
-                                   activations: [RecurrentActivation], reverse: Bool) throws(ImportError) -> RecurrentDirection {
+                                   activations: [RecurrentActivation]) throws(ImportError) -> RecurrentDirection {
         let g = cell.gates
         func transposedBlock(_ m: ConstTensor, gate: Int, columns: Int) -> ConstTensor {
             // m[d][gate·H + j][i] → out[i][j]
@@ -230,7 +228,7 @@ extension Lowering {
             return Array(b.values[base..<(base + hidden)])
         }
         var direction = RecurrentDirection(input: [], recurrence: [], bias: [], resetBias: nil, peephole: nil,
-                                           activations: activations, reverse: reverse)
+                                           activations: activations)
         for gate in 0..<g {
             direction.input.append(try stored(.constant(transposedBlock(w, gate: gate, columns: inputSize)), node: node.label).0)
             direction.recurrence.append(try stored(.constant(transposedBlock(r, gate: gate, columns: hidden)), node: node.label).0)

@@ -12,15 +12,7 @@ extension Lowering {
     /// position (`count_include_pad`, and never the part of a ceil-mode
     /// window past the padded input).
     mutating func pool(_ node: Node, _ x: Value) throws(ImportError) -> Value {
-        guard x.shape.count == 4, x.shape[0] == 1 else { throw node.error("only 2-D pooling on batch 1 is supported (input \(x.shape))") }
-        guard let kernel = try node.ints("kernel_shape"), kernel.count == 2, kernel.allSatisfy({ $0 >= 1 }) else {
-            throw node.error("kernel_shape must have two positive entries")
-        }
-        let strides = try node.ints("strides") ?? [1, 1], dil = try node.ints("dilations") ?? [1, 1]
-        guard strides.count == 2, dil.count == 2, strides.allSatisfy({ $0 >= 1 }), dil.allSatisfy({ $0 >= 1 }),
-              (strides + dil + kernel).allSatisfy({ $0 <= 1 << 20 }) else {
-            throw node.error("strides and dilations must describe two spatial axes")
-        }
+        let (kernel, strides, dil) = try poolWindow(node, x)
         let (before, after, extra) = try poolPadding(node, size: [x.shape[2], x.shape[3]], kernel: kernel, strides: strides, dilations: dil)
         let isMax = node.op == "MaxPool"
         if before.allSatisfy({ $0 == 0 }) && zip(after, extra).allSatisfy({ $0 + $1 == 0 }) {
@@ -52,14 +44,26 @@ extension Lowering {
             for _ in 0..<channels { for r in rows { for c in cols { factors.append(r * c > 0 ? 1 / (r * c) : 0) } } }
             return try binary(part(node, "Mul", nil), sum, .constant(ConstTensor(shape: sum.shape, values: factors)))
         }
-        let negated = try binary(part(node, "Mul", "_neg"), x, .constant(.scalar(-1)))
-        let (negatedRef, _) = try stored(negated, node: node.label)
-        let minimum = try rowMaxima(part(node, "ReduceMax", "_negmin"), negatedRef, rows: 1, cols: x.shape.reduce(1, *), suffix: "")
-        let lowest = Value.stored(minimum, shape: [1])   // −min(x)
+        let (flat, _) = try stored(x, node: node.label)
+        let lowest = Value.stored(try negatedRowMinima(node, flat, rows: 1, cols: x.shape.reduce(1, *)), shape: [1])   // −min(x)
         let shifted = try binary(part(node, "Add", "_shift"), x, lowest)   // x − min(x) ≥ 0
         let pooled = try poolValid(node, try padded(node, shifted, before: padBefore, after: padAfter), kernel: kernel,
                                    strides: strides, dilations: dil, suffix: "_shifted")
         return try binary(part(node, "Sub", nil), pooled, lowest)
+    }
+
+    /// A pooling node's kernel, strides and dilations over a [1, C, H, W] input.
+    func poolWindow(_ node: Node, _ x: Value) throws(ImportError) -> (kernel: [Int], strides: [Int], dilations: [Int]) {
+        guard x.shape.count == 4, x.shape[0] == 1 else { throw node.error("only 2-D pooling on batch 1 is supported (input \(x.shape))") }
+        guard let kernel = try node.ints("kernel_shape"), kernel.count == 2, kernel.allSatisfy({ $0 >= 1 }) else {
+            throw node.error("kernel_shape must have two positive entries")
+        }
+        let strides = try node.ints("strides") ?? [1, 1], dil = try node.ints("dilations") ?? [1, 1]
+        guard strides.count == 2, dil.count == 2, strides.allSatisfy({ $0 >= 1 }), dil.allSatisfy({ $0 >= 1 }),
+              (strides + dil + kernel).allSatisfy({ $0 <= 1 << 20 }) else {
+            throw node.error("strides and dilations must describe two spatial axes")
+        }
+        return (kernel, strides, dil)
     }
 
     /// Padding of a pooling node per spatial axis: explicit `pads`, or
@@ -212,8 +216,7 @@ extension Lowering {
             return .stored(try rowMaxima(node, src, rows: rows, cols: cols, suffix: ""), shape: outShape)
         case "ReduceMin":
             // min = −max(−x).
-            let negated = try binary(part(node, "Mul", "_neg"), view, .constant(.scalar(-1)))
-            let maxima = try rowMaxima(node, try stored(negated, node: node.label).0, rows: rows, cols: cols, suffix: "_max")
+            let maxima = try negatedRowMinima(node, src, rows: rows, cols: cols)
             let minima = try binary(part(node, "Mul", nil), .stored(maxima, shape: [rows]), .constant(.scalar(-1)))
             return try reshaped(minima, outShape)
         case "ReduceSumSquare", "ReduceL2":
@@ -257,6 +260,35 @@ extension Lowering {
         return dst
     }
 
+    /// −min of each row of a [rows, cols] view: the row maxima of −x.
+    mutating func negatedRowMinima(_ node: Node, _ src: KernelProgram.Ref, rows: Int, cols: Int) throws(ImportError) -> KernelProgram.Ref {
+        let negated = try binary(part(node, "Mul", "_neg"), .stored(src, shape: [rows, cols]), .constant(.scalar(-1)))
+        return try rowMaxima(part(node, "ReduceMax", "_negmin"), try stored(negated, node: node.label).0, rows: rows, cols: cols, suffix: "")
+    }
+
+    /// max − min (≥ 0) of each row of a [rows, cols] view, as [rows].
+    mutating func rowSpreads(_ node: Node, _ src: KernelProgram.Ref, rows: Int, cols: Int) throws(ImportError) -> Value {
+        let maxima = try rowMaxima(part(node, "ReduceMax", "_max"), src, rows: rows, cols: cols, suffix: "")
+        let negativeMinima = try negatedRowMinima(node, src, rows: rows, cols: cols)
+        return try binary(part(node, "Add", "_spread"), .stored(maxima, shape: [rows]), .stored(negativeMinima, shape: [rows]))
+    }
+
+    /// x − (1 − keep)·(max − min) per row: the elements `keep` drops end at
+    /// or below their row's minimum, the kept ones are unchanged.
+    mutating func belowRowMinima(_ node: Node, _ src: KernelProgram.Ref, rows: Int, cols: Int,
+                                 keep: ConstTensor) throws(ImportError) -> KernelProgram.Ref {
+        let (spread, _) = try stored(try rowSpreads(node, src, rows: rows, cols: cols), node: node.label)
+        let drop = try stored(.constant(ConstTensor(shape: [rows, cols], values: keep.values.map { $0 - 1 })), node: node.label).0
+        let lowering = try buffer(part(node, "Mul", "_lower"), shape: [rows, cols])
+        for r in 0..<rows {
+            emit(node, .zip(dst: .init(tensor: lowering.tensor, offset: lowering.offset + r * cols),
+                            a: .init(tensor: drop.tensor, offset: drop.offset + r * cols), b: .init(tensor: spread.tensor, offset: spread.offset + r),
+                            operation: .mul, count: cols, ds: 1, as: 1, bs: 0))
+        }
+        let lowered = try binary(part(node, "Add", "_masked"), .stored(src, shape: [rows, cols]), .stored(lowering, shape: [rows, cols]))
+        return try stored(lowered, node: node.label).0
+    }
+
     /// A stored value viewed with another shape of the same size.
     func reshaped(_ v: Value, _ shape: [Int]) throws(ImportError) -> Value {
         guard case .stored(let r, let old) = v, old.reduce(1, *) == shape.reduce(1, *) else { return v }
@@ -280,14 +312,25 @@ extension Lowering {
     /// Softmax over one axis: per row subtract the maximum, exp by table,
     /// sum by matmul, reciprocal by table, scale. LogSoftmax: the shifted
     /// row minus the log (by table) of the same sum.
+    ///
+    /// With a −∞ mask (`softmaxMasks`: Where(c, −∞, x) before a Softmax
+    /// over the last axis) the masked elements are first lowered to at most
+    /// the row's minimum (`belowRowMinima`), so the row maximum is a kept
+    /// element's, and their exponentials are multiplied by 0 — exactly
+    /// ONNX's e^−∞ = 0 — before the row sum.
     mutating func softmax(_ node: Node, _ x: Value) throws(ImportError) -> Value {
-        if let input = node.inputs.first, let keep = softmaxMasks[input] { return try maskedSoftmax(node, x, keep: keep) }
         let rank = x.shape.count
         let defaultAxis = graph.opsetVersion >= 13 ? -1 : 1
         let a = try Self.axis(try node.int("axis", default: defaultAxis), rank: rank, node: node)
         // Before opset 13 the input is flattened at `axis`: the row is every axis from `axis` on.
         let axes = graph.opsetVersion >= 13 ? [a] : Array(a..<rank)
-        let (src, rows, cols, _) = try rowsOver(node, x, axes: axes)
+        let keep = node.inputs.first.flatMap { softmaxMasks[$0] }
+        if let keep {
+            guard node.op == "Softmax", axes == [rank - 1] else { throw node.error("a −∞ mask is supported before a Softmax over the last axis") }
+            guard keep.shape == x.shape else { throw node.error("the mask's shape \(keep.shape) differs from the scores' \(x.shape)") }
+        }
+        var (src, rows, cols, _) = try rowsOver(node, x, axes: axes)
+        if let keep { src = try belowRowMinima(node, src, rows: rows, cols: cols, keep: keep) }
         let maxima = try buffer(node, shape: [rows], suffix: "_max")
         let shifted = try buffer(node, shape: [rows, cols], suffix: "_shift")
         for r in 0..<rows {
@@ -296,10 +339,15 @@ extension Lowering {
             emit(node, .zip(dst: .init(tensor: shifted.tensor, offset: r * cols), a: row, b: .init(tensor: maxima.tensor, offset: r),
                             operation: .sub, count: cols, ds: 1, as: 1, bs: 0))
         }
-        let exps = try buffer(node, shape: [rows, cols], suffix: "_exp")
+        var exps = try buffer(node, shape: [rows, cols], suffix: "_exp")
         emit(node, .map(dst: exps, src: shifted, function: .activation(.exp), count: rows * cols, ds: 1, ss: 1))
+        if let keep {
+            let kept = try binary(part(node, "Mul", "_kept"), .stored(exps, shape: [rows, cols]),
+                                  .constant(ConstTensor(shape: [rows, cols], values: keep.values)))
+            exps = try stored(kept, node: node.label).0
+        }
         let sums = try rowSums(node, exps, rows: rows, cols: cols, factor: 1, suffix: "_sum")
-        // exp(0) = 1 for each row's maximum and every term is at most 1, in fixed point too.
+        // exp(0) = 1 for each row's (kept) maximum and every term is at most 1, in fixed point too.
         program.tensors[sums.tensor].knownRange = 1...Double(cols)
         let isLog = node.op == "LogSoftmax"
         let inverse = try buffer(node, shape: [rows], suffix: isLog ? "_log" : "_inv")
@@ -313,13 +361,8 @@ extension Lowering {
         }
         if rowShape != nil { return .stored(out, shape: x.shape) }
         // Move the softmax axis back into place.
-        let keep = (0..<rank).filter { $0 != a }
-        var movedShape = keep.map { x.shape[$0] }
-        movedShape.append(x.shape[a])
-        var inverse2 = [Int](repeating: 0, count: rank)
-        for (i, d) in (keep + [a]).enumerated() { inverse2[d] = i }
-        return try transpose(Node(name: node.name, op: node.op, inputs: [], outputs: node.outputs, attributes: ["perm": .ints(inverse2)]),
-                             .stored(out, shape: movedShape))
+        let others = (0..<rank).filter { $0 != a }
+        return try axisBack(node, .stored(out, shape: others.map { x.shape[$0] } + [x.shape[a]]), kept: others, axis: a)
     }
 
     /// LayerNormalization over the axes from `axis` on: mean and variance by
@@ -377,59 +420,6 @@ extension Lowering {
                                  .constant(ConstTensor(shape: perChannel, values: bias.values))])
     }
 
-    /// Softmax over the last axis of x with the elements where `keep` is 0
-    /// at −∞ (an attention mask): the masked elements are first lowered to
-    /// at most the row's minimum, x' = x − (1 − keep)·(max − min), so the
-    /// row maximum is a kept element's; their exponentials are then
-    /// multiplied by 0 — exactly ONNX's e^−∞ = 0 — before the row sum.
-    mutating func maskedSoftmax(_ node: Node, _ x: Value, keep: ConstTensor) throws(ImportError) -> Value {
-        let rank = x.shape.count
-        let defaultAxis = graph.opsetVersion >= 13 ? -1 : 1
-        guard try Self.axis(try node.int("axis", default: defaultAxis), rank: rank, node: node) == rank - 1, node.op == "Softmax" else {
-            throw node.error("a −∞ mask is supported before a Softmax over the last axis")
-        }
-        guard keep.shape == x.shape else { throw node.error("the mask's shape \(keep.shape) differs from the scores' \(x.shape)") }
-        let cols = x.shape[rank - 1], rows = x.shape.reduce(1, *) / max(cols, 1)
-        let (src, _) = try stored(x, node: node.label)
-        let maxima = try rowMaxima(part(node, "ReduceMax", "_max"), src, rows: rows, cols: cols, suffix: "")
-        let negated = try binary(part(node, "Mul", "_neg"), .stored(src, shape: [rows, cols]), .constant(.scalar(-1)))
-        let negativeMinima = try rowMaxima(part(node, "ReduceMax", "_negmin"), try stored(negated, node: node.label).0,
-                                           rows: rows, cols: cols, suffix: "")
-        let spread = try binary(part(node, "Add", "_spread"), .stored(maxima, shape: [rows]), .stored(negativeMinima, shape: [rows]))
-        let (spreadRef, _) = try stored(spread, node: node.label)
-        let drop = try stored(.constant(ConstTensor(shape: [rows, cols], values: keep.values.map { $0 - 1 })), node: node.label).0
-        let lowering = try buffer(part(node, "Mul", "_lower"), shape: [rows, cols])
-        for r in 0..<rows {
-            emit(node, .zip(dst: .init(tensor: lowering.tensor, offset: lowering.offset + r * cols),
-                            a: .init(tensor: drop.tensor, offset: drop.offset + r * cols), b: .init(tensor: spreadRef.tensor, offset: spreadRef.offset + r),
-                            operation: .mul, count: cols, ds: 1, as: 1, bs: 0))
-        }
-        let lowered = try binary(part(node, "Add", "_masked"), .stored(src, shape: [rows, cols]), .stored(lowering, shape: [rows, cols]))
-        let (scores, _) = try stored(lowered, node: node.label)
-        let top = try rowMaxima(part(node, "ReduceMax", "_keptmax"), scores, rows: rows, cols: cols, suffix: "")
-        let shifted = try buffer(part(node, "Sub", "_shift"), shape: [rows, cols])
-        for r in 0..<rows {
-            emit(node, .zip(dst: .init(tensor: shifted.tensor, offset: shifted.offset + r * cols),
-                            a: .init(tensor: scores.tensor, offset: scores.offset + r * cols), b: .init(tensor: top.tensor, offset: top.offset + r),
-                            operation: .sub, count: cols, ds: 1, as: 1, bs: 0))
-        }
-        let exps = try activation(part(node, "Exp", "_exp"), .stored(shifted, shape: [rows, cols]), function: .exp)
-        let kept = try binary(part(node, "Mul", "_kept"), exps, .constant(ConstTensor(shape: [rows, cols], values: keep.values)))
-        let sums = try rowSums(part(node, "ReduceSum", "_sum"), try stored(kept, node: node.label).0, rows: rows, cols: cols, factor: 1, suffix: "")
-        // A kept maximum gives e^0 = 1; every kept term is at most 1.
-        program.tensors[sums.tensor].knownRange = 1...Double(cols)
-        let inverse = try activation(part(node, "Reciprocal", "_inv"), .stored(sums, shape: [rows]), function: .reciprocal)
-        let (keptRef, _) = try stored(kept, node: node.label), (inverseRef, _) = try stored(inverse, node: node.label)
-        let out = try buffer(node, shape: x.shape)
-        for r in 0..<rows {
-            emit(node, .zip(dst: .init(tensor: out.tensor, offset: out.offset + r * cols),
-                            a: .init(tensor: keptRef.tensor, offset: keptRef.offset + r * cols),
-                            b: .init(tensor: inverseRef.tensor, offset: inverseRef.offset + r),
-                            operation: .mul, count: cols, ds: 1, as: 1, bs: 0))
-        }
-        return .stored(out, shape: x.shape)
-    }
-
     /// LpNormalization (p = 1 or 2) along an axis: x · 1/‖x‖ₚ with the
     /// norm's row sums, a zero norm leaving its row at 0 (norm + [norm = 0]).
     mutating func lpNormalization(_ node: Node, _ x: Value) throws(ImportError) -> Value {
@@ -457,14 +447,7 @@ extension Lowering {
     mutating func lpPool(_ node: Node, _ x: Value) throws(ImportError) -> Value {
         let p = try node.int("p", default: 2)
         guard p == 1 || p == 2 else { throw node.error("p = \(p) is not supported (1, 2)") }
-        guard x.shape.count == 4, x.shape[0] == 1 else { throw node.error("only 2-D pooling on batch 1 is supported (input \(x.shape))") }
-        guard let kernel = try node.ints("kernel_shape"), kernel.count == 2, kernel.allSatisfy({ $0 >= 1 && $0 <= 1 << 20 }) else {
-            throw node.error("kernel_shape must have two positive entries")
-        }
-        let strides = try node.ints("strides") ?? [1, 1], dil = try node.ints("dilations") ?? [1, 1]
-        guard strides.count == 2, dil.count == 2, (strides + dil).allSatisfy({ $0 >= 1 && $0 <= 1 << 20 }) else {
-            throw node.error("strides and dilations must describe two spatial axes")
-        }
+        let (kernel, strides, dil) = try poolWindow(node, x)
         let terms = p == 1 ? try absoluteOrSign(part(node, "Abs", "_abs"), x) : try binary(part(node, "Mul", "_sq"), x, x)
         let (before, after, extra) = try poolPadding(node, size: [x.shape[2], x.shape[3]], kernel: kernel, strides: strides, dilations: dil)
         let input = try padded(node, terms, before: [0, 0] + before, after: [0, 0] + zip(after, extra).map { $0 + $1 })

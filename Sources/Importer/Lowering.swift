@@ -54,8 +54,6 @@ struct Lowering {
     static func lower(_ graph: Graph, limits: ImportLimits = .standard) throws(ImportError) -> KernelProgram {
         var l = Lowering(graph: graph, limits: limits)
         for (name, c) in graph.initializers { l.values[name] = .constant(c) }
-        for node in graph.nodes { for input in node.inputs where !input.isEmpty { l.consumers[input, default: []].append(node.op) } }
-        for name in graph.outputs { l.consumers[name, default: []].append("output") }
         for input in graph.inputs {
             let t = try l.newTensor(input.name, shape: input.shape, kind: .input, origin: input.name)
             l.program.inputs.append(t)
@@ -78,7 +76,6 @@ struct Lowering {
         }
         let folded = BatchNormFolding.fold(graph.nodes, outputs: graph.outputs, initializers: &l.values)
         let fused = GeluFusion.fuse(folded, outputs: graph.outputs, initializers: l.values)
-        l.consumers = [:]
         for node in fused { for input in node.inputs where !input.isEmpty { l.consumers[input, default: []].append(node.op) } }
         for name in graph.outputs { l.consumers[name, default: []].append("output") }
         for node in PoolActivationSwap.reorder(fused, outputs: graph.outputs) {
@@ -241,7 +238,7 @@ struct Lowering {
         case .stored(let r, let shape): return (r, shape)
         case .constant(let c):
             if let bad = c.values.firstIndex(where: { !$0.isFinite }) {
-                throw ImportError(op: "node '\(node)'", "a constant holds \(c.values[bad]) at element \(bad); infinities are supported only as a Where mask that feeds a Softmax")
+                throw ImportError(node: node, "a constant holds \(c.values[bad]) at element \(bad); infinities are supported only as a Where mask that feeds a Softmax")
             }
             let t = try newTensor("c", shape: c.shape, kind: .weights, data: c.values, origin: "")
             return (.init(tensor: t), c.shape)
