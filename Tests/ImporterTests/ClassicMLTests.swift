@@ -162,34 +162,22 @@ import VM
         }
         // Tree 1's branch 2 also points at leaf 1, so leaf 3 hangs free: not a tree.
         refused("tree 1 has 2 roots") { a in
-            var yes = a["nodes_truenodeids"]!.ints
-            yes[10] = 1
-            a["nodes_truenodeids"]!.ints = yes
+            a["nodes_truenodeids"]!.ints[10] = 1
         }
         refused("points to a missing node 42") { a in
-            var yes = a["nodes_truenodeids"]!.ints
-            yes[0] = 42
-            a["nodes_truenodeids"]!.ints = yes
+            a["nodes_truenodeids"]!.ints[0] = 42
         }
         refused("tests feature 3") { a in
-            var f = a["nodes_featureids"]!.ints
-            f[1] = 3
-            a["nodes_featureids"]!.ints = f
+            a["nodes_featureids"]!.ints[1] = 3
         }
         refused("is not a reachable leaf") { a in
-            var n = a["target_nodeids"]!.ints
-            n[0] = 0   // a branch
-            a["target_nodeids"]!.ints = n
+            a["target_nodeids"]!.ints[0] = 0   // a branch
         }
         refused("node mode 'BRANCH_SOMETIMES'") { a in
-            var m = a["nodes_modes"]!.strings
-            m[0] = Data("BRANCH_SOMETIMES".utf8)
-            a["nodes_modes"]!.strings = m
+            a["nodes_modes"]!.strings[0] = Data("BRANCH_SOMETIMES".utf8)
         }
         refused("names no output column") { a in
-            var ids = a["target_ids"]!.ints
-            ids[0] = 2
-            a["target_ids"]!.ints = ids
+            a["target_ids"]!.ints[0] = 2
         }
         refused("must all list the same number") { a in a["nodes_values"]!.floats.removeLast() }
         refused("aggregate_function MAX is not supported") { a in
