@@ -27,7 +27,7 @@ def samples(args, shape):
     size = int(np.prod(shape))
     if args.inputs:
         with open(args.inputs) as f:
-            return [np.asarray(s, dtype=np.float32) for s in json.load(f)["inputs"]]
+            return [np.asarray(s, dtype=np.float64) for s in json.load(f)["inputs"]]
     rng = np.random.RandomState(7)
     if args.random:
         return [rng.uniform(-1, 1, size).astype(np.float32) for _ in range(args.random)]
@@ -41,7 +41,9 @@ def samples(args, shape):
 
 
 # onnxruntime's input type names → numpy types (token ids, boolean masks).
-DTYPES = {"tensor(int64)": np.int64, "tensor(int32)": np.int32, "tensor(bool)": np.bool_, "tensor(double)": np.float64}
+DTYPES = {"tensor(int64)": np.int64, "tensor(int32)": np.int32, "tensor(bool)": np.bool_, "tensor(double)": np.float64,
+          "tensor(uint8)": np.uint8, "tensor(int8)": np.int8, "tensor(uint16)": np.uint16, "tensor(int16)": np.int16,
+          "tensor(uint32)": np.uint32, "tensor(uint64)": np.uint64}
 
 
 class ReferenceSession:
@@ -87,17 +89,24 @@ def main():
 
     sess = ort.InferenceSession(args.model, providers=["CPUExecutionProvider"]) if args.oracle == "onnxruntime" \
         else ReferenceSession(args.model)
-    inp = sess.get_inputs()[0]
-    shape = [d if isinstance(d, int) and d > 0 else 1 for d in inp.shape]
-    xs = samples(args, shape)
+    # A sample is every input's values, flattened and concatenated in the model's input order.
+    inputs = sess.get_inputs()
+    shapes = [[d if isinstance(d, int) and d > 0 else 1 for d in i.shape] for i in inputs]
+    sizes = [int(np.prod(s)) for s in shapes]
+    if len(inputs) > 1 and not args.inputs:
+        sys.exit("accuracy: a model with several inputs needs --inputs")
+    xs = samples(args, shapes[0])
     worst, dot, nf, nq, agree = 0.0, 0.0, 0.0, 0.0, 0
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "input.json")
         for x in xs:
-            feed = x.reshape(shape).astype(DTYPES.get(inp.type, np.float32))
-            ref = np.asarray(sess.run(None, {inp.name: feed})[0], dtype=np.float64).ravel()
+            if x.size != sum(sizes):
+                sys.exit(f"accuracy: a sample has {x.size} values; the model's inputs take {sum(sizes)}")
+            parts = np.split(x, np.cumsum(sizes)[:-1])
+            feeds = {i.name: p.reshape(s).astype(DTYPES.get(i.type, np.float32)) for i, p, s in zip(inputs, parts, shapes)}
+            ref = np.asarray(sess.run(None, feeds)[0], dtype=np.float64).ravel()
             with open(path, "w") as f:
-                json.dump({"input_data": [[float(v) for v in x]]}, f)
+                json.dump({"input_data": [[float(v) for v in p] for p in parts]}, f)
             out = subprocess.run([args.zkvm, "exec", args.program, "--input", path, "--json"],
                                  capture_output=True, text=True)
             if out.returncode != 0:

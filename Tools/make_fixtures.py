@@ -682,6 +682,55 @@ def logic_fixture(tmp):
     write_fixture("logic", f"{tmp}/logic.onnx", [[xs[i]] for i in range(50)], [[xs[i]] for i in range(50, 82)])
 
 
+def integer_ops_fixture(tmp):
+    """Bitwise operations, shifts and integer division on integer inputs,
+    built with onnx.helper (opset 18): a and b are int32 (b never 0), u is
+    uint8 and k uint8 shift amounts in [0, 7]; every result is cast to
+    float and flattened into one output."""
+    from onnx import TensorProto, helper, numpy_helper
+    nodes, inits = [], []
+    rng = np.random.RandomState(4321)
+
+    def const(name, value, dtype):
+        inits.append(numpy_helper.from_array(np.asarray(value, dtype=dtype), name))
+        return name
+
+    def node(op, inputs, name, **attrs):
+        nodes.append(helper.make_node(op, inputs, [name], name=name, **attrs))
+        return name
+
+    a, b, u, k = "a", "b", "u", "k"
+    results = [node(op, [a, b], op.lower()) for op in ["BitwiseAnd", "BitwiseOr", "BitwiseXor"]]
+    results.append(node("BitwiseAnd", [a, const("mask", 0xF0F, np.int32)], "and_const"))
+    results += [node("BitwiseNot", [a], "not_i32"), node("BitwiseNot", [u], "not_u8")]
+    results.append(node("BitwiseXor", [u, node("BitShift", [u, const("one", 1, np.uint8)], "u_half", direction="RIGHT")], "gray"))
+    results.append(node("BitShift", [u, const("three", 3, np.uint8)], "left_const", direction="LEFT"))
+    results.append(node("BitShift", [u, k], "left_var", direction="LEFT"))
+    results.append(node("BitShift", [u, k], "right_var", direction="RIGHT"))
+    results.append(node("BitShift", [u, const("amounts", [[0, 1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3]], np.uint8)], "right_each",
+                        direction="RIGHT"))
+    results += [node("Div", [a, b], "div"), node("Div", [a, const("seven", 7, np.int32)], "div_const"),
+                node("Div", [a, const("minus4", -4, np.int32)], "div_pow2"),
+                node("Mod", [a, b], "mod"), node("Mod", [a, b], "fmod", fmod=1),
+                node("Mod", [a, const("five", -5, np.int32)], "mod_const")]
+    flat = [node("Reshape", [node("Cast", [r], f"{r}_f", to=TensorProto.FLOAT), const(f"flat{i}", [1, -1], np.int64)],
+                 f"flat_{i}") for i, r in enumerate(results)]
+    nodes.append(helper.make_node("Concat", flat, ["output"], name="concat", axis=1))
+    inputs = [helper.make_tensor_value_info(a, TensorProto.INT32, [1, 12]), helper.make_tensor_value_info(b, TensorProto.INT32, [1, 12]),
+              helper.make_tensor_value_info(u, TensorProto.UINT8, [1, 12]), helper.make_tensor_value_info(k, TensorProto.UINT8, [1, 12])]
+    graph = helper.make_graph(nodes, "integer_ops", inputs, [helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, "n"])], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)], producer_name="onnx.helper")
+    model.ir_version = 9
+    onnx.save(model, f"{tmp}/integer_ops.onnx")
+
+    def sample():
+        divisor = rng.randint(1, 40, size=(1, 12)) * rng.choice([-1, 1], size=(1, 12))
+        return [rng.randint(-5000, 5000, size=(1, 12)).astype(np.int32), divisor.astype(np.int32),
+                rng.randint(0, 256, size=(1, 12)).astype(np.uint8), rng.randint(0, 8, size=(1, 12)).astype(np.uint8)]
+    samples = [sample() for _ in range(82)]
+    write_fixture("integer_ops", f"{tmp}/integer_ops.onnx", samples[:50], samples[50:])
+
+
 if __name__ == "__main__":
     import tempfile
     with tempfile.TemporaryDirectory() as tmp:
@@ -699,4 +748,5 @@ if __name__ == "__main__":
             print("torch is not installed: the torch fixtures keep their committed versions", file=sys.stderr)
         sklearn_fixture(tmp)
         logic_fixture(tmp)
+        integer_ops_fixture(tmp)
         recurrent_variants_fixture(tmp)

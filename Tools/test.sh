@@ -50,4 +50,5 @@ indexing_variants 0.03 0 -
 trigonometry 0.03 0 -
 hummingbird_traversal 0.002 1.0 input_0=1,64
 hummingbird_perfect_traversal 0.002 1.0 input_0=1,64
+integer_ops 0 0 -
 LIST

@@ -45,18 +45,16 @@ enum ConstantFolding {
             let to = try node.int("to", default: 1)
             let integer = IntegerSemantics.integerTypes.contains(to)
             // Integer casts truncate, then wrap to the type's width as onnxruntime does.
-            let bits: [Int: (Double, Bool)] = [2: (8, false), 3: (8, true), 4: (16, false), 5: (16, true), 6: (32, true),
-                                               12: (32, false), 13: (64, false), 7: (64, true)]
             func wrapped(_ v: Double) -> Double {
                 let t = v.rounded(.towardZero)
-                guard let (width, signed) = bits[to], width < 64 else { return t }
-                let m = Foundation.pow(2, width)
+                guard let (width, signed) = IntegerSemantics.widths[to], width < 64 else { return t }
+                let m = Foundation.pow(2, Double(width))
                 var r = t - m * (t / m).rounded(.down)
                 if signed, r >= m / 2 { r -= m }
                 return r
             }
             return [ConstTensor(shape: c[0].shape, values: to == 9 ? c[0].values.map { $0 != 0 ? 1 : 0 }
-                                    : integer ? c[0].values.map(wrapped) : c[0].values, isInteger: integer)]
+                                    : integer ? c[0].values.map(wrapped) : c[0].values, isInteger: integer, elementType: to)]
         case "Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Mod":
             if c.count == 1, ["Max", "Min"].contains(node.op) { return [c[0]] }
             guard c.count >= 2, c.count == 2 || ["Max", "Min"].contains(node.op) else { throw node.error("needs two inputs") }
@@ -172,12 +170,49 @@ enum ConstantFolding {
             let st = Lowering.strides(shape)
             return [gather(c[0], offset: 0, strides: perm.map { st[$0] }, shape: perm.map { shape[$0] })]
         case "Neg": return [ConstTensor(shape: c[0].shape, values: c[0].values.map { -$0 }, isInteger: c[0].isInteger)]
+        case "BitwiseAnd", "BitwiseOr", "BitwiseXor", "BitwiseNot", "BitShift":
+            return [try bitwise(node, c)]
         case "Sqrt":
             guard c[0].values.allSatisfy({ $0 >= 0 }) else { throw node.error("square root of a negative constant") }
             return [ConstTensor(shape: c[0].shape, values: c[0].values.map { $0.squareRoot() })]
         default:
             return nil
         }
+    }
+
+    /// Bitwise operations and shifts on constant integers, in the type's
+    /// width (two's complement for signed types).
+    static func bitwise(_ node: Node, _ c: [ConstTensor]) throws(ImportError) -> ConstTensor {
+        guard let type = c[0].elementType, let (bits, signed) = IntegerSemantics.widths[type] else {
+            throw node.error("\(node.op) needs constants of a known integer type")
+        }
+        /// v reduced to the type's width, as a two's-complement or unsigned value.
+        func typed(_ v: Int64) -> Double {
+            guard bits < 64 else { return signed ? Double(v) : Double(UInt64(bitPattern: v)) }
+            let m = Int64(1) << bits
+            var r = ((v % m) + m) % m
+            if signed, r >= m / 2 { r -= m }
+            return Double(r)
+        }
+        func integer(_ v: Double) -> Int64 { Int64(exactly: v) ?? Int64(bitPattern: UInt64(exactly: v) ?? 0) }
+        if node.op == "BitwiseNot" {
+            return ConstTensor(shape: c[0].shape, values: c[0].values.map { typed(~integer($0)) }, isInteger: true, elementType: type)
+        }
+        guard c.count == 2 else { throw node.error("needs two inputs") }
+        let direction = node.op == "BitShift" ? try node.string("direction", default: "") : ""
+        if node.op == "BitShift", !["LEFT", "RIGHT"].contains(direction) { throw node.error("BitShift needs direction LEFT or RIGHT") }
+        var result = try elementwise(node, c[0], c[1]) { x, y in
+            let (a, b) = (integer(x), integer(y))
+            switch node.op {
+            case "BitwiseAnd": return typed(a & b)
+            case "BitwiseOr": return typed(a | b)
+            case "BitwiseXor": return typed(a ^ b)
+            default: return b >= Int64(bits) || b < 0 ? 0 : typed(direction == "LEFT" ? a << b : Int64(bitPattern: UInt64(bitPattern: a) >> UInt64(b)))
+            }
+        }
+        result.isInteger = true
+        result.elementType = type
+        return result
     }
 
     /// NumPy-broadcast element-wise `f`.

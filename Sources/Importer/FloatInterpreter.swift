@@ -37,7 +37,7 @@ struct FloatInterpreter {
                 case let .clamp(lo, hi): y = Swift.min(Swift.max(x, lo), hi)
                 case let .activation(f): y = f.evaluate(x)
                 case .step: y = x > 0 ? 1 : 0
-                case .floor: y = x.rounded(.down)
+                case let .floor(e): y = (x / Double(sign: .plus, exponent: e, significand: 1)).rounded(.down)
                 }
                 m[dst.tensor][dst.offset + i * ds] = y
             }

@@ -7,12 +7,17 @@ public struct ConstTensor: Equatable, Sendable {
     /// An ONNX integer or boolean tensor: arithmetic on it keeps ONNX's
     /// integer semantics (Div truncates towards zero).
     public var isInteger: Bool
+    /// The ONNX element type (TensorProto.DataType) when it is known: read
+    /// from the model, or carried by a fold that keeps it; nil otherwise.
+    /// Bitwise negation and left shifts of unsigned integers need it.
+    public var elementType: Int?
 
-    public init(shape: [Int], values: [Double], isInteger: Bool = false) {
+    public init(shape: [Int], values: [Double], isInteger: Bool = false, elementType: Int? = nil) {
         precondition(shape.reduce(1, *) == values.count, "shape and values disagree")
         self.shape = shape
         self.values = values
         self.isInteger = isInteger
+        self.elementType = elementType
     }
 
     public static func scalar(_ x: Double) -> ConstTensor { ConstTensor(shape: [], values: [x]) }
@@ -110,10 +115,12 @@ public struct Graph: Sendable {
         /// Concrete dimensions (dynamic dimensions are an error unless
         /// the user supplies a shape).
         public var shape: [Int]
+        /// The ONNX element type (TensorProto.DataType; 1 is float).
+        public var elementType = 1
         /// An integer or boolean input (its values are whole numbers).
-        public var isInteger = false
+        public var isInteger: Bool { IntegerSemantics.integerTypes.contains(elementType) }
         /// A boolean input: ONNX reads any value ≠ 0 as true.
-        public var isBoolean = false
+        public var isBoolean: Bool { elementType == 9 }
     }
     public var inputs: [Value]
     public var initializers: [String: ConstTensor]

@@ -46,9 +46,11 @@ struct KernelProgram {
         /// 1 where x > 0, else 0: the exact comparison with zero, a clamp of
         /// the raw value to [0, 1] read at scale 0 (Spec/onnx-import.md §3.5).
         case step
-        /// ⌊x⌋: a rescale to scale 0 of x − ½ (the ISA rounds half up, so
-        /// this is the floor exactly), then an exact multiplication by 2^s.
-        case floor
+        /// ⌊x / 2^exponent⌋ (exponent ≥ 0): a rescale of the raw value
+        /// r = x·2^s by s + exponent bits after subtracting half a step (the
+        /// ISA rounds half up, so this is the floor exactly), then an exact
+        /// multiplication by 2^s. Exact for every value at every scale.
+        case floor(exponent: Int)
     }
 
     enum ZipOperation: Equatable { case add, sub, mul, max, min }

@@ -132,11 +132,11 @@ extension Lowering {
 /// Floor, Ceil and Round (half to even, as ONNX) on fixed-point values,
 /// exact at the value's scale (Spec/onnx-import.md §3.5).
 extension Lowering {
-    /// ⌊x⌋ (`MapFunction.floor`).
-    mutating func floor(_ node: Node, _ x: Value) throws(ImportError) -> Value {
+    /// ⌊x / 2^exponent⌋ (`MapFunction.floor`).
+    mutating func floor(_ node: Node, _ x: Value, exponent: Int = 0) throws(ImportError) -> Value {
         let (src, shape) = try stored(x, node: node.label)
         let dst = try buffer(node, shape: shape)
-        emit(node, .map(dst: dst, src: src, function: .floor, count: shape.reduce(1, *), ds: 1, ss: 1))
+        emit(node, .map(dst: dst, src: src, function: .floor(exponent: exponent), count: shape.reduce(1, *), ds: 1, ss: 1))
         return .stored(dst, shape: shape)
     }
 

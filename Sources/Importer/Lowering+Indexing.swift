@@ -23,7 +23,7 @@ extension Lowering {
     mutating func indexed(_ node: Node, _ source: Value, sources: [Int], shape: [Int]) throws(ImportError) -> Value {
         if case .constant(let c) = source {
             try ConstantFolding.checkSize(shape, node: node)
-            return .constant(ConstTensor(shape: shape, values: sources.map { c.values[$0] }, isInteger: c.isInteger))
+            return .constant(ConstTensor(shape: shape, values: sources.map { c.values[$0] }, isInteger: c.isInteger, elementType: c.elementType))
         }
         let (src, _) = try stored(source, node: node.label)
         let dst = try buffer(node, shape: shape)

@@ -99,7 +99,7 @@ extension Lowering {
             throw node.error("cannot reshape \(shape) to \(out)")
         }
         switch x {
-        case .constant(let c): return .constant(ConstTensor(shape: out, values: c.values, isInteger: c.isInteger))
+        case .constant(let c): return .constant(ConstTensor(shape: out, values: c.values, isInteger: c.isInteger, elementType: c.elementType))
         case .stored(let r, _): return .stored(r, shape: out)
         }
     }

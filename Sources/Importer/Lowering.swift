@@ -18,7 +18,8 @@ struct Lowering {
 
     /// The operators the importer lowers (shape-only ones fold or alias).
     static let supported: [String] = [
-        "Abs", "Add", "And", "ArgMax", "ArgMin", "AveragePool", "BatchNormalization", "Cast", "Ceil", "Celu", "Clip",
+        "Abs", "Add", "And", "ArgMax", "ArgMin", "AveragePool", "BatchNormalization", "BitShift", "BitwiseAnd",
+        "BitwiseNot", "BitwiseOr", "BitwiseXor", "Cast", "Ceil", "Celu", "Clip",
         "Concat", "Constant", "ConstantOfShape", "Conv", "ConvTranspose", "Cos", "Cosh", "Div", "Dropout", "Elu", "Equal", "Erf",
         "Exp", "Expand", "Flatten", "Floor", "Gather", "GatherElements", "GatherND", "Gelu", "Gemm",
         "GlobalAveragePool", "Greater", "GreaterOrEqual", "GRU", "HardSigmoid", "HardSwish", "Identity",
@@ -36,6 +37,8 @@ struct Lowering {
     var values: [String: Value] = [:]
     /// Stored values of ONNX integer or boolean type (`IntegerSemantics`).
     var integerValues: Set<String> = []
+    /// The ONNX element types of stored integer values, where known.
+    var elementTypes: [String: Int] = [:]
     /// Stored values that hold only 0 and 1 (comparisons and logic).
     var booleanValues: Set<String> = []
     var usedNames: Set<String> = []
@@ -60,6 +63,7 @@ struct Lowering {
             l.values[input.name] = .stored(.init(tensor: t), shape: input.shape)
             if input.isInteger {
                 l.integerValues.insert(input.name)
+                l.elementTypes[input.name] = input.elementType
                 l.program.tensors[t].wholeNumbers = true
                 // Whole numbers at scale 0, then raised exactly (× 1 at the
                 // reader's scale) so the arithmetic they meet keeps its scale.
@@ -117,7 +121,10 @@ struct Lowering {
         guard outputs.count >= 1 else { throw node.error("produced no output") }
         for (k, (name, v)) in zip(node.outputs, outputs).enumerated() where !name.isEmpty {
             values[name] = v
-            if integer || IntegerSemantics.integerOutputs[node.op]?.contains(k) == true { integerValues.insert(name) }
+            if integer || IntegerSemantics.integerOutputs[node.op]?.contains(k) == true {
+                integerValues.insert(name)
+                elementTypes[name] = try IntegerSemantics.resultType(node, output: k, inputTypes: node.inputs.map(elementType))
+            }
             if IntegerSemantics.booleanResults.contains(node.op)
                 || (node.op == "Cast" && node.inputs.first.map(isBoolean) == true) { booleanValues.insert(name) }
         }
@@ -139,7 +146,12 @@ struct Lowering {
         case "Gather": return [try gather(node, inputs)]
         case "Pad": return [try pad(node, inputs)]
         case "Expand": return [try expand(node, try arg(0), try arg(1))]
+        case "Div" where isInteger(node.inputs[0]) && isInteger(node.inputs[1]): return [try integerDivision(node, try arg(0), try arg(1))]
+        case "Mod" where isInteger(node.inputs[0]) && isInteger(node.inputs[1]): return [try integerDivision(node, try arg(0), try arg(1))]
         case "Add", "Sub", "Mul", "Div": return [try binary(node, try arg(0), try arg(1))]
+        case "BitwiseAnd", "BitwiseOr", "BitwiseXor": return [try bitwise(node, try arg(0), try arg(1))]
+        case "BitwiseNot": return [try bitwiseNot(node, try arg(0))]
+        case "BitShift": return [try bitShift(node, try arg(0), try arg(1))]
         case "Neg": return [try binary(Node(name: node.name, op: "Mul", inputs: [], outputs: [], attributes: [:]),
                                        try arg(0), .constant(.scalar(-1)))]
         case "Relu": return [try clamp(node, try arg(0), lo: 0, hi: .infinity)]
@@ -337,6 +349,15 @@ extension Lowering {
         }
     }
 
+    /// The ONNX element type of the value `name`, where known.
+    func elementType(_ name: String) -> Int? {
+        switch values[name] {
+        case .constant(let c)?: c.elementType
+        case .stored?: elementTypes[name]
+        case nil: nil
+        }
+    }
+
     /// Whether the value `name` holds only 0 and 1.
     func isBoolean(_ name: String) -> Bool {
         switch values[name] {
@@ -367,7 +388,7 @@ enum IntegerSemantics {
     /// reproduce (ONNX rounds or truncates them): refused on integer data.
     static let refusedOnIntegers: Set<String> = [
         "ReduceMean", "ReduceL2", "ReduceLogSumExp", "Pow", "AveragePool", "GlobalAveragePool", "Softmax", "LogSoftmax",
-        "Sqrt", "Reciprocal", "Mod",
+        "Sqrt", "Reciprocal",
     ]
     /// ONNX TensorProto element types that are integers or booleans
     /// (uint8, int8, uint16, int16, int32, int64, bool, uint32, uint64).
@@ -375,6 +396,23 @@ enum IntegerSemantics {
     /// Integer types that hold every value of V = [−2^31, 2^31): a cast of a
     /// computed integer to them changes nothing; narrower ones would wrap.
     static let wideIntegerTypes: Set<Int> = [6, 7]
+    /// Bit width and signedness of each integer element type.
+    static let widths: [Int: (bits: Int, signed: Bool)] = [
+        2: (8, false), 3: (8, true), 4: (16, false), 5: (16, true), 6: (32, true), 7: (64, true), 9: (1, false),
+        12: (32, false), 13: (64, false),
+    ]
+
+    /// The element type of an integer output `k` of `node`, given its
+    /// inputs' (nil where unknown).
+    static func resultType(_ node: Node, output k: Int, inputTypes: [Int?]) throws(ImportError) -> Int? {
+        switch node.op {
+        case "Cast": return try node.int("to", default: 1)
+        case _ where booleanResults.contains(node.op): return 9
+        case _ where integerResults.contains(node.op) || integerOutputs[node.op]?.contains(k) == true: return 7
+        case "Where": return inputTypes.count > 1 ? inputTypes[1] : nil
+        default: return inputTypes.first ?? nil
+        }
+    }
 
     /// Whether `node`'s outputs are integers, given which inputs are;
     /// throws for the operations whose integer meaning the VM does not compute.
@@ -394,11 +432,7 @@ enum IntegerSemantics {
                 throw node.error("a cast of a computed integer tensor to a type narrower than int32 (ONNX wraps) is not supported")
             }
             return integerTypes.contains(to)
-        case "Div":
-            if integer.count == 2, integer.allSatisfy({ $0 }) {
-                throw node.error("integer division of a computed tensor (ONNX truncates towards zero) is not supported")
-            }
-            return false
+        case "Div", "Mod": return integer.count == 2 && integer.allSatisfy { $0 }
         case "Where": return integer.count == 3 && integer[1] && integer[2]
         case _ where Lowering.supportedClassicML.contains(node.op): return false   // scores, probabilities and labels as reals
         default:

@@ -55,8 +55,7 @@ public enum ModelLoader {
         for v in g.input where initializers[v.name] == nil {
             var input = Graph.Value(name: v.name, shape: try shape(of: v, override: inputShapes[v.name], limits: limits))
             if case .tensorType(let t)? = v.type.value {
-                input.isInteger = IntegerSemantics.integerTypes.contains(Int(t.elemType))
-                input.isBoolean = t.elemType == 9
+                input.elementType = Int(t.elemType)
             }
             inputs.append(input)
         }

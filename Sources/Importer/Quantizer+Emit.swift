@@ -114,23 +114,26 @@ extension Quantizer {
                 let factor = powerOfTwo(s)
                 body.append("    map \(steps), \(a), clamp, lo=0, hi=1, count=\(count), ds=1, ss=\(ss)   ; \(node): x > 0")
                 body.append("    zip \(ref(names[dst.tensor], dst.offset)), \(steps), \(factor), mul, count=\(count), ds=\(ds), bs=0, shift=0   ; \(node)")
-            case .floor:
-                // ⌊raw / 2^s⌋ = rescale(raw − 2^(s−1), s) under the ISA's round-half-up
-                // rescale; then × 2^s back to scale s (exact).
+            case let .floor(exponent):
+                // ⌊raw / 2^(s+e)⌋ = rescale(raw − 2^(s+e−1), s+e) under the ISA's
+                // round-half-up rescale; then × 2^s back to scale s (exact). With
+                // |raw| < 2^31, a shift beyond 31 bits gives the same −1 or 0 as 31.
                 let s = naturalScale(src.tensor, cap: options.scaleBits)
                 let a = try operand(src, scale: s, node: node)
                 guard written(dst.tensor, desired: s) == s else { throw ImportError(op: node, "a floor's result was fixed at another scale") }
-                guard s > 0 else {
+                let shift = min(s + exponent, 31)
+                guard shift > 0 else {
                     body.append("    copy \(ref(names[dst.tensor], dst.offset)), \(a), shape=[\(count)], strides=[\(ss)]   ; \(node): ⌊x⌋ of integers")
                     break
                 }
                 let half = freshName("\(names[dst.tensor])_half")
-                declare("weights", half, shape: [], scale: s, visibility: .public, origin: "", data: " raw [\(1 << (s - 1))]")
+                declare("weights", half, shape: [], scale: s, visibility: .public, origin: "", data: " raw [\(1 << (shift - 1))]")
                 let lowered = freshName("\(names[dst.tensor])_low"), whole = freshName("\(names[dst.tensor])_int")
                 declare("buffer", lowered, shape: [count], scale: s, visibility: nil, origin: "")
                 declare("buffer", whole, shape: [count], scale: 0, visibility: nil, origin: "")
-                body.append("    zip \(lowered), \(a), \(half), sub, count=\(count), ds=1, as=\(ss), bs=0   ; \(node): x − ½")
-                body.append("    map \(whole), \(lowered), rescale, count=\(count), shift=\(s)   ; \(node): ⌊x⌋")
+                let what = exponent == 0 ? "⌊x⌋" : "⌊x / 2^\(exponent)⌋"
+                body.append("    zip \(lowered), \(a), \(half), sub, count=\(count), ds=1, as=\(ss), bs=0   ; \(node): x − ½ step")
+                body.append("    map \(whole), \(lowered), rescale, count=\(count), shift=\(shift)   ; \(node): \(what)")
                 body.append("    zip \(ref(names[dst.tensor], dst.offset)), \(whole), \(powerOfTwo(s)), mul, count=\(count), ds=\(ds), bs=0, shift=0   ; \(node)")
             case let .activation(fn):
                 let have = naturalScale(src.tensor, cap: options.scaleBits)

@@ -41,7 +41,8 @@ struct TensorReader {
         if let bad = values.firstIndex(where: \.isNaN) {
             throw ImportError("\(what): element \(bad) is nan (NaN is refused)")
         }
-        return ConstTensor(shape: shape, values: values, isInteger: ![.float, .double, .float16].contains(type))
+        return ConstTensor(shape: shape, values: values, isInteger: ![.float, .double, .float16].contains(type),
+                           elementType: type.rawValue)
     }
 
     static func byteWidth(_ type: Onnx_TensorProto.DataType) -> Int? {

@@ -15,12 +15,13 @@ import VMVerifier
     static let options = ProofOptions(logBlowup: 3, queries: 16, logFoldingArity: 3, grindingBits: 0, logFinalPolynomialLength: 1)
 
     @Test(arguments: ["logistic_regression", "attention", "ops", "gelu", "logic", "gru", "recurrent_variants",
-                      "random_forest", "xgboost", "svr_rbf", "vision_ops", "indexing_variants", "hummingbird_traversal"])
+                      "random_forest", "xgboost", "svr_rbf", "vision_ops", "indexing_variants", "hummingbird_traversal",
+                      "integer_ops"])
     func importedModelProvesAndVerifies(_ name: String) throws {
-        let (_, program) = try Fixtures.importFixture(name)
-        let x = try Fixtures.reference(name).inputs[0]
+        let (model, program) = try Fixtures.importFixture(name)
+        let x = Fixtures.split(try Fixtures.reference(name).inputs[0], model)
         let machine = Machine(program: program)
-        let raw = try machine.quantizeInputs([x])
+        let raw = try machine.quantizeInputs(x)
         let expected = try machine.run(rawInputs: raw).outputs.map(\.raw)
         let result = try VMProver.prove(program: program, rawInputs: raw, options: Self.options, minimumProvenBits: nil,
                                         checkWitness: true)
