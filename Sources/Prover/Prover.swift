@@ -9,6 +9,24 @@ import STARK
 /// opens everything at an out-of-domain point, and proves the DEEP
 /// composition low-degree with FRI (Spec/proof-system.md). Any program's
 /// witness goes through the same code: no per-circuit keys.
+/// Where a run's proof is (`Prover.proveSegments`): phase 1 commits every
+/// segment's main trace, then phase 2 finishes every segment's proof, so
+/// the run takes 2·segments steps in this order.
+public struct ProvingProgress: Sendable, Equatable, CustomStringConvertible {
+    public enum Phase: String, Sendable { case commit, prove }
+    public var phase: Phase
+    /// 0-based, below `segments`.
+    public var segment: Int
+    public var segments: Int
+
+    /// Steps finished before this one, in 0 ..< total.
+    public var completed: Int { phase == .commit ? segment : segments + segment }
+    public var total: Int { 2 * segments }
+    public var description: String {
+        "segment \(segment + 1)/\(segments): " + (phase == .commit ? "committing the main trace" : "proving")
+    }
+}
+
 public enum Prover {
     /// - Parameter checkWitness: run the `DebugChecker` first and refuse an
     ///   unsatisfied witness with the failing table, constraint and row
@@ -27,7 +45,7 @@ public enum Prover {
     /// LogUp sums cancel over all segments together, not per segment.
     public static func proveSegments(_ inputs: [ProverInput], options: ProofOptions = .standard, checkWitness: Bool = true,
                                      threads: Int = Parallel.defaultThreads,
-                                     progress: (String) -> Void = { _ in }) throws(STARKError) -> (proofs: [Proof], reports: [ProverReport]) {
+                                     progress: (ProvingProgress) -> Void = { _ in }) throws(STARKError) -> (proofs: [Proof], reports: [ProverReport]) {
         try proveSegments(count: inputs.count, input: { inputs[$0] }, options: options, checkWitness: checkWitness,
                           threads: threads, progress: progress)
     }
@@ -39,13 +57,18 @@ public enum Prover {
     /// kept for the two phases, so phase 2 reproduces phase 1's commitment.
     public static func proveSegments(count: Int, input: (Int) throws -> ProverInput, options: ProofOptions = .standard,
                                      checkWitness: Bool = true, threads: Int = Parallel.defaultThreads,
-                                     progress: (String) -> Void = { _ in }) throws(STARKError) -> (proofs: [Proof], reports: [ProverReport]) {
+                                     progress: (ProvingProgress) -> Void = { _ in }) throws(STARKError) -> (proofs: [Proof], reports: [ProverReport]) {
         guard count >= 1 else { throw .invalidInput("no segments") }
         func make(_ i: Int) throws(STARKError) -> ProverInput {
             do { return try input(i) } catch let error as STARKError { throw error } catch { throw .invalidInput("segment \(i): \(error)") }
         }
         if count == 1 {   // an ordinary proof, kept in memory between its phases
-            let (proof, report) = try prove(try make(0), options: options, checkWitness: checkWitness, threads: threads)
+            progress(ProvingProgress(phase: .commit, segment: 0, segments: 1))
+            var session = try ProverSession(try make(0), options: options, threads: threads)
+            if checkWitness { try session.checkWitness(challenges: nil) }
+            _ = session.commitMain()   // one segment: nothing else to bind
+            progress(ProvingProgress(phase: .prove, segment: 0, segments: 1))
+            let (proof, report) = try session.finish(shared: nil)
             return ([proof], [report])
         }
         // Random blinding targets summing to zero: each segment's LogUp
@@ -71,7 +94,7 @@ public enum Prover {
         var bindings = [Digest]()
         var maxMessageLength = 0
         for i in 0..<count {
-            progress("segment \(i + 1)/\(count): committing the main trace")
+            progress(ProvingProgress(phase: .commit, segment: i, segments: count))
             var phase1 = try session(i)
             bindings.append(phase1.commitMain())
             maxMessageLength = max(maxMessageLength, phase1.input.air.maxMessageLength)
@@ -82,7 +105,7 @@ public enum Prover {
         var proofs = [Proof](), reports = [ProverReport]()
         var total = GoldilocksExt3.zero
         for i in 0..<count {
-            progress("segment \(i + 1)/\(count): proving")
+            progress(ProvingProgress(phase: .prove, segment: i, segments: count))
             var phase2 = try session(i)
             if checkWitness { total = total + (try phase2.checkWitness(challenges: shared.challenges)) }
             guard phase2.commitMain() == bindings[i] else { throw .invalidInput("segment \(i): the witness changed between the two phases") }

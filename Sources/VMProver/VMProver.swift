@@ -156,7 +156,7 @@ public enum VMProver {
                              maxSteps: Int = 1 << 26, segmentRows: SegmentSize = .standard,
                              minimumProvenBits: Double? = ProofOptions.targetProvenBits, checkWitness: Bool = checksWitnessByDefault,
                              commitmentSeed: [UInt8]? = nil, threads: Int = Parallel.defaultThreads, key: ProvingKey? = nil,
-                             dump: (any ExecutionRecorder)? = nil, progress: (String) -> Void = { _ in }) throws -> Result {
+                             dump: (any ExecutionRecorder)? = nil, progress: (ProvingProgress) -> Void = { _ in }) throws -> Result {
         let run = try prepare(program: program, rawInputs: rawInputs, options: options, maxSteps: maxSteps,
                               segmentRows: segmentRows, minimumProvenBits: minimumProvenBits, commitmentSeed: commitmentSeed,
                               key: key, dump: dump)

@@ -17,6 +17,8 @@ struct TargetCheck: Codable {
 }
 
 struct BenchReport: Codable {
+    /// The `--json` layout and version (Spec/cli-json.md).
+    var schema = JSONOutput.schema("bench")
     var threads: Int
     var quick: Bool
     var measurements: [Measurement] = []

@@ -10,13 +10,19 @@ struct Asm: ParsableCommand {
 
     @Argument(help: "The .zkasm source.") var program: String
     @Option(name: .shortAndLong, help: "Output .zkbin file (default: the source name with .zkbin).") var output: String?
+    @Flag(help: "Print one JSON object (Spec/cli-json.md).") var json = false
 
     func run() throws {
         try reportingErrors {
             let p = try ProgramLoading.load(program)
             let destination = output ?? (program.hasSuffix(".zkasm") ? String(program.dropLast(6)) : program) + ".zkbin"
             try ProgramLoading.writeAtomically(p.encoded(), to: destination)
-            print("\(destination): \(p.code.count) instructions, \(p.tensors.count) tensors, \(p.memorySize) memory cells, digest \(p.digest)")
+            if json {
+                JSONOutput.print(["file": destination, "instructions": p.code.count, "tensors": p.tensors.count,
+                                  "memory_cells": p.memorySize, "program_digest": p.digest.description], command: "asm")
+            } else {
+                print("\(destination): \(p.code.count) instructions, \(p.tensors.count) tensors, \(p.memorySize) memory cells, digest \(p.digest)")
+            }
         }
     }
 }

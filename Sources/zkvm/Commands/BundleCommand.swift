@@ -17,6 +17,7 @@ struct Bundle: ParsableCommand {
 
     @Argument(help: "Segment proofs (.zkvs), every segment of one run once, in any order.") var parts: [String]
     @Option(name: .shortAndLong, help: "Where to write the proof.") var output: String
+    @Flag(help: "Print one JSON object (Spec/cli-json.md).") var json = false
 
     func run() throws {
         try reportingErrors {
@@ -29,7 +30,11 @@ struct Bundle: ParsableCommand {
             do { file = try VMSegmentProof.bundle(decoded) } catch { throw CLIError("\(error)") }
             let bytes = file.encoded()
             try ProgramLoading.writeAtomically(bytes, to: output)
-            print("\(file.segments.count) segments, \(bytes.count) bytes → \(output)")
+            if json {
+                JSONOutput.print(["segments": file.segments.count, "proof_bytes": bytes.count, "file": output], command: "bundle")
+            } else {
+                print("\(file.segments.count) segments, \(bytes.count) bytes → \(output)")
+            }
         }
     }
 }

@@ -19,6 +19,7 @@ struct CheckVK: ParsableCommand {
     @Argument(help: "The verification key to check.") var vk: String
     @Option(help: "The .zkasm or .zkbin program (its public part suffices).") var program: String
     @Option(help: "Worker threads.") var threads: Int = Parallel.defaultThreads
+    @Flag(help: "Print one JSON object (Spec/cli-json.md).") var json = false
 
     func run() throws {
         try reportingErrors {
@@ -27,7 +28,11 @@ struct CheckVK: ParsableCommand {
             do { key = try VerificationKey.decode([UInt8](data)) } catch { throw CLIError("\(vk): \(error)") }
             let p = try ProgramLoading.load(program)
             do { try key.check(program: p, threads: threads) } catch { throw CLIError("\(vk): \(error)") }
-            print("verification key \(key.digest.description) is program \(p.digest.description)'s")
+            if json {
+                JSONOutput.print(["key_digest": key.digest.description, "program_digest": p.digest.description], command: "check-vk")
+            } else {
+                print("verification key \(key.digest.description) is program \(p.digest.description)'s")
+            }
         }
     }
 }

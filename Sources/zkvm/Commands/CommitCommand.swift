@@ -100,8 +100,7 @@ struct Commit: ParsableCommand {
             try ProgramLoading.writeAtomically(file.encoded(), to: path)
             if json {
                 let object: [String: Any] = ["program_digest": p.digest.description, "commitment": root.description, "file": path]
-                let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-                print(String(decoding: data, as: UTF8.self))
+                JSONOutput.print(object, command: "commit")
             } else {
                 print("commitment \(root.description)")
                 print("program \(p.digest.description) → \(path)")
@@ -131,6 +130,7 @@ struct ExportVK: ParsableCommand {
     @Option(help: "log2 of the blowup factor the proofs use, 1…4 (3 or more with committed weights).") var logBlowup: Int?
     @Option(help: "FRI queries the proofs use (zero knowledge: they set the small tables' domains).") var queries: Int?
     @Option(help: "Worker threads.") var threads: Int = Parallel.defaultThreads
+    @Flag(help: "Print one JSON object (Spec/cli-json.md).") var json = false
 
     func run() throws {
         try reportingErrors {
@@ -148,7 +148,12 @@ struct ExportVK: ParsableCommand {
             let bytes = key.encoded()
             try ProgramLoading.writeAtomically(bytes, to: output)
             let hidden = p.tensors.filter { $0.kind == .weights && $0.visibility != .public }.map(\.count).reduce(0, +)
-            print("verification key \(key.digest.description) for program \(p.digest.description): \(bytes.count) bytes, \(hidden) hidden weight values left out → \(output)")
+            if json {
+                JSONOutput.print(["key_digest": key.digest.description, "program_digest": p.digest.description, "key_bytes": bytes.count,
+                                  "hidden_weight_values": hidden, "file": output], command: "export-vk")
+            } else {
+                print("verification key \(key.digest.description) for program \(p.digest.description): \(bytes.count) bytes, \(hidden) hidden weight values left out → \(output)")
+            }
         }
     }
 }

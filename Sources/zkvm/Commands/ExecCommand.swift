@@ -66,8 +66,7 @@ struct Exec: ParsableCommand {
                     "steps": result.steps, "lookups": lookups, "clamped_lookups": clamped,
                     "multiply_accumulates": result.multiplyAccumulates, "seconds": seconds,
                 ]
-                let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-                print(String(decoding: data, as: UTF8.self))
+                JSONOutput.print(object, command: "exec")
             } else {
                 for o in result.outputs {
                     print("\(o.name) \(o.shape) scale \(o.scale)")

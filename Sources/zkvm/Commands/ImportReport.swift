@@ -124,7 +124,6 @@ struct ImportReport {
                                     "calibrated_max": $0.layer.calibratedMax, "max_abs_error": $0.maxAbsError] as [String: Any] },
         ]
         if let top1Agreement { object["top1_agreement"] = top1Agreement }
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
-        return String(decoding: data, as: UTF8.self)
+        return JSONOutput.text(object, command: "import")
     }
 }

@@ -30,7 +30,9 @@ struct Prove: ParsableCommand {
     @Argument(help: "A .zkasm or .zkbin program.") var program: String
     @Option(help: "EZKL-style input.json (omit for programs without inputs).") var input: String?
     @Option(name: .shortAndLong, help: "Where to write the proof.") var output: String
-    @Flag(help: "Print one JSON object.") var json = false
+    @Flag(help: "Print one JSON object (Spec/cli-json.md).") var json = false
+    @Option(help: "Progress on stderr: auto (text on a terminal unless --json), text, json (one object per line) or none.")
+    var progress: ProgressMode = .auto
     @Option(help: "Stop with an error after this many steps.") var maxSteps: Int = 1 << 26
     @Option(help: "FRI queries (default: 79, raised for long segmented runs until ≥ 110 proven bits).") var queries: Int?
     @Option(help: "log2 of the blowup factor, 1…4 (3 or more with committed weights: the Poseidon2 table's degree-7 constraints).")
@@ -76,9 +78,6 @@ struct Prove: ParsableCommand {
         if trace != nil, segment != nil { throw ValidationError("--trace goes with whole-run proving, not --segment") }
     }
 
-    func progress(_ message: String) {
-        if !json { FileHandle.standardError.write(Data("prove: \(message)\n".utf8)) }
-    }
 
     func run() throws {
         try reportingErrors {
@@ -126,14 +125,15 @@ struct Prove: ParsableCommand {
             }
             let writer: TraceWriter?
             do { writer = try trace.map { try TraceWriter(path: $0, programDigest: p.digest) } } catch { throw CLIError("\(error)") }
-            progress("executing and proving \(program) (\(options))")
+            let reporter = ProgressReporter(progress, command: "prove", json: json)
+            reporter.stage("execute", "executing \(program) and building its witness (\(options))")
             let start = ContinuousClock.now
             let result: VMProver.Result
             do {
                 result = try VMProver.prove(program: p, rawInputs: raw, options: options, maxSteps: maxSteps,
                                             segmentRows: segmentSize,
                                             minimumProvenBits: queries == nil ? ProofOptions.targetProvenBits : nil,
-                                            commitmentSeed: commitmentSeed, threads: threads, dump: writer, progress: progress)
+                                            commitmentSeed: commitmentSeed, threads: threads, dump: writer, progress: reporter.proving)
             } catch let error as VMError {
                 if let pc = error.pc, pc < p.sourceLines.count {
                     throw CLIError("\(program):\(p.sourceLines[pc]): error: \(error)")
@@ -146,6 +146,7 @@ struct Prove: ParsableCommand {
             let bytes = result.file.encoded()
             do { try writer?.finish() } catch { throw CLIError("\(error)") }
             try ProgramLoading.writeAtomically(bytes, to: output)
+            reporter.stage("done", "\(bytes.count) bytes → \(output)")
             let vmAir = try VMAir(program: p)
             let heights = try result.file.segments.map { try Proof.decode($0.proof).tables.map(\.logHeight) }
             let level = result.security
@@ -164,8 +165,7 @@ struct Prove: ParsableCommand {
                     "proven_bits": level.provenBits, "conjectured_bits": level.conjecturedBits,
                     "program_digest": p.digest.description,
                 ]
-                let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-                print(String(decoding: data, as: UTF8.self))
+                JSONOutput.print(object, command: "prove")
             } else {
                 print("program \(p.digest.description)")
                 print("steps: \(result.steps), segments: \(heights.count), trace rows (all tables): \(rows)")
@@ -192,7 +192,7 @@ struct Prove: ParsableCommand {
         if !options.zeroKnowledge && seedFile != nil { throw CLIError("--seed-file goes with zero-knowledge proofs (drop --no-zk or the seed file)") }
         do {
             if commitOnly {
-                progress("segment \(index): committing the main trace")
+                ProgressReporter(progress, command: "prove", json: json).stage("commit", "segment \(index): committing the main trace")
                 let binding = try VMProver.commitSegment(index, program: p, rawInputs: raw, options: options, maxSteps: maxSteps,
                                                          segmentRows: segmentSize, minimumProvenBits: minimum, seedFile: seed,
                                                          commitmentSeed: commitmentSeed, threads: threads)
@@ -205,7 +205,7 @@ struct Prove: ParsableCommand {
                     do { all.append(try SegmentBinding.decode([UInt8](data))) } catch { throw CLIError("\(path): \(error)") }
                 }
                 all.sort { $0.index < $1.index }
-                progress("segment \(index): proving with \(all.count) bindings")
+                ProgressReporter(progress, command: "prove", json: json).stage("prove", "segment \(index): proving with \(all.count) bindings")
                 let part = try VMProver.proveSegment(index, bindings: all, program: p, rawInputs: raw, options: options,
                                                      maxSteps: maxSteps, segmentRows: segmentSize, minimumProvenBits: minimum,
                                                      seedFile: seed, commitmentSeed: commitmentSeed, threads: threads)

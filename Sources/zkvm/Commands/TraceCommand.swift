@@ -85,8 +85,7 @@ struct TraceCommand: ParsableCommand {
             switch format {
             case "json":
                 let objects = selectedRows.map { Dictionary(uniqueKeysWithValues: zip(columns, $0)) }
-                let data = try JSONSerialization.data(withJSONObject: ["stream": target.name, "rows": objects], options: [.sortedKeys])
-                print(String(decoding: data, as: UTF8.self))
+                JSONOutput.print(["stream": target.name, "rows": objects], command: "trace")
             case "csv":
                 print(columns.joined(separator: ","))
                 for row in selectedRows { print(row.map(String.init).joined(separator: ",")) }

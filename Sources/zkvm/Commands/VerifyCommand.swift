@@ -162,8 +162,7 @@ struct Verify: ParsableCommand {
             } catch {
                 if json {
                     let object: [String: Any] = ["valid": false, "error": "\(error)"]
-                    let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-                    print(String(decoding: data, as: UTF8.self))
+                    JSONOutput.print(object, command: "verify")
                     throw ExitCode.failure
                 }
                 if let other = error as? OtherStatement { throw CLIError("\(proof): \(other)") }
@@ -181,8 +180,7 @@ struct Verify: ParsableCommand {
                     "segments": file.segments.count, "commitment": model?.commitment.description ?? NSNull(),
                     "key_digest": source.keyDigest?.description ?? NSNull(),
                 ]
-                let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-                print(String(decoding: data, as: UTF8.self))
+                JSONOutput.print(object, command: "verify")
             } else {
                 print("valid proof (\(file.segments.count) segment\(file.segments.count == 1 ? "" : "s"))")
                 if let keyDigest = source.keyDigest {
