@@ -44,10 +44,17 @@ public enum Importer {
     /// Imports `url`. `calibration`: one flat list per graph input holding
     /// k samples back to back (EZKL's calibration layout); nil uses 16
     /// synthetic samples uniform in [−1, 1] (and says so in the program).
+    /// With `batch` N the inputs' first dimensions become N, and the
+    /// calibration's samples (of one item each) are grouped N at a time,
+    /// the last group completed from the first items.
     public static func importModel(_ url: URL, calibration: [[Double]]? = nil, options: QuantizationOptions = .init(),
-                                   inputShapes: [String: [Int]] = [:], limits: ImportLimits = .standard,
+                                   inputShapes: [String: [Int]] = [:], batch: Int? = nil, limits: ImportLimits = .standard,
                                    weightFolder: String? = nil) throws(ImportError) -> ImportedModel {
-        let graph = try ModelLoader.load(url, inputShapes: inputShapes, limits: limits)
+        let graph = try ModelLoader.load(url, inputShapes: inputShapes, batch: batch, limits: limits)
+        var calibration = calibration
+        if let batch, batch > 1, let lists = calibration {
+            calibration = try groupedInBatches(lists, sizes: graph.inputs.map { $0.shape.reduce(1, *) / batch }, batch: batch)
+        }
         let stem = url.deletingPathExtension().lastPathComponent
         return try importGraph(graph, name: url.lastPathComponent, calibration: calibration, options: options, limits: limits,
                                weightFolder: weightFolder ?? "\(stem)_weights")
@@ -123,6 +130,16 @@ extension Importer {
             k = list.count / size
         }
         return (0..<(k ?? 0)).map { j in zip(lists, sizes).map { Array($0[(j * $1)..<((j + 1) * $1)]) } }
+    }
+
+    /// Stacked calibration lists of single items (`itemSizes` values each)
+    /// extended to a whole number of batches of `batch` items by repeating
+    /// items from the start.
+    static func groupedInBatches(_ lists: [[Double]], sizes itemSizes: [Int], batch: Int) throws(ImportError) -> [[Double]] {
+        let items = try split(lists, sizes: itemSizes)
+        let total = (items.count + batch - 1) / batch * batch
+        let padded = (0..<total).map { items[$0 % items.count] }
+        return itemSizes.indices.map { k in padded.flatMap { $0[k] } }
     }
 
 }

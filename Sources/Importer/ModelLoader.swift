@@ -8,7 +8,7 @@ import SwiftProtobuf
 /// `ImportError`, never a trap.
 public enum ModelLoader {
     /// Loads `url`. `inputShapes` fixes dynamic input dimensions by input name.
-    public static func load(_ url: URL, inputShapes: [String: [Int]] = [:],
+    public static func load(_ url: URL, inputShapes: [String: [Int]] = [:], batch: Int? = nil,
                             limits: ImportLimits = .standard) throws(ImportError) -> Graph {
         let data: Data
         do {
@@ -20,11 +20,13 @@ public enum ModelLoader {
         } catch {
             throw ImportError("cannot read \(url.path): \(error.localizedDescription)")
         }
-        return try decode(data, folder: url.deletingLastPathComponent(), inputShapes: inputShapes, limits: limits)
+        return try decode(data, folder: url.deletingLastPathComponent(), inputShapes: inputShapes, batch: batch, limits: limits)
     }
 
     /// Decodes model bytes; external data paths resolve inside `folder` (nil: refused).
-    public static func decode(_ data: Data, folder: URL?, inputShapes: [String: [Int]] = [:],
+    /// - Parameter batch: the first dimension of every input without an
+    ///   explicit shape, which must be dynamic or 1 (one proof of a batch).
+    public static func decode(_ data: Data, folder: URL?, inputShapes: [String: [Int]] = [:], batch: Int? = nil,
                               limits: ImportLimits = .standard) throws(ImportError) -> Graph {
         let model: Onnx_ModelProto
         do {
@@ -53,7 +55,7 @@ public enum ModelLoader {
         }
         var inputs = [Graph.Value]()
         for v in g.input where initializers[v.name] == nil {
-            var input = Graph.Value(name: v.name, shape: try shape(of: v, override: inputShapes[v.name], limits: limits))
+            var input = Graph.Value(name: v.name, shape: try shape(of: v, override: inputShapes[v.name], batch: batch, limits: limits))
             if case .tensorType(let t)? = v.type.value {
                 input.elementType = Int(t.elemType)
             }
@@ -86,9 +88,17 @@ public enum ModelLoader {
         return Graph(inputs: inputs, initializers: initializers, nodes: nodes, outputs: g.output.map(\.name), opsetVersion: opset)
     }
 
-    static func shape(of v: Onnx_ValueInfoProto, override: [Int]?, limits: ImportLimits) throws(ImportError) -> [Int] {
+    static func shape(of v: Onnx_ValueInfoProto, override: [Int]?, batch: Int? = nil, limits: ImportLimits) throws(ImportError) -> [Int] {
         guard case .tensorType(let t)? = v.type.value else { throw ImportError("input '\(v.name)' is not a tensor") }
-        let dims = t.shape.dim
+        var dims = t.shape.dim
+        if let batch, override == nil {
+            guard batch >= 1 else { throw ImportError("--batch must be at least 1") }
+            guard let first = dims.first else { throw ImportError("--batch \(batch): input '\(v.name)' has no batch dimension (it is a scalar)") }
+            if case .dimValue(let d)? = first.value, d != 1 {
+                throw ImportError("--batch \(batch): input '\(v.name)' has a fixed first dimension \(d), not a batch of 1")
+            }
+            dims[0].dimValue = Int64(batch)
+        }
         if let override {
             guard override.count == dims.count || !t.hasShape else {
                 throw ImportError("--input-shape for '\(v.name)' has rank \(override.count); the model says \(dims.count)")

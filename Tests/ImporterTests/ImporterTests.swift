@@ -179,3 +179,34 @@ enum Fixtures {
         #expect(model.layers.contains { $0.onnx.contains("c1") || $0.node.contains("c1") })
     }
 }
+
+/// `--batch N`: one program runs N samples, each as the unbatched model
+/// would (Spec/onnx-import.md §1).
+@Suite struct BatchImportTests {
+    @Test func aBatchRunsEverySampleWithinTheBound() throws {
+        let reference = try Fixtures.reference("mlp")
+        // 32 calibration items grouped 5 at a time: the last group completed from the first items.
+        let m = try Importer.importModel(Fixtures.model("mlp"), calibration: try Fixtures.calibration("mlp"), batch: 5,
+                                         weightFolder: "w")
+        #expect(m.inputs[0].shape.first == 5 && m.outputs[0].shape.first == 5)
+        #expect(m.calibrationSamples == 7)
+        let machine = Machine(program: try Fixtures.assemble(m))
+        let outputs = try machine.run(inputs: [reference.inputs.prefix(5).flatMap { $0 }]).outputs[0].values
+        let expected = reference.outputs.prefix(5).flatMap { $0 }
+        #expect(outputs.count == expected.count)
+        #expect(zip(outputs, expected).map { abs($0 - $1) }.max()! <= 0.02)
+    }
+
+    @Test func aFixedFirstDimensionIsNotABatch() throws {
+        let m = IntegerSemanticsTests.model([("Relu", ["X"], "Y", nil)], shape: [3, 4])
+        do {
+            _ = try ModelLoader.decode(try m.serializedData(), folder: nil, batch: 4)
+            Issue.record("a fixed first dimension of 3 was batched")
+        } catch {
+            #expect("\(error)".contains("input 'X' has a fixed first dimension 3"), "\(error)")
+        }
+        let one = try ModelLoader.decode(try IntegerSemanticsTests.model([("Relu", ["X"], "Y", nil)], shape: [1, 4]).serializedData(),
+                                         folder: nil, batch: 4)
+        #expect(one.inputs[0].shape == [4, 4])
+    }
+}

@@ -32,6 +32,9 @@ struct Import: ParsableCommand {
     var weightVisibility: String = "committed"
     @Option(help: "Visibility of the outputs: public or private.") var outputVisibility: String = "public"
     @Option(help: "A concrete shape for a dynamic input, as NAME=D0,D1,… (repeatable).") var inputShape: [String] = []
+    @Option(help: ArgumentHelp("Prove batches: the first dimension (dynamic or 1) of every input without --input-shape becomes N.",
+                               discussion: "Calibration samples stay single items; input.json then holds N samples per input, back to back."))
+    var batch: Int?
     @Option(help: "Check at most this many calibration samples in the VM for the error report.") var checkSamples: Int = 64
     @Option(help: ArgumentHelp("The largest error of the outputs against the float model, as a fraction of their range, before the import is refused.",
                                discussion: "Measured in the VM on the checked calibration samples; the refusal names the node where the precision is lost."))
@@ -74,7 +77,7 @@ struct Import: ParsableCommand {
             let imported: ImportedModel
             do {
                 imported = try Importer.importModel(URL(fileURLWithPath: model), calibration: calibrationLists, options: options,
-                                                    inputShapes: shapes, weightFolder: "\(stem)_weights")
+                                                    inputShapes: shapes, batch: batch, weightFolder: "\(stem)_weights")
             } catch {
                 throw CLIError("\(model): \(error)")
             }
