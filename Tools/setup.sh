@@ -43,10 +43,16 @@ fi
 
 # --- Python packages for Tools/ ----------------------------------------------------
 if command -v python3 >/dev/null 2>&1; then
-    if ! python3 -c 'import numpy, zstandard, onnx, onnxruntime, sklearn' >/dev/null 2>&1; then
+    if ! python3 -c 'import numpy, zstandard, onnx, onnxruntime, sklearn, skl2onnx, pytest' >/dev/null 2>&1; then
         say "installing Python packages from Tools/requirements.txt (pip)"
         python3 -m pip install -q -r Tools/requirements.txt >/dev/null 2>&1 \
             || say "pip could not install Tools/requirements.txt (Python tools will not run; Swift tests do not need them)"
+    fi
+    # The Python package, editable so it follows this checkout (`import zkvm`).
+    if ! python3 -c 'import zkvm, sys; sys.exit(0 if zkvm.__file__.startswith(sys.argv[1]) else 1)' "$PWD/Tools/python" >/dev/null 2>&1; then
+        say "installing the Python package (pip install -e Tools/python)"
+        python3 -m pip install -q -e Tools/python >/dev/null 2>&1 \
+            || say "pip could not install Tools/python (the tests use it from the checkout anyway)"
     fi
 else
     say "python3 not found (only the Python tools need it)"

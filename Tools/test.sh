@@ -52,3 +52,6 @@ hummingbird_traversal 0.002 1.0 input_0=1,64
 hummingbird_perfect_traversal 0.002 1.0 input_0=1,64
 integer_ops 0 0 -
 LIST
+# The Python package (Tools/python) against the CLI this build made.
+echo "test: Python package (pytest Tools/python/tests)" >&2
+ZKVM_BIN="$PWD/.build/release/zkvm" PYTHONPATH="$PWD/Tools/python" python3 -m pytest -q -p no:cacheprovider Tools/python/tests

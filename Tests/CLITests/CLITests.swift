@@ -132,7 +132,7 @@ import Trace
     }
 }
 
-/// The Python reader in Tools/ loads what `zkvm exec --trace` wrote.
+/// The Python package's trace reader loads what `zkvm exec --trace` wrote.
 @Suite struct PythonTraceReaderTests {
     @Test func pythonReaderAgreesWithTheSummary() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized
@@ -146,13 +146,15 @@ import Trace
         let steps = (try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])?["steps"] as? Int
         let python = Process()
         python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = ["python3", root.appendingPathComponent("Tools/zkt.py").path, trace]
+        python.arguments = ["python3", "-m", "zkvm.trace", trace]
+        python.environment = ProcessInfo.processInfo.environment.merging(
+            ["PYTHONPATH": root.appendingPathComponent("Tools/python").path]) { _, new in new }
         let out = Pipe()
         python.standardOutput = out
         try python.run()
         let data = out.fileHandleForReading.readDataToEndOfFile()
         python.waitUntilExit()
-        #expect(python.terminationStatus == 0, "Tools/zkt.py failed (is numpy/zstandard installed? Tools/setup.sh installs them)")
+        #expect(python.terminationStatus == 0, "python3 -m zkvm.trace failed (is numpy/zstandard installed? Tools/setup.sh installs them)")
         let summary = try JSONSerialization.jsonObject(with: data) as? [String: Any]
         let rows = summary?["rows"] as? [String: Int]
         #expect(rows?["cpu"] == steps)

@@ -122,6 +122,8 @@ struct ImportReport {
             "output_max_abs_error": outputMaxAbsError, "output_range": outputRange, "output_cosine": outputCosine,
             "layers": layers.map { ["onnx": $0.layer.onnx, "zkasm": $0.layer.zkasm, "node": $0.layer.node, "scale": $0.layer.scale,
                                     "calibrated_max": $0.layer.calibratedMax, "max_abs_error": $0.maxAbsError] as [String: Any] },
+            "inputs": model.inputs.map { ["onnx": $0.onnx, "zkasm": $0.zkasm, "shape": $0.shape] as [String: Any] },
+            "outputs": model.outputs.map { ["onnx": $0.onnx, "zkasm": $0.zkasm, "shape": $0.shape] as [String: Any] },
         ]
         if let top1Agreement { object["top1_agreement"] = top1Agreement }
         return JSONOutput.text(object, command: "import")

@@ -174,8 +174,12 @@ struct Verify: ParsableCommand {
             if json {
                 let object: [String: Any] = [
                     "valid": true, "program_digest": source.digest.description,
-                    "public_inputs": zip(inputs, file.statement.publicInputs).map { ["name": $0.name, "raw": $1, "values": values($0, $1)] as [String: Any] },
-                    "public_outputs": zip(outputs, file.statement.publicOutputs).map { ["name": $0.name, "raw": $1, "values": values($0, $1)] as [String: Any] },
+                    "public_inputs": zip(inputs, file.statement.publicInputs).map {
+                        ["name": $0.name, "scale": $0.scale, "raw": $1, "values": values($0, $1)] as [String: Any]
+                    },
+                    "public_outputs": zip(outputs, file.statement.publicOutputs).map {
+                        ["name": $0.name, "scale": $0.scale, "raw": $1, "values": values($0, $1)] as [String: Any]
+                    },
                     "proven_bits": level.provenBits, "conjectured_bits": level.conjecturedBits, "seconds": seconds,
                     "segments": file.segments.count, "commitment": model?.commitment.description ?? NSNull(),
                     "key_digest": source.keyDigest?.description ?? NSNull(),

@@ -1,24 +1,36 @@
-#!/usr/bin/env python3
 """Read a zkvm execution trace (.zkt, Spec/trace-format.md) into numpy arrays.
 
-    import zkt
-    trace = zkt.load("run.zkt")          # {"cpu": {"clock": array, ...}, ...}
-    trace.digest                          # program digest (hex)
+    from zkvm import trace
+    t = trace.load("run.zkt")            # {"cpu": {"clock": array, ...}, ...}
+    t.digest                             # program digest (hex)
 
-Command line: python3 Tools/zkt.py run.zkt  → prints rows per stream as JSON.
-Needs numpy and zstandard (installed by Tools/setup.sh).
+Command line: python3 -m zkvm.trace run.zkt → rows and column sums per
+stream as JSON. A malformed dump raises TraceError with its byte offset.
 """
-import hashlib, json, struct, sys
+from __future__ import annotations
+
+import hashlib
+import json
+import struct
+import sys
 
 import numpy as np
 import zstandard
 
 
+from .errors import ZkvmError
+
+
+class TraceError(ZkvmError):
+    """A .zkt dump that is not well formed; the message gives the byte offset."""
+
+
 class Trace(dict):
+    """Streams by name, each a dict of numpy int64 columns by name."""
     digest: str = ""
 
 
-def load(path):
+def load(path: str) -> Trace:
     with open(path, "rb") as f:
         data = f.read()
     pos = 0
@@ -26,16 +38,16 @@ def load(path):
     def take(n):
         nonlocal pos
         if pos + n > len(data):
-            raise ValueError(f"truncated trace at byte offset {pos}")
+            raise TraceError(f"truncated trace at byte offset {pos}")
         chunk = data[pos:pos + n]
         pos += n
         return chunk
 
     if take(4) != b"ZKTR":
-        raise ValueError("not a .zkt trace (bad magic)")
+        raise TraceError("not a .zkt trace: bad magic at byte offset 0")
     version, flags = struct.unpack("<HH", take(4))
     if version != 1 or flags != 0:
-        raise ValueError(f"unsupported trace version {version}")
+        raise TraceError(f"unsupported trace version {version} at byte offset 4")
     trace = Trace()
     trace.digest = take(32).hex()
     struct.unpack("<I", take(4))
@@ -47,7 +59,7 @@ def load(path):
         streams[sid] = (name, columns)
     header_end = pos
     if hashlib.sha256(data[:header_end]).digest()[:8] != take(8):
-        raise ValueError(f"corrupt trace at byte offset {header_end}: header checksum mismatch")
+        raise TraceError(f"corrupt trace at byte offset {header_end}: header checksum mismatch")
     parts = {sid: [[] for _ in cols] for sid, (_, cols) in streams.items()}
     decompressor = zstandard.ZstdDecompressor()
     while True:
@@ -56,13 +68,13 @@ def load(path):
         if sid == 0xFF:
             break
         if sid not in streams:
-            raise ValueError(f"corrupt trace at byte offset {at}: unknown stream {sid}")
+            raise TraceError(f"corrupt trace at byte offset {at}: unknown stream {sid}")
         header = take(12)
         rows, raw_size, size = struct.unpack("<III", header)
         checksum = take(8)
         stored = take(size)
         if hashlib.sha256(bytes([sid]) + header + stored).digest()[:8] != checksum:
-            raise ValueError(f"corrupt trace at byte offset {at + 13}: checksum mismatch")
+            raise TraceError(f"corrupt trace at byte offset {at + 13}: checksum mismatch")
         raw = decompressor.decompress(stored, max_output_size=raw_size)
         cells = np.frombuffer(raw, dtype="<i8").reshape(len(streams[sid][1]), rows)
         for c in range(cells.shape[0]):
@@ -73,8 +85,12 @@ def load(path):
     return trace
 
 
+def summary(t: Trace) -> dict:
+    """Rows and column sums per stream."""
+    return {"digest": t.digest,
+            "rows": {name: int(len(next(iter(cols.values())))) for name, cols in t.items()},
+            "sums": {name: {col: int(v.sum()) for col, v in cols.items()} for name, cols in t.items()}}
+
+
 if __name__ == "__main__":
-    t = load(sys.argv[1])
-    print(json.dumps({"digest": t.digest,
-                      "rows": {name: int(len(next(iter(cols.values())))) for name, cols in t.items()},
-                      "sums": {name: {col: int(v.sum()) for col, v in cols.items()} for name, cols in t.items()}}))
+    print(json.dumps(summary(load(sys.argv[1]))))
