@@ -45,14 +45,7 @@ enum ConstantFolding {
             let to = try node.int("to", default: 1)
             let integer = IntegerSemantics.integerTypes.contains(to)
             // Integer casts truncate, then wrap to the type's width as onnxruntime does.
-            func wrapped(_ v: Double) -> Double {
-                let t = v.rounded(.towardZero)
-                guard let (width, signed) = IntegerSemantics.widths[to], width < 64 else { return t }
-                let m = Foundation.pow(2, Double(width))
-                var r = t - m * (t / m).rounded(.down)
-                if signed, r >= m / 2 { r -= m }
-                return r
-            }
+            func wrapped(_ v: Double) -> Double { IntegerSemantics.wrapped(v, type: to) }
             return [ConstTensor(shape: c[0].shape, values: to == 9 ? c[0].values.map { $0 != 0 ? 1 : 0 }
                                     : integer ? c[0].values.map(wrapped) : c[0].values, isInteger: integer, elementType: to)]
         case "Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Mod":
@@ -79,6 +72,7 @@ enum ConstantFolding {
                 }
             }
             result.isInteger = integer
+            result.elementType = integer ? c[0].elementType : nil
             guard result.values.allSatisfy(\.isFinite) else { throw node.error("constant arithmetic gives NaN or ∞") }
             return [result]
         case "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "And", "Or", "Xor":
@@ -194,7 +188,11 @@ enum ConstantFolding {
             if signed, r >= m / 2 { r -= m }
             return Double(r)
         }
-        func integer(_ v: Double) -> Int64 { Int64(exactly: v) ?? Int64(bitPattern: UInt64(exactly: v) ?? 0) }
+        // Constants are held as doubles: beyond 2^53 they may already be rounded.
+        for t in c where t.values.contains(where: { abs($0) > 0x1p53 }) {
+            throw node.error("\(node.op) of constants beyond ±2^53, which the importer does not hold exactly")
+        }
+        func integer(_ v: Double) -> Int64 { Int64(v) }
         if node.op == "BitwiseNot" {
             return ConstTensor(shape: c[0].shape, values: c[0].values.map { typed(~integer($0)) }, isInteger: true, elementType: type)
         }
@@ -239,6 +237,6 @@ enum ConstantFolding {
             for d in idx.indices { s += idx[d] * strides[d] }
             values.append(c.values[s])
         }
-        return ConstTensor(shape: shape, values: values, isInteger: c.isInteger)
+        return ConstTensor(shape: shape, values: values, isInteger: c.isInteger, elementType: c.elementType)
     }
 }

@@ -37,6 +37,7 @@ extension Lowering {
     /// digit pair (the sign included, as two's complement extends it),
     /// reassembled. Signed and unsigned types agree on every value of V.
     mutating func bitwise(_ node: Node, _ a: Value, _ b: Value) throws(ImportError) -> Value {
+        try refuseBooleans(node)
         let logical = ["BitwiseAnd": "And", "BitwiseOr": "Or", "BitwiseXor": "Xor"][node.op] ?? "And"
         let x = try digits(node, a, tag: "a"), y = try digits(node, b, tag: "b")
         let bits = try zip(x.bits, y.bits).enumerated().map { (i, pair) throws(ImportError) -> Value in
@@ -47,10 +48,14 @@ extension Lowering {
     }
 
     /// BitwiseNot: −1 − x for signed types, 2^w − 1 − x for unsigned ones
-    /// of width w < 64 (uint64's complements lie outside V).
+    /// of width w < 32 (uint32's and uint64's complements of values in V lie
+    /// outside V).
     mutating func bitwiseNot(_ node: Node, _ x: Value) throws(ImportError) -> Value {
+        try refuseBooleans(node)
         let (bits, signed) = try width(node, node.inputs[0])
-        guard signed || bits < 64 else { throw node.error("the complement of a uint64 value lies outside the VM's 32-bit values") }
+        guard signed || bits < 32 else {
+            throw node.error("the complement of a uint\(bits) value lies outside the VM's values [−2^31, 2^31)")
+        }
         let ones = signed ? -1.0 : Double(sign: .plus, exponent: bits, significand: 1) - 1
         return try binary(part(node, "Sub", nil), .constant(.scalar(ones)), x)
     }
@@ -68,6 +73,9 @@ extension Lowering {
         default: throw node.error("BitShift needs direction LEFT or RIGHT")
         }
         let shape = try Self.broadcast(x.shape, amount.shape, node: node)
+        if let type = elementType(node.inputs[0]), let w = IntegerSemantics.widths[type], w.signed || type == 9 {
+            throw node.error("BitShift is defined for unsigned integers, not for this element type (\(type))")
+        }
         let width = left ? try self.width(node, node.inputs[0]).bits : IntegerSemantics.widths[elementType(node.inputs[0]) ?? 12]?.bits ?? 32
         let candidates: [Int]
         switch amount {
@@ -75,7 +83,14 @@ extension Lowering {
             let amounts = try k.integers(node, "shift amounts")
             guard amounts.allSatisfy({ $0 >= 0 }) else { throw node.error("shift amounts must not be negative") }
             candidates = Array(Set(amounts.map { min($0, width) })).sorted()
-        case .stored: candidates = Array(0..<min(width, Self.valueBits + 1))
+            if left, width >= 32, let big = amounts.first(where: { $0 >= Self.valueBits }) {
+                throw node.error("a left shift of uint\(width) by \(big) leaves the VM's values [−2^31, 2^31) for every non-zero value")
+            }
+        case .stored:
+            if left, width >= 32 {
+                throw node.error("a left shift of uint\(width) by a computed amount is not supported (amounts of 31 or more leave the VM's values)")
+            }
+            candidates = Array(0..<min(width, Self.valueBits + 1))
         }
         /// 1 where the amount is k (a constant mask, or an exact comparison).
         func selects(_ k: Int) throws(ImportError) -> Value {
@@ -118,6 +133,7 @@ extension Lowering {
     /// q ← 2q + t, then the signs. A zero divisor gives quotient and
     /// remainder 0 (ONNX leaves it undefined); |b| ≥ 2^30 may stop the run.
     mutating func integerDivision(_ node: Node, _ a: Value, _ b: Value) throws(ImportError) -> Value {
+        try refuseBooleans(node)
         let fmod = node.op == "Mod" ? try node.int("fmod", default: 0) : 0
         let absA = try absoluteOrSign(part(node, "Abs", "_absa"), a)
         let absB = try absoluteOrSign(part(node, "Abs", "_absb"), b)
@@ -147,6 +163,42 @@ extension Lowering {
         let signR = try absoluteOrSign(part(node, "Sign", "_signr"), truncated)
         let opposite = try comparison(part(node, "Equal", "_opp"), try binary(part(node, "Mul", "_sr"), signR, signB), .constant(.scalar(-1)))
         return try binary(part(node, "Add", nil), truncated, try binary(part(node, "Mul", "_fix"), opposite, b))
+    }
+
+    /// v as ONNX holds a value of integer `type`: reduced modulo 2^w into the
+    /// type's range for widths below 32 (y − 2^w·⌊(y − lo) / 2^w⌋, lo the
+    /// range's least value); unchanged for int32, int64, bool and unknown
+    /// types (V fits them). A negative uint32 or uint64 result would wrap to
+    /// 2^32 or 2^64 less its magnitude, beyond V: the run stops there (the
+    /// product [y < 0]·2^30·2 leaves V); an `input` is instead raised to 0,
+    /// a valid value of its type.
+    mutating func wrapped(_ node: Node, _ v: Value, type: Int, input: Bool = false) throws(ImportError) -> Value {
+        guard let (bits, signed) = IntegerSemantics.widths[type], type != 9 else { return v }
+        if case .constant(let c) = v {
+            return .constant(ConstTensor(shape: c.shape, values: c.values.map { IntegerSemantics.wrapped($0, type: type) },
+                                         isInteger: true, elementType: type))
+        }
+        if bits >= 32 {
+            if signed { return v }
+            if input { return try binary(part(node, "Max", nil), v, .constant(.scalar(0))) }
+            let negated = try binary(part(node, "Mul", "_wneg"), v, .constant(.scalar(-1)))
+            let negative = try step(part(node, "Greater", "_wsign"), negated)
+            let half = try binary(part(node, "Mul", "_whalf"), negative, .constant(.scalar(0x1p30)))
+            let beyond = try binary(part(node, "Mul", "_wbeyond"), half, .constant(.scalar(2)))
+            return try binary(part(node, "Add", nil), v, beyond)
+        }
+        let lo = signed ? -Double(sign: .plus, exponent: bits - 1, significand: 1) : 0
+        let modulus = Double(sign: .plus, exponent: bits, significand: 1)
+        let shifted = try binary(part(node, "Sub", "_wlo"), v, .constant(.scalar(lo)))
+        let laps = try floor(part(node, "Floor", "_wlaps"), shifted, exponent: bits)
+        return try binary(part(node, "Sub", nil), v, try binary(part(node, "Mul", "_wrap"), laps, .constant(.scalar(modulus))))
+    }
+
+    /// Refuses boolean operands, which ONNX's integer operators do not take.
+    func refuseBooleans(_ node: Node) throws(ImportError) {
+        if node.inputs.contains(where: { !$0.isEmpty && elementType($0) == 9 }) {
+            throw node.error("\(node.op) is defined for integers, not booleans")
+        }
     }
 
     /// Bit width and signedness of the integer value `name`'s element type.

@@ -90,9 +90,11 @@ extension Lowering {
         guard inputs.count >= 2, let x = inputs[0], case .constant(let w)? = inputs[1] else {
             throw node.error("needs an input and constant weights")
         }
+        if let batched = try eachSample(node, x, { (l, n, v) throws(ImportError) in try l.conv(n, [v] + inputs.dropFirst()) }) {
+            return batched
+        }
         if let (n, planar) = try twoDimensional(node, x, w, inputs) { return try lineOf(try conv(n, planar)) }
         guard x.shape.count == 4, w.shape.count == 4 else { throw node.error("only 1-D and 2-D convolutions are supported (input \(x.shape), weights \(w.shape))") }
-        guard x.shape[0] == 1 else { throw node.error("batch size \(x.shape[0]); only batch 1 is supported") }
         let (c, h, wd) = (x.shape[1], x.shape[2], x.shape[3])
         let (mOut, cg, kh, kw) = (w.shape[0], w.shape[1], w.shape[2], w.shape[3])
         let group = try node.int("group", default: 1)
@@ -182,9 +184,12 @@ extension Lowering {
         guard inputs.count >= 2, let x = inputs[0], case .constant(let w)? = inputs[1] else {
             throw node.error("needs an input and constant weights")
         }
+        if let batched = try eachSample(node, x, { (l, n, v) throws(ImportError) in try l.convTranspose(n, [v] + inputs.dropFirst()) }) {
+            return batched
+        }
         if let (n, planar) = try twoDimensional(node, x, w, inputs) { return try lineOf(try convTranspose(n, planar)) }
         guard x.shape.count == 4, w.shape.count == 4, x.shape[0] == 1 else {
-            throw node.error("only 1-D and 2-D transposed convolutions on batch 1 are supported (input \(x.shape), weights \(w.shape))")
+            throw node.error("only 1-D and 2-D transposed convolutions are supported (input \(x.shape), weights \(w.shape))")
         }
         let (c, h, wd) = (x.shape[1], x.shape[2], x.shape[3])
         let group = try node.int("group", default: 1)

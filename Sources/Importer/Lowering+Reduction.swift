@@ -12,6 +12,7 @@ extension Lowering {
     /// position (`count_include_pad`, and never the part of a ceil-mode
     /// window past the padded input).
     mutating func pool(_ node: Node, _ x: Value) throws(ImportError) -> Value {
+        if let batched = try eachSample(node, x, { (l, n, v) throws(ImportError) in try l.pool(n, v) }) { return batched }
         let (kernel, strides, dil) = try poolWindow(node, x)
         let (before, after, extra) = try poolPadding(node, size: [x.shape[2], x.shape[3]], kernel: kernel, strides: strides, dilations: dil)
         let isMax = node.op == "MaxPool"
@@ -54,7 +55,7 @@ extension Lowering {
 
     /// A pooling node's kernel, strides and dilations over a [1, C, H, W] input.
     func poolWindow(_ node: Node, _ x: Value) throws(ImportError) -> (kernel: [Int], strides: [Int], dilations: [Int]) {
-        guard x.shape.count == 4, x.shape[0] == 1 else { throw node.error("only 2-D pooling on batch 1 is supported (input \(x.shape))") }
+        guard x.shape.count == 4, x.shape[0] == 1 else { throw node.error("only 2-D pooling is supported (input \(x.shape))") }
         guard let kernel = try node.ints("kernel_shape"), kernel.count == 2, kernel.allSatisfy({ $0 >= 1 }) else {
             throw node.error("kernel_shape must have two positive entries")
         }
@@ -425,6 +426,7 @@ extension Lowering {
     mutating func lpNormalization(_ node: Node, _ x: Value) throws(ImportError) -> Value {
         let p = try node.int("p", default: 2)
         guard p == 1 || p == 2 else { throw node.error("p = \(p) is not supported (1, 2)") }
+        if let batched = try eachSample(node, x, { (l, n, v) throws(ImportError) in try l.lpPool(n, v) }) { return batched }
         let rank = x.shape.count
         let a = try Self.axis(try node.int("axis", default: -1), rank: rank, node: node)
         let (src, rows, cols, kept) = try rowsOver(node, x, axes: [a])
@@ -447,6 +449,7 @@ extension Lowering {
     mutating func lpPool(_ node: Node, _ x: Value) throws(ImportError) -> Value {
         let p = try node.int("p", default: 2)
         guard p == 1 || p == 2 else { throw node.error("p = \(p) is not supported (1, 2)") }
+        if let batched = try eachSample(node, x, { (l, n, v) throws(ImportError) in try l.lpPool(n, v) }) { return batched }
         let (kernel, strides, dil) = try poolWindow(node, x)
         let terms = p == 1 ? try absoluteOrSign(part(node, "Abs", "_abs"), x) : try binary(part(node, "Mul", "_sq"), x, x)
         let (before, after, extra) = try poolPadding(node, size: [x.shape[2], x.shape[3]], kernel: kernel, strides: strides, dilations: dil)

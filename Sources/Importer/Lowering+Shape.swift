@@ -116,6 +116,25 @@ extension Lowering {
         return .stored(dst, shape: outShape)
     }
 
+    /// `body` lowered once per sample of a batched x ([N, …], N > 1; each
+    /// sample a [1, …] view of x) and the results concatenated along axis
+    /// 0 — how lowerings written for batch 1 (convolutions, pooling) take
+    /// any batch; nil when x has one sample.
+    mutating func eachSample(_ node: Node, _ x: Value,
+                             _ body: (inout Lowering, Node, Value) throws(ImportError) -> Value) throws(ImportError) -> Value? {
+        guard x.shape.count >= 2, x.shape[0] > 1 else { return nil }
+        let (ref, shape) = try stored(x, node: node.label)
+        let size = shape.dropFirst().reduce(1, *)
+        var results = [Value?]()
+        for i in 0..<shape[0] {
+            let sample = Node(name: "\(node.label)_b\(i)", op: node.op, inputs: node.inputs, outputs: ["\(node.label)_b\(i)"],
+                              attributes: node.attributes)
+            let view = Value.stored(.init(tensor: ref.tensor, offset: ref.offset + i * size), shape: [1] + shape.dropFirst())
+            results.append(try body(&self, sample, view))
+        }
+        return try concat(Node(name: node.name, op: "Concat", inputs: [], outputs: node.outputs, attributes: ["axis": .int(0)]), results)
+    }
+
     mutating func concat(_ node: Node, _ inputs: [Value?]) throws(ImportError) -> Value {
         let parts = inputs.compactMap { $0 }
         guard let first = parts.first else { throw node.error("no inputs") }
@@ -317,7 +336,9 @@ extension Lowering {
         let mask = (0..<rows).flatMap { i in (0..<cols).map { j in (upper ? j - i >= offset : j - i <= offset) ? 1.0 : 0.0 } }
         let maskValue = Value.constant(ConstTensor(shape: [rows, cols], values: mask, isInteger: true))
         if case .constant(let c) = x {
-            return .constant(try ConstantFolding.elementwise(node, c, ConstTensor(shape: [rows, cols], values: mask)) { $0 * $1 })
+            var folded = try ConstantFolding.elementwise(node, c, ConstTensor(shape: [rows, cols], values: mask)) { $0 * $1 }
+            (folded.isInteger, folded.elementType) = (c.isInteger, c.elementType)
+            return .constant(folded)
         }
         return try binary(part(node, "Mul", nil), x, maskValue)
     }

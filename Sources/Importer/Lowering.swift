@@ -68,7 +68,10 @@ struct Lowering {
                 // Whole numbers at scale 0, then raised exactly (× 1 at the
                 // reader's scale) so the arithmetic they meet keeps its scale.
                 let reader = Node(name: input.name, op: "Cast", inputs: [], outputs: [input.name + "_whole"], attributes: [:])
-                l.values[input.name] = try l.binary(reader, l.values[input.name]!, .constant(.scalar(1)))
+                let raised = try l.binary(reader, l.values[input.name]!, .constant(.scalar(1)))
+                // A value outside its type (a uint8 of 300) is read as ONNX would hold it, so every
+                // proof is of some valid input.
+                l.values[input.name] = try l.wrapped(reader, raised, type: input.elementType, input: true)
             }
             if input.isBoolean {
                 // true is any value ≠ 0: 1 − [x = 0], exact on whole numbers.
@@ -112,18 +115,30 @@ struct Lowering {
         }
         if constants.count == present.count, !present.isEmpty || node.op == "Constant",
            let folded = try ConstantFolding.fold(node, constants, inputs: inputs) {
-            for (name, c) in zip(node.outputs, folded) { values[name] = .constant(c) }
+            for (name, c) in zip(node.outputs, folded) {
+                var value = c
+                // ONNX integer arithmetic wraps in the type's width.
+                if let type = c.elementType, !IntegerSemantics.keepsRange.contains(node.op) {
+                    value.values = value.values.map { IntegerSemantics.wrapped($0, type: type) }
+                }
+                values[name] = .constant(value)
+            }
             return
         }
         let integer = try IntegerSemantics.outputsAreIntegers(node, inputs: node.inputs.map(isInteger),
                                                               boolean: node.inputs.first.map(isBoolean) ?? false)
         let outputs = try lowerCompute(node, inputs)
         guard outputs.count >= 1 else { throw node.error("produced no output") }
+        let inputTypes = node.inputs.map(elementType)
         for (k, (name, v)) in zip(node.outputs, outputs).enumerated() where !name.isEmpty {
             values[name] = v
             if integer || IntegerSemantics.integerOutputs[node.op]?.contains(k) == true {
                 integerValues.insert(name)
-                elementTypes[name] = try IntegerSemantics.resultType(node, output: k, inputTypes: node.inputs.map(elementType))
+                let type = try IntegerSemantics.resultType(node, output: k, inputTypes: inputTypes)
+                elementTypes[name] = type
+                if let type, !IntegerSemantics.keepsRange.contains(node.op) {
+                    values[name] = try wrapped(Node(name: node.name, op: node.op, inputs: [], outputs: [name], attributes: [:]), v, type: type)
+                }
             }
             if IntegerSemantics.booleanResults.contains(node.op)
                 || (node.op == "Cast" && node.inputs.first.map(isBoolean) == true) { booleanValues.insert(name) }
@@ -396,6 +411,29 @@ enum IntegerSemantics {
     /// Integer types that hold every value of V = [−2^31, 2^31): a cast of a
     /// computed integer to them changes nothing; narrower ones would wrap.
     static let wideIntegerTypes: Set<Int> = [6, 7]
+    /// Operators whose integer results stay in their inputs' type range
+    /// (data movement, selection, extrema, remainders, bitwise operations,
+    /// and casts, which wrap themselves); every other integer result of a
+    /// type narrower than 32 bits is reduced to its width, as ONNX computes.
+    static let keepsRange: Set<String> = [
+        "Identity", "Dropout", "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Transpose", "Slice", "Gather", "GatherElements",
+        "GatherND", "ScatterElements", "ScatterND", "Concat", "Split", "Tile", "Expand", "Pad", "Where", "Max", "Min", "Clip",
+        "Relu", "ReduceMax", "ReduceMin", "MaxPool", "TopK", "Trilu", "OneHot", "Resize", "Upsample", "Mod", "BitwiseAnd",
+        "BitwiseOr", "BitwiseXor", "BitwiseNot", "BitShift", "Cast", "Sign", "Floor", "Ceil", "Round", "Constant",
+        "ConstantOfShape", "Shape", "ArgMax", "ArgMin", "NonZero",
+    ]
+
+    /// v reduced to the width of integer `type` (two's complement for
+    /// signed types); unchanged for 64-bit and unknown types.
+    static func wrapped(_ v: Double, type: Int) -> Double {
+        let t = v.rounded(.towardZero)
+        guard let (width, signed) = widths[type], width < 64 else { return t }
+        let m = Double(sign: .plus, exponent: width, significand: 1)
+        var r = t - m * (t / m).rounded(.down)
+        if signed, r >= m / 2 { r -= m }
+        return r
+    }
+
     /// Bit width and signedness of each integer element type.
     static let widths: [Int: (bits: Int, signed: Bool)] = [
         2: (8, false), 3: (8, true), 4: (16, false), 5: (16, true), 6: (32, true), 7: (64, true), 9: (1, false),
@@ -410,6 +448,7 @@ enum IntegerSemantics {
         case _ where booleanResults.contains(node.op): return 9
         case _ where integerResults.contains(node.op) || integerOutputs[node.op]?.contains(k) == true: return 7
         case "Where": return inputTypes.count > 1 ? inputTypes[1] : nil
+        case "OneHot": return inputTypes.count > 2 ? inputTypes[2] : nil
         default: return inputTypes.first ?? nil
         }
     }
@@ -434,6 +473,12 @@ enum IntegerSemantics {
             return integerTypes.contains(to)
         case "Div", "Mod": return integer.count == 2 && integer.allSatisfy { $0 }
         case "Where": return integer.count == 3 && integer[1] && integer[2]
+        case "OneHot": return integer.count == 3 && integer[2]   // the values' type, not the indices'
+        case "Resize", "Upsample":
+            if data, try node.string("mode", default: "nearest") != "nearest" {
+                throw node.error("\(node.op) of an integer tensor in a mode other than nearest (ONNX rounds the interpolated integers) is not supported")
+            }
+            return data
         case _ where Lowering.supportedClassicML.contains(node.op): return false   // scores, probabilities and labels as reals
         default:
             if integerResults.contains(node.op) { return true }

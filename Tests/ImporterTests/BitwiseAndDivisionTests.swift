@@ -156,6 +156,95 @@ import VM
         #expect(direction.contains("n0_BitShift") && direction.contains("LEFT or RIGHT"), "\(direction)")
     }
 
+    /// Integer arithmetic in a type narrower than 32 bits wraps to its
+    /// width as onnxruntime computes it — computed or folded — and an input
+    /// outside its type is read as the type holds it.
+    @Test func narrowIntegerArithmeticWraps() throws {
+        let m = Self.model(inputs: [("U", 2), ("V", 2), ("S", 3), ("T", 3)], n: 3, nodes: [
+            ("Sub", ["U", "V"], [:]), ("Add", ["U", "V"], [:]), ("Mul", ["U", "V"], [:]),
+            ("Div", ["S", "T"], [:]), ("Neg", ["S"], [:]), ("Abs", ["S"], [:]), ("Add", ["U", "Folded"], [:]),
+            ("Identity", ["U"], [:]),
+        ], initializers: [Self.uint8("Big", [200, 200, 200]), Self.uint8("More", [100, 100, 100])])
+        var g = m.graph
+        var add = Onnx_NodeProto()
+        add.name = "fold_add"
+        add.opType = "Add"
+        add.input = ["Big", "More"]
+        add.output = ["Folded"]
+        g.node.insert(add, at: 0)
+        var model = m
+        model.graph = g
+        let (u, v, a, b): ([Double], [Double], [Double], [Double]) = ([1, 200, 255], [10, 100, 2], [-128, 100, -7], [-1, 3, 2])
+        let out = try Self.run(model, calibration: [u, v, a, b], samples: [[u, v, a, b], [[300, -1, 7], v, a, b]])
+        func u8(_ x: Int) -> Double { Double(UInt8(truncatingIfNeeded: x)) }
+        func i8(_ x: Int) -> Double { Double(Int8(truncatingIfNeeded: x)) }
+        let expected: [Double] = zip(u, v).map { u8(Int($0) - Int($1)) } + zip(u, v).map { u8(Int($0) + Int($1)) }
+            + zip(u, v).map { u8(Int($0) * Int($1)) } + zip(a, b).map { i8(Int($0) / Int($1)) } + a.map { i8(-Int($0)) }
+            + a.map { i8(abs(Int($0))) } + u.map { u8(Int($0) + 44) } + u
+        #expect(out[0] == expected)
+        // 300 and −1 are not uint8 values: they are read as 44 and 255.
+        #expect(Array(out[1].suffix(3)) == [44, 255, 7])
+    }
+
+    /// What the VM would compute with another meaning is refused, naming the node.
+    @Test func integerOperationsOutsideTheirDomainAreRefused() throws {
+        func error(_ inputs: [(String, Int32)], _ nodes: [(op: String, inputs: [String], attributes: [String: Any])],
+                   _ initializers: [Onnx_TensorProto] = []) -> String {
+            IntegerSemanticsTests.error(Self.model(inputs: inputs, n: 2, nodes: nodes, initializers: initializers))
+        }
+        #expect(error([("B", 9)], [("BitwiseNot", ["B"], [:])]).contains("not booleans"))
+        #expect(error([("B", 9), ("C", 9)], [("Div", ["B", "C"], [:])]).contains("not booleans"))
+        #expect(error([("A", 6)], [("BitShift", ["A", "A"], ["direction": "RIGHT"])]).contains("unsigned integers"))
+        #expect(error([("W", 12)], [("BitwiseNot", ["W"], [:])]).contains("uint32"))
+        #expect(error([("W", 12), ("K", 12)], [("BitShift", ["W", "K"], ["direction": "LEFT"])]).contains("computed amount"))
+        #expect(error([("X", 6)], [("Resize", ["X", "", "Scales"], ["mode": "linear"])],
+                      [ModelBuilding.initializer("Scales", floats: [1, 2])]).contains("nearest"))
+        var big = Onnx_TensorProto()
+        big.name = "Big"
+        big.dataType = 7
+        big.dims = [1]
+        big.int64Data = [(1 << 62) + 7]
+        let folded = IntegerSemanticsTests.error(Self.foldedAnd(big))
+        #expect(folded.contains("beyond ±2^53"), "\(folded)")
+    }
+
+    /// Bitwise And of a 2^62 + 7 constant with itself, folded, added to the input.
+    static func foldedAnd(_ big: Onnx_TensorProto) -> Onnx_ModelProto {
+        var m = Self.model(inputs: [("A", 7)], n: 1, nodes: [("Add", ["A", "M"], [:])], initializers: [big])
+        var and = Onnx_NodeProto()
+        and.name = "fold_and"
+        and.opType = "BitwiseAnd"
+        and.input = ["Big", "Big"]
+        and.output = ["M"]
+        m.graph.node.insert(and, at: 0)
+        return m
+    }
+
+    /// OneHot's values, not its indices, give its type: float values divide as reals.
+    @Test func oneHotTakesItsValuesType() throws {
+        var one = Onnx_TensorProto()
+        one.name = "Depth"
+        one.dataType = 7
+        one.dims = []
+        one.int64Data = [2]
+        let m = Self.model(inputs: [("I", 7)], n: 1, nodes: [
+            ("OneHot", ["I", "Depth", "Values"], [:]),
+        ], initializers: [one, ModelBuilding.initializer("Values", floats: [1.5, 7.5])])
+        var g = m.graph
+        g.node[0].output = ["H"]
+        var div = Onnx_NodeProto()
+        div.name = "halve"
+        div.opType = "Div"
+        div.input = ["H", "Two"]
+        div.output = ["r0"]
+        g.node.insert(div, at: 1)
+        g.initializer.append(ModelBuilding.initializer("Two", floats: [2]))
+        var model = m
+        model.graph = g
+        let out = try Self.run(model, calibration: [[0, 1]], samples: [[[1]]])[0]
+        #expect(out == [0.75, 3.75])
+    }
+
     static func int32(_ name: String, _ values: [Int32]) -> Onnx_TensorProto {
         var t = Onnx_TensorProto()
         t.name = name

@@ -2,6 +2,7 @@ import Assembler
 import Foundation
 import Importer
 import ISA
+import ONNXProto
 import Testing
 import VMArithmetization
 import VM
@@ -195,6 +196,46 @@ enum Fixtures {
         let expected = reference.outputs.prefix(5).flatMap { $0 }
         #expect(outputs.count == expected.count)
         #expect(zip(outputs, expected).map { abs($0 - $1) }.max()! <= 0.02)
+    }
+
+    /// Convolutions and pooling, written for one sample, run each sample of
+    /// a batch: the batched program's float reference is the per-sample one
+    /// stacked, and the VM stays within the bound of it.
+    @Test func convolutionsAndPoolingRunEverySample() throws {
+        func node(_ op: String, _ inputs: [String], _ output: String, _ ints: [String: [Int]] = [:]) -> Onnx_NodeProto {
+            var n = Onnx_NodeProto()
+            (n.name, n.opType, n.input, n.output) = (output, op, inputs, [output])
+            for (key, values) in ints.sorted(by: { $0.key < $1.key }) {
+                var a = Onnx_AttributeProto()
+                (a.name, a.type, a.ints) = (key, .ints, values.map(Int64.init))
+                n.attribute.append(a)
+            }
+            return n
+        }
+        var w = ModelBuilding.initializer("W", floats: (0..<54).map { Float(($0 * 7) % 11) / 10 - 0.5 })
+        w.dims = [3, 2, 3, 3]
+        let m = ModelBuilding.graph(input: [1, 2, 6, 6], nodes: [
+            node("Conv", ["X", "W"], "C", ["pads": [1, 1, 1, 1]]), node("MaxPool", ["C"], "P", ["kernel_shape": [2, 2], "strides": [2, 2]]),
+            node("AveragePool", ["P"], "Y", ["kernel_shape": [2, 2], "pads": [0, 0, 1, 1]]),
+        ], initializers: [w])
+        let data = try m.serializedData()
+        let calibration = (0..<8).map { k in (0..<72).map { sin(Double($0 * 3 + k)) } }
+        let single = try Importer.importGraph(try ModelLoader.decode(data, folder: nil), name: "m", calibration: [calibration.flatMap { $0 }],
+                                              options: .init(), weightFolder: "w")
+        let batched = try Importer.importModel(Self.write(data), calibration: [calibration.flatMap { $0 }], batch: 3, weightFolder: "w")
+        #expect(batched.inputs[0].shape == [3, 2, 6, 6] && batched.outputs[0].shape == [3, 3, 3, 3])
+        let samples = Array(calibration.prefix(3))
+        let stacked = batched.floatValues([samples.flatMap { $0 }])[batched.outputs[0].zkasm]!
+        let perSample = samples.flatMap { single.floatValues([$0])[single.outputs[0].zkasm]! }
+        #expect(stacked == perSample)
+        let run = try Machine(program: try Fixtures.assemble(batched)).run(inputs: [samples.flatMap { $0 }]).outputs[0].values
+        #expect(zip(run, perSample).map { abs($0 - $1) }.max()! <= 0.01)
+    }
+
+    static func write(_ data: Data) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("batch-\(UUID().uuidString).onnx")
+        try data.write(to: url)
+        return url
     }
 
     @Test func aFixedFirstDimensionIsNotABatch() throws {
