@@ -74,3 +74,30 @@ def test_torch_module_proves_when_torch_is_installed(tmp_path):
     run = zkvm.torch.prove(module, x, calibration=torch.randn(32, 6), workdir=tmp_path)
     assert run.verified
     assert np.max(np.abs(run.outputs[0].ravel() - module(x).detach().numpy().ravel())) <= 0.02
+
+
+def test_progress_true_drives_a_tqdm_bar_to_the_end(tmp_path, monkeypatch):
+    import sys
+    import types
+    bars = []
+
+    class FakeBar:
+        def __init__(self, total, **kwargs):
+            self.total, self.n, self.closed = total, 0, False
+            bars.append(self)
+
+        def update(self, k):
+            self.n += k
+
+        def set_postfix_str(self, text):
+            self.postfix = text
+
+        def close(self):
+            self.closed = True
+
+    monkeypatch.setitem(sys.modules, "tqdm", types.SimpleNamespace(tqdm=FakeBar))
+    program = tmp_path / "mlp.zkasm"
+    zkvm.import_model(fixture("mlp") / "model.onnx", program, calibration=fixture("mlp") / "calibration.json",
+                      weight_visibility="public")
+    zkvm.prove(program, fixture("mlp") / "input.json", tmp_path / "mlp.zkp", progress=True)
+    assert len(bars) == 1 and bars[0].n == bars[0].total == 100 and bars[0].closed
