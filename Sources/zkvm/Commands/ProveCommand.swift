@@ -193,11 +193,23 @@ struct Prove: ParsableCommand {
         do {
             if commitOnly {
                 ProgressReporter(progress, command: "prove", json: json).stage("commit", "segment \(index): committing the main trace")
-                let binding = try VMProver.commitSegment(index, program: p, rawInputs: raw, options: options, maxSteps: maxSteps,
+                let binding: SegmentBinding
+                do {
+                    binding = try VMProver.commitSegment(index, program: p, rawInputs: raw, options: options, maxSteps: maxSteps,
                                                          segmentRows: segmentSize, minimumProvenBits: minimum, seedFile: seed,
                                                          commitmentSeed: commitmentSeed, threads: threads)
+                } catch {
+                    // The seed file was created by this call and masked nothing: leave no secret behind.
+                    if let seedFile { try? FileManager.default.removeItem(atPath: seedFile) }
+                    throw error
+                }
                 try ProgramLoading.writeAtomically(binding.encoded(), to: output)
-                print("segment \(index) of \(binding.count): binding \(binding.binding.description) → \(output)")
+                if json {
+                    JSONOutput.print(["phase": "commit", "segment": index, "segments": binding.count,
+                                      "binding": binding.binding.description, "file": output], command: "segment")
+                } else {
+                    print("segment \(index) of \(binding.count): binding \(binding.binding.description) → \(output)")
+                }
             } else {
                 var all = [SegmentBinding]()
                 for path in bindings {
@@ -211,7 +223,12 @@ struct Prove: ParsableCommand {
                                                      seedFile: seed, commitmentSeed: commitmentSeed, threads: threads)
                 let bytes = part.encoded()
                 try ProgramLoading.writeAtomically(bytes, to: output)
-                print("segment \(index) of \(part.count): proof \(bytes.count) bytes → \(output)")
+                if json {
+                    JSONOutput.print(["phase": "prove", "segment": index, "segments": part.count, "proof_bytes": bytes.count,
+                                      "file": output], command: "segment")
+                } else {
+                    print("segment \(index) of \(part.count): proof \(bytes.count) bytes → \(output)")
+                }
             }
         } catch let error as CLIError {
             throw error
