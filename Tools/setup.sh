@@ -43,7 +43,7 @@ fi
 
 # --- Python packages for Tools/ ----------------------------------------------------
 if command -v python3 >/dev/null 2>&1; then
-    if ! python3 -c 'import numpy, zstandard, onnx, onnxruntime, sklearn, skl2onnx, pytest' >/dev/null 2>&1; then
+    if ! python3 -c 'import numpy, zstandard, onnx, onnxruntime, sklearn, skl2onnx, pytest, ray' >/dev/null 2>&1; then
         say "installing Python packages from Tools/requirements.txt (pip)"
         python3 -m pip install -q -r Tools/requirements.txt >/dev/null 2>&1 \
             || say "pip could not install Tools/requirements.txt (Python tools will not run; Swift tests do not need them)"
