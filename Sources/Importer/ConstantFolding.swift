@@ -45,9 +45,8 @@ enum ConstantFolding {
             let to = try node.int("to", default: 1)
             let integer = IntegerSemantics.integerTypes.contains(to)
             // Integer casts truncate, then wrap to the type's width as onnxruntime does.
-            func wrapped(_ v: Double) -> Double { IntegerSemantics.wrapped(v, type: to) }
             return [ConstTensor(shape: c[0].shape, values: to == 9 ? c[0].values.map { $0 != 0 ? 1 : 0 }
-                                    : integer ? c[0].values.map(wrapped) : c[0].values, isInteger: integer, elementType: to)]
+                                    : integer ? c[0].values.map { IntegerSemantics.wrapped($0, type: to) } : c[0].values, isInteger: integer, elementType: to)]
         case "Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Mod":
             if c.count == 1, ["Max", "Min"].contains(node.op) { return [c[0]] }
             guard c.count >= 2, c.count == 2 || ["Max", "Min"].contains(node.op) else { throw node.error("needs two inputs") }

@@ -147,8 +147,10 @@ extension Lowering {
             let short = try step(part(node, "Greater", "_lt\(i)"), try binary(part(node, "Sub", "_gap\(i)"), absB, partial))
             let fits = try complement(part(node, "Not", "_ge\(i)"), short, suffix: "_ge\(i)")
             remainder = try binary(part(node, "Sub", "_r\(i)"), partial, try binary(part(node, "Mul", "_sub\(i)"), fits, absB))
-            let q2 = try binary(part(node, "Mul", "_q2_\(i)"), quotient, .constant(.scalar(2)))
-            quotient = try binary(part(node, "Add", "_q\(i)"), q2, fits)
+            if node.op == "Div" {   // Mod needs the remainder only
+                let q2 = try binary(part(node, "Mul", "_q2_\(i)"), quotient, .constant(.scalar(2)))
+                quotient = try binary(part(node, "Add", "_q\(i)"), q2, fits)
+            }
         }
         if node.op == "Div" {
             let signs = try binary(part(node, "Mul", "_signs"), signA, signB)

@@ -19,42 +19,11 @@ import VM
         g.initializer = initializers
         var results = [String]()
         for (i, spec) in nodes.enumerated() {
-            var node = Onnx_NodeProto()
-            node.name = "n\(i)_\(spec.op)"
-            node.opType = spec.op
-            node.input = spec.inputs
-            node.output = ["r\(i)"]
-            for (key, value) in spec.attributes.sorted(by: { $0.key < $1.key }) {
-                var a = Onnx_AttributeProto()
-                a.name = key
-                if let i = value as? Int { a.type = .int; a.i = Int64(i) }
-                if let s = value as? String { a.type = .string; a.s = Data(s.utf8) }
-                node.attribute.append(a)
-            }
-            var cast = Onnx_NodeProto()
-            cast.name = "c\(i)"
-            cast.opType = "Cast"
-            cast.input = ["r\(i)"]
-            cast.output = ["f\(i)"]
-            var to = Onnx_AttributeProto()
-            to.name = "to"
-            to.type = .int
-            to.i = 1
-            cast.attribute = [to]
-            g.node += [node, cast]
+            g.node += [ModelBuilding.node(spec.op, spec.inputs, "r\(i)", name: "n\(i)_\(spec.op)", attributes: spec.attributes),
+                       ModelBuilding.node("Cast", ["r\(i)"], "f\(i)", name: "c\(i)", attributes: ["to": 1])]
             results.append("f\(i)")
         }
-        var concat = Onnx_NodeProto()
-        concat.name = "concat"
-        concat.opType = "Concat"
-        concat.input = results
-        concat.output = ["Y"]
-        var axis = Onnx_AttributeProto()
-        axis.name = "axis"
-        axis.type = .int
-        axis.i = 1
-        concat.attribute = [axis]
-        g.node.append(concat)
+        g.node.append(ModelBuilding.node("Concat", results, "Y", name: "concat", attributes: ["axis": 1]))
         var y = Onnx_ValueInfoProto()
         y.name = "Y"
         g.output = [y]
@@ -139,12 +108,7 @@ import VM
             ("Add", ["U", "NotC"], [:]),
         ], initializers: [Self.uint8("C", [5, 250])])
         var g = folded.graph
-        var not = Onnx_NodeProto()
-        not.name = "fold_not"
-        not.opType = "BitwiseNot"
-        not.input = ["C"]
-        not.output = ["NotC"]
-        g.node.insert(not, at: 0)
+        g.node.insert(ModelBuilding.node("BitwiseNot", ["C"], "NotC", name: "fold_not"), at: 0)
         var m = folded
         m.graph = g
         let out = try Self.run(m, calibration: [[0, 3]], samples: [[[1, 2]]])[0]
@@ -166,12 +130,7 @@ import VM
             ("Identity", ["U"], [:]),
         ], initializers: [Self.uint8("Big", [200, 200, 200]), Self.uint8("More", [100, 100, 100])])
         var g = m.graph
-        var add = Onnx_NodeProto()
-        add.name = "fold_add"
-        add.opType = "Add"
-        add.input = ["Big", "More"]
-        add.output = ["Folded"]
-        g.node.insert(add, at: 0)
+        g.node.insert(ModelBuilding.node("Add", ["Big", "More"], "Folded", name: "fold_add"), at: 0)
         var model = m
         model.graph = g
         let (u, v, a, b): ([Double], [Double], [Double], [Double]) = ([1, 200, 255], [10, 100, 2], [-128, 100, -7], [-1, 3, 2])
@@ -211,12 +170,7 @@ import VM
     /// Bitwise And of a 2^62 + 7 constant with itself, folded, added to the input.
     static func foldedAnd(_ big: Onnx_TensorProto) -> Onnx_ModelProto {
         var m = Self.model(inputs: [("A", 7)], n: 1, nodes: [("Add", ["A", "M"], [:])], initializers: [big])
-        var and = Onnx_NodeProto()
-        and.name = "fold_and"
-        and.opType = "BitwiseAnd"
-        and.input = ["Big", "Big"]
-        and.output = ["M"]
-        m.graph.node.insert(and, at: 0)
+        m.graph.node.insert(ModelBuilding.node("BitwiseAnd", ["Big", "Big"], "M", name: "fold_and"), at: 0)
         return m
     }
 
@@ -232,12 +186,7 @@ import VM
         ], initializers: [one, ModelBuilding.initializer("Values", floats: [1.5, 7.5])])
         var g = m.graph
         g.node[0].output = ["H"]
-        var div = Onnx_NodeProto()
-        div.name = "halve"
-        div.opType = "Div"
-        div.input = ["H", "Two"]
-        div.output = ["r0"]
-        g.node.insert(div, at: 1)
+        g.node.insert(ModelBuilding.node("Div", ["H", "Two"], "r0", name: "halve"), at: 1)
         g.initializer.append(ModelBuilding.initializer("Two", floats: [2]))
         var model = m
         model.graph = g

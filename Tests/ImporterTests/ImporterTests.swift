@@ -203,14 +203,7 @@ enum Fixtures {
     /// stacked, and the VM stays within the bound of it.
     @Test func convolutionsAndPoolingRunEverySample() throws {
         func node(_ op: String, _ inputs: [String], _ output: String, _ ints: [String: [Int]] = [:]) -> Onnx_NodeProto {
-            var n = Onnx_NodeProto()
-            (n.name, n.opType, n.input, n.output) = (output, op, inputs, [output])
-            for (key, values) in ints.sorted(by: { $0.key < $1.key }) {
-                var a = Onnx_AttributeProto()
-                (a.name, a.type, a.ints) = (key, .ints, values.map(Int64.init))
-                n.attribute.append(a)
-            }
-            return n
+            ModelBuilding.node(op, inputs, output, attributes: ints)
         }
         var w = ModelBuilding.initializer("W", floats: (0..<54).map { Float(($0 * 7) % 11) / 10 - 0.5 })
         w.dims = [3, 2, 3, 3]

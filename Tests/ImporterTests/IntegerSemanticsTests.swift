@@ -18,20 +18,8 @@ import VM
         g.input = [ModelBuilding.input("X", elemType: input, dims: ModelBuilding.dims(shape))]
         g.initializer = integers.sorted { $0.key < $1.key }.map { ModelBuilding.initializer($0.key, integers: $0.value) }
             + floats.sorted { $0.key < $1.key }.map { ModelBuilding.initializer($0.key, floats: $0.value) }
-        for (i, n) in nodes.enumerated() {
-            var node = Onnx_NodeProto()
-            node.name = "n\(i)_\(n.op)"
-            node.opType = n.op
-            node.input = n.inputs
-            node.output = [n.output]
-            if let to = n.to {
-                var a = Onnx_AttributeProto()
-                a.name = "to"
-                a.type = .int
-                a.i = Int64(to)
-                node.attribute = [a]
-            }
-            g.node.append(node)
+        g.node = nodes.enumerated().map { i, n in
+            ModelBuilding.node(n.op, n.inputs, n.output, name: "n\(i)_\(n.op)", attributes: n.to.map { ["to": $0] } ?? [:])
         }
         var y = Onnx_ValueInfoProto()
         y.name = "Y"

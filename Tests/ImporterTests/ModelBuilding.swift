@@ -1,3 +1,4 @@
+import Foundation
 import ONNXProto
 
 /// Small ONNX models built in code for the importer's tests.
@@ -29,6 +30,23 @@ enum ModelBuilding {
         type.shape = shape
         x.type.tensorType = type
         return x
+    }
+
+    /// A node `op(inputs) → output`, named `name` (else its output), with
+    /// attributes of Int, [Int] or String values.
+    static func node(_ op: String, _ inputs: [String], _ output: String, name: String? = nil,
+                     attributes: [String: Any] = [:]) -> Onnx_NodeProto {
+        var n = Onnx_NodeProto()
+        (n.name, n.opType, n.input, n.output) = (name ?? output, op, inputs, [output])
+        for (key, value) in attributes.sorted(by: { $0.key < $1.key }) {
+            var a = Onnx_AttributeProto()
+            a.name = key
+            if let i = value as? Int { (a.type, a.i) = (.int, Int64(i)) }
+            if let list = value as? [Int] { (a.type, a.ints) = (.ints, list.map(Int64.init)) }
+            if let s = value as? String { (a.type, a.s) = (.string, Data(s.utf8)) }
+            n.attribute.append(a)
+        }
+        return n
     }
 
     /// A one-dimensional initializer: int64 values, or float ones.

@@ -29,10 +29,7 @@ struct ProgressReporter {
         }
     }
 
-    private var seconds: Double {
-        let d = (ContinuousClock.now - start).components
-        return Double(d.seconds) + Double(d.attoseconds) * 1e-18
-    }
+    private var seconds: Double { Prove.seconds(ContinuousClock.now - start) }
 
     private func write(_ line: String) {
         FileHandle.standardError.write(Data((line + "\n").utf8))

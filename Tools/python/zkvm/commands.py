@@ -15,7 +15,7 @@ from . import _runner
 from .errors import InvalidProofError
 from .progress import Reporter, ProgressArgument
 from .results import (AssembleResult, BenchResult, CommitResult, ExecResult, ImportResult, ProveResult, TraceRows,
-                      VerificationKeyResult, VerifyResult)
+                      VerificationKeyResult, VerifyResult, from_object)
 
 PathLike = Union[str, "os.PathLike[str]"]
 #: A model's inputs: the path of an EZKL-style input.json, one array (a
@@ -82,7 +82,7 @@ def import_model(model: PathLike, output: PathLike, *, calibration: Inputs = Non
 def assemble(program: PathLike, output: Optional[PathLike] = None) -> AssembleResult:
     """`zkvm asm`: assembles .zkasm into .zkbin bytecode."""
     o = _runner.run([os.fspath(program), *_options(output=output and os.fspath(output))], "asm")
-    return AssembleResult(**{k: o[k] for k in ("file", "instructions", "tensors", "memory_cells", "program_digest")})
+    return from_object(AssembleResult, o)
 
 
 def execute(program: PathLike, inputs: Inputs = None, *, trace: Optional[PathLike] = None,
@@ -98,7 +98,7 @@ def commit(program: PathLike, *, output: Optional[PathLike] = None, secret: Opti
     """`zkvm commit`: publishes the commitment to the program's committed weights."""
     o = _runner.run([os.fspath(program), *_options(output=output and os.fspath(output), secret=secret and os.fspath(secret))],
                     "commit")
-    return CommitResult(program_digest=o["program_digest"], commitment=o["commitment"], file=o["file"])
+    return from_object(CommitResult, o)
 
 
 def prove(program: PathLike, inputs: Inputs = None, output: Optional[PathLike] = None, *,
@@ -138,7 +138,7 @@ def export_vk(program: PathLike, output: PathLike, *, commitment: Optional[PathL
     o = _runner.run([os.fspath(program), "-o", os.fspath(output), *_options(
         commitment=commitment and os.fspath(commitment), no_zk=not zero_knowledge, log_blowup=log_blowup, queries=queries)],
         "export-vk")
-    return VerificationKeyResult(**{k: o[k] for k in ("key_digest", "program_digest", "key_bytes", "hidden_weight_values", "file")})
+    return from_object(VerificationKeyResult, o)
 
 
 def trace_rows(path: PathLike, stream: str, *, rows: Optional[tuple[int, int]] = None, opcode: Optional[str] = None,
@@ -147,11 +147,11 @@ def trace_rows(path: PathLike, stream: str, *, rows: Optional[tuple[int, int]] =
     as the CLI filters them (`trace.load` reads whole dumps into numpy)."""
     o = _runner.run([os.fspath(path), *_options(stream=stream, rows=rows and f"{rows[0]}..{rows[1]}", opcode=opcode,
                                                 table=table)], "trace", json_flag="--format json")
-    return TraceRows(stream=o["stream"], rows=o["rows"])
+    return from_object(TraceRows, o)
 
 
 def bench(*, only: Optional[Sequence[str]] = None, quick: bool = False, threads: Optional[int] = None,
           repetitions: Optional[int] = None) -> BenchResult:
     """`zkvm bench`: the benchmark figures and their target checks."""
     o = _runner.run(_options(only=only and ",".join(only), quick=quick, threads=threads, repetitions=repetitions), "bench")
-    return BenchResult(threads=o["threads"], quick=o["quick"], measurements=o["measurements"], targets=o["targets"])
+    return from_object(BenchResult, o)

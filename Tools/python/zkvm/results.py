@@ -1,10 +1,18 @@
 """Dataclasses for the CLI's `--json` objects (Spec/cli-json.md, version 1)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Optional
+from dataclasses import dataclass, field, fields
+from typing import Any, Optional, TypeVar
 
 import numpy as np
+
+T = TypeVar("T")
+
+
+def from_object(cls: type[T], o: dict[str, Any], **converted: Any) -> T:
+    """`cls` from a CLI object: each field its key's value (None when
+    absent), except the `converted` ones given here."""
+    return cls(**{f.name: o.get(f.name) for f in fields(cls) if f.name not in converted}, **converted)
 
 
 @dataclass(frozen=True)
@@ -66,15 +74,9 @@ class ImportResult:
 
     @staticmethod
     def from_json(o: dict[str, Any]) -> "ImportResult":
-        return ImportResult(
-            program=o["program"], instructions=o["instructions"], weight_files=o["weight_files"],
-            calibration_samples=o["calibration_samples"], synthetic_calibration=o["synthetic_calibration"],
-            checked_samples=o["checked_samples"], multiply_accumulates=o["multiply_accumulates"], steps=o["steps"],
-            output_max_abs_error=o["output_max_abs_error"], output_range=o["output_range"],
-            output_cosine=o["output_cosine"], top1_agreement=o.get("top1_agreement"),
-            layers=[Layer(**layer) for layer in o["layers"]],
-            inputs=[Port(p["onnx"], p["zkasm"], tuple(p["shape"])) for p in o["inputs"]],
-            outputs=[Port(p["onnx"], p["zkasm"], tuple(p["shape"])) for p in o["outputs"]])
+        return from_object(ImportResult, o, layers=[Layer(**layer) for layer in o["layers"]],
+                           inputs=[Port(p["onnx"], p["zkasm"], tuple(p["shape"])) for p in o["inputs"]],
+                           outputs=[Port(p["onnx"], p["zkasm"], tuple(p["shape"])) for p in o["outputs"]])
 
 
 @dataclass(frozen=True)
@@ -99,9 +101,7 @@ class ExecResult:
 
     @staticmethod
     def from_json(o: dict[str, Any]) -> "ExecResult":
-        return ExecResult(outputs=[Tensor.from_json(t) for t in o["outputs"]], steps=o["steps"], lookups=o["lookups"],
-                          clamped_lookups=o["clamped_lookups"], multiply_accumulates=o["multiply_accumulates"],
-                          seconds=o["seconds"])
+        return from_object(ExecResult, o, outputs=[Tensor.from_json(t) for t in o["outputs"]])
 
 
 @dataclass(frozen=True)
@@ -135,11 +135,7 @@ class ProveResult:
 
     @staticmethod
     def from_json(o: dict[str, Any], proof: str) -> "ProveResult":
-        return ProveResult(proof=proof, steps=o["steps"], rows=o["rows"], segments=o["segments"],
-                           phases=[Phase(p["name"], p["seconds"]) for p in o["phases"]],
-                           prove_seconds=o["prove_seconds"], proof_bytes=o["proof_bytes"], queries=o["queries"],
-                           proven_bits=o["proven_bits"], conjectured_bits=o["conjectured_bits"],
-                           program_digest=o["program_digest"])
+        return from_object(ProveResult, o, proof=proof, phases=[Phase(p["name"], p["seconds"]) for p in o["phases"]])
 
 
 @dataclass(frozen=True)
@@ -158,11 +154,8 @@ class VerifyResult:
 
     @staticmethod
     def from_json(o: dict[str, Any]) -> "VerifyResult":
-        return VerifyResult(valid=o["valid"], program_digest=o["program_digest"],
-                            public_inputs=[Tensor.from_json(t) for t in o["public_inputs"]],
-                            public_outputs=[Tensor.from_json(t) for t in o["public_outputs"]],
-                            proven_bits=o["proven_bits"], conjectured_bits=o["conjectured_bits"], seconds=o["seconds"],
-                            segments=o["segments"], commitment=o.get("commitment"), key_digest=o.get("key_digest"))
+        return from_object(VerifyResult, o, public_inputs=[Tensor.from_json(t) for t in o["public_inputs"]],
+                           public_outputs=[Tensor.from_json(t) for t in o["public_outputs"]])
 
 
 @dataclass(frozen=True)
