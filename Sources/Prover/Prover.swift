@@ -31,11 +31,15 @@ public enum Prover {
     /// - Parameter checkWitness: run the `DebugChecker` first and refuse an
     ///   unsatisfied witness with the failing table, constraint and row
     ///   (tests of a lying prover turn it off to reach the verifier).
+    /// - Parameter progress: told when the main trace is committed and when the rest of the proof starts.
     public static func prove(_ input: ProverInput, options: ProofOptions = .standard, checkWitness: Bool = true,
-                             threads: Int = Parallel.defaultThreads) throws(STARKError) -> (proof: Proof, report: ProverReport) {
+                             threads: Int = Parallel.defaultThreads,
+                             progress: (ProvingProgress) -> Void = { _ in }) throws(STARKError) -> (proof: Proof, report: ProverReport) {
+        progress(ProvingProgress(phase: .commit, segment: 0, segments: 1))
         var session = try ProverSession(input, options: options, threads: threads)
         if checkWitness { try session.checkWitness(challenges: nil) }
         _ = session.commitMain()   // one segment: nothing else to bind
+        progress(ProvingProgress(phase: .prove, segment: 0, segments: 1))
         return try session.finish(shared: nil)
     }
 
@@ -63,12 +67,8 @@ public enum Prover {
             do { return try input(i) } catch let error as STARKError { throw error } catch { throw .invalidInput("segment \(i): \(error)") }
         }
         if count == 1 {   // an ordinary proof, kept in memory between its phases
-            progress(ProvingProgress(phase: .commit, segment: 0, segments: 1))
-            var session = try ProverSession(try make(0), options: options, threads: threads)
-            if checkWitness { try session.checkWitness(challenges: nil) }
-            _ = session.commitMain()   // one segment: nothing else to bind
-            progress(ProvingProgress(phase: .prove, segment: 0, segments: 1))
-            let (proof, report) = try session.finish(shared: nil)
+            let (proof, report) = try prove(try make(0), options: options, checkWitness: checkWitness, threads: threads,
+                                            progress: progress)
             return ([proof], [report])
         }
         // Random blinding targets summing to zero: each segment's LogUp
